@@ -1,0 +1,42 @@
+# Stint — the verbs (design.md §7). Each target is a few lines; the work is in deploy/local/.
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+UV = $(shell deploy/local/tools.sh uv)
+BUF = $(shell deploy/local/tools.sh buf)
+PYTEST = $(UV) run --frozen pytest
+
+.PHONY: help sync run up down test lint typecheck proto proto-check unit integration infra-up infra-down
+
+help: ## list the verbs
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+sync: ## install Python 3.11 deps from uv.lock (uv itself comes from PyPI when missing)
+	$(UV) sync --frozen
+
+run: sync ## install what is missing, start everything in the foreground; Ctrl-C stops it
+	deploy/local/platform.sh run
+
+up: sync ## the same platform in the background
+	deploy/local/platform.sh up
+
+down: ## stop everything `make up` started
+	deploy/local/platform.sh down
+
+proto: sync ## regenerate libs/contracts from protos/
+	$(UV) run --frozen python libs/contracts/tools/generate.py
+
+lint: sync ## ruff, ruff format, buf lint
+	$(UV) run --frozen ruff check .
+	$(UV) run --frozen ruff format --check .
+	$(BUF) lint
+
+typecheck: sync ## mypy --strict over libs and services
+	$(UV) run --frozen mypy libs/kit/src libs/contracts/src libs/contracts/tools $(wildcard services/*/src)
+
+unit: sync ## fast tests, no I/O
+	$(PYTEST) -m "not integration and not e2e" -q
+
+test: lint typecheck ## everything CI checks: lint, types, contract drift, unit, integration, e2e
+	deploy/local/pytest.sh $(UV) -q

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Local infrastructure for Stint: Kafka + FerretDB (MongoDB wire protocol).
+# Usage: infra.sh up|down|status
+#   up     install what is missing, start both, print the endpoints on stdout
+#          as KEY=VALUE lines (progress goes to stderr), e.g.
+#          eval "$(deploy/local/infra.sh up | sed 's/^/export /')"
+#   down   stop both
+#   status print both states; exit 1 unless both run
+set -euo pipefail
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+
+endpoints() {
+  echo "STINT_KAFKA_BOOTSTRAP=127.0.0.1:${STINT_KAFKA_PORT:-9092}"
+  echo "STINT_MONGO_URI=mongodb://127.0.0.1:${STINT_MONGO_PORT:-27017}/?directConnection=true"
+}
+
+case "${1:-}" in
+  up)
+    "$HERE/ferretdb.sh" install
+    "$HERE/kafka.sh" install
+    "$HERE/ferretdb.sh" start
+    "$HERE/kafka.sh" start
+    endpoints
+    ;;
+  down)
+    rc=0
+    "$HERE/kafka.sh" stop || rc=1
+    "$HERE/ferretdb.sh" stop || rc=1
+    exit "$rc"
+    ;;
+  status)
+    rc=0
+    "$HERE/kafka.sh" status || rc=1
+    "$HERE/ferretdb.sh" status || rc=1
+    exit "$rc"
+    ;;
+  *)
+    echo "usage: $0 up|down|status" >&2
+    exit 2
+    ;;
+esac

@@ -1,0 +1,140 @@
+"""The event envelope: CloudEvents 1.0 in Kafka binary mode around a Protobuf payload.
+
+The value of a record is the serialized Protobuf message; everything about the event (id, type,
+source, subject, time) travels in ``ce_*`` headers (design.md §4).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from google.protobuf.message import Message
+
+from stint.kit.clock import Clock
+from stint.kit.ids import new_id
+
+SPECVERSION = "1.0"
+CONTENT_TYPE = "application/protobuf"
+REQUIRED_HEADERS = ("ce_specversion", "ce_id", "ce_source", "ce_type", "ce_time")
+
+
+class MalformedEnvelope(ValueError):
+    """A record whose headers are not a CloudEvents envelope this platform understands."""
+
+
+@dataclass(frozen=True)
+class Envelope:
+    """One event as published: routing (topic, key) plus CloudEvents attributes and payload."""
+
+    id: str
+    type: str
+    source: str
+    subject: str
+    time: datetime
+    topic: str
+    key: str
+    data: bytes
+    traceparent: str = ""
+
+    def headers(self) -> dict[str, str]:
+        headers = {
+            "ce_specversion": SPECVERSION,
+            "ce_id": self.id,
+            "ce_source": self.source,
+            "ce_type": self.type,
+            "ce_time": self.time.isoformat().replace("+00:00", "Z"),
+            "ce_subject": self.subject,
+            "content-type": CONTENT_TYPE,
+        }
+        if self.traceparent:
+            headers["traceparent"] = self.traceparent
+        return headers
+
+    def to_document(self) -> dict[str, Any]:
+        """The form kept in an aggregate's outbox until the relay publishes it."""
+        return {
+            "id": self.id,
+            "type": self.type,
+            "source": self.source,
+            "subject": self.subject,
+            "time": self.time,
+            "topic": self.topic,
+            "key": self.key,
+            "data": self.data,
+            "traceparent": self.traceparent,
+        }
+
+    @classmethod
+    def from_document(cls, doc: Mapping[str, Any]) -> Envelope:
+        return cls(
+            id=doc["id"],
+            type=doc["type"],
+            source=doc["source"],
+            subject=doc["subject"],
+            time=doc["time"],
+            topic=doc["topic"],
+            key=doc["key"],
+            data=bytes(doc["data"]),
+            traceparent=doc.get("traceparent", ""),
+        )
+
+    @classmethod
+    def from_record(
+        cls,
+        topic: str,
+        key: bytes | None,
+        value: bytes | None,
+        headers: Iterable[tuple[str, bytes]],
+    ) -> Envelope:
+        """Parse a consumed record; raises MalformedEnvelope when it is not one of ours."""
+        try:
+            attrs = {name: raw.decode() for name, raw in headers}
+        except UnicodeDecodeError as exc:
+            raise MalformedEnvelope(f"header is not UTF-8: {exc}") from exc
+        missing = [h for h in REQUIRED_HEADERS if not attrs.get(h)]
+        if missing:
+            raise MalformedEnvelope(f"missing CloudEvents headers: {', '.join(missing)}")
+        if attrs["ce_specversion"] != SPECVERSION:
+            raise MalformedEnvelope(f"unsupported ce_specversion {attrs['ce_specversion']!r}")
+        try:
+            time = datetime.fromisoformat(attrs["ce_time"].replace("Z", "+00:00"))
+        except ValueError as exc:
+            raise MalformedEnvelope(f"ce_time is not RFC 3339: {attrs['ce_time']!r}") from exc
+        return cls(
+            id=attrs["ce_id"],
+            type=attrs["ce_type"],
+            source=attrs["ce_source"],
+            subject=attrs.get("ce_subject", ""),
+            time=time,
+            topic=topic,
+            key=key.decode(errors="replace") if key else "",
+            data=value or b"",
+            traceparent=attrs.get("traceparent", ""),
+        )
+
+
+def new_envelope(
+    message: Message,
+    *,
+    topic: str,
+    subject: str,
+    source: str,
+    clock: Clock,
+    traceparent: str = "",
+) -> Envelope:
+    """Wrap a Protobuf event: a fresh ``evt_`` id, ce_type = the message's full proto name,
+    and the aggregate id (`subject`) as the record key."""
+    return Envelope(
+        id=new_id("evt"),
+        type=message.DESCRIPTOR.full_name,
+        source=source,
+        subject=subject,
+        time=clock.now(),
+        topic=topic,
+        key=subject,
+        data=message.SerializeToString(deterministic=True),
+        traceparent=traceparent,
+    )

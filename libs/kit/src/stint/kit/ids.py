@@ -1,0 +1,39 @@
+"""Prefixed, time-ordered identifiers (ULID layout: 48-bit milliseconds + 80 random bits).
+
+Ids sort by creation time, which gives list endpoints a stable, index-friendly order.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+
+_ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"  # Crockford base32, lower case
+_PREFIX = re.compile(r"^[a-z]{2,5}$")
+_ID = re.compile(r"^[a-z]{2,5}_[0-9a-hjkmnp-tv-z]{26}$")
+
+
+def new_id(prefix: str, *, now_ms: int | None = None) -> str:
+    """A new id such as ``pst_01jd3k…``; `prefix` is 2-5 lower-case letters."""
+    if not _PREFIX.match(prefix):
+        raise ValueError(f"bad id prefix: {prefix!r}")
+    ms = time.time_ns() // 1_000_000 if now_ms is None else now_ms
+    value = (ms << 80) | int.from_bytes(os.urandom(10), "big")
+    chars = []
+    for _ in range(26):
+        chars.append(_ALPHABET[value & 31])
+        value >>= 5
+    return f"{prefix}_{''.join(reversed(chars))}"
+
+
+def is_id(value: str, prefix: str | None = None) -> bool:
+    """Whether `value` looks like an id made by `new_id` (with that prefix, when given)."""
+    if not _ID.match(value):
+        return False
+    return prefix is None or value.startswith(prefix + "_")
+
+
+def suffix(value: str) -> str:
+    """The part after the prefix: ``eng_X`` and ``pay_X`` share the suffix of ``app_X``."""
+    return value.split("_", 1)[1]

@@ -1,0 +1,39 @@
+"""Settings shared by every service, read from the environment (prefix ``STINT_``)."""
+
+from __future__ import annotations
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class KitSettings(BaseSettings):
+    """Infrastructure settings; a service subclasses this and adds its own fields.
+
+    A subclass sets its defaults (``service_name``, ports) as class attributes; every field can
+    be overridden by ``STINT_<FIELD>`` (e.g. ``STINT_KAFKA_BOOTSTRAP``).
+    """
+
+    model_config = SettingsConfigDict(env_prefix="STINT_", extra="ignore", frozen=True)
+
+    service_name: str = Field("stint", pattern=r"^[a-z][a-z0-9_]*$")
+    kafka_bootstrap: str = "127.0.0.1:9092"
+    mongo_uri: str = "mongodb://127.0.0.1:27017/?directConnection=true"
+    # Empty means "stint_<service_name>", the database the service owns.
+    mongo_database: str = ""
+    grpc_host: str = "127.0.0.1"
+    grpc_port: int = Field(50050, ge=0, le=65535)
+    http_host: str = "127.0.0.1"
+    http_port: int = Field(9100, ge=0, le=65535)
+    log_level: str = "INFO"
+
+    relay_sweep_seconds: float = Field(5.0, gt=0)
+    relay_lease_seconds: float = Field(30.0, gt=0)
+    consumer_max_attempts: int = Field(4, ge=1, le=20)
+    consumer_backoff_seconds: float = Field(0.2, ge=0)
+    consumer_backoff_max_seconds: float = Field(5.0, ge=0)
+    timer_poll_seconds: float = Field(1.0, gt=0)
+    shutdown_grace_seconds: float = Field(10.0, ge=0)
+
+    @property
+    def database_name(self) -> str:
+        return self.mongo_database or f"stint_{self.service_name}"

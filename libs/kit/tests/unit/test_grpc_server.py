@@ -1,0 +1,274 @@
+"""A real grpc.aio server on loopback (no Kafka, no database): health, reflection, interceptor."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+import grpc
+import pytest
+from google.protobuf.wrappers_pb2 import StringValue
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
+from prometheus_client import REGISTRY
+
+from stint.kit.errors import ConcurrencyConflict, FieldViolation, InvalidArgument, NotFound
+from stint.kit.grpc import (
+    Caller,
+    GrpcServer,
+    build_grpc_server,
+    caller_metadata,
+    current_caller,
+    field_violations_from_error,
+)
+from stint.kit.logctx import request_id_var
+from stint.kit.testing.poll import eventually
+
+ECHO = "stint.test.v1.EchoService"
+SERVICE = "kit-test"
+SECRET = "db password hunter2"
+VIOLATIONS = [FieldViolation("title", "required"), FieldViolation("fee.amount_minor", "> 0")]
+FAILURES: dict[str, Callable[[], Exception]] = {
+    "invalid": lambda: InvalidArgument("2 invalid fields", VIOLATIONS),
+    "missing": lambda: NotFound("no such posting"),
+    "conflict": lambda: ConcurrencyConflict("version moved"),
+    "crash": lambda: RuntimeError(SECRET),
+}
+_encode = StringValue.SerializeToString
+
+
+def _whoami() -> StringValue:
+    caller = current_caller()
+    fields = (caller.subject, caller.role, caller.org, caller.request_id, request_id_var.get())
+    return StringValue(value="|".join(fields))
+
+
+async def _echo(request: StringValue, context: Any) -> StringValue:
+    return _whoami()
+
+
+async def _fail(request: StringValue, context: Any) -> StringValue:
+    if request.value == "abort":
+        await context.abort(grpc.StatusCode.PERMISSION_DENIED, "handler said no")
+    raise FAILURES[request.value]()
+
+
+BLOCKED = asyncio.Event()
+
+
+async def _block(request: StringValue, context: Any) -> StringValue:
+    BLOCKED.set()
+    await asyncio.Event().wait()  # until the client cancels or the deadline passes
+    raise AssertionError("unreachable")
+
+
+async def _stream(request: StringValue, context: Any) -> AsyncIterator[StringValue]:
+    yield _whoami()
+    yield StringValue(value="second")
+    raise NotFound("nothing more")
+
+
+def _add_echo(servicer: object, server: grpc.aio.Server) -> None:
+    codec = {"request_deserializer": StringValue.FromString, "response_serializer": _encode}
+    handlers = {
+        "Echo": grpc.unary_unary_rpc_method_handler(_echo, **codec),
+        "Fail": grpc.unary_unary_rpc_method_handler(_fail, **codec),
+        "Block": grpc.unary_unary_rpc_method_handler(_block, **codec),
+        "Stream": grpc.unary_stream_rpc_method_handler(_stream, **codec),
+    }
+    server.add_generic_rpc_handlers((grpc.method_handlers_generic_handler(ECHO, handlers),))
+
+
+@pytest.fixture
+async def server() -> AsyncIterator[GrpcServer]:
+    built = build_grpc_server(SERVICE, 0, [(_add_echo, None, ECHO)])
+    await built.start()
+    yield built
+    await built.stop(None)
+
+
+@pytest.fixture
+async def channel(server: GrpcServer) -> AsyncIterator[grpc.aio.Channel]:
+    async with grpc.aio.insecure_channel(f"127.0.0.1:{server.port}") as opened:
+        yield opened
+
+
+def _rpc(channel: grpc.aio.Channel, method: str) -> Any:
+    return channel.unary_unary(f"/{ECHO}/{method}", _encode, StringValue.FromString)
+
+
+def _handled(method: str, code: str) -> float:
+    labels = {"service": SERVICE, "method": f"{ECHO}/{method}", "code": code}
+    return REGISTRY.get_sample_value("stint_grpc_server_handled_total", labels) or 0.0
+
+
+async def _health(channel: grpc.aio.Channel, service: str) -> Any:
+    stub = health_pb2_grpc.HealthStub(channel)
+    response = await stub.Check(health_pb2.HealthCheckRequest(service=service))
+    return response.status
+
+
+async def test_health_is_serving_overall_and_per_service(channel: grpc.aio.Channel) -> None:
+    assert await _health(channel, "") == health_pb2.HealthCheckResponse.SERVING
+    assert await _health(channel, ECHO) == health_pb2.HealthCheckResponse.SERVING
+
+
+async def test_set_serving_toggles_every_status(
+    server: GrpcServer, channel: grpc.aio.Channel
+) -> None:
+    await server.set_serving(False)
+    assert await _health(channel, "") == health_pb2.HealthCheckResponse.NOT_SERVING
+    assert await _health(channel, ECHO) == health_pb2.HealthCheckResponse.NOT_SERVING
+    await server.set_serving(True)
+    assert await _health(channel, ECHO) == health_pb2.HealthCheckResponse.SERVING
+
+
+async def test_stop_reports_not_serving_before_closing() -> None:
+    def register(server: grpc.aio.Server) -> list[str]:
+        _add_echo(None, server)
+        return [ECHO]
+
+    built = build_grpc_server(SERVICE, 0, register)
+    await built.start()
+    async with grpc.aio.insecure_channel(f"127.0.0.1:{built.port}") as channel:
+        watch = health_pb2_grpc.HealthStub(channel).Watch(health_pb2.HealthCheckRequest())
+        assert (await watch.read()).status == health_pb2.HealthCheckResponse.SERVING
+        # A long grace keeps the Watch stream open, so the transition itself is observable.
+        stopping = asyncio.create_task(built.stop(30))
+        changed = await asyncio.wait_for(watch.read(), 10)
+        assert changed.status == health_pb2.HealthCheckResponse.NOT_SERVING
+        # A new check either still gets an answer (NOT_SERVING) or is refused: never SERVING.
+        with contextlib.suppress(grpc.aio.AioRpcError):
+            assert await _health(channel, ECHO) == health_pb2.HealthCheckResponse.NOT_SERVING
+        watch.cancel()
+        await asyncio.wait_for(stopping, 10)
+
+
+async def test_reflection_lists_every_service(channel: grpc.aio.Channel) -> None:
+    stub = reflection_pb2_grpc.ServerReflectionStub(channel)
+    request = reflection_pb2.ServerReflectionRequest(list_services="")
+    call = stub.ServerReflectionInfo(iter([request]))
+    response = await call.read()
+    call.cancel()
+    assert {s.name for s in response.list_services_response.service} == {
+        ECHO,
+        "grpc.health.v1.Health",
+        "grpc.reflection.v1alpha.ServerReflection",
+    }
+
+
+async def test_handler_sees_the_caller_from_metadata(channel: grpc.aio.Channel) -> None:
+    caller = Caller(subject="usr_1", role="employer", org="org_9", request_id="req-42")
+    call = _rpc(channel, "Echo")(StringValue(), metadata=caller_metadata(caller))
+    assert (await call).value == "usr_1|employer|org_9|req-42|req-42"
+    assert ("x-request-id", "req-42") in tuple(await call.trailing_metadata())
+
+
+async def test_a_request_id_is_generated_and_echoed(channel: grpc.aio.Channel) -> None:
+    call = _rpc(channel, "Echo")(StringValue())
+    subject, _, _, request_id, logged_id = (await call).value.split("|")
+    assert subject == ""
+    assert request_id == logged_id != ""
+    assert ("x-request-id", request_id) in tuple(await call.trailing_metadata())
+
+
+async def test_malformed_identity_is_unauthenticated(channel: grpc.aio.Channel) -> None:
+    with pytest.raises(grpc.aio.AioRpcError) as raised:
+        await _rpc(channel, "Echo")(StringValue(), metadata=(("x-stint-subject", "u" * 201),))
+    assert raised.value.code() == grpc.StatusCode.UNAUTHENTICATED
+
+
+@pytest.mark.parametrize(
+    ("kind", "code"),
+    [
+        ("invalid", grpc.StatusCode.INVALID_ARGUMENT),
+        ("missing", grpc.StatusCode.NOT_FOUND),
+        ("conflict", grpc.StatusCode.ABORTED),
+        ("crash", grpc.StatusCode.INTERNAL),
+        ("abort", grpc.StatusCode.PERMISSION_DENIED),
+    ],
+)
+async def test_errors_become_their_status_and_are_counted(
+    channel: grpc.aio.Channel, kind: str, code: grpc.StatusCode
+) -> None:
+    before = _handled("Fail", code.name)
+    with pytest.raises(grpc.aio.AioRpcError) as raised:
+        await _rpc(channel, "Fail")(StringValue(value=kind))
+    assert raised.value.code() == code
+    # The kit counts before it aborts, but a handler's own abort reaches the client first.
+    await eventually(lambda: _handled("Fail", code.name), until=lambda n: n == before + 1)
+
+
+async def test_invalid_argument_carries_every_field_violation(channel: grpc.aio.Channel) -> None:
+    with pytest.raises(grpc.aio.AioRpcError) as raised:
+        await _rpc(channel, "Fail")(StringValue(value="invalid"))
+    assert raised.value.details() == "2 invalid fields"
+    assert field_violations_from_error(raised.value) == VIOLATIONS
+
+
+async def test_internal_errors_leak_nothing_but_are_logged(
+    channel: grpc.aio.Channel, caplog: pytest.LogCaptureFixture
+) -> None:
+    metadata = caller_metadata(Caller("usr_1", "student", "", "req-crash"))
+    with pytest.raises(grpc.aio.AioRpcError) as raised:
+        await _rpc(channel, "Fail")(StringValue(value="crash"), metadata=metadata)
+    details = raised.value.details()
+    assert SECRET not in details
+    assert "RuntimeError" not in details
+    assert "req-crash" in details
+    logged = [r for r in caplog.records if r.levelno == logging.ERROR and r.exc_info]
+    assert logged
+    assert isinstance(logged[0].exc_info[1], RuntimeError)  # type: ignore[index]
+
+
+@pytest.mark.parametrize(("timeout", "code"), [(None, "CANCELLED"), (0.2, "DEADLINE_EXCEEDED")])
+async def test_interrupted_calls_are_counted(
+    channel: grpc.aio.Channel, timeout: float | None, code: str
+) -> None:
+    before = _handled("Block", code)
+    BLOCKED.clear()
+    call = _rpc(channel, "Block")(StringValue(), timeout=timeout)
+    await BLOCKED.wait()
+    if timeout is None:
+        call.cancel()  # the client walks away
+    with contextlib.suppress(grpc.aio.AioRpcError, asyncio.CancelledError):
+        await call
+    await eventually(lambda: _handled("Block", code), until=lambda n: n == before + 1)
+
+
+async def _collect(call: Any, into: list[str]) -> None:
+    async for response in call:
+        into.append(response.value)
+
+
+async def test_server_streams_are_wrapped_too(channel: grpc.aio.Channel) -> None:
+    caller = Caller(subject="usr_2", role="student", org="", request_id="req-s")
+    stream = channel.unary_stream(f"/{ECHO}/Stream", _encode, StringValue.FromString)
+    received: list[str] = []
+    before = _handled("Stream", "NOT_FOUND")
+    with pytest.raises(grpc.aio.AioRpcError) as raised:
+        await _collect(stream(StringValue(), metadata=caller_metadata(caller)), received)
+    assert received == ["usr_2|student||req-s|req-s", "second"]
+    assert raised.value.code() == grpc.StatusCode.NOT_FOUND
+    assert _handled("Stream", "NOT_FOUND") == before + 1
+
+
+async def test_probes_log_at_debug_and_calls_at_info(
+    channel: grpc.aio.Channel, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="stint.kit.grpc")
+    await _health(channel, "")
+    await _rpc(channel, "Echo")(StringValue())
+    levels = {r.grpc_method: r.levelno for r in caplog.records if hasattr(r, "grpc_method")}
+    assert levels == {
+        "grpc.health.v1.Health/Check": logging.DEBUG,
+        f"{ECHO}/Echo": logging.INFO,
+    }
+
+
+async def test_a_taken_port_is_refused(server: GrpcServer) -> None:
+    with pytest.raises(RuntimeError):
+        build_grpc_server(SERVICE, server.port, [])

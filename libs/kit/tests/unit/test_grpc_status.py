@@ -1,0 +1,148 @@
+"""The wire contract with the gateway, without a network: status mapping and caller metadata."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import grpc
+import pytest
+from google.rpc import error_details_pb2, status_pb2
+
+from stint.kit.errors import (
+    AlreadyExists,
+    ConcurrencyConflict,
+    FailedPrecondition,
+    FieldViolation,
+    InvalidArgument,
+    NotFound,
+    PermissionDenied,
+    ResourceExhausted,
+    StintError,
+    Unauthenticated,
+)
+from stint.kit.grpc import (
+    Caller,
+    caller_from_metadata,
+    caller_metadata,
+    caller_scope,
+    current_caller,
+    error_to_status,
+    field_violations_from_error,
+)
+from stint.kit.logctx import request_id_var
+
+DETAILS_KEY = "grpc-status-details-bin"
+
+
+class _FakeRpcError(grpc.RpcError):  # type: ignore[misc]
+    """What a client sees: only the trailing metadata matters to the helper."""
+
+    def __init__(self, trailing: Any) -> None:
+        self._trailing = trailing
+
+    def trailing_metadata(self) -> Any:
+        return self._trailing
+
+
+class _PostingNotFound(NotFound):
+    pass
+
+
+@pytest.mark.parametrize(
+    ("error", "code"),
+    [
+        (InvalidArgument("bad"), grpc.StatusCode.INVALID_ARGUMENT),
+        (NotFound("gone"), grpc.StatusCode.NOT_FOUND),
+        (PermissionDenied("no"), grpc.StatusCode.PERMISSION_DENIED),
+        (Unauthenticated("who"), grpc.StatusCode.UNAUTHENTICATED),
+        (FailedPrecondition("state"), grpc.StatusCode.FAILED_PRECONDITION),
+        (AlreadyExists("dup"), grpc.StatusCode.ALREADY_EXISTS),
+        (ConcurrencyConflict("race"), grpc.StatusCode.ABORTED),
+        (ResourceExhausted("quota"), grpc.StatusCode.RESOURCE_EXHAUSTED),
+        (_PostingNotFound("pst_1"), grpc.StatusCode.NOT_FOUND),
+        (StintError("uncategorised"), grpc.StatusCode.FAILED_PRECONDITION),
+    ],
+)
+def test_each_category_maps_to_one_code_with_its_message(error: StintError, code: Any) -> None:
+    status = error_to_status(error)
+    assert status.code == code
+    assert status.details == error.message
+    rich = status_pb2.Status.FromString(dict(status.trailing_metadata)[DETAILS_KEY])
+    assert (rich.code, rich.message) == (code.value[0], error.message)
+
+
+def test_field_violations_round_trip_through_trailing_metadata() -> None:
+    violations = [
+        FieldViolation("title", "must not be empty"),
+        FieldViolation("fee.amount_minor", "must be positive"),
+    ]
+    status = error_to_status(InvalidArgument("2 invalid fields", violations))
+    rich = status_pb2.Status.FromString(dict(status.trailing_metadata)[DETAILS_KEY])
+    assert rich.details[0].Is(error_details_pb2.BadRequest.DESCRIPTOR)
+
+    assert field_violations_from_error(_FakeRpcError(status.trailing_metadata)) == violations
+
+
+@pytest.mark.parametrize(
+    "trailing",
+    [
+        None,
+        (),
+        (("x-request-id", "r1"),),
+        ((DETAILS_KEY, b"\xff\xff not a status"),),
+        tuple(error_to_status(NotFound("gone")).trailing_metadata),
+    ],
+)
+def test_no_violations_when_the_error_carries_no_bad_request(trailing: Any) -> None:
+    assert field_violations_from_error(_FakeRpcError(trailing)) == []
+
+
+def test_caller_is_read_from_metadata_and_written_back_identically() -> None:
+    caller = Caller(subject="usr_1", role="employer", org="org_9", request_id="req-1")
+    assert caller_from_metadata(caller_metadata(caller)) == caller
+
+
+def test_missing_identity_is_empty_and_a_request_id_is_generated() -> None:
+    caller = caller_from_metadata([("user-agent", "grpc-python")])
+    assert (caller.subject, caller.role, caller.org) == ("", "", "")
+    assert caller.is_anonymous
+    assert len(caller.request_id) == 32
+    assert caller_from_metadata(None).request_id != caller.request_id
+
+
+def test_a_malformed_request_id_is_replaced_not_refused() -> None:
+    caller = caller_from_metadata([("x-stint-subject", "usr_1"), ("x-request-id", "r" * 201)])
+    assert caller.subject == "usr_1"
+    assert len(caller.request_id) == 32
+
+
+@pytest.mark.parametrize(
+    "metadata",
+    [
+        [("x-stint-subject", "u" * 201)],
+        [("x-stint-role", "admin\n")],
+        [("x-stint-org", b"binary")],
+        [("x-stint-role", "student"), ("x-stint-role", "admin")],
+    ],
+)
+def test_malformed_identity_is_unauthenticated(metadata: Any) -> None:
+    with pytest.raises(Unauthenticated):
+        caller_from_metadata(metadata)
+
+
+def test_empty_values_are_not_sent() -> None:
+    assert caller_metadata(Caller("usr_1", "admin", "", "")) == (
+        ("x-stint-subject", "usr_1"),
+        ("x-stint-role", "admin"),
+    )
+
+
+def test_caller_scope_binds_the_caller_and_request_id_then_restores() -> None:
+    caller = Caller("usr_1", "admin", "", "req-7")
+    assert current_caller().is_anonymous
+    with caller_scope(caller):
+        assert current_caller() == caller
+        assert current_caller().is_admin
+        assert request_id_var.get() == "req-7"
+    assert current_caller() == Caller.anonymous()
+    assert request_id_var.get() == ""
