@@ -123,9 +123,13 @@ class EventConsumer:
         dead_letter: DeadLetterSink,
         retry: RetryPolicy = RetryPolicy(),
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        *,
+        dlq: str = "",
+        group_id: str = "",
     ) -> None:
         self.service = service
-        self.dlq = dlq_topic(service)
+        self.dlq = dlq or dlq_topic(service)
+        self.group_id = group_id or service
         self._router = router
         self._dead_letter = dead_letter
         self._retry = retry
@@ -213,14 +217,14 @@ class EventConsumer:
 
 
 def subscribe(broker: KafkaBroker, consumer: EventConsumer, topics: list[str]) -> None:
-    """Attach the consumer to the broker before it starts (group id = the service name).
+    """Attach the consumer to the broker before it starts (group id: the consumer's).
 
     NACK_ON_ERROR: the offset is committed after `dispatch` returns; if it raises, the
     consumer seeks back and the record is processed again.
     """
     subscriber = broker.subscriber(
         *topics,
-        group_id=consumer.service,
+        group_id=consumer.group_id,
         ack_policy=AckPolicy.NACK_ON_ERROR,
         auto_offset_reset="earliest",
     )

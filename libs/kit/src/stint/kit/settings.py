@@ -17,6 +17,9 @@ class KitSettings(BaseSettings):
 
     service_name: str = Field("stint", pattern=r"^[a-z][a-z0-9_]*$")
     kafka_bootstrap: str = "127.0.0.1:9092"
+    # Prepended to every topic and consumer group this service uses: lets several environments
+    # share one cluster, and gives each integration test private topics.
+    kafka_topic_prefix: str = Field("", pattern=r"^[a-zA-Z0-9._-]*$")
     mongo_uri: str = "mongodb://127.0.0.1:27017/?directConnection=true"
     # Empty means "stint_<service_name>", the database the service owns.
     mongo_database: str = ""
@@ -37,3 +40,11 @@ class KitSettings(BaseSettings):
     @property
     def database_name(self) -> str:
         return self.mongo_database or f"stint_{self.service_name}"
+
+    @property
+    def consumer_group(self) -> str:
+        return f"{self.kafka_topic_prefix}{self.service_name}"
+
+    def topic(self, name: str) -> str:
+        """The physical name of a topic from `stint.contracts.topics` (prefix applied)."""
+        return f"{self.kafka_topic_prefix}{name}"

@@ -1,0 +1,84 @@
+"""The infrastructure half of a service's composition root.
+
+A service's own `bootstrap.py` calls `connect()` for the connections every service needs, builds
+its repositories, handlers and servicers on top, and hands everything to `ServiceRunner`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from faststream.kafka import KafkaBroker
+
+from stint.contracts.topics import dlq_topic
+from stint.kit.bus import (
+    EventConsumer,
+    EventRouter,
+    KafkaEventPublisher,
+    RetryPolicy,
+    create_broker,
+    dead_letter_sink,
+    subscribe,
+)
+from stint.kit.clock import Clock, SystemClock
+from stint.kit.docguard import DocumentGuard, guard_for
+from stint.kit.mongo import Database, MongoClient, create_mongo_client
+from stint.kit.outbox import OutboxCollection
+from stint.kit.relay import OutboxRelay
+from stint.kit.settings import KitSettings
+
+
+@dataclass
+class Infrastructure:
+    """Connections and shared machinery of one service process."""
+
+    settings: KitSettings
+    clock: Clock
+    mongo: MongoClient
+    db: Database
+    guard: DocumentGuard
+    broker: KafkaBroker
+    relay: OutboxRelay
+
+    def aggregate(self, name: str) -> OutboxCollection:
+        """A collection of versioned aggregates whose events the relay publishes."""
+        collection = self.db[name]
+        self.relay.collections.append(collection)
+        return OutboxCollection(collection, self.clock, on_commit=self.relay.wake, guard=self.guard)
+
+    def consume(self, router: EventRouter) -> EventConsumer:
+        """Subscribe the router's handlers (before the broker starts); DLQ per service."""
+        s = self.settings
+        consumer = EventConsumer(
+            s.service_name,
+            router,
+            dead_letter_sink(self.broker),
+            RetryPolicy(
+                s.consumer_max_attempts, s.consumer_backoff_seconds, s.consumer_backoff_max_seconds
+            ),
+            dlq=s.topic(dlq_topic(s.service_name)),
+            group_id=s.consumer_group,
+        )
+        if router.topics:
+            subscribe(self.broker, consumer, router.topics)
+        return consumer
+
+
+async def connect(settings: KitSettings, clock: Clock | None = None) -> Infrastructure:
+    """Create the MongoDB client (and pick the write guard the server needs), the Kafka
+    broker and the outbox relay. Nothing is started here; `ServiceRunner` starts things."""
+    clock = clock or SystemClock()
+    mongo = create_mongo_client(settings.mongo_uri, app_name=settings.service_name)
+    db = mongo[settings.database_name]
+    guard = await guard_for(db, clock)
+    broker = create_broker(settings.kafka_bootstrap, client_id=settings.service_name)
+    relay = OutboxRelay(
+        settings.service_name,
+        [],
+        KafkaEventPublisher(broker),
+        clock,
+        sweep_seconds=settings.relay_sweep_seconds,
+        lease_seconds=settings.relay_lease_seconds,
+        guard=guard,
+    )
+    return Infrastructure(settings, clock, mongo, db, guard, broker, relay)
