@@ -22,6 +22,7 @@ from stint.kit.bus import (
 )
 from stint.kit.clock import Clock, SystemClock
 from stint.kit.docguard import DocumentGuard, guard_for
+from stint.kit.envelope import EventFactory
 from stint.kit.mongo import Database, MongoClient, create_mongo_client
 from stint.kit.outbox import OutboxCollection
 from stint.kit.relay import OutboxRelay
@@ -45,6 +46,11 @@ class Infrastructure:
         collection = self.db[name]
         self.relay.collections.append(collection)
         return OutboxCollection(collection, self.clock, on_commit=self.relay.wake, guard=self.guard)
+
+    def events(self, topic: str) -> EventFactory:
+        """Envelopes for `topic` (a name from `stint.contracts.topics`; prefix applied)."""
+        source = f"/stint/{self.settings.service_name}"
+        return EventFactory(source=source, topic=self.settings.topic(topic), clock=self.clock)
 
     def consume(self, router: EventRouter) -> EventConsumer:
         """Subscribe the router's handlers (before the broker starts); DLQ per service."""

@@ -138,3 +138,22 @@ def new_envelope(
         data=message.SerializeToString(deterministic=True),
         traceparent=traceparent,
     )
+
+
+class EventFactory:
+    """Makes the envelopes one service publishes to one topic (source and topic fixed)."""
+
+    def __init__(self, *, source: str, topic: str, clock: Clock) -> None:
+        self.source = source
+        self.topic = topic
+        self._clock = clock
+
+    def __call__(self, message: Message, subject: str, traceparent: str = "") -> Envelope:
+        return new_envelope(
+            message,
+            topic=self.topic,
+            subject=subject,
+            source=self.source,
+            clock=self._clock,
+            traceparent=traceparent,
+        )
