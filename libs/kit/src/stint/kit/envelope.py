@@ -87,11 +87,14 @@ class Envelope:
         topic: str,
         key: bytes | None,
         value: bytes | None,
-        headers: Iterable[tuple[str, bytes]],
+        headers: Iterable[tuple[str, bytes | None]],
     ) -> Envelope:
-        """Parse a consumed record; raises MalformedEnvelope when it is not one of ours."""
+        """Parse a consumed record; raises MalformedEnvelope when it is not one of ours.
+
+        Kafka header values are nullable (aiokafka yields None): a null header counts as absent.
+        """
         try:
-            attrs = {name: raw.decode() for name, raw in headers}
+            attrs = {name: raw.decode() for name, raw in headers if raw is not None}
         except UnicodeDecodeError as exc:
             raise MalformedEnvelope(f"header is not UTF-8: {exc}") from exc
         missing = [h for h in REQUIRED_HEADERS if not attrs.get(h)]
@@ -103,6 +106,8 @@ class Envelope:
             time = datetime.fromisoformat(attrs["ce_time"].replace("Z", "+00:00"))
         except ValueError as exc:
             raise MalformedEnvelope(f"ce_time is not RFC 3339: {attrs['ce_time']!r}") from exc
+        if time.tzinfo is None:  # fromisoformat also takes dates and local times: no instant
+            raise MalformedEnvelope(f"ce_time has no UTC offset: {attrs['ce_time']!r}")
         return cls(
             id=attrs["ce_id"],
             type=attrs["ce_type"],
