@@ -51,7 +51,8 @@ stop_service() {
 up() {
   mkdir -p "$RUN" "$LOGS"
   (cd "$ROOT" && "$UV" sync --frozen --quiet)
-  "$HERE/infra.sh" up >/dev/null
+  # Services inherit the endpoints (ports may be overridden, see deploy/local/README.md).
+  eval "$("$HERE/infra.sh" up | sed 's/^/export /')"
   for entry in $SERVICES; do
     present "${entry%%:*}" && start_service "${entry%%:*}" "${entry##*:}"
   done

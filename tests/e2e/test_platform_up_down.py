@@ -1,0 +1,53 @@
+"""`make up` starts the platform in the background and `make down` leaves nothing listening.
+
+Runs on its own ports and state folder, so it neither needs nor disturbs the servers the rest
+of the suite uses.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+PORTS = {
+    "STINT_KAFKA_PORT": 29092,
+    "STINT_KAFKA_CONTROLLER_PORT": 29093,
+    "STINT_MONGO_PORT": 47017,
+    "STINT_FERRETDB_DEBUG_PORT": 28088,
+}
+
+
+def _listening(port: int) -> bool:
+    with socket.socket() as sock:
+        sock.settimeout(0.5)
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+def _platform(verb: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(ROOT / "deploy/local/platform.sh"), verb],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+def test_up_then_down_leaves_nothing_listening(tmp_path: Path) -> None:
+    env = {**os.environ, "STINT_STATE": str(tmp_path / "state")}
+    env |= {name: str(port) for name, port in PORTS.items()}
+    try:
+        up = _platform("up", env)
+        assert up.returncode == 0, up.stderr[-2000:]
+        assert "Stint is up." in up.stdout
+        assert all(_listening(port) for port in PORTS.values())
+    finally:
+        down = _platform("down", env)
+    assert down.returncode == 0, down.stderr[-2000:]
+    still = [port for port in PORTS.values() if _listening(port)]
+    assert still == [], f"still listening after down: {still}"
+    assert not list((tmp_path / "state" / "run").glob("*.pid"))
