@@ -24,6 +24,8 @@ JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 # next install fetch again.
 pom_sum() { sha256sum "$TEMPLATES/pom.xml" | cut -d' ' -f1; }
 installed() { [[ -f "$KAFKA_HOME/.complete" && "$(<"$KAFKA_HOME/.complete")" == "$(pom_sum)" ]]; }
+# complete: a full download exists, possibly from an older pom (still usable).
+complete() { [[ -f "$KAFKA_HOME/.complete" ]]; }
 
 # Prefix for running a Kafka CLI class: small heap, fast JIT, warnings to stderr.
 TOOL=("$JAVA" -Xmx256m -XX:TieredStopAtLevel=1
@@ -52,15 +54,24 @@ check_logging() {
   rm -rf "$tmp"
 }
 
+# home_in_use: some broker, whatever its STINT_STATE, runs from $KAFKA_HOME.
+home_in_use() {
+  local f
+  for f in /proc/[0-9]*/cmdline; do
+    tr '\0' ' ' <"$f" 2>/dev/null | grep -qF -- "-cp $LIBS/* kafka.Kafka " && return 0
+  done
+  return 1
+}
+
 cmd_install() {
   local tmp
   if installed; then
     log "kafka $KAFKA_VERSION already installed: $KAFKA_HOME"
     return 0
   fi
-  if [[ -f "$KAFKA_HOME/.complete" ]] && running_pid >/dev/null; then
+  if complete && home_in_use; then
     # Replacing jars under a running JVM breaks its lazy class loading.
-    log "warning: kafka/pom.xml changed, but kafka is running from $KAFKA_HOME; run '$0 stop' and '$0 install'"
+    log "warning: kafka/pom.xml changed, but a broker (this or another STINT_STATE) runs from $KAFKA_HOME; stop it, then '$0 install'"
     return 0
   fi
   command -v mvn >/dev/null || die "mvn not found (apt-get install maven)"
@@ -117,7 +128,8 @@ cmd_start() {
     return 0
   fi
   [[ -n "${pid:-}" ]] && die "kafka pid $pid is alive but port $PORT does not answer; run '$0 stop' first"
-  installed || die "kafka $KAFKA_VERSION not installed; run '$0 install'"
+  complete || die "kafka $KAFKA_VERSION not installed; run '$0 install'"
+  installed || log "warning: $KAFKA_HOME is from an older kafka/pom.xml; stop all brokers and run '$0 install'"
   for p in "$PORT" "$CONTROLLER_PORT"; do
     port_listening "$p" && die "port $p is already in use by another process"
   done
@@ -167,14 +179,14 @@ cmd_status() {
 
 cmd_topics-create() {
   (( $# == 2 )) || die "usage: $0 topics-create NAME PARTITIONS"
-  installed || die "kafka not installed; run '$0 install'"
+  complete || die "kafka not installed; run '$0 install'"
   tool org.apache.kafka.tools.TopicCommand --bootstrap-server "127.0.0.1:$PORT" \
     --create --if-not-exists --topic "$1" --partitions "$2" --replication-factor 1
 }
 
 cmd_run-class() {
   (( $# >= 1 )) || die "usage: $0 run-class MAIN_CLASS [ARGS...]"
-  installed || die "kafka not installed; run '$0 install'"
+  complete || die "kafka not installed; run '$0 install'"
   tool "$@"
 }
 
