@@ -1,6 +1,9 @@
 # shellcheck shell=bash
 # Helpers shared by kafka.sh and ferretdb.sh. Sourced, never executed.
 
+# Go from go.dev installs into /usr/local/go/bin, which a minimal PATH lacks.
+command -v go >/dev/null 2>&1 || { [ -x /usr/local/go/bin/go ] && PATH="$PATH:/usr/local/go/bin"; }
+
 # Repo root = two levels above this file (deploy/local/lib.sh).
 STINT_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 STINT_CACHE="${STINT_CACHE:-$HOME/.cache/stint}"

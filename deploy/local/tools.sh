@@ -2,6 +2,8 @@
 # Developer tools the checks need, installed once into the shared cache (outside the repo).
 # Usage: tools.sh uv|buf   — prints the path of the installed binary on stdout.
 set -euo pipefail
+# Go from go.dev installs into /usr/local/go/bin, which a minimal PATH lacks.
+command -v go >/dev/null 2>&1 || { [ -x /usr/local/go/bin/go ] && PATH="$PATH:/usr/local/go/bin"; }
 CACHE="${STINT_CACHE:-$HOME/.cache/stint}"
 BUF_VERSION="v1.75.0"
 UV_VERSION="0.13.9"

@@ -13,8 +13,11 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-DEFAULT_KAFKA = "127.0.0.1:9092"
-DEFAULT_MONGO = "mongodb://127.0.0.1:27017/?directConnection=true"
+# The ports deploy/local/infra.sh uses (overridable the same way, to run beside another stack).
+KAFKA_PORT = os.environ.get("STINT_KAFKA_PORT", "9092")
+MONGO_PORT = os.environ.get("STINT_MONGO_PORT", "27017")
+DEFAULT_KAFKA = f"127.0.0.1:{KAFKA_PORT}"
+DEFAULT_MONGO = f"mongodb://127.0.0.1:{MONGO_PORT}/?directConnection=true"
 
 
 @dataclass(frozen=True)
@@ -46,7 +49,7 @@ def start_infra() -> Infra:
     mongo = os.environ.get("STINT_MONGO_URI")
     if kafka and mongo:
         return Infra(kafka, mongo, started_here=False)
-    if _answers(DEFAULT_KAFKA) and _answers("127.0.0.1:27017"):
+    if _answers(DEFAULT_KAFKA) and _answers(f"127.0.0.1:{MONGO_PORT}"):
         return Infra(DEFAULT_KAFKA, DEFAULT_MONGO, started_here=False)
     subprocess.run([str(repo_root() / "deploy/local/infra.sh"), "up"], check=True)  # noqa: S603
     return Infra(DEFAULT_KAFKA, DEFAULT_MONGO, started_here=True)
