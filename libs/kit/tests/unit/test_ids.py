@@ -30,7 +30,8 @@ def test_valid_prefixes(prefix: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "prefix", ["", "a", "abcdef", "Pst", "PST", "ps1", "ps_", "pst_", " pst", "pst ", "pé", "p-s"]
+    "prefix",
+    ["", "a", "abcdef", "Pst", "PST", "ps1", "ps_", "pst_", " pst", "pst ", "pé", "p-s", "pst\n"],
 )
 def test_invalid_prefixes_are_rejected(prefix: str) -> None:
     with pytest.raises(ValueError, match="prefix"):
@@ -44,6 +45,12 @@ def test_timestamps_outside_the_48_bit_field_are_rejected(now_ms: int) -> None:
         new_id("pst", now_ms=now_ms)
 
 
+def test_is_id_accepts_a_well_formed_value() -> None:
+    assert len(BODY) == 26
+    assert is_id(f"pst_{BODY}")
+    assert is_id(f"pst_{BODY}", "pst")
+
+
 def test_format() -> None:
     value = new_id("pst")
     prefix, _, body = value.partition("_")
@@ -54,25 +61,28 @@ def test_format() -> None:
     assert is_id(value)
 
 
+BODY = "01jd3k0000000000000000000a"  # 26 characters
+
+
 @pytest.mark.parametrize(
     "value",
     [
         "",
         "pst",
         "pst_",
-        "pst_01jd3k000000000000000000",  # 24 characters
-        "pst_01jd3k00000000000000000000",  # 28 characters
-        "pst_01JD3K0000000000000000AA",  # upper case
-        "pst_01jd3k00000000000000000i",  # i, l, o, u are not in Crockford's alphabet
-        "pst_01jd3k00000000000000000l",
-        "pst_01jd3k00000000000000000o",
-        "pst_01jd3k00000000000000000u",
-        "PST_01jd3k0000000000000000aa",
-        "p_01jd3k0000000000000000aaaa",
-        "abcdef_01jd3k0000000000000000aa",
-        "pst-01jd3k0000000000000000aa",
-        " pst_01jd3k0000000000000000aa",
-        "pst_01jd3k0000000000000000aa\n",
+        BODY,
+        f"pst_{BODY[:-1]}",  # 25 characters
+        f"pst_{BODY}0",  # 27 characters
+        f"pst_{BODY.upper()}",
+        *(f"pst_{BODY[:-1]}{c}" for c in "ilou"),  # not in Crockford's alphabet
+        f"PST_{BODY}",
+        f"p_{BODY}",
+        f"abcdef_{BODY}",
+        f"pst-{BODY}",
+        f"pst__{BODY[1:]}",
+        f" pst_{BODY}",
+        f"pst_{BODY} ",
+        f"pst_{BODY}\n",
     ],
 )
 def test_is_id_rejects_malformed_values(value: str) -> None:
@@ -106,8 +116,8 @@ def test_default_time_is_now() -> None:
 
 def test_ids_sort_by_creation_time() -> None:
     rng = random.Random(42)
-    times = sorted(rng.sample(range(MAX_MS), 2000)) + [MAX_MS]
-    times = [0, 1, 2, 31, 32, 33, 1023, 1024, *times]
+    times = [0, 1, 2, 31, 32, 33, 1023, 1024, *sorted(rng.sample(range(1025, MAX_MS), 2000))]
+    times.append(MAX_MS)
 
     ids = [new_id("pst", now_ms=ms) for ms in times]
 

@@ -195,7 +195,8 @@ class EventConsumer:
         attempts: int,
         ce_type: str,
     ) -> str:
-        headers = {name: value.decode(errors="replace") for name, value in record.headers}
+        # Header values are nullable in Kafka (aiokafka yields None, despite its type hints).
+        headers = {name: (value or b"").decode(errors="replace") for name, value in record.headers}
         headers |= {
             "dlq_reason": reason,
             "dlq_error": error[:MAX_ERROR_HEADER],

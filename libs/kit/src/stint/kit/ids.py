@@ -16,9 +16,11 @@ _ID = re.compile(r"^[a-z]{2,5}_[0-9a-hjkmnp-tv-z]{26}$")
 
 def new_id(prefix: str, *, now_ms: int | None = None) -> str:
     """A new id such as ``pst_01jd3k…``; `prefix` is 2-5 lower-case letters."""
-    if not _PREFIX.match(prefix):
+    if not _PREFIX.fullmatch(prefix):
         raise ValueError(f"bad id prefix: {prefix!r}")
     ms = time.time_ns() // 1_000_000 if now_ms is None else now_ms
+    if not 0 <= ms < 1 << 48:  # would wrap or go negative and silently break the time order
+        raise ValueError(f"now_ms out of the 48-bit range: {ms}")
     value = (ms << 80) | int.from_bytes(os.urandom(10), "big")
     chars = []
     for _ in range(26):
@@ -29,7 +31,7 @@ def new_id(prefix: str, *, now_ms: int | None = None) -> str:
 
 def is_id(value: str, prefix: str | None = None) -> bool:
     """Whether `value` looks like an id made by `new_id` (with that prefix, when given)."""
-    if not _ID.match(value):
+    if not _ID.fullmatch(value):  # not match: "$" also matches before a trailing newline
         return False
     return prefix is None or value.startswith(prefix + "_")
 

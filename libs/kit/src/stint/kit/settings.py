@@ -15,27 +15,27 @@ class KitSettings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="STINT_", extra="ignore", frozen=True)
 
-    service_name: str = Field("stint", pattern=r"^[a-z][a-z0-9_]*$")
+    service_name: str = Field(default="stint", pattern=r"^[a-z][a-z0-9_]*$")
     kafka_bootstrap: str = "127.0.0.1:9092"
     # Prepended to every topic and consumer group this service uses: lets several environments
     # share one cluster, and gives each integration test private topics.
-    kafka_topic_prefix: str = Field("", pattern=r"^[a-zA-Z0-9._-]*$")
+    kafka_topic_prefix: str = Field(default="", pattern=r"^[a-zA-Z0-9._-]*$")
     mongo_uri: str = "mongodb://127.0.0.1:27017/?directConnection=true"
     # Empty means "stint_<service_name>", the database the service owns.
     mongo_database: str = ""
     grpc_host: str = "127.0.0.1"
-    grpc_port: int = Field(50050, ge=0, le=65535)
+    grpc_port: int = Field(default=50050, ge=0, le=65535)
     http_host: str = "127.0.0.1"
-    http_port: int = Field(9100, ge=0, le=65535)
+    http_port: int = Field(default=9100, ge=0, le=65535)
     log_level: str = "INFO"
 
-    relay_sweep_seconds: float = Field(5.0, gt=0)
-    relay_lease_seconds: float = Field(30.0, gt=0)
-    consumer_max_attempts: int = Field(4, ge=1, le=20)
-    consumer_backoff_seconds: float = Field(0.2, ge=0)
-    consumer_backoff_max_seconds: float = Field(5.0, ge=0)
-    timer_poll_seconds: float = Field(1.0, gt=0)
-    shutdown_grace_seconds: float = Field(10.0, ge=0)
+    relay_sweep_seconds: float = Field(default=5.0, gt=0)
+    relay_lease_seconds: float = Field(default=30.0, gt=0)
+    consumer_max_attempts: int = Field(default=4, ge=1, le=20)
+    consumer_backoff_seconds: float = Field(default=0.2, ge=0)
+    consumer_backoff_max_seconds: float = Field(default=5.0, ge=0)
+    timer_poll_seconds: float = Field(default=1.0, gt=0)
+    shutdown_grace_seconds: float = Field(default=10.0, ge=0)
 
     @property
     def database_name(self) -> str:
