@@ -81,8 +81,8 @@ async def test_the_relay_wakes_up_right_after_a_write(
         await awake.insert({"_id": "wdg_w"}, [widget_event(topic, "wdg_w", "hello")])
         await wait_for_records(kafka_bootstrap, topic, count=1, timeout=10)
     finally:
-        await relay.stop()
-        task.cancel()
+        relay.stop()
+        await asyncio.wait_for(task, 10)
 
 
 class CrashAfterPublish(OutboxRelay):

@@ -44,7 +44,8 @@ class Infrastructure:
     def aggregate(self, name: str) -> OutboxCollection:
         """A collection of versioned aggregates whose events the relay publishes."""
         collection = self.db[name]
-        self.relay.collections.append(collection)
+        if all(c.name != name for c in self.relay.collections):
+            self.relay.collections.append(collection)
         return OutboxCollection(collection, self.clock, on_commit=self.relay.wake, guard=self.guard)
 
     def events(self, topic: str) -> EventFactory:

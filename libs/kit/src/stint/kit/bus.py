@@ -154,7 +154,9 @@ class EventConsumer:
     async def _dispatch(self, record: ConsumerRecord[bytes, bytes], envelope: Envelope) -> str:
         route = self._router.route(record.topic, envelope.type)
         if route is None:
-            self._count(record.topic, envelope.type, "ignored")
+            # One label value for all of them: ce_type comes off the wire, unbounded.
+            self._count(record.topic, "unrouted", "ignored")
+            log.debug("event type not handled here", extra={"ce_type": envelope.type})
             return "ignored"
         try:
             event = route.message_type.FromString(envelope.data)

@@ -46,9 +46,10 @@ class Envelope:
             "ce_source": self.source,
             "ce_type": self.type,
             "ce_time": self.time.isoformat().replace("+00:00", "Z"),
-            "ce_subject": self.subject,
             "content-type": CONTENT_TYPE,
         }
+        if self.subject:  # CloudEvents: when present, it must be non-empty
+            headers["ce_subject"] = self.subject
         if self.traceparent:
             headers["traceparent"] = self.traceparent
         return headers

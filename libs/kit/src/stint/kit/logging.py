@@ -33,7 +33,7 @@ class JsonFormatter(logging.Formatter):
             entry["ce_id"] = ce_id
         for key, value in vars(record).items():
             if key not in _STANDARD and not key.startswith("_"):
-                entry[key] = value
+                entry.setdefault(key, value)  # core fields win over colliding extras
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
         return json.dumps(entry, default=str, ensure_ascii=False)

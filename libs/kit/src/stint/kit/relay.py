@@ -66,22 +66,25 @@ class OutboxRelay:
         self._wake.set()
 
     async def run(self) -> None:
-        """Pass after every wake-up, and every `sweep_seconds` to recover crashed work."""
+        """Pass after every wake-up, and every `sweep_seconds` to recover crashed work; after
+        `stop()`, one last pass so that a clean shutdown leaves nothing behind."""
         while not self._stopping:
             self._wake.clear()
-            try:
-                await self.drain()
-            except Exception:  # the next wake-up or sweep retries; the events stay committed
-                log.exception("outbox relay pass failed")
+            await self._pass()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), self._sweep_seconds)
+        await self._pass()
 
-    async def stop(self) -> None:
-        """Finish the current pass, then make one last attempt so a clean stop leaves nothing."""
+    def stop(self) -> None:
+        """Ask `run()` to finish its current pass, make a last one and return."""
         self._stopping = True
         self._wake.set()
-        with contextlib.suppress(Exception):
+
+    async def _pass(self) -> None:
+        try:
             await self.drain()
+        except Exception:  # the next wake-up or sweep retries; the events stay committed
+            log.exception("outbox relay pass failed")
 
     async def drain(self) -> int:
         """Publish everything pending now; returns the number of events published."""

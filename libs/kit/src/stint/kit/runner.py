@@ -79,7 +79,7 @@ class ServiceRunner:
         if self.grpc_server is not None:
             await self.grpc_server.start()
         self.ops.ready = True
-        log.info("service started", extra={"grpc_port": self.settings.grpc_port})
+        log.info("service started", extra={"grpc_port": getattr(self.grpc_server, "port", None)})
 
     async def stop(self) -> None:
         self.ops.ready = False
@@ -91,10 +91,13 @@ class ServiceRunner:
         for subscriber in self.broker.subscribers:
             await subscriber.stop()
         if self.relay is not None:
-            await self.relay.stop()
-        for task in self._tasks:
-            task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+            self.relay.stop()
+        # Let the relay's last pass and a running timer handler finish; cancel what overstays.
+        if self._tasks:
+            _, late = await asyncio.wait(self._tasks, timeout=max(grace, 1.0))
+            for task in late:
+                task.cancel()
+            await asyncio.gather(*self._tasks, return_exceptions=True)
         self._tasks.clear()
         await self.broker.stop()
         await self.ops.stop()
