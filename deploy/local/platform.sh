@@ -78,11 +78,14 @@ case "${1:-}" in
   down) down ;;
   status) "$HERE/infra.sh" status ;;
   run)
-    trap 'echo; echo "stopping…"; down; exit 0' INT TERM
+    tail_pid=""
+    # Ctrl-C during start-up or later: stop the log stream, then everything, in order.
+    trap 'echo; echo "stopping…"; [ -n "$tail_pid" ] && kill "$tail_pid" 2>/dev/null; down; exit 0' INT TERM
     up
     echo "Ctrl-C stops everything."
     touch "$LOGS/infra.log"
     tail -n 0 -F "$LOGS"/*.log 2>/dev/null | sed -u -E 's#^==> .*/([a-z]+)\.log <==$#[\1]#' &
+    tail_pid=$!
     wait
     ;;
   *) echo "usage: $0 run|up|down|status" >&2; exit 2 ;;
