@@ -1,0 +1,1 @@
+"""Stint's REST/JSON gateway: authenticates, authorizes coarse-grained, translates HTTP <-> gRPC."""

@@ -1,0 +1,151 @@
+"""Every error is `application/problem+json` (RFC 9457) with a stable `type` and the request id.
+
+gRPC status codes map to HTTP here and nowhere else.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import grpc
+from fastapi import Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from stint.kit.grpc import field_violations_from_error
+
+PROBLEM_JSON = "application/problem+json"
+TYPE_BASE = "https://stint.dev/problems/"
+
+
+class FieldError(BaseModel):
+    field: str
+    description: str
+
+
+class Problem(BaseModel):
+    """The error body of every non-2xx response."""
+
+    type: str
+    title: str
+    status: int
+    detail: str = ""
+    request_id: str = ""
+    errors: list[FieldError] = []
+
+
+class ProblemError(Exception):
+    """Raised by the gateway's own code for a problem response."""
+
+    def __init__(
+        self,
+        status: int,
+        slug: str,
+        title: str,
+        detail: str = "",
+        *,
+        errors: list[FieldError] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(detail or title)
+        self.status = status
+        self.slug = slug
+        self.title = title
+        self.detail = detail
+        self.errors = errors or []
+        self.headers = headers or {}
+
+
+# gRPC code -> (HTTP status, problem slug, title)
+GRPC_TO_HTTP: dict[grpc.StatusCode, tuple[int, str, str]] = {
+    grpc.StatusCode.INVALID_ARGUMENT: (422, "invalid-argument", "The request is not valid"),
+    grpc.StatusCode.OUT_OF_RANGE: (422, "invalid-argument", "The request is not valid"),
+    grpc.StatusCode.NOT_FOUND: (404, "not-found", "Not found"),
+    grpc.StatusCode.ALREADY_EXISTS: (409, "already-exists", "Already exists"),
+    grpc.StatusCode.FAILED_PRECONDITION: (409, "wrong-state", "Not possible in the current state"),
+    grpc.StatusCode.ABORTED: (409, "concurrent-change", "Changed concurrently; retry"),
+    grpc.StatusCode.PERMISSION_DENIED: (403, "forbidden", "Not allowed for this role"),
+    grpc.StatusCode.UNAUTHENTICATED: (401, "unauthenticated", "Authentication required"),
+    grpc.StatusCode.RESOURCE_EXHAUSTED: (429, "rate-limited", "Too many requests"),
+    grpc.StatusCode.UNAVAILABLE: (503, "backend-unavailable", "A backend service is unavailable"),
+    grpc.StatusCode.DEADLINE_EXCEEDED: (503, "backend-timeout", "A backend service timed out"),
+    grpc.StatusCode.CANCELLED: (503, "backend-unavailable", "A backend service is unavailable"),
+}
+BACKEND_FAILURE = (502, "backend-error", "A backend service failed")
+
+
+def problem_response(request: Request, problem: Problem, headers: dict[str, str] | None = None) -> JSONResponse:
+    problem.request_id = getattr(request.state, "request_id", "")
+    return JSONResponse(
+        problem.model_dump(exclude_defaults=False),
+        status_code=problem.status,
+        media_type=PROBLEM_JSON,
+        headers=headers,
+    )
+
+
+def from_rpc_error(error: grpc.aio.AioRpcError) -> ProblemError:
+    status, slug, title = GRPC_TO_HTTP.get(error.code(), BACKEND_FAILURE)
+    # Backend internals never reach the caller; client mistakes keep the service's message.
+    detail = error.details() or "" if status < 500 else ""
+    errors = [FieldError(field=v.field, description=v.description) for v in field_violations_from_error(error)]
+    headers = {"Retry-After": "1"} if status in (429, 503) else {}
+    return ProblemError(status, slug, title, detail, errors=errors, headers=headers)
+
+
+async def handle_problem(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, ProblemError)
+    problem = Problem(
+        type=TYPE_BASE + exc.slug, title=exc.title, status=exc.status, detail=exc.detail, errors=exc.errors
+    )
+    return problem_response(request, problem, exc.headers)
+
+
+async def handle_rpc_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, grpc.aio.AioRpcError)
+    return await handle_problem(request, from_rpc_error(exc))
+
+
+async def handle_validation(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = [
+        FieldError(field=".".join(str(p) for p in e["loc"][1:]) or str(e["loc"][0]), description=e["msg"])
+        for e in exc.errors()
+    ]
+    problem = Problem(
+        type=TYPE_BASE + "invalid-argument",
+        title="The request is not valid",
+        status=422,
+        detail=f"{len(errors)} invalid field(s)",
+        errors=errors,
+    )
+    return problem_response(request, problem)
+
+
+_HTTP_SLUGS: dict[int, tuple[str, str]] = {
+    400: ("bad-request", "Bad request"),
+    401: ("unauthenticated", "Authentication required"),
+    403: ("forbidden", "Not allowed for this role"),
+    404: ("not-found", "Not found"),
+    405: ("method-not-allowed", "Method not allowed"),
+    413: ("payload-too-large", "Request body too large"),
+    415: ("unsupported-media-type", "Unsupported media type"),
+}
+
+
+async def handle_http(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    slug, title = _HTTP_SLUGS.get(exc.status_code, ("error", "Error"))
+    detail = exc.detail if isinstance(exc.detail, str) else ""
+    problem = Problem(type=TYPE_BASE + slug, title=title, status=exc.status_code, detail=detail)
+    return problem_response(request, problem, dict(exc.headers or {}))
+
+
+def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses=` entries documenting the problem body for these statuses."""
+    return {
+        s: {"model": Problem, "content": {PROBLEM_JSON: {}}, "description": "Problem details"}
+        for s in statuses
+    }
