@@ -23,7 +23,7 @@ start_service() {
   if [ -f "$RUN/$name.pid" ] && kill -0 "$(cat "$RUN/$name.pid")" 2>/dev/null; then
     echo "$name already running" >&2; return 0
   fi
-  (cd "$ROOT" && exec "$UV" run --frozen --quiet python -m "$name") >>"$LOGS/$name.log" 2>&1 &
+  (cd "$ROOT" && exec "$UV" run --frozen --no-sync python -m "$name") >>"$LOGS/$name.log" 2>&1 &
   echo $! >"$RUN/$name.pid"
   for _ in $(seq 1 120); do
     if curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1; then echo "$name ready" >&2; return 0; fi
@@ -50,7 +50,7 @@ stop_service() {
 
 up() {
   mkdir -p "$RUN" "$LOGS"
-  (cd "$ROOT" && "$UV" sync --frozen --quiet)
+  (cd "$ROOT" && "$UV" sync --frozen --quiet --all-packages --all-groups)
   # Services inherit the endpoints (ports may be overridden, see deploy/local/README.md).
   eval "$("$HERE/infra.sh" up | sed 's/^/export /')"
   for entry in $SERVICES; do
