@@ -69,6 +69,7 @@ class PostingRepository:
         """One versioned write of the new state, its events and (for a consumer) the id of
         the event applied. Raises ConcurrencyConflict when someone else wrote first."""
         state = _state(after)
+        del state["_id"]  # the kit filters on it; it never changes
         unset = [] if EXPIRES_AT in state else [EXPIRES_AT]
         applied_events = (
             remember_applied({APPLIED_EVENTS: list(before.applied_events)}, applied)
