@@ -24,7 +24,8 @@ from postings.domain.commands import (
     normalized,
 )
 from postings.domain.errors import PostingNotFound
-from postings.domain.model import Decision, DomainEvent, Posting, Terms
+from postings.domain.events import DomainEvent
+from postings.domain.model import Decision, Posting, Terms
 from postings.domain.validation import Policy, checked_query, validate_terms
 from stint.kit.clock import Clock
 from stint.kit.envelope import Envelope, EventFactory

@@ -8,7 +8,8 @@ from datetime import datetime, timedelta
 import pytest
 
 from postings.domain.errors import InvalidTransition
-from postings.domain.model import Decision, EventKind, Posting, Status, Terms
+from postings.domain.events import EventKind
+from postings.domain.model import Decision, Posting, Status, Terms
 
 MakePosting = Callable[..., Posting]
 ALL = list(Status)

@@ -10,12 +10,11 @@ from google.protobuf.message import Message
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from postings.domain.commands import Context, ListQuery, Order
+from postings.domain.events import DomainEvent, EventKind
 from postings.domain.model import (
     AiPolicy,
     Category,
     Decision,
-    DomainEvent,
-    EventKind,
     Money,
     Posting,
     Status,

@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from postings.domain.errors import InvalidTransition
+from postings.domain.events import DomainEvent, EventKind
 
 
 class Status(enum.Enum):
@@ -52,19 +53,6 @@ class Decision(enum.Enum):
     DECLINED = "DECLINED"
 
 
-class EventKind(enum.Enum):
-    CREATED = "PostingCreated"
-    UPDATED = "PostingUpdated"
-    PUBLISHED = "PostingPublished"
-    APPROVED = "PostingApprovedForUniversity"
-    DECLINED = "PostingDeclinedForUniversity"
-    CLOSED = "PostingClosed"
-    CANCELLED = "PostingCancelled"
-    EXPIRED = "PostingExpired"
-    FILLED = "PostingFilled"
-    COMPLETED = "PostingCompleted"
-
-
 @dataclass(frozen=True)
 class Money:
     amount_minor: int
@@ -97,14 +85,6 @@ class Terms:
     ai_policy: AiPolicy | None
     visibility: Visibility | None
     university_ids: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class DomainEvent:
-    kind: EventKind
-    changed_fields: tuple[str, ...] = ()
-    university_id: str = ""
-    reason: str = ""
 
 
 # Fields an employer may still change once the posting is open (the rest is what applicants
