@@ -173,11 +173,17 @@ class Handlers:
         """Expiry timer: an OPEN posting past its deadline becomes EXPIRED (no hire; emits
         PostingExpired) or CLOSED (some hires; PostingClosed). Always rewrites the posting so
         that the timer field the claim pushed forward is set from the state again."""
-        loaded = await self._repo.load(posting_id)
-        if loaded is None:
-            return
-        after, events = loaded.posting.expire(self._clock.now())
-        await self._commit(loaded, after, events, Context(SYSTEM))
+        for attempt in range(1, CONSUMER_ATTEMPTS + 1):
+            loaded = await self._repo.load(posting_id)
+            if loaded is None:
+                return
+            after, events = loaded.posting.expire(self._clock.now())
+            try:
+                await self._commit(loaded, after, events, Context(SYSTEM))
+                return
+            except ConcurrencyConflict:  # e.g. a hire landed meanwhile: decide again
+                if attempt == CONSUMER_ATTEMPTS:
+                    raise  # the timer fires again when its lease ends
 
     # --- helpers -----------------------------------------------------------------------------
 

@@ -163,20 +163,23 @@ def event_out(event: DomainEvent, posting: Posting, ctx: Context) -> Message:
     return EVENT_TYPES[event.kind](**fields)
 
 
-def _members(kind: type[E], values: Any, name: str) -> tuple[E, ...]:
+def _members(kind: type[E], values: Any, name: str, bad: list[FieldViolation]) -> tuple[E, ...]:
     """Filter values as domain enums; an unknown value is refused rather than dropped, since
     dropping it would widen the filter."""
     members = [enum_in(kind, v) for v in values]
-    bad = [FieldViolation(f"{name}[{i}]", "unknown value") for i, m in enumerate(members) if not m]
-    if bad:
-        raise InvalidArgument("unknown filter value", bad)
+    bad += [FieldViolation(f"{name}[{i}]", "unknown value") for i, m in enumerate(members) if not m]
     return tuple(m for m in members if m is not None)
 
 
 def list_query_in(r: svc.ListPostingsRequest) -> ListQuery:
+    bad: list[FieldViolation] = []
+    statuses = _members(Status, r.statuses, "statuses", bad)
+    categories = _members(Category, r.categories, "categories", bad)
+    if bad:
+        raise InvalidArgument("unknown filter value", bad)
     return ListQuery(
-        statuses=_members(Status, r.statuses, "statuses"),
-        categories=_members(Category, r.categories, "categories"),
+        statuses=statuses,
+        categories=categories,
         skills=normalize_skills(tuple(r.skills)),
         match_all_skills=r.skill_match == svc.SKILL_MATCH_ALL,
         company_id=r.company_id,
