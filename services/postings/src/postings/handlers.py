@@ -83,7 +83,9 @@ class Handlers:
         current = loaded.posting
         now = self._clock.now()
         merged = merge(current.terms, cmd.terms, cmd.mask)
-        # An open posting keeps its (past-tolerant) deadline check only when it changes.
+        current.check_editable(cmd.mask)
+        # "In the future" applies to a deadline this update sets; other edits must not fail
+        # merely because time passed since the deadline was set.
         check_at = (
             now if "application_deadline" in cmd.mask else datetime.min.replace(tzinfo=now.tzinfo)
         )

@@ -222,3 +222,18 @@ async def test_pay_floor_rejection_on_create(
     [violation] = caught.value.violations
     assert violation.field == "posting.fee.amount_minor"
     assert "USD 800.00" in violation.description
+
+
+async def test_a_wrong_state_edit_is_reported_before_bad_values(
+    handlers: Handlers, make_terms: Callable[..., Terms], employer: Context
+) -> None:
+    posting = await create_open(handlers, make_terms(), employer)
+    bad_title = UpdatePosting(posting.id, make_terms(title=""), ("title",))
+    with pytest.raises(FailedPrecondition, match="title cannot change"):
+        await handlers.update(bad_title, employer)
+    await handlers.close(posting.id, 0, employer)
+    bad_description = UpdatePosting(
+        posting.id, make_terms(description="x" * 20_000), ("description",)
+    )
+    with pytest.raises(FailedPrecondition, match="cannot update"):
+        await handlers.update(bad_description, employer)

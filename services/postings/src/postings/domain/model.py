@@ -133,17 +133,22 @@ class Posting:
         if self.status not in allowed:
             raise InvalidTransition(f"cannot {action} a posting that is {self.status.value}")
 
+    def check_editable(self, names: tuple[str, ...]) -> None:
+        """Raise unless fields `names` may change in this state (checked before validating
+        the values, so a wrong-state edit is reported as such)."""
+        self._require("update", Status.DRAFT, Status.OPEN)
+        frozen = sorted(set(names) - OPEN_EDITABLE) if self.status is Status.OPEN else []
+        if frozen:
+            raise InvalidTransition(
+                f"fields {', '.join(frozen)} cannot change once the posting is open"
+            )
+
     def edit(
         self, terms: Terms, changed: tuple[str, ...], now: datetime
     ) -> tuple[Posting, list[DomainEvent]]:
         """Apply already validated `terms`; `changed` names the fields that differ."""
-        self._require("update", Status.DRAFT, Status.OPEN)
+        self.check_editable(changed)
         if self.status is Status.OPEN:
-            frozen = sorted(set(changed) - OPEN_EDITABLE)
-            if frozen:
-                raise InvalidTransition(
-                    f"fields {', '.join(frozen)} cannot change once the posting is open"
-                )
             old, new = self.terms.application_deadline, terms.application_deadline
             if old is not None and new is not None and new < old:
                 raise InvalidTransition("an open posting's deadline can only be extended")
