@@ -9,7 +9,7 @@ import pytest
 
 from postings.domain.errors import InvalidTransition
 from postings.domain.events import EventKind
-from postings.domain.model import Decision, Posting, Status, Terms
+from postings.domain.model import Decision, Posting, Status, Terms, Visibility
 
 MakePosting = Callable[..., Posting]
 ALL = list(Status)
@@ -22,8 +22,6 @@ def kinds(events: list) -> list[EventKind]:  # type: ignore[type-arg]
 def test_a_draft_is_created_with_pending_university_targets(
     make_terms: Callable[..., Terms], now: datetime
 ) -> None:
-    from postings.domain.model import Visibility
-
     terms = make_terms(visibility=Visibility.UNIVERSITIES, university_ids=("uni_a", "uni_b"))
     posting, events = Posting.draft("pst_1", "cmp_1", "usr_1", terms, now)
     assert posting.status is Status.DRAFT
@@ -218,8 +216,6 @@ def test_an_early_timer_changes_nothing(make_posting: MakePosting, now: datetime
 
 
 def test_university_decisions(make_posting: MakePosting, now: datetime) -> None:
-    from postings.domain.model import Visibility
-
     posting = make_posting(
         Status.OPEN, visibility=Visibility.UNIVERSITIES, university_ids=("uni_a", "uni_b")
     )
