@@ -6,6 +6,7 @@ from stint.applications.v1 import application_pb2
 from stint.applications.v1.events_pb2 import ApplicationSubmitted, CandidateHired
 from stint.common.v1.event_pb2 import EventContext
 from stint.contracts import topics
+from stint.contracts.topics import dlq_topic
 from stint.kit.testing.kafka import headers_of, read_all, wait_for_records
 from stint.kit.testing.poll import eventually
 from stint.postings.v1 import events_pb2, posting_pb2
@@ -127,3 +128,16 @@ async def test_every_engagement_ended_completes_the_posting(
     records = await wait_for_records(kafka_bootstrap, service.topic, count=4)
     types = [headers_of(r)["ce_type"].rsplit(".", 1)[1] for r in records]
     assert types.count("PostingCompleted") == 1
+
+
+async def test_a_hire_for_an_unknown_posting_is_dead_lettered(
+    service: Service, publish: Publish, kafka_bootstrap: str
+) -> None:
+    applications = service.settings.topic(topics.APPLICATIONS)
+    await publish(hire("app_lost", "pst_unknown"), applications, "app_lost", event_id="evt_lost")
+    dlq = service.settings.topic(dlq_topic("postings"))
+    [record] = await wait_for_records(kafka_bootstrap, dlq, count=1)
+    headers = headers_of(record)
+    assert headers["ce_id"] == "evt_lost"
+    assert headers["dlq_reason"] == "handler_failed"
+    assert "pst_unknown" in headers["dlq_error"]
