@@ -1,0 +1,150 @@
+"""Hiring races and the closure guarantee, observed on the real topic."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+
+import grpc
+
+from stint.applications.v1 import applications_service_pb2 as api
+from stint.applications.v1 import events_pb2 as ae
+from stint.applications.v1.application_pb2 import ApplicationStatus
+from stint.kit.grpc import Caller
+from stint.kit.testing.kafka import Record, headers_of, read_all
+from stint.kit.testing.poll import eventually
+from stint.postings.v1 import events_pb2 as pe
+from stint.postings.v1 import posting_pb2 as pp
+
+from .support import Harness, context, employer, posting, stale_snapshots, student
+
+HIRED = ApplicationStatus.APPLICATION_STATUS_HIRED
+REJECTED = ApplicationStatus.APPLICATION_STATUS_REJECTED
+
+
+async def open_posting(harness: Harness, positions: int = 1) -> pp.Posting:
+    p = posting(positions=positions)
+    await harness.publish_posting(pe.PostingPublished(context=context(), posting=p), p.id)
+    await harness.projected(p.id, 1)
+    return p
+
+
+async def applicants(harness: Harness, p: pp.Posting, n: int, shortlist: int) -> list[str]:
+    """`n` students apply; the company shortlists the first `shortlist` of them."""
+    ids = []
+    for _ in range(n):
+        request = api.SubmitApplicationRequest(posting_id=p.id, pitch="Pick me")
+        ids.append((await harness.call("SubmitApplication", request, student())).application.id)
+    company = employer(p.company_id)
+    for app_id in ids[:shortlist]:
+        request = api.ShortlistApplicationRequest(application_id=app_id)
+        await harness.call("ShortlistApplication", request, company)
+    return ids
+
+
+async def published_events(harness: Harness) -> list[Record]:
+    """Every event the service published so far, once its outboxes are empty."""
+
+    async def pending() -> int:
+        n = 0
+        for name in ("applications", "postings"):
+            n += await harness.db[name].count_documents({"outbox_since": {"$exists": True}})
+        return n
+
+    await eventually(pending, until=lambda n: n == 0, what="empty outboxes")
+    return await read_all(harness.bootstrap, harness.applications_topic)
+
+
+def of_type(records: list[Record], message: type) -> list[Record]:
+    name = message.DESCRIPTOR.full_name
+    return [r for r in records if headers_of(r)["ce_type"] == name]
+
+
+async def test_two_concurrent_hires_for_the_last_position_make_one_hire(
+    harness: Harness,
+) -> None:
+    p = await open_posting(harness)
+    first, second = await applicants(harness, p, 2, shortlist=2)
+    company = employer(p.company_id)
+
+    async def hire(app_id: str, caller: Caller) -> grpc.StatusCode:
+        try:
+            await harness.call(
+                "HireCandidate", api.HireCandidateRequest(application_id=app_id), caller
+            )
+        except grpc.aio.AioRpcError as err:
+            return err.code()
+        return grpc.StatusCode.OK
+
+    codes = await asyncio.gather(hire(first, company), hire(second, employer(p.company_id)))
+    assert sorted(c.name for c in codes).count("OK") == 1
+    loser_code = next(c for c in codes if c != grpc.StatusCode.OK)
+    assert loser_code in (grpc.StatusCode.FAILED_PRECONDITION, grpc.StatusCode.ABORTED)
+
+    hired = of_type(await published_events(harness), ae.CandidateHired)
+    assert len(hired) == 1
+    event = ae.CandidateHired.FromString(hired[0].value)
+    winner = first if codes[0] == grpc.StatusCode.OK else second
+    assert hired[0].key.decode() == winner
+    assert event.application.id == winner
+    assert event.terms.fee.amount_minor == 50_000
+    assert event.terms.company_id == p.company_id
+    assert event.terms.posting_title == p.title
+    doc = await harness.db["postings"].find_one({"_id": p.id})
+    assert doc is not None
+    assert doc["hired_application_ids"] == [winner]
+    got = await harness.call(
+        "GetApplication", api.GetApplicationRequest(application_id=winner), company
+    )
+    assert got.application.status == HIRED
+
+
+async def test_when_a_posting_fills_every_waiting_application_is_rejected_once(
+    harness: Harness,
+) -> None:
+    p = await open_posting(harness)
+    ids = await applicants(harness, p, 4, shortlist=2)
+    hire_me, withdrawn, waiting = ids[0], ids[3], ids[1:3]
+    company = employer(p.company_id)
+    await harness.call("HireCandidate", api.HireCandidateRequest(application_id=hire_me), company)
+    owner = await harness.db["applications"].find_one({"_id": withdrawn})
+    assert owner is not None
+    me = Caller(owner["student_id"], "student", "", "req-withdraw")
+    await harness.call(
+        "WithdrawApplication", api.WithdrawApplicationRequest(application_id=withdrawn), me
+    )
+
+    filled = posting(
+        id=p.id, company_id=p.company_id, status=pp.PostingStatus.POSTING_STATUS_FILLED, version=2
+    )
+    event = harness.envelope(pe.PostingFilled(context=context(), posting=filled), p.id)
+    await harness.publish(event, event)  # redelivered
+    await harness.projected(p.id, 2)
+
+    async def statuses() -> dict[str, str]:
+        docs = harness.db["applications"].find({"posting_id": p.id})
+        return {d["_id"]: d["status"] async for d in docs}
+
+    final = await eventually(
+        statuses,
+        until=lambda s: all(s[i] == "REJECTED" for i in waiting),
+        what="waiting applications rejected",
+    )
+    assert final[hire_me] == "HIRED"
+    assert final[withdrawn] == "WITHDRAWN"
+    # Once more, after the first pass finished: still nothing new.
+    stale_before = stale_snapshots()
+    await harness.publish(
+        harness.envelope(pe.PostingFilled(context=context(), posting=filled), p.id)
+    )
+
+    await eventually(stale_snapshots, until=lambda n: n > stale_before, what="redelivery seen")
+    records = await published_events(harness)
+    rejected = [
+        ae.ApplicationRejected.FromString(r.value) for r in of_type(records, ae.ApplicationRejected)
+    ]
+    assert Counter(e.application.id for e in rejected) == Counter(waiting)
+    assert {(e.reason, e.automatic) for e in rejected} == {("posting_filled", True)}
+    assert all(e.application.status == REJECTED for e in rejected)
+    assert all(e.context.causation_id == event.id for e in rejected)
+    assert len(of_type(records, ae.CandidateHired)) == 1
