@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from applications.domain import errors
-from applications.domain.commands import ListFilter
+from applications.domain.commands import ListFilter, SubmitApplication
 from applications.domain.model import (
     WAITING,
     Actor,
@@ -20,6 +20,7 @@ from applications.domain.model import (
 from applications.handlers import Deps, Handlers
 from stint.kit.envelope import Envelope, EventFactory
 from stint.kit.errors import ConcurrencyConflict
+from stint.kit.ids import new_id
 from stint.kit.testing.clock import ManualClock
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
@@ -130,3 +131,17 @@ def build() -> tuple[Handlers, FakeRepository, ManualClock]:
     clock = ManualClock(NOW)
     events = EventFactory(source="/stint/applications", topic="stint.applications.v1", clock=clock)
     return Handlers.build(Deps(repo, events, clock)), repo, clock
+
+
+POSTING = view().id
+SYSTEM = Actor.system("req-x", "evt_cause")
+
+
+async def apply(handlers: Handlers, who: Actor | None = None) -> Application:
+    cmd = SubmitApplication(POSTING, "I can do this", ("https://me.example",))
+    return await handlers.applications.submit(cmd, who or student(new_id("usr")))
+
+
+async def shortlisted(handlers: Handlers) -> Application:
+    app = await apply(handlers)
+    return await handlers.applications.shortlist(app.id, employer())

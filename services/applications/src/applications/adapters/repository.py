@@ -127,6 +127,7 @@ def _application_doc(app: Application) -> Document:
         "created_at": app.created_at,
         "updated_at": app.updated_at,
         "decided_at": app.decided_at,
+        "hire_started_at": app.hire_started_at,
         "live_key": app.live_key,
     }
 
@@ -145,6 +146,7 @@ def _application(doc: Document) -> Application:
         created_at=doc["created_at"],
         updated_at=doc["updated_at"],
         decided_at=doc.get("decided_at"),
+        hire_started_at=doc.get("hire_started_at"),
         version=doc["version"],
     )
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from applications.domain import errors
 
@@ -20,6 +20,9 @@ class Status(enum.StrEnum):
 
 
 WAITING = frozenset({Status.SUBMITTED, Status.SHORTLISTED})
+# How long a hire that started blocks the student's withdrawal and the employer's rejection.
+# A hire takes milliseconds; this only matters if its process died midway.
+HIRE_IN_PROGRESS = timedelta(seconds=60)
 
 
 class PostingStatus(enum.StrEnum):
@@ -164,6 +167,7 @@ class Application:
     updated_at: datetime
     decision_reason: str = ""
     decided_at: datetime | None = None
+    hire_started_at: datetime | None = None
     version: int = 0
     automatic: bool = field(default=False, compare=False)
 
@@ -193,12 +197,28 @@ class Application:
     def reject(self, reason: str, now: datetime, *, automatic: bool = False) -> Application:
         if self.status not in WAITING:
             raise errors.WrongStatus(f"a {self.status.lower()} application cannot be rejected")
+        if not automatic:  # a closing posting refuses the pending hire itself (version check)
+            self._check_no_hire_in_progress(now)
         return replace(self._decided(Status.REJECTED, now, reason), automatic=automatic)
 
     def withdraw(self, now: datetime) -> Application:
         if self.status not in WAITING:
             raise errors.WrongStatus(f"a {self.status.lower()} application cannot be withdrawn")
+        self._check_no_hire_in_progress(now)
         return self._decided(Status.WITHDRAWN, now)
+
+    def _check_no_hire_in_progress(self, now: datetime) -> None:
+        if self.hire_started_at is not None and now - self.hire_started_at < HIRE_IN_PROGRESS:
+            raise errors.WrongStatus("this candidate is being hired")
+
+    def start_hire(self, now: datetime) -> Application:
+        """Mark the hire as started before it is decided on the posting, so that a withdrawal
+        or rejection cannot slip in between the hire's two writes."""
+        self.check_hireable()
+        return replace(self, hire_started_at=now, updated_at=now, version=self.version + 1)
+
+    def hire_abandoned(self, now: datetime) -> Application:
+        return replace(self, hire_started_at=None, updated_at=now, version=self.version + 1)
 
     def check_hireable(self) -> None:
         if self.status is not Status.SHORTLISTED:
@@ -209,4 +229,4 @@ class Application:
     def hired(self, now: datetime) -> Application:
         """The application once its hire is committed on the posting. Not guarded: the hire
         is already decided and announced, so this state follows it unconditionally."""
-        return self._decided(Status.HIRED, now)
+        return replace(self._decided(Status.HIRED, now), hire_started_at=None)

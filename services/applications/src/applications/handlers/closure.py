@@ -48,7 +48,7 @@ class Closure:
             return await self.complete_hire(application_id, self._d.clock.now())
 
         async def attempt() -> Application:
-            app = await self._load(application_id)
+            app = await self.load(application_id)
             if app.status not in WAITING:
                 return app  # answered already (redelivery, or a decision won the race)
             rejected = app.reject(reason, self._d.clock.now(), automatic=True)
@@ -66,7 +66,7 @@ class Closure:
         CandidateHired left with the projection write). Idempotent."""
 
         async def attempt() -> Application:
-            app = await self._load(application_id)
+            app = await self.load(application_id)
             if app.status is Status.HIRED:
                 return app
             hired = app.hired(hired_at)
@@ -75,7 +75,7 @@ class Closure:
 
         return await self._d.retrying(attempt)
 
-    async def _load(self, application_id: str) -> Application:
+    async def load(self, application_id: str) -> Application:
         app = await self._d.repo.get_application(application_id)
         if app is None:
             raise errors.ApplicationNotFound(f"application {application_id} not found")
