@@ -10,6 +10,8 @@ import grpc
 from stint.applications.v1 import applications_service_pb2 as api
 from stint.applications.v1 import events_pb2 as ae
 from stint.applications.v1.application_pb2 import ApplicationStatus
+from stint.kit.clock import SystemClock
+from stint.kit.envelope import new_envelope
 from stint.kit.grpc import Caller
 from stint.kit.testing.kafka import Record, headers_of, read_all
 from stint.kit.testing.poll import eventually
@@ -148,3 +150,29 @@ async def test_when_a_posting_fills_every_waiting_application_is_rejected_once(
     assert all(e.application.status == REJECTED for e in rejected)
     assert all(e.context.causation_id == event.id for e in rejected)
     assert len(of_type(records, ae.CandidateHired)) == 1
+
+
+async def test_a_hire_whose_request_stopped_is_completed_from_its_event(
+    harness: Harness,
+) -> None:
+    """The repair path: the service consumes its own CandidateHired and marks the application
+    HIRED (here the event is published by hand, as if the hiring request had died)."""
+    p = await open_posting(harness)
+    [app_id] = await applicants(harness, p, 1, shortlist=1)
+    hired = ae.CandidateHired(context=context())
+    hired.application.id = app_id
+    hired.hired_at.GetCurrentTime()
+    envelope = new_envelope(
+        hired,
+        topic=harness.applications_topic,
+        subject=app_id,
+        source="/stint/applications",
+        clock=SystemClock(),
+    )
+    await harness.publish(envelope, envelope)
+
+    async def status() -> str:
+        doc = await harness.db["applications"].find_one({"_id": app_id})
+        return doc["status"] if doc else ""
+
+    await eventually(status, until=lambda s: s == "HIRED", what="application HIRED")
