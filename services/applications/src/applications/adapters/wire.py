@@ -145,6 +145,10 @@ def event_message(event: ev.ApplicationChanged | ev.CandidateHired) -> Message:
     return _CHANGED[event.kind](context=context, application=app, posting_title=event.posting_title)
 
 
+def hired_at(event: events_pb2.CandidateHired) -> datetime | None:
+    return _time(event.hired_at, event.HasField("hired_at"))
+
+
 def submit_command(req: api.SubmitApplicationRequest) -> commands.SubmitApplication:
     return commands.SubmitApplication(req.posting_id, req.pitch, tuple(req.links))
 

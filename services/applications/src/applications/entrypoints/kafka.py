@@ -50,11 +50,7 @@ def on_candidate_hired(handlers: Handlers) -> Handler:
     async def handle(event: CandidateHired, envelope: Envelope) -> None:
         """Consumes our own CandidateHired: the repair path that marks the application HIRED
         when the hiring request stopped after committing the hire. Emits nothing."""
-        hired_at = (
-            event.hired_at.ToDatetime(tzinfo=envelope.time.tzinfo)
-            if event.HasField("hired_at")
-            else envelope.time
-        )
+        hired_at = wire.hired_at(event) or envelope.time
         await handlers.hiring.on_candidate_hired(event.application.id, hired_at)
 
     return handle

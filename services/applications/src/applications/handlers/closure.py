@@ -8,6 +8,7 @@ safely: each application's write is version-checked and guarded by its status.
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 
 from applications import metrics
@@ -17,6 +18,7 @@ from applications.domain.model import WAITING, Actor, Application, PostingView, 
 from applications.handlers.ports import Deps
 
 BATCH = 100
+log = logging.getLogger(__name__)
 
 
 class Closure:
@@ -37,6 +39,11 @@ class Closure:
                 await self.answer(app.id, posting, cause)
                 changed += 1
             after = batch[-1].id
+        if changed:
+            log.info(
+                "answered waiting applications of a closed posting",
+                extra={"posting_id": posting.id, "status": str(posting.status), "count": changed},
+            )
         return changed
 
     async def answer(self, application_id: str, posting: PostingView, cause: Actor) -> Application:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 from datetime import datetime
 
 from applications import metrics
@@ -13,6 +14,8 @@ from applications.handlers.applications import ApplicationHandlers
 from applications.handlers.closure import Closure
 from applications.handlers.ports import Deps
 from stint.kit.errors import PermissionDenied, StintError
+
+log = logging.getLogger(__name__)
 
 
 class HiringHandlers:
@@ -70,6 +73,7 @@ class HiringHandlers:
         event = ev.CandidateHired(app.hired(now), updated, now, actor)
         await self._d.repo.save_posting(updated, posting.version, [self._d.envelope(event)])
         metrics.HIRES.inc()
+        log.info("candidate hired", extra={"application_id": app.id, "posting_id": posting.id})
         return updated
 
     async def _unmark(self, application_id: str, now: datetime) -> None:
