@@ -80,6 +80,16 @@ class Harness:
         for env in envelopes:
             await publisher.publish(env)
 
+    async def publish_to_partition(self, envelope: Envelope, partition: int) -> None:
+        """Publish on a chosen partition, as a misbehaving or repartitioned producer might."""
+        await self.broker.publish(
+            envelope.data,
+            topic=envelope.topic,
+            key=envelope.key.encode(),
+            headers=envelope.headers(),
+            partition=partition,
+        )
+
     async def publish_posting(self, event: Message, posting_id: str) -> Envelope:
         env = self.envelope(event, posting_id)
         await self.publish(env)

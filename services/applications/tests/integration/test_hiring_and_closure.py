@@ -6,6 +6,7 @@ import asyncio
 from collections import Counter
 
 import grpc
+import pytest
 
 from stint.applications.v1 import applications_service_pb2 as api
 from stint.applications.v1 import events_pb2 as ae
@@ -62,43 +63,44 @@ def of_type(records: list[Record], message: type) -> list[Record]:
     return [r for r in records if headers_of(r)["ce_type"] == name]
 
 
-async def test_two_concurrent_hires_for_the_last_position_make_one_hire(
-    harness: Harness,
+@pytest.mark.parametrize(("positions", "contenders"), [(1, 2), (2, 5)])
+async def test_concurrent_hires_never_exceed_the_open_positions(
+    harness: Harness, positions: int, contenders: int
 ) -> None:
-    p = await open_posting(harness)
-    first, second = await applicants(harness, p, 2, shortlist=2)
-    company = employer(p.company_id)
+    """E.g. two concurrent hires for one remaining position produce exactly one CandidateHired."""
+    p = await open_posting(harness, positions)
+    ids = await applicants(harness, p, contenders, shortlist=contenders)
 
-    async def hire(app_id: str, caller: Caller) -> grpc.StatusCode:
+    async def hire(app_id: str) -> grpc.StatusCode:
+        request = api.HireCandidateRequest(application_id=app_id)
         try:
-            await harness.call(
-                "HireCandidate", api.HireCandidateRequest(application_id=app_id), caller
-            )
+            await harness.call("HireCandidate", request, employer(p.company_id))
         except grpc.aio.AioRpcError as err:
             return err.code()
         return grpc.StatusCode.OK
 
-    codes = await asyncio.gather(hire(first, company), hire(second, employer(p.company_id)))
-    assert sorted(c.name for c in codes).count("OK") == 1
-    loser_code = next(c for c in codes if c != grpc.StatusCode.OK)
-    assert loser_code in (grpc.StatusCode.FAILED_PRECONDITION, grpc.StatusCode.ABORTED)
+    codes = dict(zip(ids, await asyncio.gather(*(hire(i) for i in ids)), strict=True))
+    winners = {i for i, code in codes.items() if code == grpc.StatusCode.OK}
+    assert len(winners) == positions
+    losers = {codes[i] for i in ids if i not in winners}
+    assert losers <= {grpc.StatusCode.FAILED_PRECONDITION, grpc.StatusCode.ABORTED}
 
     hired = of_type(await published_events(harness), ae.CandidateHired)
-    assert len(hired) == 1
+    assert len(hired) == positions
+    assert {r.key.decode() for r in hired} == winners
     event = ae.CandidateHired.FromString(hired[0].value)
-    winner = first if codes[0] == grpc.StatusCode.OK else second
-    assert hired[0].key.decode() == winner
-    assert event.application.id == winner
+    assert event.application.id in winners
     assert event.terms.fee.amount_minor == 50_000
     assert event.terms.company_id == p.company_id
     assert event.terms.posting_title == p.title
     doc = await harness.db["postings"].find_one({"_id": p.id})
     assert doc is not None
-    assert doc["hired_application_ids"] == [winner]
-    got = await harness.call(
-        "GetApplication", api.GetApplicationRequest(application_id=winner), company
-    )
-    assert got.application.status == HIRED
+    assert set(doc["hired_application_ids"]) == winners
+    for app_id in ids:
+        request = api.GetApplicationRequest(application_id=app_id)
+        got = await harness.call("GetApplication", request, employer(p.company_id))
+        expected = HIRED if app_id in winners else ApplicationStatus.APPLICATION_STATUS_SHORTLISTED
+        assert got.application.status == expected
 
 
 async def test_when_a_posting_fills_every_waiting_application_is_rejected_once(
