@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 import grpc
@@ -107,3 +108,21 @@ async def test_bad_input_lists_every_violation_and_tenants_are_isolated(
 
 def new_posting_id() -> str:
     return posting().id
+
+
+async def test_concurrent_duplicate_applications_leave_one(harness: Harness) -> None:
+    open_ = posting()
+    await harness.publish_posting(pe.PostingPublished(context=context(), posting=open_), open_.id)
+    await harness.projected(open_.id, 1)
+    me = student("uni_a")
+
+    async def attempt() -> grpc.StatusCode:
+        try:
+            await apply(harness, open_.id, me)
+        except grpc.aio.AioRpcError as err:
+            return err.code()
+        return grpc.StatusCode.OK
+
+    codes = await asyncio.gather(*(attempt() for _ in range(5)))
+    assert sorted(c.name for c in codes) == ["ALREADY_EXISTS"] * 4 + ["OK"]
+    assert await harness.db["applications"].count_documents({"posting_id": open_.id}) == 1

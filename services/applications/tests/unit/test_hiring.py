@@ -8,10 +8,10 @@ from datetime import timedelta
 import pytest
 
 from applications.domain import errors
-from applications.domain.model import PostingStatus, Status
+from applications.domain.model import Actor, PostingStatus, Status
 from stint.applications.v1 import events_pb2 as ae
 from stint.applications.v1.application_pb2 import ApplicationStatus
-from stint.kit.errors import ConcurrencyConflict
+from stint.kit.errors import ConcurrencyConflict, PermissionDenied
 
 from .fakes import POSTING, SYSTEM, apply, employer, shortlisted, student, view
 
@@ -159,3 +159,16 @@ async def test_a_refused_hire_leaves_no_mark(setup: tuple) -> None:
         await handlers.hiring.hire(second.id, employer())
     assert repo.apps[second.id].hire_started_at is None
     await handlers.applications.reject(second.id, "Position filled", employer())
+
+
+async def test_only_the_company_hires(setup: tuple) -> None:
+    handlers, repo = setup
+    app = await shortlisted(handlers)
+    with pytest.raises(errors.ApplicationNotFound):
+        await handlers.hiring.hire(app.id, employer("cmp_2"))
+    with pytest.raises(PermissionDenied):
+        await handlers.hiring.hire(app.id, student(app.student_id))
+    with pytest.raises(PermissionDenied):
+        await handlers.hiring.hire(app.id, Actor("usr_u", "university", "uni_a", "r"))
+    assert repo.apps[app.id].status is Status.SHORTLISTED
+    assert repo.event_types().count("CandidateHired") == 0
