@@ -8,15 +8,8 @@ from datetime import UTC, datetime, timedelta
 
 from applications.domain import errors
 from applications.domain.commands import ListFilter, SubmitApplication
-from applications.domain.model import (
-    WAITING,
-    Actor,
-    Application,
-    Money,
-    PostingStatus,
-    PostingView,
-    Visibility,
-)
+from applications.domain.model import WAITING, Actor, Application
+from applications.domain.posting import Money, PostingStatus, PostingView, Visibility
 from applications.handlers import Deps, Handlers
 from stint.kit.envelope import Envelope, EventFactory
 from stint.kit.errors import ConcurrencyConflict

@@ -11,12 +11,8 @@ from hypothesis import strategies as st
 
 from applications.domain import errors
 from applications.domain.commands import Limits, SubmitApplication, check_reason, link_problem
-from applications.domain.model import (
-    Application,
-    PostingStatus,
-    Status,
-    Visibility,
-)
+from applications.domain.model import Application, Status
+from applications.domain.posting import PostingStatus, Visibility
 from stint.kit.errors import InvalidArgument
 
 from .fakes import NOW, view

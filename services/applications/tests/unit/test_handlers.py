@@ -8,7 +8,8 @@ import pytest
 
 from applications.domain import errors
 from applications.domain.commands import ListFilter, SubmitApplication
-from applications.domain.model import Actor, Application, PostingStatus, Status
+from applications.domain.model import Actor, Application, Status
+from applications.domain.posting import PostingStatus
 from stint.applications.v1 import events_pb2 as ae
 from stint.kit.errors import InvalidArgument, PermissionDenied, Unauthenticated
 from stint.kit.ids import new_id

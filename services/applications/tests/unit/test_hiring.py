@@ -8,7 +8,8 @@ from datetime import timedelta
 import pytest
 
 from applications.domain import errors
-from applications.domain.model import Actor, PostingStatus, Status
+from applications.domain.model import Actor, Status
+from applications.domain.posting import PostingStatus
 from stint.applications.v1 import events_pb2 as ae
 from stint.applications.v1.application_pb2 import ApplicationStatus
 from stint.kit.errors import ConcurrencyConflict, PermissionDenied

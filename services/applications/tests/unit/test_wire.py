@@ -8,7 +8,8 @@ import pytest
 
 from applications.adapters import wire
 from applications.domain import events as ev
-from applications.domain.model import Actor, PostingStatus, Visibility
+from applications.domain.model import Actor
+from applications.domain.posting import PostingStatus, Visibility
 from stint.applications.v1 import applications_service_pb2 as api
 from stint.applications.v1 import events_pb2 as ae
 from stint.applications.v1.application_pb2 import ApplicationStatus

@@ -12,15 +12,8 @@ from typing import Any
 
 from applications.domain import errors
 from applications.domain.commands import ListFilter
-from applications.domain.model import (
-    WAITING,
-    Application,
-    Money,
-    PostingStatus,
-    PostingView,
-    Status,
-    Visibility,
-)
+from applications.domain.model import WAITING, Application, Status
+from applications.domain.posting import Money, PostingStatus, PostingView, Visibility
 from stint.kit.envelope import Envelope
 from stint.kit.errors import AlreadyExists, ConcurrencyConflict
 from stint.kit.mongo import Document, IndexSpec

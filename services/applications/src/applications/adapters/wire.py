@@ -11,14 +11,8 @@ from google.protobuf.timestamp_pb2 import Timestamp
 
 from applications.domain import commands
 from applications.domain import events as ev
-from applications.domain.model import (
-    Actor,
-    Application,
-    Money,
-    PostingStatus,
-    PostingView,
-    Visibility,
-)
+from applications.domain.model import Actor, Application
+from applications.domain.posting import Money, PostingStatus, PostingView, Visibility
 from stint.applications.v1 import application_pb2, events_pb2
 from stint.applications.v1 import applications_service_pb2 as api
 from stint.common.v1 import event_pb2, money_pb2

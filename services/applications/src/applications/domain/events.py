@@ -6,7 +6,8 @@ import enum
 from dataclasses import dataclass
 from datetime import datetime
 
-from applications.domain.model import Actor, Application, PostingView
+from applications.domain.model import Actor, Application
+from applications.domain.posting import PostingView
 
 
 class Kind(enum.StrEnum):

@@ -8,7 +8,8 @@ from datetime import datetime
 from applications import metrics
 from applications.domain import access, commands, errors
 from applications.domain import events as ev
-from applications.domain.model import Actor, Application, PostingView, Status
+from applications.domain.model import Actor, Application
+from applications.domain.posting import PostingView
 from applications.handlers.closure import Closure
 from applications.handlers.ports import Deps
 from stint.kit.errors import PermissionDenied
@@ -31,19 +32,7 @@ class ApplicationHandlers:
         posting = await self._posting(cmd.posting_id)
         now = self._d.clock.now()
         posting.check_accepts_application(actor.org, now)
-        app = Application(
-            id=new_id("app"),
-            posting_id=posting.id,
-            company_id=posting.company_id,
-            student_id=actor.subject,
-            university_id=actor.org,
-            pitch=cmd.pitch,
-            links=cmd.links,
-            status=Status.SUBMITTED,
-            created_at=now,
-            updated_at=now,
-            version=1,
-        )
+        app = posting.application_from(new_id("app"), actor, cmd.pitch, cmd.links, now)
         submitted = ev.ApplicationChanged(ev.Kind.SUBMITTED, app, posting.title, actor)
         await self._d.repo.add_application(app, [self._d.envelope(submitted)])
         metrics.APPLICATIONS_SUBMITTED.inc()
@@ -93,6 +82,7 @@ class ApplicationHandlers:
         return page, page[-1].id if more else ""
 
     async def visible(self, application_id: str, actor: Actor) -> Application:
+        """Load an application the caller may see; NotFound for any other (no id leaks)."""
         access.require_identity(actor)
         commands.check_application_id(application_id)
         app = await self._d.repo.get_application(application_id)

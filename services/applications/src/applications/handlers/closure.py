@@ -14,7 +14,8 @@ from datetime import datetime
 from applications import metrics
 from applications.domain import errors
 from applications.domain import events as ev
-from applications.domain.model import WAITING, Actor, Application, PostingView, Status
+from applications.domain.model import WAITING, Actor, Application, Status
+from applications.domain.posting import PostingView
 from applications.handlers.ports import Deps
 
 BATCH = 100

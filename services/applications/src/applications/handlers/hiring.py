@@ -9,7 +9,8 @@ from datetime import datetime
 from applications import metrics
 from applications.domain import access, errors
 from applications.domain import events as ev
-from applications.domain.model import Actor, Application, PostingView, Status
+from applications.domain.model import Actor, Application, Status
+from applications.domain.posting import PostingView
 from applications.handlers.applications import ApplicationHandlers
 from applications.handlers.closure import Closure
 from applications.handlers.ports import Deps

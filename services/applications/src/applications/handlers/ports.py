@@ -9,7 +9,8 @@ from typing import Protocol, TypeVar
 from applications.adapters import wire
 from applications.domain import events as ev
 from applications.domain.commands import Limits, ListFilter
-from applications.domain.model import Application, PostingView
+from applications.domain.model import Application
+from applications.domain.posting import PostingView
 from stint.kit.clock import Clock
 from stint.kit.envelope import Envelope, EventFactory
 from stint.kit.errors import ConcurrencyConflict

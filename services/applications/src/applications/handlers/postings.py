@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from applications import metrics
-from applications.domain.model import Actor, PostingView
+from applications.domain.model import Actor
+from applications.domain.posting import PostingView
 from applications.handlers.closure import Closure
 from applications.handlers.ports import Deps
 
