@@ -6,6 +6,9 @@ import grpc
 import pytest
 
 from stint.applications.v1 import applications_service_pb2 as api
+from stint.contracts import topics
+from stint.contracts.topics import dlq_topic
+from stint.kit.testing.kafka import headers_of, wait_for_records
 from stint.kit.testing.poll import eventually
 from stint.postings.v1 import events_pb2 as pe
 from stint.postings.v1 import posting_pb2
@@ -63,3 +66,15 @@ async def test_projection_follows_the_lifecycle_and_ignores_older_snapshots(
             student(),
         )
     assert refused.value.code() == grpc.StatusCode.FAILED_PRECONDITION
+
+
+async def test_a_posting_event_without_a_posting_goes_to_the_dead_letter_topic(
+    harness: Harness,
+) -> None:
+    broken = harness.envelope(pe.PostingPublished(context=context()), "pst_missing")
+    await harness.publish(broken)
+    dlq = harness.postings_topic.replace(topics.POSTINGS, dlq_topic("applications"))
+    [dead] = await wait_for_records(harness.bootstrap, dlq, count=1)
+    headers = headers_of(dead)
+    assert (headers["ce_id"], headers["dlq_reason"]) == (broken.id, "handler_failed")
+    assert "MalformedSnapshot" in headers["dlq_error"]
