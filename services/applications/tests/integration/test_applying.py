@@ -10,6 +10,7 @@ import pytest
 
 from stint.applications.v1 import applications_service_pb2 as api
 from stint.applications.v1.application_pb2 import ApplicationStatus
+from stint.common.v1 import pagination_pb2
 from stint.kit.grpc import Caller, field_violations_from_error
 from stint.postings.v1 import events_pb2 as pe
 from stint.postings.v1 import posting_pb2 as pp
@@ -126,3 +127,33 @@ async def test_concurrent_duplicate_applications_leave_one(harness: Harness) -> 
     codes = await asyncio.gather(*(attempt() for _ in range(5)))
     assert sorted(c.name for c in codes) == ["ALREADY_EXISTS"] * 4 + ["OK"]
     assert await harness.db["applications"].count_documents({"posting_id": open_.id}) == 1
+
+
+async def test_the_company_pages_through_its_applications(harness: Harness) -> None:
+    open_ = posting()
+    await harness.publish_posting(pe.PostingPublished(context=context(), posting=open_), open_.id)
+    await harness.projected(open_.id, 1)
+    ids = [(await apply(harness, open_.id, student())).application.id for _ in range(3)]
+    company = employer(open_.company_id)
+    await harness.call(
+        "ShortlistApplication", api.ShortlistApplicationRequest(application_id=ids[0]), company
+    )
+
+    seen: list[str] = []
+    token = ""
+    for _ in range(3):
+        request = api.ListApplicationsRequest(
+            posting_id=open_.id, page=pagination_pb2.PageRequest(page_size=2, page_token=token)
+        )
+        page = await harness.call("ListApplications", request, company)
+        seen += [a.id for a in page.applications]
+        token = page.page.next_page_token
+        if not token:
+            break
+    assert seen == sorted(ids, reverse=True)
+
+    shortlisted = api.ListApplicationsRequest(
+        status=ApplicationStatus.APPLICATION_STATUS_SHORTLISTED
+    )
+    page = await harness.call("ListApplications", shortlisted, company)
+    assert [a.id for a in page.applications] == [ids[0]]
