@@ -12,7 +12,6 @@ from stint.kit.clock import Clock
 from stint.kit.errors import AlreadyExists, ConcurrencyConflict, InvalidArgument
 from stint.kit.ids import is_id, suffix
 from submissions import metrics
-from submissions.adapters.repository import EngagementRepository
 from submissions.domain import access, validation
 from submissions.domain import commands as cmd
 from submissions.domain import events as ev
@@ -28,6 +27,7 @@ from submissions.domain.model import (
     start,
 )
 from submissions.domain.validation import Violations
+from submissions.ports import EngagementStore
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
@@ -38,7 +38,7 @@ TimerDecision = Callable[[Engagement, datetime], list[ev.Event]]
 class Handlers:
     def __init__(
         self,
-        repo: EngagementRepository,
+        repo: EngagementStore,
         clock: Clock,
         windows: Windows,
         default_revision_limit: int = 2,

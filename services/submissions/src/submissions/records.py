@@ -8,12 +8,12 @@ from typing import Any
 
 from stint.kit.clock import Clock
 from submissions import metrics
-from submissions.adapters.repository import EngagementRepository
 from submissions.adapters.signing import KeyRing, Verification, verify
 from submissions.domain import access, record, validation
 from submissions.domain import commands as cmd
 from submissions.domain import events as ev
 from submissions.domain.validation import Violations
+from submissions.ports import EngagementStore
 
 
 @dataclass(frozen=True)
@@ -25,7 +25,7 @@ class IssuedRecord:
 
 
 class ExperienceRecords:
-    def __init__(self, repo: EngagementRepository, clock: Clock, keys: KeyRing) -> None:
+    def __init__(self, repo: EngagementStore, clock: Clock, keys: KeyRing) -> None:
         self._repo = repo
         self._clock = clock
         self._keys = keys

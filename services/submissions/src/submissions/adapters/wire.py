@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -11,6 +11,7 @@ from google.protobuf.timestamp_pb2 import Timestamp
 
 from stint.applications.v1 import events_pb2 as app_events
 from stint.common.v1 import event_pb2, money_pb2, work_pb2
+from stint.kit.envelope import Envelope, EventFactory
 from stint.submissions.v1 import engagement_pb2 as pb
 from stint.submissions.v1 import events_pb2 as events
 from stint.submissions.v1 import submissions_service_pb2 as api
@@ -246,14 +247,12 @@ def jwks(keys: dict[str, list[dict[str, str]]], as_json: str) -> api.GetJwksResp
     return api.GetJwksResponse(keys=[api.Jwk(**k) for k in keys["keys"]], json=as_json)
 
 
-def envelopes_for(factory: Any) -> Any:
+def envelopes_for(
+    factory: EventFactory,
+) -> Callable[[Sequence[ev.Event], cmd.Context], list[Envelope]]:
     """Bind an EventFactory: domain events → envelopes (used by the repository)."""
 
-    def build(items: Sequence[ev.Event], ctx: cmd.Context) -> list[Any]:
-        out = []
-        for item in items:
-            message, subject = event(item, ctx)
-            out.append(factory(message, subject))
-        return out
+    def build(items: Sequence[ev.Event], ctx: cmd.Context) -> list[Envelope]:
+        return [factory(*event(item, ctx)) for item in items]
 
     return build

@@ -17,11 +17,11 @@ def give(engagement: Engagement, feedback: Feedback) -> list[ev.Event]:
     """Record one side's rating; reveals both at once when the other side already rated."""
     if engagement.status is not Status.COMPLETED:
         raise WrongState("feedback opens when the engagement is completed")
+    if any(f.author is feedback.author for f in engagement.feedback):
+        raise AlreadyExists(f"the {feedback.author.value.lower()} has already rated")
     due = engagement.reveal_due_at
     if engagement.feedback_revealed or (due is not None and feedback.given_at >= due):
         raise WrongState("the feedback window is closed")
-    if any(f.author is feedback.author for f in engagement.feedback):
-        raise AlreadyExists(f"the {feedback.author.value.lower()} has already rated")
     engagement.feedback.append(feedback)
     events: list[ev.Event] = [
         ev.FeedbackGiven(
