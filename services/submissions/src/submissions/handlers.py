@@ -9,7 +9,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from stint.kit.clock import Clock
-from stint.kit.errors import AlreadyExists, ConcurrencyConflict, InvalidArgument
+from stint.kit.errors import AlreadyExists, ConcurrencyConflict
 from stint.kit.ids import is_id, suffix
 from submissions import metrics
 from submissions.domain import access, validation
@@ -51,8 +51,7 @@ class Handlers:
     async def start_engagement(self, hire: cmd.Hire, ctx: cmd.Context, event_id: str) -> bool:
         """Consumes CandidateHired; emits EngagementStarted. The id eng_<application suffix>
         makes a redelivery hit AlreadyExists, which is done (returns False)."""
-        if not is_id(hire.application_id, "app"):
-            raise InvalidArgument.of("application.id", "must be an application id (app_…)")
+        validation.hire(hire)  # a malformed hire fails (and ends in the DLQ), never half-starts
         engagement_id = f"eng_{suffix(hire.application_id)}"
         engagement = start(engagement_id, hire, self._revision_limit, self._clock.now())
         try:

@@ -38,9 +38,18 @@ def _enum_suffix(name: str, prefix: str) -> str:
     return name.removeprefix(prefix)
 
 
+def _known(enum: Any, value: int, prefix: str) -> str:
+    """The value's name without its prefix; UNSPECIFIED for a value newer than this code
+    (proto3 enums are open: a producer may know more values than we do)."""
+    try:
+        return _enum_suffix(enum.Name(value), prefix)
+    except ValueError:
+        return "UNSPECIFIED"
+
+
 def hire(event: app_events.CandidateHired) -> cmd.Hire:
     terms, application = event.terms, event.application
-    policy = _enum_suffix(work_pb2.AiPolicy.Name(terms.ai_policy), "AI_POLICY_")
+    policy = _known(work_pb2.AiPolicy, terms.ai_policy, "AI_POLICY_")
     return cmd.Hire(
         application_id=application.id,
         posting_id=terms.posting_id or application.posting_id,
@@ -48,7 +57,7 @@ def hire(event: app_events.CandidateHired) -> cmd.Hire:
         student_id=application.student_id,
         university_id=application.university_id,
         title=terms.posting_title,
-        category=_enum_suffix(work_pb2.Category.Name(terms.category), "CATEGORY_"),
+        category=_known(work_pb2.Category, terms.category, "CATEGORY_"),
         skills=tuple(terms.skills),
         estimated_hours=terms.estimated_hours,
         fee=m.Money(terms.fee.amount_minor, terms.fee.currency),
@@ -59,9 +68,8 @@ def hire(event: app_events.CandidateHired) -> cmd.Hire:
     )
 
 
-def event_context(event: app_events.CandidateHired) -> tuple[str, str]:
-    """Correlation id and actor subject of a consumed hire."""
-    return event.context.correlation_id, event.context.actor.subject
+def correlation_id(event: app_events.CandidateHired) -> str:
+    return event.context.correlation_id
 
 
 def engagement(e: m.Engagement) -> pb.Engagement:

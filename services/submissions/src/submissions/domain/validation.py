@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from stint.kit.errors import FieldViolation, InvalidArgument
 from stint.kit.ids import is_id
+from submissions.domain.commands import Hire
 from submissions.domain.errors import AiUseForbidden
 from submissions.domain.model import AiPolicy, Artifact, CriterionResult
 
@@ -125,3 +126,17 @@ def rating(
         for i, skill in enumerate(skills):
             if skill not in posting_skills:
                 v.add(f"endorsed_skills[{i}]", "not one of the posting's skills")
+
+
+def hire(h: Hire) -> None:
+    """A CandidateHired must name the application, the student and the company."""
+    v = Violations()
+    if not is_id(h.application_id, "app"):
+        v.add("application.id", "must be an application id (app_…)")
+    if not h.student_id:
+        v.add("application.student_id", "required")
+    if not h.company_id:
+        v.add("terms.company_id", "required")
+    if h.fee.amount_minor < 0 or (h.fee.amount_minor and len(h.fee.currency) != 3):
+        v.add("terms.fee", "a non-negative amount with an ISO 4217 currency")
+    v.raise_if_any()

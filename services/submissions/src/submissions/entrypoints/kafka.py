@@ -14,10 +14,8 @@ from submissions.handlers import Handlers
 def on_candidate_hired(handlers: Handlers) -> Callable[[CandidateHired, Envelope], Awaitable[None]]:
     async def handle(event: CandidateHired, envelope: Envelope) -> None:
         """Consumes CandidateHired; emits EngagementStarted (once per application)."""
-        correlation, _ = wire.event_context(event)
-        ctx = cmd.Context(
-            cmd.SYSTEM, correlation_id=correlation or envelope.id, causation_id=envelope.id
-        )
+        correlation = wire.correlation_id(event) or envelope.id
+        ctx = cmd.Context(cmd.SYSTEM, correlation_id=correlation, causation_id=envelope.id)
         await handlers.start_engagement(wire.hire(event), ctx, envelope.id)
 
     return handle
