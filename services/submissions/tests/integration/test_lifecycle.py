@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+from datetime import timedelta
 
 import grpc
 
@@ -39,8 +40,10 @@ def submit_request(p: Parties) -> api.SubmitWorkRequest:
     )
 
 
-async def hire_and_wait(env: Env, runner: ServiceRunner, p: Parties) -> None:
-    await publish(env, hired_envelope(env, p))
+async def hire_and_wait(
+    env: Env, runner: ServiceRunner, p: Parties, due_in: timedelta = timedelta(days=10)
+) -> None:
+    await publish(env, hired_envelope(env, p, due_in))
     async with stub_for(runner) as stub:
 
         async def get() -> str:

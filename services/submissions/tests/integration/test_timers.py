@@ -15,9 +15,7 @@ from stint.submissions.v1 import submissions_service_pb2 as api
 from .support import (
     Env,
     distinct,
-    hired_envelope,
     new_parties,
-    publish,
     published,
     running,
     stub_for,
@@ -32,9 +30,15 @@ def fired(timer: str) -> float:
     return REGISTRY.get_sample_value("stint_timers_fired_total", labels) or 0.0
 
 
+def auto_approvals() -> float:
+    labels = {"mode": "auto"}
+    return REGISTRY.get_sample_value("stint_submissions_approved_total", labels) or 0.0
+
+
 async def test_auto_approval_fires_once_with_two_instances(env: Env) -> None:
     clock = ManualClock(SystemClock().now())
     p = new_parties()
+    auto_before = auto_approvals()
     async with running(env.settings, clock) as first, running(env.settings, clock) as second:
         await hire_and_wait(env, first, p)
         async with stub_for(second) as stub:
@@ -65,6 +69,7 @@ async def test_auto_approval_fires_once_with_two_instances(env: Env) -> None:
     ]
     approved = events_pb2.SubmissionApproved.FromString(records[2].value)
     assert approved.auto_approved
+    assert auto_approvals() == auto_before + 1  # one instance approved; the other found nothing
     assert approved.context.actor.role == "system"
 
 
@@ -72,8 +77,7 @@ async def test_overdue_is_announced_once(env: Env) -> None:
     clock = ManualClock(SystemClock().now())
     p = new_parties()
     async with running(env.settings, clock) as first, running(env.settings, clock) as second:
-        await publish(env, hired_envelope(env, p, due_in=timedelta(days=3)))
-        await hire_and_wait(env, second, p)
+        await hire_and_wait(env, second, p, due_in=timedelta(days=3))
         before = fired("overdue")
         clock.advance(timedelta(days=4))
         await wait(lambda: fired("overdue"), lambda n: n >= before + 1, "the overdue timer")

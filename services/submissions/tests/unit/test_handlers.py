@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import timedelta
 
 import pytest
@@ -72,9 +73,14 @@ async def test_a_hire_redelivered_starts_one_engagement(w: World) -> None:
 
 
 async def test_a_hire_without_an_application_id_is_refused(w: World) -> None:
-    bad = hire().__class__(**{**hire().__dict__, "application_id": "nope"})
-    with pytest.raises(InvalidArgument):
+    bad = dataclasses.replace(hire(), application_id="nope", student_id="")
+    with pytest.raises(InvalidArgument) as raised:
         await w.h.start_engagement(bad, cmd.Context(cmd.SYSTEM), "evt_1")
+    assert {v.field for v in raised.value.violations} == {
+        "application.id",
+        "application.student_id",
+    }
+    assert w.store.docs == {}
 
 
 async def test_strangers_see_nothing_and_parties_act_only_in_their_role(w: World) -> None:
