@@ -74,8 +74,12 @@ class Handlers:
             v.add("page.page_size", "must not be negative")
         v.raise_if_any()
         filters = dict(scope)
-        wanted = {"student_id": q.student_id, "company_id": q.company_id}
-        for key, value in (wanted | {"university_id": q.university_id}).items():
+        wanted = (
+            ("student_id", q.student_id),
+            ("company_id", q.company_id),
+            ("university_id", q.university_id),
+        )
+        for key, value in wanted:
             if value and scope.get(key, value) != value:
                 return [], ""  # another tenant's engagements: nothing to see
             if value:

@@ -45,6 +45,12 @@ async def test_errors_map_to_status_codes_and_cancel_is_published(
         cancelled = await stub.CancelEngagement(cancel, metadata=p.employer_md())
         with pytest.raises(grpc.aio.AioRpcError) as late:
             await stub.SubmitWork(submit_request(p), metadata=p.student_md())
+        by_status = {
+            status: await stub.ListEngagements(
+                api.ListEngagementsRequest(statuses=[status]), metadata=p.employer_md()
+            )
+            for status in (pb.ENGAGEMENT_STATUS_CANCELLED, pb.ENGAGEMENT_STATUS_ACTIVE)
+        }
 
     assert invalid.value.code() == grpc.StatusCode.INVALID_ARGUMENT
     assert {v.field for v in field_violations_from_error(invalid.value)} == {
@@ -57,6 +63,9 @@ async def test_errors_map_to_status_codes_and_cancel_is_published(
     assert anonymous.value.code() == grpc.StatusCode.UNAUTHENTICATED
     assert cancelled.engagement.status == pb.ENGAGEMENT_STATUS_CANCELLED
     assert late.value.code() == grpc.StatusCode.FAILED_PRECONDITION
+    cancelled_list = by_status[pb.ENGAGEMENT_STATUS_CANCELLED].engagements
+    assert [e.id for e in cancelled_list] == [p.engagement_id]
+    assert list(by_status[pb.ENGAGEMENT_STATUS_ACTIVE].engagements) == []
     records = await published(env, service, p.engagement_id)
     assert types_of(records) == ["EngagementStarted", "EngagementCancelled"]
     event = events_pb2.EngagementCancelled.FromString(records[1].value)

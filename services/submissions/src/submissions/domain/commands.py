@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 from submissions.domain.model import AiPolicy, Artifact, CriterionResult, Money, Status
@@ -94,5 +94,3 @@ class ListQuery:
     statuses: tuple[Status, ...] = ()
     page_size: int = 0
     page_token: str = ""
-    # Filled in by the authorization rules: the scope a non-admin caller is limited to.
-    scope: dict[str, str] = field(default_factory=dict)
