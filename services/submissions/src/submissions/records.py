@@ -59,6 +59,8 @@ class ExperienceRecords:
     def verify(self, jws: str) -> Verification:
         """VerifyExperienceRecord: signature check against the published keys, offline."""
         result = verify(jws, self.jwks())
+        if result.valid and not (result.claims and record.is_record(result.claims)):
+            result = Verification(False, "invalid_payload", result.kid)
         metrics.RECORD_VERIFICATIONS.labels(result.reason).inc()
         return result
 

@@ -20,6 +20,7 @@ from stint.kit.clock import Clock, SystemClock
 from stint.kit.envelope import Envelope, new_envelope
 from stint.kit.grpc import Caller, caller_metadata
 from stint.kit.ids import new_id
+from stint.kit.mongo import create_mongo_client
 from stint.kit.runner import ServiceRunner
 from stint.kit.testing.kafka import Record, read_all
 from stint.kit.testing.poll import eventually
@@ -167,8 +168,6 @@ async def wait(probe: Callable[[], Awaitable[Any]], until: Callable[[Any], bool]
 
 async def published(env: Env, runner: ServiceRunner, engagement_id: str) -> list[Record]:
     """Every submissions event about the engagement, once its outbox has drained."""
-    from stint.kit.mongo import create_mongo_client
-
     client = create_mongo_client(env.settings.mongo_uri, app_name="submissions-test")
     try:
         engagements = client[env.settings.database_name]["engagements"]

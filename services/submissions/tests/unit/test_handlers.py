@@ -197,3 +197,10 @@ async def test_the_record_is_signed_once_and_resigned_when_ratings_reveal(w: Wor
     assert second.claims["endorsed_skills"] == ["SQL"]
     assert verify(second.jws, w.records.jwks()).valid
     assert w.store.kinds().count("ExperienceRecordIssued") == 2
+
+
+def test_verify_refuses_signed_payloads_that_are_not_records(w: World) -> None:
+    foreign = w.keys.sign(b'{"hello":"world"}')
+    result = w.records.verify(foreign)
+    assert not result.valid
+    assert result.reason == "invalid_payload"

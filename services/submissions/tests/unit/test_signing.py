@@ -81,3 +81,10 @@ def test_payload_is_canonical_and_the_resume_line_reads_well() -> None:
     assert "completed Mar 2026" in line
     rated = {**CLAIMS, "employer_rating": 5, "endorsed_skills": ["SQL"]}
     assert "employer rating 5/5; skills: SQL" in record.resume_line(rated)
+
+
+def test_signed_claims_of_another_shape_are_not_records() -> None:
+    assert record.is_record(CLAIMS)
+    assert not record.is_record({**CLAIMS, "typ": "something-else"})
+    assert not record.is_record({k: v for k, v in CLAIMS.items() if k != "student_id"})
+    assert not record.is_record({**CLAIMS, "estimated_hours": "20"})

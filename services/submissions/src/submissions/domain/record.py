@@ -51,6 +51,31 @@ def payload(engagement: Engagement, issued_at: datetime) -> dict[str, Any]:
     }
 
 
+CLAIM_TYPES: dict[str, type | tuple[type, ...]] = {
+    "iss": str,
+    "typ": str,
+    "engagement_id": str,
+    "student_id": str,
+    "company": str,
+    "project_title": str,
+    "category": str,
+    "started_at": str,
+    "completed_at": str,
+    "estimated_hours": int,
+    "endorsed_skills": list,
+    "employer_rating": (int, type(None)),
+    "artifacts": list,
+    "issued_at": str,
+}
+
+
+def is_record(claims: dict[str, Any]) -> bool:
+    """Whether signed claims are an experience record of ours (a platform key might one day
+    sign other things; their signatures must not pass as records)."""
+    shaped = all(isinstance(claims.get(k), t) for k, t in CLAIM_TYPES.items())
+    return shaped and claims["iss"] == ISSUER and claims["typ"] == RECORD_TYPE
+
+
 def canonical(claims: dict[str, Any]) -> bytes:
     return json.dumps(claims, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
