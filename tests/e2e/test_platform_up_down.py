@@ -18,6 +18,15 @@ PORTS = {
     "STINT_MONGO_PORT": 47017,
     "STINT_FERRETDB_DEBUG_PORT": 28088,
 }
+# Service ports move by this much (postings gRPC 50051 -> 51051, its HTTP 9101 -> 10101, …).
+OFFSET = 1000
+SERVICES = {
+    "postings": (50051, 9101),
+    "applications": (50052, 9102),
+    "submissions": (50053, 9103),
+    "payouts": (50054, 9104),
+    "notifications": (50055, 9105),
+}
 
 
 def _listening(port: int) -> bool:
@@ -40,14 +49,17 @@ def _platform(verb: str, env: dict[str, str]) -> subprocess.CompletedProcess[str
 def test_up_then_down_leaves_nothing_listening(tmp_path: Path) -> None:
     env = {**os.environ, "STINT_STATE": str(tmp_path / "state")}
     env |= {name: str(port) for name, port in PORTS.items()}
+    env["STINT_PORT_OFFSET"] = str(OFFSET)
+    present = [n for n in SERVICES if (ROOT / "services" / n / "src" / n / "__main__.py").exists()]
+    service_ports = [p + OFFSET for n in present for p in SERVICES[n]]
     try:
         up = _platform("up", env)
-        assert up.returncode == 0, up.stderr[-2000:]
+        assert up.returncode == 0, up.stderr[-3000:]
         assert "Stint is up." in up.stdout
-        assert all(_listening(port) for port in PORTS.values())
+        assert all(_listening(port) for port in [*PORTS.values(), *service_ports])
     finally:
         down = _platform("down", env)
     assert down.returncode == 0, down.stderr[-2000:]
-    still = [port for port in PORTS.values() if _listening(port)]
+    still = [port for port in [*PORTS.values(), *service_ports] if _listening(port)]
     assert still == [], f"still listening after down: {still}"
     assert not list((tmp_path / "state" / "run").glob("*.pid"))
