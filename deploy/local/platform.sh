@@ -13,17 +13,21 @@ LOGS="$STATE/logs"
 UV="$("$HERE/tools.sh" uv)"
 
 # Start order; stop order is the reverse (gateway first, infrastructure last).
-# name:http-port (metrics/health) — design.md §6
-SERVICES="postings:9101 applications:9102 submissions:9103 payouts:9104 notifications:9105 gateway:8080"
+# name:grpc-port:http-port (metrics/health) — design.md §6. STINT_PORT_OFFSET shifts them all,
+# so a second stack (or a test) can run beside the usual one.
+SERVICES="postings:50051:9101 applications:50052:9102 submissions:50053:9103 payouts:50054:9104 notifications:50055:9105 gateway:0:8080"
+OFFSET="${STINT_PORT_OFFSET:-0}"
 
 present() { [ -f "$ROOT/services/$1/src/$1/__main__.py" ]; }
 
 start_service() {
-  local name=$1 port=$2
+  local name=$1 grpc=$(( $2 + OFFSET )) port=$(( $3 + OFFSET ))
   if [ -f "$RUN/$name.pid" ] && kill -0 "$(cat "$RUN/$name.pid")" 2>/dev/null; then
     echo "$name already running" >&2; return 0
   fi
-  (cd "$ROOT" && exec "$UV" run --frozen --quiet python -m "$name") >>"$LOGS/$name.log" 2>&1 &
+  # The venv's python directly (not `uv run`), so the pid file names the service process itself.
+  (cd "$ROOT" && STINT_GRPC_PORT=$grpc STINT_HTTP_PORT=$port \
+    exec "$ROOT/.venv/bin/python" -m "$name") >>"$LOGS/$name.log" 2>&1 &
   echo $! >"$RUN/$name.pid"
   for _ in $(seq 1 120); do
     if curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1; then echo "$name ready" >&2; return 0; fi
@@ -50,18 +54,23 @@ stop_service() {
 
 up() {
   mkdir -p "$RUN" "$LOGS"
-  (cd "$ROOT" && "$UV" sync --frozen --quiet)
+  (cd "$ROOT" && "$UV" sync --frozen --quiet --all-packages --all-groups)
   # Services inherit the endpoints (ports may be overridden, see deploy/local/README.md).
   eval "$("$HERE/infra.sh" up | sed 's/^/export /')"
+  export STINT_POSTINGS_ADDR="127.0.0.1:$((50051 + OFFSET))" STINT_APPLICATIONS_ADDR="127.0.0.1:$((50052 + OFFSET))" \
+    STINT_SUBMISSIONS_ADDR="127.0.0.1:$((50053 + OFFSET))" STINT_PAYOUTS_ADDR="127.0.0.1:$((50054 + OFFSET))" \
+    STINT_NOTIFICATIONS_ADDR="127.0.0.1:$((50055 + OFFSET))"
+  local entry name rest
   for entry in $SERVICES; do
-    present "${entry%%:*}" && start_service "${entry%%:*}" "${entry##*:}"
+    name=${entry%%:*}; rest=${entry#*:}
+    if present "$name"; then start_service "$name" "${rest%%:*}" "${rest##*:}" || { down; exit 1; }; fi
   done
   echo
   echo "Stint is up."
   echo "  Kafka     127.0.0.1:${STINT_KAFKA_PORT:-9092}"
   echo "  MongoDB   mongodb://127.0.0.1:${STINT_MONGO_PORT:-27017} (FerretDB)"
   if present gateway; then
-    echo "  Gateway   http://127.0.0.1:8080   (API docs: http://127.0.0.1:8080/docs)"
+    echo "  Gateway   http://127.0.0.1:$((8080 + OFFSET))   (API docs: http://127.0.0.1:$((8080 + OFFSET))/docs)"
   else
     echo "  Gateway   not built yet: services start as they are added under services/"
   fi

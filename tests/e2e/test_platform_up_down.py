@@ -7,16 +7,24 @@ of the suite uses.
 from __future__ import annotations
 
 import os
+import random
 import socket
 import subprocess
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-PORTS = {
-    "STINT_KAFKA_PORT": 29092,
-    "STINT_KAFKA_CONTROLLER_PORT": 29093,
-    "STINT_MONGO_PORT": 47017,
-    "STINT_FERRETDB_DEBUG_PORT": 28088,
+INFRA_PORTS = (
+    "STINT_KAFKA_PORT",
+    "STINT_KAFKA_CONTROLLER_PORT",
+    "STINT_MONGO_PORT",
+    "STINT_FERRETDB_DEBUG_PORT",
+)
+SERVICES = {
+    "postings": (50051, 9101),
+    "applications": (50052, 9102),
+    "submissions": (50053, 9103),
+    "payouts": (50054, 9104),
+    "notifications": (50055, 9105),
 }
 
 
@@ -24,6 +32,20 @@ def _listening(port: int) -> bool:
     with socket.socket() as sock:
         sock.settimeout(0.5)
         return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _free_offset(ports: list[int]) -> int:
+    """An offset that moves every service port onto a free one (other stacks may be running)."""
+    for offset in random.sample(range(1000, 9000, 50), 40):
+        if not any(_listening(p + offset) for p in ports):
+            return offset
+    raise AssertionError("no free port range for the services")
 
 
 def _platform(verb: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
@@ -39,15 +61,20 @@ def _platform(verb: str, env: dict[str, str]) -> subprocess.CompletedProcess[str
 
 def test_up_then_down_leaves_nothing_listening(tmp_path: Path) -> None:
     env = {**os.environ, "STINT_STATE": str(tmp_path / "state")}
-    env |= {name: str(port) for name, port in PORTS.items()}
+    ports = {name: _free_port() for name in INFRA_PORTS}
+    env |= {name: str(port) for name, port in ports.items()}
+    present = [n for n in SERVICES if (ROOT / "services" / n / "src" / n / "__main__.py").exists()]
+    offset = _free_offset([p for n in SERVICES for p in SERVICES[n]])
+    env["STINT_PORT_OFFSET"] = str(offset)
+    service_ports = [p + offset for n in present for p in SERVICES[n]]
     try:
         up = _platform("up", env)
-        assert up.returncode == 0, up.stderr[-2000:]
+        assert up.returncode == 0, up.stderr[-3000:]
         assert "Stint is up." in up.stdout
-        assert all(_listening(port) for port in PORTS.values())
+        assert all(_listening(port) for port in [*ports.values(), *service_ports])
     finally:
         down = _platform("down", env)
     assert down.returncode == 0, down.stderr[-2000:]
-    still = [port for port in PORTS.values() if _listening(port)]
+    still = [port for port in [*ports.values(), *service_ports] if _listening(port)]
     assert still == [], f"still listening after down: {still}"
     assert not list((tmp_path / "state" / "run").glob("*.pid"))
