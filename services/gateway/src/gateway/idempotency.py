@@ -1,0 +1,90 @@
+"""`Idempotency-Key` on POST: the same key and body within the TTL returns the first response;
+the same key with another body is 422. A retried request never hires twice.
+
+Records live in the gateway's own small database (it owns no domain data). Only the request that
+created a record ever updates it, so FerretDB's non-atomic updates cannot race here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from pymongo.errors import DuplicateKeyError
+
+from gateway.problems import ProblemError
+from stint.kit.clock import Clock
+from stint.kit.mongo import Collection, IndexSpec, ensure_indexes
+
+MAX_KEY_LENGTH = 255
+# Responses not worth replaying: a retry should get a fresh answer.
+NOT_STORED = frozenset({401, 408, 409, 429})
+
+
+@dataclass(frozen=True)
+class StoredResponse:
+    status: int
+    body: Any
+    headers: dict[str, str]
+
+
+class IdempotencyStore:
+    def __init__(self, collection: Collection, clock: Clock, ttl: timedelta) -> None:
+        self._records = collection
+        self._clock = clock
+        self._ttl = ttl
+
+    async def ensure_indexes(self) -> None:
+        await ensure_indexes(self._records, [IndexSpec([("expires_at", 1)])])
+
+    @staticmethod
+    def scope(subject: str, method: str, path: str, key: str) -> str:
+        if not key or len(key) > MAX_KEY_LENGTH or not key.isprintable():
+            raise ProblemError(400, "bad-idempotency-key", "Bad Idempotency-Key",
+                               f"1 to {MAX_KEY_LENGTH} printable characters")
+        return hashlib.sha256(f"{subject}\n{method}\n{path}\n{key}".encode()).hexdigest()
+
+    async def begin(self, scope: str, body: bytes) -> StoredResponse | None:
+        """None: go ahead (the key is now held); else the stored first response."""
+        body_hash = hashlib.sha256(body).hexdigest()
+        now = self._clock.now()
+        for _ in range(2):
+            try:
+                await self._records.insert_one({"_id": scope, "body_hash": body_hash, "state": "pending",
+                                                "created_at": now, "expires_at": now + self._ttl})
+                return None
+            except DuplicateKeyError:
+                record = await self._records.find_one({"_id": scope})
+            if record is None:
+                continue
+            if record["expires_at"] <= now:
+                await self._records.delete_one({"_id": scope, "created_at": record["created_at"]})
+                continue
+            if record["body_hash"] != body_hash:
+                raise ProblemError(422, "idempotency-key-reused", "Idempotency-Key reused",
+                                   "this key was used with a different request body")
+            if record["state"] == "pending":
+                raise ProblemError(409, "request-in-progress", "Request in progress",
+                                   "a request with this key is still being processed",
+                                   headers={"Retry-After": "1"})
+            return StoredResponse(record["status"], record["body"], record.get("headers", {}))
+        raise ProblemError(409, "request-in-progress", "Request in progress", headers={"Retry-After": "1"})
+
+    async def finish(self, scope: str, response: StoredResponse) -> None:
+        if response.status >= 500 or response.status in NOT_STORED:
+            await self.abandon(scope)
+            return
+        await self._records.update_one(
+            {"_id": scope},
+            {"$set": {"state": "done", "status": response.status, "body": response.body,
+                      "headers": response.headers}},
+        )
+
+    async def abandon(self, scope: str) -> None:
+        await self._records.delete_one({"_id": scope})
+
+    async def purge_expired(self) -> int:
+        result = await self._records.delete_many({"expires_at": {"$lte": self._clock.now()}})
+        return int(result.deleted_count)

@@ -1,0 +1,10 @@
+"""Every REST resource, as route tables per backend service."""
+
+from __future__ import annotations
+
+from gateway.routes import applications, postings, submissions
+from gateway.routing import Route
+
+
+def all_routes() -> list[Route]:
+    return [*postings.ROUTES, *applications.ROUTES, *submissions.ROUTES]

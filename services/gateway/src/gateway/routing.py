@@ -1,0 +1,226 @@
+"""Declarative HTTP -> gRPC routes: each `Route` says which RPC an endpoint calls, who may call
+it, and how path, query and body fill the request message. `install` turns them into FastAPI
+endpoints with OpenAPI documentation generated from the same Protobuf descriptors."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import grpc
+from fastapi import FastAPI, Request, Response
+from starlette.datastructures import QueryParams
+from fastapi.responses import JSONResponse
+from google.protobuf.message import Message
+
+from gateway.auth import Principal
+from gateway.context import GatewayContext
+from gateway.idempotency import StoredResponse
+from gateway.problems import ProblemError, from_rpc_error, problem_responses
+from gateway.protojson import SchemaRegistry, from_json, to_json
+
+QueryKind = Literal["str", "int", "enum", "list"]
+# Last touches to a request message: caller-derived fields, masks from the body, etc.
+Prepare = Callable[[Principal | None, Any, dict[str, Any], QueryParams], None]
+_PATH_PARAM = re.compile(r"{(\w+)}")
+
+
+@dataclass(frozen=True)
+class Query:
+    """A query parameter copied into a request field (dotted path, e.g. ``page.page_size``)."""
+
+    name: str
+    field: str
+    kind: QueryKind = "str"
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Route:
+    method: str
+    path: str  # path parameters are named after request fields: /v1/postings/{posting_id}
+    backend: str
+    stub: type[Any]
+    rpc: str
+    request: type[Message]
+    response: type[Message]
+    summary: str
+    tag: str
+    roles: frozenset[str] | None  # None: public, no token needed
+    body: bool = False
+    body_field: str = ""  # the JSON body fills this request field ("" = the request itself)
+    query: tuple[Query, ...] = ()
+    result: str = ""  # return only this response field ("" = the whole response)
+    list_field: str = ""  # lists: {"<list_field>": [...], "next_page_token": "..."}
+    status: int = 200
+    location: str = ""  # for 201: e.g. "/v1/postings/{id}" filled from the result
+    prepare: Prepare | None = None
+    path_params: tuple[str, ...] = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "path_params", tuple(_PATH_PARAM.findall(self.path)))
+
+
+def install(app: FastAPI, routes: list[Route], registry: SchemaRegistry) -> None:
+    for route in routes:
+        app.add_api_route(
+            route.path,
+            _endpoint(route),
+            methods=[route.method],
+            status_code=route.status,
+            summary=route.summary,
+            tags=[route.tag],
+            name=f"{route.backend}.{route.rpc}",
+            response_model=None,
+            responses=problem_responses(*_error_statuses(route)),
+            openapi_extra=_openapi(route, registry),
+        )
+
+
+def _endpoint(route: Route) -> Callable[[Request], Any]:
+    async def endpoint(request: Request) -> Response:
+        ctx: GatewayContext = request.app.state.ctx
+        principal = await ctx.authorize(request, route.roles)
+        message = await _build_request(route, request, principal)
+        key = request.headers.get("Idempotency-Key") if route.method == "POST" else None
+        if key is None:
+            return _respond(route, await _call(ctx, route, message, principal, request))
+        subject = principal.subject if principal else "anonymous"
+        scope = ctx.idempotency.scope(subject, route.method, request.url.path, key)
+        stored = await ctx.idempotency.begin(scope, await request.body())
+        if stored is not None:
+            return JSONResponse(stored.body, stored.status, headers={**stored.headers, "Idempotent-Replayed": "true"})
+        try:
+            response = _respond(route, await _call(ctx, route, message, principal, request))
+        except ProblemError as exc:
+            await ctx.idempotency.finish(scope, StoredResponse(exc.status, None, {}))
+            raise
+        except BaseException:
+            await ctx.idempotency.abandon(scope)
+            raise
+        body = json.loads(bytes(response.body)) if response.body else None
+        location = {"Location": response.headers["location"]} if "location" in response.headers else {}
+        await ctx.idempotency.finish(scope, StoredResponse(response.status_code, body, location))
+        return response
+
+    endpoint.__name__ = route.rpc
+    return endpoint
+
+
+async def _call(ctx: GatewayContext, route: Route, message: Message, principal: Principal | None, request: Request) -> Message:
+    method = getattr(ctx.backends.stub(route.backend, route.stub), route.rpc)
+    try:
+        result: Message = await ctx.backends.call(method, message, principal, request.state.request_id)
+    except grpc.aio.AioRpcError as exc:
+        raise from_rpc_error(exc) from exc
+    return result
+
+
+async def _build_request(route: Route, request: Request, principal: Principal | None) -> Message:
+    message = route.request()
+    data: Any = {}
+    if route.body:
+        raw = await request.body()
+        try:
+            data = json.loads(raw) if raw.strip() else {}
+        except ValueError as exc:
+            raise ProblemError(400, "bad-request", "Bad request", "body is not JSON") from exc
+        if isinstance(data, dict) and not route.body_field:
+            for name in route.path_params:
+                data.pop(name, None)  # the path wins over the body
+        from_json(data, getattr(message, route.body_field) if route.body_field else message)
+    for name in route.path_params:
+        setattr(message, name, request.path_params[name])
+    for query in route.query:
+        _apply_query(message, query, request)
+    if route.prepare is not None:
+        route.prepare(principal, message, data, request.query_params)
+    return message
+
+
+def _apply_query(message: Message, query: Query, request: Request) -> None:
+    values = request.query_params.getlist(query.name)
+    if not values:
+        return
+    *parents, leaf = query.field.split(".")
+    target: Any = message
+    for parent in parents:
+        target = getattr(target, parent)
+    try:
+        if query.kind == "list":
+            items = [v for value in values for v in value.split(",") if v]
+            from_json({leaf: items}, target)
+        elif query.kind == "enum":
+            from_json({leaf: values[-1]}, target)
+        elif query.kind == "int":
+            setattr(target, leaf, int(values[-1]))
+        else:
+            setattr(target, leaf, values[-1])
+    except (ValueError, TypeError) as exc:
+        raise ProblemError(422, "invalid-argument", "The request is not valid",
+                           f"query parameter {query.name}: {exc}") from exc
+
+
+def _respond(route: Route, result: Message) -> Response:
+    if route.list_field:
+        page = getattr(result, "page", None)
+        body: Any = {
+            route.list_field: [to_json(m) for m in getattr(result, route.list_field)],
+            "next_page_token": page.next_page_token if page is not None else "",
+        }
+    elif route.result:
+        body = to_json(getattr(result, route.result))
+    else:
+        body = to_json(result)
+    headers = {}
+    if route.location and isinstance(body, dict) and body.get("id"):
+        headers["Location"] = route.location.format(id=body["id"])
+    return JSONResponse(body, status_code=route.status, headers=headers)
+
+
+def _error_statuses(route: Route) -> tuple[int, ...]:
+    statuses = [422, 429, 503]
+    if route.roles is not None:
+        statuses += [401, 403]
+    if route.path_params:
+        statuses.append(404)
+    if route.method != "GET":
+        statuses.append(409)
+    return tuple(sorted(statuses))
+
+
+def _openapi(route: Route, registry: SchemaRegistry) -> dict[str, Any]:
+    params: list[dict[str, Any]] = [
+        {"name": p, "in": "path", "required": True, "schema": {"type": "string", "minLength": 1}}
+        for p in route.path_params
+    ]
+    for q in route.query:
+        schema: dict[str, Any] = {"type": "integer"} if q.kind == "int" else {"type": "string"}
+        params.append({"name": q.name, "in": "query", "required": False, "schema": schema,
+                       "description": q.description})
+    if route.method == "POST":
+        params.append({"name": "Idempotency-Key", "in": "header", "required": False,
+                       "schema": {"type": "string", "minLength": 1, "maxLength": 255},
+                       "description": "Retry-safe: the same key and body within 24 h replays the first response"})
+    extra: dict[str, Any] = {"parameters": params}
+    if route.body_field:
+        target = route.request.DESCRIPTOR.fields_by_name[route.body_field].message_type
+        body = registry.message(target)
+        extra["requestBody"] = {"required": True, "content": {"application/json": {"schema": body}}}
+    elif route.body:
+        body = registry.message(route.request.DESCRIPTOR, exclude=frozenset(route.path_params))
+        extra["requestBody"] = {"required": True, "content": {"application/json": {"schema": body}}}
+    if route.list_field:
+        items = registry.field(route.response.DESCRIPTOR.fields_by_name[route.list_field])
+        ok: dict[str, Any] = {"type": "object", "properties": {route.list_field: items, "next_page_token": {"type": "string"}}}
+    elif route.result:
+        ok = registry.field(route.response.DESCRIPTOR.fields_by_name[route.result])
+    else:
+        ok = registry.ref(route.response.DESCRIPTOR)
+    extra["responses"] = {str(route.status): {"description": "OK", "content": {"application/json": {"schema": ok}}}}
+    if route.roles is not None:
+        extra["security"] = [{"bearerAuth": []}]
+    return extra
