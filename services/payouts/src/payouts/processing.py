@@ -1,0 +1,150 @@
+"""Timer-driven processing: sending payouts, observing settlement, repairing the ledger.
+
+Sending is two writes around the provider call: the attempt is recorded first (PROCESSING,
+attempt n, poll time), then the provider is called with key `<payout id>.<n>`. A crash after
+the first write is healed by the poll timer, which asks the provider about key n and submits
+it (idempotently) if the provider never saw it; the money can therefore leave at most once per
+attempt, and a new attempt only starts after the previous one definitely failed.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+
+from payouts import metrics
+from payouts.domain.events import Cause, PayoutEvent, PayoutEventKind
+from payouts.domain.model import Failure, Payout, PayoutStatus
+from payouts.domain.policy import Policy
+from payouts.ports import PaymentProvider, PayoutRequest, ProviderResult, ProviderStatus
+from payouts.writer import Decision, PayoutWriter
+from stint.kit.errors import ConcurrencyConflict
+
+log = logging.getLogger(__name__)
+Kind = PayoutEventKind
+SYSTEM = Cause()
+
+
+class Processor:
+    def __init__(
+        self, writer: PayoutWriter, policy: Policy, providers: dict[str, PaymentProvider]
+    ) -> None:
+        self.writer = writer
+        self.repo = writer.repo
+        self.clock = writer.clock
+        self.policy = policy
+        self.providers = providers
+
+    async def submit_due(self, payout_id: str) -> None:
+        """Timer `next_attempt_at`: sends a PENDING (or retryably FAILED) payout; without an
+        account it goes ON_HOLD (emits PayoutOnHold). Emits PayoutPaid/PayoutFailed when the
+        provider answers at once; usually settlement is left to `poll_due`."""
+        p = await self.repo.get_payout(payout_id)
+        if p is None:
+            return
+        account = await self.repo.get_account(p.student_id)
+        provider = self.providers.get(account.provider) if account else None
+        now = self.clock.now()
+
+        def decide(p: Payout) -> Decision:
+            if p.status is PayoutStatus.ON_HOLD and account is None:
+                return p.hold(now, now + self.policy.hold_recheck), []
+            if p.status is PayoutStatus.ON_HOLD:
+                return p.schedule(now), [PayoutEvent(Kind.SCHEDULED, p.schedule(now))]
+            if not p.ready_to_send():
+                return replace(p, next_attempt_at=None), []
+            if account is None or provider is None:
+                held = p.hold(now, now + self.policy.hold_recheck)
+                return held, [PayoutEvent(Kind.ON_HOLD, held)]
+            return p.begin_attempt(now, provider.name, now + self.policy.poll_interval), []
+
+        started = await self.writer.change(payout_id, decide, SYSTEM)
+        if started.status is PayoutStatus.PROCESSING and started.attempts > p.attempts:
+            assert account is not None
+            assert provider is not None
+            request = PayoutRequest(
+                started.idempotency_key,
+                started.id,
+                started.attempts,
+                started.amount,
+                account.destination_token,
+            )
+            result = await provider.submit(request)
+            metrics.PROVIDER_CALLS.labels(provider.name, result.status.value).inc()
+            if result.status is not ProviderStatus.PROCESSING:
+                await self._apply(started.id, started.attempts, result)
+
+    async def poll_due(self, payout_id: str) -> None:
+        """Timer `next_poll_at`: asks the provider about the current attempt. PROCESSING →
+        PAID (emits PayoutPaid, posts the payment) or FAILED (emits PayoutFailed; retryable
+        ones get a backoff retry). A PAID payout is checked once more at the end of the return
+        window: a late failure reverses the payment (emits PayoutFailed)."""
+        p = await self.repo.get_payout(payout_id)
+        if p is None:
+            return
+        provider = self.providers.get(p.provider)
+        if p.status not in (PayoutStatus.PROCESSING, PayoutStatus.PAID) or provider is None:
+            await self.writer.change(payout_id, lambda q: (q.watch_ended(), []), SYSTEM)
+            return
+        result = await provider.status(p.idempotency_key)
+        if result is None and p.status is PayoutStatus.PROCESSING:
+            result = await self._resubmit(p, provider)
+        if result is not None:
+            await self._apply(p.id, p.attempts, result)
+
+    async def _resubmit(self, p: Payout, provider: PaymentProvider) -> ProviderResult | None:
+        """The attempt was recorded but the provider never got it (crash): send it now."""
+        account = await self.repo.get_account(p.student_id)
+        if account is None:
+            return None
+        request = PayoutRequest(
+            p.idempotency_key, p.id, p.attempts, p.amount, account.destination_token
+        )
+        return await provider.submit(request)
+
+    async def _apply(self, payout_id: str, attempt: int, result: ProviderResult) -> None:
+        now = self.clock.now()
+
+        def decide(p: Payout) -> Decision:
+            if p.attempts != attempt:
+                return None  # a later attempt took over; this answer is stale
+            failure = Failure(result.failure_code, result.failure_message, result.retryable)
+            if p.status is PayoutStatus.PROCESSING:
+                if result.status is ProviderStatus.PROCESSING:
+                    return p.still_processing(now + self.policy.poll_interval, result.reference), []
+                if result.status is ProviderStatus.PAID:
+                    paid = p.settle(now, result.reference, now + self.policy.return_watch)
+                    return paid, [PayoutEvent(Kind.PAID, paid)]
+                failed = self._failed(p, failure)
+                return failed, [PayoutEvent(Kind.FAILED, failed)]
+            if p.status is PayoutStatus.PAID and result.status is ProviderStatus.FAILED:
+                back = p.returned(now, failure)
+                return back, [PayoutEvent(Kind.FAILED, back)]
+            if p.status is PayoutStatus.PAID and p.next_poll_at is not None:
+                return p.watch_ended(), []
+            return None
+
+        await self.writer.change(payout_id, decide, SYSTEM)
+
+    def _failed(self, p: Payout, failure: Failure) -> Payout:
+        """Retryable failures get a backoff retry, until `max_attempts` (then an admin retries)."""
+        now = self.clock.now()
+        if failure.retryable and p.attempts >= self.policy.max_attempts:
+            failure = replace(failure, retryable=False, message=f"{failure.message} (gave up)")
+        return p.fail(now, failure, now + self.policy.retry_delay(p.attempts))
+
+    async def repair_ledger(self, payout_id: str) -> None:
+        """Timer `ledger_due_at`: posts the journal entries the payout requires that are
+        missing (a crash between the state change and the posting), then clears the timer at
+        that same version. Emits nothing."""
+        for _ in range(3):
+            p = await self.repo.get_payout(payout_id)
+            if p is None or p.ledger_due_at is None:
+                return
+            await self.writer.post_ledger(p)
+            try:
+                await self.repo.update_payout(p.ledger_posted(), p.version, [])
+                return
+            except ConcurrencyConflict:
+                continue  # changed meanwhile: its plan may need more entries; post again
+        raise ConcurrencyConflict(f"payout {payout_id} kept changing during ledger repair")
