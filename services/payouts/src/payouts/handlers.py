@@ -64,7 +64,7 @@ class Handlers:
         payout = self._new_payout(payout_id, cmd, await self.repo.get_account(cmd.student_id))
         kind = Kind.SCHEDULED if payout.status is PayoutStatus.PENDING else Kind.ON_HOLD
         try:
-            await self.writer.create(payout, [PayoutEvent(kind, payout)], cause)
+            payout = await self.writer.create(payout, [PayoutEvent(kind, payout)], cause)
         except AlreadyExists:  # a concurrent redelivery won the insert
             return self._same_or_alert(await self.repo.get_payout(payout_id), cmd)
         if payout.status is PayoutStatus.ON_HOLD and await self.repo.get_account(cmd.student_id):

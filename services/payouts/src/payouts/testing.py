@@ -69,7 +69,7 @@ class World:
         )
         return await self.handlers.on_submission_approved(cmd, Cause(causation_id=new_id("evt")))
 
-    async def register(self, student_id: str, token: str = "tok_good_1234") -> None:
+    async def register(self, student_id: str, token: str = "tok_good_1234") -> None:  # noqa: S107
         cmd = RegisterAccount("", "", token, "US", "USD")
         await self.handlers.register_account(student(student_id), cmd)
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from payouts import metrics
 from payouts.adapters import wire
@@ -38,14 +38,23 @@ class PayoutWriter:
     events: EventFactory
     clock: Clock
 
-    def envelopes(self, events: list[PayoutEvent], cause: Cause) -> list[Envelope]:
-        return [self.events(wire.event_message(e, cause), e.payout.id) for e in events]
+    def envelopes(self, events: list[PayoutEvent], cause: Cause, version: int) -> list[Envelope]:
+        """Envelopes whose payout snapshot carries `version`, the version being written."""
+        return [
+            self.events(
+                wire.event_message(replace(e, payout=replace(e.payout, version=version)), cause),
+                e.payout.id,
+            )
+            for e in events
+        ]
 
-    async def create(self, payout: Payout, events: list[PayoutEvent], cause: Cause) -> None:
-        """Insert a new payout; AlreadyExists when a redelivery got there first."""
-        await self.repo.insert_payout(payout, self.envelopes(events, cause), cause.causation_id)
-        _count(None, payout)
-        await self.post_ledger(payout)
+    async def create(self, payout: Payout, events: list[PayoutEvent], cause: Cause) -> Payout:
+        """Insert a new payout (version 1); AlreadyExists when a redelivery got there first."""
+        await self.repo.insert_payout(payout, self.envelopes(events, cause, 1), cause.causation_id)
+        stored = replace(payout, version=1)
+        _count(None, stored)
+        await self.post_ledger(stored)
+        return stored
 
     async def change(
         self, payout_id: str, decide: Callable[[Payout], Decision], cause: Cause
@@ -61,7 +70,7 @@ class PayoutWriter:
             new, events = decision
             try:
                 stored = await self.repo.update_payout(
-                    new, current.version, self.envelopes(events, cause)
+                    new, current.version, self.envelopes(events, cause, current.version + 1)
                 )
             except ConcurrencyConflict:
                 if attempt == WRITE_ATTEMPTS:

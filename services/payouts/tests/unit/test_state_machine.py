@@ -67,7 +67,8 @@ def test_late_return_reverses_and_becomes_final_failure() -> None:
     paid = payout(S.PAID, payments=1, paid_at=NOW, next_poll_at=LATER)
     back = paid.returned(LATER, Failure("account_closed", "m", True))
     assert (back.status, back.returns, back.paid_at, back.next_poll_at) == (S.FAILED, 1, None, None)
-    assert back.failure is not None and not back.failure.retryable
+    assert back.failure is not None
+    assert not back.failure.retryable
     assert back.ledger_due_at == LATER
 
 
