@@ -56,7 +56,8 @@ class Processor:
             if account is None or provider is None:
                 held = p.hold(now, now + self.policy.hold_recheck)
                 return held, [PayoutEvent(Kind.ON_HOLD, held)]
-            return p.begin_attempt(now, provider.name, now + self.policy.poll_interval), []
+            poll_at = now + self.policy.poll_interval
+            return p.begin_attempt(now, provider.name, poll_at, account.version), []
 
         started = await self.writer.change(payout_id, decide, SYSTEM)
         if started.status is PayoutStatus.PROCESSING and started.attempts > p.attempts:
@@ -104,8 +105,22 @@ class Processor:
 
     async def _apply(self, payout_id: str, attempt: int, result: ProviderResult) -> None:
         now = self.clock.now()
+        account = await self.repo.get_account((await self._must_get(payout_id)).student_id)
 
         def decide(p: Payout) -> Decision:
+            decision = outcome(p)
+            if decision is None or decision[0].status is not PayoutStatus.FAILED:
+                return decision
+            failed, events = decision
+            fixed = account is not None and account.version != p.account_version
+            if failed.failure and not failed.failure.retryable and fixed:
+                # The student changed the account while this attempt was out: the resume on
+                # registration saw it in flight, so send again now, to the new account.
+                resumed = failed.schedule(now)
+                return resumed, [*events, PayoutEvent(Kind.SCHEDULED, resumed)]
+            return decision
+
+        def outcome(p: Payout) -> Decision:
             if p.attempts != attempt:
                 return None  # a later attempt took over; this answer is stale
             failure = Failure(result.failure_code, result.failure_message, result.retryable)
@@ -125,6 +140,12 @@ class Processor:
             return None
 
         await self.writer.change(payout_id, decide, SYSTEM)
+
+    async def _must_get(self, payout_id: str) -> Payout:
+        p = await self.repo.get_payout(payout_id)
+        if p is None:
+            raise LookupError(f"payout {payout_id} vanished")
+        return p
 
     def _failed(self, p: Payout, failure: Failure) -> Payout:
         """Retryable failures get a backoff retry, until `max_attempts` (then an admin retries)."""

@@ -220,3 +220,21 @@ async def test_earnings_statement_counts_paid_payouts_by_company_and_flags_thres
     assert (other_year.count, other_year.threshold_reached) == (0, False)
     with pytest.raises(InvalidArgument):
         await w.queries.earnings(student("usr_s1"), "", 1999)
+
+
+async def test_account_fixed_while_an_attempt_is_in_flight_is_used_for_the_next_attempt() -> None:
+    w = World()
+    await w.register("usr_s1", token="tok_closed_0001")
+    await w.approve("eng_01q")
+    await w.fire_timers()
+    assert w.payout("eng_01q").status is S.PROCESSING
+    await w.register("usr_s1", token="tok_good_0002")  # nothing to resume yet: in flight
+    await w.run_for(MINUTE)
+    p = w.payout("eng_01q")
+    assert (p.status, p.attempts) == (S.PAID, 2)
+    assert w.event_types("pay_01q") == [
+        "PayoutScheduled",
+        "PayoutFailed",
+        "PayoutScheduled",
+        "PayoutPaid",
+    ]

@@ -33,7 +33,7 @@ def payout(status: PayoutStatus = S.PENDING, **kw: object) -> Payout:
 
 
 def test_happy_path_pending_processing_paid() -> None:
-    sending = payout().begin_attempt(NOW, "sandbox", LATER)
+    sending = payout().begin_attempt(NOW, "sandbox", LATER, 1)
     assert (sending.status, sending.attempts, sending.next_poll_at) == (S.PROCESSING, 1, LATER)
     assert sending.idempotency_key == "pay_1.1"
     paid = sending.settle(LATER, "ref", LATER + timedelta(minutes=10))
@@ -46,10 +46,10 @@ def test_happy_path_pending_processing_paid() -> None:
 
 
 def test_retryable_failure_is_retried_with_a_new_attempt_key() -> None:
-    sending = payout().begin_attempt(NOW, "sandbox", LATER)
+    sending = payout().begin_attempt(NOW, "sandbox", LATER, 1)
     failed = sending.fail(LATER, Failure("could_not_process", "m", True), LATER + timedelta(30))
     assert failed.next_attempt_at == LATER + timedelta(30)
-    again = failed.begin_attempt(LATER, "sandbox", LATER)
+    again = failed.begin_attempt(LATER, "sandbox", LATER, 1)
     assert (again.attempts, again.idempotency_key, again.failure) == (2, "pay_1.2", None)
 
 
@@ -59,7 +59,7 @@ def test_final_failure_waits_for_the_account_and_cannot_be_sent() -> None:
     )
     assert failed.next_attempt_at is None
     with pytest.raises(InvalidTransition):
-        failed.begin_attempt(NOW, "sandbox", LATER)
+        failed.begin_attempt(NOW, "sandbox", LATER, 1)
     assert failed.schedule(LATER).status is S.PENDING
 
 
@@ -97,7 +97,7 @@ def test_only_failed_payouts_can_be_retried_by_an_admin(status: PayoutStatus) ->
 @pytest.mark.parametrize("status", [S.ON_HOLD, S.PAID, S.CANCELLED, S.PROCESSING])
 def test_only_pending_or_retryable_payouts_are_sent(status: PayoutStatus) -> None:
     with pytest.raises(InvalidTransition):
-        payout(status).begin_attempt(NOW, "sandbox", LATER)
+        payout(status).begin_attempt(NOW, "sandbox", LATER, 1)
 
 
 def test_settle_only_from_processing() -> None:

@@ -35,6 +35,7 @@ def payout_fields(p: Payout) -> Doc:
         "provider_reference": p.provider_reference,
         "paid_at": p.paid_at,
         "cancel_reason": p.cancel_reason,
+        "account_version": p.account_version,
     }
 
 
@@ -62,6 +63,7 @@ def payout_from(d: Doc) -> Payout:
         provider_reference=d.get("provider_reference", ""),
         paid_at=d.get("paid_at"),
         cancel_reason=d.get("cancel_reason", ""),
+        account_version=d.get("account_version", 0),
         version=d["version"],
     )
 

@@ -91,6 +91,7 @@ class Payout:
     provider_reference: str = ""
     paid_at: datetime | None = None
     cancel_reason: str = ""
+    account_version: int = 0  # version of the payout account the current attempt was sent to
     version: int = 0
 
     @property
@@ -126,7 +127,9 @@ class Payout:
         allowed = {PayoutStatus.ON_HOLD, PayoutStatus.FAILED, PayoutStatus.PENDING}
         return self._to(PayoutStatus.PENDING, now, allowed, next_attempt_at=now)
 
-    def begin_attempt(self, now: datetime, provider: str, poll_at: datetime) -> Payout:
+    def begin_attempt(
+        self, now: datetime, provider: str, poll_at: datetime, account_version: int
+    ) -> Payout:
         """Record the attempt before calling the provider, so a crash repeats the same key."""
         if not self.ready_to_send():
             raise InvalidTransition(f"payout {self.id} is {self.status.value}, not ready to send")
@@ -139,6 +142,7 @@ class Payout:
             next_poll_at=poll_at,
             provider=provider,
             failure=None,
+            account_version=account_version,
         )
 
     def still_processing(self, poll_at: datetime, reference: str) -> Payout:
