@@ -1,0 +1,102 @@
+"""The real payouts service in-process, against the real broker and database."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+import grpc
+import pytest
+from faststream.kafka import KafkaBroker
+
+from payouts.bootstrap import build
+from payouts.config import Settings
+from stint.contracts import topics
+from stint.kit.bus import KafkaEventPublisher, create_broker
+from stint.kit.clock import SystemClock
+from stint.kit.envelope import new_envelope
+from stint.kit.grpc import Caller, caller_metadata
+from stint.kit.mongo import Database
+from stint.kit.runner import ServiceRunner
+from stint.kit.testing.infra import Infra
+from stint.payouts.v1.payouts_service_pb2_grpc import PayoutsServiceStub
+from stint.submissions.v1.engagement_pb2 import Engagement
+from stint.submissions.v1.events_pb2 import SubmissionApproved
+
+ADMIN = Caller("usr_admin", "admin", "", "req-admin")
+
+
+@dataclass
+class Service:
+    settings: Settings
+    runner: ServiceRunner
+    stub: PayoutsServiceStub
+    publisher: KafkaEventPublisher
+    db: Database
+
+    async def approve(self, engagement: Engagement) -> str:
+        """Publish a SubmissionApproved the way submissions does; returns its ce_id."""
+        envelope = new_envelope(
+            SubmissionApproved(engagement=engagement, submission_number=1),
+            topic=self.settings.topic(topics.SUBMISSIONS),
+            subject=engagement.id,
+            source="/stint/submissions",
+            clock=SystemClock(),
+        )
+        await self.publisher.publish(envelope)
+        return envelope.id
+
+
+def md(caller: Caller) -> tuple[tuple[str, str], ...]:
+    return caller_metadata(caller)
+
+
+@pytest.fixture
+async def publisher_broker(kafka_bootstrap: str, unique: str) -> AsyncIterator[KafkaBroker]:
+    broker = create_broker(kafka_bootstrap, client_id=f"payouts-test-{unique}")
+    await broker.connect()
+    yield broker
+    await broker.stop()
+
+
+@pytest.fixture
+async def service(
+    infra: Infra,
+    mongo_db: Database,
+    kafka_bootstrap: str,
+    unique: str,
+    publisher_broker: KafkaBroker,
+) -> AsyncIterator[Service]:
+    settings = Settings.model_validate(
+        {
+            "grpc_port": 0,
+            "http_port": 0,
+            "kafka_bootstrap": kafka_bootstrap,
+            "mongo_uri": infra.mongo_uri,
+            "mongo_database": mongo_db.name,
+            "kafka_topic_prefix": f"t{unique}.",
+            "timer_poll_seconds": 0.1,
+            "relay_sweep_seconds": 0.5,
+            "poll_seconds": 0.2,
+            "sandbox_settle_seconds": 0.3,
+            "retry_base_seconds": 0.3,
+            "ledger_repair_seconds": 0.5,
+            "return_watch_seconds": 1.0,
+            "timer_lease_seconds": 2.0,
+        }
+    )
+    runner = await build(settings)
+    await runner.start()
+    assert runner.grpc_server is not None
+    channel = grpc.aio.insecure_channel(f"127.0.0.1:{runner.grpc_server.port}")  # type: ignore[attr-defined]
+    try:
+        yield Service(
+            settings,
+            runner,
+            PayoutsServiceStub(channel),
+            KafkaEventPublisher(publisher_broker),
+            mongo_db,
+        )
+    finally:
+        await channel.close()
+        await runner.stop()

@@ -1,0 +1,191 @@
+"""The payouts service end to end on real Kafka + FerretDB: consumed approvals, real gRPC,
+timers, the sandbox provider and the events that reach the broker."""
+
+from __future__ import annotations
+
+import grpc
+import pytest
+
+from stint.common.v1.money_pb2 import Money
+from stint.contracts import topics
+from stint.kit.grpc import Caller
+from stint.kit.ids import new_id, suffix
+from stint.kit.testing.kafka import headers_of, read_all, wait_for_records
+from stint.kit.testing.poll import eventually
+from stint.payouts.v1 import payout_pb2 as pb
+from stint.payouts.v1 import payouts_service_pb2 as svc
+from stint.submissions.v1.engagement_pb2 import Engagement
+
+from .conftest import ADMIN, Service, md
+
+PAID = pb.PAYOUT_STATUS_PAID
+
+
+def engagement(student_id: str, fee: int = 12_500) -> Engagement:
+    return Engagement(
+        id=new_id("eng"),
+        company_id=new_id("cmp"),
+        student_id=student_id,
+        title="Market scan",
+        fee=Money(amount_minor=fee, currency="USD"),
+    )
+
+
+def student(student_id: str) -> Caller:
+    return Caller(student_id, "student", "", f"req-{student_id}")
+
+
+async def register(s: Service, student_id: str, token: str) -> None:
+    await s.stub.RegisterPayoutAccount(
+        svc.RegisterPayoutAccountRequest(destination_token=token, country="US", currency="USD"),
+        metadata=md(student(student_id)),
+    )
+
+
+async def payout_of(s: Service, eng: Engagement) -> pb.Payout:
+    pid = "pay_" + suffix(eng.id)
+    response = await s.stub.GetPayout(svc.GetPayoutRequest(payout_id=pid), metadata=md(ADMIN))
+    return response.payout
+
+
+async def wait_status(s: Service, eng: Engagement, status: int) -> pb.Payout:
+    async def probe() -> pb.Payout | None:
+        try:
+            return await payout_of(s, eng)
+        except grpc.aio.AioRpcError as err:
+            if err.code() is grpc.StatusCode.NOT_FOUND:
+                return None
+            raise
+
+    return await eventually(
+        probe,
+        until=lambda p: p is not None and p.status == status,
+        timeout=20,
+        what=f"payout {pb.PayoutStatus.Name(status)}",
+    )  # type: ignore[return-value]
+
+
+async def test_approved_engagement_is_paid_end_to_end(service: Service, unique: str) -> None:
+    sid = f"usr_{unique}"
+    await register(service, sid, "tok_good_0001")
+    eng = engagement(sid)
+    ce_id = await service.approve(eng)
+    paid = await wait_status(service, eng, PAID)
+    assert (paid.amount.amount_minor, paid.platform_fee.amount_minor, paid.attempts) == (
+        12_500,
+        1_250,
+        1,
+    )
+    assert paid.provider_reference.startswith("sbx_pay_")
+
+    topic = service.settings.topic(topics.PAYOUTS)
+    records = await wait_for_records(service.settings.kafka_bootstrap, topic, count=2)
+    types = [headers_of(r)["ce_type"] for r in records]
+    assert types == ["stint.payouts.v1.PayoutScheduled", "stint.payouts.v1.PayoutPaid"]
+    assert {r.key.decode() for r in records} == {paid.id}
+
+    entries = await service.stub.ListLedgerEntries(
+        svc.ListLedgerEntriesRequest(payout_id=paid.id), metadata=md(ADMIN)
+    )
+    kinds = [e.kind for e in entries.entries]
+    assert kinds == [svc.JOURNAL_ENTRY_KIND_ACCRUAL, svc.JOURNAL_ENTRY_KIND_PAYMENT]
+    for entry in entries.entries:
+        assert sum(p.debit_minor for p in entry.postings) == sum(
+            p.credit_minor for p in entry.postings
+        )
+    check = await service.stub.CheckLedger(svc.CheckLedgerRequest(), metadata=md(ADMIN))
+    assert check.ok, check.violations
+    assert ce_id  # the approval that started it
+
+
+async def test_on_hold_until_the_account_is_registered_then_paid(
+    service: Service, unique: str
+) -> None:
+    sid = f"usr_{unique}"
+    eng = engagement(sid)
+    await service.approve(eng)
+    held = await wait_status(service, eng, pb.PAYOUT_STATUS_ON_HOLD)
+    assert held.attempts == 0
+    await register(service, sid, "tok_good_0002")
+    await wait_status(service, eng, PAID)
+    topic = service.settings.topic(topics.PAYOUTS)
+    records = await wait_for_records(service.settings.kafka_bootstrap, topic, count=3)
+    assert [headers_of(r)["ce_type"].rsplit(".", 1)[1] for r in records] == [
+        "PayoutOnHold",
+        "PayoutScheduled",
+        "PayoutPaid",
+    ]
+    mine = await service.stub.ListPayouts(svc.ListPayoutsRequest(), metadata=md(student(sid)))
+    assert [p.id for p in mine.payouts] == [held.id]
+    other = await service.stub.ListPayouts(svc.ListPayoutsRequest(), metadata=md(student("usr_x")))
+    assert list(other.payouts) == []
+
+
+async def test_retryable_failure_then_success(service: Service, unique: str) -> None:
+    sid = f"usr_{unique}"
+    await register(service, sid, "tok_flaky_0003")
+    eng = engagement(sid)
+    await service.approve(eng)
+    paid = await wait_status(service, eng, PAID)
+    assert paid.attempts == 2
+    records = await read_all(
+        service.settings.kafka_bootstrap, service.settings.topic(topics.PAYOUTS)
+    )
+    types = [headers_of(r)["ce_type"].rsplit(".", 1)[1] for r in records]
+    assert "PayoutFailed" in types
+    assert types[-1] == "PayoutPaid"
+    assert types.count("PayoutPaid") == 1
+
+
+async def test_duplicate_approval_creates_no_second_payout(service: Service, unique: str) -> None:
+    sid = f"usr_{unique}"
+    await register(service, sid, "tok_good_0004")
+    eng = engagement(sid)
+    await service.approve(eng)
+    await service.approve(eng)  # a redelivery: same engagement, new ce_id
+    await wait_status(service, eng, PAID)
+    changed = Engagement()
+    changed.CopyFrom(eng)
+    changed.fee.amount_minor = 99_999
+    await service.approve(changed)  # same id, another amount: alerted, not applied
+
+    async def both_consumed() -> int:
+        from payouts import metrics
+
+        return int(metrics.AMOUNT_MISMATCH._value.get())
+
+    before = await both_consumed()
+    await service.approve(changed)
+    await eventually(both_consumed, until=lambda n: n > before, what="mismatch alerted")
+    listed = await service.stub.ListPayouts(
+        svc.ListPayoutsRequest(student_id=sid), metadata=md(ADMIN)
+    )
+    assert len(listed.payouts) == 1
+    assert listed.payouts[0].amount.amount_minor == 12_500
+    records = await read_all(
+        service.settings.kafka_bootstrap, service.settings.topic(topics.PAYOUTS)
+    )
+    types = [headers_of(r)["ce_type"].rsplit(".", 1)[1] for r in records]
+    assert types.count("PayoutScheduled") == 1
+    assert types.count("PayoutPaid") == 1
+    entries = await service.stub.ListLedgerEntries(
+        svc.ListLedgerEntriesRequest(payout_id=listed.payouts[0].id), metadata=md(ADMIN)
+    )
+    assert len(entries.entries) == 2
+
+
+async def test_rpcs_enforce_roles_and_validate_input(service: Service, unique: str) -> None:
+    with pytest.raises(grpc.aio.AioRpcError) as err:
+        await service.stub.CheckLedger(svc.CheckLedgerRequest(), metadata=md(student("usr_a")))
+    assert err.value.code() is grpc.StatusCode.PERMISSION_DENIED
+    with pytest.raises(grpc.aio.AioRpcError) as err:
+        await service.stub.RegisterPayoutAccount(
+            svc.RegisterPayoutAccountRequest(destination_token="x", country="usa"),
+            metadata=md(student("usr_a")),
+        )
+    assert err.value.code() is grpc.StatusCode.INVALID_ARGUMENT
+    with pytest.raises(grpc.aio.AioRpcError) as err:
+        await service.stub.GetPayout(
+            svc.GetPayoutRequest(payout_id=new_id("pay")), metadata=md(ADMIN)
+        )
+    assert err.value.code() is grpc.StatusCode.NOT_FOUND
