@@ -9,12 +9,14 @@ attempt, and a new attempt only starts after the previous one definitely failed.
 
 from __future__ import annotations
 
+import functools
 import logging
 from dataclasses import replace
+from datetime import datetime
 
 from payouts import metrics
 from payouts.domain.events import Cause, PayoutEvent, PayoutEventKind
-from payouts.domain.model import Failure, Payout, PayoutStatus
+from payouts.domain.model import Failure, Payout, PayoutAccount, PayoutStatus
 from payouts.domain.policy import Policy
 from payouts.ports import PaymentProvider, PayoutRequest, ProviderResult, ProviderStatus
 from payouts.writer import Decision, PayoutWriter
@@ -44,36 +46,34 @@ class Processor:
             return
         account = await self.repo.get_account(p.student_id)
         provider = self.providers.get(account.provider) if account else None
-        now = self.clock.now()
-
-        def decide(p: Payout) -> Decision:
-            if p.status is PayoutStatus.ON_HOLD and account is None:
-                return p.hold(now, now + self.policy.hold_recheck), []
-            if p.status is PayoutStatus.ON_HOLD:
-                return p.schedule(now), [PayoutEvent(Kind.SCHEDULED, p.schedule(now))]
-            if not p.ready_to_send():
-                return replace(p, next_attempt_at=None), []
-            if account is None or provider is None:
-                held = p.hold(now, now + self.policy.hold_recheck)
-                return held, [PayoutEvent(Kind.ON_HOLD, held)]
-            poll_at = now + self.policy.poll_interval
-            return p.begin_attempt(now, provider.name, poll_at, account.version), []
-
+        decide = functools.partial(self._send_or_hold, account, provider, self.clock.now())
         started = await self.writer.change(payout_id, decide, SYSTEM)
-        if started.status is PayoutStatus.PROCESSING and started.attempts > p.attempts:
-            assert account is not None
-            assert provider is not None
-            request = PayoutRequest(
-                started.idempotency_key,
-                started.id,
-                started.attempts,
-                started.amount,
-                account.destination_token,
-            )
-            result = await provider.submit(request)
+        sent = started.status is PayoutStatus.PROCESSING and started.attempts > p.attempts
+        if sent and account is not None and provider is not None:
+            result = await provider.submit(_request(started, account))
             metrics.PROVIDER_CALLS.labels(provider.name, result.status.value).inc()
             if result.status is not ProviderStatus.PROCESSING:
-                await self._apply(started.id, started.attempts, result)
+                await self._apply(started, result)
+
+    def _send_or_hold(
+        self,
+        account: PayoutAccount | None,
+        provider: PaymentProvider | None,
+        now: datetime,
+        p: Payout,
+    ) -> Decision:
+        if p.status is PayoutStatus.ON_HOLD:
+            if account is None:  # the safety-net recheck: still nothing to send to
+                return p.hold(now, now + self.policy.hold_recheck), []
+            scheduled = p.schedule(now)
+            return scheduled, [PayoutEvent(Kind.SCHEDULED, scheduled)]
+        if not p.ready_to_send():  # the timer outlived the state that set it
+            return replace(p, next_attempt_at=None), []
+        if account is None or provider is None:
+            held = p.hold(now, now + self.policy.hold_recheck)
+            return held, [PayoutEvent(Kind.ON_HOLD, held)]
+        poll_at = now + self.policy.poll_interval
+        return p.begin_attempt(now, provider.name, poll_at, account.version), []
 
     async def poll_due(self, payout_id: str) -> None:
         """Timer `next_poll_at`: asks the provider about the current attempt. PROCESSING →
@@ -91,61 +91,59 @@ class Processor:
         if result is None and p.status is PayoutStatus.PROCESSING:
             result = await self._resubmit(p, provider)
         if result is not None:
-            await self._apply(p.id, p.attempts, result)
+            await self._apply(p, result)
 
     async def _resubmit(self, p: Payout, provider: PaymentProvider) -> ProviderResult | None:
         """The attempt was recorded but the provider never got it (crash): send it now."""
         account = await self.repo.get_account(p.student_id)
         if account is None:
             return None
-        request = PayoutRequest(
-            p.idempotency_key, p.id, p.attempts, p.amount, account.destination_token
-        )
-        return await provider.submit(request)
+        return await provider.submit(_request(p, account))
 
-    async def _apply(self, payout_id: str, attempt: int, result: ProviderResult) -> None:
+    async def _apply(self, p: Payout, result: ProviderResult) -> None:
+        """Record what the provider said about attempt `p.attempts` (stale answers ignored)."""
         now = self.clock.now()
-        account = await self.repo.get_account((await self._must_get(payout_id)).student_id)
+        account = await self.repo.get_account(p.student_id)
 
-        def decide(p: Payout) -> Decision:
-            decision = outcome(p)
-            if decision is None or decision[0].status is not PayoutStatus.FAILED:
-                return decision
-            failed, events = decision
-            fixed = account is not None and account.version != p.account_version
-            if failed.failure and not failed.failure.retryable and fixed:
-                # The student changed the account while this attempt was out: the resume on
-                # registration saw it in flight, so send again now, to the new account.
-                resumed = failed.schedule(now)
-                return resumed, [*events, PayoutEvent(Kind.SCHEDULED, resumed)]
-            return decision
-
-        def outcome(p: Payout) -> Decision:
-            if p.attempts != attempt:
+        def decide(current: Payout) -> Decision:
+            if current.attempts != p.attempts:
                 return None  # a later attempt took over; this answer is stale
-            failure = Failure(result.failure_code, result.failure_message, result.retryable)
-            if p.status is PayoutStatus.PROCESSING:
-                if result.status is ProviderStatus.PROCESSING:
-                    return p.still_processing(now + self.policy.poll_interval, result.reference), []
-                if result.status is ProviderStatus.PAID:
-                    paid = p.settle(now, result.reference, now + self.policy.return_watch)
-                    return paid, [PayoutEvent(Kind.PAID, paid)]
-                failed = self._failed(p, failure)
-                return failed, [PayoutEvent(Kind.FAILED, failed)]
-            if p.status is PayoutStatus.PAID and result.status is ProviderStatus.FAILED:
-                back = p.returned(now, failure)
-                return back, [PayoutEvent(Kind.FAILED, back)]
-            if p.status is PayoutStatus.PAID and p.next_poll_at is not None:
-                return p.watch_ended(), []
-            return None
+            decision = self._outcome(current, result, now)
+            return self._resend_if_fixed(current, decision, account, now)
 
-        await self.writer.change(payout_id, decide, SYSTEM)
+        await self.writer.change(p.id, decide, SYSTEM)
 
-    async def _must_get(self, payout_id: str) -> Payout:
-        p = await self.repo.get_payout(payout_id)
-        if p is None:
-            raise LookupError(f"payout {payout_id} vanished")
-        return p
+    def _outcome(self, p: Payout, result: ProviderResult, now: datetime) -> Decision:
+        failure = Failure(result.failure_code, result.failure_message, result.retryable)
+        if p.status is PayoutStatus.PROCESSING:
+            if result.status is ProviderStatus.PROCESSING:
+                return p.still_processing(now + self.policy.poll_interval, result.reference), []
+            if result.status is ProviderStatus.PAID:
+                paid = p.settle(now, result.reference, now + self.policy.return_watch)
+                return paid, [PayoutEvent(Kind.PAID, paid)]
+            failed = self._failed(p, failure)
+            return failed, [PayoutEvent(Kind.FAILED, failed)]
+        if p.status is PayoutStatus.PAID and result.status is ProviderStatus.FAILED:
+            back = p.returned(now, failure)
+            return back, [PayoutEvent(Kind.FAILED, back)]
+        if p.status is PayoutStatus.PAID and p.next_poll_at is not None:
+            return p.watch_ended(), []
+        return None
+
+    @staticmethod
+    def _resend_if_fixed(
+        p: Payout, decision: Decision, account: PayoutAccount | None, now: datetime
+    ) -> Decision:
+        """A final failure of an attempt sent to an account the student has since replaced:
+        registration could not resume it (it was in flight), so it is sent again now."""
+        if decision is None or decision[0].status is not PayoutStatus.FAILED:
+            return decision
+        failed, events = decision
+        fixed = account is not None and account.version != p.account_version
+        if failed.failure is None or failed.failure.retryable or not fixed:
+            return decision
+        resumed = failed.schedule(now)
+        return resumed, [*events, PayoutEvent(Kind.SCHEDULED, resumed)]
 
     def _failed(self, p: Payout, failure: Failure) -> Payout:
         """Retryable failures get a backoff retry, until `max_attempts` (then an admin retries)."""
@@ -169,3 +167,7 @@ class Processor:
             except ConcurrencyConflict:
                 continue  # changed meanwhile: its plan may need more entries; post again
         raise ConcurrencyConflict(f"payout {payout_id} kept changing during ledger repair")
+
+
+def _request(p: Payout, account: PayoutAccount) -> PayoutRequest:
+    return PayoutRequest(p.idempotency_key, p.id, p.attempts, p.amount, account.destination_token)
