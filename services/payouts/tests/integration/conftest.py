@@ -11,14 +11,19 @@ from faststream.kafka import KafkaBroker
 
 from payouts.bootstrap import build
 from payouts.config import Settings
+from stint.common.v1.money_pb2 import Money
 from stint.contracts import topics
 from stint.kit.bus import KafkaEventPublisher, create_broker
 from stint.kit.clock import SystemClock
 from stint.kit.envelope import new_envelope
 from stint.kit.grpc import Caller, caller_metadata
+from stint.kit.ids import new_id, suffix
 from stint.kit.mongo import Database
 from stint.kit.runner import ServiceRunner
 from stint.kit.testing.infra import Infra
+from stint.kit.testing.poll import eventually
+from stint.payouts.v1 import payout_pb2 as pb
+from stint.payouts.v1 import payouts_service_pb2 as svc
 from stint.payouts.v1.payouts_service_pb2_grpc import PayoutsServiceStub
 from stint.submissions.v1.engagement_pb2 import Engagement
 from stint.submissions.v1.events_pb2 import SubmissionApproved
@@ -83,6 +88,7 @@ async def service(
             "ledger_repair_seconds": 0.5,
             "return_watch_seconds": 1.0,
             "timer_lease_seconds": 2.0,
+            "sandbox_return_seconds": 0.3,
         }
     )
     runner = await build(settings)
@@ -100,3 +106,47 @@ async def service(
     finally:
         await channel.close()
         await runner.stop()
+
+
+def engagement(student_id: str, fee: int = 12_500) -> Engagement:
+    return Engagement(
+        id=new_id("eng"),
+        company_id=new_id("cmp"),
+        student_id=student_id,
+        title="Market scan",
+        fee=Money(amount_minor=fee, currency="USD"),
+    )
+
+
+def student(student_id: str) -> Caller:
+    return Caller(student_id, "student", "", f"req-{student_id}")
+
+
+async def register(s: Service, student_id: str, token: str) -> None:
+    await s.stub.RegisterPayoutAccount(
+        svc.RegisterPayoutAccountRequest(destination_token=token, country="US", currency="USD"),
+        metadata=md(student(student_id)),
+    )
+
+
+async def payout_of(s: Service, eng: Engagement) -> pb.Payout:
+    pid = "pay_" + suffix(eng.id)
+    response = await s.stub.GetPayout(svc.GetPayoutRequest(payout_id=pid), metadata=md(ADMIN))
+    return response.payout
+
+
+async def wait_status(s: Service, eng: Engagement, status: int) -> pb.Payout:
+    async def probe() -> pb.Payout | None:
+        try:
+            return await payout_of(s, eng)
+        except grpc.aio.AioRpcError as err:
+            if err.code() is grpc.StatusCode.NOT_FOUND:
+                return None
+            raise
+
+    return await eventually(
+        probe,
+        until=lambda p: p is not None and p.status == status,
+        timeout=20,
+        what=f"payout {pb.PayoutStatus.Name(status)}",
+    )  # type: ignore[return-value]

@@ -6,63 +6,17 @@ from __future__ import annotations
 import grpc
 import pytest
 
-from stint.common.v1.money_pb2 import Money
 from stint.contracts import topics
-from stint.kit.grpc import Caller
-from stint.kit.ids import new_id, suffix
+from stint.kit.ids import new_id
 from stint.kit.testing.kafka import headers_of, read_all, wait_for_records
 from stint.kit.testing.poll import eventually
 from stint.payouts.v1 import payout_pb2 as pb
 from stint.payouts.v1 import payouts_service_pb2 as svc
 from stint.submissions.v1.engagement_pb2 import Engagement
 
-from .conftest import ADMIN, Service, md
+from .conftest import ADMIN, Service, engagement, md, register, student, wait_status
 
 PAID = pb.PAYOUT_STATUS_PAID
-
-
-def engagement(student_id: str, fee: int = 12_500) -> Engagement:
-    return Engagement(
-        id=new_id("eng"),
-        company_id=new_id("cmp"),
-        student_id=student_id,
-        title="Market scan",
-        fee=Money(amount_minor=fee, currency="USD"),
-    )
-
-
-def student(student_id: str) -> Caller:
-    return Caller(student_id, "student", "", f"req-{student_id}")
-
-
-async def register(s: Service, student_id: str, token: str) -> None:
-    await s.stub.RegisterPayoutAccount(
-        svc.RegisterPayoutAccountRequest(destination_token=token, country="US", currency="USD"),
-        metadata=md(student(student_id)),
-    )
-
-
-async def payout_of(s: Service, eng: Engagement) -> pb.Payout:
-    pid = "pay_" + suffix(eng.id)
-    response = await s.stub.GetPayout(svc.GetPayoutRequest(payout_id=pid), metadata=md(ADMIN))
-    return response.payout
-
-
-async def wait_status(s: Service, eng: Engagement, status: int) -> pb.Payout:
-    async def probe() -> pb.Payout | None:
-        try:
-            return await payout_of(s, eng)
-        except grpc.aio.AioRpcError as err:
-            if err.code() is grpc.StatusCode.NOT_FOUND:
-                return None
-            raise
-
-    return await eventually(
-        probe,
-        until=lambda p: p is not None and p.status == status,
-        timeout=20,
-        what=f"payout {pb.PayoutStatus.Name(status)}",
-    )  # type: ignore[return-value]
 
 
 async def test_approved_engagement_is_paid_end_to_end(service: Service, unique: str) -> None:
