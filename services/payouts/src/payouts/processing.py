@@ -126,8 +126,13 @@ class Processor:
         if p.status is PayoutStatus.PAID and result.status is ProviderStatus.FAILED:
             back = p.returned(now, failure)
             return back, [PayoutEvent(Kind.FAILED, back)]
-        if p.status is PayoutStatus.PAID and p.next_poll_at is not None:
-            return p.watch_ended(), []
+        if p.status is PayoutStatus.PAID and p.next_poll_at is not None and p.paid_at:
+            # Only the check at the end of the return window ends the watch; an earlier
+            # (stale or concurrent) "paid" answer just keeps it scheduled.
+            watch_end = p.paid_at + self.policy.return_watch
+            if now >= watch_end:
+                return p.watch_ended(), []
+            return replace(p, next_poll_at=watch_end), []
         return None
 
     @staticmethod

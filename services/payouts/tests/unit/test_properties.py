@@ -21,6 +21,7 @@ from payouts.domain.ledger import Balances, unbalanced_currencies
 from payouts.domain.model import PayoutStatus as S
 from payouts.queries import check
 from payouts.testing import ADMIN, World
+from stint.kit.errors import ConcurrencyConflict
 
 ENGAGEMENTS = [f"eng_0{i}" for i in range(5)]
 STUDENTS = ["usr_a", "usr_b"]
@@ -34,9 +35,12 @@ advance = st.tuples(st.just("advance"), st.integers(1, 400), st.just(0))
 retry = st.tuples(st.just("retry"), st.sampled_from(ENGAGEMENTS), st.just(0))
 cancel = st.tuples(st.just("cancel"), st.sampled_from(ENGAGEMENTS), st.just(0))
 crash = st.tuples(st.just("crash"), st.integers(1, 2), st.just(0))
-operations = st.lists(
-    st.one_of(approve, approve, register, advance, advance, retry, cancel, crash), max_size=40
-)
+single = st.one_of(approve, approve, register, advance, advance, retry, cancel, crash)
+# Two operations and a timer pass at once, interleaved at every repository call (replicas,
+# a consumer and an RPC racing on the same payout or account).
+together = st.tuples(st.just("together"), single, single)
+operations = st.lists(st.one_of(single, single, together), max_size=40)
+EXPECTED = (InvalidTransition, PayoutNotFound, ConnectionError, ConcurrencyConflict)
 
 
 def student_of(engagement: str) -> str:
@@ -88,11 +92,23 @@ async def step(world: World, op: tuple[str, object, object], amounts: dict[str, 
 
 async def scenario(ops: list[tuple[str, object, object]]) -> None:
     world = World(settle_seconds=3, return_seconds=20)
+    world.repo.interleave = True
     amounts: dict[str, int] = {}
     for op in ops:
-        # Refused, or a crash that the consumer / timer retries later.
-        with contextlib.suppress(InvalidTransition, PayoutNotFound, ConnectionError):
-            await step(world, op, amounts)
+        # Refused, lost a race, or crashed: the consumer / timer / caller retries later.
+        if op[0] == "together":
+            results = await asyncio.gather(
+                step(world, op[1], amounts),  # type: ignore[arg-type]
+                step(world, op[2], amounts),  # type: ignore[arg-type]
+                world.fire_timers(),
+                return_exceptions=True,
+            )
+            for result in results:
+                if isinstance(result, BaseException) and not isinstance(result, EXPECTED):
+                    raise result
+        else:
+            with contextlib.suppress(*EXPECTED):
+                await step(world, op, amounts)
         assert_invariants(world)
     # The students fix their accounts; the platform keeps running for a while.
     world.repo.fail_entry_inserts = 0

@@ -5,6 +5,7 @@ Used by unit and property tests, where it lets a test interleave writers determi
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import datetime
@@ -24,13 +25,22 @@ class MemoryRepository:
         self.entries: dict[str, JournalEntry] = {}
         self.published: list[Envelope] = []  # what the relay would publish, in commit order
         self.fail_entry_inserts = 0  # simulate a crash after the state write: next N inserts fail
+        # Yield to the event loop at every call, so concurrent handlers interleave like they
+        # do against a real database (reads and version-checked writes can race).
+        self.interleave = False
+
+    async def _io(self) -> None:
+        if self.interleave:
+            await asyncio.sleep(0)
 
     async def get_payout(self, payout_id: str) -> Payout | None:
+        await self._io()
         return self.payouts.get(payout_id)
 
     async def insert_payout(
         self, payout: Payout, events: list[Envelope], applied_event: str
     ) -> None:
+        await self._io()
         if payout.id in self.payouts:
             raise AlreadyExists(f"payouts {payout.id} already exists")
         self.payouts[payout.id] = replace(payout, version=1)
@@ -39,6 +49,7 @@ class MemoryRepository:
     async def update_payout(
         self, payout: Payout, expected_version: int, events: list[Envelope]
     ) -> Payout:
+        await self._io()
         current = self.payouts.get(payout.id)
         if current is None or current.version != expected_version:
             raise ConcurrencyConflict(f"payouts {payout.id} changed since {expected_version}")
@@ -48,6 +59,7 @@ class MemoryRepository:
         return stored
 
     async def list_payouts(self, query: PayoutQuery, limit: int, after: str) -> list[Payout]:
+        await self._io()
         found = [
             p
             for p in sorted(self.payouts.values(), key=lambda p: p.id, reverse=True)
@@ -61,6 +73,7 @@ class MemoryRepository:
     async def payouts_of_student(
         self, student_id: str, statuses: set[PayoutStatus]
     ) -> list[Payout]:
+        await self._io()
         return sorted(
             (
                 p
@@ -71,6 +84,7 @@ class MemoryRepository:
         )
 
     async def paid_between(self, student_id: str, start: datetime, end: datetime) -> list[Payout]:
+        await self._io()
         return [
             p
             for p in sorted(self.payouts.values(), key=lambda p: p.id)
@@ -85,9 +99,11 @@ class MemoryRepository:
             yield self.payouts[payout_id]
 
     async def get_account(self, student_id: str) -> PayoutAccount | None:
+        await self._io()
         return self.accounts.get(student_id)
 
     async def save_account(self, account: PayoutAccount) -> PayoutAccount:
+        await self._io()
         current = self.accounts.get(account.student_id)
         if (current.version if current else 0) != account.version:
             raise ConcurrencyConflict("payout account changed concurrently; retry")
@@ -96,12 +112,15 @@ class MemoryRepository:
         return stored
 
     async def mark_engagement_cancelled(self, engagement_id: str, at: datetime) -> None:
+        await self._io()
         self.cancelled.add(engagement_id)
 
     async def engagement_cancelled(self, engagement_id: str) -> bool:
+        await self._io()
         return engagement_id in self.cancelled
 
     async def insert_entry(self, entry: JournalEntry) -> JournalEntry | None:
+        await self._io()
         if self.fail_entry_inserts > 0:
             self.fail_entry_inserts -= 1
             raise ConnectionError("simulated crash before the journal insert")
@@ -111,6 +130,7 @@ class MemoryRepository:
         return None
 
     async def list_entries(self, query: EntryQuery, limit: int, after: str) -> list[JournalEntry]:
+        await self._io()
         found = [
             e
             for entry_id, e in sorted(self.entries.items())
