@@ -13,12 +13,13 @@ from payouts.handlers import Handlers
 from payouts.ports import EntryQuery, PayoutQuery
 from payouts.queries import Queries
 from stint.common.v1.pagination_pb2 import PageRequest, PageResponse
-from stint.kit.errors import InvalidArgument
+from stint.kit.errors import FieldViolation, InvalidArgument
 from stint.kit.grpc import current_caller
 from stint.payouts.v1 import payouts_service_pb2 as svc
 from stint.payouts.v1.payouts_service_pb2_grpc import PayoutsServiceServicer
 
 DEFAULT_PAGE, MAX_PAGE = 20, 100
+MAX_ACCOUNT = 200
 T = TypeVar("T")
 
 
@@ -112,8 +113,13 @@ class PayoutsServicer(PayoutsServiceServicer):
         self, request: svc.ListLedgerEntriesRequest, context: Any
     ) -> svc.ListLedgerEntriesResponse:
         limit, after = page_of(request.page)
-        raise_if(id_violations("payout_id", request.payout_id, required=False))
-        query = EntryQuery(request.payout_id, request.account[:200])
+        violations = id_violations("payout_id", request.payout_id, required=False)
+        if len(request.account) > MAX_ACCOUNT:
+            violations.append(
+                FieldViolation("account", f"must be at most {MAX_ACCOUNT} characters")
+            )
+        raise_if(violations)
+        query = EntryQuery(request.payout_id, request.account)
         items = await self._q.list_entries(current_caller(), query, limit, after)
         return svc.ListLedgerEntriesResponse(
             entries=[wire.entry_to_pb(e) for e in items],
