@@ -15,7 +15,7 @@ from stint.common.v1.money_pb2 import Money
 from stint.contracts import topics
 from stint.kit.bus import KafkaEventPublisher, create_broker
 from stint.kit.clock import SystemClock
-from stint.kit.envelope import new_envelope
+from stint.kit.envelope import Envelope, new_envelope
 from stint.kit.grpc import Caller, caller_metadata
 from stint.kit.ids import new_id, suffix
 from stint.kit.mongo import Database
@@ -39,15 +39,19 @@ class Service:
     publisher: KafkaEventPublisher
     db: Database
 
-    async def approve(self, engagement: Engagement) -> str:
-        """Publish a SubmissionApproved the way submissions does; returns its ce_id."""
-        envelope = new_envelope(
+    def approval(self, engagement: Engagement) -> Envelope:
+        """A SubmissionApproved as submissions publishes it, on the prefixed topic."""
+        return new_envelope(
             SubmissionApproved(engagement=engagement, submission_number=1),
             topic=self.settings.topic(topics.SUBMISSIONS),
             subject=engagement.id,
             source="/stint/submissions",
             clock=SystemClock(),
         )
+
+    async def approve(self, engagement: Engagement) -> str:
+        """Publish a SubmissionApproved; returns its ce_id."""
+        envelope = self.approval(engagement)
         await self.publisher.publish(envelope)
         return envelope.id
 
@@ -150,3 +154,15 @@ async def wait_status(s: Service, eng: Engagement, status: int) -> pb.Payout:
         timeout=20,
         what=f"payout {pb.PayoutStatus.Name(status)}",
     )  # type: ignore[return-value]
+
+
+async def entries_of(s: Service, payout_id: str, count: int) -> list[svc.JournalEntry]:
+    """The payout's journal entries once there are `count` (they follow its state change)."""
+
+    async def probe() -> list[svc.JournalEntry]:
+        response = await s.stub.ListLedgerEntries(
+            svc.ListLedgerEntriesRequest(payout_id=payout_id), metadata=md(ADMIN)
+        )
+        return list(response.entries)
+
+    return await eventually(probe, until=lambda e: len(e) >= count, what=f"{count} entries")

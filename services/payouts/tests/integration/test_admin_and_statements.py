@@ -18,7 +18,17 @@ from stint.payouts.v1 import payout_pb2 as pb
 from stint.payouts.v1 import payouts_service_pb2 as svc
 from stint.submissions.v1.events_pb2 import EngagementCancelled
 
-from .conftest import ADMIN, Service, engagement, md, payout_of, register, student, wait_status
+from .conftest import (
+    ADMIN,
+    Service,
+    engagement,
+    entries_of,
+    md,
+    payout_of,
+    register,
+    student,
+    wait_status,
+)
 
 
 async def test_cancelled_engagement_gets_no_payout(service: Service, unique: str) -> None:
@@ -63,10 +73,8 @@ async def test_admin_cancel_reverses_the_accrual(service: Service, unique: str) 
             svc.RetryPayoutRequest(payout_id=held.id), metadata=md(ADMIN)
         )
     assert err.value.code() is grpc.StatusCode.FAILED_PRECONDITION
-    entries = await service.stub.ListLedgerEntries(
-        svc.ListLedgerEntriesRequest(payout_id=held.id), metadata=md(ADMIN)
-    )
-    assert [e.id.rsplit("_", 1)[1] for e in entries.entries] == ["accrual", "cancellation"]
+    entries = await entries_of(service, held.id, 2)
+    assert [e.id.rsplit("_", 1)[1] for e in entries] == ["accrual", "cancellation"]
     check = await service.stub.CheckLedger(svc.CheckLedgerRequest(), metadata=md(ADMIN))
     assert check.ok, check.violations
     topic = service.settings.topic(topics.PAYOUTS)
@@ -83,10 +91,8 @@ async def test_late_return_is_reversed_in_the_ledger(service: Service, unique: s
     await wait_status(service, eng, pb.PAYOUT_STATUS_PAID)
     failed = await wait_status(service, eng, pb.PAYOUT_STATUS_FAILED)
     assert (failed.failure_code, failed.retryable) == ("account_closed", False)
-    entries = await service.stub.ListLedgerEntries(
-        svc.ListLedgerEntriesRequest(payout_id=failed.id), metadata=md(ADMIN)
-    )
-    kinds = {e.kind for e in entries.entries}
+    entries = await entries_of(service, failed.id, 3)
+    kinds = {e.kind for e in entries}
     assert svc.JOURNAL_ENTRY_KIND_PAYMENT_REVERSAL in kinds
     await register(service, sid, "tok_fixed_0001")
     paid = await wait_status(service, eng, pb.PAYOUT_STATUS_PAID)

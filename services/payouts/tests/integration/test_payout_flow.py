@@ -6,7 +6,9 @@ from __future__ import annotations
 import grpc
 import pytest
 
+from payouts import metrics
 from stint.contracts import topics
+from stint.kit import metrics as kit_metrics
 from stint.kit.ids import new_id
 from stint.kit.testing.kafka import headers_of, read_all, wait_for_records
 from stint.kit.testing.poll import eventually
@@ -14,7 +16,7 @@ from stint.payouts.v1 import payout_pb2 as pb
 from stint.payouts.v1 import payouts_service_pb2 as svc
 from stint.submissions.v1.engagement_pb2 import Engagement
 
-from .conftest import ADMIN, Service, engagement, md, register, student, wait_status
+from .conftest import ADMIN, Service, engagement, entries_of, md, register, student, wait_status
 
 PAID = pb.PAYOUT_STATUS_PAID
 
@@ -38,12 +40,10 @@ async def test_approved_engagement_is_paid_end_to_end(service: Service, unique: 
     assert types == ["stint.payouts.v1.PayoutScheduled", "stint.payouts.v1.PayoutPaid"]
     assert {r.key.decode() for r in records} == {paid.id}
 
-    entries = await service.stub.ListLedgerEntries(
-        svc.ListLedgerEntriesRequest(payout_id=paid.id), metadata=md(ADMIN)
-    )
-    kinds = [e.kind for e in entries.entries]
+    entries = await entries_of(service, paid.id, 2)
+    kinds = [e.kind for e in entries]
     assert kinds == [svc.JOURNAL_ENTRY_KIND_ACCRUAL, svc.JOURNAL_ENTRY_KIND_PAYMENT]
-    for entry in entries.entries:
+    for entry in entries:
         assert sum(p.debit_minor for p in entry.postings) == sum(
             p.credit_minor for p in entry.postings
         )
@@ -95,37 +95,36 @@ async def test_duplicate_approval_creates_no_second_payout(service: Service, uni
     sid = f"usr_{unique}"
     await register(service, sid, "tok_good_0004")
     eng = engagement(sid)
-    await service.approve(eng)
-    await service.approve(eng)  # a redelivery: same engagement, new ce_id
-    await wait_status(service, eng, PAID)
+    before = metrics.AMOUNT_MISMATCH._value.get()
+    envelope = service.approval(eng)
+    await service.publisher.publish(envelope)
+    await service.publisher.publish(envelope)  # a redelivery: the same ce_id again
+    await service.approve(eng)  # a second approval event for the same engagement
     changed = Engagement()
     changed.CopyFrom(eng)
     changed.fee.amount_minor = 99_999
-    await service.approve(changed)  # same id, another amount: alerted, not applied
+    await service.approve(changed)  # same engagement, another amount: alerted, not applied
+    approvals = kit_metrics.EVENTS_CONSUMED.labels(
+        "payouts",
+        service.settings.topic(topics.SUBMISSIONS),
+        "stint.submissions.v1.SubmissionApproved",
+        "applied",
+    )
+    await eventually(lambda: approvals._value.get(), until=lambda n: n >= 4, what="all consumed")
+    await wait_status(service, eng, PAID)
+    assert metrics.AMOUNT_MISMATCH._value.get() == before + 1
 
-    async def both_consumed() -> int:
-        from payouts import metrics
-
-        return int(metrics.AMOUNT_MISMATCH._value.get())
-
-    before = await both_consumed()
-    await service.approve(changed)
-    await eventually(both_consumed, until=lambda n: n > before, what="mismatch alerted")
     listed = await service.stub.ListPayouts(
         svc.ListPayoutsRequest(student_id=sid), metadata=md(ADMIN)
     )
-    assert len(listed.payouts) == 1
-    assert listed.payouts[0].amount.amount_minor == 12_500
+    assert [p.amount.amount_minor for p in listed.payouts] == [12_500]
     records = await read_all(
         service.settings.kafka_bootstrap, service.settings.topic(topics.PAYOUTS)
     )
     types = [headers_of(r)["ce_type"].rsplit(".", 1)[1] for r in records]
-    assert types.count("PayoutScheduled") == 1
-    assert types.count("PayoutPaid") == 1
-    entries = await service.stub.ListLedgerEntries(
-        svc.ListLedgerEntriesRequest(payout_id=listed.payouts[0].id), metadata=md(ADMIN)
-    )
-    assert len(entries.entries) == 2
+    assert types == ["PayoutScheduled", "PayoutPaid"]
+    entries = await entries_of(service, listed.payouts[0].id, 2)
+    assert len(entries) == 2
 
 
 async def test_rpcs_enforce_roles_and_validate_input(service: Service, unique: str) -> None:
