@@ -12,6 +12,7 @@ from stint.kit import metrics as kit_metrics
 from stint.kit.ids import new_id
 from stint.kit.testing.kafka import headers_of, read_all, wait_for_records
 from stint.kit.testing.poll import eventually
+from stint.payouts.v1 import events_pb2 as svc_events
 from stint.payouts.v1 import payout_pb2 as pb
 from stint.payouts.v1 import payouts_service_pb2 as svc
 from stint.submissions.v1.engagement_pb2 import Engagement
@@ -82,13 +83,16 @@ async def test_retryable_failure_then_success(service: Service, unique: str) -> 
     await service.approve(eng)
     paid = await wait_status(service, eng, PAID)
     assert paid.attempts == 2
-    records = await read_all(
-        service.settings.kafka_bootstrap, service.settings.topic(topics.PAYOUTS)
-    )
+    topic = service.settings.topic(topics.PAYOUTS)
+    records = await wait_for_records(service.settings.kafka_bootstrap, topic, count=3)
     types = [headers_of(r)["ce_type"].rsplit(".", 1)[1] for r in records]
-    assert "PayoutFailed" in types
-    assert types[-1] == "PayoutPaid"
-    assert types.count("PayoutPaid") == 1
+    assert types == ["PayoutScheduled", "PayoutFailed", "PayoutPaid"]
+    failed = svc_events.PayoutFailed.FromString(records[1].value).payout
+    assert (failed.failure_code, failed.retryable, failed.attempts) == (
+        "could_not_process",
+        True,
+        1,
+    )
 
 
 async def test_duplicate_approval_creates_no_second_payout(service: Service, unique: str) -> None:
@@ -118,9 +122,9 @@ async def test_duplicate_approval_creates_no_second_payout(service: Service, uni
         svc.ListPayoutsRequest(student_id=sid), metadata=md(ADMIN)
     )
     assert [p.amount.amount_minor for p in listed.payouts] == [12_500]
-    records = await read_all(
-        service.settings.kafka_bootstrap, service.settings.topic(topics.PAYOUTS)
-    )
+    topic = service.settings.topic(topics.PAYOUTS)
+    await wait_for_records(service.settings.kafka_bootstrap, topic, count=2)
+    records = await read_all(service.settings.kafka_bootstrap, topic)
     types = [headers_of(r)["ce_type"].rsplit(".", 1)[1] for r in records]
     assert types == ["PayoutScheduled", "PayoutPaid"]
     entries = await entries_of(service, listed.payouts[0].id, 2)
