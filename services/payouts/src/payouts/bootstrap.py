@@ -43,6 +43,8 @@ async def build(settings: Settings, clock: Clock | None = None) -> ServiceRunner
         return_seconds=settings.sandbox_return_seconds,
     )
     providers: dict[str, PaymentProvider] = {sandbox.name: sandbox}
+    if settings.default_provider not in providers:
+        raise ValueError(f"STINT_DEFAULT_PROVIDER must be one of {sorted(providers)}")
     policy = settings.policy()
     writer = PayoutWriter(repo, infra.events(topics.PAYOUTS), infra.clock)
     handlers = Handlers(writer, policy, set(providers))

@@ -122,24 +122,30 @@ async def check(repo: Repository) -> CheckReport:
         balances.add(entry)
         by_payout[entry.payout_id][entry.id] = entry
     for account, currency, overdrawn in balances.negative_payables():
-        report.violations.append(("negative_payable", account, f"{currency} {-overdrawn}"))
+        report.violations.append(
+            ("negative_payable", account, f"overdrawn by {-overdrawn} {currency} minor units")
+        )
     async for payout in repo.all_payouts():
         report.payouts += 1
-        stored = by_payout.pop(payout.id, {})
-        missing = False
-        for expected in plan(payout, payout.updated_at):
-            found = stored.pop(expected.id, None)
-            if found is None:
-                missing = True
-            elif not found.same_content(expected):
-                report.violations.append(("entry_mismatch", expected.id, "differs from plan"))
-        if missing and payout.ledger_due_at is not None:
-            report.repairs_pending += 1
-        elif missing:
-            report.violations.append(("missing_entry", payout.id, "required entry not posted"))
-        for extra in stored:
-            report.violations.append(("unexpected_entry", extra, "not required by the payout"))
+        _compare(payout, by_payout.pop(payout.id, {}), report)
     for payout_id, orphans in by_payout.items():
         for orphan in orphans:
             report.violations.append(("unexpected_entry", orphan, f"payout {payout_id} missing"))
     return report
+
+
+def _compare(payout: Payout, stored: dict[str, JournalEntry], report: CheckReport) -> None:
+    """The payout's stored entries against those its state requires."""
+    missing = False
+    for expected in plan(payout, payout.updated_at):
+        found = stored.pop(expected.id, None)
+        if found is None:
+            missing = True
+        elif not found.same_content(expected):
+            report.violations.append(("entry_mismatch", expected.id, "differs from plan"))
+    if missing and payout.ledger_due_at is not None:
+        report.repairs_pending += 1  # the repair timer will post them
+    elif missing:
+        report.violations.append(("missing_entry", payout.id, "required entry not posted"))
+    for extra in stored:
+        report.violations.append(("unexpected_entry", extra, "not required by the payout"))
