@@ -3,6 +3,8 @@ timers, the sandbox provider and the events that reach the broker."""
 
 from __future__ import annotations
 
+import asyncio
+
 import grpc
 import pytest
 
@@ -146,3 +148,18 @@ async def test_rpcs_enforce_roles_and_validate_input(service: Service, unique: s
             svc.GetPayoutRequest(payout_id=new_id("pay")), metadata=md(ADMIN)
         )
     assert err.value.code() is grpc.StatusCode.NOT_FOUND
+
+
+async def test_registration_racing_approvals_strands_no_payout(
+    service: Service, unique: str
+) -> None:
+    sid = f"usr_{unique}"
+    engagements = [engagement(sid, fee=1_000 + n) for n in range(6)]
+    await asyncio.gather(
+        *(service.approve(e) for e in engagements), register(service, sid, "tok_good_0006")
+    )
+    for e in engagements:
+        await wait_status(service, e, PAID)
+    check = await service.stub.CheckLedger(svc.CheckLedgerRequest(), metadata=md(ADMIN))
+    assert check.ok, check.violations
+    assert check.payouts_checked == 6
