@@ -61,7 +61,10 @@ class Handlers:
         if await self.repo.engagement_cancelled(cmd.engagement_id):
             log.info("approval of a cancelled engagement ignored", extra={"payout": payout_id})
             return None
-        payout = self._new_payout(payout_id, cmd, await self.repo.get_account(cmd.student_id))
+        account = await self.repo.get_account(cmd.student_id)
+        payout = replace(
+            self._new_payout(payout_id, cmd, account), correlation_id=cause.correlation_id
+        )
         kind = Kind.SCHEDULED if payout.status is PayoutStatus.PENDING else Kind.ON_HOLD
         try:
             payout = await self.writer.create(payout, [PayoutEvent(kind, payout)], cause)

@@ -24,7 +24,6 @@ from stint.kit.errors import ConcurrencyConflict
 
 log = logging.getLogger(__name__)
 Kind = PayoutEventKind
-SYSTEM = Cause()
 
 
 class Processor:
@@ -47,7 +46,7 @@ class Processor:
         account = await self.repo.get_account(p.student_id)
         provider = self.providers.get(account.provider) if account else None
         decide = functools.partial(self._send_or_hold, account, provider, self.clock.now())
-        started = await self.writer.change(payout_id, decide, SYSTEM)
+        started = await self.writer.change(payout_id, decide, _timer_cause(p))
         sent = started.status is PayoutStatus.PROCESSING and started.attempts > p.attempts
         if sent and account is not None and provider is not None:
             result = await provider.submit(_request(started, account))
@@ -85,7 +84,7 @@ class Processor:
             return
         provider = self.providers.get(p.provider)
         if p.status not in (PayoutStatus.PROCESSING, PayoutStatus.PAID) or provider is None:
-            await self.writer.change(payout_id, lambda q: (q.watch_ended(), []), SYSTEM)
+            await self.writer.change(payout_id, lambda q: (q.watch_ended(), []), _timer_cause(p))
             return
         result = await provider.status(p.idempotency_key)
         if result is None and p.status is PayoutStatus.PROCESSING:
@@ -111,7 +110,7 @@ class Processor:
             decision = self._outcome(current, result, now)
             return self._resend_if_fixed(current, decision, account, now)
 
-        await self.writer.change(p.id, decide, SYSTEM)
+        await self.writer.change(p.id, decide, _timer_cause(p))
 
     def _outcome(self, p: Payout, result: ProviderResult, now: datetime) -> Decision:
         failure = Failure(result.failure_code, result.failure_message, result.retryable)
@@ -176,3 +175,8 @@ class Processor:
 
 def _request(p: Payout, account: PayoutAccount) -> PayoutRequest:
     return PayoutRequest(p.idempotency_key, p.id, p.attempts, p.amount, account.destination_token)
+
+
+def _timer_cause(p: Payout) -> Cause:
+    """Timers act as the platform, in the correlation chain of the approval that created it."""
+    return Cause(correlation_id=p.correlation_id)

@@ -67,7 +67,8 @@ class World:
         cmd = ApprovedEngagement(
             engagement_id, company_id, student_id, "Market scan", Money(fee, "USD")
         )
-        return await self.handlers.on_submission_approved(cmd, Cause(causation_id=new_id("evt")))
+        cause = Cause(correlation_id=f"corr-{engagement_id}", causation_id=new_id("evt"))
+        return await self.handlers.on_submission_approved(cmd, cause)
 
     async def register(self, student_id: str, token: str = "tok_good_1234") -> None:  # noqa: S107
         cmd = RegisterAccount("", "", token, "US", "USD")

@@ -16,6 +16,7 @@ from payouts.queries import check
 from payouts.testing import ADMIN, World, student
 from stint.kit.errors import InvalidArgument, PermissionDenied, Unauthenticated
 from stint.kit.grpc import Caller
+from stint.payouts.v1 import events_pb2 as ev
 
 MINUTE = timedelta(minutes=1)
 
@@ -238,3 +239,16 @@ async def test_account_fixed_while_an_attempt_is_in_flight_is_used_for_the_next_
         "PayoutScheduled",
         "PayoutPaid",
     ]
+
+
+async def test_timer_driven_events_stay_in_the_approvals_correlation_chain() -> None:
+    w = World()
+    await w.register("usr_s1")
+    await w.approve("eng_01r")
+    await w.run_for(MINUTE)
+    [scheduled, paid] = [e for e in w.repo.published if e.subject == "pay_01r"]
+    first = ev.PayoutScheduled.FromString(scheduled.data).context
+    last = ev.PayoutPaid.FromString(paid.data).context
+    assert first.correlation_id == last.correlation_id == "corr-eng_01r"
+    assert first.causation_id.startswith("evt_")
+    assert (last.actor.role, last.causation_id) == ("system", "")

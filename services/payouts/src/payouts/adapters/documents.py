@@ -36,6 +36,7 @@ def payout_fields(p: Payout) -> Doc:
         "paid_at": p.paid_at,
         "cancel_reason": p.cancel_reason,
         "account_version": p.account_version,
+        "correlation_id": p.correlation_id,
     }
 
 
@@ -64,6 +65,7 @@ def payout_from(d: Doc) -> Payout:
         paid_at=d.get("paid_at"),
         cancel_reason=d.get("cancel_reason", ""),
         account_version=d.get("account_version", 0),
+        correlation_id=d.get("correlation_id", ""),
         version=d["version"],
     )
 

@@ -92,6 +92,7 @@ class Payout:
     paid_at: datetime | None = None
     cancel_reason: str = ""
     account_version: int = 0  # version of the payout account the current attempt was sent to
+    correlation_id: str = ""  # of the approval that created it: timer-driven events keep it
     version: int = 0
 
     @property
