@@ -84,6 +84,8 @@ class Processor:
             return
         provider = self.providers.get(p.provider)
         if p.status not in (PayoutStatus.PROCESSING, PayoutStatus.PAID) or provider is None:
+            if p.status is PayoutStatus.PROCESSING:  # configuration error: needs an operator
+                log.error("payout in flight with an unknown provider", extra={"payout": p.id})
             await self.writer.change(payout_id, lambda q: (q.watch_ended(), []), _timer_cause(p))
             return
         result = await provider.status(p.idempotency_key)
