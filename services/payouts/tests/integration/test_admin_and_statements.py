@@ -9,6 +9,7 @@ import pytest
 
 from stint.common.v1.pagination_pb2 import PageRequest
 from stint.contracts import topics
+from stint.contracts.topics import dlq_topic
 from stint.kit import metrics as kit_metrics
 from stint.kit.clock import SystemClock
 from stint.kit.envelope import new_envelope
@@ -131,3 +132,17 @@ async def test_statement_and_pagination(service: Service, unique: str) -> None:
             break
     assert seen == sorted(seen, reverse=True)
     assert len(seen) == 3
+
+
+async def test_an_invalid_approval_goes_to_the_dead_letter_topic(
+    service: Service, unique: str
+) -> None:
+    bad = engagement(f"usr_{unique}", fee=0)
+    await service.approve(bad)
+    dlq = service.settings.topic(dlq_topic("payouts"))
+    [record] = await wait_for_records(service.settings.kafka_bootstrap, dlq, count=1)
+    headers = headers_of(record)
+    assert headers["dlq_reason"] == "handler_failed"
+    assert "fee.amount_minor" in headers["dlq_error"]
+    with pytest.raises(grpc.aio.AioRpcError):
+        await payout_of(service, bad)
