@@ -16,7 +16,6 @@ from payouts.queries import check
 from payouts.testing import ADMIN, World, student
 from stint.kit.errors import InvalidArgument, PermissionDenied, Unauthenticated
 from stint.kit.grpc import Caller
-from stint.payouts.v1 import events_pb2 as ev
 
 MINUTE = timedelta(minutes=1)
 
@@ -221,34 +220,3 @@ async def test_earnings_statement_counts_paid_payouts_by_company_and_flags_thres
     assert (other_year.count, other_year.threshold_reached) == (0, False)
     with pytest.raises(InvalidArgument):
         await w.queries.earnings(student("usr_s1"), "", 1999)
-
-
-async def test_account_fixed_while_an_attempt_is_in_flight_is_used_for_the_next_attempt() -> None:
-    w = World()
-    await w.register("usr_s1", token="tok_closed_0001")
-    await w.approve("eng_01q")
-    await w.fire_timers()
-    assert w.payout("eng_01q").status is S.PROCESSING
-    await w.register("usr_s1", token="tok_good_0002")  # nothing to resume yet: in flight
-    await w.run_for(MINUTE)
-    p = w.payout("eng_01q")
-    assert (p.status, p.attempts) == (S.PAID, 2)
-    assert w.event_types("pay_01q") == [
-        "PayoutScheduled",
-        "PayoutFailed",
-        "PayoutScheduled",
-        "PayoutPaid",
-    ]
-
-
-async def test_timer_driven_events_stay_in_the_approvals_correlation_chain() -> None:
-    w = World()
-    await w.register("usr_s1")
-    await w.approve("eng_01r")
-    await w.run_for(MINUTE)
-    [scheduled, paid] = [e for e in w.repo.published if e.subject == "pay_01r"]
-    first = ev.PayoutScheduled.FromString(scheduled.data).context
-    last = ev.PayoutPaid.FromString(paid.data).context
-    assert first.correlation_id == last.correlation_id == "corr-eng_01r"
-    assert first.causation_id.startswith("evt_")
-    assert (last.actor.role, last.causation_id) == ("system", "")
