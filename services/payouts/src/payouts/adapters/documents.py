@@ -1,0 +1,116 @@
+"""MongoDB document <-> domain object mapping (storage shape, not wire shape)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from payouts.domain.ledger import EntryKind, JournalEntry, LedgerPosting
+from payouts.domain.model import Failure, Money, Payout, PayoutAccount, PayoutStatus
+
+Doc = dict[str, Any]
+
+
+def payout_fields(p: Payout) -> Doc:
+    """Every state field (no _id, no kit-owned fields); None means 'absent'."""
+    f = p.failure
+    return {
+        "engagement_id": p.engagement_id,
+        "company_id": p.company_id,
+        "student_id": p.student_id,
+        "posting_title": p.posting_title,
+        "amount_minor": p.amount.amount_minor,
+        "currency": p.amount.currency,
+        "platform_fee_minor": p.platform_fee.amount_minor,
+        "status": p.status.value,
+        "created_at": p.created_at,
+        "updated_at": p.updated_at,
+        "attempts": p.attempts,
+        "payments": p.payments,
+        "returns": p.returns,
+        "failure": {"code": f.code, "message": f.message, "retryable": f.retryable} if f else None,
+        "next_attempt_at": p.next_attempt_at,
+        "next_poll_at": p.next_poll_at,
+        "ledger_due_at": p.ledger_due_at,
+        "provider": p.provider,
+        "provider_reference": p.provider_reference,
+        "paid_at": p.paid_at,
+        "cancel_reason": p.cancel_reason,
+        "account_version": p.account_version,
+        "correlation_id": p.correlation_id,
+    }
+
+
+def payout_from(d: Doc) -> Payout:
+    f = d.get("failure")
+    return Payout(
+        id=d["_id"],
+        engagement_id=d["engagement_id"],
+        company_id=d["company_id"],
+        student_id=d["student_id"],
+        posting_title=d["posting_title"],
+        amount=Money(d["amount_minor"], d["currency"]),
+        platform_fee=Money(d["platform_fee_minor"], d["currency"]),
+        status=PayoutStatus(d["status"]),
+        created_at=d["created_at"],
+        updated_at=d["updated_at"],
+        attempts=d["attempts"],
+        payments=d["payments"],
+        returns=d["returns"],
+        failure=Failure(f["code"], f["message"], f["retryable"]) if f else None,
+        next_attempt_at=d.get("next_attempt_at"),
+        next_poll_at=d.get("next_poll_at"),
+        ledger_due_at=d.get("ledger_due_at"),
+        provider=d.get("provider", ""),
+        provider_reference=d.get("provider_reference", ""),
+        paid_at=d.get("paid_at"),
+        cancel_reason=d.get("cancel_reason", ""),
+        account_version=d.get("account_version", 0),
+        correlation_id=d.get("correlation_id", ""),
+        version=d["version"],
+    )
+
+
+def account_fields(a: PayoutAccount) -> Doc:
+    return {
+        "provider": a.provider,
+        "destination_token": a.destination_token,
+        "country": a.country,
+        "currency": a.currency,
+        "created_at": a.created_at,
+        "updated_at": a.updated_at,
+    }
+
+
+def account_from(d: Doc) -> PayoutAccount:
+    return PayoutAccount(
+        d["_id"],
+        d["provider"],
+        d["destination_token"],
+        d["country"],
+        d["currency"],
+        d["created_at"],
+        d["updated_at"],
+        d["version"],
+    )
+
+
+def entry_doc(e: JournalEntry) -> Doc:
+    postings = [
+        {"account": p.account, "debit": p.debit, "credit": p.credit, "currency": p.currency}
+        for p in e.postings
+    ]
+    return {
+        "_id": e.id,
+        "payout_id": e.payout_id,
+        "kind": e.kind.value,
+        "postings": postings,
+        "accounts": sorted({p.account for p in e.postings}),
+        "created_at": e.created_at,
+    }
+
+
+def entry_from(d: Doc) -> JournalEntry:
+    postings = tuple(
+        LedgerPosting(p["account"], p["debit"], p["credit"], p["currency"]) for p in d["postings"]
+    )
+    return JournalEntry(d["_id"], d["payout_id"], EntryKind(d["kind"]), postings, d["created_at"])

@@ -1,0 +1,165 @@
+"""The only module that touches MongoDB for payouts, accounts, cancellations and the journal.
+
+Payouts and accounts are versioned aggregates written only through `OutboxCollection` (version
+check + write guard; FerretDB loses concurrent updates otherwise). Journal entries and
+cancellation markers are immutable: plain inserts with deterministic unique ids, never updated,
+so they need no guard and a repeated insert is a harmless duplicate key.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+from datetime import datetime
+from typing import Any
+
+from pymongo.errors import DuplicateKeyError
+
+from payouts.adapters.documents import (
+    account_fields,
+    account_from,
+    entry_doc,
+    entry_from,
+    payout_fields,
+    payout_from,
+)
+from payouts.domain.ledger import JournalEntry
+from payouts.domain.model import Payout, PayoutAccount, PayoutStatus
+from payouts.ports import EntryQuery, PayoutQuery
+from stint.kit.envelope import Envelope
+from stint.kit.errors import AlreadyExists, ConcurrencyConflict
+from stint.kit.mongo import Collection, IndexSpec, ensure_indexes
+from stint.kit.outbox import OutboxCollection
+
+PAYOUT_INDEXES = [
+    IndexSpec([("student_id", 1), ("_id", -1)]),
+    IndexSpec([("company_id", 1), ("_id", -1)]),
+    IndexSpec([("status", 1), ("_id", -1)]),
+    IndexSpec([("student_id", 1), ("paid_at", 1)]),
+]
+ENTRY_INDEXES = [
+    IndexSpec([("payout_id", 1), ("_id", 1)]),
+    IndexSpec([("accounts", 1), ("_id", 1)]),
+]
+
+
+def _split(fields: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    return {k: v for k, v in fields.items() if v is not None}, [
+        k for k, v in fields.items() if v is None
+    ]
+
+
+class MongoRepository:
+    def __init__(
+        self,
+        payouts: OutboxCollection,
+        accounts: OutboxCollection,
+        cancellations: Collection,
+        journal: Collection,
+    ) -> None:
+        self.payouts = payouts
+        self.accounts = accounts
+        self.cancellations = cancellations
+        self.journal = journal
+
+    async def ensure_indexes(self) -> None:
+        await self.payouts.ensure_indexes(PAYOUT_INDEXES)
+        await self.accounts.ensure_indexes()
+        await ensure_indexes(self.journal, ENTRY_INDEXES)
+
+    async def get_payout(self, payout_id: str) -> Payout | None:
+        doc = await self.payouts.get(payout_id)
+        return payout_from(doc) if doc else None
+
+    async def insert_payout(
+        self, payout: Payout, events: list[Envelope], applied_event: str
+    ) -> None:
+        fields, _ = _split(payout_fields(payout))
+        await self.payouts.insert({"_id": payout.id, **fields}, events, applied_event=applied_event)
+
+    async def update_payout(
+        self, payout: Payout, expected_version: int, events: list[Envelope]
+    ) -> Payout:
+        changes, unset = _split(payout_fields(payout))
+        version = await self.payouts.update(
+            payout.id, expected_version, changes, events, unset=unset
+        )
+        return Payout(**{**payout.__dict__, "version": version})
+
+    async def list_payouts(self, query: PayoutQuery, limit: int, after: str) -> list[Payout]:
+        filt: dict[str, Any] = {}
+        if query.student_id:
+            filt["student_id"] = str(query.student_id)
+        if query.company_id:
+            filt["company_id"] = str(query.company_id)
+        if query.status is not None:
+            filt["status"] = query.status.value
+        if after:
+            filt["_id"] = {"$lt": str(after)}
+        cursor = self.payouts.collection.find(filt, sort=[("_id", -1)], limit=limit)
+        return [payout_from(d) async for d in cursor]
+
+    async def payouts_of_student(
+        self, student_id: str, statuses: set[PayoutStatus]
+    ) -> list[Payout]:
+        filt = {"student_id": str(student_id), "status": {"$in": sorted(s.value for s in statuses)}}
+        return [payout_from(d) async for d in self.payouts.collection.find(filt, sort=[("_id", 1)])]
+
+    async def paid_between(self, student_id: str, start: datetime, end: datetime) -> list[Payout]:
+        filt = {
+            "student_id": str(student_id),
+            "status": PayoutStatus.PAID.value,
+            "paid_at": {"$gte": start, "$lt": end},
+        }
+        return [payout_from(d) async for d in self.payouts.collection.find(filt, sort=[("_id", 1)])]
+
+    async def all_payouts(self) -> AsyncIterator[Payout]:
+        async for doc in self.payouts.collection.find({}, sort=[("_id", 1)]):
+            yield payout_from(doc)
+
+    async def get_account(self, student_id: str) -> PayoutAccount | None:
+        doc = await self.accounts.get(student_id)
+        return account_from(doc) if doc else None
+
+    async def save_account(self, account: PayoutAccount) -> PayoutAccount:
+        fields = account_fields(account)
+        if account.version == 0:
+            try:
+                await self.accounts.insert({"_id": account.student_id, **fields})
+            except AlreadyExists as exc:  # registered concurrently: reload and decide again
+                raise ConcurrencyConflict("payout account changed concurrently; retry") from exc
+            return PayoutAccount(**{**account.__dict__, "version": 1})
+        version = await self.accounts.update(account.student_id, account.version, fields)
+        return PayoutAccount(**{**account.__dict__, "version": version})
+
+    async def mark_engagement_cancelled(self, engagement_id: str, at: datetime) -> None:
+        with contextlib.suppress(DuplicateKeyError):  # already recorded
+            await self.cancellations.insert_one({"_id": str(engagement_id), "cancelled_at": at})
+
+    async def engagement_cancelled(self, engagement_id: str) -> bool:
+        return await self.cancellations.find_one({"_id": str(engagement_id)}) is not None
+
+    async def insert_entry(self, entry: JournalEntry) -> JournalEntry | None:
+        try:
+            await self.journal.insert_one(entry_doc(entry))
+        except DuplicateKeyError:
+            stored = await self.journal.find_one({"_id": entry.id})
+            if stored is None:  # entries are never deleted
+                raise
+            return entry_from(stored)
+        return None
+
+    async def list_entries(self, query: EntryQuery, limit: int, after: str) -> list[JournalEntry]:
+        filt: dict[str, Any] = {}
+        if query.payout_id:
+            filt["payout_id"] = str(query.payout_id)
+        if query.account:
+            filt["accounts"] = str(query.account)
+        if after:
+            filt["_id"] = {"$gt": str(after)}
+        cursor = self.journal.find(filt, sort=[("_id", 1)], limit=limit)
+        return [entry_from(d) async for d in cursor]
+
+    async def all_entries(self) -> AsyncIterator[JournalEntry]:
+        async for doc in self.journal.find({}, sort=[("_id", 1)]):
+            yield entry_from(doc)

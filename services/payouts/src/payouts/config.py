@@ -1,0 +1,51 @@
+"""Settings of the payouts service (env prefix STINT_, e.g. STINT_PLATFORM_FEE_BPS)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from pydantic import Field
+
+from payouts.domain.policy import Policy
+from stint.kit.settings import KitSettings
+
+
+class Settings(KitSettings):
+    service_name: str = "payouts"
+    grpc_port: int = Field(default=50054, ge=0, le=65535)
+    http_port: int = Field(default=9104, ge=0, le=65535)
+
+    platform_fee_bps: int = Field(default=1_000, ge=0, le=10_000)
+    default_provider: str = "sandbox"
+    # How often a PROCESSING payout is polled for settlement.
+    poll_seconds: float = Field(default=5.0, gt=0)
+    retry_base_seconds: float = Field(default=30.0, gt=0)
+    retry_max_seconds: float = Field(default=6 * 3600.0, gt=0)
+    max_attempts: int = Field(default=8, ge=1, le=50)
+    # How long after settlement a payout is checked once more for a late return.
+    return_watch_seconds: float = Field(default=600.0, gt=0)
+    # When the ledger-repair timer verifies a new payout's entries (crash recovery).
+    ledger_repair_seconds: float = Field(default=30.0, gt=0)
+    # Safety net for held payouts whose resume on account registration was missed.
+    hold_recheck_seconds: float = Field(default=3600.0, gt=0)
+    # A timer handler that crashed runs again after this lease.
+    timer_lease_seconds: float = Field(default=60.0, gt=0)
+    tax_form_threshold_minor: int = Field(default=60_000, ge=0)
+    tax_form_currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$")
+    sandbox_settle_seconds: float = Field(default=2.0, ge=0)
+    sandbox_return_seconds: float = Field(default=60.0, ge=0)
+
+    def policy(self) -> Policy:
+        return Policy(
+            platform_fee_bps=self.platform_fee_bps,
+            default_provider=self.default_provider,
+            poll_interval=timedelta(seconds=self.poll_seconds),
+            retry_base=timedelta(seconds=self.retry_base_seconds),
+            retry_max=timedelta(seconds=self.retry_max_seconds),
+            max_attempts=self.max_attempts,
+            return_watch=timedelta(seconds=self.return_watch_seconds),
+            ledger_repair_delay=timedelta(seconds=self.ledger_repair_seconds),
+            hold_recheck=timedelta(seconds=self.hold_recheck_seconds),
+            tax_form_threshold_minor=self.tax_form_threshold_minor,
+            tax_form_currency=self.tax_form_currency,
+        )

@@ -1,0 +1,84 @@
+"""Commands and their validation (pure): every violation reported at once."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from payouts.domain.model import Money
+from stint.kit.errors import FieldViolation, InvalidArgument
+
+_CURRENCY = re.compile(r"^[A-Z]{3}$")
+_COUNTRY = re.compile(r"^[A-Z]{2}$")
+_TOKEN = re.compile(r"^[A-Za-z0-9_.:-]{4,200}$")
+_ID = re.compile(r"^[a-z]{2,5}_[0-9a-z]{1,64}$")
+MAX_REASON = 500
+
+
+def raise_if(violations: list[FieldViolation]) -> None:
+    if violations:
+        summary = "; ".join(f"{v.field}: {v.description}" for v in violations)
+        raise InvalidArgument(summary, violations)
+
+
+def id_violations(field: str, value: str, *, required: bool = True) -> list[FieldViolation]:
+    if not value:
+        return [FieldViolation(field, "is required")] if required else []
+    if not _ID.match(value):
+        return [FieldViolation(field, "is not a valid id")]
+    return []
+
+
+@dataclass(frozen=True)
+class RegisterAccount:
+    student_id: str
+    provider: str
+    destination_token: str
+    country: str
+    currency: str
+
+    def validate(self, providers: set[str]) -> None:
+        v: list[FieldViolation] = []
+        if self.provider not in providers:
+            v.append(FieldViolation("provider", f"must be one of {sorted(providers)}"))
+        if not _TOKEN.match(self.destination_token):
+            v.append(FieldViolation("destination_token", "must be 4-200 of [A-Za-z0-9_.:-]"))
+        if not _COUNTRY.match(self.country):
+            v.append(FieldViolation("country", "must be an ISO 3166-1 alpha-2 code, upper case"))
+        if not _CURRENCY.match(self.currency):
+            v.append(FieldViolation("currency", "must be an ISO 4217 code, upper case"))
+        raise_if(v)
+
+
+@dataclass(frozen=True)
+class ApprovedEngagement:
+    """What payouts needs from a SubmissionApproved: the engagement's parties and fee."""
+
+    engagement_id: str
+    company_id: str
+    student_id: str
+    title: str
+    fee: Money
+
+    def validate(self) -> None:
+        v = id_violations("engagement.id", self.engagement_id)
+        v += id_violations("engagement.company_id", self.company_id)
+        if not self.student_id:
+            v.append(FieldViolation("engagement.student_id", "is required"))
+        if self.fee.amount_minor <= 0:
+            v.append(FieldViolation("engagement.fee.amount_minor", "must be positive"))
+        if not _CURRENCY.match(self.fee.currency):
+            v.append(FieldViolation("engagement.fee.currency", "must be an ISO 4217 code"))
+        raise_if(v)
+
+
+def validate_reason(reason: str) -> None:
+    if not reason.strip():
+        raise InvalidArgument.of("reason", "is required")
+    if len(reason) > MAX_REASON:
+        raise InvalidArgument.of("reason", f"must be at most {MAX_REASON} characters")
+
+
+def validate_year(year: int) -> None:
+    if not 2000 <= year <= 2100:
+        raise InvalidArgument.of("year", "must be between 2000 and 2100")

@@ -1,0 +1,159 @@
+"""The double-entry ledger (pure): accounts, balanced journal entries, and which must exist.
+
+Each journal entry is ONE immutable document with a deterministic id holding all its
+postings, so it balances by construction and a repeated post is a duplicate key, never a
+second posting. Which entries a payout needs is a function of the payout alone (`plan`): the
+payout's state machine is the source of truth, entries follow it (see README, "crash safety").
+
+Accounts (balances are derived by summing postings):
+- ``receivable:company:<id>``  asset: what the company owes (fee + platform fee)
+- ``payable:student:<id>``     liability: what the platform owes the intern (fee)
+- ``revenue:platform``         income: the platform fee
+- ``clearing:<provider>``      money in flight to / through the payment provider
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from payouts.domain.model import Payout, PayoutStatus
+from stint.kit.ids import suffix
+
+PLATFORM_REVENUE = "revenue:platform"
+
+
+class EntryKind(enum.StrEnum):
+    ACCRUAL = "accrual"
+    PAYMENT = "payment"
+    PAYMENT_REVERSAL = "payment_reversal"
+    CANCELLATION = "cancellation"
+
+
+def receivable(company_id: str) -> str:
+    return f"receivable:company:{company_id}"
+
+
+def payable(student_id: str) -> str:
+    return f"payable:student:{student_id}"
+
+
+def clearing(provider: str) -> str:
+    return f"clearing:{provider}"
+
+
+@dataclass(frozen=True)
+class LedgerPosting:
+    """One line: exactly one of `debit` and `credit` is positive."""
+
+    account: str
+    debit: int
+    credit: int
+    currency: str
+
+
+@dataclass(frozen=True)
+class JournalEntry:
+    id: str
+    payout_id: str
+    kind: EntryKind
+    postings: tuple[LedgerPosting, ...]
+    created_at: datetime
+
+    def same_content(self, other: JournalEntry) -> bool:
+        """Equal apart from the posting time (a repair posts what the first try did)."""
+        return (self.id, self.payout_id, self.kind, self.postings) == (
+            other.id,
+            other.payout_id,
+            other.kind,
+            other.postings,
+        )
+
+
+def unbalanced_currencies(entry: JournalEntry) -> list[str]:
+    """Currencies in which debits and credits differ (empty for a valid entry)."""
+    totals: dict[str, int] = {}
+    for p in entry.postings:
+        totals[p.currency] = totals.get(p.currency, 0) + p.debit - p.credit
+    return sorted(c for c, total in totals.items() if total != 0)
+
+
+def malformed_postings(entry: JournalEntry) -> list[LedgerPosting]:
+    """Postings that are not exactly one positive side."""
+    return [
+        p for p in entry.postings if p.debit < 0 or p.credit < 0 or (p.debit > 0) == (p.credit > 0)
+    ]
+
+
+def entry_id(payout_id: str, kind: EntryKind, n: int = 0) -> str:
+    base = f"je_{suffix(payout_id)}_{kind.value}"
+    return f"{base}_{n}" if n else base
+
+
+def _dr(account: str, amount: int, currency: str) -> LedgerPosting:
+    return LedgerPosting(account, amount, 0, currency)
+
+
+def _cr(account: str, amount: int, currency: str) -> LedgerPosting:
+    return LedgerPosting(account, 0, amount, currency)
+
+
+def _entry(
+    p: Payout, kind: EntryKind, n: int, postings: Iterable[LedgerPosting], now: datetime
+) -> JournalEntry:
+    return JournalEntry(entry_id(p.id, kind, n), p.id, kind, tuple(postings), now)
+
+
+def plan(p: Payout, now: datetime) -> list[JournalEntry]:
+    """Every entry the payout's current state requires, in the order they must be posted.
+
+    Posting in this order keeps the student payable non-negative at every step: the accrual
+    credits it before any payment debits it, and payment *n* is posted before reversal *n*.
+    """
+    fee, pf, cur = p.amount.amount_minor, p.platform_fee.amount_minor, p.amount.currency
+    accrual = [_dr(receivable(p.company_id), fee + pf, cur), _cr(payable(p.student_id), fee, cur)]
+    if pf:
+        accrual.append(_cr(PLATFORM_REVENUE, pf, cur))
+    entries = [_entry(p, EntryKind.ACCRUAL, 0, accrual, now)]
+    clear = clearing(p.provider or "unknown")
+    for n in range(1, p.payments + 1):
+        pay = [_dr(payable(p.student_id), fee, cur), _cr(clear, fee, cur)]
+        entries.append(_entry(p, EntryKind.PAYMENT, n, pay, now))
+        if n <= p.returns:
+            back = [_dr(clear, fee, cur), _cr(payable(p.student_id), fee, cur)]
+            entries.append(_entry(p, EntryKind.PAYMENT_REVERSAL, n, back, now))
+    if p.status is PayoutStatus.CANCELLED:
+        cancel = [
+            _dr(payable(p.student_id), fee, cur),
+            _cr(receivable(p.company_id), fee + pf, cur),
+        ]
+        if pf:
+            cancel.append(_dr(PLATFORM_REVENUE, pf, cur))
+        entries.append(_entry(p, EntryKind.CANCELLATION, 0, cancel, now))
+    return entries
+
+
+class Balances:
+    """Running account balances (debit minus credit) per (account, currency)."""
+
+    def __init__(self) -> None:
+        self.net: dict[tuple[str, str], int] = {}
+
+    def add(self, entry: JournalEntry) -> None:
+        for p in entry.postings:
+            key = (p.account, p.currency)
+            self.net[key] = self.net.get(key, 0) + p.debit - p.credit
+
+    def payable_owed(self, student_id: str, currency: str) -> int:
+        """What the platform owes the student (a liability: credit minus debit)."""
+        return -self.net.get((payable(student_id), currency), 0)
+
+    def negative_payables(self) -> list[tuple[str, str, int]]:
+        """Student payable accounts with more paid out than earned."""
+        return [
+            (acct, cur, -net)
+            for (acct, cur), net in sorted(self.net.items())
+            if acct.startswith("payable:student:") and net > 0
+        ]

@@ -1,0 +1,26 @@
+"""Timers on payout documents (claimed atomically by the kit's TimerWorker)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from payouts.processing import Processor
+from stint.kit.mongo import Collection, Document
+from stint.kit.timers import DueTimer
+
+
+def payout_timers(processor: Processor, payouts: Collection, lease: timedelta) -> list[DueTimer]:
+    async def submit(doc: Document) -> None:
+        await processor.submit_due(doc["_id"])
+
+    async def poll(doc: Document) -> None:
+        await processor.poll_due(doc["_id"])
+
+    async def repair(doc: Document) -> None:
+        await processor.repair_ledger(doc["_id"])
+
+    return [
+        DueTimer("payout-submit", payouts, "next_attempt_at", submit, lease),
+        DueTimer("payout-poll", payouts, "next_poll_at", poll, lease),
+        DueTimer("payout-ledger-repair", payouts, "ledger_due_at", repair, lease),
+    ]

@@ -1,0 +1,100 @@
+"""Storing payout changes: version-checked writes with their events, then the ledger.
+
+Crash safety (no multi-document transactions): the payout document is the source of truth.
+A transition that needs journal entries sets `ledger_due_at` in the same write that changes the
+state and enqueues the event; the entries are then posted at once (`post_ledger`), each an
+immutable insert with a deterministic id, in `ledger.plan` order. If the process dies in
+between, the ledger-repair timer finds `ledger_due_at` and posts whatever is missing; a
+duplicate id means "already posted". Only the repair clears `ledger_due_at`, and only at the
+version whose plan it posted, so entries required by a later transition are never skipped.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+from payouts import metrics
+from payouts.adapters import wire
+from payouts.domain.errors import PayoutNotFound
+from payouts.domain.events import Cause, PayoutEvent
+from payouts.domain.ledger import plan
+from payouts.domain.model import Payout
+from payouts.ports import Repository
+from stint.kit.clock import Clock
+from stint.kit.envelope import Envelope, EventFactory
+from stint.kit.errors import ConcurrencyConflict
+
+log = logging.getLogger(__name__)
+
+Decision = tuple[Payout, list[PayoutEvent]] | None
+WRITE_ATTEMPTS = 3
+
+
+@dataclass
+class PayoutWriter:
+    repo: Repository
+    events: EventFactory
+    clock: Clock
+
+    def envelopes(self, events: list[PayoutEvent], cause: Cause, version: int) -> list[Envelope]:
+        """Envelopes whose payout snapshot carries `version`, the version being written."""
+        return [
+            self.events(
+                wire.event_message(replace(e, payout=replace(e.payout, version=version)), cause),
+                e.payout.id,
+            )
+            for e in events
+        ]
+
+    async def create(self, payout: Payout, events: list[PayoutEvent], cause: Cause) -> Payout:
+        """Insert a new payout (version 1); AlreadyExists when a redelivery got there first."""
+        await self.repo.insert_payout(payout, self.envelopes(events, cause, 1), cause.causation_id)
+        stored = replace(payout, version=1)
+        _count(None, stored)
+        await self.post_ledger(stored)
+        return stored
+
+    async def change(
+        self, payout_id: str, decide: Callable[[Payout], Decision], cause: Cause
+    ) -> Payout:
+        """Load, decide, store; a lost race reloads and decides again (a few times)."""
+        for attempt in range(1, WRITE_ATTEMPTS + 1):
+            current = await self.repo.get_payout(payout_id)
+            if current is None:
+                raise PayoutNotFound(f"payout {payout_id} not found")
+            decision = decide(current)
+            if decision is None:
+                return current
+            new, events = decision
+            try:
+                stored = await self.repo.update_payout(
+                    new, current.version, self.envelopes(events, cause, current.version + 1)
+                )
+            except ConcurrencyConflict:
+                if attempt == WRITE_ATTEMPTS:
+                    raise
+                continue
+            _count(current, stored)
+            if stored.ledger_due_at is not None and stored.ledger_due_at != current.ledger_due_at:
+                await self.post_ledger(stored)
+            return stored
+        raise AssertionError("unreachable")
+
+    async def post_ledger(self, payout: Payout) -> None:
+        """Insert every entry the payout requires that is not there yet, in plan order."""
+        for entry in plan(payout, self.clock.now()):
+            stored = await self.repo.insert_entry(entry)
+            if stored is None:
+                metrics.LEDGER_ENTRIES.labels(entry.kind.value).inc()
+            elif not stored.same_content(entry):
+                metrics.LEDGER_CONFLICTS.inc()
+                log.error("journal entry differs from the payout's plan", extra={"entry": entry.id})
+
+
+def _count(before: Payout | None, after: Payout) -> None:
+    if before is None or before.status is not after.status:
+        status = after.status.value
+        metrics.PAYOUT_TRANSITIONS.labels(status).inc()
+        metrics.PAYOUT_AMOUNT.labels(status, after.amount.currency).inc(after.amount.amount_minor)

@@ -1,0 +1,222 @@
+"""Handlers and timers over the in-memory world: the payout lifecycle, end to end."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from payouts import metrics
+from payouts.domain.commands import RegisterAccount
+from payouts.domain.errors import InvalidTransition, PayoutNotFound
+from payouts.domain.events import Cause
+from payouts.domain.model import PayoutStatus as S
+from payouts.ports import PayoutQuery
+from payouts.queries import check
+from payouts.testing import ADMIN, World, student
+from stint.kit.errors import InvalidArgument, PermissionDenied, Unauthenticated
+from stint.kit.grpc import Caller
+
+MINUTE = timedelta(minutes=1)
+
+
+async def test_approval_with_account_is_sent_and_paid_with_balanced_entries() -> None:
+    w = World()
+    await w.register("usr_s1")
+    p = await w.approve("eng_01a")
+    assert p is not None
+    assert (p.id, p.status, p.platform_fee.amount_minor) == ("pay_01a", S.PENDING, 1_000)
+    await w.fire_timers()
+    assert w.payout("eng_01a").status is S.PROCESSING
+    await w.run_for(MINUTE)
+    paid = w.payout("eng_01a")
+    assert (paid.status, paid.payments, paid.attempts) == (S.PAID, 1, 1)
+    assert w.event_types("pay_01a") == ["PayoutScheduled", "PayoutPaid"]
+    assert sorted(w.repo.entries) == ["je_01a_accrual", "je_01a_payment_1"]
+    assert (await check(w.repo)).violations == []
+
+
+async def test_without_account_it_waits_on_hold_and_registration_resumes_it() -> None:
+    w = World()
+    await w.approve("eng_01b", student_id="usr_s2")
+    await w.run_for(MINUTE)
+    assert w.payout("eng_01b").status is S.ON_HOLD
+    await w.register("usr_s2")
+    assert w.payout("eng_01b").status is S.PENDING
+    await w.run_for(MINUTE)
+    assert w.payout("eng_01b").status is S.PAID
+    assert w.event_types("pay_01b") == ["PayoutOnHold", "PayoutScheduled", "PayoutPaid"]
+
+
+async def test_redelivery_changes_nothing_and_a_different_amount_is_alerted() -> None:
+    w = World()
+    first = await w.approve("eng_01c")
+    before = metrics.AMOUNT_MISMATCH._value.get()
+    again = await w.approve("eng_01c")
+    assert again == first
+    other = await w.approve("eng_01c", fee=99_999)
+    assert other is not None
+    assert other.amount.amount_minor == 10_000
+    assert metrics.AMOUNT_MISMATCH._value.get() == before + 1
+    assert len(w.repo.payouts) == 1
+    assert w.event_types("pay_01c") == ["PayoutOnHold"]
+
+
+async def test_retryable_failure_is_retried_by_the_timer_then_paid() -> None:
+    w = World()
+    await w.register("usr_s1", token="tok_flaky_0001")
+    await w.approve("eng_01d")
+    await w.run_for(timedelta(seconds=10))
+    failed = w.payout("eng_01d")
+    assert failed.status is S.FAILED
+    assert failed.failure is not None
+    assert (failed.failure.code, failed.failure.retryable) == ("could_not_process", True)
+    await w.run_for(2 * MINUTE)
+    paid = w.payout("eng_01d")
+    assert (paid.status, paid.attempts, paid.payments) == (S.PAID, 2, 1)
+
+
+async def test_final_failure_waits_for_the_student_to_fix_the_account() -> None:
+    w = World()
+    await w.register("usr_s1", token="tok_closed_0001")
+    await w.approve("eng_01e")
+    await w.run_for(10 * MINUTE)
+    p = w.payout("eng_01e")
+    assert (p.status, p.failure and p.failure.code, p.attempts) == (S.FAILED, "account_closed", 1)
+    await w.register("usr_s1", token="tok_new_0002")
+    await w.run_for(MINUTE)
+    assert w.payout("eng_01e").status is S.PAID
+
+
+async def test_late_return_after_paid_is_reversed_and_paid_again_after_a_fix() -> None:
+    w = World(return_seconds=60)
+    await w.register("usr_s1", token="tok_returned_01")
+    await w.approve("eng_01f")
+    await w.run_for(15 * MINUTE)
+    p = w.payout("eng_01f")
+    assert (p.status, p.payments, p.returns) == (S.FAILED, 1, 1)
+    await w.register("usr_s1", token="tok_fixed_0001")
+    await w.run_for(MINUTE)
+    p = w.payout("eng_01f")
+    assert (p.status, p.payments, p.attempts) == (S.PAID, 2, 2)
+    assert sorted(w.repo.entries) == [
+        "je_01f_accrual",
+        "je_01f_payment_1",
+        "je_01f_payment_2",
+        "je_01f_payment_reversal_1",
+    ]
+    report = await check(w.repo)
+    assert report.violations == []
+
+
+async def test_engagement_cancelled_before_approval_means_no_payout() -> None:
+    w = World()
+    await w.handlers.on_engagement_cancelled("eng_01g", "employer left", Cause())
+    assert await w.approve("eng_01g") is None
+    assert w.repo.payouts == {}
+
+
+async def test_engagement_cancelled_after_approval_cancels_an_unsent_payout() -> None:
+    w = World()
+    await w.approve("eng_01h")
+    await w.handlers.on_engagement_cancelled("eng_01h", "fraud", Cause())
+    p = w.payout("eng_01h")
+    assert (p.status, p.cancel_reason) == (S.CANCELLED, "engagement cancelled: fraud")
+    assert "je_01h_cancellation" in w.repo.entries
+    assert (await check(w.repo)).violations == []
+
+
+async def test_admin_cancel_and_retry_respect_states_and_roles() -> None:
+    w = World()
+    await w.approve("eng_01i")
+    with pytest.raises(PermissionDenied):
+        await w.handlers.cancel_payout(student("usr_s1"), "pay_01i", "x")
+    with pytest.raises(InvalidArgument):
+        await w.handlers.cancel_payout(ADMIN, "pay_01i", " ")
+    with pytest.raises(InvalidTransition):
+        await w.handlers.retry_payout(ADMIN, "pay_01i")
+    cancelled = await w.handlers.cancel_payout(ADMIN, "pay_01i", "duplicate posting")
+    assert cancelled.status is S.CANCELLED
+    with pytest.raises(InvalidTransition):
+        await w.handlers.cancel_payout(ADMIN, "pay_01i", "again")
+    with pytest.raises(PayoutNotFound):
+        await w.handlers.retry_payout(ADMIN, "pay_missing")
+
+
+async def test_admin_retry_of_a_final_failure_sends_again() -> None:
+    w = World()
+    await w.register("usr_s1", token="tok_invalid_01")
+    await w.approve("eng_01j")
+    await w.run_for(MINUTE)
+    assert w.payout("eng_01j").status is S.FAILED
+    retried = await w.handlers.retry_payout(ADMIN, "pay_01j")
+    assert retried.status is S.PENDING
+    await w.run_for(MINUTE)
+    assert w.payout("eng_01j").status is S.FAILED  # the sandbox still refuses this token
+    assert w.payout("eng_01j").attempts == 2
+
+
+async def test_crash_before_the_journal_insert_is_repaired_by_the_timer() -> None:
+    w = World()
+    w.repo.fail_entry_inserts = 1
+    with pytest.raises(ConnectionError):
+        await w.approve("eng_01k")
+    assert w.payout("eng_01k").ledger_due_at is not None
+    assert w.repo.entries == {}
+    report = await check(w.repo)
+    assert (report.violations, report.repairs_pending) == ([], 1)
+    await w.run_for(MINUTE)
+    assert "je_01k_accrual" in w.repo.entries
+    assert w.payout("eng_01k").ledger_due_at is None
+
+
+async def test_reads_are_scoped_to_the_caller() -> None:
+    w = World()
+    await w.approve("eng_01l", student_id="usr_a", company_id="cmp_a")
+    await w.approve("eng_01m", student_id="usr_b", company_id="cmp_b")
+    mine = await w.queries.list_payouts(student("usr_a"), PayoutQuery(), 20, "")
+    assert [p.id for p in mine] == ["pay_01l"]
+    employer = Caller("usr_e", "employer", "cmp_b", "r")
+    assert [p.id for p in await w.queries.list_payouts(employer, PayoutQuery(), 20, "")] == [
+        "pay_01m"
+    ]
+    with pytest.raises(PayoutNotFound):
+        await w.queries.get_payout(student("usr_a"), "pay_01m")
+    with pytest.raises(PermissionDenied):
+        await w.queries.list_payouts(student("usr_a"), PayoutQuery(student_id="usr_b"), 20, "")
+    with pytest.raises(Unauthenticated):
+        await w.queries.get_payout(Caller.anonymous(), "pay_01l")
+    assert len(await w.queries.list_payouts(ADMIN, PayoutQuery(), 1, "")) == 1
+
+
+async def test_register_account_validates_every_field_at_once() -> None:
+    w = World()
+    bad = RegisterAccount("", "paypal", "x", "usa", "dollars")
+    with pytest.raises(InvalidArgument) as err:
+        await w.handlers.register_account(student("usr_s1"), bad)
+    fields = {v.field for v in err.value.violations}
+    assert fields == {"provider", "destination_token", "country", "currency"}
+    with pytest.raises(PermissionDenied):
+        await w.handlers.register_account(
+            student("usr_s1"), RegisterAccount("usr_other", "", "tok_1234", "US", "USD")
+        )
+
+
+async def test_earnings_statement_counts_paid_payouts_by_company_and_flags_threshold() -> None:
+    w = World()
+    await w.register("usr_s1")
+    await w.approve("eng_01n", fee=40_000, company_id="cmp_a")
+    await w.approve("eng_01o", fee=25_000, company_id="cmp_b")
+    await w.approve("eng_01p", fee=5_000, company_id="cmp_a")
+    await w.handlers.cancel_payout(ADMIN, "pay_01p", "not owed")
+    await w.run_for(MINUTE)
+    s = await w.queries.earnings(student("usr_s1"), "", 2026)
+    assert (s.count, [m.amount_minor for m in s.totals], s.threshold_reached) == (2, [65_000], True)
+    assert [(c, m.amount_minor, n) for c, m, n in s.by_company] == [
+        ("cmp_a", 40_000, 1),
+        ("cmp_b", 25_000, 1),
+    ]
+    other_year = await w.queries.earnings(student("usr_s1"), "", 2025)
+    assert (other_year.count, other_year.threshold_reached) == (0, False)
+    with pytest.raises(InvalidArgument):
+        await w.queries.earnings(student("usr_s1"), "", 1999)
