@@ -27,12 +27,14 @@ from gateway.context import GatewayContext
 from gateway.idempotency import IdempotencyStore
 from gateway.protojson import SchemaRegistry
 from gateway.ratelimit import TokenBuckets
-from gateway.routes import all_routes
+from gateway.routes import all_routes, postings
 from gateway.routing import install
 from stint.kit.clock import SystemClock
 from stint.kit.mongo import create_mongo_client
 
-REQUESTS = Counter("stint_http_requests_total", "HTTP requests handled.", ["method", "route", "status"])
+REQUESTS = Counter(
+    "stint_http_requests_total", "HTTP requests handled.", ["method", "route", "status"]
+)
 LATENCY = Histogram("stint_http_request_seconds", "HTTP request latency.", ["method", "route"])
 REQUEST_ID = "X-Request-ID"
 
@@ -43,12 +45,20 @@ def create_app(settings: GatewaySettings) -> FastAPI:
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         mongo = create_mongo_client(settings.mongo_uri, app_name="gateway")
-        store = IdempotencyStore(mongo[settings.database_name]["idempotency"], SystemClock(),
-                                 timedelta(hours=settings.idempotency_ttl_hours))
+        store = IdempotencyStore(
+            mongo[settings.database_name]["idempotency"],
+            SystemClock(),
+            timedelta(hours=settings.idempotency_ttl_hours),
+        )
         await store.ensure_indexes()
         backends = Backends(settings.backend_addresses(), settings.grpc_deadline_seconds)
-        app.state.ctx = GatewayContext(settings, TokenVerifier(settings), backends, store,
-                                       TokenBuckets(settings.rate_limit_per_second, settings.rate_limit_burst))
+        app.state.ctx = GatewayContext(
+            settings,
+            TokenVerifier(settings),
+            backends,
+            store,
+            TokenBuckets(settings.rate_limit_per_second, settings.rate_limit_burst),
+        )
         purge = asyncio.create_task(_purge_forever(store))
         try:
             yield
@@ -57,8 +67,13 @@ def create_app(settings: GatewaySettings) -> FastAPI:
             await backends.close()
             await mongo.close()
 
-    app = FastAPI(title="Stint API", version="1.0.0", lifespan=lifespan, docs_url="/docs",
-                  description="Micro-internships: postings, applications, engagements, payouts, notifications.")
+    app = FastAPI(
+        title="Stint API",
+        version="1.0.0",
+        lifespan=lifespan,
+        docs_url="/docs",
+        description="Micro-internships: postings, applications, engagements, payouts.",
+    )
     app.add_exception_handler(problems.ProblemError, problems.handle_problem)
     app.add_exception_handler(grpc.aio.AioRpcError, problems.handle_rpc_error)
     app.add_exception_handler(RequestValidationError, problems.handle_validation)
@@ -66,10 +81,17 @@ def create_app(settings: GatewaySettings) -> FastAPI:
     app.add_exception_handler(Exception, _internal_error)
     app.middleware("http")(_request_context(settings.max_body_bytes))
     if settings.cors_origins:
-        app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_credentials=True,
-                           allow_methods=["*"], allow_headers=["*"], expose_headers=[REQUEST_ID, "Location"])
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_credentials=True,
+            allow_methods=["*"],
+            allow_headers=["*"],
+            expose_headers=[REQUEST_ID, "Location"],
+        )
     _operations(app)
     install(app, all_routes(), registry)
+    postings.install_extra(app)
     app.openapi = lambda: _openapi(app, registry)  # type: ignore[method-assign]
     return app
 
@@ -81,8 +103,12 @@ async def _purge_forever(store: IdempotencyStore) -> None:
         await asyncio.sleep(300)
 
 
-def _request_context(max_body: int) -> Callable[[Request, Callable[[Request], Awaitable[Response]]], Awaitable[Response]]:
-    async def middleware(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+def _request_context(
+    max_body: int,
+) -> Callable[[Request, Callable[[Request], Awaitable[Response]]], Awaitable[Response]]:
+    async def middleware(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
         incoming = request.headers.get(REQUEST_ID, "")
         valid = 0 < len(incoming) <= 128 and incoming.isprintable()
         request.state.request_id = incoming if valid else uuid.uuid4().hex
@@ -90,7 +116,8 @@ def _request_context(max_body: int) -> Callable[[Request, Callable[[Request], Aw
         started = time.perf_counter()
         if not length.isdigit() or int(length) > max_body:
             response: Response = await problems.handle_problem(
-                request, problems.ProblemError(413, "payload-too-large", "Request body too large"))
+                request, problems.ProblemError(413, "payload-too-large", "Request body too large")
+            )
         else:
             response = await call_next(request)
         route = request.scope.get("route")
@@ -104,7 +131,9 @@ def _request_context(max_body: int) -> Callable[[Request, Callable[[Request], Aw
 
 
 async def _internal_error(request: Request, exc: Exception) -> JSONResponse:
-    problem = problems.Problem(type=problems.TYPE_BASE + "internal", title="Internal error", status=500)
+    problem = problems.Problem(
+        type=problems.TYPE_BASE + "internal", title="Internal error", status=500
+    )
     return problems.problem_response(request, problem)
 
 
@@ -113,13 +142,19 @@ def _operations(app: FastAPI) -> None:
     async def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
-    @app.get("/readyz", tags=["operations"], summary="Readiness: every backend answers its gRPC health check",
-             responses={503: {"description": "A backend is not serving"}})
+    @app.get(
+        "/readyz",
+        tags=["operations"],
+        summary="Readiness: every backend answers its gRPC health check",
+        responses={503: {"description": "A backend is not serving"}},
+    )
     async def readyz(request: Request) -> JSONResponse:
         checks = await request.app.state.ctx.backends.health()
         ok = all(checks.values())
-        return JSONResponse({"status": "ready" if ok else "not_ready", "backends": checks},
-                            status_code=200 if ok else 503)
+        return JSONResponse(
+            {"status": "ready" if ok else "not_ready", "backends": checks},
+            status_code=200 if ok else 503,
+        )
 
     @app.get("/metrics", tags=["operations"], summary="Prometheus metrics", include_in_schema=False)
     async def metrics() -> Response:
@@ -129,9 +164,13 @@ def _operations(app: FastAPI) -> None:
 def _openapi(app: FastAPI, registry: SchemaRegistry) -> dict[str, Any]:
     if app.openapi_schema:
         return app.openapi_schema
-    schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
+    schema = get_openapi(
+        title=app.title, version=app.version, description=app.description, routes=app.routes
+    )
     components = schema.setdefault("components", {})
     components.setdefault("schemas", {}).update(registry.components)
-    components["securitySchemes"] = {"bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}}
+    components["securitySchemes"] = {
+        "bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
+    }
     app.openapi_schema = schema
     return schema

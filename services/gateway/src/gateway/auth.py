@@ -30,7 +30,10 @@ class Principal:
 
 def unauthenticated(detail: str) -> ProblemError:
     return ProblemError(
-        401, "unauthenticated", "Authentication required", detail,
+        401,
+        "unauthenticated",
+        "Authentication required",
+        detail,
         headers={"WWW-Authenticate": 'Bearer realm="stint"'},
     )
 
@@ -56,10 +59,12 @@ class JwksCache:
 
     async def _refresh(self) -> None:
         timeout = aiohttp.ClientTimeout(total=5)
-        async with aiohttp.ClientSession(timeout=timeout) as session:
-            async with session.get(self._url) as response:
-                response.raise_for_status()
-                document: dict[str, Any] = await response.json()
+        async with (
+            aiohttp.ClientSession(timeout=timeout) as session,
+            session.get(self._url) as response,
+        ):
+            response.raise_for_status()
+            document: dict[str, Any] = await response.json()
         self._keys = {k["kid"]: jwt.PyJWK(k) for k in document.get("keys", []) if "kid" in k}
         self._fetched_at = time.monotonic()
 
@@ -117,11 +122,24 @@ def _principal(claims: dict[str, Any]) -> Principal:
 
 
 def issue_dev_token(
-    secret: str, *, subject: str, role: str, org: str = "", ttl_seconds: int = 3600,
-    issuer: str = "stint", audience: str = "stint-gateway",
+    secret: str,
+    *,
+    subject: str,
+    role: str,
+    org: str = "",
+    ttl_seconds: int = 3600,
+    issuer: str = "stint",
+    audience: str = "stint-gateway",
 ) -> str:
     """An HS256 token for development and tests (`make token`)."""
     now = int(time.time())
-    claims = {"sub": subject, "role": role, "org": org, "iss": issuer, "aud": audience,
-              "iat": now, "exp": now + ttl_seconds}
+    claims = {
+        "sub": subject,
+        "role": role,
+        "org": org,
+        "iss": issuer,
+        "aud": audience,
+        "iat": now,
+        "exp": now + ttl_seconds,
+    }
     return jwt.encode(claims, secret, algorithm="HS256")

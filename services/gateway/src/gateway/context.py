@@ -32,11 +32,19 @@ class GatewayContext:
                 raise unauthenticated("missing bearer token")
             principal = await self.verifier.verify(token.strip())
             if principal.role not in roles:
-                raise ProblemError(403, "forbidden", "Not allowed for this role",
-                                   f"role {principal.role} may not do this")
+                raise ProblemError(
+                    403,
+                    "forbidden",
+                    "Not allowed for this role",
+                    f"role {principal.role} may not do this",
+                )
         client = request.client.host if request.client else "unknown"
         wait = self.buckets.take(principal.subject if principal else f"ip:{client}")
         if wait > 0:
-            raise ProblemError(429, "rate-limited", "Too many requests",
-                               headers={"Retry-After": str(max(1, round(wait + 0.5)))})
+            raise ProblemError(
+                429,
+                "rate-limited",
+                "Too many requests",
+                headers={"Retry-After": str(max(1, round(wait + 0.5)))},
+            )
         return principal

@@ -42,8 +42,12 @@ class IdempotencyStore:
     @staticmethod
     def scope(subject: str, method: str, path: str, key: str) -> str:
         if not key or len(key) > MAX_KEY_LENGTH or not key.isprintable():
-            raise ProblemError(400, "bad-idempotency-key", "Bad Idempotency-Key",
-                               f"1 to {MAX_KEY_LENGTH} printable characters")
+            raise ProblemError(
+                400,
+                "bad-idempotency-key",
+                "Bad Idempotency-Key",
+                f"1 to {MAX_KEY_LENGTH} printable characters",
+            )
         return hashlib.sha256(f"{subject}\n{method}\n{path}\n{key}".encode()).hexdigest()
 
     async def begin(self, scope: str, body: bytes) -> StoredResponse | None:
@@ -52,8 +56,15 @@ class IdempotencyStore:
         now = self._clock.now()
         for _ in range(2):
             try:
-                await self._records.insert_one({"_id": scope, "body_hash": body_hash, "state": "pending",
-                                                "created_at": now, "expires_at": now + self._ttl})
+                await self._records.insert_one(
+                    {
+                        "_id": scope,
+                        "body_hash": body_hash,
+                        "state": "pending",
+                        "created_at": now,
+                        "expires_at": now + self._ttl,
+                    }
+                )
                 return None
             except DuplicateKeyError:
                 record = await self._records.find_one({"_id": scope})
@@ -63,14 +74,24 @@ class IdempotencyStore:
                 await self._records.delete_one({"_id": scope, "created_at": record["created_at"]})
                 continue
             if record["body_hash"] != body_hash:
-                raise ProblemError(422, "idempotency-key-reused", "Idempotency-Key reused",
-                                   "this key was used with a different request body")
+                raise ProblemError(
+                    422,
+                    "idempotency-key-reused",
+                    "Idempotency-Key reused",
+                    "this key was used with a different request body",
+                )
             if record["state"] == "pending":
-                raise ProblemError(409, "request-in-progress", "Request in progress",
-                                   "a request with this key is still being processed",
-                                   headers={"Retry-After": "1"})
+                raise ProblemError(
+                    409,
+                    "request-in-progress",
+                    "Request in progress",
+                    "a request with this key is still being processed",
+                    headers={"Retry-After": "1"},
+                )
             return StoredResponse(record["status"], record["body"], record.get("headers", {}))
-        raise ProblemError(409, "request-in-progress", "Request in progress", headers={"Retry-After": "1"})
+        raise ProblemError(
+            409, "request-in-progress", "Request in progress", headers={"Retry-After": "1"}
+        )
 
     async def finish(self, scope: str, response: StoredResponse) -> None:
         if response.status >= 500 or response.status in NOT_STORED:
@@ -78,8 +99,14 @@ class IdempotencyStore:
             return
         await self._records.update_one(
             {"_id": scope},
-            {"$set": {"state": "done", "status": response.status, "body": response.body,
-                      "headers": response.headers}},
+            {
+                "$set": {
+                    "state": "done",
+                    "status": response.status,
+                    "body": response.body,
+                    "headers": response.headers,
+                }
+            },
         )
 
     async def abandon(self, scope: str) -> None:

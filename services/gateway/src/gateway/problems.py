@@ -76,7 +76,9 @@ GRPC_TO_HTTP: dict[grpc.StatusCode, tuple[int, str, str]] = {
 BACKEND_FAILURE = (502, "backend-error", "A backend service failed")
 
 
-def problem_response(request: Request, problem: Problem, headers: dict[str, str] | None = None) -> JSONResponse:
+def problem_response(
+    request: Request, problem: Problem, headers: dict[str, str] | None = None
+) -> JSONResponse:
     problem.request_id = getattr(request.state, "request_id", "")
     return JSONResponse(
         problem.model_dump(exclude_defaults=False),
@@ -90,7 +92,10 @@ def from_rpc_error(error: grpc.aio.AioRpcError) -> ProblemError:
     status, slug, title = GRPC_TO_HTTP.get(error.code(), BACKEND_FAILURE)
     # Backend internals never reach the caller; client mistakes keep the service's message.
     detail = error.details() or "" if status < 500 else ""
-    errors = [FieldError(field=v.field, description=v.description) for v in field_violations_from_error(error)]
+    errors = [
+        FieldError(field=v.field, description=v.description)
+        for v in field_violations_from_error(error)
+    ]
     headers = {"Retry-After": "1"} if status in (429, 503) else {}
     return ProblemError(status, slug, title, detail, errors=errors, headers=headers)
 
@@ -98,7 +103,11 @@ def from_rpc_error(error: grpc.aio.AioRpcError) -> ProblemError:
 async def handle_problem(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, ProblemError)
     problem = Problem(
-        type=TYPE_BASE + exc.slug, title=exc.title, status=exc.status, detail=exc.detail, errors=exc.errors
+        type=TYPE_BASE + exc.slug,
+        title=exc.title,
+        status=exc.status,
+        detail=exc.detail,
+        errors=exc.errors,
     )
     return problem_response(request, problem, exc.headers)
 
@@ -111,7 +120,9 @@ async def handle_rpc_error(request: Request, exc: Exception) -> JSONResponse:
 async def handle_validation(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     errors = [
-        FieldError(field=".".join(str(p) for p in e["loc"][1:]) or str(e["loc"][0]), description=e["msg"])
+        FieldError(
+            field=".".join(str(p) for p in e["loc"][1:]) or str(e["loc"][0]), description=e["msg"]
+        )
         for e in exc.errors()
     ]
     problem = Problem(

@@ -11,17 +11,30 @@ from __future__ import annotations
 from typing import Any
 
 from google.protobuf import json_format
-from google.protobuf.descriptor import Descriptor, FieldDescriptor
+from google.protobuf.descriptor import FieldDescriptor
 from google.protobuf.message import Message
 
 from gateway.problems import FieldError, ProblemError
 
 JsonSchema = dict[str, Any]
+# Descriptors come in two implementations (pure Python and upb) that the stubs type apart.
+Descriptor = Any
+Field = Any
 
-_INT64 = {FieldDescriptor.TYPE_INT64, FieldDescriptor.TYPE_SINT64, FieldDescriptor.TYPE_SFIXED64,
-          FieldDescriptor.TYPE_UINT64, FieldDescriptor.TYPE_FIXED64}
-_INT32 = {FieldDescriptor.TYPE_INT32, FieldDescriptor.TYPE_SINT32, FieldDescriptor.TYPE_SFIXED32,
-          FieldDescriptor.TYPE_UINT32, FieldDescriptor.TYPE_FIXED32}
+_INT64 = {
+    FieldDescriptor.TYPE_INT64,
+    FieldDescriptor.TYPE_SINT64,
+    FieldDescriptor.TYPE_SFIXED64,
+    FieldDescriptor.TYPE_UINT64,
+    FieldDescriptor.TYPE_FIXED64,
+}
+_INT32 = {
+    FieldDescriptor.TYPE_INT32,
+    FieldDescriptor.TYPE_SINT32,
+    FieldDescriptor.TYPE_SFIXED32,
+    FieldDescriptor.TYPE_UINT32,
+    FieldDescriptor.TYPE_FIXED32,
+}
 _WELL_KNOWN: dict[str, JsonSchema] = {
     "google.protobuf.Timestamp": {"type": "string", "format": "date-time"},
     "google.protobuf.Duration": {"type": "string", "pattern": r"^-?[0-9]+(\.[0-9]+)?s$"},
@@ -40,12 +53,17 @@ def to_json(message: Message) -> dict[str, Any]:
 def from_json(data: Any, message: Message) -> None:
     """Merge JSON `data` into `message`; unknown fields and wrong types are 422 problems."""
     if not isinstance(data, dict):
-        raise ProblemError(422, "invalid-argument", "The request is not valid", "body must be an object")
+        raise ProblemError(
+            422, "invalid-argument", "The request is not valid", "body must be an object"
+        )
     try:
         json_format.ParseDict(data, message, ignore_unknown_fields=False)
     except json_format.ParseError as exc:
         raise ProblemError(
-            422, "invalid-argument", "The request is not valid", str(exc),
+            422,
+            "invalid-argument",
+            "The request is not valid",
+            str(exc),
             errors=[FieldError(field="body", description=str(exc))],
         ) from exc
 
@@ -65,22 +83,22 @@ class SchemaRegistry:
             self.components[name] = self.message(descriptor)
         return {"$ref": f"#/components/schemas/{name}"}
 
-    def message(self, descriptor: Descriptor, *, exclude: frozenset[str] = frozenset()) -> JsonSchema:
-        properties = {
-            f.name: self.field(f) for f in descriptor.fields if f.name not in exclude
-        }
+    def message(
+        self, descriptor: Descriptor, *, exclude: frozenset[str] = frozenset()
+    ) -> JsonSchema:
+        properties = {f.name: self.field(f) for f in descriptor.fields if f.name not in exclude}
         return {"type": "object", "properties": properties, "additionalProperties": False}
 
-    def field(self, field: FieldDescriptor) -> JsonSchema:
+    def field(self, field: Field) -> JsonSchema:
         if field.message_type is not None and field.message_type.GetOptions().map_entry:
             value = field.message_type.fields_by_name["value"]
             return {"type": "object", "additionalProperties": self._single(value)}
         single = self._single(field)
-        if field.label == FieldDescriptor.LABEL_REPEATED:
+        if field.is_repeated:
             return {"type": "array", "items": single}
         return single
 
-    def _single(self, field: FieldDescriptor) -> JsonSchema:
+    def _single(self, field: Field) -> JsonSchema:
         t = field.type
         if t == FieldDescriptor.TYPE_MESSAGE:
             return self.ref(field.message_type)

@@ -12,9 +12,9 @@ from typing import Any, Literal
 
 import grpc
 from fastapi import FastAPI, Request, Response
-from starlette.datastructures import QueryParams
 from fastapi.responses import JSONResponse
 from google.protobuf.message import Message
+from starlette.datastructures import QueryParams
 
 from gateway.auth import Principal
 from gateway.context import GatewayContext
@@ -92,7 +92,11 @@ def _endpoint(route: Route) -> Callable[[Request], Any]:
         scope = ctx.idempotency.scope(subject, route.method, request.url.path, key)
         stored = await ctx.idempotency.begin(scope, await request.body())
         if stored is not None:
-            return JSONResponse(stored.body, stored.status, headers={**stored.headers, "Idempotent-Replayed": "true"})
+            return JSONResponse(
+                stored.body,
+                stored.status,
+                headers={**stored.headers, "Idempotent-Replayed": "true"},
+            )
         try:
             response = _respond(route, await _call(ctx, route, message, principal, request))
         except ProblemError as exc:
@@ -102,7 +106,9 @@ def _endpoint(route: Route) -> Callable[[Request], Any]:
             await ctx.idempotency.abandon(scope)
             raise
         body = json.loads(bytes(response.body)) if response.body else None
-        location = {"Location": response.headers["location"]} if "location" in response.headers else {}
+        location = (
+            {"Location": response.headers["location"]} if "location" in response.headers else {}
+        )
         await ctx.idempotency.finish(scope, StoredResponse(response.status_code, body, location))
         return response
 
@@ -110,10 +116,18 @@ def _endpoint(route: Route) -> Callable[[Request], Any]:
     return endpoint
 
 
-async def _call(ctx: GatewayContext, route: Route, message: Message, principal: Principal | None, request: Request) -> Message:
+async def _call(
+    ctx: GatewayContext,
+    route: Route,
+    message: Message,
+    principal: Principal | None,
+    request: Request,
+) -> Message:
     method = getattr(ctx.backends.stub(route.backend, route.stub), route.rpc)
     try:
-        result: Message = await ctx.backends.call(method, message, principal, request.state.request_id)
+        result: Message = await ctx.backends.call(
+            method, message, principal, request.state.request_id
+        )
     except grpc.aio.AioRpcError as exc:
         raise from_rpc_error(exc) from exc
     return result
@@ -160,8 +174,12 @@ def _apply_query(message: Message, query: Query, request: Request) -> None:
         else:
             setattr(target, leaf, values[-1])
     except (ValueError, TypeError) as exc:
-        raise ProblemError(422, "invalid-argument", "The request is not valid",
-                           f"query parameter {query.name}: {exc}") from exc
+        raise ProblemError(
+            422,
+            "invalid-argument",
+            "The request is not valid",
+            f"query parameter {query.name}: {exc}",
+        ) from exc
 
 
 def _respond(route: Route, result: Message) -> Response:
@@ -199,12 +217,25 @@ def _openapi(route: Route, registry: SchemaRegistry) -> dict[str, Any]:
     ]
     for q in route.query:
         schema: dict[str, Any] = {"type": "integer"} if q.kind == "int" else {"type": "string"}
-        params.append({"name": q.name, "in": "query", "required": False, "schema": schema,
-                       "description": q.description})
+        params.append(
+            {
+                "name": q.name,
+                "in": "query",
+                "required": False,
+                "schema": schema,
+                "description": q.description,
+            }
+        )
     if route.method == "POST":
-        params.append({"name": "Idempotency-Key", "in": "header", "required": False,
-                       "schema": {"type": "string", "minLength": 1, "maxLength": 255},
-                       "description": "Retry-safe: the same key and body within 24 h replays the first response"})
+        params.append(
+            {
+                "name": "Idempotency-Key",
+                "in": "header",
+                "required": False,
+                "schema": {"type": "string", "minLength": 1, "maxLength": 255},
+                "description": "Retry-safe: the same key and body replay the first response (24 h)",
+            }
+        )
     extra: dict[str, Any] = {"parameters": params}
     if route.body_field:
         target = route.request.DESCRIPTOR.fields_by_name[route.body_field].message_type
@@ -215,12 +246,17 @@ def _openapi(route: Route, registry: SchemaRegistry) -> dict[str, Any]:
         extra["requestBody"] = {"required": True, "content": {"application/json": {"schema": body}}}
     if route.list_field:
         items = registry.field(route.response.DESCRIPTOR.fields_by_name[route.list_field])
-        ok: dict[str, Any] = {"type": "object", "properties": {route.list_field: items, "next_page_token": {"type": "string"}}}
+        ok: dict[str, Any] = {
+            "type": "object",
+            "properties": {route.list_field: items, "next_page_token": {"type": "string"}},
+        }
     elif route.result:
         ok = registry.field(route.response.DESCRIPTOR.fields_by_name[route.result])
     else:
         ok = registry.ref(route.response.DESCRIPTOR)
-    extra["responses"] = {str(route.status): {"description": "OK", "content": {"application/json": {"schema": ok}}}}
+    extra["responses"] = {
+        str(route.status): {"description": "OK", "content": {"application/json": {"schema": ok}}}
+    }
     if route.roles is not None:
         extra["security"] = [{"bearerAuth": []}]
     return extra

@@ -17,7 +17,11 @@ def main() -> None:
     args = parser.parse_args()
     settings = GatewaySettings()
     secret = settings.jwt_secret.get_secret_value() or DEV_JWT_SECRET
-    print(issue_dev_token(secret, subject=args.sub, role=args.role, org=args.org, ttl_seconds=args.ttl))
+    print(
+        issue_dev_token(
+            secret, subject=args.sub, role=args.role, org=args.org, ttl_seconds=args.ttl
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -17,11 +17,24 @@ STATUS = Query("status", "statuses", "list", "APPLICATION_STATUS_SUBMITTED,…")
 EMPLOYER_OR_UNIVERSITY = frozenset({"employer", "university", "admin"})
 
 
-def _route(method: str, path: str, rpc: str, summary: str, roles: frozenset[str] | None, **kw: Any) -> Route:
+def _route(
+    method: str, path: str, rpc: str, summary: str, roles: frozenset[str] | None, **kw: Any
+) -> Route:
     request = getattr(pb, f"{rpc}Request")
     response = getattr(pb, f"{rpc}Response")
-    return Route(method, path, "applications", ApplicationsServiceStub, rpc, request, response,
-                 summary, TAG, roles, **kw)
+    return Route(
+        method,
+        path,
+        "applications",
+        ApplicationsServiceStub,
+        rpc,
+        request,
+        response,
+        summary,
+        TAG,
+        roles,
+        **kw,
+    )
 
 
 def _mine(p: Principal | None, message: Any, _: dict[str, Any], __: QueryParams) -> None:
@@ -35,24 +48,77 @@ def _mine(p: Principal | None, message: Any, _: dict[str, Any], __: QueryParams)
 
 
 ROUTES = [
-    _route("POST", "/v1/postings/{posting_id}/applications", "SubmitApplication",
-           "Apply to a posting", STUDENT, body=True, result="application", status=201,
-           location="/v1/applications/{id}"),
-    _route("GET", "/v1/postings/{posting_id}/applications", "ListApplications",
-           "Applications to a posting", EMPLOYER_OR_UNIVERSITY, query=(*PAGING, STATUS),
-           list_field="applications"),
-    _route("GET", "/v1/applications/{application_id}", "GetApplication", "An application", ANYONE,
-           result="application"),
-    _route("POST", "/v1/applications/{application_id}/withdraw", "WithdrawApplication",
-           "Withdraw before a decision", STUDENT, body=True, result="application"),
-    _route("POST", "/v1/applications/{application_id}/shortlist", "ShortlistApplication",
-           "Put on the shortlist", EMPLOYER, body=True, result="application"),
-    _route("POST", "/v1/applications/{application_id}/reject", "RejectApplication",
-           "Reject, with a reason", EMPLOYER, body=True, result="application"),
-    _route("POST", "/v1/applications/{application_id}/hire", "HireCandidate",
-           "Hire the candidate (use Idempotency-Key: a retry never hires twice)", EMPLOYER, body=True),
-    _route("GET", "/v1/me/applications", "ListApplications",
-           "The caller's applications (students) or its students' (universities)",
-           frozenset({"student", "university"}), query=(*PAGING, STATUS),
-           list_field="applications", prepare=_mine),
+    _route(
+        "POST",
+        "/v1/postings/{posting_id}/applications",
+        "SubmitApplication",
+        "Apply to a posting",
+        STUDENT,
+        body=True,
+        result="application",
+        status=201,
+        location="/v1/applications/{id}",
+    ),
+    _route(
+        "GET",
+        "/v1/postings/{posting_id}/applications",
+        "ListApplications",
+        "Applications to a posting",
+        EMPLOYER_OR_UNIVERSITY,
+        query=(*PAGING, STATUS),
+        list_field="applications",
+    ),
+    _route(
+        "GET",
+        "/v1/applications/{application_id}",
+        "GetApplication",
+        "An application",
+        ANYONE,
+        result="application",
+    ),
+    _route(
+        "POST",
+        "/v1/applications/{application_id}/withdraw",
+        "WithdrawApplication",
+        "Withdraw before a decision",
+        STUDENT,
+        body=True,
+        result="application",
+    ),
+    _route(
+        "POST",
+        "/v1/applications/{application_id}/shortlist",
+        "ShortlistApplication",
+        "Put on the shortlist",
+        EMPLOYER,
+        body=True,
+        result="application",
+    ),
+    _route(
+        "POST",
+        "/v1/applications/{application_id}/reject",
+        "RejectApplication",
+        "Reject, with a reason",
+        EMPLOYER,
+        body=True,
+        result="application",
+    ),
+    _route(
+        "POST",
+        "/v1/applications/{application_id}/hire",
+        "HireCandidate",
+        "Hire the candidate (use Idempotency-Key: a retry never hires twice)",
+        EMPLOYER,
+        body=True,
+    ),
+    _route(
+        "GET",
+        "/v1/me/applications",
+        "ListApplications",
+        "The caller's applications (students) or its students' (universities)",
+        frozenset({"student", "university"}),
+        query=(*PAGING, STATUS),
+        list_field="applications",
+        prepare=_mine,
+    ),
 ]

@@ -21,20 +21,36 @@ from stint.postings.v1.postings_service_pb2_grpc import PostingsServiceStub
 TAG = "postings"
 
 
-def _route(method: str, path: str, rpc: str, summary: str, roles: frozenset[str] | None, **kw: Any) -> Route:
+def _route(
+    method: str, path: str, rpc: str, summary: str, roles: frozenset[str] | None, **kw: Any
+) -> Route:
     request = getattr(pb, f"{rpc}Request")
     response = getattr(pb, f"{rpc}Response")
-    return Route(method, path, "postings", PostingsServiceStub, rpc, request, response, summary, TAG,
-                 roles, **kw)
+    return Route(
+        method,
+        path,
+        "postings",
+        PostingsServiceStub,
+        rpc,
+        request,
+        response,
+        summary,
+        TAG,
+        roles,
+        **kw,
+    )
 
 
-def _list_filters(_: Principal | None, message: Any, __: dict[str, Any], query: QueryParams) -> None:
+def _list_filters(
+    _: Principal | None, message: Any, __: dict[str, Any], query: QueryParams
+) -> None:
     currency = query.get("currency", "").upper()
     for side in ("fee_min", "fee_max"):
         if message.HasField(side):
             if not currency:
-                raise ProblemError(422, "invalid-argument", "The request is not valid",
-                                   f"{side} needs currency")
+                raise ProblemError(
+                    422, "invalid-argument", "The request is not valid", f"{side} needs currency"
+                )
             getattr(message, side).currency = currency
 
 
@@ -44,34 +60,82 @@ def _update_mask(_: Principal | None, message: Any, body: dict[str, Any], __: Qu
 
 
 ROUTES = [
-    _route("POST", "/v1/postings", "CreatePosting", "Create a draft posting", EMPLOYER,
-           body=True, body_field="posting", query=(Query("company_id", "company_id", "str", "admin only"),),
-           result="posting", status=201, location="/v1/postings/{id}"),
-    _route("GET", "/v1/postings", "ListPostings", "Find postings visible to the caller", ANYONE,
-           query=(*PAGING,
-                  Query("status", "statuses", "list", "POSTING_STATUS_OPEN,…"),
-                  Query("category", "categories", "list", "CATEGORY_DESIGN,…"),
-                  Query("skill", "skills", "list", "skill slugs"),
-                  Query("skill_match", "skill_match", "enum", "SKILL_MATCH_ANY or SKILL_MATCH_ALL"),
-                  Query("company_id", "company_id"),
-                  Query("fee_min", "fee_min.amount_minor", "int", "minor units; needs currency"),
-                  Query("fee_max", "fee_max.amount_minor", "int", "minor units; needs currency"),
-                  Query("currency", "", "str", "ISO 4217 code for fee_min/fee_max"),
-                  Query("hours_min", "hours_min", "int"),
-                  Query("hours_max", "hours_max", "int"),
-                  Query("q", "query", "str", "free text in title and summary"),
-                  Query("order", "order", "enum", "POSTING_ORDER_NEWEST or POSTING_ORDER_DEADLINE")),
-           list_field="postings", prepare=_list_filters),
+    _route(
+        "POST",
+        "/v1/postings",
+        "CreatePosting",
+        "Create a draft posting",
+        EMPLOYER,
+        body=True,
+        body_field="posting",
+        query=(Query("company_id", "company_id", "str", "admin only"),),
+        result="posting",
+        status=201,
+        location="/v1/postings/{id}",
+    ),
+    _route(
+        "GET",
+        "/v1/postings",
+        "ListPostings",
+        "Find postings visible to the caller",
+        ANYONE,
+        query=(
+            *PAGING,
+            Query("status", "statuses", "list", "POSTING_STATUS_OPEN,…"),
+            Query("category", "categories", "list", "CATEGORY_DESIGN,…"),
+            Query("skill", "skills", "list", "skill slugs"),
+            Query("skill_match", "skill_match", "enum", "SKILL_MATCH_ANY or SKILL_MATCH_ALL"),
+            Query("company_id", "company_id"),
+            Query("fee_min", "fee_min.amount_minor", "int", "minor units; needs currency"),
+            Query("fee_max", "fee_max.amount_minor", "int", "minor units; needs currency"),
+            Query("currency", "", "str", "ISO 4217 code for fee_min/fee_max"),
+            Query("hours_min", "hours_min", "int"),
+            Query("hours_max", "hours_max", "int"),
+            Query("q", "query", "str", "free text in title and summary"),
+            Query("order", "order", "enum", "POSTING_ORDER_NEWEST or POSTING_ORDER_DEADLINE"),
+        ),
+        list_field="postings",
+        prepare=_list_filters,
+    ),
     _route("GET", "/v1/postings/{posting_id}", "GetPosting", "A posting", ANYONE, result="posting"),
-    _route("PATCH", "/v1/postings/{posting_id}", "UpdatePosting",
-           "Change a posting (open postings: description, skills, deadline extension)", EMPLOYER,
-           body=True, body_field="posting", result="posting", prepare=_update_mask),
-    _route("POST", "/v1/postings/{posting_id}/publish", "PublishPosting", "Open for applications",
-           EMPLOYER, body=True, result="posting"),
-    _route("POST", "/v1/postings/{posting_id}/close", "ClosePosting", "Stop taking applications",
-           EMPLOYER, body=True, result="posting"),
-    _route("POST", "/v1/postings/{posting_id}/cancel", "CancelPosting", "Cancel before any hire",
-           EMPLOYER, body=True, result="posting"),
+    _route(
+        "PATCH",
+        "/v1/postings/{posting_id}",
+        "UpdatePosting",
+        "Change a posting (open postings: description, skills, deadline extension)",
+        EMPLOYER,
+        body=True,
+        body_field="posting",
+        result="posting",
+        prepare=_update_mask,
+    ),
+    _route(
+        "POST",
+        "/v1/postings/{posting_id}/publish",
+        "PublishPosting",
+        "Open for applications",
+        EMPLOYER,
+        body=True,
+        result="posting",
+    ),
+    _route(
+        "POST",
+        "/v1/postings/{posting_id}/close",
+        "ClosePosting",
+        "Stop taking applications",
+        EMPLOYER,
+        body=True,
+        result="posting",
+    ),
+    _route(
+        "POST",
+        "/v1/postings/{posting_id}/cancel",
+        "CancelPosting",
+        "Cancel before any hire",
+        EMPLOYER,
+        body=True,
+        result="posting",
+    ),
 ]
 
 
@@ -93,7 +157,9 @@ def install_extra(app: FastAPI) -> None:
         responses=problem_responses(401, 403, 404, 409, 422, 429, 503),
         openapi_extra={"security": [{"bearerAuth": []}]},
     )
-    async def university_approval(posting_id: str, body: UniversityDecision, request: Request) -> dict[str, Any]:
+    async def university_approval(
+        posting_id: str, body: UniversityDecision, request: Request
+    ) -> dict[str, Any]:
         ctx: GatewayContext = request.app.state.ctx
         principal = await ctx.authorize(request, UNIVERSITY)
         assert principal is not None
@@ -101,7 +167,9 @@ def install_extra(app: FastAPI) -> None:
         stub = ctx.backends.stub("postings", PostingsServiceStub)
         message: Any
         if body.decision == "approve":
-            message = pb.ApprovePostingForUniversityRequest(posting_id=posting_id, university_id=university)
+            message = pb.ApprovePostingForUniversityRequest(
+                posting_id=posting_id, university_id=university
+            )
             method = stub.ApprovePostingForUniversity
         else:
             message = pb.DeclinePostingForUniversityRequest(

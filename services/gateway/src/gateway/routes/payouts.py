@@ -1,0 +1,75 @@
+"""Payouts: the intern's payout account, payouts and earnings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gateway.routes.common import PAGING, STUDENT
+from gateway.routing import Query, Route
+from stint.payouts.v1 import payouts_service_pb2 as pb
+from stint.payouts.v1.payouts_service_pb2_grpc import PayoutsServiceStub
+
+TAG = "payouts"
+PAYOUT_READERS = frozenset({"student", "employer", "admin"})
+
+
+def _route(
+    method: str, path: str, rpc: str, summary: str, roles: frozenset[str] | None, **kw: Any
+) -> Route:
+    request = getattr(pb, f"{rpc}Request")
+    response = getattr(pb, f"{rpc}Response")
+    return Route(
+        method,
+        path,
+        "payouts",
+        PayoutsServiceStub,
+        rpc,
+        request,
+        response,
+        summary,
+        TAG,
+        roles,
+        **kw,
+    )
+
+
+ROUTES = [
+    _route(
+        "PUT",
+        "/v1/me/payout-account",
+        "RegisterPayoutAccount",
+        "Register or replace the caller's payout account",
+        STUDENT,
+        body=True,
+        result="account",
+    ),
+    _route(
+        "GET",
+        "/v1/me/payout-account",
+        "GetPayoutAccount",
+        "The caller's payout account",
+        STUDENT,
+        result="account",
+    ),
+    _route(
+        "GET",
+        "/v1/me/payouts",
+        "ListPayouts",
+        "The caller's payouts",
+        PAYOUT_READERS,
+        query=PAGING,
+        list_field="payouts",
+    ),
+    _route(
+        "GET", "/v1/payouts/{payout_id}", "GetPayout", "A payout", PAYOUT_READERS, result="payout"
+    ),
+    _route(
+        "GET",
+        "/v1/me/earnings",
+        "GetEarningsStatement",
+        "The caller's earnings in a year",
+        STUDENT,
+        query=(Query("year", "year", "int", "calendar year, e.g. 2026"),),
+        result="statement",
+    ),
+]

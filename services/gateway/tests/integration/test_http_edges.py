@@ -1,0 +1,114 @@
+"""The gateway's own behaviour at the HTTP edge (the idempotency store needs the database)."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from stint.kit.mongo import Database
+
+from ..conftest import client, settings, token
+
+# Nothing listens here: every backend call fails fast as UNAVAILABLE.
+DEAD = "127.0.0.1:1"
+DEAD_BACKENDS = {
+    f"{b}_addr": DEAD
+    for b in ("postings", "applications", "submissions", "payouts", "notifications")
+}
+
+
+@pytest.fixture
+def config(mongo_db: Database, infra: object) -> object:
+    return settings(mongo_database=mongo_db.name, **DEAD_BACKENDS)
+
+
+async def test_missing_and_bad_tokens_are_401_problems(config: object) -> None:
+    async with client(config) as c:  # type: ignore[arg-type]
+        missing = await c.get("/v1/postings")
+        forged = await c.get("/v1/postings", headers={"Authorization": "Bearer not.a.jwt"})
+        expired = await c.get("/v1/postings", headers=token("student", ttl=-120))
+    for response in (missing, forged, expired):
+        assert response.status_code == 401
+        assert response.headers["content-type"] == "application/problem+json"
+        assert response.json()["type"] == "https://stint.dev/problems/unauthenticated"
+        assert response.headers["www-authenticate"].startswith("Bearer")
+    assert "expired" in expired.json()["detail"]
+
+
+async def test_a_role_that_may_never_do_it_gets_403(config: object) -> None:
+    async with client(config) as c:  # type: ignore[arg-type]
+        response = await c.post("/v1/postings", json={}, headers=token("student"))
+    assert response.status_code == 403
+    assert response.json()["type"].endswith("/forbidden")
+
+
+async def test_an_employer_token_without_org_is_refused(config: object) -> None:
+    async with client(config) as c:  # type: ignore[arg-type]
+        response = await c.get("/v1/postings", headers=token("employer", org=""))
+    assert response.status_code == 401
+
+
+async def test_a_stopped_backend_is_a_503_within_the_deadline_not_a_hang(config: object) -> None:
+    async with client(config) as c:  # type: ignore[arg-type]
+        started = time.monotonic()
+        response = await c.get("/v1/postings", headers=token("student"))
+        elapsed = time.monotonic() - started
+        ready = await c.get("/readyz")
+    assert response.status_code == 503
+    assert response.json()["type"].endswith("/backend-unavailable")
+    assert response.headers["retry-after"]
+    assert elapsed < 2.0 + 1.0  # the configured deadline, plus slack for a loaded machine
+    assert ready.status_code == 503
+    assert ready.json()["backends"]["postings"] is False
+
+
+async def test_request_ids_are_echoed_or_generated_and_carried_in_problems(config: object) -> None:
+    async with client(config) as c:  # type: ignore[arg-type]
+        given = await c.get("/v1/postings", headers={"X-Request-ID": "req-42"})
+        generated = await c.get("/v1/postings")
+    assert given.headers["x-request-id"] == "req-42"
+    assert given.json()["request_id"] == "req-42"
+    assert len(generated.headers["x-request-id"]) == 32
+
+
+async def test_invalid_body_is_422_with_field_errors(config: object) -> None:
+    async with client(config) as c:  # type: ignore[arg-type]
+        unknown_field = await c.post(
+            "/v1/postings", json={"titel": "x"}, headers=token("employer", "acme")
+        )
+        not_json = await c.post("/v1/postings", content=b"{", headers=token("employer", "acme"))
+    assert unknown_field.status_code == 422
+    assert unknown_field.json()["errors"]
+    assert not_json.status_code == 400
+
+
+async def test_rate_limit_answers_429_with_retry_after(mongo_db: Database, infra: object) -> None:
+    tight = settings(
+        mongo_database=mongo_db.name,
+        rate_limit_per_second=0.01,
+        rate_limit_burst=2,
+        **DEAD_BACKENDS,
+    )
+    async with client(tight) as c:
+        statuses = [
+            (await c.get("/v1/postings", headers=token("student", sub="greedy"))).status_code
+            for _ in range(3)
+        ]
+        other = await c.get("/v1/postings", headers=token("student", sub="someone-else"))
+        limited = await c.get("/v1/postings", headers=token("student", sub="greedy"))
+    assert statuses[:2] == [503, 503]  # allowed through (the backend is down)
+    assert statuses[2] == 429
+    assert int(limited.headers["retry-after"]) >= 1
+    assert other.status_code == 503  # buckets are per subject
+
+
+async def test_openapi_documents_every_route_with_schemas(config: object) -> None:
+    async with client(config) as c:  # type: ignore[arg-type]
+        spec = (await c.get("/openapi.json")).json()
+    create = spec["paths"]["/v1/postings"]["post"]
+    assert create["requestBody"]["content"]["application/json"]["schema"]["properties"]["title"]
+    assert "201" in create["responses"]
+    assert "422" in create["responses"]
+    assert spec["components"]["schemas"]["stint.postings.v1.Posting"]["properties"]["fee"]
+    assert spec["components"]["securitySchemes"]["bearerAuth"]["scheme"] == "bearer"
