@@ -1,0 +1,109 @@
+"""The composition root of the notifications service."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from notifications.adapters.catalogue import TYPE_NAMES
+from notifications.adapters.http import WebhookClient
+from notifications.adapters.repository import EndpointRepository, MessageRepository
+from notifications.config import Settings
+from notifications.delivery import Delivery
+from notifications.domain.policy import RetryPolicy
+from notifications.entrypoints import kafka
+from notifications.entrypoints.grpc import Servicer
+from notifications.entrypoints.timers import Dispatcher
+from notifications.handlers import Handlers
+from stint.contracts import topics
+from stint.kit.bootstrap import connect
+from stint.kit.bus import EventRouter
+from stint.kit.clock import Clock
+from stint.kit.grpc import build_grpc_server
+from stint.kit.outbox import OutboxCollection
+from stint.kit.runner import ServiceRunner
+from stint.kit.timers import DueTimer, TimerWorker
+from stint.notifications.v1.notifications_service_pb2_grpc import (
+    add_NotificationsServiceServicer_to_server,
+)
+
+
+class NotificationsRunner(ServiceRunner):
+    """The kit's runner plus the webhook attempts running beside the timer worker."""
+
+    def __init__(self, *args: object, dispatcher: Dispatcher, client: WebhookClient, **kw: object):
+        super().__init__(*args, **kw)  # type: ignore[arg-type]
+        self.dispatcher = dispatcher
+        self.client = client
+
+    async def stop(self) -> None:
+        if self.timers is not None:
+            self.timers.stop()  # no new claims while in-flight attempts finish
+        await self.dispatcher.drain(max(self.settings.shutdown_grace_seconds, 1.0))
+        await super().stop()
+        await self.client.close()
+
+
+async def build(settings: Settings, clock: Clock | None = None) -> ServiceRunner:
+    infra = await connect(settings, clock)
+    endpoints = EndpointRepository(infra.aggregate("webhook_endpoints"))
+    # Messages emit no events, but several writers (timer, RPCs) change them: versioned writes.
+    messages_c = OutboxCollection(infra.db["webhook_messages"], infra.clock, guard=infra.guard)
+    messages = MessageRepository(messages_c, infra.db["webhook_attempts"])
+    await endpoints.ensure_indexes()
+    await messages.ensure_indexes()
+
+    client = WebhookClient(
+        timeout=settings.webhook_timeout_seconds,
+        max_response_bytes=settings.webhook_max_response_bytes,
+        allow_loopback=settings.webhook_allow_loopback,
+    )
+    retry = RetryPolicy(
+        tuple(settings.webhook_schedule_seconds),
+        settings.webhook_jitter,
+        settings.webhook_max_retry_after_seconds,
+        timedelta(seconds=settings.webhook_disable_after_seconds),
+    )
+    events = infra.events(topics.NOTIFICATIONS)
+    delivery = Delivery(endpoints, messages, client.post, retry, events, infra.clock)
+    overlap = timedelta(seconds=settings.webhook_secret_overlap_seconds)
+    handlers = Handlers(delivery, TYPE_NAMES, overlap)
+
+    router = EventRouter()
+    kafka.register(router, settings, delivery)
+    infra.consume(router)
+
+    dispatcher = Dispatcher(delivery, settings.webhook_per_endpoint_concurrency)
+    # The lease outlasts one attempt (its timeout) so that a running attempt is not re-claimed.
+    lease = timedelta(seconds=settings.webhook_timeout_seconds * 2 + 30)
+    due = DueTimer(
+        "webhook-delivery", messages.collection, "next_attempt_at", dispatcher.on_due, lease
+    )
+    timers = TimerWorker(
+        settings.service_name,
+        [due],
+        infra.clock,
+        poll_seconds=settings.timer_poll_seconds,
+        guard=infra.guard,
+    )
+    server = build_grpc_server(
+        settings.service_name,
+        settings.grpc_port,
+        [
+            (
+                add_NotificationsServiceServicer_to_server,
+                Servicer(handlers),
+                "stint.notifications.v1.NotificationsService",
+            )
+        ],
+        host=settings.grpc_host,
+    )
+    return NotificationsRunner(
+        settings,
+        mongo=infra.mongo,
+        broker=infra.broker,
+        grpc_server=server,
+        relay=infra.relay,
+        timers=timers,
+        dispatcher=dispatcher,
+        client=client,
+    )
