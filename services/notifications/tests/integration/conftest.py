@@ -172,4 +172,3 @@ async def publisher(kafka_bootstrap: str, prefix: str) -> AsyncIterator[Publishe
     await broker.connect()
     yield Publisher(broker, prefix)
     await broker.stop()
-

@@ -24,5 +24,7 @@ def submitted(company: str, university: str = "") -> ApplicationSubmitted:
 
 def hired(company: str) -> CandidateHired:
     app = submitted(company).application
-    terms = EngagementTerms(posting_id=app.posting_id, posting_title="Market scan", company_id=company)
+    terms = EngagementTerms(
+        posting_id=app.posting_id, posting_title="Market scan", company_id=company
+    )
     return CandidateHired(context=CONTEXT, application=app, terms=terms)

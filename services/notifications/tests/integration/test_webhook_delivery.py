@@ -158,7 +158,9 @@ async def test_a_410_disables_the_endpoint_and_tells_its_owner(
     records = await eventually(
         lambda: read_all(kafka_bootstrap, prefix + topics.NOTIFICATIONS), what="disabled event"
     )
-    envelope = Envelope.from_record(records[0].topic, records[0].key, records[0].value, records[0].headers)
+    envelope = Envelope.from_record(
+        records[0].topic, records[0].key, records[0].value, records[0].headers
+    )
     disabled = WebhookEndpointDisabled.FromString(envelope.data)
     assert (disabled.endpoint_id, disabled.owner_kind, disabled.owner_id) == (
         created.endpoint.id,
