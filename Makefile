@@ -5,7 +5,10 @@ SHELL := /bin/bash
 
 UV = $(shell deploy/local/tools.sh uv)
 BUF = $(shell deploy/local/tools.sh buf)
-PYTEST = $(UV) run --frozen pytest
+# `sync` installs every workspace member (services too) and every dev group; later steps run in
+# that environment as it is.
+RUN = $(UV) run --frozen --no-sync
+PYTEST = $(RUN) pytest
 
 .PHONY: help sync run up down test lint typecheck proto proto-check unit integration infra-up infra-down
 
@@ -13,7 +16,7 @@ help: ## list the verbs
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
 sync: ## install Python 3.11 deps from uv.lock (uv itself comes from PyPI when missing)
-	$(UV) sync --frozen
+	$(UV) sync --frozen --all-packages --all-groups
 
 run: sync ## install what is missing, start everything in the foreground; Ctrl-C stops it
 	deploy/local/platform.sh run
@@ -25,18 +28,18 @@ down: ## stop everything `make up` started
 	deploy/local/platform.sh down
 
 proto: sync ## regenerate libs/contracts from protos/
-	$(UV) run --frozen python libs/contracts/tools/generate.py
+	$(RUN) python libs/contracts/tools/generate.py
 
 lint: sync ## ruff, ruff format, buf lint
-	$(UV) run --frozen ruff check .
-	$(UV) run --frozen ruff format --check .
+	$(RUN) ruff check .
+	$(RUN) ruff format --check .
 	$(BUF) lint
 
 typecheck: sync ## mypy --strict over libs and services
-	$(UV) run --frozen mypy libs/kit/src libs/contracts/src libs/contracts/tools $(wildcard services/*/src)
+	$(RUN) mypy libs/kit/src libs/contracts/src libs/contracts/tools $(wildcard services/*/src)
 
 unit: sync ## fast tests, no I/O
 	$(PYTEST) -m "not integration and not e2e" -q
 
 test: lint typecheck ## everything CI checks: lint, types, contract drift, unit, integration, e2e
-	deploy/local/pytest.sh $(UV) -q
+	deploy/local/pytest.sh "$(RUN)" -q

@@ -23,7 +23,7 @@ start_service() {
   if [ -f "$RUN/$name.pid" ] && kill -0 "$(cat "$RUN/$name.pid")" 2>/dev/null; then
     echo "$name already running" >&2; return 0
   fi
-  (cd "$ROOT" && exec "$UV" run --frozen --quiet python -m "$name") >>"$LOGS/$name.log" 2>&1 &
+  (cd "$ROOT" && exec "$UV" run --frozen --no-sync python -m "$name") >>"$LOGS/$name.log" 2>&1 &
   echo $! >"$RUN/$name.pid"
   for _ in $(seq 1 120); do
     if curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1; then echo "$name ready" >&2; return 0; fi
@@ -50,7 +50,7 @@ stop_service() {
 
 up() {
   mkdir -p "$RUN" "$LOGS"
-  (cd "$ROOT" && "$UV" sync --frozen --quiet)
+  (cd "$ROOT" && "$UV" sync --frozen --quiet --all-packages --all-groups)
   # Services inherit the endpoints (ports may be overridden, see deploy/local/README.md).
   eval "$("$HERE/infra.sh" up | sed 's/^/export /')"
   for entry in $SERVICES; do
@@ -78,11 +78,14 @@ case "${1:-}" in
   down) down ;;
   status) "$HERE/infra.sh" status ;;
   run)
-    trap 'echo; echo "stopping…"; down; exit 0' INT TERM
+    tail_pid=""
+    # Ctrl-C during start-up or later: stop the log stream, then everything, in order.
+    trap 'echo; echo "stopping…"; [ -n "$tail_pid" ] && kill "$tail_pid" 2>/dev/null; down; exit 0' INT TERM
     up
     echo "Ctrl-C stops everything."
     touch "$LOGS/infra.log"
     tail -n 0 -F "$LOGS"/*.log 2>/dev/null | sed -u -E 's#^==> .*/([a-z]+)\.log <==$#[\1]#' &
+    tail_pid=$!
     wait
     ;;
   *) echo "usage: $0 run|up|down|status" >&2; exit 2 ;;

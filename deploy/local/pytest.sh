@@ -3,8 +3,8 @@
 # when none are running). "No tests collected" (pytest's exit code 5) is a failure here,
 # never a silent pass.
 set -uo pipefail
-UV=$1; shift
-"$UV" run --frozen pytest "$@"
+RUN=$1; shift  # e.g. "uv run --frozen --no-sync"
+$RUN pytest "$@"
 rc=$?
 if [ "$rc" -eq 5 ]; then
   echo "pytest collected no tests: that is a failure, not a pass" >&2

@@ -77,7 +77,7 @@ async def connect(settings: KitSettings, clock: Clock | None = None) -> Infrastr
     clock = clock or SystemClock()
     mongo = create_mongo_client(settings.mongo_uri, app_name=settings.service_name)
     db = mongo[settings.database_name]
-    guard = await guard_for(db, clock)
+    guard = await guard_for(db)  # wall-clock leases, whatever clock the service runs on
     broker = create_broker(settings.kafka_bootstrap, client_id=settings.service_name)
     relay = OutboxRelay(
         settings.service_name,

@@ -25,7 +25,7 @@ from typing import Protocol
 
 from pymongo.errors import DuplicateKeyError
 
-from stint.kit.clock import Clock
+from stint.kit.clock import Clock, SystemClock
 from stint.kit.errors import ConcurrencyConflict
 from stint.kit.mongo import Collection, Database
 
@@ -59,13 +59,14 @@ class LeaseLockGuard:
     def __init__(
         self,
         locks: Collection,
-        clock: Clock,
+        clock: Clock | None = None,
         *,
         lease: timedelta = timedelta(seconds=15),
         wait: timedelta = timedelta(seconds=5),
     ) -> None:
         self._locks = locks
-        self._clock = clock
+        # Lock expiry is about real elapsed time, never a service's (possibly simulated) clock.
+        self._clock = clock or SystemClock()
         self._lease = lease
         self._wait = wait.total_seconds()
 
@@ -101,8 +102,12 @@ class LeaseLockGuard:
             pause = min(pause * 2, 0.05)
 
 
-async def guard_for(db: Database, clock: Clock) -> DocumentGuard:
-    """The guard this server needs: a lock on FerretDB, nothing on MongoDB."""
+async def guard_for(db: Database, clock: Clock | None = None) -> DocumentGuard:
+    """The guard this server needs: a lock on FerretDB, nothing on MongoDB.
+
+    `clock` is for the guard's own tests only: leases run on the wall clock, so a service
+    built with a simulated clock (tests moving time forward) cannot expire a held lock.
+    """
     info = await db.client.admin.command("buildInfo")
     if "ferretdbVersion" in info:
         return LeaseLockGuard(db[LOCKS_COLLECTION], clock)

@@ -14,19 +14,23 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from pymongo import ReturnDocument
 
 from stint.kit import metrics
-from stint.kit.clock import Clock
+from stint.kit.clock import Clock, SystemClock
 from stint.kit.docguard import DocumentGuard, NoGuard
 from stint.kit.envelope import Envelope
 from stint.kit.mongo import Collection, Document
 from stint.kit.outbox import OUTBOX, OUTBOX_LEASE, OUTBOX_SINCE
 
 log = logging.getLogger(__name__)
+
+
+def _wall_now() -> datetime:
+    return SystemClock().now()
 
 
 class EventPublisher(Protocol):
@@ -105,14 +109,15 @@ class OutboxRelay:
         return published
 
     def _claimable(self) -> Document:
-        now = self._clock.now()
-        return {OUTBOX_SINCE: {"$lte": now}, OUTBOX_LEASE: {"$not": {"$gt": now}}}
+        # Leases are about real elapsed time (a crashed relay's claim runs out), so they use
+        # the wall clock even when the service runs on a simulated one.
+        return {OUTBOX_SINCE: {"$exists": True}, OUTBOX_LEASE: {"$not": {"$gt": _wall_now()}}}
 
     async def _claim(self, collection: Collection, doc_id: str) -> Document | None:
         async with self._guard.hold(collection, doc_id):
             return await collection.find_one_and_update(
                 {"_id": doc_id, **self._claimable()},
-                {"$set": {OUTBOX_LEASE: self._clock.now() + self._lease}},
+                {"$set": {OUTBOX_LEASE: _wall_now() + self._lease}},
                 return_document=ReturnDocument.AFTER,
             )
 

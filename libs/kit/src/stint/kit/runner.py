@@ -27,6 +27,8 @@ log = logging.getLogger(__name__)
 
 
 class Server(Protocol):
+    @property
+    def port(self) -> int: ...
     async def start(self) -> None: ...
     async def stop(self, grace: float | None = ...) -> None: ...
 
@@ -79,7 +81,8 @@ class ServiceRunner:
         if self.grpc_server is not None:
             await self.grpc_server.start()
         self.ops.ready = True
-        log.info("service started", extra={"grpc_port": getattr(self.grpc_server, "port", None)})
+        grpc_port = self.grpc_server.port if self.grpc_server is not None else None
+        log.info("service started", extra={"grpc_port": grpc_port})
 
     async def stop(self) -> None:
         self.ops.ready = False

@@ -1,0 +1,190 @@
+"""The only module that touches MongoDB: applications and the posting projection.
+
+Both collections are written only through `OutboxCollection` (version check, events in the same
+write, the FerretDB write guard). The posting projection has two kinds of writers, posting
+events and hires, and the hire's CandidateHired event lives in the projection's outbox.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from applications.domain import errors
+from applications.domain.commands import ListFilter
+from applications.domain.model import WAITING, Application, Status
+from applications.domain.posting import Money, PostingStatus, PostingView, Visibility
+from stint.kit.envelope import Envelope
+from stint.kit.errors import AlreadyExists, ConcurrencyConflict
+from stint.kit.mongo import Document, IndexSpec
+from stint.kit.outbox import OutboxCollection
+
+APPLICATION_INDEXES = (
+    # One live application per student and posting; the field is never missing (see live_key).
+    IndexSpec([("live_key", 1)], unique=True, name="live_key_unique"),
+    IndexSpec([("posting_id", 1), ("status", 1), ("_id", 1)]),
+    IndexSpec([("company_id", 1), ("_id", -1)]),
+    IndexSpec([("student_id", 1), ("_id", -1)]),
+    IndexSpec([("university_id", 1), ("_id", -1)]),
+)
+
+
+class MongoRepository:
+    """Loads and saves domain objects; raises the domain's errors for duplicates and races."""
+
+    def __init__(self, applications: OutboxCollection, postings: OutboxCollection) -> None:
+        self.applications = applications
+        self.postings = postings
+
+    async def ensure_indexes(self) -> None:
+        await self.applications.ensure_indexes(APPLICATION_INDEXES)
+        await self.postings.ensure_indexes()
+
+    async def get_application(self, application_id: str) -> Application | None:
+        doc = await self.applications.get(application_id)
+        return _application(doc) if doc else None
+
+    async def add_application(self, app: Application, events: Sequence[Envelope]) -> None:
+        try:
+            await self.applications.insert(_application_doc(app), events)
+        except AlreadyExists as exc:
+            raise errors.DuplicateApplication(
+                f"you already applied to posting {app.posting_id}"
+            ) from exc
+
+    async def save_application(
+        self, app: Application, expected_version: int, events: Sequence[Envelope] = ()
+    ) -> None:
+        changes = _application_doc(app)
+        del changes["_id"]
+        await self.applications.update(app.id, expected_version, changes, events)
+
+    async def list_applications(self, f: ListFilter) -> list[Application]:
+        """Newest first (ids are time-ordered), after the cursor `f.after_id`."""
+        query: dict[str, Any] = {}
+        for name in ("posting_id", "student_id", "university_id", "company_id"):
+            value = getattr(f, name)
+            if value:
+                query[name] = str(value)
+        if f.status:
+            query["status"] = str(Status(f.status))
+        if f.after_id:
+            query["_id"] = {"$lt": str(f.after_id)}
+        cursor = self.applications.collection.find(query).sort("_id", -1).limit(f.page_size)
+        return [_application(doc) async for doc in cursor]
+
+    async def waiting_for_posting(
+        self, posting_id: str, after_id: str, limit: int
+    ) -> list[Application]:
+        """Applications to the posting still waiting for a decision, in id order."""
+        query: dict[str, Any] = {
+            "posting_id": str(posting_id),
+            "status": {"$in": sorted(str(s) for s in WAITING)},
+        }
+        if after_id:
+            query["_id"] = {"$gt": str(after_id)}
+        cursor = self.applications.collection.find(query).sort("_id", 1).limit(limit)
+        return [_application(doc) async for doc in cursor]
+
+    async def get_posting(self, posting_id: str) -> PostingView | None:
+        doc = await self.postings.get(posting_id)
+        return _posting(doc) if doc else None
+
+    async def save_posting(
+        self, view: PostingView, expected_version: int, events: Sequence[Envelope] = ()
+    ) -> None:
+        """Insert (expected_version 0) or replace the projection; a lost race, including two
+        first inserts, is a ConcurrencyConflict so the caller reloads and decides again."""
+        doc = _posting_doc(view)
+        if expected_version == 0:
+            try:
+                await self.postings.insert(doc, events)
+            except AlreadyExists as exc:
+                raise ConcurrencyConflict(f"posting {view.id} was projected meanwhile") from exc
+            return
+        del doc["_id"]
+        await self.postings.update(view.id, expected_version, doc, events)
+
+
+def _application_doc(app: Application) -> Document:
+    return {
+        "_id": app.id,
+        "posting_id": app.posting_id,
+        "company_id": app.company_id,
+        "student_id": app.student_id,
+        "university_id": app.university_id,
+        "pitch": app.pitch,
+        "links": list(app.links),
+        "status": str(app.status),
+        "decision_reason": app.decision_reason,
+        "created_at": app.created_at,
+        "updated_at": app.updated_at,
+        "decided_at": app.decided_at,
+        "hire_started_at": app.hire_started_at,
+        "live_key": app.live_key,
+    }
+
+
+def _application(doc: Document) -> Application:
+    return Application(
+        id=doc["_id"],
+        posting_id=doc["posting_id"],
+        company_id=doc["company_id"],
+        student_id=doc["student_id"],
+        university_id=doc["university_id"],
+        pitch=doc["pitch"],
+        links=tuple(doc["links"]),
+        status=Status(doc["status"]),
+        decision_reason=doc["decision_reason"],
+        created_at=doc["created_at"],
+        updated_at=doc["updated_at"],
+        decided_at=doc.get("decided_at"),
+        hire_started_at=doc.get("hire_started_at"),
+        version=doc["version"],
+    )
+
+
+def _posting_doc(p: PostingView) -> Document:
+    return {
+        "_id": p.id,
+        "company_id": p.company_id,
+        "title": p.title,
+        "status": str(p.status),
+        "visibility": str(p.visibility),
+        "approved_universities": sorted(p.approved_universities),
+        "application_deadline": p.application_deadline,
+        "due_date": p.due_date,
+        "positions": p.positions,
+        "fee_amount_minor": p.fee.amount_minor,
+        "fee_currency": p.fee.currency,
+        "acceptance_criteria": list(p.acceptance_criteria),
+        "ai_policy": p.ai_policy,
+        "category": p.category,
+        "skills": list(p.skills),
+        "estimated_hours": p.estimated_hours,
+        "source_version": p.source_version,
+        "hired_application_ids": list(p.hired_application_ids),
+    }
+
+
+def _posting(doc: Document) -> PostingView:
+    return PostingView(
+        id=doc["_id"],
+        company_id=doc["company_id"],
+        title=doc["title"],
+        status=PostingStatus(doc["status"]),
+        visibility=Visibility(doc["visibility"]),
+        approved_universities=frozenset(doc["approved_universities"]),
+        application_deadline=doc.get("application_deadline"),
+        due_date=doc.get("due_date"),
+        positions=doc["positions"],
+        fee=Money(doc["fee_amount_minor"], doc["fee_currency"]),
+        acceptance_criteria=tuple(doc["acceptance_criteria"]),
+        ai_policy=doc["ai_policy"],
+        category=doc["category"],
+        skills=tuple(doc["skills"]),
+        estimated_hours=doc["estimated_hours"],
+        source_version=doc["source_version"],
+        hired_application_ids=tuple(doc["hired_application_ids"]),
+        version=doc["version"],
+    )

@@ -1,0 +1,22 @@
+"""Settings of the applications service (environment prefix ``STINT_``)."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from stint.kit.settings import KitSettings
+
+
+class Settings(KitSettings):
+    """Defaults from design.md §6; every field can be overridden by ``STINT_<FIELD>``."""
+
+    service_name: str = "applications"
+    grpc_port: int = Field(50052, ge=0, le=65535)
+    http_port: int = Field(9102, ge=0, le=65535)
+
+    # Bounds of what a student submits (the issue: pitch ≤ 5,000 characters, ≤ 5 links).
+    max_pitch_chars: int = Field(5000, ge=1)
+    max_links: int = Field(5, ge=0)
+    max_reason_chars: int = Field(1000, ge=1)
+    # How often a request retries a write that lost an optimistic race before answering ABORTED.
+    write_attempts: int = Field(5, ge=1, le=20)

@@ -1,0 +1,139 @@
+"""The local view of postings, built from their events: pure rules, no I/O, no protobuf."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from applications.domain import errors
+from applications.domain.model import Actor, Application, Status
+
+
+class PostingStatus(enum.StrEnum):
+    """The posting statuses this service cares about (names as in posting.proto)."""
+
+    UNSPECIFIED = "UNSPECIFIED"
+    DRAFT = "DRAFT"
+    OPEN = "OPEN"
+    FILLED = "FILLED"
+    COMPLETED = "COMPLETED"
+    CLOSED = "CLOSED"
+    CANCELLED = "CANCELLED"
+    EXPIRED = "EXPIRED"
+
+
+# Statuses in which a posting no longer takes candidates, and the reason every application still
+# waiting is rejected with. COMPLETED only follows FILLED or CLOSED, so nobody should still be
+# waiting then; if its event overtook them, "posting_closed" is the honest answer.
+CLOSURE_REASONS: dict[PostingStatus, str] = {
+    PostingStatus.FILLED: "posting_filled",
+    PostingStatus.CLOSED: "posting_closed",
+    PostingStatus.CANCELLED: "posting_cancelled",
+    PostingStatus.EXPIRED: "posting_expired",
+    PostingStatus.COMPLETED: "posting_closed",
+}
+
+
+class Visibility(enum.StrEnum):
+    """Who may see an open posting."""
+
+    UNSPECIFIED = "UNSPECIFIED"
+    PUBLIC = "PUBLIC"
+    UNIVERSITIES = "UNIVERSITIES"
+
+
+@dataclass(frozen=True)
+class Money:
+    amount_minor: int
+    currency: str
+
+
+@dataclass(frozen=True)
+class PostingView:
+    """What this service knows of a posting, from the snapshots its events carry.
+
+    `source_version` is the posting's own version (monotonic projection); `version` is this
+    document's optimistic-concurrency version. `hired_application_ids` are the hires decided
+    here: the hire decision and its CandidateHired event are one write to this document.
+    `category` and `ai_policy` are the shared enums' numbers, passed through unchanged.
+    """
+
+    id: str
+    company_id: str
+    title: str
+    status: PostingStatus
+    visibility: Visibility
+    approved_universities: frozenset[str]
+    application_deadline: datetime | None
+    due_date: datetime | None
+    positions: int
+    fee: Money
+    acceptance_criteria: tuple[str, ...]
+    ai_policy: int
+    category: int
+    skills: tuple[str, ...]
+    estimated_hours: int
+    source_version: int
+    hired_application_ids: tuple[str, ...] = ()
+    version: int = 0
+
+    def newer_than(self, current: PostingView | None) -> bool:
+        """Whether this snapshot should replace `current` (redeliveries and stragglers not)."""
+        return current is None or self.source_version > current.source_version
+
+    def succeeding(self, current: PostingView | None) -> PostingView:
+        """This snapshot, keeping what only this service knows (hires, document version)."""
+        if current is None:
+            return self
+        return replace(
+            self, hired_application_ids=current.hired_application_ids, version=current.version
+        )
+
+    def visible_to(self, university_id: str) -> bool:
+        if self.visibility is Visibility.PUBLIC:
+            return True
+        return bool(university_id) and university_id in self.approved_universities
+
+    @property
+    def closure_reason(self) -> str | None:
+        """Why waiting applications must be rejected now, or None while it takes candidates."""
+        return CLOSURE_REASONS.get(self.status)
+
+    def check_accepts_application(self, university_id: str, now: datetime) -> None:
+        """Raise unless a student of `university_id` may apply now."""
+        if not self.visible_to(university_id) or self.status is PostingStatus.DRAFT:
+            # Invisible postings do not exist for this student (no leak of their ids).
+            raise errors.PostingNotFound(f"posting {self.id} not found")
+        if self.status is not PostingStatus.OPEN:
+            raise errors.PostingNotOpen(f"posting {self.id} is {self.status.lower()}")
+        if self.application_deadline is not None and now >= self.application_deadline:
+            raise errors.PostingNotOpen(f"the application deadline of {self.id} has passed")
+
+    def application_from(
+        self, app_id: str, student: Actor, pitch: str, links: tuple[str, ...], now: datetime
+    ) -> Application:
+        """A new application of `student` (their university: their org) to this posting."""
+        return Application(
+            id=app_id,
+            posting_id=self.id,
+            company_id=self.company_id,
+            student_id=student.subject,
+            university_id=student.org,
+            pitch=pitch,
+            links=links,
+            status=Status.SUBMITTED,
+            created_at=now,
+            updated_at=now,
+            version=1,
+        )
+
+    def with_hire(self, application_id: str) -> PostingView:
+        """This view with one more hire; raises when no position is left."""
+        if application_id in self.hired_application_ids:
+            return self
+        if self.status is not PostingStatus.OPEN:
+            raise errors.NoOpenPosition(f"posting {self.id} is {self.status.lower()}")
+        if len(self.hired_application_ids) >= self.positions:
+            raise errors.NoOpenPosition(f"all {self.positions} positions of {self.id} are filled")
+        return replace(self, hired_application_ids=(*self.hired_application_ids, application_id))

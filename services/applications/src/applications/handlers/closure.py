@@ -1,0 +1,90 @@
+"""Making application documents follow decisions taken on the posting projection.
+
+Two things are decided on the projection document and only then reflected on applications:
+a hire (its CandidateHired is committed with the projection's hired list), and a posting that
+stopped taking candidates (every waiting application must get an answer). Both are repeated
+safely: each application's write is version-checked and guarded by its status.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from applications import metrics
+from applications.domain import errors
+from applications.domain import events as ev
+from applications.domain.model import WAITING, Actor, Application, Status
+from applications.domain.posting import PostingView
+from applications.handlers.ports import Deps
+
+BATCH = 100
+log = logging.getLogger(__name__)
+
+
+class Closure:
+    """Answers waiting applications of closed postings; completes committed hires."""
+
+    def __init__(self, deps: Deps) -> None:
+        self._d = deps
+
+    async def close_waiting(self, posting: PostingView, cause: Actor) -> int:
+        """Answer every application of `posting` still waiting; returns how many were changed.
+
+        Rejected ones get ApplicationRejected (automatic, reason from the posting's status);
+        ones already hired on the projection become HIRED instead.
+        """
+        changed, after = 0, ""
+        while batch := await self._d.repo.waiting_for_posting(posting.id, after, BATCH):
+            for app in batch:
+                await self.answer(app.id, posting, cause)
+                changed += 1
+            after = batch[-1].id
+        if changed:
+            log.info(
+                "answered waiting applications of a closed posting",
+                extra={"posting_id": posting.id, "status": str(posting.status), "count": changed},
+            )
+        return changed
+
+    async def answer(self, application_id: str, posting: PostingView, cause: Actor) -> Application:
+        """Reject one waiting application of a closed posting (or complete its hire)."""
+        reason = posting.closure_reason
+        if reason is None:
+            raise ValueError(f"posting {posting.id} still takes candidates")
+        if application_id in posting.hired_application_ids:
+            return await self.complete_hire(application_id, self._d.clock.now())
+
+        async def attempt() -> Application:
+            app = await self.load(application_id)
+            if app.status not in WAITING:
+                return app  # answered already (redelivery, or a decision won the race)
+            rejected = app.reject(reason, self._d.clock.now(), automatic=True)
+            event = ev.ApplicationChanged(
+                ev.Kind.REJECTED, rejected, posting.title, cause, reason=reason, automatic=True
+            )
+            await self._d.repo.save_application(rejected, app.version, [self._d.envelope(event)])
+            metrics.APPLICATION_DECISIONS.labels(str(Status.REJECTED), "true").inc()
+            return rejected
+
+        return await self._d.retrying(attempt)
+
+    async def complete_hire(self, application_id: str, hired_at: datetime) -> Application:
+        """Mark the application HIRED once its hire is committed on the projection (no event:
+        CandidateHired left with the projection write). Idempotent."""
+
+        async def attempt() -> Application:
+            app = await self.load(application_id)
+            if app.status is Status.HIRED:
+                return app
+            hired = app.hired(hired_at)
+            await self._d.repo.save_application(hired, app.version)
+            return hired
+
+        return await self._d.retrying(attempt)
+
+    async def load(self, application_id: str) -> Application:
+        app = await self._d.repo.get_application(application_id)
+        if app is None:
+            raise errors.ApplicationNotFound(f"application {application_id} not found")
+        return app

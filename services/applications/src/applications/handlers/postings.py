@@ -1,0 +1,43 @@
+"""Consuming posting events: the projection, and the closure guarantee."""
+
+from __future__ import annotations
+
+from applications import metrics
+from applications.domain.model import Actor
+from applications.domain.posting import PostingView
+from applications.handlers.closure import Closure
+from applications.handlers.ports import Deps
+
+
+class PostingHandlers:
+    """Keeps the local view of postings and answers applications when a posting closes."""
+
+    def __init__(self, deps: Deps, closure: Closure) -> None:
+        self._d = deps
+        self._closure = closure
+
+    async def on_posting(self, snapshot: PostingView, cause: Actor) -> PostingView:
+        """Consumes every posting event (each carries the full Posting snapshot).
+
+        The projection only moves forward: a snapshot not newer than the stored one (by the
+        posting's own version) is ignored, so redelivered and out-of-order events are harmless.
+        When the stored posting no longer takes candidates, every waiting application is
+        rejected (ApplicationRejected, automatic) - also on a redelivery, so that a pass cut
+        short by a crash is finished; each application's status guard keeps it exactly once.
+        """
+
+        async def project() -> PostingView:
+            current = await self._d.repo.get_posting(snapshot.id)
+            if not snapshot.newer_than(current):
+                metrics.POSTING_SNAPSHOTS.labels("stale").inc()
+                assert current is not None  # newer_than(None) is always True
+                return current
+            new = snapshot.succeeding(current)
+            await self._d.repo.save_posting(new, current.version if current else 0)
+            metrics.POSTING_SNAPSHOTS.labels("applied").inc()
+            return new
+
+        view = await self._d.retrying(project)
+        if view.closure_reason:
+            await self._closure.close_waiting(view, cause)
+        return view

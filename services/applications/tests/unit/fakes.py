@@ -1,0 +1,140 @@
+"""In-memory stand-ins for the repository, with the same version and uniqueness rules."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+from applications.domain import errors
+from applications.domain.commands import ListFilter, SubmitApplication
+from applications.domain.model import WAITING, Actor, Application
+from applications.domain.posting import Money, PostingStatus, PostingView, Visibility
+from applications.handlers import Deps, Handlers
+from stint.kit.envelope import Envelope, EventFactory
+from stint.kit.errors import ConcurrencyConflict
+from stint.kit.ids import new_id
+from stint.kit.testing.clock import ManualClock
+
+NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+
+
+class FakeRepository:
+    def __init__(self) -> None:
+        self.apps: dict[str, Application] = {}
+        self.postings: dict[str, PostingView] = {}
+        # Events as committed, per document: ("app" | "posting", document id, envelope).
+        self.outbox: list[tuple[str, str, Envelope]] = []
+        self.posting_conflicts = 0  # the next N posting writes lose a race
+
+    async def get_application(self, application_id: str) -> Application | None:
+        return self.apps.get(application_id)
+
+    async def add_application(self, app: Application, events: Sequence[Envelope]) -> None:
+        if any(a.live_key == app.live_key for a in self.apps.values()):
+            raise errors.DuplicateApplication("duplicate")
+        self.apps[app.id] = replace(app, version=1)
+        self.outbox += [("app", app.id, e) for e in events]
+
+    async def save_application(
+        self, app: Application, expected_version: int, events: Sequence[Envelope] = ()
+    ) -> None:
+        current = self.apps.get(app.id)
+        if current is None or current.version != expected_version:
+            raise ConcurrencyConflict("application changed")
+        if any(a.live_key == app.live_key and a.id != app.id for a in self.apps.values()):
+            raise errors.DuplicateApplication("duplicate")
+        self.apps[app.id] = replace(app, version=expected_version + 1)
+        self.outbox += [("app", app.id, e) for e in events]
+
+    async def list_applications(self, f: ListFilter) -> list[Application]:
+        found = [
+            a
+            for a in self.apps.values()
+            if all(
+                not getattr(f, name) or getattr(a, name) == getattr(f, name)
+                for name in ("posting_id", "student_id", "university_id", "company_id")
+            )
+            and (not f.status or a.status == f.status)
+            and (not f.after_id or a.id < f.after_id)
+        ]
+        return sorted(found, key=lambda a: a.id, reverse=True)[: f.page_size]
+
+    async def waiting_for_posting(
+        self, posting_id: str, after_id: str, limit: int
+    ) -> list[Application]:
+        found = [
+            a
+            for a in self.apps.values()
+            if a.posting_id == posting_id and a.status in WAITING and a.id > after_id
+        ]
+        return sorted(found, key=lambda a: a.id)[:limit]
+
+    async def get_posting(self, posting_id: str) -> PostingView | None:
+        return self.postings.get(posting_id)
+
+    async def save_posting(
+        self, view: PostingView, expected_version: int, events: Sequence[Envelope] = ()
+    ) -> None:
+        current = self.postings.get(view.id)
+        if self.posting_conflicts:
+            self.posting_conflicts -= 1
+            raise ConcurrencyConflict("posting changed")
+        if (current.version if current else 0) != expected_version:
+            raise ConcurrencyConflict("posting changed")
+        self.postings[view.id] = replace(view, version=expected_version + 1)
+        self.outbox += [("posting", view.id, e) for e in events]
+
+    def event_types(self) -> list[str]:
+        return [e.type.rsplit(".", 1)[1] for _, _, e in self.outbox]
+
+
+def view(**overrides: object) -> PostingView:
+    base = PostingView(
+        id="pst_01jd3k0000000000000000000a",
+        company_id="cmp_1",
+        title="Competitor scan",
+        status=PostingStatus.OPEN,
+        visibility=Visibility.PUBLIC,
+        approved_universities=frozenset(),
+        application_deadline=NOW + timedelta(days=3),
+        due_date=NOW + timedelta(days=30),
+        positions=1,
+        fee=Money(50_000, "USD"),
+        acceptance_criteria=("deck",),
+        ai_policy=2,
+        category=1,
+        skills=("market-research",),
+        estimated_hours=20,
+        source_version=1,
+    )
+    return replace(base, **overrides)  # type: ignore[arg-type]
+
+
+def student(subject: str = "usr_s1", university: str = "uni_a") -> Actor:
+    return Actor(subject, "student", university, "req-1")
+
+
+def employer(company: str = "cmp_1") -> Actor:
+    return Actor("usr_e1", "employer", company, "req-2")
+
+
+def build() -> tuple[Handlers, FakeRepository, ManualClock]:
+    repo = FakeRepository()
+    clock = ManualClock(NOW)
+    events = EventFactory(source="/stint/applications", topic="stint.applications.v1", clock=clock)
+    return Handlers.build(Deps(repo, events, clock)), repo, clock
+
+
+POSTING = view().id
+SYSTEM = Actor.system("req-x", "evt_cause")
+
+
+async def apply(handlers: Handlers, who: Actor | None = None) -> Application:
+    cmd = SubmitApplication(POSTING, "I can do this", ("https://me.example",))
+    return await handlers.applications.submit(cmd, who or student(new_id("usr")))
+
+
+async def shortlisted(handlers: Handlers) -> Application:
+    app = await apply(handlers)
+    return await handlers.applications.shortlist(app.id, employer())

@@ -1,0 +1,83 @@
+"""Protobuf ↔ domain: snapshots, events, list requests and page tokens."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from applications.adapters import wire
+from applications.domain import events as ev
+from applications.domain.model import Actor
+from applications.domain.posting import PostingStatus, Visibility
+from stint.applications.v1 import applications_service_pb2 as api
+from stint.applications.v1 import events_pb2 as ae
+from stint.applications.v1.application_pb2 import ApplicationStatus
+from stint.common.v1 import money_pb2, pagination_pb2
+from stint.kit.errors import InvalidArgument
+from stint.kit.ids import new_id
+from stint.postings.v1 import posting_pb2 as pp
+
+from .fakes import view
+from .test_domain import application
+
+
+def test_posting_snapshot_to_view() -> None:
+    p = pp.Posting(
+        id="pst_1",
+        company_id="cmp_1",
+        title="T",
+        status=pp.POSTING_STATUS_OPEN,
+        visibility=pp.VISIBILITY_UNIVERSITIES,
+        universities=[
+            pp.UniversityTarget(university_id="uni_a", decision=pp.UNIVERSITY_DECISION_APPROVED),
+            pp.UniversityTarget(university_id="uni_b", decision=pp.UNIVERSITY_DECISION_DECLINED),
+        ],
+        positions=2,
+        fee=money_pb2.Money(amount_minor=100, currency="EUR"),
+        version=4,
+    )
+    p.due_date.FromDatetime(datetime(2026, 5, 1, tzinfo=UTC))
+    v = wire.posting_view(p)
+    assert (v.status, v.visibility, v.approved_universities) == (
+        PostingStatus.OPEN,
+        Visibility.UNIVERSITIES,
+        frozenset({"uni_a"}),
+    )
+    assert (v.positions, v.fee.amount_minor, v.source_version) == (2, 100, 4)
+    assert v.application_deadline is None
+    assert v.due_date == datetime(2026, 5, 1, tzinfo=UTC)
+
+
+def test_events_carry_context_and_snapshot() -> None:
+    actor = Actor("", "system", "", "req-1", "evt_1")
+    app = application().reject("posting_closed", datetime(2026, 3, 2, tzinfo=UTC))
+    msg = wire.event_message(
+        ev.ApplicationChanged(
+            ev.Kind.REJECTED, app, "T", actor, reason="posting_closed", automatic=True
+        )
+    )
+    assert isinstance(msg, ae.ApplicationRejected)
+    assert msg.application.status == ApplicationStatus.APPLICATION_STATUS_REJECTED
+    assert (msg.context.causation_id, msg.context.actor.role) == ("evt_1", "system")
+    hired = wire.event_message(ev.CandidateHired(app, view(), app.updated_at, actor))
+    assert isinstance(hired, ae.CandidateHired)
+    assert hired.terms.acceptance_criteria == ["deck"]
+
+
+def test_list_request_bounds_and_tokens() -> None:
+    last = new_id("app")
+    token = wire.encode_page_token(last)
+    req = api.ListApplicationsRequest(
+        status=ApplicationStatus.APPLICATION_STATUS_SHORTLISTED,
+        page=pagination_pb2.PageRequest(page_size=0, page_token=token),
+    )
+    f = wire.list_filter(req)
+    assert (f.status, f.page_size, f.after_id) == ("SHORTLISTED", 20, last)
+    for bad in (
+        pagination_pb2.PageRequest(page_size=101),
+        pagination_pb2.PageRequest(page_token="garbage!"),
+        pagination_pb2.PageRequest(page_token=wire.encode_page_token("pst_x")),
+    ):
+        with pytest.raises(InvalidArgument):
+            wire.list_filter(api.ListApplicationsRequest(page=bad))

@@ -1,0 +1,1 @@
+"""Stint postings service: employers publish micro-internship projects; students find them."""

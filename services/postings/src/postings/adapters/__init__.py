@@ -1,0 +1,1 @@
+"""Adapters: MongoDB (repository) and protobuf (wire)."""

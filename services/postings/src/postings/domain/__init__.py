@@ -1,0 +1,1 @@
+"""The postings domain: pure Python, no I/O, no protobuf."""

@@ -1,0 +1,262 @@
+"""The posting aggregate: its state and the lifecycle rules. Pure Python, no I/O.
+
+DRAFT -> OPEN -> FILLED -> COMPLETED, plus CLOSED (no more applications), CANCELLED (before any
+hire) and EXPIRED (deadline passed with no hire). Every state change returns the new posting
+and the domain events it produces; the handlers persist both in one write.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from postings.domain.errors import InvalidTransition
+from postings.domain.events import DomainEvent, EventKind
+
+
+class Status(enum.Enum):
+    DRAFT = "DRAFT"
+    OPEN = "OPEN"
+    FILLED = "FILLED"
+    COMPLETED = "COMPLETED"
+    CLOSED = "CLOSED"
+    CANCELLED = "CANCELLED"
+    EXPIRED = "EXPIRED"
+
+
+class Category(enum.Enum):
+    MARKET_RESEARCH = "MARKET_RESEARCH"
+    DATA_ANALYSIS = "DATA_ANALYSIS"
+    CONTENT_WRITING = "CONTENT_WRITING"
+    DESIGN = "DESIGN"
+    SOFTWARE = "SOFTWARE"
+    SALES = "SALES"
+    OPERATIONS = "OPERATIONS"
+    OTHER = "OTHER"
+
+
+class AiPolicy(enum.Enum):
+    ALLOWED = "ALLOWED"
+    DISCLOSE = "DISCLOSE"
+    NOT_ALLOWED = "NOT_ALLOWED"
+
+
+class Visibility(enum.Enum):
+    PUBLIC = "PUBLIC"
+    UNIVERSITIES = "UNIVERSITIES"
+
+
+class Decision(enum.Enum):
+    PENDING = "PENDING"
+    APPROVED = "APPROVED"
+    DECLINED = "DECLINED"
+
+
+@dataclass(frozen=True)
+class Money:
+    amount_minor: int
+    currency: str
+
+
+@dataclass(frozen=True)
+class UniversityTarget:
+    university_id: str
+    decision: Decision = Decision.PENDING
+    reason: str = ""
+    decided_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Terms:
+    """What the employer writes; validated as a whole (see `validation.validate_terms`)."""
+
+    title: str
+    summary: str
+    description: str
+    category: Category | None
+    skills: tuple[str, ...]
+    estimated_hours: int
+    fee: Money
+    positions: int
+    application_deadline: datetime | None
+    due_date: datetime | None
+    acceptance_criteria: tuple[str, ...]
+    ai_policy: AiPolicy | None
+    visibility: Visibility | None
+    university_ids: tuple[str, ...]
+
+
+# Fields an employer may still change once the posting is open (the rest is what applicants
+# applied to; changing it under them would be unfair).
+OPEN_EDITABLE = frozenset({"description", "skills", "application_deadline"})
+LIVE = frozenset({Status.OPEN, Status.FILLED, Status.CLOSED, Status.COMPLETED})
+
+
+@dataclass(frozen=True)
+class Posting:
+    id: str
+    company_id: str
+    created_by: str
+    terms: Terms
+    universities: tuple[UniversityTarget, ...]
+    status: Status
+    created_at: datetime
+    updated_at: datetime
+    published_at: datetime | None = None
+    applications_count: int = 0
+    # Application ids counted as hires (a hire counts once per application, whatever the
+    # number of deliveries), and engagement ids that ended (completed or cancelled).
+    hired_applications: tuple[str, ...] = ()
+    finished_engagements: tuple[str, ...] = ()
+    completed_count: int = 0
+    version: int = 0
+
+    @property
+    def hired_count(self) -> int:
+        return len(self.hired_applications)
+
+    @property
+    def expires_at(self) -> datetime | None:
+        """The expiry timer's due time: the application deadline while open, else none."""
+        return self.terms.application_deadline if self.status is Status.OPEN else None
+
+    @classmethod
+    def draft(
+        cls, posting_id: str, company_id: str, created_by: str, terms: Terms, now: datetime
+    ) -> tuple[Posting, list[DomainEvent]]:
+        targets = tuple(UniversityTarget(u) for u in terms.university_ids)
+        posting = cls(posting_id, company_id, created_by, terms, targets, Status.DRAFT, now, now)
+        return posting, [DomainEvent(EventKind.CREATED)]
+
+    def _require(self, action: str, *allowed: Status) -> None:
+        if self.status not in allowed:
+            raise InvalidTransition(f"cannot {action} a posting that is {self.status.value}")
+
+    def check_editable(self, names: tuple[str, ...]) -> None:
+        """Raise unless fields `names` may change in this state (checked before validating
+        the values, so a wrong-state edit is reported as such)."""
+        self._require("update", Status.DRAFT, Status.OPEN)
+        frozen = sorted(set(names) - OPEN_EDITABLE) if self.status is Status.OPEN else []
+        if frozen:
+            raise InvalidTransition(
+                f"fields {', '.join(frozen)} cannot change once the posting is open"
+            )
+
+    def edit(
+        self, terms: Terms, changed: tuple[str, ...], now: datetime
+    ) -> tuple[Posting, list[DomainEvent]]:
+        """Apply already validated `terms`; `changed` names the fields that differ."""
+        self.check_editable(changed)
+        if self.status is Status.OPEN:
+            old, new = self.terms.application_deadline, terms.application_deadline
+            if old is not None and new is not None and new < old:
+                raise InvalidTransition("an open posting's deadline can only be extended")
+        if not changed:
+            return self, []
+        targets = self.universities
+        if terms.university_ids != self.terms.university_ids:
+            kept = {t.university_id: t for t in self.universities}
+            targets = tuple(kept.get(u, UniversityTarget(u)) for u in terms.university_ids)
+        posting = replace(self, terms=terms, universities=targets, updated_at=now)
+        return posting, [DomainEvent(EventKind.UPDATED, changed_fields=changed)]
+
+    def publish(self, now: datetime) -> tuple[Posting, list[DomainEvent]]:
+        self._require("publish", Status.DRAFT)
+        posting = replace(self, status=Status.OPEN, published_at=now, updated_at=now)
+        return posting, [DomainEvent(EventKind.PUBLISHED)]
+
+    def close(self, now: datetime) -> tuple[Posting, list[DomainEvent]]:
+        self._require("close", Status.OPEN)
+        return replace(self, status=Status.CLOSED, updated_at=now)._settle(
+            [DomainEvent(EventKind.CLOSED)]
+        )
+
+    def cancel(self, reason: str, now: datetime) -> tuple[Posting, list[DomainEvent]]:
+        self._require("cancel", Status.DRAFT, Status.OPEN, Status.CLOSED)
+        if self.hired_count:
+            raise InvalidTransition("cannot cancel a posting with hires")
+        posting = replace(self, status=Status.CANCELLED, updated_at=now)
+        return posting, [DomainEvent(EventKind.CANCELLED, reason=reason)]
+
+    def decide(
+        self, university_id: str, decision: Decision, reason: str, now: datetime
+    ) -> tuple[Posting, list[DomainEvent]]:
+        """A targeted university's career office approves or declines (it may change its
+        mind; deciding the same way twice is a duplicate)."""
+        self._require("review", Status.OPEN)
+        current = next(t for t in self.universities if t.university_id == university_id)
+        if current.decision is decision:
+            raise InvalidTransition(f"already {decision.value.lower()} by {university_id}")
+        decided = UniversityTarget(university_id, decision, reason, now)
+        targets = tuple(decided if t is current else t for t in self.universities)
+        kind = EventKind.APPROVED if decision is Decision.APPROVED else EventKind.DECLINED
+        posting = replace(self, universities=targets, updated_at=now)
+        return posting, [DomainEvent(kind, university_id=university_id, reason=reason)]
+
+    def expire(self, now: datetime) -> tuple[Posting, list[DomainEvent]]:
+        """The application deadline passed: EXPIRED with no hire, else CLOSED (the hired work
+        goes on; applications simply stop). A stale or early timer changes nothing."""
+        deadline = self.terms.application_deadline
+        if self.status is not Status.OPEN or deadline is None or deadline > now:
+            return self, []
+        if not self.hired_count:
+            return replace(self, status=Status.EXPIRED, updated_at=now), [
+                DomainEvent(EventKind.EXPIRED)
+            ]
+        return self.close(now)
+
+    def record_application(self, now: datetime) -> tuple[Posting, list[DomainEvent]]:
+        """Count an application (no event: the counter rides on the next snapshot)."""
+        return replace(self, applications_count=self.applications_count + 1, updated_at=now), []
+
+    def record_hire(self, application_id: str, now: datetime) -> tuple[Posting, list[DomainEvent]]:
+        """A hire is a fact from applications: always counted once per application. It fills
+        an OPEN (or just EXPIRED, racing the timer) posting when hires reach positions."""
+        if application_id in self.hired_applications:
+            return self, []
+        posting = replace(
+            self, hired_applications=(*self.hired_applications, application_id), updated_at=now
+        )
+        if self.status in (Status.OPEN, Status.EXPIRED):
+            if posting.hired_count >= self.terms.positions:
+                return replace(posting, status=Status.FILLED)._settle(
+                    [DomainEvent(EventKind.FILLED)]
+                )
+            if self.status is Status.EXPIRED:  # a hire beat the timer: it is closed, not dead
+                return replace(posting, status=Status.CLOSED)._settle(
+                    [DomainEvent(EventKind.CLOSED)]
+                )
+        return posting._settle([])
+
+    def record_engagement_end(
+        self, engagement_id: str, completed: bool, now: datetime
+    ) -> tuple[Posting, list[DomainEvent]]:
+        """An engagement of this posting completed or was cancelled."""
+        if engagement_id in self.finished_engagements:
+            return self, []
+        posting = replace(
+            self,
+            finished_engagements=(*self.finished_engagements, engagement_id),
+            completed_count=self.completed_count + (1 if completed else 0),
+            updated_at=now,
+        )
+        return posting._settle([])
+
+    def _settle(self, events: list[DomainEvent]) -> tuple[Posting, list[DomainEvent]]:
+        """COMPLETED once applications stopped (FILLED or CLOSED) and every hire's engagement
+        ended. Engagement ids are eng_<suffix of app id>, and the two arrive on different
+        topics in any order, so both sides are compared by suffix."""
+        if self.status not in (Status.FILLED, Status.CLOSED) or not self.hired_applications:
+            return self, events
+        ended = {_suffix(e) for e in self.finished_engagements}
+        if all(_suffix(a) in ended for a in self.hired_applications):
+            return replace(self, status=Status.COMPLETED), [
+                *events,
+                DomainEvent(EventKind.COMPLETED),
+            ]
+        return self, events
+
+
+def _suffix(prefixed_id: str) -> str:
+    return prefixed_id.split("_", 1)[-1]

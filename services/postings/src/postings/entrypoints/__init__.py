@@ -1,0 +1,1 @@
+"""Entrypoints: gRPC servicer, Kafka consumers, timers."""

@@ -1,0 +1,193 @@
+"""The only module that touches MongoDB: engagements (through the kit's outbox) and the
+development signing key.
+
+An engagement is one document: its state, its pending events (`outbox`) and three timer
+fields derived from the state on every write (`timer_*`), which the TimerWorker claims. The
+timer fields are never read back into the domain: a claim moves them, the domain keeps its
+own due times.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Sequence
+from dataclasses import asdict
+from datetime import datetime
+from typing import Any
+
+from pymongo.errors import DuplicateKeyError
+
+from stint.kit.envelope import Envelope
+from stint.kit.mongo import Collection, Document, IndexSpec
+from stint.kit.outbox import OutboxCollection
+from submissions.domain import feedback as fb
+from submissions.domain.commands import Context
+from submissions.domain.events import Event
+from submissions.domain.model import (
+    AiPolicy,
+    Artifact,
+    CriterionResult,
+    Decision,
+    Engagement,
+    Feedback,
+    IssuedRecord,
+    Money,
+    Party,
+    Review,
+    Status,
+    Submission,
+)
+
+Envelopes = Callable[[Sequence[Event], Context], list[Envelope]]
+
+TIMER_AUTO_APPROVE = "timer_auto_approve"
+TIMER_OVERDUE = "timer_overdue"
+TIMER_REVEAL = "timer_reveal"
+INDEXES = [
+    IndexSpec([("student_id", 1), ("_id", -1)]),
+    IndexSpec([("company_id", 1), ("_id", -1)]),
+    IndexSpec([("university_id", 1), ("_id", -1)]),
+]
+
+
+class EngagementRepository:
+    def __init__(self, engagements: OutboxCollection, envelopes: Envelopes) -> None:
+        self._engagements = engagements
+        self._envelopes = envelopes
+
+    async def ensure_indexes(self) -> None:
+        await self._engagements.ensure_indexes(INDEXES)
+
+    async def get(self, engagement_id: str) -> Engagement | None:
+        doc = await self._engagements.get(engagement_id)
+        return from_document(doc) if doc else None
+
+    async def add(
+        self, engagement: Engagement, events: Sequence[Event], ctx: Context, applied: str
+    ) -> None:
+        """Insert a new engagement; AlreadyExists when its (deterministic) id is taken."""
+        envelopes = self._envelopes(events, ctx)
+        await self._engagements.insert(to_document(engagement), envelopes, applied_event=applied)
+        engagement.version = 1
+
+    async def save(self, engagement: Engagement, events: Sequence[Event], ctx: Context) -> None:
+        """Write the new state and its events in one versioned update (ConcurrencyConflict
+        when someone else changed the engagement since it was loaded)."""
+        state = to_document(engagement)
+        timers = {k: state.pop(k) for k in (TIMER_AUTO_APPROVE, TIMER_OVERDUE, TIMER_REVEAL)}
+        state.pop("_id")
+        unset = [k for k, v in timers.items() if v is None]
+        state |= {k: v for k, v in timers.items() if v is not None}
+        engagement.version = await self._engagements.update(
+            engagement.id, engagement.version, state, self._envelopes(events, ctx), unset=unset
+        )
+
+    async def list(
+        self, filters: dict[str, str], statuses: Sequence[Status], after: str, limit: int
+    ) -> list[Engagement]:
+        """Newest first (ids are time-ordered), starting after the id `after`."""
+        query: dict[str, Any] = {k: str(v) for k, v in filters.items()}
+        if statuses:
+            query["status"] = {"$in": [s.value for s in statuses]}
+        if after:
+            query["_id"] = {"$lt": str(after)}
+        cursor = self._engagements.collection.find(query).sort("_id", -1).limit(limit)
+        return [from_document(doc) async for doc in cursor]
+
+
+class SigningKeyStore:
+    """Development only: one signing key shared by every replica through the database, so
+    records stay verifiable across restarts. Insert-once: the first replica's key wins."""
+
+    def __init__(self, collection: Collection) -> None:
+        self._collection = collection
+
+    async def get_or_create(self, kid: str, seed: bytes) -> tuple[str, bytes]:
+        with contextlib.suppress(DuplicateKeyError):
+            await self._collection.insert_one({"_id": "dev", "kid": kid, "seed": seed})
+        doc = await self._collection.find_one({"_id": "dev"})
+        assert doc is not None  # inserted above or by another replica; never deleted
+        return str(doc["kid"]), bytes(doc["seed"])
+
+
+def to_document(e: Engagement) -> Document:
+    doc = {k: v for k, v in asdict(e).items() if k not in ("id", "version")}
+    doc["_id"] = e.id
+    doc["skills"] = list(e.skills)
+    doc["acceptance_criteria"] = list(e.acceptance_criteria)
+    for item in doc["submissions"]:
+        item["artifacts"] = list(item["artifacts"])
+    for item in doc["reviews"]:
+        item["criteria"] = list(item["criteria"])
+    for item in doc["feedback"]:
+        item["endorsed_skills"] = list(item["endorsed_skills"])
+    doc[TIMER_AUTO_APPROVE] = e.review_due_at if e.status is Status.SUBMITTED else None
+    doc[TIMER_OVERDUE] = e.overdue_due_at()
+    doc[TIMER_REVEAL] = fb.reveal_due_at(e)
+    return doc
+
+
+def _dt(value: Any) -> datetime | None:
+    return value if isinstance(value, datetime) else None
+
+
+def from_document(d: Document) -> Engagement:
+    record = d.get("record")
+    return Engagement(
+        id=d["_id"],
+        application_id=d["application_id"],
+        posting_id=d["posting_id"],
+        company_id=d["company_id"],
+        student_id=d["student_id"],
+        university_id=d["university_id"],
+        title=d["title"],
+        category=d["category"],
+        skills=tuple(d["skills"]),
+        estimated_hours=d["estimated_hours"],
+        fee=Money(**d["fee"]),
+        due_date=_dt(d.get("due_date")),
+        acceptance_criteria=tuple(d["acceptance_criteria"]),
+        ai_policy=AiPolicy(d["ai_policy"]),
+        revision_limit=d["revision_limit"],
+        started_at=d["started_at"],
+        revisions_used=d["revisions_used"],
+        status=Status(d["status"]),
+        submissions=[_submission(s) for s in d["submissions"]],
+        reviews=[_review(r) for r in d["reviews"]],
+        feedback=[_feedback(f) for f in d["feedback"]],
+        feedback_revealed=d["feedback_revealed"],
+        review_due_at=_dt(d.get("review_due_at")),
+        reveal_due_at=_dt(d.get("reveal_due_at")),
+        overdue_notified=d["overdue_notified"],
+        cancel_reason=d["cancel_reason"],
+        approved_at=_dt(d.get("approved_at")),
+        completed_at=_dt(d.get("completed_at")),
+        cancelled_at=_dt(d.get("cancelled_at")),
+        record=IssuedRecord(**record) if record else None,
+        version=d["version"],
+    )
+
+
+def _submission(s: Document) -> Submission:
+    artifacts = tuple(Artifact(**a) for a in s["artifacts"])
+    return Submission(
+        s["number"], s["note"], artifacts, s["ai_used"], s["ai_disclosure"], s["submitted_at"]
+    )
+
+
+def _review(r: Document) -> Review:
+    criteria = tuple(CriterionResult(**c) for c in r["criteria"])
+    return Review(
+        r["submission_number"],
+        Decision(r["decision"]),
+        r["feedback"],
+        criteria,
+        r["reviewed_by"],
+        r["reviewed_at"],
+    )
+
+
+def _feedback(f: Document) -> Feedback:
+    return Feedback(
+        Party(f["author"]), f["rating"], f["comment"], tuple(f["endorsed_skills"]), f["given_at"]
+    )

@@ -1,0 +1,103 @@
+"""The composition root: infrastructure, repository, use cases, entrypoints, runner."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import logging
+import os
+from datetime import timedelta
+
+from stint.applications.v1.events_pb2 import CandidateHired
+from stint.contracts import topics
+from stint.kit.bootstrap import connect
+from stint.kit.bus import EventRouter
+from stint.kit.clock import Clock
+from stint.kit.grpc import build_grpc_server
+from stint.kit.ids import new_id
+from stint.kit.runner import ServiceRunner
+from stint.kit.timers import TimerWorker
+from stint.submissions.v1 import submissions_service_pb2_grpc as api_grpc
+from submissions.adapters import wire
+from submissions.adapters.repository import EngagementRepository, SigningKeyStore
+from submissions.adapters.signing import KeyRing
+from submissions.config import Settings
+from submissions.domain.model import Windows
+from submissions.entrypoints import kafka
+from submissions.entrypoints.grpc import SubmissionsServicer
+from submissions.entrypoints.timers import due_timers
+from submissions.handlers import Handlers
+from submissions.records import ExperienceRecords
+
+log = logging.getLogger(__name__)
+SERVICE = "stint.submissions.v1.SubmissionsService"
+
+
+async def build(settings: Settings, clock: Clock | None = None) -> ServiceRunner:
+    infra = await connect(settings, clock)
+    engagements = infra.aggregate("engagements")
+    repo = EngagementRepository(engagements, wire.envelopes_for(infra.events(topics.SUBMISSIONS)))
+    await repo.ensure_indexes()
+    windows = Windows(
+        review=timedelta(days=settings.review_window_days),
+        reveal=timedelta(days=settings.reveal_window_days),
+    )
+    handlers = Handlers(repo, infra.clock, windows, settings.default_revision_limit)
+    keys = await key_ring(settings, SigningKeyStore(infra.db["signing_keys"]))
+    records = ExperienceRecords(repo, infra.clock, keys)
+
+    router = EventRouter()
+    router.handler(settings.topic(topics.APPLICATIONS), CandidateHired)(
+        kafka.on_candidate_hired(handlers)
+    )
+    infra.consume(router)
+
+    timers = TimerWorker(
+        settings.service_name,
+        due_timers(engagements.collection, handlers),
+        infra.clock,
+        poll_seconds=settings.timer_poll_seconds,
+        guard=infra.guard,
+    )
+    server = build_grpc_server(
+        settings.service_name,
+        settings.grpc_port,
+        [(api_grpc.add_SubmissionsServiceServicer_to_server,
+          SubmissionsServicer(handlers, records), SERVICE)],
+        host=settings.grpc_host,
+    )  # fmt: skip
+    return ServiceRunner(
+        settings,
+        mongo=infra.mongo,
+        broker=infra.broker,
+        grpc_server=server,
+        relay=infra.relay,
+        timers=timers,
+    )
+
+
+async def key_ring(settings: Settings, store: SigningKeyStore) -> KeyRing:
+    """The experience-record signing key: from settings in production; otherwise a
+    development key shared by all replicas through the service database (created once)."""
+    retired = json.loads(settings.retired_signing_keys_jwks or '{"keys": []}')["keys"]
+    encoded = settings.signing_key_seed.get_secret_value()
+    if encoded:
+        try:
+            seed = base64.b64decode(encoded, validate=True)
+        except binascii.Error as exc:
+            raise ValueError("STINT_SIGNING_KEY_SEED is not base64") from exc
+        if len(seed) != 32:
+            raise ValueError("STINT_SIGNING_KEY_SEED must be 32 bytes (an Ed25519 seed)")
+        if not settings.signing_key_id:
+            raise ValueError("STINT_SIGNING_KEY_ID is required with STINT_SIGNING_KEY_SEED")
+        return KeyRing.from_seed(seed, settings.signing_key_id, retired)
+    if settings.require_signing_key:
+        raise ValueError("no signing key configured (STINT_SIGNING_KEY_SEED)")
+    kid, seed = await store.get_or_create(new_id("key"), os.urandom(32))
+    log.warning(
+        "no signing key configured: experience records are signed with a development key "
+        "stored in the service database; set STINT_SIGNING_KEY_SEED in production",
+        extra={"kid": kid},
+    )
+    return KeyRing.from_seed(seed, kid, retired)

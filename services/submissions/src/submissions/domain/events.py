@@ -1,0 +1,87 @@
+"""What happened to an engagement, in domain terms; `adapters/wire.py` turns these into the
+Protobuf events of `stint.submissions.v1`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from submissions.domain.model import Engagement, Party
+
+
+@dataclass(frozen=True)
+class EngagementStarted:
+    engagement: Engagement
+
+
+@dataclass(frozen=True)
+class WorkSubmitted:
+    engagement: Engagement
+    submission_number: int
+
+
+@dataclass(frozen=True)
+class RevisionRequested:
+    engagement: Engagement
+    submission_number: int
+
+
+@dataclass(frozen=True)
+class SubmissionApproved:
+    engagement: Engagement
+    submission_number: int
+    auto_approved: bool
+
+
+@dataclass(frozen=True)
+class EngagementCompleted:
+    engagement: Engagement
+
+
+@dataclass(frozen=True)
+class EngagementCancelled:
+    engagement: Engagement
+    reason: str
+
+
+@dataclass(frozen=True)
+class EngagementOverdue:
+    engagement: Engagement
+
+
+@dataclass(frozen=True)
+class FeedbackGiven:
+    engagement_id: str
+    company_id: str
+    student_id: str
+    author: Party
+
+
+@dataclass(frozen=True)
+class FeedbackRevealed:
+    engagement: Engagement
+
+
+@dataclass(frozen=True)
+class ExperienceRecordIssued:
+    engagement_id: str
+    student_id: str
+    company_id: str
+    key_id: str
+    issued_at: datetime
+
+
+Event = (
+    EngagementStarted
+    | WorkSubmitted
+    | RevisionRequested
+    | SubmissionApproved
+    | EngagementCompleted
+    | EngagementCancelled
+    | EngagementOverdue
+    | FeedbackGiven
+    | FeedbackRevealed
+    | ExperienceRecordIssued
+)

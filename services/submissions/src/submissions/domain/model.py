@@ -1,0 +1,210 @@
+"""The engagement aggregate: a hired student's work on one posting, from start to ratings.
+
+Pure Python: no I/O, no protobuf. Every state change is a method that checks the state
+machine, mutates the aggregate and returns the domain events it produced (each carrying a
+snapshot of the engagement as it was when the event happened).
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from submissions.domain import events as ev
+from submissions.domain.errors import RevisionLimitReached, WrongState
+from submissions.domain.values import (
+    AiPolicy,
+    Artifact,
+    CriterionResult,
+    Decision,
+    Feedback,
+    IssuedRecord,
+    Money,
+    Party,
+    Review,
+    Status,
+    Submission,
+    Windows,
+)
+
+if TYPE_CHECKING:
+    from submissions.domain.commands import Hire
+
+
+__all__ = [
+    "AiPolicy",
+    "Artifact",
+    "CriterionResult",
+    "Decision",
+    "Engagement",
+    "Feedback",
+    "IssuedRecord",
+    "Money",
+    "Party",
+    "Review",
+    "Status",
+    "Submission",
+    "Windows",
+    "start",
+]
+
+REVIEWABLE = (Status.SUBMITTED,)
+CANCELLABLE = (Status.ACTIVE, Status.SUBMITTED, Status.REVISION_REQUESTED)
+SUBMITTABLE = (Status.ACTIVE, Status.REVISION_REQUESTED)
+
+
+@dataclass
+class Engagement:
+    id: str
+    application_id: str
+    posting_id: str
+    company_id: str
+    student_id: str
+    university_id: str
+    title: str
+    category: str
+    skills: tuple[str, ...]
+    estimated_hours: int
+    fee: Money
+    due_date: datetime | None
+    acceptance_criteria: tuple[str, ...]
+    ai_policy: AiPolicy
+    revision_limit: int
+    started_at: datetime
+    revisions_used: int = 0
+    status: Status = Status.ACTIVE
+    submissions: list[Submission] = field(default_factory=list)
+    reviews: list[Review] = field(default_factory=list)
+    feedback: list[Feedback] = field(default_factory=list)
+    feedback_revealed: bool = False
+    review_due_at: datetime | None = None
+    reveal_due_at: datetime | None = None
+    overdue_notified: bool = False
+    cancel_reason: str = ""
+    approved_at: datetime | None = None
+    completed_at: datetime | None = None
+    cancelled_at: datetime | None = None
+    record: IssuedRecord | None = None
+    version: int = 0
+
+    def snapshot(self) -> Engagement:
+        return copy.deepcopy(self)
+
+    @property
+    def latest(self) -> Submission | None:
+        return self.submissions[-1] if self.submissions else None
+
+    def started(self) -> list[ev.Event]:
+        return [ev.EngagementStarted(self.snapshot())]
+
+    def submit(self, submission: Submission, windows: Windows) -> list[ev.Event]:
+        """Record a delivery (numbered from 1) and start the employer's review window."""
+        if self.status not in SUBMITTABLE:
+            raise WrongState(f"cannot submit work to a {self.status.value} engagement")
+        self.submissions.append(submission)
+        self.status = Status.SUBMITTED
+        self.review_due_at = submission.submitted_at + windows.review
+        return [ev.WorkSubmitted(self.snapshot(), submission.number)]
+
+    def next_submission_number(self) -> int:
+        return len(self.submissions) + 1
+
+    def request_revision(self, review: Review) -> list[ev.Event]:
+        """The employer asks for changes; allowed `revision_limit` times, then approve or
+        cancel."""
+        self._check_reviewable(review.submission_number)
+        if self.revisions_used >= self.revision_limit:
+            raise RevisionLimitReached(
+                f"all {self.revision_limit} revisions used: approve the work or cancel"
+            )
+        self.reviews.append(review)
+        self.revisions_used += 1
+        self.status = Status.REVISION_REQUESTED
+        self.review_due_at = None
+        return [ev.RevisionRequested(self.snapshot(), review.submission_number)]
+
+    def is_approval_of(self, submission_number: int) -> bool:
+        """Whether this engagement already approved that submission (a replayed approval)."""
+        last = self.reviews[-1] if self.reviews else None
+        return (
+            self.status in (Status.APPROVED, Status.COMPLETED)
+            and last is not None
+            and last.submission_number == submission_number
+        )
+
+    def approve(self, review: Review, windows: Windows) -> list[ev.Event]:
+        """Accept the latest submission (by the employer, or automatically): the intern is
+        paid, and the engagement completes at once."""
+        self._check_reviewable(review.submission_number)
+        self.reviews.append(review)
+        self.status = Status.APPROVED
+        self.approved_at = review.reviewed_at
+        self.review_due_at = None
+        auto = review.decision is Decision.AUTO_APPROVED
+        approved = ev.SubmissionApproved(self.snapshot(), review.submission_number, auto)
+        self.status = Status.COMPLETED
+        self.completed_at = review.reviewed_at
+        self.reveal_due_at = review.reviewed_at + windows.reveal
+        return [approved, ev.EngagementCompleted(self.snapshot())]
+
+    def auto_approve(self, now: datetime, windows: Windows) -> list[ev.Event]:
+        """Approve the latest submission when the review window passed without a review;
+        nothing when it is not (or no longer) due."""
+        latest = self.latest
+        due = self.review_due_at
+        if self.status is not Status.SUBMITTED or latest is None or due is None or now < due:
+            return []
+        review = Review(latest.number, Decision.AUTO_APPROVED, "", (), "", now)
+        return self.approve(review, windows)
+
+    def cancel(self, reason: str, now: datetime) -> list[ev.Event]:
+        if self.status not in CANCELLABLE:
+            raise WrongState(f"cannot cancel a {self.status.value} engagement")
+        self.status = Status.CANCELLED
+        self.cancel_reason = reason
+        self.cancelled_at = now
+        self.review_due_at = None
+        return [ev.EngagementCancelled(self.snapshot(), reason)]
+
+    def mark_overdue(self, now: datetime) -> list[ev.Event]:
+        """Once, when the due date passed and nothing was submitted."""
+        if not self.overdue_due_at() or self.due_date is None or now < self.due_date:
+            return []
+        self.overdue_notified = True
+        return [ev.EngagementOverdue(self.snapshot())]
+
+    def overdue_due_at(self) -> datetime | None:
+        pending = self.status is Status.ACTIVE and not self.submissions
+        return self.due_date if pending and not self.overdue_notified else None
+
+    def _check_reviewable(self, submission_number: int) -> None:
+        if self.status not in REVIEWABLE:
+            raise WrongState(f"nothing to review: the engagement is {self.status.value}")
+        latest = self.latest
+        if latest is None or submission_number != latest.number:
+            number = latest.number if latest else 0
+            raise WrongState(f"submission {submission_number} is not the latest ({number})")
+
+
+def start(engagement_id: str, hire: Hire, revision_limit: int, now: datetime) -> Engagement:
+    """A new ACTIVE engagement on the terms of a hire."""
+    return Engagement(
+        id=engagement_id,
+        application_id=hire.application_id,
+        posting_id=hire.posting_id,
+        company_id=hire.company_id,
+        student_id=hire.student_id,
+        university_id=hire.university_id,
+        title=hire.title,
+        category=hire.category,
+        skills=hire.skills,
+        estimated_hours=hire.estimated_hours,
+        fee=hire.fee,
+        due_date=hire.due_date,
+        acceptance_criteria=hire.acceptance_criteria,
+        ai_policy=hire.ai_policy,
+        revision_limit=revision_limit,
+        started_at=now,
+    )

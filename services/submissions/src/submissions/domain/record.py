@@ -1,0 +1,112 @@
+"""The verifiable experience record: what a completed engagement attests, as a JSON payload.
+
+The payload is canonical JSON (sorted keys, no spaces, UTF-8) so the same engagement always
+yields the same bytes; the signing adapter wraps it in a JWS. Times are RFC 3339 UTC.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from submissions.domain import feedback
+from submissions.domain.errors import WrongState
+from submissions.domain.model import Engagement, IssuedRecord, Status
+
+ISSUER = "stint"
+RECORD_TYPE = "stint.experience-record.v1"
+
+
+def iso(value: datetime) -> str:
+    return value.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def parse_iso(value: str) -> datetime:
+    return datetime.fromisoformat(value.replace("Z", "+00:00"))
+
+
+def payload(engagement: Engagement, issued_at: datetime) -> dict[str, Any]:
+    """The claims of the record; the employer's rating and endorsements only once revealed."""
+    if engagement.status is not Status.COMPLETED or engagement.completed_at is None:
+        raise WrongState("an experience record is issued once the engagement is completed")
+    employer = feedback.revealed_employer_feedback(engagement)
+    approved = engagement.latest
+    artifacts = approved.artifacts if approved else ()
+    return {
+        "iss": ISSUER,
+        "typ": RECORD_TYPE,
+        "engagement_id": engagement.id,
+        "student_id": engagement.student_id,
+        "company": engagement.company_id,
+        "project_title": engagement.title,
+        "category": engagement.category,
+        "started_at": iso(engagement.started_at),
+        "completed_at": iso(engagement.completed_at),
+        "estimated_hours": engagement.estimated_hours,
+        "endorsed_skills": list(employer.endorsed_skills) if employer else [],
+        "employer_rating": employer.rating if employer else None,
+        "artifacts": [{"name": a.name, "sha256": a.sha256} for a in artifacts],
+        "issued_at": iso(issued_at),
+    }
+
+
+CLAIM_TYPES: dict[str, type | tuple[type, ...]] = {
+    "iss": str,
+    "typ": str,
+    "engagement_id": str,
+    "student_id": str,
+    "company": str,
+    "project_title": str,
+    "category": str,
+    "started_at": str,
+    "completed_at": str,
+    "estimated_hours": int,
+    "endorsed_skills": list,
+    "employer_rating": (int, type(None)),
+    "artifacts": list,
+    "issued_at": str,
+}
+
+
+def is_record(claims: dict[str, Any]) -> bool:
+    """Whether signed claims are an experience record of ours (a platform key might one day
+    sign other things; their signatures must not pass as records)."""
+    shaped = all(isinstance(claims.get(k), t) for k, t in CLAIM_TYPES.items())
+    return shaped and claims["iss"] == ISSUER and claims["typ"] == RECORD_TYPE
+
+
+def canonical(claims: dict[str, Any]) -> bytes:
+    return json.dumps(claims, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def is_current(engagement: Engagement) -> bool:
+    """Whether the stored record still says everything there is to say (a record issued
+    before the ratings were revealed lacks the employer's rating)."""
+    record = engagement.record
+    return record is not None and record.includes_rating == engagement.feedback_revealed
+
+
+def remember(engagement: Engagement, jws: str, key_id: str, issued_at: datetime) -> None:
+    engagement.record = IssuedRecord(jws, key_id, issued_at, engagement.feedback_revealed)
+
+
+def resume_line(claims: dict[str, Any]) -> str:
+    """E.g. "Competitor pricing study — 20-hour market research micro-internship for
+    cmp_…, completed Mar 2026; employer rating 5/5; skills: Excel, SQL (verified by Stint)"."""
+    category = str(claims.get("category", "")).replace("_", " ").lower()
+    kind = (
+        f"{category} micro-internship"
+        if category and category != "unspecified"
+        else ("micro-internship")
+    )
+    completed = parse_iso(str(claims["completed_at"])).strftime("%b %Y")
+    parts = [
+        f"{claims['project_title']} — {claims['estimated_hours']}-hour {kind} for "
+        f"{claims['company']}, completed {completed}"
+    ]
+    if claims.get("employer_rating"):
+        parts.append(f"employer rating {claims['employer_rating']}/5")
+    if claims.get("endorsed_skills"):
+        parts.append("skills: " + ", ".join(claims["endorsed_skills"]))
+    return "; ".join(parts) + " (verified by Stint)"

@@ -1,0 +1,105 @@
+"""The gRPC servicer: caller from the kit's interceptor, wire → use case → wire."""
+
+# ruff: noqa: N802  (method names are the RPC names grpcio-tools generates)
+
+from __future__ import annotations
+
+from typing import Any
+
+from stint.common.v1 import pagination_pb2
+from stint.kit.grpc import current_caller
+from stint.submissions.v1 import submissions_service_pb2 as api
+from stint.submissions.v1 import submissions_service_pb2_grpc as api_grpc
+from submissions.adapters import wire
+from submissions.domain import commands as cmd
+from submissions.handlers import Handlers
+from submissions.records import ExperienceRecords
+
+
+def _context() -> cmd.Context:
+    caller = current_caller()
+    actor = cmd.Actor(subject=caller.subject, role=caller.role, org=caller.org)
+    return cmd.Context(actor, correlation_id=caller.request_id)
+
+
+class SubmissionsServicer(api_grpc.SubmissionsServiceServicer):
+    def __init__(self, handlers: Handlers, records: ExperienceRecords) -> None:
+        self._h = handlers
+        self._records = records
+
+    async def GetEngagement(
+        self, request: api.GetEngagementRequest, context: Any
+    ) -> api.GetEngagementResponse:
+        e = await self._h.get(request.engagement_id, _context().actor)
+        return api.GetEngagementResponse(engagement=wire.engagement(e))
+
+    async def ListEngagements(
+        self, request: api.ListEngagementsRequest, context: Any
+    ) -> api.ListEngagementsResponse:
+        items, token = await self._h.list(wire.list_query(request), _context().actor)
+        return api.ListEngagementsResponse(
+            engagements=[wire.engagement(e) for e in items],
+            page=pagination_pb2.PageResponse(next_page_token=token),
+        )
+
+    async def SubmitWork(
+        self, request: api.SubmitWorkRequest, context: Any
+    ) -> api.SubmitWorkResponse:
+        e, number = await self._h.submit_work(wire.submit_work(request), _context())
+        return api.SubmitWorkResponse(engagement=wire.engagement(e), submission_number=number)
+
+    async def RequestRevision(
+        self, request: api.RequestRevisionRequest, context: Any
+    ) -> api.RequestRevisionResponse:
+        e = await self._h.request_revision(wire.review_work(request), _context())
+        return api.RequestRevisionResponse(engagement=wire.engagement(e))
+
+    async def ApproveSubmission(
+        self, request: api.ApproveSubmissionRequest, context: Any
+    ) -> api.ApproveSubmissionResponse:
+        e = await self._h.approve(wire.review_work(request), _context())
+        return api.ApproveSubmissionResponse(engagement=wire.engagement(e))
+
+    async def CancelEngagement(
+        self, request: api.CancelEngagementRequest, context: Any
+    ) -> api.CancelEngagementResponse:
+        c = cmd.Cancel(request.engagement_id, request.reason)
+        e = await self._h.cancel(c, _context())
+        return api.CancelEngagementResponse(engagement=wire.engagement(e))
+
+    async def GiveFeedback(
+        self, request: api.GiveFeedbackRequest, context: Any
+    ) -> api.GiveFeedbackResponse:
+        e, given = await self._h.give_feedback(wire.give_feedback(request), _context())
+        return api.GiveFeedbackResponse(
+            engagement=wire.engagement(e), feedback=wire.feedback(given)
+        )
+
+    async def GetExperienceRecord(
+        self, request: api.GetExperienceRecordRequest, context: Any
+    ) -> api.GetExperienceRecordResponse:
+        issued = await self._records.issue(request.engagement_id, _context())
+        return api.GetExperienceRecordResponse(
+            jws=issued.jws,
+            record=wire.record(issued.claims),
+            resume_line=issued.resume_line,
+            key_id=issued.key_id,
+        )
+
+    async def VerifyExperienceRecord(
+        self, request: api.VerifyExperienceRecordRequest, context: Any
+    ) -> api.VerifyExperienceRecordResponse:
+        result = self._records.verify(request.jws)
+        if not result.valid or result.claims is None:
+            return api.VerifyExperienceRecordResponse(reason=result.reason, key_id=result.kid)
+        try:
+            decoded = wire.record(result.claims)
+        except (KeyError, ValueError, TypeError):
+            # Signed by us, yet not a record: a key used for something else. Never "valid".
+            return api.VerifyExperienceRecordResponse(reason="invalid_payload", key_id=result.kid)
+        return api.VerifyExperienceRecordResponse(
+            valid=True, reason="ok", record=decoded, key_id=result.kid
+        )
+
+    async def GetJwks(self, request: api.GetJwksRequest, context: Any) -> api.GetJwksResponse:
+        return wire.jwks(self._records.jwks(), self._records.jwks_json())

@@ -1,0 +1,30 @@
+"""Timer entrypoints: the due-time fields the repository derives from each engagement."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from stint.kit.mongo import Collection, Document
+from stint.kit.timers import DueTimer
+from submissions.adapters.repository import TIMER_AUTO_APPROVE, TIMER_OVERDUE, TIMER_REVEAL
+from submissions.handlers import Handlers
+
+# A claimed timer whose handler crashed fires again after this long.
+LEASE = timedelta(seconds=60)
+
+
+def due_timers(collection: Collection, handlers: Handlers) -> list[DueTimer]:
+    async def auto_approve(doc: Document) -> None:
+        await handlers.auto_approve_due(doc["_id"])
+
+    async def overdue(doc: Document) -> None:
+        await handlers.overdue_due(doc["_id"])
+
+    async def reveal(doc: Document) -> None:
+        await handlers.reveal_due(doc["_id"])
+
+    return [
+        DueTimer("auto-approval", collection, TIMER_AUTO_APPROVE, auto_approve, LEASE),
+        DueTimer("overdue", collection, TIMER_OVERDUE, overdue, LEASE),
+        DueTimer("feedback-reveal", collection, TIMER_REVEAL, reveal, LEASE),
+    ]

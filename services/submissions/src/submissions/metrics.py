@@ -1,0 +1,38 @@
+"""Domain counters of the submissions service (design.md §9), defined once per process."""
+
+from __future__ import annotations
+
+from prometheus_client import Counter
+
+ENGAGEMENTS_STARTED = Counter(
+    "stint_engagements_started_total", "Engagements created from CandidateHired events."
+)
+SUBMISSIONS_RECEIVED = Counter("stint_submissions_received_total", "Work submissions received.")
+REVISIONS_REQUESTED = Counter(
+    "stint_revisions_requested_total", "Revisions requested by employers."
+)
+SUBMISSIONS_APPROVED = Counter(
+    "stint_submissions_approved_total",
+    "Submissions approved, by mode (manual by the employer, auto after the review window).",
+    ["mode"],
+)
+ENGAGEMENTS_CANCELLED = Counter(
+    "stint_engagements_cancelled_total", "Engagements cancelled by an employer or admin."
+)
+ENGAGEMENTS_OVERDUE = Counter(
+    "stint_engagements_overdue_total", "Engagements whose due date passed with nothing submitted."
+)
+FEEDBACK_GIVEN = Counter(
+    "stint_feedback_given_total", "Ratings given after completion, by author.", ["author"]
+)
+FEEDBACK_REVEALED = Counter(
+    "stint_feedback_revealed_total", "Double-blind ratings revealed, by trigger.", ["trigger"]
+)
+RECORDS_ISSUED = Counter(
+    "stint_experience_records_issued_total", "Signed experience records issued."
+)
+RECORD_VERIFICATIONS = Counter(
+    "stint_experience_record_verifications_total",
+    "Experience record verifications, by outcome (ok or the failure reason).",
+    ["outcome"],
+)

@@ -1,0 +1,92 @@
+"""In-memory stand-ins for the unit tests (no I/O)."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+
+from stint.kit.errors import AlreadyExists, ConcurrencyConflict
+from stint.kit.ids import new_id
+from submissions.domain import commands as cmd
+from submissions.domain.events import Event
+from submissions.domain.model import AiPolicy, Engagement, Money, Status, start
+
+T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+SKILLS = ("Excel", "SQL", "Python")
+CRITERIA = ("Five competitors", "Sources cited")
+
+
+class FakeStore:
+    """Keeps copies, checks versions like the outbox does, and records the events written."""
+
+    def __init__(self) -> None:
+        self.docs: dict[str, Engagement] = {}
+        self.events: list[tuple[Event, cmd.Context]] = []
+        self.conflicts = 0  # the next N saves lose a race
+
+    async def get(self, engagement_id: str) -> Engagement | None:
+        found = self.docs.get(engagement_id)
+        return copy.deepcopy(found) if found else None
+
+    async def add(
+        self, engagement: Engagement, events: Sequence[Event], ctx: cmd.Context, applied: str
+    ) -> None:
+        if engagement.id in self.docs:
+            raise AlreadyExists(engagement.id)
+        engagement.version = 1
+        self.docs[engagement.id] = copy.deepcopy(engagement)
+        self.events += [(e, ctx) for e in events]
+
+    async def save(self, engagement: Engagement, events: Sequence[Event], ctx: cmd.Context) -> None:
+        stored = self.docs[engagement.id]
+        if self.conflicts or stored.version != engagement.version:
+            self.conflicts = max(self.conflicts - 1, 0)
+            raise ConcurrencyConflict(engagement.id)
+        engagement.version += 1
+        self.docs[engagement.id] = copy.deepcopy(engagement)
+        self.events += [(e, ctx) for e in events]
+
+    async def list(
+        self, filters: dict[str, str], statuses: Sequence[Status], after: str, limit: int
+    ) -> list[Engagement]:
+        items = sorted(self.docs.values(), key=lambda e: e.id, reverse=True)
+        items = [e for e in items if all(getattr(e, k) == v for k, v in filters.items())]
+        items = [e for e in items if not statuses or e.status in statuses]
+        items = [e for e in items if not after or e.id < after]
+        return copy.deepcopy(items[:limit])
+
+    def kinds(self) -> list[str]:
+        return [type(e).__name__ for e, _ in self.events]
+
+
+def hire(policy: AiPolicy = AiPolicy.DISCLOSE, due_in: timedelta = timedelta(days=10)) -> cmd.Hire:
+    return cmd.Hire(
+        application_id=new_id("app"),
+        posting_id=new_id("pst"),
+        company_id=new_id("cmp"),
+        student_id=new_id("usr"),
+        university_id=new_id("uni"),
+        title="Competitor pricing study",
+        category="MARKET_RESEARCH",
+        skills=SKILLS,
+        estimated_hours=20,
+        fee=Money(50_000, "USD"),
+        due_date=T0 + due_in,
+        acceptance_criteria=CRITERIA,
+        ai_policy=policy,
+        hired_at=T0,
+    )
+
+
+def engagement(policy: AiPolicy = AiPolicy.DISCLOSE, limit: int = 2) -> Engagement:
+    h = hire(policy)
+    return start("eng_" + h.application_id[4:], h, limit, T0)
+
+
+def student(e: Engagement) -> cmd.Actor:
+    return cmd.Actor(e.student_id, "student", e.university_id)
+
+
+def employer(e: Engagement) -> cmd.Actor:
+    return cmd.Actor(new_id("usr"), "employer", e.company_id)
