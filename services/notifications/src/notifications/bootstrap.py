@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from notifications.adapters.catalogue import TYPE_NAMES
 from notifications.adapters.http import WebhookClient
+from notifications.adapters.inbox_repository import InboxRepository
 from notifications.adapters.repository import EndpointRepository, MessageRepository
 from notifications.config import Settings
 from notifications.delivery import Delivery
@@ -14,6 +15,7 @@ from notifications.entrypoints import kafka
 from notifications.entrypoints.grpc import Servicer
 from notifications.entrypoints.timers import Dispatcher
 from notifications.handlers import Handlers
+from notifications.inbox import Inbox
 from stint.contracts import topics
 from stint.kit.bootstrap import connect
 from stint.kit.bus import EventRouter
@@ -49,8 +51,14 @@ async def build(settings: Settings, clock: Clock | None = None) -> ServiceRunner
     # Messages emit no events, but several writers (timer, RPCs) change them: versioned writes.
     messages_c = OutboxCollection(infra.db["webhook_messages"], infra.clock, guard=infra.guard)
     messages = MessageRepository(messages_c, infra.db["webhook_attempts"])
+    inbox_repo = InboxRepository(
+        infra.db["notifications"],
+        OutboxCollection(infra.db["preferences"], infra.clock, guard=infra.guard),
+    )
     await endpoints.ensure_indexes()
     await messages.ensure_indexes()
+    await inbox_repo.ensure_indexes()
+    inbox = Inbox(inbox_repo, infra.clock)
 
     client = WebhookClient(
         timeout=settings.webhook_timeout_seconds,
@@ -69,7 +77,7 @@ async def build(settings: Settings, clock: Clock | None = None) -> ServiceRunner
     handlers = Handlers(delivery, TYPE_NAMES, overlap)
 
     router = EventRouter()
-    kafka.register(router, settings, delivery)
+    kafka.register(router, settings, delivery, inbox)
     infra.consume(router)
 
     dispatcher = Dispatcher(delivery, settings.webhook_per_endpoint_concurrency)
@@ -91,7 +99,7 @@ async def build(settings: Settings, clock: Clock | None = None) -> ServiceRunner
         [
             (
                 add_NotificationsServiceServicer_to_server,
-                Servicer(handlers),
+                Servicer(handlers, inbox),
                 "stint.notifications.v1.NotificationsService",
             )
         ],

@@ -18,7 +18,7 @@ from notifications.config import Settings
 from stint.contracts import topics
 from stint.kit.bus import KafkaEventPublisher, create_broker
 from stint.kit.clock import SystemClock
-from stint.kit.envelope import new_envelope
+from stint.kit.envelope import Envelope, new_envelope
 from stint.kit.grpc import Caller, caller_metadata
 from stint.kit.mongo import Database
 from stint.kit.runner import ServiceRunner
@@ -153,6 +153,7 @@ class Publisher:
     def __init__(self, broker: KafkaBroker, prefix: str) -> None:
         self._publisher = KafkaEventPublisher(broker)
         self._prefix = prefix
+        self.last: Envelope | None = None
 
     async def publish(self, topic: str, event: ProtoMessage, subject: str) -> str:
         envelope = new_envelope(
@@ -163,7 +164,12 @@ class Publisher:
             clock=SystemClock(),
         )
         await self._publisher.publish(envelope)
+        self.last = envelope
         return envelope.id
+
+    async def republish(self, envelope: Envelope) -> None:
+        """The same record again (same ce_id), as after a consumer crash."""
+        await self._publisher.publish(envelope)
 
 
 @pytest.fixture

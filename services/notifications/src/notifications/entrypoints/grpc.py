@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from notifications.adapters import wire
+from notifications.adapters import inbox_wire, wire
 from notifications.adapters.catalogue import CATALOGUE, example
 from notifications.handlers import EndpointChanges, Handlers
+from notifications.inbox import Inbox
 from stint.common.v1.pagination_pb2 import PageResponse
 from stint.kit.errors import FieldViolation, InvalidArgument
 from stint.kit.grpc import current_caller
@@ -23,8 +24,42 @@ _EVENT_TYPES = pb.ListEventTypesResponse(
 
 
 class Servicer(NotificationsServiceServicer):
-    def __init__(self, handlers: Handlers) -> None:
+    def __init__(self, handlers: Handlers, inbox: Inbox) -> None:
         self._h = handlers
+        self._inbox = inbox
+
+    async def ListNotifications(  # noqa: N802
+        self, request: pb.ListNotificationsRequest, context: Any
+    ) -> pb.ListNotificationsResponse:
+        found, unread, token = await self._inbox.list(
+            current_caller(), request.unread_only, request.page.page_size, request.page.page_token
+        )
+        return pb.ListNotificationsResponse(
+            notifications=[inbox_wire.notification(n) for n in found],
+            unread_count=unread,
+            page=PageResponse(next_page_token=token),
+        )
+
+    async def MarkNotificationsRead(  # noqa: N802
+        self, request: pb.MarkNotificationsReadRequest, context: Any
+    ) -> pb.MarkNotificationsReadResponse:
+        marked, unread = await self._inbox.mark_read(
+            current_caller(), list(request.notification_ids), request.all
+        )
+        return pb.MarkNotificationsReadResponse(marked=marked, unread_count=unread)
+
+    async def GetPreferences(  # noqa: N802
+        self, request: pb.GetPreferencesRequest, context: Any
+    ) -> pb.GetPreferencesResponse:
+        channels = await self._inbox.preferences(current_caller())
+        return pb.GetPreferencesResponse(preferences=inbox_wire.preferences(channels))
+
+    async def SetPreferences(  # noqa: N802
+        self, request: pb.SetPreferencesRequest, context: Any
+    ) -> pb.SetPreferencesResponse:
+        changes = [(p.kind, inbox_wire.CHANNEL_FROM_PB.get(p.channel)) for p in request.preferences]
+        channels = await self._inbox.set_preferences(current_caller(), changes)
+        return pb.SetPreferencesResponse(preferences=inbox_wire.preferences(channels))
 
     async def CreateWebhookEndpoint(  # noqa: N802
         self, request: pb.CreateWebhookEndpointRequest, context: Any

@@ -36,6 +36,26 @@ class NotificationsServiceStub:
         Args:
             channel: A grpc.Channel.
         """
+        self.ListNotifications = channel.unary_unary(
+                '/stint.notifications.v1.NotificationsService/ListNotifications',
+                request_serializer=stint_dot_notifications_dot_v1_dot_notifications__service__pb2.ListNotificationsRequest.SerializeToString,
+                response_deserializer=stint_dot_notifications_dot_v1_dot_notifications__service__pb2.ListNotificationsResponse.FromString,
+                _registered_method=True)
+        self.MarkNotificationsRead = channel.unary_unary(
+                '/stint.notifications.v1.NotificationsService/MarkNotificationsRead',
+                request_serializer=stint_dot_notifications_dot_v1_dot_notifications__service__pb2.MarkNotificationsReadRequest.SerializeToString,
+                response_deserializer=stint_dot_notifications_dot_v1_dot_notifications__service__pb2.MarkNotificationsReadResponse.FromString,
+                _registered_method=True)
+        self.GetPreferences = channel.unary_unary(
+                '/stint.notifications.v1.NotificationsService/GetPreferences',
+                request_serializer=stint_dot_notifications_dot_v1_dot_notifications__service__pb2.GetPreferencesRequest.SerializeToString,
+                response_deserializer=stint_dot_notifications_dot_v1_dot_notifications__service__pb2.GetPreferencesResponse.FromString,
+                _registered_method=True)
+        self.SetPreferences = channel.unary_unary(
+                '/stint.notifications.v1.NotificationsService/SetPreferences',
+                request_serializer=stint_dot_notifications_dot_v1_dot_notifications__service__pb2.SetPreferencesRequest.SerializeToString,
+                response_deserializer=stint_dot_notifications_dot_v1_dot_notifications__service__pb2.SetPreferencesResponse.FromString,
+                _registered_method=True)
         self.CreateWebhookEndpoint = channel.unary_unary(
                 '/stint.notifications.v1.NotificationsService/CreateWebhookEndpoint',
                 request_serializer=stint_dot_notifications_dot_v1_dot_notifications__service__pb2.CreateWebhookEndpointRequest.SerializeToString,
@@ -102,6 +122,34 @@ class NotificationsServiceServicer:
     """Signed webhooks (Standard Webhooks) for third parties. The owner of every endpoint is the
     caller's tenant: an employer's company, a university career office, or the platform (admin).
     """
+
+    def ListNotifications(self, request, context):
+        """The caller's in-app inbox, newest first, with the unread count.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def MarkNotificationsRead(self, request, context):
+        """Mark some (or all) of the caller's notifications read.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetPreferences(self, request, context):
+        """The caller's channel per notification kind (defaults included).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SetPreferences(self, request, context):
+        """Change the caller's channel for some kinds; other kinds keep theirs.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
 
     def CreateWebhookEndpoint(self, request, context):
         """Register an endpoint; the response is the only place the signing secret appears.
@@ -190,6 +238,26 @@ class NotificationsServiceServicer:
 
 def add_NotificationsServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
+            'ListNotifications': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListNotifications,
+                    request_deserializer=stint_dot_notifications_dot_v1_dot_notifications__service__pb2.ListNotificationsRequest.FromString,
+                    response_serializer=stint_dot_notifications_dot_v1_dot_notifications__service__pb2.ListNotificationsResponse.SerializeToString,
+            ),
+            'MarkNotificationsRead': grpc.unary_unary_rpc_method_handler(
+                    servicer.MarkNotificationsRead,
+                    request_deserializer=stint_dot_notifications_dot_v1_dot_notifications__service__pb2.MarkNotificationsReadRequest.FromString,
+                    response_serializer=stint_dot_notifications_dot_v1_dot_notifications__service__pb2.MarkNotificationsReadResponse.SerializeToString,
+            ),
+            'GetPreferences': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetPreferences,
+                    request_deserializer=stint_dot_notifications_dot_v1_dot_notifications__service__pb2.GetPreferencesRequest.FromString,
+                    response_serializer=stint_dot_notifications_dot_v1_dot_notifications__service__pb2.GetPreferencesResponse.SerializeToString,
+            ),
+            'SetPreferences': grpc.unary_unary_rpc_method_handler(
+                    servicer.SetPreferences,
+                    request_deserializer=stint_dot_notifications_dot_v1_dot_notifications__service__pb2.SetPreferencesRequest.FromString,
+                    response_serializer=stint_dot_notifications_dot_v1_dot_notifications__service__pb2.SetPreferencesResponse.SerializeToString,
+            ),
             'CreateWebhookEndpoint': grpc.unary_unary_rpc_method_handler(
                     servicer.CreateWebhookEndpoint,
                     request_deserializer=stint_dot_notifications_dot_v1_dot_notifications__service__pb2.CreateWebhookEndpointRequest.FromString,
@@ -262,6 +330,114 @@ class NotificationsService:
     """Signed webhooks (Standard Webhooks) for third parties. The owner of every endpoint is the
     caller's tenant: an employer's company, a university career office, or the platform (admin).
     """
+
+    @staticmethod
+    def ListNotifications(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/stint.notifications.v1.NotificationsService/ListNotifications',
+            stint_dot_notifications_dot_v1_dot_notifications__service__pb2.ListNotificationsRequest.SerializeToString,
+            stint_dot_notifications_dot_v1_dot_notifications__service__pb2.ListNotificationsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def MarkNotificationsRead(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/stint.notifications.v1.NotificationsService/MarkNotificationsRead',
+            stint_dot_notifications_dot_v1_dot_notifications__service__pb2.MarkNotificationsReadRequest.SerializeToString,
+            stint_dot_notifications_dot_v1_dot_notifications__service__pb2.MarkNotificationsReadResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetPreferences(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/stint.notifications.v1.NotificationsService/GetPreferences',
+            stint_dot_notifications_dot_v1_dot_notifications__service__pb2.GetPreferencesRequest.SerializeToString,
+            stint_dot_notifications_dot_v1_dot_notifications__service__pb2.GetPreferencesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SetPreferences(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/stint.notifications.v1.NotificationsService/SetPreferences',
+            stint_dot_notifications_dot_v1_dot_notifications__service__pb2.SetPreferencesRequest.SerializeToString,
+            stint_dot_notifications_dot_v1_dot_notifications__service__pb2.SetPreferencesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
 
     @staticmethod
     def CreateWebhookEndpoint(request,

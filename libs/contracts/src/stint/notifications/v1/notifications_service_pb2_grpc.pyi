@@ -35,6 +35,14 @@ class NotificationsServiceStub:
     def __new__(cls, channel: _grpc.Channel) -> _Self: ...
     @_typing.overload
     def __new__(cls, channel: _aio.Channel) -> NotificationsServiceAsyncStub: ...
+    ListNotifications: _grpc.UnaryUnaryMultiCallable[_notifications_service_pb2.ListNotificationsRequest, _notifications_service_pb2.ListNotificationsResponse]
+    """The caller's in-app inbox, newest first, with the unread count."""
+    MarkNotificationsRead: _grpc.UnaryUnaryMultiCallable[_notifications_service_pb2.MarkNotificationsReadRequest, _notifications_service_pb2.MarkNotificationsReadResponse]
+    """Mark some (or all) of the caller's notifications read."""
+    GetPreferences: _grpc.UnaryUnaryMultiCallable[_notifications_service_pb2.GetPreferencesRequest, _notifications_service_pb2.GetPreferencesResponse]
+    """The caller's channel per notification kind (defaults included)."""
+    SetPreferences: _grpc.UnaryUnaryMultiCallable[_notifications_service_pb2.SetPreferencesRequest, _notifications_service_pb2.SetPreferencesResponse]
+    """Change the caller's channel for some kinds; other kinds keep theirs."""
     CreateWebhookEndpoint: _grpc.UnaryUnaryMultiCallable[_notifications_service_pb2.CreateWebhookEndpointRequest, _notifications_service_pb2.CreateWebhookEndpointResponse]
     """Register an endpoint; the response is the only place the signing secret appears."""
     GetWebhookEndpoint: _grpc.UnaryUnaryMultiCallable[_notifications_service_pb2.GetWebhookEndpointRequest, _notifications_service_pb2.GetWebhookEndpointResponse]
@@ -67,6 +75,14 @@ class NotificationsServiceAsyncStub(NotificationsServiceStub):
     """
 
     def __init__(self, channel: _aio.Channel) -> None: ...
+    ListNotifications: _aio.UnaryUnaryMultiCallable[_notifications_service_pb2.ListNotificationsRequest, _notifications_service_pb2.ListNotificationsResponse]  # type: ignore[assignment]
+    """The caller's in-app inbox, newest first, with the unread count."""
+    MarkNotificationsRead: _aio.UnaryUnaryMultiCallable[_notifications_service_pb2.MarkNotificationsReadRequest, _notifications_service_pb2.MarkNotificationsReadResponse]  # type: ignore[assignment]
+    """Mark some (or all) of the caller's notifications read."""
+    GetPreferences: _aio.UnaryUnaryMultiCallable[_notifications_service_pb2.GetPreferencesRequest, _notifications_service_pb2.GetPreferencesResponse]  # type: ignore[assignment]
+    """The caller's channel per notification kind (defaults included)."""
+    SetPreferences: _aio.UnaryUnaryMultiCallable[_notifications_service_pb2.SetPreferencesRequest, _notifications_service_pb2.SetPreferencesResponse]  # type: ignore[assignment]
+    """Change the caller's channel for some kinds; other kinds keep theirs."""
     CreateWebhookEndpoint: _aio.UnaryUnaryMultiCallable[_notifications_service_pb2.CreateWebhookEndpointRequest, _notifications_service_pb2.CreateWebhookEndpointResponse]  # type: ignore[assignment]
     """Register an endpoint; the response is the only place the signing secret appears."""
     GetWebhookEndpoint: _aio.UnaryUnaryMultiCallable[_notifications_service_pb2.GetWebhookEndpointRequest, _notifications_service_pb2.GetWebhookEndpointResponse]  # type: ignore[assignment]
@@ -96,6 +112,38 @@ class NotificationsServiceServicer(metaclass=_abc_1.ABCMeta):
     """Signed webhooks (Standard Webhooks) for third parties. The owner of every endpoint is the
     caller's tenant: an employer's company, a university career office, or the platform (admin).
     """
+
+    @_abc_1.abstractmethod
+    def ListNotifications(
+        self,
+        request: _notifications_service_pb2.ListNotificationsRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_notifications_service_pb2.ListNotificationsResponse, _abc.Awaitable[_notifications_service_pb2.ListNotificationsResponse]]:
+        """The caller's in-app inbox, newest first, with the unread count."""
+
+    @_abc_1.abstractmethod
+    def MarkNotificationsRead(
+        self,
+        request: _notifications_service_pb2.MarkNotificationsReadRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_notifications_service_pb2.MarkNotificationsReadResponse, _abc.Awaitable[_notifications_service_pb2.MarkNotificationsReadResponse]]:
+        """Mark some (or all) of the caller's notifications read."""
+
+    @_abc_1.abstractmethod
+    def GetPreferences(
+        self,
+        request: _notifications_service_pb2.GetPreferencesRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_notifications_service_pb2.GetPreferencesResponse, _abc.Awaitable[_notifications_service_pb2.GetPreferencesResponse]]:
+        """The caller's channel per notification kind (defaults included)."""
+
+    @_abc_1.abstractmethod
+    def SetPreferences(
+        self,
+        request: _notifications_service_pb2.SetPreferencesRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_notifications_service_pb2.SetPreferencesResponse, _abc.Awaitable[_notifications_service_pb2.SetPreferencesResponse]]:
+        """Change the caller's channel for some kinds; other kinds keep theirs."""
 
     @_abc_1.abstractmethod
     def CreateWebhookEndpoint(
