@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from datetime import timedelta
 
 from notifications.adapters.catalogue import TYPE_NAMES
 from notifications.adapters.http import WebhookClient
-from notifications.adapters.inbox_repository import InboxRepository
+from notifications.adapters.inbox_repository import InboxRepository, email_from_doc
 from notifications.adapters.repository import EndpointRepository, MessageRepository
+from notifications.adapters.smtp import SmtpMailer
 from notifications.config import Settings
 from notifications.delivery import Delivery
 from notifications.domain.policy import RetryPolicy
@@ -16,11 +19,13 @@ from notifications.entrypoints.grpc import Servicer
 from notifications.entrypoints.timers import Dispatcher
 from notifications.handlers import Handlers
 from notifications.inbox import Inbox
+from notifications.mail import Mail
 from stint.contracts import topics
-from stint.kit.bootstrap import connect
+from stint.kit.bootstrap import Infrastructure, connect
 from stint.kit.bus import EventRouter
 from stint.kit.clock import Clock
 from stint.kit.grpc import build_grpc_server
+from stint.kit.mongo import Document
 from stint.kit.outbox import OutboxCollection
 from stint.kit.runner import ServiceRunner
 from stint.kit.timers import DueTimer, TimerWorker
@@ -32,15 +37,35 @@ from stint.notifications.v1.notifications_service_pb2_grpc import (
 class NotificationsRunner(ServiceRunner):
     """The kit's runner plus the webhook attempts running beside the timer worker."""
 
-    def __init__(self, *args: object, dispatcher: Dispatcher, client: WebhookClient, **kw: object):
+    def __init__(
+        self,
+        *args: object,
+        dispatcher: Dispatcher,
+        client: WebhookClient,
+        email_timers: TimerWorker,
+        **kw: object,
+    ):
         super().__init__(*args, **kw)  # type: ignore[arg-type]
         self.dispatcher = dispatcher
         self.client = client
+        self.email_timers = email_timers
+        self._email_task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        await self.email_timers.ensure_indexes()
+        await super().start()
+        if self.settings.smtp_host:  # type: ignore[attr-defined]
+            self._email_task = asyncio.create_task(self.email_timers.run(), name="email-timers")
 
     async def stop(self) -> None:
         if self.timers is not None:
             self.timers.stop()  # no new claims while in-flight attempts finish
-        await self.dispatcher.drain(max(self.settings.shutdown_grace_seconds, 1.0))
+        self.email_timers.stop()
+        grace = max(self.settings.shutdown_grace_seconds, 1.0)
+        await self.dispatcher.drain(grace)
+        if self._email_task is not None:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._email_task, grace)
         await super().stop()
         await self.client.close()
 
@@ -54,11 +79,12 @@ async def build(settings: Settings, clock: Clock | None = None) -> ServiceRunner
     inbox_repo = InboxRepository(
         infra.db["notifications"],
         OutboxCollection(infra.db["preferences"], infra.clock, guard=infra.guard),
+        OutboxCollection(infra.db["emails"], infra.clock, guard=infra.guard),
     )
     await endpoints.ensure_indexes()
     await messages.ensure_indexes()
     await inbox_repo.ensure_indexes()
-    inbox = Inbox(inbox_repo, infra.clock)
+    inbox = Inbox(inbox_repo, infra.clock, settings.inbox_url, email=bool(settings.smtp_host))
 
     client = WebhookClient(
         timeout=settings.webhook_timeout_seconds,
@@ -114,4 +140,31 @@ async def build(settings: Settings, clock: Clock | None = None) -> ServiceRunner
         timers=timers,
         dispatcher=dispatcher,
         client=client,
+        email_timers=email_worker(settings, infra, inbox_repo),
+    )
+
+
+def email_worker(settings: Settings, infra: Infrastructure, repo: InboxRepository) -> TimerWorker:
+    """E-mails have their own timer worker: a slow SMTP server never delays webhooks."""
+    mailer = SmtpMailer(
+        host=settings.smtp_host,
+        port=settings.smtp_port,
+        sender=settings.email_sender,
+        username=settings.smtp_username,
+        password=settings.smtp_password,
+        starttls=settings.smtp_starttls,
+        timeout=settings.smtp_timeout_seconds,
+    )
+    mail = Mail(repo, mailer.send, tuple(settings.email_schedule_seconds), infra.clock)
+
+    async def on_due(doc: Document) -> None:
+        await mail.attempt(email_from_doc(doc))
+
+    due = DueTimer("email-delivery", repo.emails, "next_attempt_at", on_due)
+    return TimerWorker(
+        settings.service_name,
+        [due],
+        infra.clock,
+        poll_seconds=settings.timer_poll_seconds,
+        guard=infra.guard,
     )

@@ -28,3 +28,16 @@ class Settings(KitSettings):
     webhook_secret_overlap_seconds: float = Field(default=24 * 3600.0, ge=0)
     # Local development and tests only: production must never reach loopback addresses.
     webhook_allow_loopback: bool = False
+
+    # E-mail: empty smtp_host turns the e-mail channel off (notifications stay in-app).
+    smtp_host: str = ""
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_username: str = ""
+    smtp_password: str = ""
+    smtp_starttls: bool = False
+    smtp_timeout_seconds: float = Field(default=10.0, gt=0)
+    email_sender: str = "Stint <notifications@stint.local>"
+    email_schedule_seconds: tuple[float, ...] = Field(
+        default=(0.0, 30.0, 120.0, 600.0, 1800.0, 7200.0), min_length=1
+    )
+    inbox_url: str = "http://127.0.0.1:8080/inbox"

@@ -51,15 +51,18 @@ class Servicer(NotificationsServiceServicer):
     async def GetPreferences(  # noqa: N802
         self, request: pb.GetPreferencesRequest, context: Any
     ) -> pb.GetPreferencesResponse:
-        channels = await self._inbox.preferences(current_caller())
-        return pb.GetPreferencesResponse(preferences=inbox_wire.preferences(channels))
+        channels, email = await self._inbox.preferences(current_caller())
+        return pb.GetPreferencesResponse(preferences=inbox_wire.preferences(channels), email=email)
 
     async def SetPreferences(  # noqa: N802
         self, request: pb.SetPreferencesRequest, context: Any
     ) -> pb.SetPreferencesResponse:
         changes = [(p.kind, inbox_wire.CHANNEL_FROM_PB.get(p.channel)) for p in request.preferences]
-        channels = await self._inbox.set_preferences(current_caller(), changes)
-        return pb.SetPreferencesResponse(preferences=inbox_wire.preferences(channels))
+        email = request.email if request.HasField("email") else None
+        channels, address = await self._inbox.set_preferences(current_caller(), changes, email)
+        return pb.SetPreferencesResponse(
+            preferences=inbox_wire.preferences(channels), email=address
+        )
 
     async def CreateWebhookEndpoint(  # noqa: N802
         self, request: pb.CreateWebhookEndpointRequest, context: Any

@@ -1048,6 +1048,9 @@ class GetPreferencesResponse(_message.Message):
     DESCRIPTOR: _descriptor.Descriptor
 
     PREFERENCES_FIELD_NUMBER: _builtins.int
+    EMAIL_FIELD_NUMBER: _builtins.int
+    email: _builtins.str
+    """Where e-mail notifications go; empty: none are sent."""
     @_builtins.property
     def preferences(self) -> _containers.RepeatedCompositeFieldContainer[Global___Preference]:
         """Every notification kind with its effective channel."""
@@ -1056,10 +1059,11 @@ class GetPreferencesResponse(_message.Message):
         self,
         *,
         preferences: _abc.Iterable[Global___Preference] | None = ...,
+        email: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["preferences", b"preferences"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["email", b"email", "preferences", b"preferences"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -1072,18 +1076,24 @@ class SetPreferencesRequest(_message.Message):
     DESCRIPTOR: _descriptor.Descriptor
 
     PREFERENCES_FIELD_NUMBER: _builtins.int
+    EMAIL_FIELD_NUMBER: _builtins.int
+    email: _builtins.str
+    """When present, the new e-mail address (empty clears it)."""
     @_builtins.property
     def preferences(self) -> _containers.RepeatedCompositeFieldContainer[Global___Preference]: ...
     def __init__(
         self,
         *,
         preferences: _abc.Iterable[Global___Preference] | None = ...,
+        email: _builtins.str | None = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["_email", b"_email", "email", b"email"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["preferences", b"preferences"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["_email", b"_email", "email", b"email", "preferences", b"preferences"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
-    def WhichOneof(self, oneof_group: _Never) -> None: ...
+    _WhichOneofReturnType__email: _TypeAlias = _typing.Literal["email"]  # noqa: Y015
+    _WhichOneofArgType__email: _TypeAlias = _typing.Literal["_email", b"_email"]  # noqa: Y015
+    def WhichOneof(self, oneof_group: _WhichOneofArgType__email) -> _WhichOneofReturnType__email | None: ...
 
 Global___SetPreferencesRequest: _TypeAlias = SetPreferencesRequest  # noqa: Y015
 
@@ -1094,16 +1104,19 @@ class SetPreferencesResponse(_message.Message):
     DESCRIPTOR: _descriptor.Descriptor
 
     PREFERENCES_FIELD_NUMBER: _builtins.int
+    EMAIL_FIELD_NUMBER: _builtins.int
+    email: _builtins.str
     @_builtins.property
     def preferences(self) -> _containers.RepeatedCompositeFieldContainer[Global___Preference]: ...
     def __init__(
         self,
         *,
         preferences: _abc.Iterable[Global___Preference] | None = ...,
+        email: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["preferences", b"preferences"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["email", b"email", "preferences", b"preferences"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
