@@ -43,18 +43,20 @@ class NotificationsRunner(ServiceRunner):
         dispatcher: Dispatcher,
         client: WebhookClient,
         email_timers: TimerWorker,
+        email_enabled: bool,
         **kw: object,
     ):
         super().__init__(*args, **kw)  # type: ignore[arg-type]
         self.dispatcher = dispatcher
         self.client = client
         self.email_timers = email_timers
+        self.email_enabled = email_enabled
         self._email_task: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
         await self.email_timers.ensure_indexes()
         await super().start()
-        if self.settings.smtp_host:  # type: ignore[attr-defined]
+        if self.email_enabled:
             self._email_task = asyncio.create_task(self.email_timers.run(), name="email-timers")
 
     async def stop(self) -> None:
@@ -141,6 +143,7 @@ async def build(settings: Settings, clock: Clock | None = None) -> ServiceRunner
         dispatcher=dispatcher,
         client=client,
         email_timers=email_worker(settings, infra, inbox_repo),
+        email_enabled=bool(settings.smtp_host),
     )
 
 
