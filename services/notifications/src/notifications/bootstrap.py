@@ -102,7 +102,7 @@ async def build(settings: Settings, clock: Clock | None = None) -> ServiceRunner
     events = infra.events(topics.NOTIFICATIONS)
     delivery = Delivery(endpoints, messages, client.post, retry, events, infra.clock)
     overlap = timedelta(seconds=settings.webhook_secret_overlap_seconds)
-    handlers = Handlers(delivery, TYPE_NAMES, overlap)
+    handlers = Handlers(delivery, TYPE_NAMES, overlap, settings.webhook_allow_loopback)
 
     router = EventRouter()
     kafka.register(router, settings, delivery, inbox)

@@ -33,8 +33,13 @@ class EndpointChanges:
 
 class Handlers:
     def __init__(
-        self, delivery: Delivery, known_types: frozenset[str], secret_overlap: timedelta
+        self,
+        delivery: Delivery,
+        known_types: frozenset[str],
+        secret_overlap: timedelta,
+        allow_loopback: bool = False,
     ) -> None:
+        self._allow_loopback = allow_loopback
         self.delivery = delivery
         self.endpoints = delivery.endpoints
         self.messages = delivery.messages
@@ -49,7 +54,9 @@ class Handlers:
     ) -> tuple[Endpoint, str]:
         """CreateWebhookEndpoint: a new enabled endpoint of the caller's tenant and its secret."""
         owner = policy.owner_of(caller.role, caller.org)
-        policy.validate_endpoint(url, description, event_types, self._known)
+        policy.validate_endpoint(
+            url, description, event_types, self._known, allow_loopback=self._allow_loopback
+        )
         now, secret = self._now(), new_secret()
         endpoint = Endpoint(
             new_id("whe"), owner, url, description, tuple(dict.fromkeys(event_types)), True,
@@ -79,7 +86,13 @@ class Handlers:
     ) -> Endpoint:
         """UpdateWebhookEndpoint: enabling resets the failure clock and the disabled reason."""
         e = await self.endpoint(caller, endpoint_id)
-        policy.validate_endpoint(changes.url, changes.description, changes.event_types, self._known)
+        policy.validate_endpoint(
+            changes.url,
+            changes.description,
+            changes.event_types,
+            self._known,
+            allow_loopback=self._allow_loopback,
+        )
         updated = replace(
             e,
             url=e.url if changes.url is None else changes.url,

@@ -14,6 +14,7 @@ from notifications.domain.policy import message_id
 from stint.kit.clock import Clock
 from stint.kit.errors import AlreadyExists, ConcurrencyConflict, FieldViolation, InvalidArgument
 from stint.kit.grpc import Caller
+from stint.kit.ids import is_id
 
 MAX_IDS = 100
 
@@ -71,6 +72,13 @@ class Inbox:
         if everything == bool(ids) or len(ids) > MAX_IDS:
             problem = f"give 1..{MAX_IDS} ids or all, not both"
             raise InvalidArgument(problem, [FieldViolation("notification_ids", problem)])
+        bad = [
+            FieldViolation(f"notification_ids[{i}]", "not a notification id")
+            for i, n in enumerate(ids)
+            if not is_id(n, "ntf")
+        ]
+        if bad:
+            raise InvalidArgument("invalid notification ids", bad)
         marked = await self.repo.mark_read(
             recipient, None if everything else list(ids), self._clock.now()
         )

@@ -58,7 +58,10 @@ def test_retry_after_header_forms() -> None:
     ("url", "problem"),
     [
         ("https://ats.example.com/hooks", ""),
-        ("http://10.0.0.1:8080/x", ""),  # addresses are judged at connect time
+        ("https://ats.internal/hooks", ""),  # names are judged at connect time
+        ("http://10.0.0.1:8080/x", "private"),  # literals at once
+        ("http://[::1]/x", "loopback"),
+        ("http://169.254.169.254/latest/meta-data", "link-local"),
         ("", "required"),
         ("ftp://example.com", "http"),
         ("https://user:pw@example.com", "credentials"),
@@ -69,6 +72,11 @@ def test_retry_after_header_forms() -> None:
 def test_url_rules(url: str, problem: str) -> None:
     found = policy.url_problem(url)
     assert (problem in found) if problem else found == ""
+
+
+def test_loopback_literal_only_when_allowed() -> None:
+    assert policy.url_problem("http://127.0.0.1:9000/", allow_loopback=True) == ""
+    assert "loopback" in policy.url_problem("http://127.0.0.1:9000/")
 
 
 def test_every_bad_field_is_named_at_once() -> None:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
+import ipaddress
 import random
 from collections.abc import Callable, Collection, Sequence
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
+from notifications.domain.addresses import refusal
 from notifications.domain.errors import NotAnOwner
 from notifications.domain.model import COMPANY, PLATFORM, UNIVERSITY, Endpoint, Owner
 from stint.kit.errors import FieldViolation, InvalidArgument
@@ -38,11 +42,13 @@ def validate_endpoint(
     description: str | None,
     event_types: Sequence[str] | None,
     known_types: Collection[str],
+    *,
+    allow_loopback: bool = False,
 ) -> None:
     """Raise InvalidArgument naming every bad field; None means "not being changed"."""
     violations: list[FieldViolation] = []
     if url is not None:
-        problem = url_problem(url)
+        problem = url_problem(url, allow_loopback=allow_loopback)
         if problem:
             violations.append(FieldViolation("url", problem))
     if description is not None and len(description) > MAX_DESCRIPTION:
@@ -57,8 +63,9 @@ def validate_endpoint(
         raise InvalidArgument("invalid webhook endpoint", violations)
 
 
-def url_problem(url: str) -> str:
-    """Why a URL cannot be an endpoint, or "" (addresses are checked at connect time)."""
+def url_problem(url: str, *, allow_loopback: bool = False) -> str:
+    """Why a URL cannot be an endpoint, or "". An IP literal is judged at once; a host name
+    only at connect time, on every address it then resolves to."""
     if not url:
         return "required"
     if len(url) > MAX_URL:
@@ -72,6 +79,9 @@ def url_problem(url: str) -> str:
         return "must be an absolute http or https URL"
     if parts.username or parts.password:
         return "must not carry credentials"
+    with suppress(ValueError):
+        ipaddress.ip_address(parts.hostname)
+        return refusal(parts.hostname, allow_loopback=allow_loopback)
     return ""
 
 
@@ -130,8 +140,6 @@ _ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"  # the kit's id alphabet (Crockfo
 def message_id(event_id: str, endpoint_id: str, at: datetime) -> str:
     """The deterministic ``msg_`` id of an event for an endpoint: a redelivered event maps
     to the same message. Time-ordered like `new_id` (event time in the first 48 bits)."""
-    import hashlib
-
     digest = hashlib.sha256(f"{event_id}\n{endpoint_id}".encode()).digest()
     ms = int(at.timestamp() * 1000) & ((1 << 48) - 1)
     value = (ms << 80) | int.from_bytes(digest[:10], "big")
