@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from notifications.adapters.catalogue import CATALOGUE, TYPE_NAMES, tenants_of, type_name
+from notifications.adapters.catalogue import (
+    CATALOGUE,
+    TYPE_NAMES,
+    example,
+    tenants_of,
+    type_name,
+)
 from notifications.config import DEFAULT_SCHEDULE
 from notifications.domain import policy
 from notifications.domain.errors import NotAnOwner
@@ -135,3 +142,11 @@ def test_universities_see_postings_aimed_at_them_only() -> None:
 def test_disabled_endpoint_event_goes_to_its_owner() -> None:
     event = WebhookEndpointDisabled(owner_kind="university", owner_id="uni_9")
     assert tenants_of(event).concerns(Owner(UNIVERSITY, "uni_9"))
+
+
+def test_every_catalogue_example_is_a_valid_payload() -> None:
+    for kind in CATALOGUE:
+        body = json.loads(example(kind))
+        assert body["type"] == kind.name
+        assert set(body) == {"type", "timestamp", "data"}
+        assert body["data"]["context"]["actor"]

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import time
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from standardwebhooks import Webhook
 from standardwebhooks.webhooks import WebhookVerificationError
 
@@ -74,3 +77,18 @@ def test_loopback_only_when_allowed() -> None:
     assert refusal("127.0.0.1", allow_loopback=True) == ""
     assert refusal("10.0.0.1", allow_loopback=True) != ""
     assert refusal("169.254.169.254", allow_loopback=True) != ""
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    body=st.text(max_size=300),
+    msg_id=st.from_regex(r"msg_[a-z0-9]{1,26}", fullmatch=True),
+    secrets=st.lists(st.binary(min_size=24, max_size=64), min_size=1, max_size=3),
+)
+def test_any_body_verifies_with_every_active_secret(
+    body: str, msg_id: str, secrets: list[bytes]
+) -> None:
+    keys = [new_secret(raw) for raw in secrets]
+    headers = webhook_headers(keys, msg_id, int(time.time()), json.dumps({"b": body}))
+    for key in keys:
+        Webhook(key).verify(json.dumps({"b": body}), headers)
