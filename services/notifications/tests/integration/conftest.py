@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -42,6 +43,8 @@ class Receiver:
     base: str = ""
     received: list[Received] = field(default_factory=list)
     scripts: dict[str, list[int]] = field(default_factory=dict)
+    # Paths whose requests hang until the event is set (a slow receiver).
+    gates: dict[str, asyncio.Event] = field(default_factory=dict)
 
     def url(self, path: str, *statuses: int) -> str:
         self.scripts[path] = list(statuses)
@@ -53,6 +56,8 @@ class Receiver:
     async def handle(self, request: web.Request) -> web.Response:
         body = await request.text()
         self.received.append(Received(request.path, dict(request.headers), body))
+        if request.path in self.gates:
+            await self.gates[request.path].wait()
         script = self.scripts.get(request.path, [])
         status = script.pop(0) if len(script) > 1 else (script[0] if script else 200)
         return web.Response(status=status, text=f"status {status}")

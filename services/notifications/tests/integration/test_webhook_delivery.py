@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 import grpc
@@ -224,3 +225,21 @@ async def test_a_private_address_is_refused_when_loopback_is_not_allowed(
         assert attempts[-1].error.startswith("refused")
         assert "loopback" in attempts[-1].error
         assert receiver.at("/private") == []
+
+
+async def test_a_slow_endpoint_does_not_delay_another(
+    stub: NotificationsServiceStub, receiver: Receiver, publisher: Publisher
+) -> None:
+    slow, fast = new_id("cmp"), new_id("cmp")
+    receiver.gates["/slow"] = asyncio.Event()
+    await create(stub, slow, receiver.url("/slow", 200))
+    await create(stub, fast, receiver.url("/fast", 200))
+    try:
+        for company in (slow, slow, slow, fast):
+            event = submitted(company)
+            await publisher.publish(topics.APPLICATIONS, event, "app_one_partition")
+        await eventually(lambda: receiver.at("/fast"), what="fast endpoint served")
+        assert len(receiver.at("/slow")) >= 1  # stuck in flight meanwhile
+    finally:
+        receiver.gates["/slow"].set()
+    await eventually(lambda: receiver.at("/slow"), until=lambda r: len(r) == 3)
