@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# Offline validators for the deployment manifests, installed once into the shared cache
+# (${STINT_CACHE:-~/.cache/stint}) at pinned versions, only from package registries.
+# Usage: install.sh kustomize|validators|promtool|crds     — prints the path on stdout
+#   kustomize   Go module proxy: sigs.k8s.io/kustomize/kustomize/v5  -> $CACHE/bin/kustomize
+#   validators  PyPI: check-jsonschema + kubernetes-validate + jsonschema + PyYAML in a venv
+#   promtool    Debian archive: the `prometheus` .deb, only promtool extracted (no server,
+#               no systemd unit, nothing listening)
+#   crds        CRD YAMLs from Go module zips (prometheus-operator, MongoDB Community operator)
+set -euo pipefail
+command -v go >/dev/null 2>&1 || { [ -x /usr/local/go/bin/go ] && PATH="$PATH:/usr/local/go/bin"; }
+CACHE="${STINT_CACHE:-$HOME/.cache/stint}"
+
+# v5.8.3 needs a kube-openapi pseudo-version the Go module proxy refuses (403); v5.8.2 builds.
+KUSTOMIZE_VERSION="v5.8.2"
+CHECK_JSONSCHEMA_VERSION="0.39.0"
+KUBERNETES_VALIDATE_VERSION="1.37.0"
+JSONSCHEMA_VERSION="4.26.0"
+PYYAML_VERSION="6.0.4"
+PROMETHEUS_DEB_VERSION="2.42.0+ds-5+deb12u1"   # Debian 12 (bookworm)
+PROM_OPERATOR_VERSION="v0.85.0"
+MONGODB_OPERATOR_VERSION="v0.13.0"
+
+VALIDATORS="$CACHE/validators-cjs$CHECK_JSONSCHEMA_VERSION-kv$KUBERNETES_VALIDATE_VERSION"
+CRDS="$CACHE/crds/po-$PROM_OPERATOR_VERSION-mdbc-$MONGODB_OPERATOR_VERSION"
+
+log() { printf 'deploy/tools/install.sh: %s\n' "$*" >&2; }
+need_go() { command -v go >/dev/null || { log "needs Go 1.22+ (https://go.dev/dl/)"; exit 1; }; }
+
+# tmpdir NAME: a temp dir next to the final location, so the last step is an atomic rename.
+tmpdir() { mkdir -p "$CACHE"; mktemp -d "$CACHE/.$1.XXXXXX"; }
+
+case "${1:-}" in
+  kustomize)
+    bin="$CACHE/bin/kustomize"
+    if [ ! -x "$bin" ] || ! "$bin" version 2>/dev/null | grep -qF "$KUSTOMIZE_VERSION"; then
+      need_go
+      log "installing kustomize $KUSTOMIZE_VERSION with go install"
+      mkdir -p "$CACHE/bin"
+      GOTOOLCHAIN=auto GOBIN="$CACHE/bin" go install "sigs.k8s.io/kustomize/kustomize/v5@$KUSTOMIZE_VERSION" >&2
+    fi
+    echo "$bin"
+    ;;
+  validators)
+    if [ ! -f "$VALIDATORS/.complete" ]; then
+      log "installing check-jsonschema $CHECK_JSONSCHEMA_VERSION, kubernetes-validate $KUBERNETES_VALIDATE_VERSION from PyPI"
+      # A venv hard-codes its own path, so it is built in place; `.complete` marks a good one.
+      rm -rf "$VALIDATORS"
+      python3 -m venv "$VALIDATORS" >&2
+      "$VALIDATORS/bin/pip" install --quiet --disable-pip-version-check \
+        "check-jsonschema==$CHECK_JSONSCHEMA_VERSION" "kubernetes-validate==$KUBERNETES_VALIDATE_VERSION" \
+        "jsonschema==$JSONSCHEMA_VERSION" "PyYAML==$PYYAML_VERSION" >&2
+      touch "$VALIDATORS/.complete"
+    fi
+    echo "$VALIDATORS/bin"
+    ;;
+  promtool)
+    bin="$CACHE/bin/promtool-${PROMETHEUS_DEB_VERSION%%+*}"
+    if [ ! -x "$bin" ]; then
+      command -v apt-get >/dev/null || { log "promtool comes from Debian's prometheus package; no apt-get here"; exit 1; }
+      log "fetching promtool from Debian's prometheus $PROMETHEUS_DEB_VERSION package (download + extract only)"
+      tmp=$(tmpdir promtool); trap 'rm -rf "$tmp"' EXIT
+      # `apt-get download` neither installs nor starts anything; the package index may need a refresh.
+      if ! (cd "$tmp" && apt-get download -qq "prometheus=$PROMETHEUS_DEB_VERSION" >&2); then
+        [ "$(id -u)" = 0 ] || { log "apt-get download failed and refreshing the index needs root"; exit 1; }
+        apt-get update -qq >&2
+        (cd "$tmp" && apt-get download -qq "prometheus=$PROMETHEUS_DEB_VERSION" >&2)
+      fi
+      dpkg-deb -x "$tmp"/prometheus_*.deb "$tmp/root"
+      "$tmp/root/usr/bin/promtool" --version >&2
+      mkdir -p "$CACHE/bin"
+      mv "$tmp/root/usr/bin/promtool" "$bin"
+    fi
+    echo "$bin"
+    ;;
+  crds)
+    if [ ! -f "$CRDS/.complete" ]; then
+      need_go
+      log "fetching CRDs: prometheus-operator $PROM_OPERATOR_VERSION, mongodb-kubernetes-operator $MONGODB_OPERATOR_VERSION (Go module proxy)"
+      tmp=$(tmpdir crds); trap 'rm -rf "$tmp"' EXIT
+      moddir() { GOTOOLCHAIN=local GOFLAGS=-mod=mod go mod download -json "$1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["Dir"])'; }
+      po=$(moddir "github.com/prometheus-operator/prometheus-operator@$PROM_OPERATOR_VERSION")
+      mdb=$(moddir "github.com/mongodb/mongodb-kubernetes-operator@$MONGODB_OPERATOR_VERSION")
+      cp "$po/example/prometheus-operator-crd/monitoring.coreos.com_servicemonitors.yaml" \
+         "$po/example/prometheus-operator-crd/monitoring.coreos.com_prometheusrules.yaml" \
+         "$mdb/config/crd/bases/mongodbcommunity.mongodb.com_mongodbcommunity.yaml" "$tmp/"
+      mkdir -p "$(dirname "$CRDS")"; rm -rf "$CRDS"; mv "$tmp" "$CRDS"; trap - EXIT
+      touch "$CRDS/.complete"
+    fi
+    echo "$CRDS"
+    ;;
+  *)
+    echo "usage: $0 kustomize|validators|promtool|crds" >&2
+    exit 2
+    ;;
+esac
