@@ -22,7 +22,7 @@ PROM_OPERATOR_VERSION="v0.85.0"
 MONGODB_OPERATOR_VERSION="v0.13.0"
 
 VALIDATORS="$CACHE/validators-cjs$CHECK_JSONSCHEMA_VERSION-kv$KUBERNETES_VALIDATE_VERSION"
-CRDS="$CACHE/crds/po-$PROM_OPERATOR_VERSION-mdbc-$MONGODB_OPERATOR_VERSION"
+CRDS="$CACHE/crds/v2-po-$PROM_OPERATOR_VERSION-mdbc-$MONGODB_OPERATOR_VERSION"
 
 log() { printf 'deploy/tools/install.sh: %s\n' "$*" >&2; }
 need_go() { command -v go >/dev/null || { log "needs Go 1.22+ (https://go.dev/dl/)"; exit 1; }; }
@@ -82,6 +82,7 @@ case "${1:-}" in
       po=$(moddir "github.com/prometheus-operator/prometheus-operator@$PROM_OPERATOR_VERSION")
       mdb=$(moddir "github.com/mongodb/mongodb-kubernetes-operator@$MONGODB_OPERATOR_VERSION")
       cp "$po/example/prometheus-operator-crd/monitoring.coreos.com_servicemonitors.yaml" \
+         "$po/example/prometheus-operator-crd/monitoring.coreos.com_podmonitors.yaml" \
          "$po/example/prometheus-operator-crd/monitoring.coreos.com_prometheusrules.yaml" \
          "$mdb/config/crd/bases/mongodbcommunity.mongodb.com_mongodbcommunity.yaml" "$tmp/"
       mkdir -p "$(dirname "$CRDS")"; rm -rf "$CRDS"; mv "$tmp" "$CRDS"; trap - EXIT
