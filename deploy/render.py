@@ -114,7 +114,9 @@ def main() -> int:
             path.write_text(text)
             print(f"wrote {path.relative_to(ROOT)}")
     if stale:
-        print(f"{stale} rendered file(s) stale: run `uv run python deploy/render.py`", file=sys.stderr)
+        print(
+            f"{stale} rendered file(s) stale: run `uv run python deploy/render.py`", file=sys.stderr
+        )
         return 1
     return 0
 

@@ -92,7 +92,8 @@ def main() -> int:
                 try:
                     kubernetes_validate.validate(doc, args.kubernetes_version, strict=True)
                 except SchemaNotFoundError:
-                    errors.append(f"{name}: no schema (not a Kubernetes {args.kubernetes_version} kind, no CRD)")
+                    version = args.kubernetes_version
+                    errors.append(f"{name}: no schema (not a Kubernetes {version} kind, no CRD)")
                 except kubernetes_validate.ValidationError as err:
                     where = ".".join(str(p) for p in err.path) or "<root>"
                     errors.append(f"{name}: {where}: {err.message}")

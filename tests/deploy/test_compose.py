@@ -67,7 +67,8 @@ def test_images_are_pinned_and_ports_are_loopback(compose: dict[str, Any]) -> No
     for name, svc in compose["services"].items():
         image = svc["image"]
         tag = image.rsplit(":", 1)[-1] if ":" in image else ""
-        assert tag and tag != "latest", f"{name}: unpinned image {image}"
+        assert tag, f"{name}: unpinned image {image}"
+        assert tag != "latest", f"{name}: unpinned image {image}"
         for port in svc.get("ports", []):
             assert str(port).startswith("127.0.0.1:"), f"{name} publishes {port} beyond loopback"
     assert compose["services"]["kafka"]["image"].startswith("apache/kafka:3.9.")

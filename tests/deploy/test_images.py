@@ -29,13 +29,16 @@ def test_build_is_multi_stage_with_frozen_uv_sync_of_one_package() -> None:
     assert build.startswith("${PYTHON_IMAGE} AS build")
     assert runtime.startswith("${PYTHON_IMAGE} AS runtime")
     assert 'uv sync --frozen --no-dev --no-editable --package "stint-${SERVICE}"' in build
-    assert re.search(r"(?m)^ARG PYTHON_IMAGE=python:3\.11\.\d+-slim-bookworm$", DOCKERFILE.read_text())
+    assert re.search(
+        r"(?m)^ARG PYTHON_IMAGE=python:3\.11\.\d+-slim-bookworm$", DOCKERFILE.read_text()
+    )
 
 
 def test_runtime_stage_runs_as_numeric_non_root_and_has_no_build_tools() -> None:
     _, runtime = _stages()
     uid = re.search(r"(?m)^ARG UID=(\d+)$", runtime)
-    assert uid and int(uid.group(1)) >= 1000
+    assert uid
+    assert int(uid.group(1)) >= 1000
     user_lines = re.findall(r"(?m)^USER (.+)$", runtime)
     assert user_lines == ["${UID}:${UID}"], "exactly one USER, numeric (Kubernetes runAsNonRoot)"
     assert "pip uninstall --yes --quiet pip setuptools wheel" in runtime
@@ -51,7 +54,9 @@ def test_runtime_stage_is_read_only_root_friendly_and_stops_cleanly() -> None:
     assert "STOPSIGNAL SIGTERM" in runtime
     assert re.search(r"(?m)^EXPOSE \$\{GRPC_PORT\} \$\{HTTP_PORT\}$", runtime)
     health = re.search(r"(?ms)^HEALTHCHECK .*?CMD (\[.*?\])$", runtime)
-    assert health and "/healthz" in health.group(1) and "urllib.request" in health.group(1)
+    assert health
+    assert "/healthz" in health.group(1)
+    assert "urllib.request" in health.group(1)
     assert 'ENTRYPOINT ["/app/venv/bin/stint-service"]' in runtime
 
 
@@ -78,9 +83,12 @@ def test_image_recipe_installs_the_service_package(
     assert (ROOT / "services" / name / "src" / name / "__main__.py").exists()
     assert compose["services"][name]["build"]["args"]["SERVICE"] == name
 
-    uv = shutil.which("uv") or subprocess.run(
-        [str(ROOT / "deploy/local/tools.sh"), "uv"], check=True, capture_output=True, text=True
-    ).stdout.strip()
+    uv = (
+        shutil.which("uv")
+        or subprocess.run(
+            [str(ROOT / "deploy/local/tools.sh"), "uv"], check=True, capture_output=True, text=True
+        ).stdout.strip()
+    )
     venv = tmp_path / "venv"
     env = {
         **os.environ,
@@ -92,7 +100,10 @@ def test_image_recipe_installs_the_service_package(
     # The Dockerfile's command, verbatim.
     subprocess.run(
         [uv, "sync", "--frozen", "--no-dev", "--no-editable", "--package", f"stint-{name}", "-q"],
-        cwd=ROOT, env=env, check=True, timeout=300,
+        cwd=ROOT,
+        env=env,
+        check=True,
+        timeout=300,
     )
     python = venv / "bin" / "python"
     probe = (

@@ -53,7 +53,8 @@ def test_deployment_is_hardened_and_drains(overlay: list[dict[str, Any]], name: 
     grace = float(common["STINT_SHUTDOWN_GRACE_SECONDS"])
     pre_stop = container["lifecycle"]["preStop"]["sleep"]["seconds"]
     assert pod["terminationGracePeriodSeconds"] > pre_stop + 2 * grace
-    assert container["resources"]["requests"] and container["resources"]["limits"]["memory"]
+    assert container["resources"]["requests"]
+    assert container["resources"]["limits"]["memory"]
     refs = container["envFrom"]
     assert {"configMapRef": {"name": "stint-common"}} in refs
     assert {"configMapRef": {"name": name}} in refs
@@ -79,7 +80,10 @@ def test_only_the_gateway_is_exposed(overlay: list[dict[str, Any]]) -> None:
     assert backends == {"gateway"}
     assert all(s["spec"]["type"] == "ClusterIP" for s in _by_kind(overlay, "Service").values())
     policies = _by_kind(overlay, "NetworkPolicy")
-    assert policies["default-deny-ingress"]["spec"] == {"podSelector": {}, "policyTypes": ["Ingress"]}
+    assert policies["default-deny-ingress"]["spec"] == {
+        "podSelector": {},
+        "policyTypes": ["Ingress"],
+    }
     open_ingress = [
         name
         for name, p in policies.items()

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import importlib.util
 from collections.abc import Callable
+from pathlib import Path
 from types import ModuleType
 from typing import Any
-
-from pathlib import Path
 
 from stint.contracts import topics
 
@@ -16,7 +15,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def _render() -> ModuleType:
     spec = importlib.util.spec_from_file_location("stint_deploy_render", ROOT / "deploy/render.py")
-    assert spec is not None and spec.loader is not None
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module

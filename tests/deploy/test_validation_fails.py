@@ -82,7 +82,12 @@ def test_compose_schema_rejects_unknown_keys(validators_bin: Path, tmp_path: Pat
     path = tmp_path / "docker-compose.yml"
     path.write_text(BROKEN_COMPOSE)
     result = subprocess.run(
-        [str(validators_bin / "check-jsonschema"), "--builtin-schema", "vendor.compose-spec", str(path)],
+        [
+            str(validators_bin / "check-jsonschema"),
+            "--builtin-schema",
+            "vendor.compose-spec",
+            str(path),
+        ],
         capture_output=True,
         text=True,
     )
