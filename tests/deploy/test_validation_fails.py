@@ -93,3 +93,21 @@ def test_compose_schema_rejects_unknown_keys(validators_bin: Path, tmp_path: Pat
     )
     assert result.returncode == 1
     assert "helthcheck" in result.stdout + result.stderr
+
+
+BROKEN_KAFKA_TOPIC = """\
+apiVersion: kafka.strimzi.io/v1
+kind: KafkaTopic
+metadata: {name: stint.x.v1, labels: {strimzi.io/cluster: stint}}
+spec:
+  partition: 3
+  replicas: 1
+"""
+
+
+def test_misspelled_field_in_a_strimzi_resource_fails(validators_bin: Path, tmp_path: Path) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text(BROKEN_KAFKA_TOPIC)
+    result = _validate_k8s(validators_bin, path)
+    assert result.returncode == 1
+    assert "partition" in result.stderr
