@@ -61,7 +61,7 @@ def test_deployment_is_hardened_and_drains(overlay: list[dict[str, Any]], name: 
     mongo = {e["name"]: e for e in container["env"]}["STINT_MONGO_URI"]
     assert mongo["valueFrom"]["secretKeyRef"]["name"] == f"{name}-mongo"
     if name == "gateway":
-        assert container["readinessProbe"]["httpGet"]["path"] == "/readyz"
+        assert container["readinessProbe"]["httpGet"]["path"] == "/healthz"
         assert container["livenessProbe"]["httpGet"]["path"] == "/healthz"
     else:
         port = GRPC_PORTS[name]
