@@ -10,7 +10,7 @@ BUF = $(shell deploy/local/tools.sh buf)
 RUN = $(UV) run --frozen --no-sync
 PYTEST = $(RUN) pytest
 
-.PHONY: help sync run up down test lint typecheck proto proto-check unit integration infra-up infra-down
+.PHONY: help sync run up down test lint typecheck proto proto-check unit integration infra-up infra-down validate-deploy
 
 help: ## list the verbs
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -41,5 +41,8 @@ typecheck: sync ## mypy --strict over libs and services
 unit: sync ## fast tests, no I/O
 	$(PYTEST) -m "not integration and not e2e" -q
 
-test: lint typecheck ## everything CI checks: lint, types, contract drift, unit, integration, e2e
+validate-deploy: sync ## offline checks: compose spec, kustomize overlays vs K8s/CRD schemas, promtool rules + tests
+	deploy/tools/validate.sh $(UV)
+
+test: lint typecheck validate-deploy ## everything CI checks: lint, types, contract drift, unit, integration, e2e, manifests
 	deploy/local/pytest.sh "$(RUN)" -q

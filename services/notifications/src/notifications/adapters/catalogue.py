@@ -1,0 +1,177 @@
+"""The webhook event-type catalogue, derived from the domain events' Protobuf messages.
+
+A type name is the message name split into ``<subject>.<what happened>``: ``PostingPublished``
+becomes ``posting.published``, ``CandidateHired`` ``candidate.hired``, ``ExperienceRecordIssued``
+``experience_record.issued``. Routing keys (company, university, student ids) are read from
+every snapshot the event carries, so no call to another service is needed.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from types import ModuleType
+from typing import Any
+
+from google.protobuf.descriptor import FieldDescriptor
+from google.protobuf.json_format import MessageToDict
+from google.protobuf.message import Message
+from google.protobuf.message_factory import GetMessageClass
+
+from notifications.domain.model import COMPANY, UNIVERSITY, Tenants
+from stint.applications.v1 import events_pb2 as applications
+from stint.common.v1.event_pb2 import EventContext
+from stint.contracts import topics
+from stint.notifications.v1 import events_pb2 as notifications
+from stint.payouts.v1 import events_pb2 as payouts
+from stint.postings.v1 import events_pb2 as postings
+from stint.submissions.v1 import events_pb2 as submissions
+
+TEST_TYPE = "webhook.test"
+_MODULES: tuple[tuple[str, ModuleType], ...] = (
+    (topics.POSTINGS, postings),
+    (topics.APPLICATIONS, applications),
+    (topics.SUBMISSIONS, submissions),
+    (topics.PAYOUTS, payouts),
+    (topics.NOTIFICATIONS, notifications),
+)
+# Where "the last word is what happened" reads badly.
+_OVERRIDES: dict[str, str] = {
+    "PostingApprovedForUniversity": "posting.approved_for_university",
+    "PostingDeclinedForUniversity": "posting.declined_for_university",
+    "PayoutOnHold": "payout.on_hold",
+}
+_ROUTING_FIELDS = {"company_id", "university_id", "student_id"}
+EXAMPLE_TIME = datetime(2026, 1, 15, 9, 30, tzinfo=UTC)
+
+
+def type_name(message_name: str) -> str:
+    if message_name in _OVERRIDES:
+        return _OVERRIDES[message_name]
+    words: list[str] = [w.lower() for w in re.findall(r"[A-Z][a-z0-9]*", message_name)]
+    return "_".join(words[:-1]) + "." + words[-1]
+
+
+@dataclass(frozen=True)
+class EventKind:
+    name: str
+    topic: str
+    message_type: type[Message]
+
+    @property
+    def proto_name(self) -> str:
+        name: str = self.message_type.DESCRIPTOR.full_name
+        return name
+
+
+def _kinds() -> Iterator[EventKind]:
+    for topic, module in _MODULES:
+        for descriptor in module.DESCRIPTOR.message_types_by_name.values():
+            first = descriptor.fields_by_number.get(1)
+            # Events carry EventContext as field 1; other messages there are value types.
+            if first is None or first.message_type is not EventContext.DESCRIPTOR:
+                continue
+            yield EventKind(type_name(descriptor.name), topic, GetMessageClass(descriptor))
+
+
+CATALOGUE: tuple[EventKind, ...] = tuple(_kinds())
+BY_PROTO = {kind.proto_name: kind for kind in CATALOGUE}
+TYPE_NAMES = frozenset(kind.name for kind in CATALOGUE) | {TEST_TYPE}
+
+
+def tenants_of(message: Message) -> Tenants:
+    """Company, university and student ids anywhere in the event's snapshots (not the actor)."""
+    found: dict[str, set[str]] = {name: set() for name in _ROUTING_FIELDS}
+    _collect(message, found)
+    if isinstance(message, notifications.WebhookEndpointDisabled):
+        key = {COMPANY: "company_id", UNIVERSITY: "university_id"}.get(message.owner_kind)
+        if key and message.owner_id:
+            found[key].add(message.owner_id)
+    return Tenants(
+        frozenset(found["company_id"]),
+        frozenset(found["university_id"]),
+        frozenset(found["student_id"]),
+    )
+
+
+def _collect(message: Message, found: dict[str, set[str]]) -> None:
+    if isinstance(message, EventContext):
+        return  # the actor's org is who acted, not whom the event is about
+    for field, value in message.ListFields():
+        if field.type == FieldDescriptor.TYPE_MESSAGE:
+            for item in value if _repeated(field) else [value]:
+                _collect(item, found)
+        elif field.name in found and field.type == FieldDescriptor.TYPE_STRING:
+            found[field.name].update(value if _repeated(field) else [value])
+
+
+def _repeated(field: Any) -> bool:
+    return bool(field.is_repeated)
+
+
+def payload(event_type: str, timestamp: datetime, data: Mapping[str, object]) -> str:
+    """The JSON body; compact and key-ordered so that the signed bytes are reproducible."""
+    body = {"type": event_type, "timestamp": _rfc3339(timestamp), "data": data}
+    return json.dumps(body, separators=(",", ":"), sort_keys=True)
+
+
+def event_data(message: Message) -> dict[str, object]:
+    """The proto's canonical JSON mapping."""
+    return MessageToDict(message)
+
+
+def example(kind: EventKind) -> str:
+    message = kind.message_type()
+    _fill(message, depth=0)
+    return payload(kind.name, EXAMPLE_TIME, event_data(message))
+
+
+def _fill(message: Message, depth: int) -> None:
+    """Give every field a plausible value so that the example shows the whole shape."""
+    descriptor = message.DESCRIPTOR
+    if descriptor.full_name == "google.protobuf.Timestamp":
+        message.FromDatetime(EXAMPLE_TIME)  # type: ignore[attr-defined]
+        return
+    for field in descriptor.fields:
+        repeated = _repeated(field)
+        if field.type == FieldDescriptor.TYPE_MESSAGE:
+            if depth < 4:
+                target = getattr(message, field.name).add() if repeated else None
+                _fill(target or getattr(message, field.name), depth + 1)
+            continue
+        value = _scalar(field)
+        if repeated:
+            getattr(message, field.name).append(value)
+        else:
+            setattr(message, field.name, value)
+
+
+def _scalar(field: Any) -> object:
+    if field.type == FieldDescriptor.TYPE_ENUM:
+        values = field.enum_type.values if field.enum_type else []
+        return values[1].number if len(values) > 1 else 0
+    if field.type == FieldDescriptor.TYPE_BOOL:
+        return True
+    if field.type == FieldDescriptor.TYPE_STRING:
+        return _example_string(field.name)
+    if field.type in (FieldDescriptor.TYPE_DOUBLE, FieldDescriptor.TYPE_FLOAT):
+        return 1.5
+    if field.type == FieldDescriptor.TYPE_BYTES:
+        return b"example"
+    return 1
+
+
+def _example_string(name: str) -> str:
+    prefixes = {"company_id": "cmp_", "student_id": "usr_", "university_id": "uni_"}
+    if name in prefixes:
+        return prefixes[name] + "01jexample0000000000000000"
+    if name == "currency":
+        return "USD"
+    return f"example {name.replace('_', ' ')}"
+
+
+def _rfc3339(when: datetime) -> str:
+    return when.astimezone(UTC).isoformat().replace("+00:00", "Z")

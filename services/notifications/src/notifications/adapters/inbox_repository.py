@@ -1,0 +1,130 @@
+"""MongoDB access of the inbox: notifications and preferences."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pymongo.errors import DuplicateKeyError
+
+from notifications.adapters.repository import next_token
+from notifications.domain.email import Email
+from notifications.domain.inbox import Notification
+from notifications.domain.model import Status
+from stint.kit.errors import AlreadyExists, ConcurrencyConflict
+from stint.kit.mongo import Collection, Document, IndexSpec, ensure_indexes
+from stint.kit.outbox import OutboxCollection
+
+
+class InboxRepository:
+    """Notifications are insert-once (deterministic ids) and then only ever flip to read, an
+    idempotent single-valued change, so concurrent "mark read" writes cannot lose anything and
+    plain updates are safe. Preferences are versioned (OutboxCollection)."""
+
+    def __init__(
+        self, notifications: Collection, preferences: OutboxCollection, emails: OutboxCollection
+    ) -> None:
+        self._n = notifications
+        self._p = preferences
+        self._e = emails
+
+    @property
+    def emails(self) -> Collection:
+        return self._e.collection
+
+    async def ensure_indexes(self) -> None:
+        await ensure_indexes(
+            self._n,
+            [
+                IndexSpec([("recipient", 1), ("_id", -1)]),
+                IndexSpec([("recipient", 1), ("read", 1)]),
+            ],
+        )
+        await self._p.ensure_indexes()
+        await self._e.ensure_indexes()
+
+    async def add(self, n: Notification) -> bool:
+        """False when this notification already exists (a redelivered event)."""
+        doc = {k: v for k, v in n.__dict__.items() if k != "id"}
+        try:
+            await self._n.insert_one({"_id": n.id, **doc, "read": False})
+        except DuplicateKeyError:
+            return False
+        return True
+
+    async def page(
+        self, recipient: str, unread_only: bool, size: int, after: str
+    ) -> tuple[list[Notification], str]:
+        query: dict[str, Any] = {"recipient": recipient}
+        if unread_only:
+            query["read"] = False
+        if after:
+            query["_id"] = {"$lt": after}
+        docs = await self._n.find(query).sort("_id", -1).limit(size + 1).to_list()
+        return [_notification(d) for d in docs[:size]], next_token(docs, size)
+
+    async def unread(self, recipient: str) -> int:
+        return await self._n.count_documents({"recipient": recipient, "read": False})
+
+    async def mark_read(self, recipient: str, ids: list[str] | None, at: datetime) -> int:
+        query: dict[str, Any] = {"recipient": recipient, "read": False}
+        if ids is not None:
+            query["_id"] = {"$in": ids}
+        result = await self._n.update_many(query, {"$set": {"read": True, "read_at": at}})
+        return result.modified_count
+
+    async def preferences(self, recipient: str) -> tuple[dict[str, str], str, int]:
+        """(chosen channels, e-mail address, version); version 0 when nothing was saved."""
+        doc = await self._p.get(recipient)
+        if doc is None:
+            return {}, "", 0
+        channels = {c["kind"]: c["channel"] for c in doc["channels"]}
+        return channels, doc.get("email", ""), doc["version"]
+
+    async def save_preferences(
+        self, recipient: str, channels: dict[str, str], email: str, version: int
+    ) -> None:
+        """Insert at version 0, else a versioned update (ConcurrencyConflict on a race).
+        Stored as a list: kinds contain dots, which field names may not."""
+        stored = [{"kind": k, "channel": c} for k, c in sorted(channels.items())]
+        if version == 0:
+            try:
+                await self._p.insert({"_id": recipient, "channels": stored, "email": email})
+                return
+            except AlreadyExists:
+                raise ConcurrencyConflict(f"preferences of {recipient} changed") from None
+        await self._p.update(recipient, version, {"channels": stored, "email": email})
+
+    async def add_email(self, e: Email) -> None:
+        """Queue an e-mail; AlreadyExists when it was queued before (a redelivered event)."""
+        await self._e.insert({"_id": e.id, **_email_fields(e)})
+
+    async def save_email(self, e: Email) -> None:
+        unset = [] if e.next_attempt_at else ["next_attempt_at"]
+        fields = {k: v for k, v in _email_fields(e).items() if k not in unset}
+        await self._e.update(e.id, e.version, fields, unset=unset)
+
+
+def _email_fields(e: Email) -> dict[str, Any]:
+    fields = {k: v for k, v in e.__dict__.items() if k not in ("id", "version")}
+    return {**fields, "status": e.status.value}
+
+
+def email_from_doc(d: Document) -> Email:
+    fields = {k: v for k, v in d.items() if k in Email.__dataclass_fields__ and k != "version"}
+    fields["status"] = Status(d["status"])
+    return Email(id=d["_id"], version=d["version"], **fields)
+
+
+def _notification(d: Document) -> Notification:
+    return Notification(
+        id=d["_id"],
+        recipient=d["recipient"],
+        kind=d["kind"],
+        title=d["title"],
+        body=d["body"],
+        subject_id=d["subject_id"],
+        event_id=d["event_id"],
+        created_at=d["created_at"],
+        read_at=d.get("read_at"),
+    )

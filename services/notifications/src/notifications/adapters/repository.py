@@ -1,0 +1,207 @@
+"""The only MongoDB access of the service: endpoints, messages and the attempt log."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from datetime import datetime
+from typing import Any
+
+from notifications.domain.model import Attempt, Endpoint, Message, Owner, Secret, Status
+from stint.kit.envelope import Envelope
+from stint.kit.errors import InvalidArgument
+from stint.kit.mongo import Collection, Document, IndexSpec, ensure_indexes
+from stint.kit.outbox import OutboxCollection
+
+DEFAULT_PAGE = 20
+MAX_PAGE = 100
+
+
+def page_bounds(page_size: int, page_token: str) -> tuple[int, str]:
+    """Validated page size and the last id of the previous page (opaque token)."""
+    if page_size < 0 or page_size > MAX_PAGE:
+        raise InvalidArgument.of("page.page_size", f"between 0 and {MAX_PAGE}")
+    if not page_token:
+        return page_size or DEFAULT_PAGE, ""
+    try:
+        after = base64.urlsafe_b64decode(page_token.encode()).decode()
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        raise InvalidArgument.of("page.page_token", "not a token from this list") from None
+    return page_size or DEFAULT_PAGE, after
+
+
+def next_token(docs: list[Document], size: int) -> str:
+    if len(docs) <= size:
+        return ""
+    return base64.urlsafe_b64encode(str(docs[size - 1]["_id"]).encode()).decode()
+
+
+async def _page(
+    collection: Collection, query: dict[str, Any], size: int, after: str
+) -> tuple[list[Document], str]:
+    if after:
+        query = {**query, "_id": {"$lt": after}}
+    docs = await collection.find(query).sort("_id", -1).limit(size + 1).to_list()
+    return docs[:size], next_token(docs, size)
+
+
+class EndpointRepository:
+    def __init__(self, endpoints: OutboxCollection) -> None:
+        self._c = endpoints
+
+    async def ensure_indexes(self) -> None:
+        await self._c.ensure_indexes([IndexSpec([("owner_kind", 1), ("owner_id", 1), ("_id", -1)])])
+
+    async def get(self, endpoint_id: str) -> Endpoint | None:
+        doc = await self._c.get(endpoint_id)
+        return _endpoint(doc) if doc else None
+
+    async def add(self, e: Endpoint) -> None:
+        await self._c.insert({"_id": e.id, **_endpoint_fields(e)})
+
+    async def save(self, e: Endpoint, events: list[Envelope] | None = None) -> Endpoint:
+        """Write `e` if nobody changed it since it was read (ConcurrencyConflict otherwise)."""
+        version = await self._c.update(e.id, e.version, _endpoint_fields(e), events or [])
+        return Endpoint(**{**e.__dict__, "version": version})
+
+    async def delete(self, endpoint_id: str) -> None:
+        await self._c.collection.delete_one({"_id": endpoint_id})
+
+    async def page(self, owner: Owner | None, size: int, after: str) -> tuple[list[Endpoint], str]:
+        query = {} if owner is None else {"owner_kind": owner.kind, "owner_id": owner.id}
+        docs, token = await _page(self._c.collection, query, size, after)
+        return [_endpoint(d) for d in docs], token
+
+    async def enabled_for(self, owners: list[Owner]) -> list[Endpoint]:
+        """Enabled endpoints of the given owners (the tenants an event concerns)."""
+        if not owners:
+            return []
+        clauses = [{"owner_kind": o.kind, "owner_id": o.id} for o in owners]
+        docs = await self._c.collection.find({"enabled": True, "$or": clauses}).to_list()
+        return [_endpoint(d) for d in docs]
+
+
+class MessageRepository:
+    def __init__(self, messages: OutboxCollection, attempts: Collection) -> None:
+        self._c = messages
+        self._attempts = attempts
+
+    @property
+    def collection(self) -> Collection:
+        return self._c.collection
+
+    async def ensure_indexes(self) -> None:
+        await self._c.ensure_indexes(
+            [
+                IndexSpec([("endpoint_id", 1), ("_id", -1)]),
+                IndexSpec([("endpoint_id", 1), ("status", 1), ("created_at", 1)]),
+            ]
+        )
+        await ensure_indexes(self._attempts, [IndexSpec([("message_id", 1), ("_id", -1)])])
+
+    async def get(self, message_id: str) -> Message | None:
+        doc = await self._c.get(message_id)
+        return message_from_doc(doc) if doc else None
+
+    async def add(self, m: Message) -> None:
+        """Insert; AlreadyExists when this event was already queued for this endpoint."""
+        await self._c.insert({"_id": m.id, **_message_fields(m)})
+
+    async def save(self, m: Message) -> None:
+        unset = [] if m.next_attempt_at else ["next_attempt_at"]
+        fields = {k: v for k, v in _message_fields(m).items() if k not in unset}
+        await self._c.update(m.id, m.version, fields, unset=unset)
+
+    async def page(
+        self, endpoint_id: str, status: Status | None, size: int, after: str
+    ) -> tuple[list[Message], str]:
+        query: dict[str, Any] = {"endpoint_id": endpoint_id}
+        if status is not None:
+            query["status"] = status.value
+        docs, token = await _page(self._c.collection, query, size, after)
+        return [message_from_doc(d) for d in docs], token
+
+    async def failed_since(self, endpoint_id: str, since: datetime) -> list[Message]:
+        query = {"endpoint_id": endpoint_id, "status": Status.FAILED.value}
+        query["created_at"] = {"$gte": since}  # type: ignore[assignment]
+        docs = await self._c.collection.find(query).sort("_id", 1).to_list()
+        return [message_from_doc(d) for d in docs]
+
+    async def log(self, a: Attempt) -> None:
+        fields = {k: v for k, v in a.__dict__.items() if k not in ("id", "owner")}
+        await self._attempts.insert_one({"_id": a.id, **fields, **_owner_fields(a.owner)})
+
+    async def attempts(self, message_id: str, size: int, after: str) -> tuple[list[Attempt], str]:
+        docs, token = await _page(self._attempts, {"message_id": message_id}, size, after)
+        return [_attempt(d) for d in docs], token
+
+
+def _owner_fields(o: Owner) -> dict[str, str]:
+    return {"owner_kind": o.kind, "owner_id": o.id}
+
+
+def _endpoint_fields(e: Endpoint) -> dict[str, Any]:
+    return {
+        **_owner_fields(e.owner),
+        "url": e.url,
+        "description": e.description,
+        "event_types": list(e.event_types),
+        "enabled": e.enabled,
+        "secrets": [{"value": s.value, "expires_at": s.expires_at} for s in e.secrets],
+        "created_at": e.created_at,
+        "updated_at": e.updated_at,
+        "disabled_reason": e.disabled_reason,
+        "failing_since": e.failing_since,
+    }
+
+
+def _endpoint(d: Document) -> Endpoint:
+    return Endpoint(
+        id=d["_id"],
+        owner=Owner(d["owner_kind"], d["owner_id"]),
+        url=d["url"],
+        description=d["description"],
+        event_types=tuple(d["event_types"]),
+        enabled=d["enabled"],
+        secrets=tuple(Secret(s["value"], s.get("expires_at")) for s in d["secrets"]),
+        created_at=d["created_at"],
+        updated_at=d["updated_at"],
+        disabled_reason=d.get("disabled_reason", ""),
+        failing_since=d.get("failing_since"),
+        version=d["version"],
+    )
+
+
+def _message_fields(m: Message) -> dict[str, Any]:
+    return {
+        "endpoint_id": m.endpoint_id,
+        **_owner_fields(m.owner),
+        "event_type": m.event_type,
+        "event_id": m.event_id,
+        "payload": m.payload,
+        "status": m.status.value,
+        "created_at": m.created_at,
+        "attempts": m.attempts,
+        "next_attempt_at": m.next_attempt_at,
+    }
+
+
+def message_from_doc(d: Document) -> Message:
+    return Message(
+        id=d["_id"],
+        endpoint_id=d["endpoint_id"],
+        owner=Owner(d["owner_kind"], d["owner_id"]),
+        event_type=d["event_type"],
+        event_id=d["event_id"],
+        payload=d["payload"],
+        status=Status(d["status"]),
+        created_at=d["created_at"],
+        attempts=d["attempts"],
+        next_attempt_at=d.get("next_attempt_at"),
+        version=d["version"],
+    )
+
+
+def _attempt(d: Document) -> Attempt:
+    fields = {k: v for k, v in d.items() if k not in ("_id", "owner_kind", "owner_id")}
+    return Attempt(id=d["_id"], owner=Owner(d["owner_kind"], d["owner_id"]), **fields)

@@ -1,0 +1,136 @@
+"""The in-app inbox: which events notify whom, with what words, through which channel."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+from notifications.domain.errors import NotAnOwner
+
+STUDENT, COMPANY, UNIVERSITIES = "student", "company", "universities"
+
+
+class Channel(StrEnum):
+    IN_APP = "in_app"
+    EMAIL = "email"  # the inbox and an e-mail
+    OFF = "off"
+
+
+@dataclass(frozen=True)
+class Rule:
+    audiences: tuple[str, ...]
+    title: str
+    body: str
+    default: Channel = Channel.IN_APP
+
+
+RULES: dict[str, Rule] = {
+    "application.submitted": Rule((COMPANY,), "New application", "A student applied to “{t}”."),
+    "application.shortlisted": Rule(
+        (STUDENT,), "You are on the shortlist", "Your application to “{t}” was shortlisted."
+    ),
+    "application.rejected": Rule(
+        (STUDENT,), "Application not selected", "Your application to “{t}” was not selected."
+    ),
+    "application.withdrawn": Rule(
+        (COMPANY,), "Application withdrawn", "A candidate withdrew from “{t}”."
+    ),
+    "candidate.hired": Rule(
+        (STUDENT,), "You are hired", "You were hired for “{t}”.", Channel.EMAIL
+    ),
+    "work.submitted": Rule(
+        (COMPANY,), "Work submitted", "The work for “{t}” is ready for review.", Channel.EMAIL
+    ),
+    "revision.requested": Rule(
+        (STUDENT,), "Revision requested", "The employer asked for changes to “{t}”."
+    ),
+    "submission.approved": Rule((STUDENT,), "Work approved", "Your work for “{t}” was approved."),
+    "engagement.overdue": Rule((STUDENT, COMPANY), "Work overdue", "“{t}” is past its due date."),
+    "engagement.cancelled": Rule(
+        (STUDENT, COMPANY), "Engagement cancelled", "“{t}” was cancelled."
+    ),
+    "payout.paid": Rule(
+        (STUDENT,), "You were paid", "The payout for “{t}” was sent.", Channel.EMAIL
+    ),
+    "payout.failed": Rule(
+        (STUDENT,), "Payout failed", "The payout for “{t}” failed; it will be retried."
+    ),
+    "posting.published": Rule(
+        (UNIVERSITIES,), "Posting awaiting your approval", "“{t}” is aimed at your students."
+    ),
+    "posting.approved_for_university": Rule(
+        (COMPANY,), "Posting approved", "A university approved “{t}” for its students."
+    ),
+    "posting.declined_for_university": Rule(
+        (COMPANY,), "Posting declined", "A university declined “{t}”."
+    ),
+    "experience_record.issued": Rule(
+        (STUDENT,), "Experience record issued", "Your verified record of “{t}” is ready."
+    ),
+    "webhook_endpoint.disabled": Rule(
+        (COMPANY, UNIVERSITIES), "Webhook endpoint disabled", "{t} no longer receives events."
+    ),
+}
+KINDS = tuple(RULES)
+
+
+@dataclass(frozen=True)
+class InboxEvent:
+    """What the inbox needs from a domain event (taken from its snapshots)."""
+
+    kind: str
+    event_id: str
+    subject_id: str
+    title: str
+    time: datetime
+    student_id: str = ""
+    company_id: str = ""
+    university_ids: frozenset[str] = field(default_factory=frozenset)
+
+
+@dataclass(frozen=True)
+class Notification:
+    id: str
+    recipient: str
+    kind: str
+    title: str
+    body: str
+    subject_id: str
+    event_id: str
+    created_at: datetime
+    read_at: datetime | None = None
+
+
+def recipients(event: InboxEvent) -> list[str]:
+    """Inbox keys of everyone the event concerns, per its kind's rule."""
+    rule = RULES.get(event.kind)
+    if rule is None:
+        return []
+    found: list[str] = []
+    if STUDENT in rule.audiences and event.student_id:
+        found.append(f"student:{event.student_id}")
+    if COMPANY in rule.audiences and event.company_id:
+        found.append(f"company:{event.company_id}")
+    if UNIVERSITIES in rule.audiences:
+        found += [f"university:{u}" for u in sorted(event.university_ids)]
+    return found
+
+
+def text(event: InboxEvent) -> tuple[str, str]:
+    rule = RULES[event.kind]
+    return rule.title, rule.body.format(t=event.title or "your project")
+
+
+def inbox_of(role: str, subject: str, org: str) -> str:
+    """A student reads their own inbox; employer and university staff their organisation's."""
+    if role == "student" and subject:
+        return f"student:{subject}"
+    if role in ("employer", "university") and org:
+        return f"{'company' if role == 'employer' else 'university'}:{org}"
+    raise NotAnOwner("only students, companies and universities have an inbox")
+
+
+def effective(chosen: dict[str, str]) -> dict[str, Channel]:
+    """Every kind's channel: the recipient's choice, else the kind's default."""
+    return {kind: Channel(chosen.get(kind, RULES[kind].default)) for kind in KINDS}

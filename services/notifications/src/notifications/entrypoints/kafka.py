@@ -1,0 +1,33 @@
+"""Kafka entrypoint: every domain event of every topic may become webhook messages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from notifications.adapters.catalogue import CATALOGUE, EventKind, event_data, payload, tenants_of
+from notifications.adapters.inbox_wire import inbox_event
+from notifications.delivery import Delivery
+from notifications.inbox import Inbox
+from stint.kit.bus import EventRouter, Handler
+from stint.kit.envelope import Envelope
+from stint.kit.settings import KitSettings
+
+
+def register(router: EventRouter, settings: KitSettings, delivery: Delivery, inbox: Inbox) -> None:
+    """Route each catalogued event type (on its prefixed topic) to the fan-outs."""
+    for kind in CATALOGUE:
+        handler = on_event(kind, delivery, inbox)
+        router.handler(settings.topic(kind.topic), kind.message_type)(handler)
+
+
+def on_event(kind: EventKind, delivery: Delivery, inbox: Inbox) -> Handler:
+    async def handle(message: Any, envelope: Envelope) -> None:
+        """Consumes any catalogued domain event; queues a webhook message (JSON body of the
+        proto's canonical mapping) for each subscribed endpoint of a tenant it concerns, and
+        adds inbox notifications for the people it concerns. Emits nothing. Idempotent
+        through deterministic message and notification ids."""
+        body = payload(kind.name, envelope.time, event_data(message))
+        await delivery.fan_out(kind.name, envelope.id, envelope.time, body, tenants_of(message))
+        await inbox.on_event(inbox_event(kind.name, message, envelope))
+
+    return handle

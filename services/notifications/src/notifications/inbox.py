@@ -1,0 +1,120 @@
+"""Use cases of the in-app inbox and the notification preferences."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from contextlib import suppress
+
+from notifications.adapters.inbox_repository import InboxRepository
+from notifications.adapters.repository import page_bounds
+from notifications.domain import inbox
+from notifications.domain.email import address_problem, compose
+from notifications.domain.inbox import Channel, InboxEvent, Notification
+from notifications.domain.policy import message_id
+from stint.kit.clock import Clock
+from stint.kit.errors import AlreadyExists, ConcurrencyConflict, FieldViolation, InvalidArgument
+from stint.kit.grpc import Caller
+from stint.kit.ids import is_id
+
+MAX_IDS = 100
+
+
+class Inbox:
+    def __init__(
+        self, repo: InboxRepository, clock: Clock, inbox_url: str = "", email: bool = False
+    ) -> None:
+        self.repo = repo
+        self._clock = clock
+        self._inbox_url = inbox_url
+        self._email = email  # whether an SMTP server is configured
+
+    async def on_event(self, event: InboxEvent) -> int:
+        """Consumes any domain event with an inbox rule; adds one notification per recipient
+        whose channel for the kind is not off, and queues an e-mail (sent by a timer, so the
+        inbox never waits for SMTP) when the channel is e-mail and an address is known.
+        Deterministic ids (event id, recipient): a redelivered event adds nothing. Emits
+        nothing. Returns how many notifications were new."""
+        added = 0
+        title, body = inbox.text(event) if event.kind in inbox.RULES else ("", "")
+        for recipient in inbox.recipients(event):
+            chosen, address, _ = await self.repo.preferences(recipient)
+            channel = inbox.effective(chosen)[event.kind]
+            if channel is Channel.OFF:
+                continue
+            ntf_id = "ntf_" + message_id(event.event_id, recipient, event.time)[4:]
+            n = Notification(
+                ntf_id, recipient, event.kind, title, body, event.subject_id, event.event_id,
+                self._clock.now(),
+            )  # fmt: skip
+            added += await self.repo.add(n)
+            if channel is Channel.EMAIL and address and self._email:
+                # Queued even when the notification existed: the first try may have crashed
+                # between the two inserts.
+                with suppress(AlreadyExists):
+                    await self.repo.add_email(compose(n, address, self._inbox_url, n.created_at))
+        return added
+
+    async def list(
+        self, caller: Caller, unread_only: bool, page_size: int, page_token: str
+    ) -> tuple[list[Notification], int, str]:
+        """ListNotifications: the caller's inbox, newest first, and its unread count."""
+        recipient = inbox.inbox_of(caller.role, caller.subject, caller.org)
+        size, after = page_bounds(page_size, page_token)
+        found, token = await self.repo.page(recipient, unread_only, size, after)
+        return found, await self.repo.unread(recipient), token
+
+    async def mark_read(
+        self, caller: Caller, ids: Sequence[str], everything: bool
+    ) -> tuple[int, int]:
+        """MarkNotificationsRead: the given ids (others' ids are silently not the caller's),
+        or all; returns (newly read, still unread)."""
+        recipient = inbox.inbox_of(caller.role, caller.subject, caller.org)
+        if everything == bool(ids) or len(ids) > MAX_IDS:
+            problem = f"give 1..{MAX_IDS} ids or all, not both"
+            raise InvalidArgument(problem, [FieldViolation("notification_ids", problem)])
+        bad = [
+            FieldViolation(f"notification_ids[{i}]", "not a notification id")
+            for i, n in enumerate(ids)
+            if not is_id(n, "ntf")
+        ]
+        if bad:
+            raise InvalidArgument("invalid notification ids", bad)
+        marked = await self.repo.mark_read(
+            recipient, None if everything else list(ids), self._clock.now()
+        )
+        return marked, await self.repo.unread(recipient)
+
+    async def preferences(self, caller: Caller) -> tuple[dict[str, Channel], str]:
+        """GetPreferences: every kind with its effective channel."""
+        recipient = inbox.inbox_of(caller.role, caller.subject, caller.org)
+        chosen, address, _ = await self.repo.preferences(recipient)
+        return inbox.effective(chosen), address
+
+    async def set_preferences(
+        self, caller: Caller, changes: Sequence[tuple[str, Channel | None]], email: str | None
+    ) -> tuple[dict[str, Channel], str]:
+        """SetPreferences: change the named kinds (and the address when given); every bad
+        entry is reported at once."""
+        recipient = inbox.inbox_of(caller.role, caller.subject, caller.org)
+        violations = [
+            FieldViolation(
+                f"preferences[{i}]",
+                f"unknown kind {kind!r}" if kind not in inbox.RULES else "channel required",
+            )
+            for i, (kind, channel) in enumerate(changes)
+            if kind not in inbox.RULES or channel is None
+        ]
+        if email is not None and address_problem(email):
+            violations.append(FieldViolation("email", address_problem(email)))
+        if violations:
+            raise InvalidArgument("invalid preferences", violations)
+        for _ in range(3):  # two tabs saving at once: reload and apply again
+            chosen, address, version = await self.repo.preferences(recipient)
+            chosen.update({kind: str(channel) for kind, channel in changes})
+            address = address if email is None else email
+            try:
+                await self.repo.save_preferences(recipient, chosen, address, version)
+                return inbox.effective(chosen), address
+            except ConcurrencyConflict:
+                continue
+        raise ConcurrencyConflict("preferences changed concurrently; try again")
