@@ -22,9 +22,8 @@ def settings(**overrides: Any) -> GatewaySettings:
 
 
 def token(role: str, org: str = "", sub: str = "u1", ttl: int = 600) -> dict[str, str]:
-    return {
-        "Authorization": f"Bearer {issue_dev_token(SECRET, subject=sub, role=role, org=org, ttl_seconds=ttl)}"
-    }
+    jwt = issue_dev_token(SECRET, subject=sub, role=role, org=org, ttl_seconds=ttl)
+    return {"Authorization": f"Bearer {jwt}"}
 
 
 @asynccontextmanager

@@ -4,6 +4,7 @@ endpoints with OpenAPI documentation generated from the same Protobuf descriptor
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from collections.abc import Callable
@@ -19,10 +20,10 @@ from starlette.datastructures import QueryParams
 from gateway.auth import Principal
 from gateway.context import GatewayContext
 from gateway.idempotency import StoredResponse
-from gateway.problems import ProblemError, from_rpc_error, problem_responses
+from gateway.problems import ProblemError, from_rpc_error, handle_problem, problem_responses
 from gateway.protojson import SchemaRegistry, from_json, to_json
 
-QueryKind = Literal["str", "int", "enum", "list"]
+QueryKind = Literal["str", "int", "bool", "enum", "list"]
 # Last touches to a request message: caller-derived fields, masks from the body, etc.
 Prepare = Callable[[Principal | None, Any, dict[str, Any], QueryParams], None]
 _PATH_PARAM = re.compile(r"{(\w+)}")
@@ -92,24 +93,21 @@ def _endpoint(route: Route) -> Callable[[Request], Any]:
         scope = ctx.idempotency.scope(subject, route.method, request.url.path, key)
         stored = await ctx.idempotency.begin(scope, await request.body())
         if stored is not None:
-            return JSONResponse(
-                stored.body,
-                stored.status,
-                headers={**stored.headers, "Idempotent-Replayed": "true"},
-            )
+            replayed = {**stored.headers, "Idempotent-Replayed": "true"}
+            media = stored.headers.get("Content-Type", "application/json")
+            return JSONResponse(stored.body, stored.status, headers=replayed, media_type=media)
         try:
             response = _respond(route, await _call(ctx, route, message, principal, request))
         except ProblemError as exc:
-            await ctx.idempotency.finish(scope, StoredResponse(exc.status, None, {}))
-            raise
+            # A refusal (e.g. wrong state) is an answer too: a retry with the key gets it again.
+            response = await handle_problem(request, exc)
         except BaseException:
             await ctx.idempotency.abandon(scope)
             raise
         body = json.loads(bytes(response.body)) if response.body else None
-        location = (
-            {"Location": response.headers["location"]} if "location" in response.headers else {}
-        )
-        await ctx.idempotency.finish(scope, StoredResponse(response.status_code, body, location))
+        keep = {k: v for k, v in response.headers.items() if k in ("location", "content-type")}
+        headers = {k.title(): v for k, v in keep.items()}
+        await ctx.idempotency.finish(scope, StoredResponse(response.status_code, body, headers))
         return response
 
     endpoint.__name__ = route.rpc
@@ -157,7 +155,7 @@ async def _build_request(route: Route, request: Request, principal: Principal | 
 
 def _apply_query(message: Message, query: Query, request: Request) -> None:
     values = request.query_params.getlist(query.name)
-    if not values:
+    if not values or not query.field:  # no field: the route's `prepare` reads it
         return
     *parents, leaf = query.field.split(".")
     target: Any = message
@@ -171,6 +169,10 @@ def _apply_query(message: Message, query: Query, request: Request) -> None:
             from_json({leaf: values[-1]}, target)
         elif query.kind == "int":
             setattr(target, leaf, int(values[-1]))
+        elif query.kind == "bool":
+            if values[-1].lower() not in ("true", "false", "1", "0"):
+                raise ValueError("expected true or false")
+            setattr(target, leaf, values[-1].lower() in ("true", "1"))
         else:
             setattr(target, leaf, values[-1])
     except (ValueError, TypeError) as exc:
@@ -183,28 +185,29 @@ def _apply_query(message: Message, query: Query, request: Request) -> None:
 
 
 def _respond(route: Route, result: Message) -> Response:
+    if route.status == 204:
+        return Response(status_code=204)
     if route.list_field:
-        page = getattr(result, "page", None)
-        body: Any = {
-            route.list_field: [to_json(m) for m in getattr(result, route.list_field)],
-            "next_page_token": page.next_page_token if page is not None else "",
-        }
+        body: Any = to_json(result)
+        page = body.pop("page", None) or {}
+        body["next_page_token"] = page.get("next_page_token", "")
     elif route.result:
         body = to_json(getattr(result, route.result))
     else:
         body = to_json(result)
     headers = {}
-    if route.location and isinstance(body, dict) and body.get("id"):
-        headers["Location"] = route.location.format(id=body["id"])
+    if route.location:
+        # e.g. "/v1/postings/{id}" or "/v1/webhooks/endpoints/{endpoint[id]}"
+        with contextlib.suppress(KeyError, IndexError, TypeError):
+            headers["Location"] = route.location.format(**body)
     return JSONResponse(body, status_code=route.status, headers=headers)
 
 
 def _error_statuses(route: Route) -> tuple[int, ...]:
-    statuses = [422, 429, 503]
+    # 404 everywhere: an id in the path, or a /me resource not created yet (a payout account).
+    statuses = [400, 404, 422, 429, 503]
     if route.roles is not None:
         statuses += [401, 403]
-    if route.path_params:
-        statuses.append(404)
     if route.method != "GET":
         statuses.append(409)
     return tuple(sorted(statuses))
@@ -216,7 +219,9 @@ def _openapi(route: Route, registry: SchemaRegistry) -> dict[str, Any]:
         for p in route.path_params
     ]
     for q in route.query:
-        schema: dict[str, Any] = {"type": "integer"} if q.kind == "int" else {"type": "string"}
+        schema: dict[str, Any] = {"int": {"type": "integer"}, "bool": {"type": "boolean"}}.get(
+            q.kind, {"type": "string"}
+        )
         params.append(
             {
                 "name": q.name,
@@ -245,18 +250,19 @@ def _openapi(route: Route, registry: SchemaRegistry) -> dict[str, Any]:
         body = registry.message(route.request.DESCRIPTOR, exclude=frozenset(route.path_params))
         extra["requestBody"] = {"required": True, "content": {"application/json": {"schema": body}}}
     if route.list_field:
-        items = registry.field(route.response.DESCRIPTOR.fields_by_name[route.list_field])
-        ok: dict[str, Any] = {
-            "type": "object",
-            "properties": {route.list_field: items, "next_page_token": {"type": "string"}},
-        }
+        ok: dict[str, Any] = registry.message(
+            route.response.DESCRIPTOR, exclude=frozenset({"page"})
+        )
+        ok["properties"]["next_page_token"] = {"type": "string"}
     elif route.result:
         ok = registry.field(route.response.DESCRIPTOR.fields_by_name[route.result])
     else:
         ok = registry.ref(route.response.DESCRIPTOR)
-    extra["responses"] = {
-        str(route.status): {"description": "OK", "content": {"application/json": {"schema": ok}}}
-    }
+    if route.status == 204:
+        extra["responses"] = {"204": {"description": "Done"}}
+    else:
+        content = {"application/json": {"schema": ok}}
+        extra["responses"] = {str(route.status): {"description": "OK", "content": content}}
     if route.roles is not None:
         extra["security"] = [{"bearerAuth": []}]
     return extra

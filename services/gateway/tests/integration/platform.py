@@ -9,6 +9,8 @@ from typing import Any
 
 import applications.bootstrap
 import applications.config
+import notifications.bootstrap
+import notifications.config
 import payouts.bootstrap
 import payouts.config
 import postings.bootstrap
@@ -29,7 +31,7 @@ async def backends(mongo: MongoClient, unique: str) -> AsyncIterator[dict[str, s
         "timer_poll_seconds": 0.1,
         "relay_sweep_seconds": 0.5,
     }
-    names = ["postings", "applications", "submissions", "payouts"]
+    names = ["postings", "applications", "submissions", "payouts", "notifications"]
     databases = {name: f"gw_{unique}_{name}" for name in names}
     runners: dict[str, ServiceRunner] = {
         "postings": await postings.bootstrap.build(
@@ -48,6 +50,11 @@ async def backends(mongo: MongoClient, unique: str) -> AsyncIterator[dict[str, s
                 sandbox_settle_seconds=0,
                 retry_base_seconds=0.5,
                 **common,
+            )
+        ),
+        "notifications": await notifications.bootstrap.build(
+            notifications.config.Settings(
+                mongo_database=databases["notifications"], webhook_allow_loopback=True, **common
             )
         ),
     }

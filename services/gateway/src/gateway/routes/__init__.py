@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
-from gateway.routes import applications, payouts, postings, submissions
+from gateway.routes import applications, notifications, payouts, postings, submissions
 from gateway.routing import Route
 
 
 def all_routes() -> list[Route]:
-    return [*postings.ROUTES, *applications.ROUTES, *submissions.ROUTES, *payouts.ROUTES]
+    return [
+        *postings.ROUTES,
+        *applications.ROUTES,
+        *submissions.ROUTES,
+        *payouts.ROUTES,
+        *notifications.ROUTES,
+    ]

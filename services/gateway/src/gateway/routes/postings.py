@@ -154,7 +154,7 @@ def install_extra(app: FastAPI) -> None:
         "/v1/postings/{posting_id}/university-approvals",
         tags=[TAG],
         summary="Approve or decline a posting for the caller's university",
-        responses=problem_responses(401, 403, 404, 409, 422, 429, 503),
+        responses=problem_responses(400, 401, 403, 404, 409, 422, 429, 503),
         openapi_extra={"security": [{"bearerAuth": []}]},
     )
     async def university_approval(
