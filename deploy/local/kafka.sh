@@ -56,9 +56,10 @@ check_logging() {
 
 # home_in_use: some broker, whatever its STINT_STATE, runs from $KAFKA_HOME.
 home_in_use() {
-  local f
+  local f cmdline
   for f in /proc/[0-9]*/cmdline; do
-    tr '\0' ' ' <"$f" 2>/dev/null | grep -qF -- "-cp $LIBS/* kafka.Kafka " && return 0
+    cmdline=$(tr '\0' ' ' <"$f" 2>/dev/null) || continue  # no pipe into grep -q (pipefail)
+    [[ "$cmdline" == *"-cp $LIBS/* kafka.Kafka "* ]] && return 0
   done
   return 1
 }

@@ -35,7 +35,11 @@ pid_matches() {
   pid=$(<"$pidfile")
   [[ "$pid" =~ ^[0-9]+$ ]] || return 1
   kill -0 "$pid" 2>/dev/null || return 1
-  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$pattern" || return 1
+  # No `tr | grep -q` pipe: under pipefail, grep -q exiting early can SIGPIPE tr and turn a
+  # match into a failure (seen: a healthy broker reported as "exited during startup").
+  local cmdline
+  cmdline=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null) || return 1
+  [[ "$cmdline" == *"$pattern"* ]] || return 1
   printf '%s\n' "$pid"
 }
 
