@@ -10,13 +10,16 @@ BUF = $(shell deploy/local/tools.sh buf)
 RUN = $(UV) run --frozen --no-sync
 PYTEST = $(RUN) pytest
 
-.PHONY: help sync run up down test lint typecheck proto proto-check unit integration infra-up infra-down validate-deploy
+.PHONY: help sync token run up down test lint typecheck proto proto-check unit integration infra-up infra-down validate-deploy
 
 help: ## list the verbs
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
 sync: ## install Python 3.11 deps from uv.lock (uv itself comes from PyPI when missing)
 	$(UV) sync --frozen --all-packages --all-groups
+
+token: ## print a development JWT: make token ROLE=employer ORG=cmp_acme SUB=u1
+	@$(RUN) python -m gateway.token --role "$(ROLE)" --org "$(ORG)" --sub "$(or $(SUB),dev-user)"
 
 run: sync ## install what is missing, start everything in the foreground; Ctrl-C stops it
 	deploy/local/platform.sh run

@@ -60,6 +60,10 @@ up() {
   export STINT_POSTINGS_ADDR="127.0.0.1:$((50051 + OFFSET))" STINT_APPLICATIONS_ADDR="127.0.0.1:$((50052 + OFFSET))" \
     STINT_SUBMISSIONS_ADDR="127.0.0.1:$((50053 + OFFSET))" STINT_PAYOUTS_ADDR="127.0.0.1:$((50054 + OFFSET))" \
     STINT_NOTIFICATIONS_ADDR="127.0.0.1:$((50055 + OFFSET))"
+  # Local development defaults (production sets real values): a dev JWT secret shared with
+  # `make token`, and webhooks may target receivers on this machine.
+  export STINT_JWT_SECRET="${STINT_JWT_SECRET:-stint-dev-secret-not-for-production}"
+  export STINT_WEBHOOK_ALLOW_LOOPBACK="${STINT_WEBHOOK_ALLOW_LOOPBACK:-true}"
   local entry name rest
   for entry in $SERVICES; do
     name=${entry%%:*}; rest=${entry#*:}
@@ -71,6 +75,7 @@ up() {
   echo "  MongoDB   mongodb://127.0.0.1:${STINT_MONGO_PORT:-27017} (FerretDB)"
   if present gateway; then
     echo "  Gateway   http://127.0.0.1:$((8080 + OFFSET))   (API docs: http://127.0.0.1:$((8080 + OFFSET))/docs)"
+    echo "  Token     make token ROLE=employer ORG=cmp_acme SUB=u1   (roles: student employer university admin)"
   else
     echo "  Gateway   not built yet: services start as they are added under services/"
   fi

@@ -25,6 +25,7 @@ SERVICES = {
     "submissions": (50053, 9103),
     "payouts": (50054, 9104),
     "notifications": (50055, 9105),
+    "gateway": (8080,),
 }
 
 
