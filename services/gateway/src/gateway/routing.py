@@ -9,7 +9,7 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 import grpc
 from fastapi import FastAPI, Request, Response
@@ -63,6 +63,40 @@ class Route:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "path_params", tuple(_PATH_PARAM.findall(self.path)))
+
+
+class RouteFactory(Protocol):
+    def __call__(
+        self,
+        method: str,
+        path: str,
+        rpc: str,
+        summary: str,
+        roles: frozenset[str] | None,
+        **options: Any,
+    ) -> Route: ...
+
+
+def routes_for(backend: str, stub: type[Any], messages: Any, tag: str) -> RouteFactory:
+    """A `Route` maker for one backend: `rpc` names `<rpc>Request`/`<rpc>Response` in
+    `messages` (the generated `*_service_pb2` module); ``tag=`` may override the group."""
+
+    def make(
+        method: str,
+        path: str,
+        rpc: str,
+        summary: str,
+        roles: frozenset[str] | None,
+        **options: Any,
+    ) -> Route:
+        request = getattr(messages, f"{rpc}Request")
+        response = getattr(messages, f"{rpc}Response")
+        group = options.pop("tag", tag)
+        return Route(
+            method, path, backend, stub, rpc, request, response, summary, group, roles, **options
+        )
+
+    return make
 
 
 def install(app: FastAPI, routes: list[Route], registry: SchemaRegistry) -> None:

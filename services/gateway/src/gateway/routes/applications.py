@@ -2,49 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from starlette.datastructures import QueryParams
-
-from gateway.auth import Principal
-from gateway.routes.common import ANYONE, EMPLOYER, PAGING, STUDENT
-from gateway.routing import Query, Route
+from gateway.routes.common import ANYONE, EMPLOYER, PAGING, STUDENT, own
+from gateway.routing import Query, routes_for
 from stint.applications.v1 import applications_service_pb2 as pb
 from stint.applications.v1.applications_service_pb2_grpc import ApplicationsServiceStub
 
 TAG = "applications"
+_route = routes_for("applications", ApplicationsServiceStub, pb, TAG)
 STATUS = Query("status", "statuses", "list", "APPLICATION_STATUS_SUBMITTED,…")
 EMPLOYER_OR_UNIVERSITY = frozenset({"employer", "university", "admin"})
-
-
-def _route(
-    method: str, path: str, rpc: str, summary: str, roles: frozenset[str] | None, **kw: Any
-) -> Route:
-    request = getattr(pb, f"{rpc}Request")
-    response = getattr(pb, f"{rpc}Response")
-    return Route(
-        method,
-        path,
-        "applications",
-        ApplicationsServiceStub,
-        rpc,
-        request,
-        response,
-        summary,
-        TAG,
-        roles,
-        **kw,
-    )
-
-
-def _mine(p: Principal | None, message: Any, _: dict[str, Any], __: QueryParams) -> None:
-    """`/me/applications`: the caller's own (a student's) or its students' (a university's)."""
-    if p is None:
-        return
-    if p.role == "student":
-        message.student_id = p.subject
-    elif p.role == "university":
-        message.university_id = p.org
 
 
 ROUTES = [
@@ -119,6 +85,6 @@ ROUTES = [
         frozenset({"student", "university"}),
         query=(*PAGING, STATUS),
         list_field="applications",
-        prepare=_mine,
+        prepare=own(student="student_id", university="university_id"),
     ),
 ]

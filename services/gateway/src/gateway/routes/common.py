@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from gateway.routing import Query
+from typing import Any
+
+from starlette.datastructures import QueryParams
+
+from gateway.auth import Principal
+from gateway.routing import Prepare, Query
 
 ANYONE = frozenset({"student", "employer", "university", "admin"})
 STUDENT = frozenset({"student"})
@@ -12,3 +17,15 @@ PAGING = (
     Query("page_size", "page.page_size", "int", "1-100, default 20"),
     Query("page_token", "page.page_token", "str", "next_page_token of the previous page"),
 )
+
+
+def own(**field_by_role: str) -> Prepare:
+    """For `/me/...` lists: fill the request field that scopes them to the caller, per role
+    (the subject for students, the org for employers and universities)."""
+
+    def prepare(p: Principal | None, message: Any, _: dict[str, Any], __: QueryParams) -> None:
+        if p is None or p.role not in field_by_role:
+            return
+        setattr(message, field_by_role[p.role], p.subject if p.role == "student" else p.org)
+
+    return prepare

@@ -8,7 +8,7 @@ from starlette.datastructures import QueryParams
 
 from gateway.auth import Principal
 from gateway.routes.common import ANYONE, PAGING
-from gateway.routing import Query, Route
+from gateway.routing import Query, Route, routes_for
 from stint.notifications.v1 import notifications_service_pb2 as pb
 from stint.notifications.v1.notifications_service_pb2_grpc import NotificationsServiceStub
 
@@ -17,6 +17,9 @@ WEBHOOKS = "webhooks"
 # Webhook endpoints belong to a company, a university or the platform.
 OWNERS = frozenset({"employer", "university", "admin"})
 ENDPOINT = "/v1/webhooks/endpoints/{endpoint_id}"
+
+
+_notifications = routes_for("notifications", NotificationsServiceStub, pb, INBOX)
 
 
 def _route(
@@ -28,21 +31,7 @@ def _route(
     roles: frozenset[str] | None,
     **kw: Any,
 ) -> Route:
-    request = getattr(pb, f"{rpc}Request")
-    response = getattr(pb, f"{rpc}Response")
-    return Route(
-        method,
-        path,
-        "notifications",
-        NotificationsServiceStub,
-        rpc,
-        request,
-        response,
-        summary,
-        tag,
-        roles,
-        **kw,
-    )
+    return _notifications(method, path, rpc, summary, roles, tag=tag, **kw)
 
 
 def _update_paths(_: Principal | None, message: Any, body: dict[str, Any], __: QueryParams) -> None:

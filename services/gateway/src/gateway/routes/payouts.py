@@ -2,35 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from gateway.routes.common import PAGING, STUDENT
-from gateway.routing import Query, Route
+from gateway.routing import Query, routes_for
 from stint.payouts.v1 import payouts_service_pb2 as pb
 from stint.payouts.v1.payouts_service_pb2_grpc import PayoutsServiceStub
 
 TAG = "payouts"
+_route = routes_for("payouts", PayoutsServiceStub, pb, TAG)
 PAYOUT_READERS = frozenset({"student", "employer", "admin"})
-
-
-def _route(
-    method: str, path: str, rpc: str, summary: str, roles: frozenset[str] | None, **kw: Any
-) -> Route:
-    request = getattr(pb, f"{rpc}Request")
-    response = getattr(pb, f"{rpc}Response")
-    return Route(
-        method,
-        path,
-        "payouts",
-        PayoutsServiceStub,
-        rpc,
-        request,
-        response,
-        summary,
-        TAG,
-        roles,
-        **kw,
-    )
 
 
 ROUTES = [

@@ -14,31 +14,12 @@ from gateway.context import GatewayContext
 from gateway.problems import ProblemError, from_rpc_error, problem_responses
 from gateway.protojson import to_json
 from gateway.routes.common import ANYONE, EMPLOYER, PAGING, UNIVERSITY
-from gateway.routing import Query, Route
+from gateway.routing import Query, routes_for
 from stint.postings.v1 import postings_service_pb2 as pb
 from stint.postings.v1.postings_service_pb2_grpc import PostingsServiceStub
 
 TAG = "postings"
-
-
-def _route(
-    method: str, path: str, rpc: str, summary: str, roles: frozenset[str] | None, **kw: Any
-) -> Route:
-    request = getattr(pb, f"{rpc}Request")
-    response = getattr(pb, f"{rpc}Response")
-    return Route(
-        method,
-        path,
-        "postings",
-        PostingsServiceStub,
-        rpc,
-        request,
-        response,
-        summary,
-        TAG,
-        roles,
-        **kw,
-    )
+_route = routes_for("postings", PostingsServiceStub, pb, TAG)
 
 
 def _list_filters(

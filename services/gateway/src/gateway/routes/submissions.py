@@ -2,48 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from starlette.datastructures import QueryParams
-
-from gateway.auth import Principal
-from gateway.routes.common import ANYONE, EMPLOYER, PAGING, STUDENT
-from gateway.routing import Query, Route
+from gateway.routes.common import ANYONE, EMPLOYER, PAGING, STUDENT, own
+from gateway.routing import Query, routes_for
 from stint.submissions.v1 import submissions_service_pb2 as pb
 from stint.submissions.v1.submissions_service_pb2_grpc import SubmissionsServiceStub
 
 TAG = "engagements"
-
-
-def _route(
-    method: str, path: str, rpc: str, summary: str, roles: frozenset[str] | None, **kw: Any
-) -> Route:
-    request = getattr(pb, f"{rpc}Request")
-    response = getattr(pb, f"{rpc}Response")
-    return Route(
-        method,
-        path,
-        "submissions",
-        SubmissionsServiceStub,
-        rpc,
-        request,
-        response,
-        summary,
-        TAG,
-        roles,
-        **kw,
-    )
-
-
-def _mine(p: Principal | None, message: Any, _: dict[str, Any], __: QueryParams) -> None:
-    if p is None:
-        return
-    if p.role == "student":
-        message.student_id = p.subject
-    elif p.role == "employer":
-        message.company_id = p.org
-    elif p.role == "university":
-        message.university_id = p.org
+_route = routes_for("submissions", SubmissionsServiceStub, pb, TAG)
 
 
 ROUTES = [
@@ -63,7 +28,7 @@ ROUTES = [
         ANYONE,
         query=(*PAGING, Query("status", "statuses", "list", "ENGAGEMENT_STATUS_ACTIVE,…")),
         list_field="engagements",
-        prepare=_mine,
+        prepare=own(student="student_id", employer="company_id", university="university_id"),
     ),
     _route(
         "POST",
