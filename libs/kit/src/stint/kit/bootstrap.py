@@ -10,8 +10,9 @@ from dataclasses import dataclass
 
 from faststream.kafka import KafkaBroker
 
-from stint.contracts.topics import dlq_topic
+from stint.contracts.topics import all_topics, dlq_topic
 from stint.kit.bus import (
+    DEFAULT_PARTITIONS,
     EventConsumer,
     EventRouter,
     KafkaEventPublisher,
@@ -67,8 +68,20 @@ class Infrastructure:
             group_id=s.consumer_group,
         )
         if router.topics:
-            subscribe(self.broker, consumer, router.topics)
+            subscribe(
+                self.broker,
+                consumer,
+                router.topics,
+                partitions=self._partitions,
+                replication_factor=s.kafka_replication_factor,
+            )
         return consumer
+
+    def _partitions(self, physical: str) -> int:
+        """Partition count from the one topic spec (`stint.contracts.topics`)."""
+        name = physical.removeprefix(self.settings.kafka_topic_prefix)
+        spec = {t.name: t.partitions for t in all_topics()}
+        return spec.get(name, DEFAULT_PARTITIONS)
 
 
 async def connect(settings: KitSettings, clock: Clock | None = None) -> Infrastructure:

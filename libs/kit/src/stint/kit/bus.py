@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from aiokafka import ConsumerRecord
-from faststream.kafka import KafkaBroker
+from faststream.kafka import KafkaBroker, Topic
 from faststream.kafka.annotations import KafkaMessage
 from faststream.middlewares import AckPolicy
 from google.protobuf.message import DecodeError, Message
@@ -35,6 +35,7 @@ log = logging.getLogger(__name__)
 M = TypeVar("M", bound=Message)
 Handler = Callable[[Any, Envelope], Awaitable[None]]
 MAX_ERROR_HEADER = 1000
+DEFAULT_PARTITIONS = 3
 
 
 def create_broker(bootstrap: str, *, client_id: str) -> KafkaBroker:
@@ -219,14 +220,29 @@ class EventConsumer:
         metrics.EVENTS_CONSUMED.labels(self.service, topic, ce_type, outcome).inc()
 
 
-def subscribe(broker: KafkaBroker, consumer: EventConsumer, topics: list[str]) -> None:
+def subscribe(
+    broker: KafkaBroker,
+    consumer: EventConsumer,
+    topics: list[str],
+    *,
+    partitions: Callable[[str], int] = lambda _: DEFAULT_PARTITIONS,
+    replication_factor: int = 1,
+) -> None:
     """Attach the consumer to the broker before it starts (group id: the consumer's).
+
+    The subscriber creates missing topics (with `partitions(name)` partitions) before it joins
+    the group: a consumer that subscribed to a topic that did not exist yet would only see it
+    at its next metadata refresh, minutes later, and events published meanwhile would wait.
 
     NACK_ON_ERROR: the offset is committed after `dispatch` returns; if it raises, the
     consumer seeks back and the record is processed again.
     """
+    declared = [
+        Topic(name, num_partitions=partitions(name), replication_factor=replication_factor)
+        for name in topics
+    ]
     subscriber = broker.subscriber(
-        *topics,
+        *declared,
         group_id=consumer.group_id,
         ack_policy=AckPolicy.NACK_ON_ERROR,
         auto_offset_reset="earliest",

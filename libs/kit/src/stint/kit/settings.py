@@ -20,6 +20,8 @@ class KitSettings(BaseSettings):
     # Prepended to every topic and consumer group this service uses: lets several environments
     # share one cluster, and gives each integration test private topics.
     kafka_topic_prefix: str = Field(default="", pattern=r"^[a-zA-Z0-9._-]*$")
+    # For topics a service creates itself when missing (production provisions them: Strimzi).
+    kafka_replication_factor: int = Field(default=1, ge=1, le=5)
     mongo_uri: str = "mongodb://127.0.0.1:27017/?directConnection=true"
     # Empty means "stint_<service_name>", the database the service owns.
     mongo_database: str = ""
