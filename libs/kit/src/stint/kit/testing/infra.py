@@ -49,10 +49,13 @@ def start_infra() -> Infra:
     mongo = os.environ.get("STINT_MONGO_URI")
     if kafka and mongo:
         return Infra(kafka, mongo, started_here=False)
-    if _answers(DEFAULT_KAFKA) and _answers(f"127.0.0.1:{MONGO_PORT}"):
-        return Infra(DEFAULT_KAFKA, DEFAULT_MONGO, started_here=False)
-    subprocess.run([str(repo_root() / "deploy/local/infra.sh"), "up"], check=True)  # noqa: S603
-    return Infra(DEFAULT_KAFKA, DEFAULT_MONGO, started_here=True)
+    started = not (_answers(DEFAULT_KAFKA) and _answers(f"127.0.0.1:{MONGO_PORT}"))
+    if started:
+        subprocess.run([str(repo_root() / "deploy/local/infra.sh"), "up"], check=True)  # noqa: S603
+    # Services built in tests read their settings from the environment: point them at these.
+    os.environ["STINT_KAFKA_BOOTSTRAP"] = DEFAULT_KAFKA
+    os.environ["STINT_MONGO_URI"] = DEFAULT_MONGO
+    return Infra(DEFAULT_KAFKA, DEFAULT_MONGO, started_here=started)
 
 
 def stop_infra(infra: Infra) -> None:
