@@ -60,7 +60,11 @@ up() {
   mkdir -p "$RUN" "$LOGS"
   (cd "$ROOT" && "$UV" sync --frozen --quiet --all-packages --all-groups)
   # Services inherit the endpoints (ports may be overridden, see deploy/local/README.md).
-  eval "$("$HERE/infra.sh" up | sed 's/^/export /')"
+  local endpoints
+  # Not `eval "$(infra.sh up | …)"`: set -e does not see a failure inside a substitution, and
+  # the platform would go on against whatever listens on the default ports.
+  endpoints=$("$HERE/infra.sh" up) || { echo "infrastructure did not start" >&2; exit 1; }
+  eval "$(sed 's/^/export /' <<<"$endpoints")"
   # Every topic from the one spec, with its partition count, before any service can touch one.
   "$ROOT/.venv/bin/python" "$HERE/topics.py" create
   export STINT_POSTINGS_ADDR="127.0.0.1:$((50051 + OFFSET))" STINT_APPLICATIONS_ADDR="127.0.0.1:$((50052 + OFFSET))" \

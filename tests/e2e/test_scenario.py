@@ -6,6 +6,8 @@ exactly-once effects."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections import Counter
 from typing import Any
 
@@ -14,7 +16,7 @@ import pytest
 
 from stint.kit.testing.poll import eventually
 
-from .conftest import Receiver, auth, event_key
+from .conftest import ROOT, Platform, Receiver, auth, event_key
 from .flow import (
     apply,
     engagement_of,
@@ -184,3 +186,19 @@ async def test_posting_to_paid_intern_with_notifications_and_webhooks(
     assert types["payout.paid"] == 1, types
     assert types["application.submitted"] == 4, types
     assert types["application.rejected"] == 3, types
+
+
+@pytest.mark.timeout(120)
+def test_make_demo_plays_the_scenario(platform: Platform) -> None:
+    """`make demo` against the running platform: every step succeeds (exit 0), narrated."""
+    demo = subprocess.run(
+        [sys.executable, str(ROOT / "deploy/local/demo.py"), "--url", platform.url],
+        capture_output=True,
+        text=True,
+        timeout=110,
+        check=False,
+    )
+    assert demo.returncode == 0, demo.stdout[-3000:] + demo.stderr[-3000:]
+    for step in ("approves pst_", "REJECTED (posting_filled)", "is PAID: USD 600.00", "valid=True"):
+        assert step in demo.stdout, demo.stdout
+    assert "signed events, each verified" in demo.stdout
