@@ -2,7 +2,7 @@
 
 Usage (the venv's python; `make topics`, and `platform.sh up` before any service starts):
 
-    python deploy/local/topics.py create   # idempotent; fails if a topic has other partitions
+    python deploy/local/topics.py create   # idempotent; warns about topics with other partitions
     python deploy/local/topics.py check    # exit 1 unless every topic exists as specified
 
 Broker from `STINT_KAFKA_BOOTSTRAP` (default 127.0.0.1:9092); names take
@@ -54,8 +54,10 @@ async def create(admin: AIOKafkaAdminClient, spec: dict[str, int]) -> list[str]:
     return [t.name for t in missing]
 
 
-async def mismatches(admin: AIOKafkaAdminClient, spec: dict[str, int], settle: float) -> list[str]:
-    """Every way the broker's topics differ from the spec (empty: all as specified)."""
+async def mismatches(
+    admin: AIOKafkaAdminClient, spec: dict[str, int], settle: float
+) -> tuple[list[str], list[str]]:
+    """How the broker's topics differ from the spec: (other partition counts, missing)."""
     deadline = asyncio.get_running_loop().time() + settle
     while True:
         actual = await partitions(admin, list(spec))
@@ -68,8 +70,8 @@ async def mismatches(admin: AIOKafkaAdminClient, spec: dict[str, int], settle: f
             f"{n}: missing (spec: {c} partitions)" for n, c in spec.items() if n not in actual
         ]
         # A just-created topic may take a moment to reach the broker's metadata cache.
-        if wrong or not missing or asyncio.get_running_loop().time() > deadline:
-            return wrong + missing
+        if not missing or asyncio.get_running_loop().time() > deadline:
+            return wrong, missing
         await asyncio.sleep(0.1)
 
 
@@ -80,7 +82,7 @@ async def main(verb: str) -> int:
     try:
         await admin.start()
         created = await create(admin, spec) if verb == "create" else []
-        problems = await mismatches(admin, spec, 10.0 if created else 0.0)
+        wrong, missing = await mismatches(admin, spec, 10.0 if created else 0.0)
     except KafkaError as exc:
         print(f"topics: broker {bootstrap}: {exc!r}", file=sys.stderr)
         return 1
@@ -88,11 +90,21 @@ async def main(verb: str) -> int:
         await admin.close()
     for name in created:
         print(f"topics: created {name} ({spec[name]} partitions)", file=sys.stderr)
-    for problem in problems:
-        print(f"topics: {problem}", file=sys.stderr)
-    if not problems:
+    for problem in missing:
+        print(f"topics: error: {problem}", file=sys.stderr)
+    for problem in wrong:
+        print(f"topics: {'error' if verb == 'check' else 'warning'}: {problem}", file=sys.stderr)
+    if wrong:
+        # Typically a state from before topics came from the spec (auto-created with the
+        # broker's default); the platform still runs, but not as specified.
+        print(
+            "topics: existing topics are never changed here; for a fresh local state: "
+            "`make down && rm -rf .stint/kafka` (deletes the local Kafka data)",
+            file=sys.stderr,
+        )
+    if not wrong and not missing:
         print(f"topics: all {len(spec)} topics as specified on {bootstrap}", file=sys.stderr)
-    return 1 if problems else 0
+    return 1 if missing or (wrong and verb == "check") else 0
 
 
 if __name__ == "__main__":
