@@ -11,7 +11,7 @@ from aiokafka.admin import AIOKafkaAdminClient
 from stint.contracts.topics import all_topics
 from stint.kit.testing.poll import eventually
 
-from .conftest import REVIEW_WINDOW_DAYS, Platform, auth
+from .conftest import REVIEW_WINDOW_DAYS, Platform, Receiver, auth
 from .flow import apply, engagement_of, hire, hired_engagement, posting, publish, review, submit
 
 
@@ -44,12 +44,20 @@ async def test_past_the_revision_limit_request_revision_is_refused(
 
 @pytest.mark.timeout(180)
 async def test_silent_employer_work_is_approved_automatically(
-    http: httpx.AsyncClient, unique: str
+    http: httpx.AsyncClient, receiver: Receiver, unique: str
 ) -> None:
     company, university = f"cmp_{unique}", f"uni_{unique}"
     employer = auth("employer", f"boss_{unique}", company)
     career_office = auth("university", f"office_{unique}", university)
+    rival = auth("employer", f"rival_{unique}", f"cmp_rival{unique}")
     student = auth("student", f"stu_{unique}", university)
+    hooks = {}
+    for owner, who in ((university, career_office), (f"cmp_rival{unique}", rival)):
+        hook = await http.post(
+            "/v1/webhooks/endpoints", json={"url": f"{receiver.url}/{owner}"}, headers=who
+        )
+        assert hook.status_code == 201, hook.text
+        hooks[owner] = hook.json()["secret"]
     posting_id = await publish(
         http, employer, posting(f"Campus survey {unique}", universities=(university,))
     )
@@ -89,6 +97,18 @@ async def test_silent_employer_work_is_approved_automatically(
         interval=0.1,
         what="payout created on hold",
     )
+    # The university's webhooks: its posting and its student's work, never the money (payout
+    # snapshots carry no university); another company gets none of it.
+    wanted = {"posting.approved_for_university", "candidate.hired", "engagement.completed"}
+    got = await eventually(
+        lambda: receiver.verified(f"/{university}", hooks[university]),
+        until=lambda d: {p["type"] for p in d.values()} >= wanted,
+        timeout=30,
+        interval=0.2,
+        what="the university's webhooks",
+    )
+    assert not any(p["type"].startswith("payout.") for p in got.values())
+    assert receiver.at(f"/cmp_rival{unique}") == []
 
 
 async def test_every_topic_comes_from_the_spec(platform: Platform) -> None:

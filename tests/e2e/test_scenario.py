@@ -126,6 +126,10 @@ async def test_posting_to_paid_intern_with_notifications_and_webhooks(
         what="payout paid",
     )
     assert paid.json()["amount"] == {"amount_minor": "60000", "currency": "USD"}
+    year = paid.json()["paid_at"][:4]
+    earnings = await http.get("/v1/me/earnings", params={"year": year}, headers=intern)
+    assert earnings.json()["payout_count"] == 1, earnings.text  # money left once
+    assert earnings.json()["total_paid"] == [{"amount_minor": "60000", "currency": "USD"}]
 
     for who, body in (
         (employer, {"rating": 5, "comment": "Sharp", "endorsed_skills": ["excel"]}),
