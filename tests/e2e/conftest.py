@@ -140,6 +140,20 @@ def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform]:
         assert down.returncode == 0, down.stderr[-2000:]
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    """A failed test that used the platform shows the last lines of every process's log."""
+    report = yield
+    # funcargs holds every fixture the test used, also indirectly (`http` needs `platform`).
+    platform: Platform | None = getattr(item, "funcargs", {}).get("platform")
+    if report.failed and platform is not None:
+        logs = Path(platform.env["STINT_STATE"]) / "logs"
+        for log in sorted(logs.glob("*.log")):
+            tail = log.read_text(errors="replace").splitlines()[-40:]
+            report.sections.append((f"platform log {log.name} (last 40 lines)", "\n".join(tail)))
+    return report
+
+
 def auth(role: str, sub: str, org: str = "") -> dict[str, str]:
     jwt = issue_dev_token(DEV_SECRET, subject=sub, role=role, org=org, ttl_seconds=3600)
     return {"Authorization": f"Bearer {jwt}"}
