@@ -21,7 +21,8 @@ OFFSET="${STINT_PORT_OFFSET:-0}"
 
 present() { [ -f "$ROOT/services/$1/src/$1/__main__.py" ]; }
 
-start_service() {
+# launch_service NAME GRPC HTTP: start it in the background (unless it runs already).
+launch_service() {
   local name=$1 grpc=$(( $2 + OFFSET )) port=$(( $3 + OFFSET ))
   if [ -f "$RUN/$name.pid" ] && kill -0 "$(cat "$RUN/$name.pid")" 2>/dev/null; then
     echo "$name already running" >&2; return 0
@@ -33,6 +34,11 @@ start_service() {
   (cd "$ROOT" && STINT_GRPC_PORT=$grpc STINT_HTTP_PORT=$port \
     exec setsid "$ROOT/.venv/bin/python" -m "$name" </dev/null) >>"$LOGS/$name.log" 2>&1 &
   echo $! >"$RUN/$name.pid"
+}
+
+# await_ready NAME HTTP: until its /readyz answers 200 (60 s), or it exits.
+await_ready() {
+  local name=$1 port=$(( $2 + OFFSET ))
   for _ in $(seq 1 120); do
     if curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1; then echo "$name ready" >&2; return 0; fi
     kill -0 "$(cat "$RUN/$name.pid")" 2>/dev/null || break
@@ -74,10 +80,17 @@ up() {
   # `make token`, and webhooks may target receivers on this machine.
   export STINT_JWT_SECRET="${STINT_JWT_SECRET:-stint-dev-secret-not-for-production}"
   export STINT_WEBHOOK_ALLOW_LOOPBACK="${STINT_WEBHOOK_ALLOW_LOOPBACK:-true}"
+  # The services need only Kafka and the database: they start together (much faster than one
+  # by one). The gateway's readiness is every backend's, so it starts once they are ready.
   local entry name rest
   for entry in $SERVICES; do
     name=${entry%%:*}; rest=${entry#*:}
-    if present "$name"; then start_service "$name" "${rest%%:*}" "${rest##*:}" || { down; exit 1; }; fi
+    if [ "$name" != gateway ] && present "$name"; then launch_service "$name" "${rest%%:*}" "${rest##*:}"; fi
+  done
+  for entry in $SERVICES; do
+    name=${entry%%:*}; rest=${entry#*:}
+    if [ "$name" = gateway ] && present gateway; then launch_service gateway 0 "${rest##*:}"; fi
+    if present "$name"; then await_ready "$name" "${rest##*:}" || { down; exit 1; }; fi
   done
   echo
   echo "Stint is up."
