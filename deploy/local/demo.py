@@ -15,183 +15,79 @@ Every run uses new ids. Exit status 1 on any failure (with the failing response)
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
-import threading
-import time
-import uuid
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
+from demo_support import Demo, DemoError, Receiver, posting
 
-from gateway.auth import issue_dev_token
 from gateway.config import DEV_JWT_SECRET
 
 HOOK_TYPES = ("candidate.hired", "submission.approved", "engagement.completed", "payout.paid")
 
 
-class DemoError(Exception):
-    pass
+@dataclass(frozen=True)
+class Cast:
+    """Who plays: ids and their tokens' headers."""
+
+    company: str
+    university: str
+    boss: dict[str, str]
+    office: dict[str, str]
+    students: dict[str, dict[str, str]]
 
 
-class Receiver:
-    """A webhook receiver on 127.0.0.1: keeps every request's headers and raw body."""
-
-    def __init__(self) -> None:
-        self.got: list[tuple[dict[str, str], bytes]] = []
-        self.lock = threading.Lock()
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                body = self.rfile.read(int(self.headers.get("content-length", 0)))
-                with receiver.lock:
-                    receiver.got.append(({k.lower(): v for k, v in self.headers.items()}, body))
-                self.send_response(204)
-                self.end_headers()
-
-            def log_message(self, *_: Any) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/stint-webhooks"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def unique(self, secret: str) -> dict[str, dict[str, Any]]:
-        """webhook-id -> verified payload (standardwebhooks if installed, else by hand)."""
-        verify = _verifier(secret)
-        with self.lock:
-            got = list(self.got)
-        return {headers["webhook-id"]: verify(body, headers) for headers, body in got}
-
-
-def _verifier(secret: str) -> Callable[[bytes, dict[str, str]], dict[str, Any]]:
-    try:
-        from standardwebhooks import Webhook
-    except ImportError:  # the receiver guide's standard-library check
-        import base64
-        import hashlib
-        import hmac
-
-        key = base64.b64decode(secret.removeprefix("whsec_"))
-
-        def by_hand(body: bytes, headers: dict[str, str]) -> dict[str, Any]:
-            signed = f"{headers['webhook-id']}.{headers['webhook-timestamp']}.".encode() + body
-            digest = hmac.new(key, signed, hashlib.sha256).digest()
-            expected = base64.b64encode(digest).decode()
-            sigs = [s.split(",", 1)[1] for s in headers["webhook-signature"].split(" ")]
-            if not any(hmac.compare_digest(expected, s) for s in sigs):
-                raise DemoError("a webhook with a bad signature") from None
-            payload: dict[str, Any] = json.loads(body)
-            return payload
-
-        return by_hand
-    hook = Webhook(secret)
-    return lambda body, headers: dict(hook.verify(body, headers))
-
-
-class Demo:
-    def __init__(self, url: str, secret: str) -> None:
-        self.http = httpx.Client(base_url=url, timeout=10)
-        self.secret = secret
-        self.run = uuid.uuid4().hex[:8]
-        self.started = time.monotonic()
-
-    def who(self, role: str, sub: str, org: str = "") -> dict[str, str]:
-        jwt = issue_dev_token(self.secret, subject=sub, role=role, org=org, ttl_seconds=3600)
-        return {"Authorization": f"Bearer {jwt}"}
-
-    def say(self, text: str) -> None:
-        print(f"{time.monotonic() - self.started:6.1f}s  {text}", flush=True)
-
-    def call(
-        self, method: str, path: str, who: dict[str, str] | None, ok: int = 200, **kw: Any
-    ) -> Any:
-        response = self.http.request(
-            method, path, headers=(who or {}) | kw.pop("headers", {}), **kw
-        )
-        if response.status_code != ok:
-            raise DemoError(
-                f"{method} {path} -> {response.status_code} (wanted {ok}): {response.text}"
-            )
-        return response.json() if response.content else {}
-
-    def until(
-        self, what: str, probe: Callable[[], Any], done: Callable[[Any], bool], timeout: float = 30
-    ) -> Any:
-        """Poll `probe` until `done` (events travel asynchronously between services)."""
-        deadline = time.monotonic() + timeout
-        last: Any = None
-        while time.monotonic() < deadline:
-            try:
-                last = probe()
-                if done(last):
-                    return last
-            except DemoError as exc:
-                last = exc
-            time.sleep(0.2)
-        raise DemoError(f"{what}: not reached within {timeout:.0f}s; last: {last}")
-
-
-def posting(title: str, summary: str, hours: int, fee_minor: int, **extra: Any) -> dict[str, Any]:
-    now = datetime.now(UTC)
-    return {
-        "title": title,
-        "summary": summary,
-        "description": "Use public sources; cite them. Deliver a short report.",
-        "category": "CATEGORY_MARKET_RESEARCH",
-        "skills": ["market-research", "excel"],
-        "estimated_hours": hours,
-        "fee": {"amount_minor": fee_minor, "currency": "USD"},
-        "positions": 1,
-        "application_deadline": (now + timedelta(days=7)).isoformat(),
-        "due_date": (now + timedelta(days=21)).isoformat(),
-        "acceptance_criteria": ["A 5-page report with sources", "A one-slide summary"],
-        "ai_policy": "AI_POLICY_ALLOWED",
-        "visibility": "VISIBILITY_PUBLIC",
-    } | extra
-
-
-def scenario(d: Demo, receiver: Receiver) -> None:
+def cast(d: Demo) -> Cast:
     # Ids are `<prefix>_<lowercase alphanumerics>`: payouts refuses others (see the README).
     company, university = f"cmp_brewco{d.run}", f"uni_northfield{d.run}"
-    boss = d.who("employer", f"usr_dana{d.run}", company)
-    office = d.who("university", f"usr_careers{d.run}", university)
     names = ("ada", "ben", "chloe")
-    students = {n: d.who("student", f"stu_{n}{d.run}", university) for n in names}
+    c = Cast(
+        company=company,
+        university=university,
+        boss=d.who("employer", f"usr_dana{d.run}", company),
+        office=d.who("university", f"usr_careers{d.run}", university),
+        students={n: d.who("student", f"stu_{n}{d.run}", university) for n in names},
+    )
     d.say(f"run {d.run}: company {company}, university {university}, students {', '.join(names)}")
+    return c
 
+
+def subscribe(d: Demo, c: Cast, receiver: Receiver) -> str:
+    """The company's webhook endpoint; returns its signing secret."""
     hook = d.call(
         "POST",
         "/v1/webhooks/endpoints",
-        boss,
+        c.boss,
         201,
         json={"url": receiver.url, "description": "demo receiver", "event_types": list(HOOK_TYPES)},
     )
-    secret = hook["secret"]
     d.say(
         f"company subscribes {receiver.url} to {', '.join(HOOK_TYPES)} -> {hook['endpoint']['id']}"
     )
+    secret: str = hook["secret"]
+    return secret
 
+
+def post(d: Demo, c: Cast) -> str:
+    """Two projects, one for a university that approves it; returns the public one's id."""
     public = d.call(
         "POST",
         "/v1/postings",
-        boss,
+        c.boss,
         201,
         json=posting(
             "Market sizing for a campus coffee app", "How many students would subscribe?", 12, 60000
         ),
     )
-    d.call("POST", f"/v1/postings/{public['id']}/publish", boss, json={})
+    d.call("POST", f"/v1/postings/{public['id']}/publish", c.boss, json={})
     d.say(f"company publishes {public['id']} (public, 12 h, USD 600.00)")
     campus = d.call(
         "POST",
         "/v1/postings",
-        boss,
+        c.boss,
         201,
         json=posting(
             "Student survey on study-space coffee",
@@ -199,62 +95,65 @@ def scenario(d: Demo, receiver: Receiver) -> None:
             10,
             40000,
             visibility="VISIBILITY_UNIVERSITIES",
-            university_ids=[university],
+            university_ids=[c.university],
         ),
     )
-    d.call("POST", f"/v1/postings/{campus['id']}/publish", boss, json={})
-    d.say(f"company publishes {campus['id']} aimed at {university} only")
-    d.call(
-        "POST",
-        f"/v1/postings/{campus['id']}/university-approvals",
-        office,
-        json={"decision": "approve"},
-    )
-    d.say(f"{university}'s career office approves {campus['id']} for its students")
+    d.call("POST", f"/v1/postings/{campus['id']}/publish", c.boss, json={})
+    d.say(f"company publishes {campus['id']} aimed at {c.university} only")
+    approval = {"decision": "approve"}
+    d.call("POST", f"/v1/postings/{campus['id']}/university-approvals", c.office, json=approval)
+    d.say(f"{c.university}'s career office approves {campus['id']} for its students")
     seen = d.until(
         "students see the campus project",
-        lambda: d.call("GET", f"/v1/postings/{campus['id']}", students["chloe"]),
+        lambda: d.call("GET", f"/v1/postings/{campus['id']}", c.students["chloe"]),
         lambda p: p["id"] == campus["id"],
     )
     d.say(f"chloe (a Northfield student) can now see {seen['id']}")
+    public_id: str = public["id"]
+    return public_id
 
-    applications = {}
-    for name, who in students.items():
-        applications[name] = d.until(
-            f"{name} applies",
-            lambda who=who, name=name: d.call(
-                "POST",
-                f"/v1/postings/{public['id']}/applications",
-                who,
-                201,
-                json={"pitch": f"{name.title()} here: I surveyed 400 students last term."},
-            ),
-            bool,
-        )["id"]
-        d.say(f"{name} applies to {public['id']} -> {applications[name]}")
 
-    d.call("POST", f"/v1/applications/{applications['ada']}/shortlist", boss, json={})
-    d.say(f"company shortlists ada ({applications['ada']})")
-    key = {"Idempotency-Key": f"hire-{applications['ada']}"}
-    d.call("POST", f"/v1/applications/{applications['ada']}/hire", boss, json={}, headers=key)
-    replay = d.http.post(
-        f"/v1/applications/{applications['ada']}/hire", json={}, headers=boss | key
-    )
+def hire(d: Demo, c: Cast, posting_id: str) -> None:
+    """Everyone applies, ada is hired (idempotently), the others are answered."""
+
+    def applying(name: str) -> Callable[[], Any]:
+        pitch = {"pitch": f"{name.title()} here: I surveyed 400 students last term."}
+        path = f"/v1/postings/{posting_id}/applications"
+        return lambda: d.call("POST", path, c.students[name], 201, json=pitch)
+
+    applications: dict[str, str] = {}
+    for name in c.students:
+        # Retried until the applications service has seen the posting open (asynchronous).
+        applications[name] = d.until(f"{name} applies", applying(name), bool)["id"]
+        d.say(f"{name} applies to {posting_id} -> {applications[name]}")
+    ada = applications["ada"]
+    d.call("POST", f"/v1/applications/{ada}/shortlist", c.boss, json={})
+    d.say(f"company shortlists ada ({ada})")
+    key = {"Idempotency-Key": f"hire-{ada}"}
+    d.call("POST", f"/v1/applications/{ada}/hire", c.boss, json={}, headers=key)
+    replay = d.http.post(f"/v1/applications/{ada}/hire", json={}, headers=c.boss | key)
     if replay.headers.get("idempotent-replayed") != "true":
         raise DemoError(f"a retried hire was not replayed: {replay.status_code} {replay.text}")
     d.say(
         "company hires ada; the retried request (same Idempotency-Key) is replayed, not a 2nd hire"
     )
+
+    def reading(name: str) -> Callable[[], Any]:
+        return lambda: d.call("GET", f"/v1/applications/{applications[name]}", c.students[name])
+
     for name in ("ben", "chloe"):
         app = d.until(
             f"{name} answered",
-            lambda n=name: d.call("GET", f"/v1/applications/{applications[n]}", students[n]),
+            reading(name),
             lambda a: a["status"] == "APPLICATION_STATUS_REJECTED",
         )
         d.say(f"{name}'s application: {app['status']} ({app['decision_reason']}), answered at once")
 
-    ada = students["ada"]
-    engagement = d.until(
+
+def deliver(d: Demo, c: Cast) -> str:
+    """Submission, revision request, resubmission, approval; returns the engagement id."""
+    ada = c.students["ada"]
+    engagement: str = d.until(
         "ada's engagement",
         lambda: d.call("GET", "/v1/me/engagements", ada),
         lambda r: len(r["engagements"]) == 1,
@@ -268,38 +167,27 @@ def scenario(d: Demo, receiver: Receiver) -> None:
     }
     d.call("POST", f"/v1/engagements/{engagement}/submissions", ada, 201, json=work)
     d.say("ada submits the work (submission 1)")
-    d.call(
-        "POST",
-        f"/v1/engagements/{engagement}/request-revision",
-        boss,
-        json={"submission_number": 1, "feedback": "Please add the sources for the survey numbers."},
-    )
+    ask = {"submission_number": 1, "feedback": "Please add the sources for the survey numbers."}
+    d.call("POST", f"/v1/engagements/{engagement}/request-revision", c.boss, json=ask)
     d.say("company requests a revision: add the sources")
-    d.call(
-        "POST",
-        f"/v1/engagements/{engagement}/submissions",
-        ada,
-        201,
-        json=work | {"note": "Sources added."},
-    )
+    again = work | {"note": "Sources added."}
+    d.call("POST", f"/v1/engagements/{engagement}/submissions", ada, 201, json=again)
     d.say("ada submits again (submission 2)")
-    d.call(
-        "POST",
-        f"/v1/engagements/{engagement}/approve",
-        boss,
-        json={"submission_number": 2, "feedback": "Excellent, thank you."},
-    )
+    approve = {"submission_number": 2, "feedback": "Excellent, thank you."}
+    d.call("POST", f"/v1/engagements/{engagement}/approve", c.boss, json=approve)
     d.say("company approves submission 2")
+    return engagement
+
+
+def pay(d: Demo, c: Cast) -> None:
+    """The payout waits for ada's account, then is paid."""
+    ada = c.students["ada"]
     payout = d.until(
         "the payout", lambda: d.call("GET", "/v1/me/payouts", ada), lambda r: len(r["payouts"]) == 1
     )["payouts"][0]
     d.say(f"payout {payout['id']} is {payout['status']} (ada has no payout account yet)")
-    d.call(
-        "PUT",
-        "/v1/me/payout-account",
-        ada,
-        json={"destination_token": "tok_demo", "country": "US", "currency": "USD"},
-    )
+    account = {"destination_token": "tok_demo", "country": "US", "currency": "USD"}
+    d.call("PUT", "/v1/me/payout-account", ada, json=account)
     d.say("ada registers a payout account")
     paid = d.until(
         "payout paid",
@@ -309,22 +197,18 @@ def scenario(d: Demo, receiver: Receiver) -> None:
     amount = int(paid["amount"]["amount_minor"]) / 100
     d.say(f"payout {paid['id']} is PAID: {paid['amount']['currency']} {amount:.2f}")
 
-    d.call(
-        "POST",
-        f"/v1/engagements/{engagement}/feedback",
-        boss,
-        json={"rating": 5, "comment": "Sharp and on time.", "endorsed_skills": ["excel"]},
-    )
-    d.call(
-        "POST",
-        f"/v1/engagements/{engagement}/feedback",
-        ada,
-        json={"rating": 5, "comment": "Clear brief."},
-    )
+
+def rate_and_verify(d: Demo, c: Cast, engagement: str) -> None:
+    """Both rate; ada's signed experience record, verified by anyone."""
+    ada = c.students["ada"]
+    path = f"/v1/engagements/{engagement}"
+    praise = {"rating": 5, "comment": "Sharp and on time.", "endorsed_skills": ["excel"]}
+    d.call("POST", f"{path}/feedback", c.boss, json=praise)
+    d.call("POST", f"{path}/feedback", ada, json={"rating": 5, "comment": "Clear brief."})
     d.say("both sides rate (double-blind: revealed now that both have rated)")
     record = d.until(
         "the revealed record",
-        lambda: d.call("GET", f"/v1/engagements/{engagement}/experience-record", ada),
+        lambda: d.call("GET", f"{path}/experience-record", ada),
         lambda r: bool(r["record"].get("employer_rating")),
     )
     d.say(f"ada's experience record: {record.get('resume_line', '')}")
@@ -333,6 +217,8 @@ def scenario(d: Demo, receiver: Receiver) -> None:
         raise DemoError(f"the record does not verify: {verified}")
     d.say(f"anyone verifies it without a token: valid={verified['valid']} ({verified['reason']})")
 
+
+def show_webhooks(d: Demo, receiver: Receiver, secret: str) -> None:
     got = d.until(
         "the webhooks",
         lambda: receiver.unique(secret),
@@ -341,6 +227,17 @@ def scenario(d: Demo, receiver: Receiver) -> None:
     d.say(f"the receiver got {len(got)} signed events, each verified:")
     for msg_id, payload in sorted(got.items(), key=lambda kv: kv[1]["timestamp"]):
         print(f"          {payload['timestamp']}  {payload['type']:<22} {msg_id}")
+
+
+def scenario(d: Demo, receiver: Receiver) -> None:
+    c = cast(d)
+    secret = subscribe(d, c, receiver)
+    posting_id = post(d, c)
+    hire(d, c, posting_id)
+    engagement = deliver(d, c)
+    pay(d, c)
+    rate_and_verify(d, c, engagement)
+    show_webhooks(d, receiver, secret)
 
 
 def main() -> int:
