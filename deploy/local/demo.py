@@ -41,7 +41,7 @@ class Cast:
 
 
 def cast(d: Demo) -> Cast:
-    # Ids are `<prefix>_<lowercase alphanumerics>`: payouts refuses others (see the README).
+    # Ids are `<prefix>_<lowercase alphanumerics>`: payouts refuses others (README, known issue).
     company, university = f"cmp_brewco{d.run}", f"uni_northfield{d.run}"
     names = ("ada", "ben", "chloe")
     c = Cast(
