@@ -10,7 +10,7 @@ BUF = $(shell deploy/local/tools.sh buf)
 RUN = $(UV) run --frozen --no-sync
 PYTEST = $(RUN) pytest
 
-.PHONY: help sync token run up down test lint typecheck proto proto-check unit integration infra-up infra-down validate-deploy
+.PHONY: help sync token run up down demo topics test lint typecheck proto proto-check unit integration infra-up infra-down validate-deploy
 
 help: ## list the verbs
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -29,6 +29,12 @@ up: sync ## the same platform in the background
 
 down: ## stop everything `make up` started
 	deploy/local/platform.sh down
+
+topics: ## create the Kafka topics from stint.contracts.topics on the running broker (idempotent)
+	deploy/local/platform.sh topics
+
+demo: ## with the platform up: a whole micro-internship through the REST API, narrated
+	$(RUN) python deploy/local/demo.py $(if $(URL),--url "$(URL)")
 
 proto: sync ## regenerate libs/contracts from protos/
 	$(RUN) python libs/contracts/tools/generate.py

@@ -117,7 +117,9 @@ ready() {
 
 render_config() {
   mkdir -p "$DIR/data" "$LOG_DIR"
-  sed -e "s|@PORT@|$PORT|g" -e "s|@CONTROLLER_PORT@|$CONTROLLER_PORT|g" -e "s|@DATA_DIR@|$DIR/data|g" \
+  local auto="${STINT_KAFKA_AUTO_CREATE_TOPICS:-true}"
+  [[ "$auto" == true || "$auto" == false ]] || die "STINT_KAFKA_AUTO_CREATE_TOPICS must be true or false"
+  sed -e "s|@AUTO_CREATE@|$auto|g" -e "s|@PORT@|$PORT|g" -e "s|@CONTROLLER_PORT@|$CONTROLLER_PORT|g" -e "s|@DATA_DIR@|$DIR/data|g" \
     "$TEMPLATES/server.properties" >"$CONFIG.tmp"
   mv -f "$CONFIG.tmp" "$CONFIG"
 }

@@ -4,6 +4,7 @@
 #   run   up, then stream prefixed logs in the foreground; Ctrl-C stops everything in order
 #   up    start in the background (pid files and logs under .stint/), wait until ready
 #   down  stop services (gateway first), then the infrastructure; nothing is left listening
+#   topics  create the Kafka topics from stint.contracts.topics (idempotent; `up` does it too)
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
@@ -20,15 +21,24 @@ OFFSET="${STINT_PORT_OFFSET:-0}"
 
 present() { [ -f "$ROOT/services/$1/src/$1/__main__.py" ]; }
 
-start_service() {
+# launch_service NAME GRPC HTTP: start it in the background (unless it runs already).
+launch_service() {
   local name=$1 grpc=$(( $2 + OFFSET )) port=$(( $3 + OFFSET ))
   if [ -f "$RUN/$name.pid" ] && kill -0 "$(cat "$RUN/$name.pid")" 2>/dev/null; then
     echo "$name already running" >&2; return 0
   fi
   # The venv's python directly (not `uv run`), so the pid file names the service process itself.
+  # setsid: its own session, so a Ctrl-C in `run`'s terminal does not reach every service at
+  # once; `down` stops them one by one, in order. (setsid execs in place here: a background job
+  # of a non-interactive shell is never a process-group leader, so $! is the service's pid.)
   (cd "$ROOT" && STINT_GRPC_PORT=$grpc STINT_HTTP_PORT=$port \
-    exec "$ROOT/.venv/bin/python" -m "$name") >>"$LOGS/$name.log" 2>&1 &
+    exec setsid "$ROOT/.venv/bin/python" -m "$name" </dev/null) >>"$LOGS/$name.log" 2>&1 &
   echo $! >"$RUN/$name.pid"
+}
+
+# await_ready NAME HTTP: until its /readyz answers 200 (60 s), or it exits.
+await_ready() {
+  local name=$1 port=$(( $2 + OFFSET ))
   for _ in $(seq 1 120); do
     if curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1; then echo "$name ready" >&2; return 0; fi
     kill -0 "$(cat "$RUN/$name.pid")" 2>/dev/null || break
@@ -56,7 +66,13 @@ up() {
   mkdir -p "$RUN" "$LOGS"
   (cd "$ROOT" && "$UV" sync --frozen --quiet --all-packages --all-groups)
   # Services inherit the endpoints (ports may be overridden, see deploy/local/README.md).
-  eval "$("$HERE/infra.sh" up | sed 's/^/export /')"
+  local endpoints
+  # Not `eval "$(infra.sh up | …)"`: set -e does not see a failure inside a substitution, and
+  # the platform would go on against whatever listens on the default ports.
+  endpoints=$("$HERE/infra.sh" up) || { echo "infrastructure did not start" >&2; exit 1; }
+  eval "$(sed 's/^/export /' <<<"$endpoints")"
+  # Every topic from the one spec, with its partition count, before any service can touch one.
+  "$ROOT/.venv/bin/python" "$HERE/topics.py" create
   export STINT_POSTINGS_ADDR="127.0.0.1:$((50051 + OFFSET))" STINT_APPLICATIONS_ADDR="127.0.0.1:$((50052 + OFFSET))" \
     STINT_SUBMISSIONS_ADDR="127.0.0.1:$((50053 + OFFSET))" STINT_PAYOUTS_ADDR="127.0.0.1:$((50054 + OFFSET))" \
     STINT_NOTIFICATIONS_ADDR="127.0.0.1:$((50055 + OFFSET))"
@@ -64,10 +80,17 @@ up() {
   # `make token`, and webhooks may target receivers on this machine.
   export STINT_JWT_SECRET="${STINT_JWT_SECRET:-stint-dev-secret-not-for-production}"
   export STINT_WEBHOOK_ALLOW_LOOPBACK="${STINT_WEBHOOK_ALLOW_LOOPBACK:-true}"
+  # The services need only Kafka and the database: they start together (much faster than one
+  # by one). The gateway's readiness is every backend's, so it starts once they are ready.
   local entry name rest
   for entry in $SERVICES; do
     name=${entry%%:*}; rest=${entry#*:}
-    if present "$name"; then start_service "$name" "${rest%%:*}" "${rest##*:}" || { down; exit 1; }; fi
+    if [ "$name" != gateway ] && present "$name"; then launch_service "$name" "${rest%%:*}" "${rest##*:}"; fi
+  done
+  for entry in $SERVICES; do
+    name=${entry%%:*}; rest=${entry#*:}
+    if [ "$name" = gateway ] && present gateway; then launch_service gateway 0 "${rest##*:}"; fi
+    if present "$name"; then await_ready "$name" "${rest##*:}" || { down; exit 1; }; fi
   done
   echo
   echo "Stint is up."
@@ -80,6 +103,7 @@ up() {
     echo "  Gateway   not built yet: services start as they are added under services/"
   fi
   echo "  Logs      $LOGS"
+  echo "  Demo      make demo   (a whole micro-internship through the REST API)"
 }
 
 down() {
@@ -91,16 +115,31 @@ case "${1:-}" in
   up) up ;;
   down) down ;;
   status) "$HERE/infra.sh" status ;;
+  topics)
+    (cd "$ROOT" && "$UV" sync --frozen --quiet --all-packages --all-groups)
+    STINT_KAFKA_BOOTSTRAP="${STINT_KAFKA_BOOTSTRAP:-127.0.0.1:${STINT_KAFKA_PORT:-9092}}" \
+      "$ROOT/.venv/bin/python" "$HERE/topics.py" create
+    ;;
   run)
-    tail_pid=""
-    # Ctrl-C during start-up or later: stop the log stream, then everything, in order.
-    trap 'echo; echo "stopping…"; [ -n "$tail_pid" ] && kill "$tail_pid" 2>/dev/null; down; exit 0' INT TERM
+    logs_pid=""
+    # Ctrl-C during start-up or later: stop everything in order (gateway first, infrastructure
+    # last) while the log stream still shows it, then the log stream.
+    stop_all() {
+      trap '' INT TERM
+      echo; echo "stopping…"
+      down
+      if [ -n "$logs_pid" ]; then kill "$logs_pid" 2>/dev/null || true; wait "$logs_pid" 2>/dev/null || true; fi
+      exit 0
+    }
+    trap stop_all INT TERM
     up
     echo "Ctrl-C stops everything."
-    touch "$LOGS/infra.log"
-    tail -n 0 -F "$LOGS"/*.log 2>/dev/null | sed -u -E 's#^==> .*/([a-z]+)\.log <==$#[\1]#' &
-    tail_pid=$!
-    wait
+    mkdir -p "$LOGS"
+    # One line per log line, prefixed [service]; it ignores SIGINT so shutdown lines still show.
+    "$ROOT/.venv/bin/python" "$HERE/logs.py" "$LOGS" &
+    logs_pid=$!
+    wait "$logs_pid" || true
+    stop_all
     ;;
-  *) echo "usage: $0 run|up|down|status" >&2; exit 2 ;;
+  *) echo "usage: $0 run|up|down|status|topics" >&2; exit 2 ;;
 esac

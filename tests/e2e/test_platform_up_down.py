@@ -1,91 +1,106 @@
-"""`make up` starts the platform in the background and `make down` leaves nothing listening.
+"""`make up` starts the platform in the background; `make run` on it streams every process's log
+prefixed with its name, and Ctrl-C stops everything in order (gateway first, infrastructure
+last) leaving nothing listening and no process behind; `make down` afterwards has nothing to do.
 
 Runs on its own ports and state folder, so it neither needs nor disturbs the servers the rest
-of the suite uses.
+of the suite uses. (It sorts before the other e2e files, so it runs before the session's
+platform starts and the two never compete for the machine.)
 """
 
 from __future__ import annotations
 
 import os
-import random
-import socket
+import re
+import signal
 import subprocess
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-INFRA_PORTS = (
-    "STINT_KAFKA_PORT",
-    "STINT_KAFKA_CONTROLLER_PORT",
-    "STINT_MONGO_PORT",
-    "STINT_FERRETDB_DEBUG_PORT",
+import pytest
+
+from stint.kit.testing.poll import eventually
+
+from .conftest import (
+    INFRA_PORTS,
+    ROOT,
+    SERVICES,
+    listening,
+    platform_env,
+    present_services,
+    run_platform,
 )
-SERVICES = {
-    "postings": (50051, 9101),
-    "applications": (50052, 9102),
-    "submissions": (50053, 9103),
-    "payouts": (50054, 9104),
-    "notifications": (50055, 9105),
-    "gateway": (8080,),
-}
 
 
-def _listening(port: int) -> bool:
-    with socket.socket() as sock:
-        sock.settimeout(0.5)
-        return sock.connect_ex(("127.0.0.1", port)) == 0
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _bindable(port: int) -> bool:
-    # Binding (not connecting) also sees ports held by other sockets, e.g. outgoing connections.
-    with socket.socket() as sock:
+def _holding(state: Path) -> list[str]:
+    """Command lines of live processes that name the state folder (brokers, the log stream)."""
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
         try:
-            sock.bind(("127.0.0.1", port))
+            text = cmdline.read_bytes().replace(b"\0", b" ").decode(errors="replace")
         except OSError:
-            return False
-        return True
+            continue
+        if str(state) in text:
+            found.append(text)
+    return found
 
 
-def _free_offset(ports: list[int]) -> int:
-    """An offset that moves every service port onto a free one (other stacks may be running)."""
-    for offset in random.sample(range(1000, 9000, 50), 40):
-        if all(_bindable(p + offset) for p in ports):
-            return offset
-    raise AssertionError("no free port range for the services")
-
-
-def _platform(verb: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [str(ROOT / "deploy/local/platform.sh"), verb],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-
-
-def test_up_then_down_leaves_nothing_listening(tmp_path: Path) -> None:
-    env = {**os.environ, "STINT_STATE": str(tmp_path / "state")}
-    ports = {name: _free_port() for name in INFRA_PORTS}
-    env |= {name: str(port) for name, port in ports.items()}
-    present = [n for n in SERVICES if (ROOT / "services" / n / "src" / n / "__main__.py").exists()]
-    offset = _free_offset([p for n in SERVICES for p in SERVICES[n]])
-    env["STINT_PORT_OFFSET"] = str(offset)
-    service_ports = [p + offset for n in present for p in SERVICES[n]]
+def _alive(pid: int) -> bool:
     try:
-        up = _platform("up", env)
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+@pytest.mark.timeout(300)
+async def test_up_then_run_then_ctrl_c_leaves_nothing_running(tmp_path: Path) -> None:
+    env = platform_env(tmp_path / "state")
+    ports = [int(env[name]) for name in INFRA_PORTS]
+    offset = int(env["STINT_PORT_OFFSET"])
+    names = present_services()
+    service_ports = [p + offset for n in names for p in SERVICES[n]]
+    out = tmp_path / "run.out"
+    try:
+        up = run_platform("up", env)
         assert up.returncode == 0, up.stderr[-3000:]
         assert "Stint is up." in up.stdout
-        assert all(_listening(port) for port in [*ports.values(), *service_ports])
+        assert f"http://127.0.0.1:{8080 + offset}/docs" in up.stdout
+        assert all(listening(port) for port in [*ports, *service_ports])
+        pids = [int(p.read_text()) for p in (tmp_path / "state" / "run").glob("*.pid")]
+        assert len(pids) == len(names)
+
+        # `run` on a running platform: reuses it, then streams logs until Ctrl-C. A new session,
+        # so SIGINT to its process group is what a terminal's Ctrl-C does to `make run`.
+        with out.open("w") as sink:
+            run = subprocess.Popen(  # noqa: ASYNC220 - starts it, never waits on it
+                [str(ROOT / "deploy/local/platform.sh"), "run"],
+                env=env,
+                stdout=sink,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,
+            )
+        await eventually(
+            lambda: "Ctrl-C stops everything." in out.read_text(),
+            timeout=60,
+            interval=0.1,
+            what="run streaming",
+        )
+        os.killpg(run.pid, signal.SIGINT)
+        await eventually(lambda: run.poll() is not None, timeout=120, interval=0.2, what="exit")
+        assert run.returncode == 0
+        text = out.read_text()
+        stops = [f"{n} stopped" for n in reversed(names)] + ["kafka stopped", "ferretdb stopped"]
+        positions = [text.find(line) for line in stops]
+        assert -1 not in positions, text[-3000:]
+        assert positions == sorted(positions), f"stop order: {stops} at {positions}"
+        # Shutdown lines of the services still reach the stream, each prefixed.
+        assert re.search(r"^\[postings\]\s+\d\d:\d\d:\d\d info\s+service stopped", text, re.M)
     finally:
-        down = _platform("down", env)
+        down = run_platform("down", env)
     assert down.returncode == 0, down.stderr[-2000:]
-    still = [port for port in [*ports.values(), *service_ports] if _listening(port)]
-    assert still == [], f"still listening after down: {still}"
+    still = [port for port in [*ports, *service_ports] if listening(port)]
+    assert still == [], f"still listening after Ctrl-C: {still}"
     assert not list((tmp_path / "state" / "run").glob("*.pid"))
+    assert [pid for pid in pids if _alive(pid)] == [], "a service process survived"
+    assert not _alive(run.pid)
+    assert _holding(tmp_path / "state") == [], "a process of this platform survived"
