@@ -126,12 +126,6 @@ async def test_every_topic_comes_from_the_spec(platform: Platform) -> None:
 
 
 @pytest.mark.timeout(120)
-@pytest.mark.xfail(
-    strict=True,
-    reason="known bug: payouts accepts only ids matching ^[a-z]{2,5}_[0-9a-z]{1,64}$ and "
-    "dead-letters SubmissionApproved for a company (or student) id the other services accept, "
-    "e.g. cmp_acme_inc: the intern is never paid and nobody is told",
-)
 async def test_an_approved_engagement_of_any_accepted_company_id_gets_a_payout(
     http: httpx.AsyncClient, unique: str
 ) -> None:

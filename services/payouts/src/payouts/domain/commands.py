@@ -11,7 +11,9 @@ from stint.kit.errors import FieldViolation, InvalidArgument
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
 _TOKEN = re.compile(r"^[A-Za-z0-9_.:-]{4,200}$")
-_ID = re.compile(r"^[a-z]{2,5}_[0-9a-z]{1,64}$")
+# Company and student ids come from other contexts and the identity provider (e.g. "cmp_acme_inc",
+# "auth0|5f…"), so only their shape is bounded here, not the platform's own id format.
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:@|-]{0,127}$")
 MAX_REASON = 500
 
 
@@ -24,7 +26,7 @@ def raise_if(violations: list[FieldViolation]) -> None:
 def id_violations(field: str, value: str, *, required: bool = True) -> list[FieldViolation]:
     if not value:
         return [FieldViolation(field, "is required")] if required else []
-    if not _ID.match(value):
+    if not _ID.fullmatch(value):
         return [FieldViolation(field, "is not a valid id")]
     return []
 
@@ -41,11 +43,11 @@ class RegisterAccount:
         v: list[FieldViolation] = []
         if self.provider not in providers:
             v.append(FieldViolation("provider", f"must be one of {sorted(providers)}"))
-        if not _TOKEN.match(self.destination_token):
+        if not _TOKEN.fullmatch(self.destination_token):
             v.append(FieldViolation("destination_token", "must be 4-200 of [A-Za-z0-9_.:-]"))
-        if not _COUNTRY.match(self.country):
+        if not _COUNTRY.fullmatch(self.country):
             v.append(FieldViolation("country", "must be an ISO 3166-1 alpha-2 code, upper case"))
-        if not _CURRENCY.match(self.currency):
+        if not _CURRENCY.fullmatch(self.currency):
             v.append(FieldViolation("currency", "must be an ISO 4217 code, upper case"))
         raise_if(v)
 
@@ -67,7 +69,7 @@ class ApprovedEngagement:
             v.append(FieldViolation("engagement.student_id", "is required"))
         if self.fee.amount_minor <= 0:
             v.append(FieldViolation("engagement.fee.amount_minor", "must be positive"))
-        if not _CURRENCY.match(self.fee.currency):
+        if not _CURRENCY.fullmatch(self.fee.currency):
             v.append(FieldViolation("engagement.fee.currency", "must be an ISO 4217 code"))
         raise_if(v)
 
