@@ -27,6 +27,7 @@ def _result() -> Result:
     result.levels = [LevelFigures(4, 8, 1, 10.0, 0.8, {PAID: paid})]
     result.delays = {PAID: paid}
     result.endpoints = {"GET /v1/me/payouts": Summary(100, 12.0, 30.0, 48.0, 60.0)}
+    result.statuses = {"GET /v1/me/payouts": {404: 3, 200: 97}}
     result.baselines = {
         KAFKA: Summary(200, 5.0, 8.0, 10.0, 11.0),
         HTTP: Summary(200, 2.0, 3.0, 4.0, 5.0),
@@ -56,6 +57,7 @@ def test_the_table_has_one_row_per_figure_with_aligned_columns() -> None:
     assert len(table) == 2 + len(rows(_result()))
     assert "0.80 lifecycles/s (8 done, 1 failed, 10.0 s)" in text
     assert "p50 x6.0, p99 x12.0" in text
+    assert "97x 200, 3x 404" in text  # retries while a projection catches up are visible
     assert "3.2 CPU s (32% of a core), peak RSS 101 MiB (HWM 102)" in text
     throughput = next(r for r in rows(_result()) if r[0] == "throughput")
     assert throughput[:3] == ("throughput", "concurrency 4", "8")

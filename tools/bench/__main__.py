@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import signal
 import sys
 from pathlib import Path
 
@@ -44,7 +45,12 @@ def save(result_json: str, stamp: str, folder: Path = RESULTS) -> Path:
     return path
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt  # so that a SIGTERM, too, stops the platform on the way out
+
+
 def main(argv: list[str]) -> int:
+    signal.signal(signal.SIGTERM, _interrupt)
     result = run(_options(argv))
     document = json.dumps(dataclasses.asdict(result), indent=2, ensure_ascii=False)
     path = save(document, result.stamp)

@@ -14,7 +14,8 @@ from tools.bench.api import Api, StepFailed, bearer
 from tools.bench.webhooks import Receiver
 
 PAID = "PAYOUT_STATUS_PAID"
-PAYOUT_POLL_SECONDS = 0.05
+# The resolution of approve → paid; shorter would add polling load to what is measured.
+PAYOUT_POLL_SECONDS = 0.1
 
 
 @dataclass(frozen=True)

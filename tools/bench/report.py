@@ -52,6 +52,7 @@ class Result:
     wall_seconds: float = 0.0
     levels: list[LevelFigures] = field(default_factory=list)
     endpoints: dict[str, Summary] = field(default_factory=dict)
+    statuses: dict[str, dict[int, int]] = field(default_factory=dict)  # by endpoint
     delays: dict[str, Summary] = field(default_factory=dict)
     baselines: dict[str, Summary] = field(default_factory=dict)
     processes: dict[str, ProcessFigures] = field(default_factory=dict)
@@ -125,7 +126,9 @@ def rows(result: Result) -> list[tuple[str, ...]]:
         for name, summary in level.delays.items():
             out.append(_latency("end to end", f"{name} @ {level.concurrency}", summary))
     for route, summary in result.endpoints.items():
-        out.append(_latency("HTTP", route, summary))
+        counts = result.statuses.get(route, {})
+        figure = ", ".join(f"{n}x {status}" for status, n in sorted(counts.items()))
+        out.append(_latency("HTTP", route, summary, figure if len(counts) > 1 else ""))
     for name, summary in result.baselines.items():
         out.append(_latency("baseline", name, summary))
     for r in result.ratios:

@@ -154,6 +154,7 @@ async def _load(
     finally:
         await receiver.stop()
     result.endpoints = samples.summaries()
+    result.statuses = {k: dict(v) for k, v in samples.statuses.items()}
     everything = Summary.of_seconds(samples.everything())
     if everything is not None:
         result.endpoints[ALL_REQUESTS] = everything
