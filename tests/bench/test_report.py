@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
+from tools.bench.api import backoff
 from tools.bench.load import Level
-from tools.bench.procs import TICKS, parse_stat_cpu, parse_status_kib
+from tools.bench.procs import TICKS, parse_machine_busy, parse_stat_cpu, parse_status_kib
 from tools.bench.report import (
     GRPC,
     HTTP,
@@ -34,6 +37,7 @@ def _result() -> Result:
         GRPC: Summary(200, 0.0, 0.0, 0.0, 0.0),  # a degenerate baseline gives no ratio
     }
     result.processes = {"gateway": ProcessFigures(3.25, 32.5, 101.4, 102.0)}
+    result.other_cpu_seconds, result.load_seconds = 5.0, 10.0
     result.ratios = ratios(result)
     return result
 
@@ -59,6 +63,8 @@ def test_the_table_has_one_row_per_figure_with_aligned_columns() -> None:
     assert "p50 x6.0, p99 x12.0" in text
     assert "97x 200, 3x 404" in text  # retries while a projection catches up are visible
     assert "3.2 CPU s (32% of a core), peak RSS 101 MiB (HWM 102)" in text
+    assert "| everything else on the machine" in text
+    assert "5.0 CPU s (50% of a core)" in text
     throughput = next(r for r in rows(_result()) if r[0] == "throughput")
     assert throughput[:3] == ("throughput", "concurrency 4", "8")
 
@@ -76,3 +82,11 @@ def test_proc_fields_are_read_after_the_command_name() -> None:
     assert parse_stat_cpu(f"1234 (python (x) y) {rest}") == pytest.approx(300 / TICKS)
     assert parse_status_kib("Name:\tx\nVmHWM:\t  2048 kB\nVmRSS:\t  1024 kB\n", "VmRSS") == 1024
     assert parse_status_kib("Name:\tx\n", "VmHWM") == 0
+    # user nice system idle iowait irq softirq steal: idle and iowait are not busy
+    machine = "cpu  100 10 50 9000 40 5 5 0 0 0\ncpu0 1 2 3 4 5 6 7 8 0 0\n"
+    assert parse_machine_busy(machine) == pytest.approx(170 / TICKS)
+
+
+def test_polling_backs_off_up_to_a_cap() -> None:
+    waits = list(itertools.islice(backoff(0.05, 2, 0.4), 6))
+    assert waits == [0.05, 0.1, 0.2, 0.4, 0.4, 0.4]

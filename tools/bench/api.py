@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -12,6 +13,15 @@ import httpx
 from gateway.auth import issue_dev_token
 from tools.bench.stack import DEV_SECRET
 from tools.bench.stats import Samples
+
+
+def backoff(first: float = 0.05, factor: float = 1.5, cap: float = 0.4) -> Iterator[float]:
+    """Waits between polls: quick at first, then spaced out, so that many lifecycles waiting at
+    once do not turn their polling into most of the load being measured."""
+    wait = first
+    while True:
+        yield wait
+        wait = min(cap, wait * factor)
 
 
 class StepFailed(Exception):
@@ -51,12 +61,11 @@ class Api:
         json: Any = None,
         ok: int = 200,
         timeout: float = 30.0,
-        interval: float = 0.05,
         **ids: str,
     ) -> Any:
         """Retry while another service's projection catches up (events are asynchronous)."""
         deadline = time.perf_counter() + timeout
-        while True:
+        for interval in backoff():
             response = await self.request(method, template, headers, json, **ids)
             if response.status_code == ok:
                 return response.json()
@@ -65,6 +74,7 @@ class Api:
                     f"{method} {template}: {response.status_code} {response.text[:300]}"
                 )
             await asyncio.sleep(interval)
+        raise AssertionError("unreachable: backoff() never ends")
 
     async def request(
         self, method: str, template: str, headers: dict[str, str], json: Any = None, **ids: str

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from tools.bench.api import Api, StepFailed, bearer
+from tools.bench.api import Api, StepFailed, backoff, bearer
 from tools.bench.webhooks import Receiver
 
 PAID = "PAYOUT_STATUS_PAID"
@@ -78,11 +78,13 @@ async def hire(api: Api, t: Tenant, student: dict[str, str]) -> str:
         "POST", "/v1/applications/{application_id}/hire", t.employer, {}, application_id=aid
     )
     deadline = time.perf_counter() + 30
-    while time.perf_counter() < deadline:
+    for wait in backoff():
         found = await api.call("GET", "/v1/me/engagements", student)
         if found["engagements"]:
             return str(found["engagements"][0]["id"])
-        await asyncio.sleep(0.05)
+        if time.perf_counter() > deadline:
+            break
+        await asyncio.sleep(wait)
     raise StepFailed("the engagement did not appear within 30 s")
 
 

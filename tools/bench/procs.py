@@ -31,6 +31,17 @@ def parse_status_kib(status: str, key: str) -> int:
     return 0
 
 
+def parse_machine_busy(proc_stat: str) -> float:
+    """CPU seconds the whole machine spent not idle, from the `cpu` line of /proc/stat
+    (user nice system idle iowait irq softirq steal …; idle and iowait are not busy)."""
+    ticks = [int(v) for v in proc_stat.splitlines()[0].split()[1:9]]
+    return (sum(ticks) - ticks[3] - ticks[4]) / TICKS
+
+
+def machine_busy() -> float:
+    return parse_machine_busy(Path("/proc/stat").read_text())
+
+
 def read(pid: int) -> Reading | None:
     """None when the process is gone."""
     try:

@@ -56,6 +56,8 @@ class Result:
     delays: dict[str, Summary] = field(default_factory=dict)
     baselines: dict[str, Summary] = field(default_factory=dict)
     processes: dict[str, ProcessFigures] = field(default_factory=dict)
+    other_cpu_seconds: float = 0.0  # the rest of the machine during the load phase
+    load_seconds: float = 0.0  # wall time of the load phase
     errors: dict[str, int] = field(default_factory=dict)
     ratios: list[Ratio] = field(default_factory=list)
 
@@ -139,6 +141,10 @@ def rows(result: Result) -> list[tuple[str, ...]]:
             f"{p.peak_rss_mib:.0f} MiB (HWM {p.hwm_mib:.0f})"
         )
         out.append(("process", name, "", "", "", "", figure))
+    if result.load_seconds:
+        share = 100 * result.other_cpu_seconds / result.load_seconds
+        figure = f"{result.other_cpu_seconds:.1f} CPU s ({share:.0f}% of a core)"
+        out.append(("process", "everything else on the machine", "", "", "", "", figure))
     return out
 
 

@@ -24,7 +24,7 @@ from tools.bench import baselines
 from tools.bench.api import Api, bearer
 from tools.bench.lifecycle import Tenant
 from tools.bench.load import Level, LevelResult, run_level
-from tools.bench.procs import Reading, Sampler
+from tools.bench.procs import Reading, Sampler, machine_busy
 from tools.bench.report import (
     ALL_REQUESTS,
     GRPC,
@@ -100,17 +100,20 @@ async def _measure(stack: Stack, options: Options, result: Result, run_id: str) 
     sampling = asyncio.create_task(sampler.run())
     try:
         await _baselines(stack, options.baseline_samples, result, run_id)
-        before = sampler.sample()
+        before, busy_before = sampler.sample(), machine_busy()
         load_started = time.perf_counter()
         levels = await _load(stack, options.levels, result, run_id)
         load_seconds = time.perf_counter() - load_started
-        after = sampler.sample()
+        after, busy = sampler.sample(), machine_busy() - busy_before
     finally:
         sampling.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await sampling
     _level_figures(levels, result)
     result.processes = _processes(before, after, sampler.peak_rss_kib, load_seconds)
+    # Work of anything else on the machine (other people's tests) competed with the platform.
+    others = max(0.0, busy - sum(p.cpu_seconds for p in result.processes.values()))
+    result.other_cpu_seconds, result.load_seconds = others, load_seconds
     result.ratios = ratios(result)
 
 
