@@ -51,7 +51,12 @@ def _interrupt(signum: int, frame: object) -> None:
 
 def main(argv: list[str]) -> int:
     signal.signal(signal.SIGTERM, _interrupt)
-    result = run(_options(argv))
+    options = _options(argv)
+    try:
+        result = run(options)
+    except KeyboardInterrupt:
+        say("interrupted (the platform was stopped)")
+        return 130
     document = json.dumps(dataclasses.asdict(result), indent=2, ensure_ascii=False)
     path = save(document, result.stamp)
     print(render(result))
@@ -60,7 +65,8 @@ def main(argv: list[str]) -> int:
         for error, count in result.errors.items():
             print(f"  {count} x {error}")
     say(f"written to {path} and {path.parent / 'latest.json'}")
-    return 0
+    # Figures, not pass/fail: only a bench that measured nothing at all is an error.
+    return 0 if any(level.completed for level in result.levels) else 1
 
 
 if __name__ == "__main__":
