@@ -36,7 +36,7 @@ def _result() -> Result:
         HTTP: Summary(200, 2.0, 3.0, 4.0, 5.0),
         GRPC: Summary(200, 0.0, 0.0, 0.0, 0.0),  # a degenerate baseline gives no ratio
     }
-    result.processes = {"gateway": ProcessFigures(3.25, 32.5, 101.4, 102.0)}
+    result.processes = {"gateway": ProcessFigures(3.25, 32.5, 4.0, 101.4, 102.0)}
     result.other_cpu_seconds, result.load_seconds = 5.0, 10.0
     result.ratios = ratios(result)
     return result
@@ -62,7 +62,7 @@ def test_the_table_has_one_row_per_figure_with_aligned_columns() -> None:
     assert "0.80 lifecycles/s (8 done, 1 failed, 10.0 s)" in text
     assert "p50 x6.0, p99 x12.0" in text
     assert "97x 200, 3x 404" in text  # retries while a projection catches up are visible
-    assert "3.2 CPU s (32% of a core), peak RSS 101 MiB (HWM 102)" in text
+    assert "3.2 CPU s (32% of a core; idle 4%), peak RSS 101 MiB (HWM 102)" in text
     assert "| everything else on the machine" in text
     assert "5.0 CPU s (50% of a core)" in text
     throughput = next(r for r in rows(_result()) if r[0] == "throughput")

@@ -31,6 +31,7 @@ class LevelFigures:
 class ProcessFigures:
     cpu_seconds: float  # user + system during the load phase
     cpu_percent: float  # of one core, over the load phase's wall time
+    idle_percent: float  # of one core, while the platform was idle before the load
     peak_rss_mib: float  # highest VmRSS sampled during the run
     hwm_mib: float  # VmHWM at the end: the kernel's peak since the process started
 
@@ -137,8 +138,8 @@ def rows(result: Result) -> list[tuple[str, ...]]:
         out.append(("ratio", r.what, "", "", "", "", f"p50 x{r.p50:.1f}, p99 x{r.p99:.1f}"))
     for name, p in result.processes.items():
         figure = (
-            f"{p.cpu_seconds:.1f} CPU s ({p.cpu_percent:.0f}% of a core), peak RSS "
-            f"{p.peak_rss_mib:.0f} MiB (HWM {p.hwm_mib:.0f})"
+            f"{p.cpu_seconds:.1f} CPU s ({p.cpu_percent:.0f}% of a core; "
+            f"idle {p.idle_percent:.0f}%), peak RSS {p.peak_rss_mib:.0f} MiB (HWM {p.hwm_mib:.0f})"
         )
         out.append(("process", name, "", "", "", "", figure))
     if result.load_seconds:

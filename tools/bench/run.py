@@ -43,6 +43,7 @@ from tools.bench.stats import Samples, Summary
 from tools.bench.webhooks import Receiver
 
 MIB = 1024
+IDLE_SECONDS = 5.0
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,10 @@ async def _measure(stack: Stack, options: Options, result: Result, run_id: str) 
     sampling = asyncio.create_task(sampler.run())
     try:
         await _baselines(stack, options.baseline_samples, result, run_id)
+        # The quiet platform's own cost (timers and relays polling), to tell it from the load's.
+        idle_start = sampler.sample()
+        await asyncio.sleep(IDLE_SECONDS)
+        idle = _cpu_delta(idle_start, sampler.sample())
         before, busy_before = sampler.sample(), machine_busy()
         load_started = time.perf_counter()
         levels = await _load(stack, options.levels, result, run_id)
@@ -110,7 +115,7 @@ async def _measure(stack: Stack, options: Options, result: Result, run_id: str) 
         with contextlib.suppress(asyncio.CancelledError):
             await sampling
     _level_figures(levels, result)
-    result.processes = _processes(before, after, sampler.peak_rss_kib, load_seconds)
+    result.processes = _processes(before, after, idle, sampler.peak_rss_kib, load_seconds)
     # Work of anything else on the machine (other people's tests) competed with the platform.
     others = max(0.0, busy - sum(p.cpu_seconds for p in result.processes.values()))
     result.other_cpu_seconds, result.load_seconds = others, load_seconds
@@ -197,19 +202,24 @@ def _level_figures(levels: list[LevelResult], result: Result) -> None:
     result.errors |= dict(errors)
 
 
+def _cpu_delta(before: dict[str, Reading], after: dict[str, Reading]) -> dict[str, float]:
+    return {n: r.cpu_seconds - before[n].cpu_seconds for n, r in after.items() if n in before}
+
+
 def _processes(
-    before: dict[str, Reading], after: dict[str, Reading], peaks: dict[str, int], seconds: float
+    before: dict[str, Reading],
+    after: dict[str, Reading],
+    idle: dict[str, float],
+    peaks: dict[str, int],
+    seconds: float,
 ) -> dict[str, ProcessFigures]:
     found: dict[str, ProcessFigures] = {}
-    for name, end in after.items():
-        start = before.get(name)
-        if start is None:
-            continue
-        cpu = end.cpu_seconds - start.cpu_seconds
+    for name, cpu in _cpu_delta(before, after).items():
         found[name] = ProcessFigures(
             cpu,
             100 * cpu / seconds if seconds else 0.0,
+            100 * idle.get(name, 0.0) / IDLE_SECONDS,
             peaks.get(name, 0) / MIB,
-            end.hwm_kib / MIB,
+            after[name].hwm_kib / MIB,
         )
     return found
