@@ -27,9 +27,14 @@ from tools.bench.stats import Summary
 def _result() -> Result:
     result = Result("2026-11-25 23:00 UTC", "20261125T230000Z", "2 cores")
     paid = Summary(4, 500.0, 700.0, 800.0, 810.0)
-    result.levels = [LevelFigures(4, 8, 1, 10.0, 0.8, {PAID: paid})]
-    result.delays = {PAID: paid}
-    result.endpoints = {"GET /v1/me/payouts": Summary(100, 12.0, 30.0, 48.0, 60.0)}
+    read = Summary(100, 12.0, 30.0, 48.0, 60.0)
+    busy = Summary(10, 99.0, 99.0, 99.0, 99.0)
+    result.levels = [
+        LevelFigures(4, 8, 1, 10.0, 0.8, {PAID: busy}, {"GET /v1/me/payouts": busy}),
+        LevelFigures(1, 3, 0, 6.0, 0.5, {PAID: paid}, {"GET /v1/me/payouts": read}),
+    ]
+    result.delays = {PAID: busy}
+    result.endpoints = {"GET /v1/me/payouts": busy}
     result.statuses = {"GET /v1/me/payouts": {404: 3, 200: 97}}
     result.baselines = {
         KAFKA: Summary(200, 5.0, 8.0, 10.0, 11.0),
@@ -42,11 +47,11 @@ def _result() -> Result:
     return result
 
 
-def test_ratios_divide_the_platform_figure_by_the_bare_one() -> None:
+def test_ratios_divide_the_unloaded_platform_figure_by_the_bare_one() -> None:
     found = {r.what: (r.p50, r.p99) for r in ratios(_result())}
     assert found == {
-        "GET /v1/me/payouts vs bare HTTP hello": (6.0, 12.0),
-        "approve → paid vs one bare Kafka hop": (100.0, 80.0),
+        "GET /v1/me/payouts vs bare HTTP hello @ 1": (6.0, 12.0),
+        "approve → paid vs one bare Kafka hop @ 1": (100.0, 80.0),
     }
 
 
@@ -65,8 +70,11 @@ def test_the_table_has_one_row_per_figure_with_aligned_columns() -> None:
     assert "3.2 CPU s (32% of a core; idle 4%), peak RSS 101 MiB (HWM 102)" in text
     assert "| everything else on the machine" in text
     assert "5.0 CPU s (50% of a core)" in text
-    throughput = next(r for r in rows(_result()) if r[0] == "throughput")
-    assert throughput[:3] == ("throughput", "concurrency 4", "8")
+    throughput = [r[:3] for r in rows(_result()) if r[0] == "throughput"]
+    assert throughput == [
+        ("throughput", "concurrency 4", "8"),
+        ("throughput", "concurrency 1", "3"),
+    ]
 
 
 def test_levels_parse_and_refuse_nonsense() -> None:

@@ -61,3 +61,14 @@ def test_samples_group_by_key_and_count_statuses() -> None:
     assert list(summaries) == ["GET /v1/me/payouts", "POST /v1/postings"]
     assert summaries["GET /v1/me/payouts"].p50_ms == pytest.approx(20.0)
     assert sorted(samples.everything()) == [0.010, 0.020, 0.030, 0.040]
+
+
+def test_samples_of_several_levels_add_up() -> None:
+    first, second = Samples(), Samples()
+    first.add("GET /x", 0.010, 200)
+    second.add("GET /x", 0.030, 404)
+    second.add("GET /y", 0.020, 200)
+    first.extend(second)
+    assert sorted(first.durations["GET /x"]) == [0.010, 0.030]
+    assert first.statuses["GET /x"] == {200: 1, 404: 1}
+    assert first.durations["GET /y"] == [0.020]

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from stint.kit.ids import new_id
 from tools.bench.api import Api
 from tools.bench.lifecycle import Tenant, Timings, lifecycle
+from tools.bench.stats import Samples
 from tools.bench.webhooks import Receiver
 
 LIFECYCLE_TIMEOUT = 120.0
@@ -41,6 +42,7 @@ class LevelResult:
     wall_seconds: float = 0.0
     timings: list[Timings] = field(default_factory=list)
     errors: Counter[str] = field(default_factory=Counter)
+    samples: Samples = field(default_factory=Samples)
 
     @property
     def per_second(self) -> float:
@@ -48,7 +50,7 @@ class LevelResult:
 
 
 async def run_level(level: Level, api: Api, tenant: Tenant, receiver: Receiver) -> LevelResult:
-    result = LevelResult(level.concurrency)
+    result = LevelResult(level.concurrency, samples=api.samples)
     numbers = itertools.count()
     started = time.perf_counter()
     stop_starting = started + level.budget_seconds

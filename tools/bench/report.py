@@ -25,6 +25,7 @@ class LevelFigures:
     wall_seconds: float
     per_second: float
     delays: dict[str, Summary]  # PAID / WEBHOOK at this level
+    endpoints: dict[str, Summary] = field(default_factory=dict)  # HTTP at this level
 
 
 @dataclass(frozen=True)
@@ -77,15 +78,25 @@ RATIO_PAIRS = (
 
 
 def ratios(result: Result) -> list[Ratio]:
-    """Only for pairs where both figures exist (a failed baseline leaves its ratios out)."""
-    series = result.endpoints | result.delays
+    """At the lowest concurrency (the baselines, too, are one request at a time on a quiet
+    platform), and only where both figures exist (a failed baseline leaves its ratios out)."""
+    if not result.levels:
+        return []
+    quietest = min(result.levels, key=lambda level: level.concurrency)
+    series = quietest.endpoints | quietest.delays
     found: list[Ratio] = []
     for what, platform, baseline in RATIO_PAIRS:
         mine, bare = series.get(platform), result.baselines.get(baseline)
         if mine is None or bare is None or bare.p50_ms <= 0 or bare.p99_ms <= 0:
             continue
         found.append(
-            Ratio(what, platform, baseline, mine.p50_ms / bare.p50_ms, mine.p99_ms / bare.p99_ms)
+            Ratio(
+                f"{what} @ {quietest.concurrency}",
+                platform,
+                baseline,
+                mine.p50_ms / bare.p50_ms,
+                mine.p99_ms / bare.p99_ms,
+            )
         )
     return found
 

@@ -157,16 +157,22 @@ async def _load(
             done = []
             for level in levels:
                 say(f"load: {level.count} lifecycles, {level.concurrency} at a time")
-                done.append(await run_level(level, api, tenant, receiver))
+                done.append(await run_level(level, Api(c, Samples()), tenant, receiver))
+                samples.extend(done[-1].samples)
                 say(f"  {done[-1].completed} done in {done[-1].wall_seconds:.1f} s")
     finally:
         await receiver.stop()
-    result.endpoints = samples.summaries()
+    result.endpoints = _endpoints(samples)
     result.statuses = {k: dict(v) for k, v in samples.statuses.items()}
+    return done
+
+
+def _endpoints(samples: Samples) -> dict[str, Summary]:
+    found = samples.summaries()
     everything = Summary.of_seconds(samples.everything())
     if everything is not None:
-        result.endpoints[ALL_REQUESTS] = everything
-    return done
+        found[ALL_REQUESTS] = everything
+    return found
 
 
 def _level_figures(levels: list[LevelResult], result: Result) -> None:
@@ -192,6 +198,7 @@ def _level_figures(levels: list[LevelResult], result: Result) -> None:
                 level.wall_seconds,
                 level.per_second,
                 {k: v for k, v in delays.items() if v is not None},
+                _endpoints(level.samples),
             )
         )
         errors.update(level.errors)

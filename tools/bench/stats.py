@@ -54,6 +54,13 @@ class Samples:
         if status is not None:
             self.statuses[key][status] += 1
 
+    def extend(self, other: Samples) -> None:
+        for key, series in other.durations.items():
+            self.durations[key].extend(series)
+        for key, counts in other.statuses.items():
+            for status, n in counts.items():
+                self.statuses[key][status] += n
+
     def summaries(self) -> dict[str, Summary]:
         found = {k: Summary.of_seconds(v) for k, v in sorted(self.durations.items())}
         return {k: s for k, s in found.items() if s is not None}
