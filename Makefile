@@ -10,7 +10,7 @@ BUF = $(shell deploy/local/tools.sh buf)
 RUN = $(UV) run --frozen --no-sync
 PYTEST = $(RUN) pytest
 
-.PHONY: help sync token run up down demo topics test lint typecheck proto proto-check unit integration infra-up infra-down validate-deploy
+.PHONY: help sync token run up down demo topics test lint typecheck proto proto-check unit integration infra-up infra-down validate-deploy bench
 
 help: ## list the verbs
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -45,10 +45,13 @@ lint: sync ## ruff, ruff format, buf lint
 	$(BUF) lint
 
 typecheck: sync ## mypy --strict over libs and services
-	$(RUN) mypy libs/kit/src libs/contracts/src libs/contracts/tools $(wildcard services/*/src)
+	$(RUN) mypy libs/kit/src libs/contracts/src libs/contracts/tools $(wildcard services/*/src) tools/bench
 
 unit: sync ## fast tests, no I/O
 	$(PYTEST) -m "not integration and not e2e" -q
+
+bench: sync ## lifecycles through the gateway of a private stack, with baselines: one table (BENCH_ARGS=--help)
+	$(RUN) python -m tools.bench $(BENCH_ARGS)
 
 validate-deploy: sync ## offline checks: compose spec, kustomize overlays vs K8s/CRD schemas, promtool rules + tests
 	deploy/tools/validate.sh $(UV)
