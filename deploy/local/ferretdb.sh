@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# FerretDB (MongoDB wire protocol on SQLite) for local dev/CI, no Docker.
+# FerretDB (MongoDB wire protocol) on a private PostgreSQL cluster (postgres.sh) for
+# local dev/CI, no Docker. start/stop/status/install cover both: PostgreSQL starts first
+# and stops last.
 # Usage: ferretdb.sh install|start|stop|status
 set -euo pipefail
 # shellcheck source=deploy/local/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+POSTGRES="$STINT_ROOT/deploy/local/postgres.sh"
 
 FERRETDB_MODULE=github.com/FerretDB/FerretDB
 FERRETDB_VERSION=v1.24.2
@@ -29,6 +32,7 @@ installed() { has_version "$FERRETDB"; }
 
 cmd_install() {
   local tmp src
+  "$POSTGRES" install
   if installed; then
     log "ferretdb $FERRETDB_VERSION already installed: $FERRETDB"
     return 0
@@ -86,7 +90,8 @@ PY
 ready() { wire_ping; }
 
 cmd_start() {
-  local pid deadline t0 p
+  local pid deadline t0 p url
+  "$POSTGRES" start
   if pid=$(running_pid) && ready; then
     log "ferretdb already running (pid $pid) on 127.0.0.1:$PORT"
     return 0
@@ -96,12 +101,13 @@ cmd_start() {
   for p in "$PORT" "$DEBUG_PORT"; do
     port_listening "$p" && die "port $p is already in use by another process"
   done
-  mkdir -p "$DIR/data" "$DIR/state"
+  mkdir -p "$DIR/state"
+  url=$("$POSTGRES" url)
   log "starting ferretdb on 127.0.0.1:$PORT (log: $LOGFILE)"
   t0=$(date +%s.%N)
   spawn "$LOGFILE" "$PIDFILE" "$FERRETDB" \
-    --handler=sqlite \
-    --sqlite-url="file:$DIR/data/" \
+    --handler=postgresql \
+    --postgresql-url="$url" \
     --listen-addr="127.0.0.1:$PORT" \
     --debug-addr="127.0.0.1:$DEBUG_PORT" \
     --state-dir="$DIR/state" \
@@ -111,11 +117,12 @@ cmd_start() {
   until ready; do
     if ! running_pid >/dev/null; then
       tail -n 30 "$LOGFILE" >&2 || true
+      cmd_stop || true # and its PostgreSQL
       die "ferretdb exited during startup"
     fi
     if (( $(now_s) >= deadline )); then
       tail -n 30 "$LOGFILE" >&2 || true
-      cmd_stop # leave nothing half-started behind
+      cmd_stop || true # leave nothing half-started behind
       die "ferretdb not ready after ${START_TIMEOUT}s (STINT_FERRETDB_START_TIMEOUT)"
     fi
     sleep 0.1
@@ -123,19 +130,27 @@ cmd_start() {
   log "ferretdb ready in $(awk -v t0="$t0" -v t1="$(date +%s.%N)" 'BEGIN{printf "%.1f", t1-t0}')s (pid $(<"$PIDFILE"))"
 }
 
-cmd_stop() { stop_pid ferretdb "$PIDFILE" "$FERRETDB" 15 "$PORT" "$DEBUG_PORT"; }
+# cmd_stop: FerretDB first (its clients), then PostgreSQL, also when the first fails.
+cmd_stop() {
+  local rc=0
+  (stop_pid ferretdb "$PIDFILE" "$FERRETDB" 15 "$PORT" "$DEBUG_PORT") || rc=1
+  "$POSTGRES" stop || rc=1
+  return "$rc"
+}
 
 cmd_status() {
-  local pid
+  local pid rc=0
   if pid=$(running_pid) && ready; then
     echo "ferretdb: running (pid $pid, mongodb://127.0.0.1:$PORT/)"
   elif [[ -n "${pid:-}" ]]; then
     echo "ferretdb: starting or hung (pid $pid, not answering)"
-    return 1
+    rc=1
   else
     echo "ferretdb: stopped"
-    return 1
+    rc=1
   fi
+  "$POSTGRES" status || rc=1
+  return "$rc"
 }
 
 case "${1:-}" in

@@ -27,6 +27,15 @@ port_listening() {
   [[ -n "$(ss -Hltn "sport = :$1" 2>/dev/null)" ]]
 }
 
+# alive PID: PID runs. A zombie counts as gone: a detached server's parent is init, which on
+# some machines reaps exited processes a second or two late, and `kill -0` still succeeds then.
+alive() {
+  local stat
+  read -r stat 2>/dev/null <"/proc/$1/stat" || return 1
+  stat=${stat##*) }
+  [[ "${stat%% *}" != Z ]]
+}
+
 # pid_matches PIDFILE PATTERN: prints the pid if the pid file names a live
 # process whose command line contains PATTERN (guards against pid reuse).
 pid_matches() {
@@ -34,7 +43,7 @@ pid_matches() {
   [[ -r "$pidfile" ]] || return 1
   pid=$(<"$pidfile")
   [[ "$pid" =~ ^[0-9]+$ ]] || return 1
-  kill -0 "$pid" 2>/dev/null || return 1
+  alive "$pid" || return 1
   # No `tr | grep -q` pipe: under pipefail, grep -q exiting early can SIGPIPE tr and turn a
   # match into a failure (seen: a healthy broker reported as "exited during startup").
   local cmdline
@@ -58,11 +67,11 @@ stop_pid() {
   deadline=$(( $(now_s) + timeout ))
   while :; do
     busy=
-    if kill -0 "$pid" 2>/dev/null; then busy=process; fi
+    if alive "$pid"; then busy=process; fi
     for p in "$@"; do port_listening "$p" && busy="${busy:+$busy, }port $p"; done
     [[ -z "$busy" ]] && break
     if (( $(now_s) >= deadline )); then
-      if kill -0 "$pid" 2>/dev/null; then
+      if alive "$pid"; then
         log "$name still running after ${timeout}s, sending SIGKILL"
         kill -KILL "$pid" 2>/dev/null || true
         deadline=$(( $(now_s) + 5 ))

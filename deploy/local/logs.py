@@ -6,7 +6,9 @@ files that are truncated or replaced start again from their beginning). The serv
 lines are shown as ``[name] HH:MM:SS level message key=value…``; other lines as they are.
 
 SIGINT is ignored: on Ctrl-C, platform.sh stops the services first (their shutdown lines
-still stream here) and then ends this process with SIGTERM.
+still stream here) and then ends this process with SIGTERM, after which it prints what the
+files still hold (the last lines a service wrote as it stopped) and exits: a stop never loses
+the end of the story to the polling interval.
 """
 
 from __future__ import annotations
@@ -66,11 +68,22 @@ class Follower:
         return complete
 
 
+class Stop:
+    """Set by SIGTERM; `follow` then makes one last pass and returns."""
+
+    requested = False
+
+    @classmethod
+    def request(cls, *_: object) -> None:
+        cls.requested = True
+
+
 def follow(directory: Path, out: TextIO) -> None:
     followers: dict[str, Follower] = {
         p.stem: Follower(p, from_end=True) for p in sorted(directory.glob("*.log"))
     }
     while True:
+        last_pass = Stop.requested  # read before the pass: lines written until now are printed
         for path in sorted(directory.glob("*.log")):
             if path.stem not in followers:
                 followers[path.stem] = Follower(path, from_end=False)
@@ -82,13 +95,15 @@ def follow(directory: Path, out: TextIO) -> None:
                 printed = True
         if printed:
             out.flush()
-        else:
+        if last_pass:
+            return
+        if not printed:
             time.sleep(0.2)  # nothing new: look again shortly (tail -F polls the same way)
 
 
 def main() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    signal.signal(signal.SIGTERM, Stop.request)
     if len(sys.argv) != 2:
         print("usage: logs.py LOG_DIR", file=sys.stderr)
         sys.exit(2)

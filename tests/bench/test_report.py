@@ -18,10 +18,9 @@ from tools.bench.report import (
     ProcessFigures,
     Result,
     ratios,
-    render,
-    rows,
 )
 from tools.bench.stats import Summary
+from tools.bench.table import render, rows
 
 
 def _result() -> Result:
@@ -41,7 +40,10 @@ def _result() -> Result:
         HTTP: Summary(200, 2.0, 3.0, 4.0, 5.0),
         GRPC: Summary(200, 0.0, 0.0, 0.0, 0.0),  # a degenerate baseline gives no ratio
     }
-    result.processes = {"gateway": ProcessFigures(3.25, 32.5, 4.0, 101.4, 102.0)}
+    result.processes = {
+        "gateway": ProcessFigures(3.25, 32.5, 4.0, 101.4, 102.0),
+        "postgres": ProcessFigures(1.0, 10.0, 0.0, 300.0, 30.0, peak_processes=9),
+    }
     result.other_cpu_seconds, result.load_seconds = 5.0, 10.0
     result.ratios = ratios(result)
     return result
@@ -68,13 +70,16 @@ def test_the_table_has_one_row_per_figure_with_aligned_columns() -> None:
     assert "p50 x6.0, p99 x12.0" in text
     assert "97x 200, 3x 404" in text  # retries while a projection catches up are visible
     assert "3.2 CPU s (32% of a core; idle 4%), peak RSS 101 MiB (HWM 102)" in text
+    assert "peak RSS 300 MiB in up to 9 processes (HWM 30)" in text  # a tree: RSS summed
     assert "| everything else on the machine" in text
     assert "5.0 CPU s (50% of a core)" in text
     throughput = [r[:3] for r in rows(_result()) if r[0] == "throughput"]
     assert throughput == [
         ("throughput", "concurrency 4", "8"),
         ("throughput", "concurrency 1", "3"),
+        ("throughput", "4 ÷ 1", ""),  # the highest concurrency's lifecycles/s ÷ the lowest's
     ]
+    assert "x1.60" in text
 
 
 def test_levels_parse_and_refuse_nonsense() -> None:

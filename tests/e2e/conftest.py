@@ -37,6 +37,7 @@ INFRA_PORTS = (
     "STINT_KAFKA_CONTROLLER_PORT",
     "STINT_MONGO_PORT",
     "STINT_FERRETDB_DEBUG_PORT",
+    "STINT_PG_PORT",  # the private PostgreSQL cluster behind FerretDB (deploy/local/postgres.sh)
 )
 SERVICES = {
     "postings": (50051, 9101),

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -52,29 +51,6 @@ class Api:
         if response.status_code != ok:
             raise StepFailed(f"{method} {template}: {response.status_code} {response.text[:300]}")
         return response.json() if response.content else None
-
-    async def until(
-        self,
-        method: str,
-        template: str,
-        headers: dict[str, str],
-        json: Any = None,
-        ok: int = 200,
-        timeout: float = 30.0,
-        **ids: str,
-    ) -> Any:
-        """Retry while another service's projection catches up (events are asynchronous)."""
-        deadline = time.perf_counter() + timeout
-        for interval in backoff():
-            response = await self.request(method, template, headers, json, **ids)
-            if response.status_code == ok:
-                return response.json()
-            if response.status_code >= 500 or time.perf_counter() > deadline:
-                raise StepFailed(
-                    f"{method} {template}: {response.status_code} {response.text[:300]}"
-                )
-            await asyncio.sleep(interval)
-        raise AssertionError("unreachable: backoff() never ends")
 
     async def request(
         self, method: str, template: str, headers: dict[str, str], json: Any = None, **ids: str

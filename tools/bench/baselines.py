@@ -17,8 +17,10 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from google.protobuf.wrappers_pb2 import StringValue
 from pymongo import AsyncMongoClient
 
+from tools.bench.report import GRPC, HTTP, KAFKA, MONGO, Result
 from tools.bench.servers import ECHO_METHOD
-from tools.bench.stack import ROOT, free_port
+from tools.bench.stack import ROOT, Stack, free_port
+from tools.bench.stats import Summary
 
 WARMUP = 20
 
@@ -112,3 +114,24 @@ async def mongo(uri: str, database: str, n: int) -> list[float]:
     finally:
         await client.drop_database(database)
         await client.close()
+
+
+async def run_all(
+    stack: Stack, n: int, result: Result, run_id: str, say: Callable[[str], None]
+) -> None:
+    """Every baseline, n round trips each; a failing one only drops its figures and ratios."""
+    measured: dict[str, Callable[[], Awaitable[list[float]]]] = {
+        KAFKA: lambda: kafka(stack.kafka_bootstrap, f"bench.baseline.{run_id}", n),
+        GRPC: lambda: grpc_echo(n),
+        HTTP: lambda: http_hello(n),
+        MONGO: lambda: mongo(stack.mongo_uri, f"bench_baseline_{run_id}", n),
+    }
+    for name, measure in measured.items():
+        say(f"baseline: {name} x {n}")
+        try:
+            summary = Summary.of_seconds(await measure())
+        except Exception as error:
+            result.errors[f"baseline {name}: {type(error).__name__}: {error}"] = 1
+            continue
+        if summary is not None:
+            result.baselines[name] = summary

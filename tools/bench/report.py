@@ -1,9 +1,10 @@
-"""The result of a run, its ratios to the baselines, and the one table. Pure: no I/O."""
+"""The result of a run and its ratios to the baselines (the table is in table.py). Pure."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from tools.bench.measure import Window
 from tools.bench.stats import Summary
 
 # Keys of Result.baselines and Result.delays.
@@ -26,6 +27,51 @@ class LevelFigures:
     per_second: float
     delays: dict[str, Summary]  # PAID / WEBHOOK at this level
     endpoints: dict[str, Summary] = field(default_factory=dict)  # HTTP at this level
+    label: str = ""  # "" is "concurrency N"
+    # Per completed lifecycle, over the level and a short settle after it (trailing events).
+    cpu_per_lifecycle: float | None = None  # CPU s of every platform process together
+    cpu_per_lifecycle_by_process: dict[str, float] = field(default_factory=dict)
+    db_requests_per_lifecycle: float | None = None  # FerretDB's request counter
+    db_commands_per_lifecycle: dict[str, float] = field(default_factory=dict)  # opcode/command
+    bench_requests_per_lifecycle: float | None = None  # the load generator's own HTTP requests
+    webhooks_per_lifecycle: float | None = None  # deliveries the bench received
+    other_cores: float = 0.0  # CPU of the rest of the machine, in cores, on average
+    machine_busy: bool = False  # other_cores above measure.BUSY_CORES: figures pessimistic
+    window: Window | None = None  # the raw measurements
+
+    @property
+    def name(self) -> str:
+        return self.label or f"concurrency {self.concurrency}"
+
+
+@dataclass(frozen=True)
+class IdleFigures:
+    """The platform doing nothing: timers, relays and consumers polling."""
+
+    label: str  # "after start", "after load", "with history"
+    seconds: float
+    db_requests_per_second: float | None
+    db_commands_per_second: dict[str, float]  # by opcode/command, largest first
+    cpu_percent: dict[str, float]  # of one core, per process (tree)
+    db_cpu_percent: float  # FerretDB + PostgreSQL
+    platform_cpu_percent: float  # every platform process
+    other_cores: float
+    machine_busy: bool
+
+
+@dataclass(frozen=True)
+class HistoryFigures:
+    """Lifecycles seeded through the REST API, then a level and an idle window measured again."""
+
+    requested: int
+    completed: int
+    failed: int
+    seconds: float
+    per_second: float
+    compared_with: str  # the level before the history that the history level repeats
+    ratios: dict[str, float] = field(default_factory=dict)  # with history ÷ empty
+    empty: dict[str, float] = field(default_factory=dict)  # the figures the ratios divide
+    with_history: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -33,8 +79,9 @@ class ProcessFigures:
     cpu_seconds: float  # user + system during the load phase
     cpu_percent: float  # of one core, over the load phase's wall time
     idle_percent: float  # of one core, while the platform was idle before the load
-    peak_rss_mib: float  # highest VmRSS sampled during the run
-    hwm_mib: float  # VmHWM at the end: the kernel's peak since the process started
+    peak_rss_mib: float  # highest VmRSS sampled during the run (a tree's: summed, see procs)
+    hwm_mib: float  # the (root) process's VmHWM at the end: the kernel's peak since its start
+    peak_processes: int = 1  # most live processes sampled in its tree (PostgreSQL: backends)
 
 
 @dataclass(frozen=True)
@@ -62,9 +109,22 @@ class Result:
     load_seconds: float = 0.0  # wall time of the load phase
     errors: dict[str, int] = field(default_factory=dict)
     ratios: list[Ratio] = field(default_factory=list)
+    idle: list[IdleFigures] = field(default_factory=list)
+    history: HistoryFigures | None = None
+    history_level: LevelFigures | None = None  # the level repeated on top of the history
+    warnings: list[str] = field(default_factory=list)
+
+    def throughput_ratio(self) -> tuple[LevelFigures, LevelFigures, float] | None:
+        """(lowest, highest concurrency, highest's lifecycles/s ÷ lowest's)."""
+        if len(self.levels) < 2:
+            return None
+        low = min(self.levels, key=lambda level: level.concurrency)
+        high = max(self.levels, key=lambda level: level.concurrency)
+        if low.per_second <= 0 or low is high:
+            return None
+        return low, high, high.per_second / low.per_second
 
 
-# (what, platform series, baseline): the platform's figure over the bare one.
 # (what, platform series, baseline): the platform's figure over the bare one. The read is the
 # payout poll: gateway (auth, routing) → one gRPC call → one database query, and back.
 READ = "GET /v1/me/payouts"
@@ -99,85 +159,3 @@ def ratios(result: Result) -> list[Ratio]:
             )
         )
     return found
-
-
-HEADER = ("section", "item", "n", "p50 ms", "p95 ms", "p99 ms", "figure")
-
-
-def _latency(section: str, item: str, s: Summary, figure: str = "") -> tuple[str, ...]:
-    return (
-        section,
-        item,
-        str(s.n),
-        f"{s.p50_ms:.1f}",
-        f"{s.p95_ms:.1f}",
-        f"{s.p99_ms:.1f}",
-        figure,
-    )
-
-
-def rows(result: Result) -> list[tuple[str, ...]]:
-    out: list[tuple[str, ...]] = []
-    for level in result.levels:
-        figure = (
-            f"{level.per_second:.2f} lifecycles/s ({level.completed} done, "
-            f"{level.failed} failed, {level.wall_seconds:.1f} s)"
-        )
-        out.append(
-            (
-                "throughput",
-                f"concurrency {level.concurrency}",
-                str(level.completed),
-                "",
-                "",
-                "",
-                figure,
-            )
-        )
-    for name, summary in result.delays.items():
-        out.append(_latency("end to end", f"{name} (all levels)", summary))
-    for level in result.levels:
-        for name, summary in level.delays.items():
-            out.append(_latency("end to end", f"{name} @ {level.concurrency}", summary))
-    for route, summary in result.endpoints.items():
-        counts = result.statuses.get(route, {})
-        figure = ", ".join(f"{n}x {status}" for status, n in sorted(counts.items()))
-        out.append(_latency("HTTP", route, summary, figure if len(counts) > 1 else ""))
-    for name, summary in result.baselines.items():
-        out.append(_latency("baseline", name, summary))
-    for r in result.ratios:
-        out.append(("ratio", r.what, "", "", "", "", f"p50 x{r.p50:.1f}, p99 x{r.p99:.1f}"))
-    for name, p in result.processes.items():
-        figure = (
-            f"{p.cpu_seconds:.1f} CPU s ({p.cpu_percent:.0f}% of a core; "
-            f"idle {p.idle_percent:.0f}%), peak RSS {p.peak_rss_mib:.0f} MiB (HWM {p.hwm_mib:.0f})"
-        )
-        out.append(("process", name, "", "", "", "", figure))
-    if result.load_seconds:
-        share = 100 * result.other_cpu_seconds / result.load_seconds
-        figure = f"{result.other_cpu_seconds:.1f} CPU s ({share:.0f}% of a core)"
-        out.append(("process", "everything else on the machine", "", "", "", "", figure))
-    return out
-
-
-def render(result: Result) -> str:
-    """A Markdown table (pastes into the README as it is)."""
-    table = [HEADER, *rows(result)]
-    widths = [max(len(row[i]) for row in table) for i in range(len(HEADER))]
-    numeric = {2, 3, 4, 5}
-
-    def line(row: tuple[str, ...]) -> str:
-        cells = (
-            c.rjust(w) if i in numeric else c.ljust(w)
-            for i, (c, w) in enumerate(zip(row, widths, strict=True))
-        )
-        return "| " + " | ".join(cells) + " |"
-
-    rule = (
-        "|"
-        + "|".join("-" * (w + 1) + (":" if i in numeric else "-") for i, w in enumerate(widths))
-        + "|"
-    )
-    body = [line(HEADER), rule, *(line(r) for r in table[1:])]
-    title = f"Stint bench {result.started_at} on {result.machine}, {result.wall_seconds:.0f} s"
-    return "\n".join([title, "", *body])

@@ -1,5 +1,7 @@
-"""The bench's phases on a private stack: baselines on the quiet stack, then the load levels,
-with every platform process sampled throughout; the stack is always stopped."""
+"""The bench's phases on a private stack: baselines and an idle window on the quiet stack, the
+load levels, an idle window after them, then (with --history) history seeded through the REST
+API, a level and an idle window again. Every platform process tree is sampled throughout, and
+FerretDB's request counter read around each window; the stack is always stopped."""
 
 from __future__ import annotations
 
@@ -11,39 +13,32 @@ import shutil
 import sys
 import tempfile
 import time
-from collections import Counter
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
 
-from stint.kit.ids import new_id
 from tools.bench import baselines
-from tools.bench.api import Api, bearer
-from tools.bench.lifecycle import Tenant
-from tools.bench.load import Level, LevelResult, run_level
-from tools.bench.procs import Reading, Sampler, machine_busy
-from tools.bench.report import (
-    ALL_REQUESTS,
-    GRPC,
-    HTTP,
-    KAFKA,
-    MONGO,
-    PAID,
-    WEBHOOK,
-    LevelFigures,
-    ProcessFigures,
-    Result,
-    ratios,
+from tools.bench.api import Api
+from tools.bench.figures import (
+    add_levels,
+    endpoints,
+    history_figures,
+    idle_figures,
+    level_figures,
+    processes,
 )
+from tools.bench.load import Level, LevelResult, Tenants, run_level, seed
+from tools.bench.measure import BENCH, BUSY_CORES, Window, snapshot, window
+from tools.bench.procs import Sampler
+from tools.bench.report import Result
 from tools.bench.stack import Stack
-from tools.bench.stats import Samples, Summary
+from tools.bench.stats import Samples
 from tools.bench.webhooks import Receiver
 
-MIB = 1024
-IDLE_SECONDS = 5.0
+LEVEL_SETTLE = 2.0  # after a level, inside its window: the last lifecycles' trailing events
+IDLE_SETTLE = 3.0  # after load, before an idle window
 
 
 @dataclass(frozen=True)
@@ -51,6 +46,9 @@ class Options:
     levels: list[Level]
     baseline_samples: int
     keep_state: bool
+    history: int = 2000  # lifecycles of history to seed; 0: no history phase
+    history_concurrency: int = 32
+    idle_seconds: float = 10.0
 
 
 def say(message: str) -> None:
@@ -96,137 +94,121 @@ def run(options: Options) -> Result:
     return result
 
 
+class _Phases:
+    def __init__(self, stack: Stack, sampler: Sampler, client: httpx.AsyncClient) -> None:
+        self.url, self.sampler, self.client = stack.metrics_url, sampler, client
+        self.receiver = Receiver()
+        self.tenants = Tenants(Api(client, Samples()), self.receiver)
+
+    async def idle(self, seconds: float, settle: float) -> Window:
+        await asyncio.sleep(settle)
+        before = await snapshot(self.sampler, self.url)
+        await asyncio.sleep(seconds)
+        return window(before, await snapshot(self.sampler, self.url))
+
+    async def level(self, level: Level, what: str = "") -> tuple[LevelResult, Window]:
+        await self.tenants.at_least(level.concurrency)  # outside the window
+        say(f"load{what}: {level.count} lifecycles, {level.concurrency} at a time")
+        before = await snapshot(self.sampler, self.url)
+        done = await run_level(level, Api(self.client, Samples()), self.tenants, self.receiver)
+        await asyncio.sleep(LEVEL_SETTLE)
+        measured = window(before, await snapshot(self.sampler, self.url))
+        say(
+            f"  {done.completed} done, {done.failed} failed in {done.wall_seconds:.1f} s "
+            f"({done.per_second:.2f}/s); rest of the machine {100 * measured.other_cores:.0f}% "
+            "of a core"
+        )
+        return done, measured
+
+
 async def _measure(stack: Stack, options: Options, result: Result, run_id: str) -> None:
-    sampler = Sampler(stack.pids() | {"bench (load generator)": os.getpid()})
+    sampler = Sampler(stack.pids() | {BENCH: os.getpid()}, solo=frozenset({BENCH}))
+    say(f"measuring {', '.join(sampler.pids)}")
     sampling = asyncio.create_task(sampler.run())
+    limits = httpx.Limits(max_connections=100, max_keepalive_connections=100)
     try:
-        await _baselines(stack, options.baseline_samples, result, run_id)
-        # The quiet platform's own cost (timers and relays polling), to tell it from the load's.
-        idle_start = sampler.sample()
-        await asyncio.sleep(IDLE_SECONDS)
-        idle = _cpu_delta(idle_start, sampler.sample())
-        before, busy_before = sampler.sample(), machine_busy()
-        load_started = time.perf_counter()
-        levels = await _load(stack, options.levels, result, run_id)
-        load_seconds = time.perf_counter() - load_started
-        after, busy = sampler.sample(), machine_busy() - busy_before
+        await baselines.run_all(stack, options.baseline_samples, result, run_id, say)
+        async with httpx.AsyncClient(base_url=stack.gateway_url, timeout=30, limits=limits) as c:
+            phases = _Phases(stack, sampler, c)
+            await phases.receiver.start()
+            try:
+                await _phases(phases, options, result)
+            finally:
+                await phases.receiver.stop()
     finally:
         sampling.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await sampling
-    _level_figures(levels, result)
-    result.processes = _processes(before, after, idle, sampler.peak_rss_kib, load_seconds)
-    # Work of anything else on the machine (other people's tests) competed with the platform.
-    others = max(0.0, busy - sum(p.cpu_seconds for p in result.processes.values()))
-    result.other_cpu_seconds, result.load_seconds = others, load_seconds
-    result.ratios = ratios(result)
+    result.warnings += _warnings(result)
 
 
-async def _baselines(stack: Stack, n: int, result: Result, run_id: str) -> None:
-    measured: dict[str, Callable[[], Awaitable[list[float]]]] = {
-        KAFKA: lambda: baselines.kafka(stack.kafka_bootstrap, f"bench.baseline.{run_id}", n),
-        GRPC: lambda: baselines.grpc_echo(n),
-        HTTP: lambda: baselines.http_hello(n),
-        MONGO: lambda: baselines.mongo(stack.mongo_uri, f"bench_baseline_{run_id}", n),
-    }
-    for name, measure in measured.items():
-        say(f"baseline: {name} x {n}")
-        try:
-            summary = Summary.of_seconds(await measure())
-        except Exception as error:  # a missing baseline only drops its ratios
-            result.errors[f"baseline {name}: {type(error).__name__}: {error}"] = 1
-            continue
-        if summary is not None:
-            result.baselines[name] = summary
-
-
-async def _load(
-    stack: Stack, levels: list[Level], result: Result, run_id: str
-) -> list[LevelResult]:
-    samples = Samples()
-    receiver = Receiver()
-    await receiver.start()
-    limits = httpx.Limits(max_connections=64, max_keepalive_connections=64)
-    try:
-        async with httpx.AsyncClient(base_url=stack.gateway_url, timeout=30, limits=limits) as c:
-            api = Api(c, samples)
-            company = new_id("cmp")  # payouts accepts real ids only
-            tenant = Tenant(company, bearer("employer", new_id("usr"), org=company))
-            hook = {"url": receiver.url, "event_types": ["submission.approved"]}
-            await api.call("POST", "/v1/webhooks/endpoints", tenant.employer, hook, 201)
-            done = []
-            for level in levels:
-                say(f"load: {level.count} lifecycles, {level.concurrency} at a time")
-                done.append(await run_level(level, Api(c, Samples()), tenant, receiver))
-                samples.extend(done[-1].samples)
-                say(f"  {done[-1].completed} done in {done[-1].wall_seconds:.1f} s")
-    finally:
-        await receiver.stop()
-    result.endpoints = _endpoints(samples)
+async def _phases(phases: _Phases, options: Options, result: Result) -> None:
+    say(f"idle after start: {options.idle_seconds:.0f} s")
+    idle_start = await phases.idle(options.idle_seconds, 0.0)
+    result.idle.append(idle_figures("after start", idle_start))
+    samples, runs, windows = Samples(), [], []
+    load_before = await snapshot(phases.sampler, phases.url)
+    for level in options.levels:
+        done, measured = await phases.level(level)
+        runs.append(done)
+        windows.append(measured)
+        samples.extend(done.samples)
+    load = window(load_before, await snapshot(phases.sampler, phases.url))
+    add_levels(runs, list(windows), result)
+    result.endpoints = endpoints(samples)
     result.statuses = {k: dict(v) for k, v in samples.statuses.items()}
-    return done
+    sampler = phases.sampler
+    result.processes = processes(
+        load, idle_start, sampler.peak_rss_kib, sampler.last, sampler.peak_processes
+    )
+    result.other_cpu_seconds, result.load_seconds = load.other_cpu_seconds, load.seconds
+    say(f"idle after load: {options.idle_seconds:.0f} s")
+    after_load = await phases.idle(options.idle_seconds, IDLE_SETTLE)
+    result.idle.append(idle_figures("after load", after_load))
+    if options.history > 0 and options.levels:
+        try:
+            await _history(phases, options, result)
+        except Exception as error:  # the figures so far still count
+            result.errors[f"history phase: {type(error).__name__}: {str(error)[:160]}"] = 1
 
 
-def _endpoints(samples: Samples) -> dict[str, Summary]:
-    found = samples.summaries()
-    everything = Summary.of_seconds(samples.everything())
-    if everything is not None:
-        found[ALL_REQUESTS] = everything
-    return found
+async def _history(phases: _Phases, options: Options, result: Result) -> None:
+    n, concurrency = options.history, options.history_concurrency
+    say(f"history: seeding {n} lifecycles through the REST API, {concurrency} at a time")
+    seeding = Api(phases.client, Samples())
+    seeded = await seed(n, concurrency, seeding, phases.tenants, phases.receiver, say)
+    say(
+        f"  history: {seeded.completed} done, {seeded.failed} failed in {seeded.wall_seconds:.0f} s"
+    )
+    for error, count in seeded.errors.items():
+        result.errors[f"history: {error}"] = count
+    await asyncio.sleep(IDLE_SETTLE)
+    middle = len(options.levels) // 2
+    level = options.levels[middle]
+    done, measured = await phases.level(level, " with history")
+    label = f"concurrency {level.concurrency}, with history"
+    result.history_level = level_figures(done, measured, label)
+    for error, count in done.errors.items():
+        result.errors[f"with history: {error}"] = count
+    say(f"idle with history: {options.idle_seconds:.0f} s")
+    idle = idle_figures("with history", await phases.idle(options.idle_seconds, IDLE_SETTLE))
+    result.idle.append(idle)
+    empty = result.levels[middle]
+    result.history = history_figures(seeded, n, empty, result.history_level, result.idle[0], idle)
 
 
-def _level_figures(levels: list[LevelResult], result: Result) -> None:
-    errors: Counter[str] = Counter()
-    paid_all: list[float] = []
-    hook_all: list[float] = []
-    for level in levels:
-        paid = [t.approve_to_paid for t in level.timings]
-        hooks = [t.approve_to_webhook for t in level.timings if t.approve_to_webhook is not None]
-        missing = len(level.timings) - len(hooks)
-        if missing:
-            errors[f"webhook not received within 60 s of the approval (c={level.concurrency})"] += (
-                missing
+def _warnings(result: Result) -> list[str]:
+    """A line for every window in which the rest of the machine competed with the platform."""
+    found: list[str] = []
+    named = [(level.name, level.other_cores, level.machine_busy) for level in result.levels]
+    if result.history_level is not None:
+        h = result.history_level
+        named.append((h.name, h.other_cores, h.machine_busy))
+    named += [(f"idle {i.label}", i.other_cores, i.machine_busy) for i in result.idle]
+    for name, cores, busy in named:
+        if busy:
+            found.append(
+                f"the rest of the machine was busy during {name}: {100 * cores:.0f}% of a core "
+                f"on average (more than {100 * BUSY_CORES:.0f}%), so its figures are pessimistic"
             )
-        paid_all += paid
-        hook_all += hooks
-        delays = {PAID: Summary.of_seconds(paid), WEBHOOK: Summary.of_seconds(hooks)}
-        result.levels.append(
-            LevelFigures(
-                level.concurrency,
-                level.completed,
-                sum(level.errors.values()),
-                level.wall_seconds,
-                level.per_second,
-                {k: v for k, v in delays.items() if v is not None},
-                _endpoints(level.samples),
-            )
-        )
-        errors.update(level.errors)
-    for name, series in ((PAID, paid_all), (WEBHOOK, hook_all)):
-        summary = Summary.of_seconds(series)
-        if summary is not None:
-            result.delays[name] = summary
-    result.errors |= dict(errors)
-
-
-def _cpu_delta(before: dict[str, Reading], after: dict[str, Reading]) -> dict[str, float]:
-    return {n: r.cpu_seconds - before[n].cpu_seconds for n, r in after.items() if n in before}
-
-
-def _processes(
-    before: dict[str, Reading],
-    after: dict[str, Reading],
-    idle: dict[str, float],
-    peaks: dict[str, int],
-    seconds: float,
-) -> dict[str, ProcessFigures]:
-    found: dict[str, ProcessFigures] = {}
-    for name, cpu in _cpu_delta(before, after).items():
-        found[name] = ProcessFigures(
-            cpu,
-            100 * cpu / seconds if seconds else 0.0,
-            100 * idle.get(name, 0.0) / IDLE_SECONDS,
-            peaks.get(name, 0) / MIB,
-            after[name].hwm_kib / MIB,
-        )
     return found

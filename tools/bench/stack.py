@@ -12,6 +12,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from tools.bench.procs import parse_pid_file
+
 ROOT = Path(__file__).resolve().parents[2]
 PLATFORM = ROOT / "deploy/local/platform.sh"
 INFRA_PORTS = (
@@ -19,6 +21,7 @@ INFRA_PORTS = (
     "STINT_KAFKA_CONTROLLER_PORT",
     "STINT_MONGO_PORT",
     "STINT_FERRETDB_DEBUG_PORT",
+    "STINT_PG_PORT",  # the private PostgreSQL cluster behind FerretDB, when there is one
 )
 # Base ports of platform.sh (design.md §6); STINT_PORT_OFFSET shifts them all.
 SERVICE_PORTS = (50051, 50052, 50053, 50054, 50055, 9101, 9102, 9103, 9104, 9105, 8080)
@@ -84,6 +87,11 @@ class Stack:
         return f"127.0.0.1:{self.env['STINT_KAFKA_PORT']}"
 
     @property
+    def metrics_url(self) -> str:
+        """FerretDB's Prometheus metrics on its debug port."""
+        return f"http://127.0.0.1:{self.env['STINT_FERRETDB_DEBUG_PORT']}/debug/metrics"
+
+    @property
     def mongo_uri(self) -> str:
         return f"mongodb://127.0.0.1:{self.env['STINT_MONGO_PORT']}/?directConnection=true"
 
@@ -94,13 +102,22 @@ class Stack:
         self._platform("down")
 
     def pids(self) -> dict[str, int]:
-        """Every platform process by name: the services' pid files and Kafka's and FerretDB's."""
+        """Every platform process by name: the services' pid files, Kafka's and FerretDB's, and
+        PostgreSQL's postmaster (the root of its tree of backends) when FerretDB runs on one."""
         files = sorted((self.state / "run").glob("*.pid"))
         files += [self.state / "kafka/kafka.pid", self.state / "ferretdb/ferretdb.pid"]
         found: dict[str, int] = {}
         for path in files:
-            if path.exists() and path.read_text().strip().isdigit():
-                found[path.stem] = int(path.read_text().strip())
+            pid = _read_pid(path)
+            if pid is not None:
+                found[path.stem] = pid
+        postmaster = self.state / "ferretdb/pg/data/postmaster.pid"
+        candidates = [postmaster, *sorted(self.state.glob("ferretdb/**/postmaster.pid"))]
+        for path in candidates:
+            pid = _read_pid(path)
+            if pid is not None:
+                found["postgres"] = pid
+                break
         return found
 
     def _platform(self, verb: str) -> None:
@@ -114,3 +131,10 @@ class Stack:
         )
         if done.returncode != 0:
             raise RuntimeError(f"platform.sh {verb} failed (exit {done.returncode})")
+
+
+def _read_pid(path: Path) -> int | None:
+    try:
+        return parse_pid_file(path.read_text())
+    except OSError:
+        return None

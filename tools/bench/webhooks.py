@@ -1,4 +1,5 @@
-"""A loopback webhook receiver: records when each engagement's `submission.approved` arrived.
+"""A loopback webhook receiver: records when each event the bench waits for arrived, so that a
+lifecycle learns that a step is done from the platform itself instead of polling for it.
 
 Signatures are not verified here (the e2e suite does that); the bench only times delivery.
 """
@@ -8,17 +9,47 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from collections.abc import Mapping
+from typing import Any
 
 from aiohttp import web
+
+# Event type → where its key is in the payload's `data` (the proto's JSON: lowerCamelCase).
+KEYS: dict[str, tuple[str, str]] = {
+    "posting.published": ("posting", "id"),  # the applications service may take applications
+    "engagement.started": ("engagement", "applicationId"),  # the intern sees the engagement
+    "submission.approved": ("engagement", "id"),
+    "payout.paid": ("payout", "engagementId"),
+}
+EVENT_TYPES = tuple(KEYS)
+Key = tuple[str, str]  # (event type, id)
+
+
+def _snake(name: str) -> str:
+    return "".join(f"_{c.lower()}" if c.isupper() else c for c in name)
+
+
+def key_of(body: Mapping[str, Any]) -> Key | None:
+    """(event type, id) of a webhook body, None for an event the bench does not wait for."""
+    event = body.get("type")
+    if not isinstance(event, str) or event not in KEYS:
+        return None
+    parent, name = KEYS[event]
+    data = body.get("data")
+    node = data.get(parent) if isinstance(data, dict) else None
+    if not isinstance(node, dict):
+        return None
+    value = node.get(name, node.get(_snake(name)))
+    return (event, value) if isinstance(value, str) and value else None
 
 
 class Receiver:
     def __init__(self) -> None:
-        self._arrived: dict[str, float] = {}
-        self._waiters: dict[str, asyncio.Future[float]] = {}
+        self._arrived: dict[Key, float] = {}
+        self._waiters: dict[Key, asyncio.Future[float]] = {}
         self._runner: web.AppRunner | None = None
         self.port = 0
-        self.received = 0
+        self.received = 0  # every delivery, also redeliveries and events nobody waits for
 
     @property
     def url(self) -> str:
@@ -39,21 +70,33 @@ class Receiver:
         if self._runner is not None:
             await self._runner.cleanup()
 
-    async def arrival(self, engagement_id: str, timeout: float) -> float:
-        """perf_counter() time at which this engagement's approval webhook arrived."""
-        if engagement_id in self._arrived:
-            return self._arrived[engagement_id]
-        waiter = self._waiters.setdefault(engagement_id, asyncio.get_running_loop().create_future())
-        return await asyncio.wait_for(asyncio.shield(waiter), timeout)
+    async def arrival(self, event: str, key: str, timeout: float) -> float:
+        """perf_counter() time at which this event first arrived; TimeoutError if it did not."""
+        if (event, key) in self._arrived:
+            return self._arrived[(event, key)]
+        loop = asyncio.get_running_loop()
+        waiter = self._waiters.setdefault((event, key), loop.create_future())
+        return await asyncio.wait_for(asyncio.shield(waiter), max(0.0, timeout))
+
+    async def wait(self, event: str, key: str, timeout: float) -> bool:
+        """Whether the event arrived (now or within `timeout` seconds)."""
+        try:
+            await self.arrival(event, key, timeout)
+        except TimeoutError:
+            return False
+        return True
 
     async def _hook(self, request: web.Request) -> web.Response:
         now = time.perf_counter()
         self.received += 1
-        body = json.loads(await request.read())
-        engagement_id = str(body.get("data", {}).get("engagement", {}).get("id", ""))
-        if body.get("type") == "submission.approved" and engagement_id not in self._arrived:
-            self._arrived[engagement_id] = now
-            waiter = self._waiters.get(engagement_id)
+        try:
+            body = json.loads(await request.read())
+        except ValueError:
+            return web.Response(status=204)
+        key = key_of(body) if isinstance(body, dict) else None
+        if key is not None and key not in self._arrived:
+            self._arrived[key] = now
+            waiter = self._waiters.pop(key, None)
             if waiter is not None and not waiter.done():
                 waiter.set_result(now)
         return web.Response(status=204)

@@ -1,4 +1,4 @@
-"""Consuming through FastStream: routing, idempotency, retries and the dead-letter topic."""
+"""Consuming through the kit's `KeyedConsumer`: routing, idempotency, retries and the DLQ."""
 
 from __future__ import annotations
 
@@ -16,9 +16,9 @@ from stint.kit.bus import (
     RetryPolicy,
     create_broker,
     dead_letter_sink,
-    subscribe,
 )
 from stint.kit.clock import SystemClock
+from stint.kit.consumer import KeyedConsumer
 from stint.kit.envelope import Envelope
 from stint.kit.mongo import Database
 from stint.kit.outbox import OutboxCollection, already_applied, remember_applied
@@ -35,7 +35,8 @@ Handler = Callable[[StringValue, Envelope], Awaitable[None]]
 async def consuming(
     bootstrap: str, service: str, topic: str, handler: Handler, attempts: int = 3
 ) -> AsyncIterator[KafkaBroker]:
-    """A started broker whose one subscriber routes StringValue events to `handler`."""
+    """A connected broker and a started `KeyedConsumer` routing StringValue events to
+    `handler` (the service's consumer as `Infrastructure.consume` builds it)."""
     router = EventRouter()
     router.handler(topic, StringValue)(handler)
     broker = create_broker(bootstrap, client_id=service)
@@ -45,11 +46,13 @@ async def consuming(
         dead_letter_sink(broker),
         RetryPolicy(max_attempts=attempts, backoff_seconds=0.01, backoff_max_seconds=0.05),
     )
-    subscribe(broker, consumer, router.topics)
-    await broker.start()
+    keyed = KeyedConsumer(consumer, router.topics, bootstrap=bootstrap)
+    await broker.connect()
+    await keyed.start()
     try:
         yield broker
     finally:
+        await keyed.stop(grace=5)
         await broker.stop()
 
 

@@ -9,6 +9,7 @@ from datetime import timedelta
 from stint.kit.clock import SystemClock
 from stint.kit.docguard import DocumentGuard
 from stint.kit.mongo import Database, Document
+from stint.kit.outbox import OutboxCollection
 from stint.kit.testing.clock import ManualClock
 from stint.kit.timers import DueTimer, TimerWorker
 
@@ -19,10 +20,6 @@ async def test_two_replicas_fire_each_due_timer_once(
     clock = SystemClock()
     postings = mongo_db["postings"]
     now = clock.now()
-    await postings.insert_many(
-        [{"_id": f"pst_{n}", "expires_at": now - timedelta(seconds=n)} for n in range(20)]
-        + [{"_id": "pst_future", "expires_at": now + timedelta(hours=1)}]
-    )
     fired: Counter[str] = Counter()
 
     async def expire(doc: Document) -> None:
@@ -31,11 +28,17 @@ async def test_two_replicas_fire_each_due_timer_once(
         await postings.update_one({"_id": doc["_id"]}, {"$unset": {"expires_at": ""}})
 
     def replica() -> TimerWorker:
-        timer = DueTimer("expiry", postings, "expires_at", expire)
+        # Each replica has its own view of the collection, as separate processes would.
+        own = OutboxCollection(postings, clock, guard=guard)
+        timer = DueTimer("expiry", own, "expires_at", expire)
         return TimerWorker("kit-test", [timer], clock, guard=guard)
 
     first, second = replica(), replica()
     await first.ensure_indexes()
+    aggregates = first.timers[0].collection  # the first replica's process writes them
+    for n in range(20):
+        await aggregates.insert({"_id": f"pst_{n}", "expires_at": now - timedelta(seconds=n)})
+    await aggregates.insert({"_id": "pst_future", "expires_at": now + timedelta(hours=1)})
     done = await asyncio.gather(first.fire_due(), second.fire_due())
 
     assert sum(done) == 20
@@ -48,8 +51,8 @@ async def test_a_failed_timer_fires_again_only_after_its_lease(
     mongo_db: Database, guard: DocumentGuard
 ) -> None:
     clock = ManualClock(SystemClock().now())
-    jobs = mongo_db["jobs"]
-    await jobs.insert_one({"_id": "job_1", "due_at": clock.now()})
+    aggregates = OutboxCollection(mongo_db["jobs"], clock, guard=guard)
+    jobs = aggregates.collection
     attempts: list[str] = []
 
     async def flaky(doc: Document) -> None:
@@ -58,8 +61,9 @@ async def test_a_failed_timer_fires_again_only_after_its_lease(
             raise RuntimeError("crashed mid-way")
         await jobs.update_one({"_id": doc["_id"]}, {"$unset": {"due_at": ""}})
 
-    timer = DueTimer("job", jobs, "due_at", flaky, lease=timedelta(seconds=60))
+    timer = DueTimer("job", aggregates, "due_at", flaky, lease=timedelta(seconds=60))
     worker = TimerWorker("kit-test", [timer], clock, guard=guard)
+    await aggregates.insert({"_id": "job_1", "due_at": clock.now()})
 
     assert await worker.fire_due() == 0
     assert await worker.fire_due() == 0  # still leased to the attempt that crashed

@@ -3,13 +3,17 @@ the same key with another body is 422. A retried request never hires twice.
 
 Records live in the gateway's own small database (it owns no domain data). Only the request that
 created a record ever updates it, so FerretDB's non-atomic updates cannot race here.
+
+Expired records are purged by the hour in which they expire (`expires_hour`, indexed): the purge
+deletes whole past hours by equality, which FerretDB pushes down, and remembers the last hour
+it finished, so it never scans the records that are still live (a range filter would).
 """
 
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from pymongo.errors import DuplicateKeyError
@@ -30,6 +34,14 @@ class StoredResponse:
     headers: dict[str, str]
 
 
+PURGE_CURSOR = "_purged_through_hour"
+
+
+def hour_of(at: datetime) -> int:
+    """Hours since the epoch: the purge bucket of a record expiring at `at`."""
+    return int(at.timestamp() // 3600)
+
+
 class IdempotencyStore:
     def __init__(self, collection: Collection, clock: Clock, ttl: timedelta) -> None:
         self._records = collection
@@ -37,7 +49,7 @@ class IdempotencyStore:
         self._ttl = ttl
 
     async def ensure_indexes(self) -> None:
-        await ensure_indexes(self._records, [IndexSpec([("expires_at", 1)])])
+        await ensure_indexes(self._records, [IndexSpec([("expires_hour", 1)])])
 
     @staticmethod
     def scope(subject: str, method: str, path: str, key: str) -> str:
@@ -63,6 +75,7 @@ class IdempotencyStore:
                         "state": "pending",
                         "created_at": now,
                         "expires_at": now + self._ttl,
+                        "expires_hour": hour_of(now + self._ttl),
                     }
                 )
                 return None
@@ -113,5 +126,17 @@ class IdempotencyStore:
         await self._records.delete_one({"_id": scope})
 
     async def purge_expired(self) -> int:
-        result = await self._records.delete_many({"expires_at": {"$lte": self._clock.now()}})
-        return int(result.deleted_count)
+        """Delete the records of every hour that has fully passed since the last purge."""
+        last_full = hour_of(self._clock.now()) - 1
+        cursor = await self._records.find_one({"_id": PURGE_CURSOR})
+        # First purge ever: nothing can expire earlier than one TTL before now.
+        first = cursor["hour"] + 1 if cursor else hour_of(self._clock.now() - self._ttl) - 1
+        deleted = 0
+        for hour in range(max(first, last_full - 24 * 400), last_full + 1):
+            result = await self._records.delete_many({"expires_hour": hour})
+            deleted += int(result.deleted_count)
+        if first <= last_full:
+            await self._records.update_one(
+                {"_id": PURGE_CURSOR}, {"$set": {"hour": last_full}}, upsert=True
+            )
+        return deleted

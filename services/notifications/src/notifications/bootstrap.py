@@ -111,16 +111,8 @@ async def build(settings: Settings, clock: Clock | None = None) -> ServiceRunner
     dispatcher = Dispatcher(delivery, settings.webhook_per_endpoint_concurrency)
     # The lease outlasts one attempt (its timeout) so that a running attempt is not re-claimed.
     lease = timedelta(seconds=settings.webhook_timeout_seconds * 2 + 30)
-    due = DueTimer(
-        "webhook-delivery", messages.collection, "next_attempt_at", dispatcher.on_due, lease
-    )
-    timers = TimerWorker(
-        settings.service_name,
-        [due],
-        infra.clock,
-        poll_seconds=settings.timer_poll_seconds,
-        guard=infra.guard,
-    )
+    due = DueTimer("webhook-delivery", messages_c, "next_attempt_at", dispatcher.on_due, lease)
+    timers = infra.timers([due])
     server = build_grpc_server(
         settings.service_name,
         settings.grpc_port,
@@ -163,11 +155,5 @@ def email_worker(settings: Settings, infra: Infrastructure, repo: InboxRepositor
     async def on_due(doc: Document) -> None:
         await mail.attempt(email_from_doc(doc))
 
-    due = DueTimer("email-delivery", repo.emails, "next_attempt_at", on_due)
-    return TimerWorker(
-        settings.service_name,
-        [due],
-        infra.clock,
-        poll_seconds=settings.timer_poll_seconds,
-        guard=infra.guard,
-    )
+    due = DueTimer("email-delivery", repo.email_aggregates, "next_attempt_at", on_due)
+    return infra.timers([due])

@@ -21,7 +21,6 @@ from stint.kit.bus import EventRouter
 from stint.kit.clock import Clock
 from stint.kit.grpc import build_grpc_server
 from stint.kit.runner import ServiceRunner
-from stint.kit.timers import TimerWorker
 from stint.payouts.v1.payouts_service_pb2_grpc import add_PayoutsServiceServicer_to_server
 from stint.submissions.v1.events_pb2 import EngagementCancelled, SubmissionApproved
 
@@ -57,13 +56,7 @@ async def build(settings: Settings, clock: Clock | None = None) -> ServiceRunner
     infra.consume(router)
 
     lease = timedelta(seconds=settings.timer_lease_seconds)
-    timers = TimerWorker(
-        settings.service_name,
-        payout_timers(processor, payouts.collection, lease),
-        infra.clock,
-        poll_seconds=settings.timer_poll_seconds,
-        guard=infra.guard,
-    )
+    timers = infra.timers(payout_timers(processor, payouts, lease))
     server = build_grpc_server(
         settings.service_name,
         settings.grpc_port,

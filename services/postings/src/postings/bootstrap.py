@@ -8,7 +8,7 @@ from postings.adapters.repository import PostingRepository
 from postings.config import Settings
 from postings.entrypoints.grpc import SERVICE_NAME, PostingsServicer
 from postings.entrypoints.kafka import build_router
-from postings.entrypoints.timers import build_timers
+from postings.entrypoints.timers import expiry_timer
 from postings.handlers import Handlers
 from stint.contracts import topics
 from stint.kit.bootstrap import connect
@@ -25,15 +25,8 @@ async def build(settings: Settings, clock: Clock | None = None) -> ServiceRunner
     await repository.ensure_indexes()
     handlers = Handlers(repository, infra.events(topics.POSTINGS), infra.clock, settings.policy())
     infra.consume(build_router(settings, handlers))
-    timers = build_timers(
-        settings.service_name,
-        postings.collection,
-        handlers,
-        infra.clock,
-        poll_seconds=settings.timer_poll_seconds,
-        lease=timedelta(seconds=settings.expiry_lease_seconds),
-        guard=infra.guard,
-    )
+    lease = timedelta(seconds=settings.expiry_lease_seconds)
+    timers = infra.timers([expiry_timer(postings, handlers, lease)])
     server = build_grpc_server(
         settings.service_name,
         settings.grpc_port,

@@ -17,7 +17,6 @@ from stint.kit.clock import Clock
 from stint.kit.grpc import build_grpc_server
 from stint.kit.ids import new_id
 from stint.kit.runner import ServiceRunner
-from stint.kit.timers import TimerWorker
 from stint.submissions.v1 import submissions_service_pb2_grpc as api_grpc
 from submissions.adapters import wire
 from submissions.adapters.repository import EngagementRepository, SigningKeyStore
@@ -53,13 +52,7 @@ async def build(settings: Settings, clock: Clock | None = None) -> ServiceRunner
     )
     infra.consume(router)
 
-    timers = TimerWorker(
-        settings.service_name,
-        due_timers(engagements.collection, handlers),
-        infra.clock,
-        poll_seconds=settings.timer_poll_seconds,
-        guard=infra.guard,
-    )
+    timers = infra.timers(due_timers(engagements, handlers))
     server = build_grpc_server(
         settings.service_name,
         settings.grpc_port,

@@ -6,6 +6,7 @@ its repositories, handlers and servicers on top, and hands everything to `Servic
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from faststream.kafka import KafkaBroker
@@ -19,15 +20,16 @@ from stint.kit.bus import (
     RetryPolicy,
     create_broker,
     dead_letter_sink,
-    subscribe,
 )
 from stint.kit.clock import Clock, SystemClock
+from stint.kit.consumer import KeyedConsumer
 from stint.kit.docguard import DocumentGuard, guard_for
 from stint.kit.envelope import EventFactory
 from stint.kit.mongo import Database, MongoClient, create_mongo_client
 from stint.kit.outbox import OutboxCollection
 from stint.kit.relay import OutboxRelay
 from stint.kit.settings import KitSettings
+from stint.kit.timers import DueTimer, TimerWorker
 
 
 @dataclass
@@ -49,13 +51,29 @@ class Infrastructure:
             self.relay.collections.append(collection)
         return OutboxCollection(collection, self.clock, on_commit=self.relay.wake, guard=self.guard)
 
+    def timers(self, timers: Sequence[DueTimer]) -> TimerWorker:
+        """A worker for `timers`, configured from the settings (poll, sweep, concurrency, guard).
+
+        Build it before the first write: the timers' collections tell it of new due times."""
+        s = self.settings
+        return TimerWorker(
+            s.service_name,
+            timers,
+            self.clock,
+            poll_seconds=s.timer_poll_seconds,
+            sweep_seconds=s.timer_sweep_seconds,
+            concurrency=s.timer_concurrency,
+            guard=self.guard,
+        )
+
     def events(self, topic: str) -> EventFactory:
         """Envelopes for `topic` (a name from `stint.contracts.topics`; prefix applied)."""
         source = f"/stint/{self.settings.service_name}"
         return EventFactory(source=source, topic=self.settings.topic(topic), clock=self.clock)
 
     def consume(self, router: EventRouter) -> EventConsumer:
-        """Subscribe the router's handlers (before the broker starts); DLQ per service."""
+        """Consume the router's topics in the service's group (DLQ per service); the
+        `ServiceRunner` given this broker starts the consumer after the broker connects."""
         s = self.settings
         consumer = EventConsumer(
             s.service_name,
@@ -68,13 +86,16 @@ class Infrastructure:
             group_id=s.consumer_group,
         )
         if router.topics:
-            subscribe(
-                self.broker,
+            KeyedConsumer(
                 consumer,
                 router.topics,
+                bootstrap=s.kafka_bootstrap,
                 partitions=self._partitions,
                 replication_factor=s.kafka_replication_factor,
-            )
+                concurrency=s.consumer_concurrency,
+                max_buffered=s.consumer_max_buffered,
+                commit_interval=s.consumer_commit_interval_seconds,
+            ).attach(self.broker)
         return consumer
 
     def _partitions(self, physical: str) -> int:
@@ -90,7 +111,8 @@ async def connect(settings: KitSettings, clock: Clock | None = None) -> Infrastr
     clock = clock or SystemClock()
     mongo = create_mongo_client(settings.mongo_uri, app_name=settings.service_name)
     db = mongo[settings.database_name]
-    guard = await guard_for(db)  # wall-clock leases, whatever clock the service runs on
+    # Wall-clock leases, whatever clock the service runs on.
+    guard = await guard_for(db, mode=settings.write_guard)
     broker = create_broker(settings.kafka_bootstrap, client_id=settings.service_name)
     relay = OutboxRelay(
         settings.service_name,
@@ -99,6 +121,7 @@ async def connect(settings: KitSettings, clock: Clock | None = None) -> Infrastr
         clock,
         sweep_seconds=settings.relay_sweep_seconds,
         lease_seconds=settings.relay_lease_seconds,
+        concurrency=settings.relay_concurrency,
         guard=guard,
     )
     return Infrastructure(settings, clock, mongo, db, guard, broker, relay)

@@ -1,12 +1,13 @@
-"""The event bus on FastStream + aiokafka: publishing envelopes and consuming them.
+"""The event bus: publishing envelopes (FastStream's producer) and dispatching consumed records.
 
-Consuming: one Kafka consumer per service (group id = service name) over the topics the
-service's `EventRouter` names. Each record is routed by its ``ce_type`` header to the handler
-registered for that Protobuf message type; unknown types are ignored (new producers must not
-break old consumers). A failing handler is retried with exponential backoff, a bounded number
-of times; then, like an undecodable record, it goes to the service's dead-letter topic with the
-error in headers and the partition moves on. Offsets are committed only after the handler
-returned (its effect is durable) or the record is safely in the DLQ.
+Consuming: one Kafka consumer group per service (`stint.kit.consumer.KeyedConsumer`) over the
+topics the service's `EventRouter` names. Each record is routed by its ``ce_type`` header to the
+handler registered for that Protobuf message type; unknown types are ignored (new producers
+must not break old consumers). A failing handler is retried with exponential backoff, a bounded
+number of times; then, like an undecodable record, it goes to the service's dead-letter topic
+with the error in headers and the partition moves on. The consumer commits a record's offset
+only after `EventConsumer.dispatch` returned: the handler's effect is durable or the record is
+safely in the DLQ.
 """
 
 from __future__ import annotations
@@ -20,9 +21,7 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from aiokafka import ConsumerRecord
-from faststream.kafka import KafkaBroker, Topic
-from faststream.kafka.annotations import KafkaMessage
-from faststream.middlewares import AckPolicy
+from faststream.kafka import KafkaBroker
 from google.protobuf.message import DecodeError, Message
 
 from stint.contracts.topics import dlq_topic
@@ -218,40 +217,6 @@ class EventConsumer:
 
     def _count(self, topic: str, ce_type: str, outcome: str) -> None:
         metrics.EVENTS_CONSUMED.labels(self.service, topic, ce_type, outcome).inc()
-
-
-def subscribe(
-    broker: KafkaBroker,
-    consumer: EventConsumer,
-    topics: list[str],
-    *,
-    partitions: Callable[[str], int] = lambda _: DEFAULT_PARTITIONS,
-    replication_factor: int = 1,
-) -> None:
-    """Attach the consumer to the broker before it starts (group id: the consumer's).
-
-    The subscriber creates missing topics (with `partitions(name)` partitions) before it joins
-    the group: a consumer that subscribed to a topic that did not exist yet would only see it
-    at its next metadata refresh, minutes later, and events published meanwhile would wait.
-
-    NACK_ON_ERROR: the offset is committed after `dispatch` returns; if it raises, the
-    consumer seeks back and the record is processed again.
-    """
-    declared = [
-        Topic(name, num_partitions=partitions(name), replication_factor=replication_factor)
-        for name in topics
-    ]
-    subscriber = broker.subscriber(
-        *declared,
-        group_id=consumer.group_id,
-        ack_policy=AckPolicy.NACK_ON_ERROR,
-        auto_offset_reset="earliest",
-    )
-
-    async def on_message(message: KafkaMessage) -> None:
-        await consumer.dispatch(message.raw_message)
-
-    subscriber(on_message)
 
 
 def dead_letter_sink(broker: KafkaBroker) -> DeadLetterSink:

@@ -11,6 +11,13 @@ delete removed. `LeaseLockGuard` builds a per-document mutex on that (insert = a
 delete = release, an expiry so a crashed holder cannot block the document forever), and every
 kit write to an aggregate (versioned update, relay claim and acknowledgement, timer claim)
 runs under it. `NoGuard` is used on real MongoDB, where the lock would be pure overhead.
+
+`LeaseLockGuard` costs two extra round trips per write (insert, delete). When every writer of
+a database lives in one process (one replica per service, as `make run`, the e2e suite and the
+bench run the platform), an in-process mutex gives exactly the same protection for free:
+`LocalGuard`. Which one a service uses is the `write_guard` setting (`guard_for`): `auto` picks
+a lease lock on FerretDB and nothing on MongoDB; `local` must only be chosen when no other
+process writes the same database.
 """
 
 from __future__ import annotations
@@ -46,6 +53,31 @@ class NoGuard:
     @contextlib.asynccontextmanager
     async def hold(self, collection: Collection, doc_id: str) -> AsyncIterator[None]:
         yield
+
+
+class LocalGuard:
+    """A per-document asyncio mutex shared by everything in this process.
+
+    The registry is process-wide (keyed by database, collection and id), so two components of
+    one process that write the same document (a handler and the relay, two timer workers in a
+    test) exclude each other even when each built its own guard. Locks are dropped once free.
+    """
+
+    _locks: dict[tuple[str, str, str], asyncio.Lock] = {}
+    _users: dict[tuple[str, str, str], int] = {}
+
+    @contextlib.asynccontextmanager
+    async def hold(self, collection: Collection, doc_id: str) -> AsyncIterator[None]:
+        key = (collection.database.name, collection.name, doc_id)
+        lock = self._locks.setdefault(key, asyncio.Lock())
+        self._users[key] = self._users.get(key, 0) + 1
+        try:
+            async with lock:
+                yield
+        finally:
+            self._users[key] -= 1
+            if not self._users[key]:
+                del self._users[key], self._locks[key]
 
 
 class LeaseLockGuard:
@@ -102,13 +134,24 @@ class LeaseLockGuard:
             pause = min(pause * 2, 0.05)
 
 
-async def guard_for(db: Database, clock: Clock | None = None) -> DocumentGuard:
-    """The guard this server needs: a lock on FerretDB, nothing on MongoDB.
+GUARD_MODES = ("auto", "lease", "local", "none")
 
-    `clock` is for the guard's own tests only: leases run on the wall clock, so a service
-    built with a simulated clock (tests moving time forward) cannot expire a held lock.
+
+async def guard_for(db: Database, clock: Clock | None = None, mode: str = "auto") -> DocumentGuard:
+    """The guard this server needs (`mode` "auto"): a lease lock on FerretDB, none on MongoDB.
+
+    "local" swaps FerretDB's lease lock for the in-process `LocalGuard` (one writer process per
+    database); "lease" and "none" force a choice. `clock` is for the guard's own tests only:
+    leases run on the wall clock, so a service built with a simulated clock (tests moving time
+    forward) cannot expire a held lock.
     """
-    info = await db.client.admin.command("buildInfo")
-    if "ferretdbVersion" in info:
+    if mode not in GUARD_MODES:
+        raise ValueError(f"write guard {mode!r} is not one of {GUARD_MODES}")
+    if mode == "none":
+        return NoGuard()
+    if mode == "lease":
         return LeaseLockGuard(db[LOCKS_COLLECTION], clock)
-    return NoGuard()
+    info = await db.client.admin.command("buildInfo")
+    if "ferretdbVersion" not in info:
+        return NoGuard()
+    return LocalGuard() if mode == "local" else LeaseLockGuard(db[LOCKS_COLLECTION], clock)

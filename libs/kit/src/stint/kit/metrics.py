@@ -54,3 +54,33 @@ TIMERS_FIRED = Counter(
     "Due timers claimed and run, by outcome (done, failed).",
     ["service", "timer", "outcome"],
 )
+CONSUMER_IN_FLIGHT = Gauge(
+    "stint_consumer_in_flight",
+    "Records being dispatched right now (at most the consumer's concurrency).",
+    ["service"],
+)
+CONSUMER_BUFFERED = Gauge(
+    "stint_consumer_buffered",
+    "Records fetched and not yet done: in flight or waiting behind their key.",
+    ["service"],
+)
+CONSUMER_COMMIT_LAG = Gauge(
+    "stint_consumer_commit_lag",
+    "Records of the partition past the offset last committed (log end minus committed).",
+    ["service", "topic", "partition"],
+)
+CONSUMER_COMMIT_FAILURES = Counter(
+    "stint_consumer_commit_failures_total",
+    "Offset commits that failed (they are retried; nothing is skipped).",
+    ["service"],
+)
+CONSUMER_REDISPATCHES = Counter(
+    "stint_consumer_redispatches_total",
+    "Records dispatched again because they could be neither handled nor dead-lettered.",
+    ["service"],
+)
+DB_COMMANDS = Counter(
+    "stint_db_commands_total",
+    "Database commands this process sent, by command and collection (what a request costs).",
+    ["service", "command", "collection"],
+)

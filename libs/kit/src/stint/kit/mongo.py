@@ -5,13 +5,17 @@ Works against real MongoDB and FerretDB alike: no transactions, no TTL or partia
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from pymongo import AsyncMongoClient
+from pymongo import AsyncMongoClient, monitoring
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import DuplicateKeyError
+
+from stint.kit import metrics
 
 Document = dict[str, Any]
 MongoClient = AsyncMongoClient[Document]
@@ -19,11 +23,35 @@ Collection = AsyncCollection[Document]
 Database = AsyncDatabase[Document]
 
 
+class CommandCounter(monitoring.CommandListener):
+    """Counts every command by name and collection (`stint_db_commands_total`): the figure
+    that says which code path costs how many round trips, on MongoDB and FerretDB alike."""
+
+    # Commands whose first value is not a collection name.
+    _NO_COLLECTION = frozenset({"hello", "isMaster", "ismaster", "ping", "buildInfo"})
+
+    def __init__(self, service: str) -> None:
+        self._service = service
+
+    def started(self, event: monitoring.CommandStartedEvent) -> None:
+        name = event.command_name
+        target = event.command.get(name) if name not in self._NO_COLLECTION else None
+        collection = target if isinstance(target, str) else ""
+        metrics.DB_COMMANDS.labels(self._service, name, collection).inc()
+
+    def succeeded(self, event: monitoring.CommandSucceededEvent) -> None:
+        pass
+
+    def failed(self, event: monitoring.CommandFailedEvent) -> None:
+        pass
+
+
 def create_mongo_client(uri: str, *, app_name: str, timeout_ms: int = 5000) -> MongoClient:
     """A client with timezone-aware datetimes and bounded timeouts (fail fast, never hang).
 
     Retryable writes are off: FerretDB and standalone servers do not support them, and every
-    write here is already guarded by a version or an idempotency key.
+    write here is already guarded by a version or an idempotency key. Every command is counted
+    (`CommandCounter`).
     """
     return AsyncMongoClient(
         uri,
@@ -33,6 +61,7 @@ def create_mongo_client(uri: str, *, app_name: str, timeout_ms: int = 5000) -> M
         serverSelectionTimeoutMS=timeout_ms,
         connectTimeoutMS=timeout_ms,
         socketTimeoutMS=max(timeout_ms * 2, 10_000),
+        event_listeners=[CommandCounter(app_name)],
     )
 
 
@@ -52,6 +81,24 @@ async def ensure_indexes(collection: Collection, specs: Sequence[IndexSpec]) -> 
     """Create indexes that are missing; creating an existing one is a no-op on the server."""
     for spec in specs:
         await collection.create_index(list(spec.keys), unique=spec.unique, name=spec.index_name())
+
+
+MIGRATIONS_COLLECTION = "_stint_migrations"
+
+
+async def backfill_once(
+    collection: Collection, name: str, query: Document, update: Document
+) -> None:
+    """Apply `update` to the documents matching `query`, once per collection in a database's
+    life (recorded in `_stint_migrations`): for fields a newer version maintains on every
+    write, which documents stored by an older version lack. The one scan is the price."""
+    done = collection.database[MIGRATIONS_COLLECTION]
+    key = f"{collection.name}/{name}"
+    if await done.find_one({"_id": key}) is not None:
+        return
+    await collection.update_many(query, update)
+    with contextlib.suppress(DuplicateKeyError):  # another replica did it at the same time
+        await done.insert_one({"_id": key})
 
 
 async def ping(client: MongoClient) -> bool:

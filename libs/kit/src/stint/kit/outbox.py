@@ -6,14 +6,20 @@ events and `$pull`s them. Field names owned here, never by a service's state:
 
 - ``version``: optimistic concurrency counter, 1 on insert, +1 on each change.
 - ``outbox``: pending events (`Envelope.to_document()`), oldest first.
-- ``outbox_since``: set while events may be pending (indexed; the relay's work queue).
+- ``outbox_since``: set while events may be pending: when the oldest of them was committed.
+- ``outbox_pending``: ``true`` while events may be pending (indexed; the relay's recovery
+  sweep finds pending documents by equality, which FerretDB pushes down to its backend, where
+  `$exists` or a range would scan every document the service ever stored).
 - ``outbox_lease``: a relay instance's claim on the document while it publishes.
+- ``<due field>_pending``: ``true`` while a timer's due field (`stint.kit.timers`) is set; kept
+  in step by every write here, for the same reason as ``outbox_pending``.
 - ``applied_events``: recent ids of consumed events already applied (idempotent consumers).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import datetime
 from typing import Any
 
 from pymongo.errors import DuplicateKeyError
@@ -22,19 +28,32 @@ from stint.kit.clock import Clock
 from stint.kit.docguard import DocumentGuard, NoGuard
 from stint.kit.envelope import Envelope
 from stint.kit.errors import AlreadyExists, ConcurrencyConflict
-from stint.kit.mongo import Collection, Document, IndexSpec, ensure_indexes
+from stint.kit.mongo import Collection, Document, IndexSpec, backfill_once, ensure_indexes
 
 VERSION = "version"
 OUTBOX = "outbox"
 OUTBOX_SINCE = "outbox_since"
+OUTBOX_PENDING = "outbox_pending"
 OUTBOX_LEASE = "outbox_lease"
 APPLIED_EVENTS = "applied_events"
-RESERVED = frozenset({"_id", VERSION, OUTBOX, OUTBOX_SINCE, OUTBOX_LEASE, APPLIED_EVENTS})
+RESERVED = frozenset(
+    {"_id", VERSION, OUTBOX, OUTBOX_SINCE, OUTBOX_PENDING, OUTBOX_LEASE, APPLIED_EVENTS}
+)
 # How many consumed event ids an aggregate remembers; redeliveries arrive within minutes, and
 # older duplicates are caught by the handlers' state guards.
 APPLIED_EVENTS_KEPT = 200
 
-OUTBOX_INDEXES = (IndexSpec([(OUTBOX_SINCE, 1)], name="outbox_since"),)
+OUTBOX_INDEXES = (IndexSpec([(OUTBOX_PENDING, 1)], name="outbox_pending"),)
+
+# Called after a commit that enqueued events: (collection name, document id).
+CommitHook = Callable[[str, str], None]
+# Called after a commit that set or cleared a tracked due field: (document id, due or None).
+DueHook = Callable[[str, datetime | None], None]
+
+
+def due_marker(field: str) -> str:
+    """The indexed flag that is true while the due field `field` is set."""
+    return f"{field}_pending"
 
 
 def already_applied(doc: Mapping[str, Any], event_id: str) -> bool:
@@ -54,22 +73,33 @@ def remember_applied(doc: Mapping[str, Any], event_id: str) -> list[str]:
 class OutboxCollection:
     """A collection of versioned aggregates whose writes enqueue events atomically.
 
-    `on_commit` is called after every write that enqueued events (the relay's `wake`), so
-    events leave within milliseconds rather than at the next sweep. `guard` serializes writes
-    to one document where the server's filtered updates are not atomic (`stint.kit.docguard`).
+    `on_commit` is called with (collection, id) after every write that enqueued events (the
+    relay's `wake`), so events leave within milliseconds rather than at the next sweep.
+    `guard` serializes writes to one document where the server's filtered updates are not
+    atomic (`stint.kit.docguard`). Timers register their due fields with `track_due`: each
+    write keeps the field's pending marker in step and tells the timer worker in-process.
     """
 
     def __init__(
         self,
         collection: Collection,
         clock: Clock,
-        on_commit: Callable[[], None] | None = None,
+        on_commit: CommitHook | None = None,
         guard: DocumentGuard | None = None,
     ) -> None:
         self.collection = collection
         self.guard = guard or NoGuard()
         self._clock = clock
         self._on_commit = on_commit
+        self._due: dict[str, list[DueHook]] = {}
+
+    def track_due(self, field: str, hook: DueHook) -> None:
+        """Maintain `due_marker(field)` on every write and call `hook` when `field` changes."""
+        self._due.setdefault(field, []).append(hook)
+
+    @property
+    def due_fields(self) -> list[str]:
+        return list(self._due)
 
     @property
     def name(self) -> str:
@@ -77,6 +107,13 @@ class OutboxCollection:
 
     async def ensure_indexes(self, specs: Sequence[IndexSpec] = ()) -> None:
         await ensure_indexes(self.collection, [*OUTBOX_INDEXES, *specs])
+        # Documents stored before `outbox_pending` existed get it once (a one-off scan).
+        await backfill_once(
+            self.collection,
+            "outbox-pending",
+            {OUTBOX_SINCE: {"$exists": True}, OUTBOX_PENDING: {"$exists": False}},
+            {"$set": {OUTBOX_PENDING: True}},
+        )
 
     async def get(self, doc_id: str) -> Document | None:
         return await self.collection.find_one({"_id": doc_id})
@@ -89,17 +126,20 @@ class OutboxCollection:
         Raises AlreadyExists on a duplicate `_id` or unique key; with a deterministic id that
         is how a consumer learns that a redelivered event was already applied.
         """
-        _check_state(doc, allow_id=True)
+        self._check_state(doc, allow_id=True)
         new = {**doc, VERSION: 1, OUTBOX: [e.to_document() for e in events]}
         if events:
             new[OUTBOX_SINCE] = self._clock.now()
+            new[OUTBOX_PENDING] = True
         if applied_event:
             new[APPLIED_EVENTS] = [applied_event]
+        due = {f: doc[f] for f in self._due if doc.get(f) is not None}
+        new |= {due_marker(f): True for f in due}
         try:
             await self.collection.insert_one(new)
         except DuplicateKeyError as exc:
             raise AlreadyExists(f"{self.name} {doc.get('_id')} already exists") from exc
-        self._committed(events)
+        self._committed(str(doc["_id"]), events, due)
 
     async def update(
         self,
@@ -121,13 +161,17 @@ class OutboxCollection:
         Returns the new version.
         """
         unset = list(unset)
-        _check_state({**changes, **dict.fromkeys(unset)})
-        update: dict[str, Any] = {"$set": {**changes, VERSION: expected_version + 1}}
+        self._check_state({**changes, **dict.fromkeys(unset)})
+        due = {f: changes.get(f) for f in self._due if f in changes or f in unset}
+        markers_set = {due_marker(f): True for f, at in due.items() if at is not None}
+        markers_unset = [due_marker(f) for f, at in due.items() if at is None]
+        update: dict[str, Any] = {"$set": {**changes, **markers_set, VERSION: expected_version + 1}}
         if applied_events is not None:
             update["$set"][APPLIED_EVENTS] = applied_events
-        if unset:
-            update["$unset"] = dict.fromkeys(unset, "")
+        if unset or markers_unset:
+            update["$unset"] = dict.fromkeys([*unset, *markers_unset], "")
         if events:
+            update["$set"][OUTBOX_PENDING] = True
             update["$push"] = {OUTBOX: {"$each": [e.to_document() for e in events]}}
             update["$min"] = {OUTBOX_SINCE: self._clock.now()}
         async with self.guard.hold(self.collection, doc_id):
@@ -137,16 +181,21 @@ class OutboxCollection:
             raise ConcurrencyConflict(
                 f"{self.name} {doc_id} changed since version {expected_version}"
             )
-        self._committed(events)
+        self._committed(doc_id, events, due)
         return expected_version + 1
 
-    def _committed(self, events: Sequence[Envelope]) -> None:
+    def _committed(
+        self, doc_id: str, events: Sequence[Envelope], due: Mapping[str, datetime | None]
+    ) -> None:
         if events and self._on_commit is not None:
-            self._on_commit()
+            self._on_commit(self.name, doc_id)
+        for field, at in due.items():
+            for hook in self._due[field]:
+                hook(doc_id, at)
 
-
-def _check_state(fields: Mapping[str, Any], *, allow_id: bool = False) -> None:
-    reserved = set(fields) & (RESERVED - ({"_id"} if allow_id else set()))
-    if reserved:
-        # A programming error, not a caller's: state must never overwrite kit-owned fields.
-        raise ValueError(f"fields reserved for the outbox: {sorted(reserved)}")
+    def _check_state(self, fields: Mapping[str, Any], *, allow_id: bool = False) -> None:
+        owned = RESERVED | {due_marker(f) for f in self._due}
+        reserved = set(fields) & (owned - ({"_id"} if allow_id else set()))
+        if reserved:
+            # A programming error, not a caller's: state must never overwrite kit-owned fields.
+            raise ValueError(f"fields reserved for the outbox: {sorted(reserved)}")

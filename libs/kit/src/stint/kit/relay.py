@@ -1,11 +1,21 @@
 """The outbox relay: publishes events committed in aggregate outboxes, then removes them.
 
-Order of work for one document: claim it (a short lease, so replicas do not publish the same
-events at once), publish its pending events in order with an idempotent producer, then remove
-exactly those events with `$pullAll` of the stored subdocuments (FerretDB ignores `$pull`
-conditions on subdocuments; an exact-value `$pullAll` works on both servers). A crash between
-publish and removal republishes on the next pass and consumers deduplicate by ce_id: nothing
-is published that was not committed, nothing committed is lost.
+Work comes in two ways, and neither scans a collection that grows with history:
+- **Wake-ups**: every write that enqueued events names its document (`wake(collection, id)`),
+  and the relay drains exactly that document by `_id`, several documents at once (bounded),
+  each document by one task at a time, so its events leave in commit order.
+- **A recovery sweep** every `sweep_seconds` (and on start) finds documents whose events were
+  left behind (a crash, a broker outage, another replica's writes) by equality on the indexed
+  ``outbox_pending`` flag: it touches pending documents only. It claims a document with a short
+  lease before publishing, so replicas do not publish the same events at once, and leaves alone
+  what was committed in the last `grace_seconds` (a live relay is publishing that right now).
+
+For one document: read its outbox by `_id`, publish the events in order with an idempotent
+producer, then remove them. The removal is one update when nothing changed meanwhile (same
+`version`); otherwise it removes exactly the published subdocuments with `$pullAll` (FerretDB
+ignores `$pull` conditions on subdocuments; an exact-value `$pullAll` works on both servers). A
+crash between publish and removal republishes on the next pass and consumers deduplicate by
+ce_id: nothing is published that was not committed, nothing committed is lost.
 """
 
 from __future__ import annotations
@@ -13,7 +23,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Sequence
 from datetime import datetime, timedelta
 from typing import Protocol
 
@@ -24,12 +34,17 @@ from stint.kit.clock import Clock, SystemClock
 from stint.kit.docguard import DocumentGuard, NoGuard
 from stint.kit.envelope import Envelope
 from stint.kit.mongo import Collection, Document
-from stint.kit.outbox import OUTBOX, OUTBOX_LEASE, OUTBOX_SINCE
+from stint.kit.outbox import OUTBOX, OUTBOX_LEASE, OUTBOX_PENDING, OUTBOX_SINCE, VERSION
 
 log = logging.getLogger(__name__)
 
+Key = tuple[str, str]  # (collection name, document id)
+_DONE = {"$set": {OUTBOX: []}, "$unset": {OUTBOX_SINCE: "", OUTBOX_PENDING: "", OUTBOX_LEASE: ""}}
+
 
 def _wall_now() -> datetime:
+    # Leases are about real elapsed time (a crashed relay's claim runs out), so they use the
+    # wall clock even when the service runs on a simulated one.
     return SystemClock().now()
 
 
@@ -42,8 +57,6 @@ class EventPublisher(Protocol):
 class OutboxRelay:
     """Drains the outboxes of `collections`; `wake()` after a write, `run()` as a task."""
 
-    MAX_CLAIMS_PER_PASS = 500
-
     def __init__(
         self,
         service: str,
@@ -51,8 +64,10 @@ class OutboxRelay:
         publisher: EventPublisher,
         clock: Clock,
         *,
-        sweep_seconds: float = 5.0,
-        lease_seconds: float = 30.0,
+        sweep_seconds: float = 30.0,
+        lease_seconds: float = 10.0,
+        grace_seconds: float = 10.0,
+        concurrency: int = 16,
         guard: DocumentGuard | None = None,
     ) -> None:
         self.service = service
@@ -62,62 +77,120 @@ class OutboxRelay:
         self._clock = clock
         self._sweep_seconds = sweep_seconds
         self._lease = timedelta(seconds=lease_seconds)
+        self._grace = timedelta(seconds=grace_seconds)
+        self._slots = asyncio.Semaphore(concurrency)
+        self._dirty: dict[Key, None] = {}  # insertion-ordered set of documents to drain
+        self._busy: dict[Key, asyncio.Task[int]] = {}
         self._wake = asyncio.Event()
+        self._sweep_now = True
         self._stopping = False
 
-    def wake(self) -> None:
-        """Ask for a pass now (called right after a write that enqueued events)."""
+    def wake(self, collection: str = "", doc_id: str = "") -> None:
+        """Drain document `doc_id` of `collection` now (called right after a write that
+        enqueued events); without arguments, sweep every collection now."""
+        if collection and doc_id:
+            self._dirty[(collection, doc_id)] = None
+        else:
+            self._sweep_now = True
         self._wake.set()
 
     async def run(self) -> None:
-        """Pass after every wake-up, and every `sweep_seconds` to recover crashed work; after
-        `stop()`, one last pass so that a clean shutdown leaves nothing behind."""
+        """Drain woken documents as they come and sweep every `sweep_seconds`; after `stop()`,
+        finish what is running and make one last sweep, so a clean shutdown leaves nothing."""
+        loop = asyncio.get_running_loop()
+        next_sweep = loop.time()
+        # On start nothing of this process is in flight: whatever is pending was left behind.
+        first: timedelta | None = timedelta(0)
         while not self._stopping:
             self._wake.clear()
-            await self._pass()
+            if self._sweep_now or loop.time() >= next_sweep:
+                self._sweep_now = False
+                next_sweep = loop.time() + self._sweep_seconds
+                await self._guarded(self.sweep(first))
+                first = None
+            self._start_dirty()
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self._sweep_seconds)
-        await self._pass()
+                await asyncio.wait_for(self._wake.wait(), max(next_sweep - loop.time(), 0.0))
+        await asyncio.gather(*self._busy.values(), return_exceptions=True)
+        await self._guarded(self.drain())
 
     def stop(self) -> None:
-        """Ask `run()` to finish its current pass, make a last one and return."""
+        """Ask `run()` to finish its current work, make a last sweep and return."""
         self._stopping = True
         self._wake.set()
 
-    async def _pass(self) -> None:
+    async def _guarded(self, work: Awaitable[int]) -> None:
         try:
-            await self.drain()
+            await work
         except Exception:  # the next wake-up or sweep retries; the events stay committed
             log.exception("outbox relay pass failed")
 
+    def _start_dirty(self) -> None:
+        for key in list(self._dirty):
+            if key in self._busy:
+                continue  # its task picks the new events up when it finishes (see _done)
+            del self._dirty[key]
+            task = asyncio.create_task(self._drain_one(key))
+            self._busy[key] = task
+            task.add_done_callback(lambda t, k=key: self._done(k, t))  # type: ignore[misc]
+
+    def _done(self, key: Key, task: asyncio.Task[int]) -> None:
+        del self._busy[key]
+        if not task.cancelled() and task.exception() is not None:
+            log.error("outbox relay failed on a document", exc_info=task.exception())
+        if key in self._dirty:
+            self._wake.set()
+
+    async def _drain_one(self, key: Key) -> int:
+        collection = self._collection(key[0])
+        if collection is None:
+            return 0
+        async with self._slots:
+            doc = await collection.find_one(
+                {"_id": key[1]}, {OUTBOX: 1, VERSION: 1, OUTBOX_LEASE: 1}
+            )
+            if doc is None or not doc.get(OUTBOX):
+                return 0
+            if doc.get(OUTBOX_LEASE) is not None and doc[OUTBOX_LEASE] > _wall_now():
+                return 0  # a sweeping replica has it; it publishes and removes
+            return await self._publish_document(collection, doc)
+
+    def _collection(self, name: str) -> Collection | None:
+        return next((c for c in self.collections if c.name == name), None)
+
     async def drain(self) -> int:
-        """Publish everything pending now; returns the number of events published."""
+        """Publish everything pending now, however recent; returns the number published."""
+        return await self.sweep(grace=timedelta(0))
+
+    async def sweep(self, grace: timedelta | None = None) -> int:
+        """Recovery: publish what is pending and older than `grace` in every collection."""
         published = 0
+        cutoff = self._clock.now() - (self._grace if grace is None else grace)
         for collection in self.collections:
-            # Bounded so one busy collection cannot starve the others or spin on a document
-            # whose acknowledgement keeps failing; the next pass continues.
-            for _ in range(self.MAX_CLAIMS_PER_PASS):
-                candidate = await collection.find_one(
-                    self._claimable(), sort=[(OUTBOX_SINCE, 1)], projection={"_id": 1}
-                )
-                if candidate is None:
-                    break
+            pending = await collection.find(
+                {OUTBOX_PENDING: True}, {OUTBOX_SINCE: 1, OUTBOX_LEASE: 1, "outbox.time": 1}
+            ).to_list()
+            self._observe_backlog(collection, pending)
+            for candidate in pending:
+                since = candidate.get(OUTBOX_SINCE)
+                if (since is not None and since > cutoff) or self._leased(candidate):
+                    continue
                 doc = await self._claim(collection, candidate["_id"])
                 if doc is not None:  # else another relay instance got there first
                     published += await self._publish_document(collection, doc)
-            await self._observe_backlog(collection)
         return published
 
-    def _claimable(self) -> Document:
-        # Leases are about real elapsed time (a crashed relay's claim runs out), so they use
-        # the wall clock even when the service runs on a simulated one.
-        return {OUTBOX_SINCE: {"$exists": True}, OUTBOX_LEASE: {"$not": {"$gt": _wall_now()}}}
+    def _leased(self, doc: Document) -> bool:
+        lease = doc.get(OUTBOX_LEASE)
+        return lease is not None and lease > _wall_now()
 
     async def _claim(self, collection: Collection, doc_id: str) -> Document | None:
         async with self._guard.hold(collection, doc_id):
+            now = _wall_now()
             return await collection.find_one_and_update(
-                {"_id": doc_id, **self._claimable()},
-                {"$set": {OUTBOX_LEASE: _wall_now() + self._lease}},
+                # `_id` narrows it to one document on the server; the rest is checked on it.
+                {"_id": doc_id, OUTBOX_PENDING: True, OUTBOX_LEASE: {"$not": {"$gt": now}}},
+                {"$set": {OUTBOX_LEASE: now + self._lease}},
                 return_document=ReturnDocument.AFTER,
             )
 
@@ -129,30 +202,30 @@ class OutboxRelay:
             metrics.EVENTS_PUBLISHED.labels(self.service, event.topic, event.type).inc()
             delay = (self._clock.now() - event.time).total_seconds()
             metrics.OUTBOX_PUBLISH_DELAY.labels(self.service).observe(max(delay, 0.0))
-        await self.acknowledge(collection, doc["_id"], stored)
+        await self.acknowledge(collection, doc["_id"], stored, doc.get(VERSION))
         return len(events)
 
     async def acknowledge(
-        self, collection: Collection, doc_id: str, stored: list[Document]
+        self, collection: Collection, doc_id: str, stored: list[Document], version: object = None
     ) -> None:
-        """Remove published events (as stored) and release the claim; clear the marker once
-        the outbox is empty."""
+        """Remove published events (as stored) and release the claim; clear the markers once
+        the outbox is empty. One update when the document is still at `version`."""
         async with self._guard.hold(collection, doc_id):
+            if version is not None:
+                same = await collection.update_one({"_id": doc_id, VERSION: version}, _DONE)
+                if same.matched_count:
+                    return
             await collection.update_one(
                 {"_id": doc_id}, {"$pullAll": {OUTBOX: stored}, "$unset": {OUTBOX_LEASE: ""}}
             )
-            # Conditional: an event committed after the claim keeps the marker set.
+            # Conditional: an event committed after the read keeps the markers set.
             await collection.update_one(
-                {"_id": doc_id, OUTBOX: {"$size": 0}}, {"$unset": {OUTBOX_SINCE: ""}}
+                {"_id": doc_id, OUTBOX: {"$size": 0}},
+                {"$unset": {OUTBOX_SINCE: "", OUTBOX_PENDING: ""}},
             )
 
-    async def _observe_backlog(self, collection: Collection) -> None:
-        pending = 0
-        oldest = None
-        async for doc in collection.find({OUTBOX_SINCE: {"$exists": True}}, {OUTBOX: 1}):
-            for event in doc.get(OUTBOX, []):
-                pending += 1
-                oldest = event["time"] if oldest is None else min(oldest, event["time"])
-        metrics.OUTBOX_PENDING.labels(self.service, collection.name).set(pending)
-        age = (self._clock.now() - oldest).total_seconds() if oldest else 0.0
-        metrics.OUTBOX_OLDEST_AGE.labels(self.service, collection.name).set(age)
+    def _observe_backlog(self, collection: Collection, pending: list[Document]) -> None:
+        times = [e["time"] for doc in pending for e in doc.get(OUTBOX, []) if "time" in e]
+        metrics.OUTBOX_PENDING.labels(self.service, collection.name).set(len(times))
+        age = (self._clock.now() - min(times)).total_seconds() if times else 0.0
+        metrics.OUTBOX_OLDEST_AGE.labels(self.service, collection.name).set(max(age, 0.0))

@@ -17,6 +17,7 @@ from typing import Any, Protocol
 
 from faststream.kafka import KafkaBroker
 
+from stint.kit.consumer import attached
 from stint.kit.mongo import MongoClient, ping
 from stint.kit.ops_http import OpsServer, ReadinessCheck
 from stint.kit.relay import OutboxRelay
@@ -77,7 +78,8 @@ class ServiceRunner:
             self._spawn(self.relay.run(), "outbox-relay")
         if self.timers is not None:
             self._spawn(self.timers.run(), "timers")
-        await self.broker.start()
+        for consumer in attached(self.broker):
+            await consumer.start()
         if self.grpc_server is not None:
             await self.grpc_server.start()
         self.ops.ready = True
@@ -91,8 +93,8 @@ class ServiceRunner:
             await self.grpc_server.stop(grace)
         if self.timers is not None:
             self.timers.stop()
-        for subscriber in self.broker.subscribers:
-            await subscriber.stop()
+        for consumer in attached(self.broker):
+            await consumer.stop(grace)
         if self.relay is not None:
             self.relay.stop()
         # Let the relay's last pass and a running timer handler finish; cancel what overstays.

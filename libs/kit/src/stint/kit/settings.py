@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -31,12 +33,29 @@ class KitSettings(BaseSettings):
     http_port: int = Field(default=9100, ge=0, le=65535)
     log_level: str = "INFO"
 
-    relay_sweep_seconds: float = Field(default=5.0, gt=0)
-    relay_lease_seconds: float = Field(default=30.0, gt=0)
+    # The relay drains each written document at once; the sweep only recovers what a crash or
+    # an outage left behind (design.md §5: periodic work touches pending documents only).
+    relay_sweep_seconds: float = Field(default=30.0, gt=0)
+    relay_lease_seconds: float = Field(default=10.0, gt=0)
+    relay_concurrency: int = Field(default=16, ge=1, le=256)
     consumer_max_attempts: int = Field(default=4, ge=1, le=20)
     consumer_backoff_seconds: float = Field(default=0.2, ge=0)
     consumer_backoff_max_seconds: float = Field(default=5.0, ge=0)
+    # Records dispatched at once (different keys; one key is always in order), and how many may
+    # wait fetched but not done before fetching pauses (0: four times the concurrency).
+    consumer_concurrency: int = Field(default=16, ge=1, le=1024)
+    consumer_max_buffered: int = Field(default=0, ge=0)
+    # Offsets are committed at most this often while records finish (and at once on stop or
+    # rebalance): a crash redelivers at most this much work.
+    consumer_commit_interval_seconds: float = Field(default=0.15, gt=0, le=10)
+    # How often due times are compared with the clock (in memory, no database request).
     timer_poll_seconds: float = Field(default=1.0, gt=0)
+    # How often timers scheduled elsewhere (another replica, before a crash) are looked up.
+    timer_sweep_seconds: float = Field(default=60.0, gt=0)
+    timer_concurrency: int = Field(default=8, ge=1, le=256)
+    # stint.kit.docguard: auto = lease lock on FerretDB, none on MongoDB; "local" (in-process
+    # locks) only when one process per service writes the database, as `make run` does.
+    write_guard: Literal["auto", "lease", "local", "none"] = "auto"
     shutdown_grace_seconds: float = Field(default=10.0, ge=0)
 
     @property

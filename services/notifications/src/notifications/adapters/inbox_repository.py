@@ -29,6 +29,10 @@ class InboxRepository:
         self._e = emails
 
     @property
+    def email_aggregates(self) -> OutboxCollection:
+        return self._e
+
+    @property
     def emails(self) -> Collection:
         return self._e.collection
 

@@ -7,29 +7,14 @@ from datetime import timedelta
 
 from postings.adapters.repository import EXPIRES_AT
 from postings.handlers import Handlers
-from stint.kit.clock import Clock
-from stint.kit.docguard import DocumentGuard
-from stint.kit.mongo import Collection, Document
-from stint.kit.timers import DueTimer, TimerWorker
+from stint.kit.mongo import Document
+from stint.kit.outbox import OutboxCollection
+from stint.kit.timers import DueTimer
 
 
-def expiry_timer(collection: Collection, handlers: Handlers, lease: timedelta) -> DueTimer:
+def expiry_timer(collection: OutboxCollection, handlers: Handlers, lease: timedelta) -> DueTimer:
     async def expire(doc: Document) -> None:
         """Due posting -> PostingExpired (no hire) or PostingClosed (some hires)."""
         await handlers.expire(doc["_id"])
 
     return DueTimer("posting-expiry", collection, EXPIRES_AT, expire, lease=lease)
-
-
-def build_timers(
-    service: str,
-    collection: Collection,
-    handlers: Handlers,
-    clock: Clock,
-    *,
-    poll_seconds: float,
-    lease: timedelta,
-    guard: DocumentGuard,
-) -> TimerWorker:
-    timer = expiry_timer(collection, handlers, lease)
-    return TimerWorker(service, [timer], clock, poll_seconds=poll_seconds, guard=guard)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from stint.kit.mongo import Collection, Document
+from stint.kit.mongo import Document
+from stint.kit.outbox import OutboxCollection
 from stint.kit.timers import DueTimer
 from submissions.adapters.repository import TIMER_AUTO_APPROVE, TIMER_OVERDUE, TIMER_REVEAL
 from submissions.handlers import Handlers
@@ -13,7 +14,7 @@ from submissions.handlers import Handlers
 LEASE = timedelta(seconds=60)
 
 
-def due_timers(collection: Collection, handlers: Handlers) -> list[DueTimer]:
+def due_timers(collection: OutboxCollection, handlers: Handlers) -> list[DueTimer]:
     async def auto_approve(doc: Document) -> None:
         await handlers.auto_approve_due(doc["_id"])
 
