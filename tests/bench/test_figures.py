@@ -20,7 +20,7 @@ from tools.bench.webhooks import key_of
 
 
 def _snap(at: float, cpu: dict[str, float], busy: float, db: dict[str, float] | None) -> Snapshot:
-    return Snapshot(at, {n: Reading(c, 0, 0) for n, c in cpu.items()}, busy, db)
+    return Snapshot(at, {n: Reading(c, 0, 0) for n, c in cpu.items()}, busy, db, {})
 
 
 BEFORE = _snap(

@@ -56,6 +56,7 @@ def level_figures(level: LevelResult, w: Window | None, label: str = "") -> Leve
         },
         db_requests_per_lifecycle=per(w.db_requests, n) if w else None,
         db_commands_per_lifecycle={k: v / n for k, v in (w.db_commands.items() if w and n else ())},
+        db_calls_per_lifecycle={k: v / n for k, v in (w.db_calls.items() if w and n else ())},
         bench_requests_per_lifecycle=per(requests, n),
         webhooks_per_lifecycle=per(level.webhooks, n),
         other_cores=w.other_cores if w else 0.0,

@@ -22,11 +22,13 @@ class Snapshot:
     readings: dict[str, Reading]
     machine_busy: float  # CPU seconds of the whole machine, /proc/stat
     db: dict[str, float] | None  # FerretDB's requests by "opcode/command"; None: no counter
+    calls: dict[str, float]  # the services' own counts by "service command collection"
 
 
-async def snapshot(sampler: Sampler, metrics_url: str) -> Snapshot:
+async def snapshot(sampler: Sampler, metrics_url: str, services: list[str]) -> Snapshot:
     db = await prom.fetch(metrics_url)
-    return Snapshot(time.perf_counter(), sampler.sample(), machine_busy(), db)
+    calls = await prom.fetch_services(services)
+    return Snapshot(time.perf_counter(), sampler.sample(), machine_busy(), db, calls)
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,7 @@ class Window:
     other_cpu_seconds: float  # the rest of the machine: neither the platform nor the bench
     db_requests: float | None  # FerretDB requests; None: its counter could not be read
     db_commands: dict[str, float]  # the same by "opcode/command", largest first
+    db_calls: dict[str, float]  # by "service command collection", largest first
 
     @property
     def other_cores(self) -> float:
@@ -55,7 +58,8 @@ def window(before: Snapshot, after: Snapshot) -> Window:
     others = max(0.0, after.machine_busy - before.machine_busy - sum(cpu.values()))
     commands = {} if before.db is None or after.db is None else prom.delta(before.db, after.db)
     requests = None if before.db is None or after.db is None else sum(commands.values())
-    return Window(after.at - before.at, cpu, platform, db, others, requests, commands)
+    calls = prom.delta(before.calls, after.calls)
+    return Window(after.at - before.at, cpu, platform, db, others, requests, commands, calls)
 
 
 def cpu_delta(before: Mapping[str, Reading], after: Mapping[str, Reading]) -> dict[str, float]:

@@ -96,3 +96,37 @@ async def fetch(url: str) -> dict[str, float] | None:
     except (httpx.HTTPError, ValueError):
         return None
     return by_command(samples) if samples else None
+
+
+SERVICE_COMMANDS = "stint_db_commands_total"
+
+
+def by_service_command(samples: Mapping[Labels, float]) -> dict[str, float]:
+    """`"payouts find payouts"` → count: the services' own count of what they asked the
+    database (`stint_db_commands_total{service, command, collection}`)."""
+    found: dict[str, float] = {}
+    for labels, value in samples.items():
+        named = dict(labels)
+        key = (
+            f"{named.get('service', '?')} {named.get('command', '?')} {named.get('collection', '')}"
+        )
+        found[key.rstrip()] = found.get(key.rstrip(), 0.0) + value
+    return found
+
+
+async def fetch_services(urls: list[str]) -> dict[str, float]:
+    """Every service's command counts, summed over `urls` (their /metrics); unreachable ones
+    count nothing."""
+    found: dict[str, float] = {}
+    async with httpx.AsyncClient(timeout=2.0) as client:
+        for url in urls:
+            try:
+                response = await client.get(url)
+                response.raise_for_status()
+            except httpx.HTTPError:
+                continue
+            for key, value in by_service_command(
+                parse_counter(response.text, SERVICE_COMMANDS)
+            ).items():
+                found[key] = found.get(key, 0.0) + value
+    return found

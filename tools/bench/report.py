@@ -33,6 +33,8 @@ class LevelFigures:
     cpu_per_lifecycle_by_process: dict[str, float] = field(default_factory=dict)
     db_requests_per_lifecycle: float | None = None  # FerretDB's request counter
     db_commands_per_lifecycle: dict[str, float] = field(default_factory=dict)  # opcode/command
+    # The services' own count, by "service command collection": where the requests come from.
+    db_calls_per_lifecycle: dict[str, float] = field(default_factory=dict)
     bench_requests_per_lifecycle: float | None = None  # the load generator's own HTTP requests
     webhooks_per_lifecycle: float | None = None  # deliveries the bench received
     other_cores: float = 0.0  # CPU of the rest of the machine, in cores, on average

@@ -97,22 +97,23 @@ def run(options: Options) -> Result:
 class _Phases:
     def __init__(self, stack: Stack, sampler: Sampler, client: httpx.AsyncClient) -> None:
         self.url, self.sampler, self.client = stack.metrics_url, sampler, client
+        self.services = stack.service_metrics_urls
         self.receiver = Receiver()
         self.tenants = Tenants(Api(client, Samples()), self.receiver)
 
     async def idle(self, seconds: float, settle: float) -> Window:
         await asyncio.sleep(settle)
-        before = await snapshot(self.sampler, self.url)
+        before = await snapshot(self.sampler, self.url, self.services)
         await asyncio.sleep(seconds)
-        return window(before, await snapshot(self.sampler, self.url))
+        return window(before, await snapshot(self.sampler, self.url, self.services))
 
     async def level(self, level: Level, what: str = "") -> tuple[LevelResult, Window]:
         await self.tenants.at_least(level.concurrency)  # outside the window
         say(f"load{what}: {level.count} lifecycles, {level.concurrency} at a time")
-        before = await snapshot(self.sampler, self.url)
+        before = await snapshot(self.sampler, self.url, self.services)
         done = await run_level(level, Api(self.client, Samples()), self.tenants, self.receiver)
         await asyncio.sleep(LEVEL_SETTLE)
-        measured = window(before, await snapshot(self.sampler, self.url))
+        measured = window(before, await snapshot(self.sampler, self.url, self.services))
         say(
             f"  {done.completed} done, {done.failed} failed in {done.wall_seconds:.1f} s "
             f"({done.per_second:.2f}/s); rest of the machine {100 * measured.other_cores:.0f}% "
@@ -147,13 +148,13 @@ async def _phases(phases: _Phases, options: Options, result: Result) -> None:
     idle_start = await phases.idle(options.idle_seconds, 0.0)
     result.idle.append(idle_figures("after start", idle_start))
     samples, runs, windows = Samples(), [], []
-    load_before = await snapshot(phases.sampler, phases.url)
+    load_before = await snapshot(phases.sampler, phases.url, phases.services)
     for level in options.levels:
         done, measured = await phases.level(level)
         runs.append(done)
         windows.append(measured)
         samples.extend(done.samples)
-    load = window(load_before, await snapshot(phases.sampler, phases.url))
+    load = window(load_before, await snapshot(phases.sampler, phases.url, phases.services))
     add_levels(runs, list(windows), result)
     result.endpoints = endpoints(samples)
     result.statuses = {k: dict(v) for k, v in samples.statuses.items()}

@@ -92,6 +92,12 @@ class Stack:
         return f"http://127.0.0.1:{self.env['STINT_FERRETDB_DEBUG_PORT']}/debug/metrics"
 
     @property
+    def service_metrics_urls(self) -> list[str]:
+        """Every service's /metrics (ops ports 9101-9105; the gateway's on its API port)."""
+        ports = [*range(9101, 9106), GATEWAY_PORT]
+        return [f"http://127.0.0.1:{p + self.offset}/metrics" for p in ports]
+
+    @property
     def mongo_uri(self) -> str:
         return f"mongodb://127.0.0.1:{self.env['STINT_MONGO_PORT']}/?directConnection=true"
 

@@ -10,6 +10,7 @@ from tools.bench.report import PAID, LevelFigures, Result
 from tools.bench.stats import Summary
 
 HEADER = ("section", "item", "n", "p50 ms", "p95 ms", "p99 ms", "figure")
+TOP_CALLS = 12  # service/command/collection rows shown (the JSON has every one)
 TOP_COMMANDS = 10  # database commands shown per lifecycle (the JSON has every one)
 TOP_IDLE = 5
 Row = tuple[str, ...]
@@ -106,6 +107,11 @@ def _database(result: Result) -> list[Row]:
             f"{level.db_commands_per_lifecycle.get(name, 0):.2f}" for level in levels
         )
         out.append(_row("database", short(name), f"{values} per lifecycle @ {at}"))
+    busiest = max(_levels(result), key=lambda level: level.concurrency, default=None)
+    if busiest is not None:
+        calls = busiest.db_calls_per_lifecycle
+        for name in sorted(calls, key=lambda k: -calls[k])[:TOP_CALLS]:
+            out.append(_row("database by caller", name, f"{calls[name]:.2f} per lifecycle"))
     idles = [idle for idle in result.idle if idle.db_commands_per_second]
     rates: dict[str, float] = {}
     for idle in idles:

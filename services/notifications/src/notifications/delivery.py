@@ -111,12 +111,15 @@ class Delivery:
         metrics.WEBHOOK_DELIVERIES.labels(_outcome(resp, ok, gone, next_at)).inc()
         if resp.status:
             metrics.WEBHOOK_LATENCY.observe(resp.latency_ms / 1000)
-        await self._track_endpoint(endpoint.id, ok, gone, after)
+        await self._track_endpoint(endpoint, ok, gone, after)
 
-    async def _track_endpoint(self, endpoint_id: str, ok: bool, gone: bool, now: datetime) -> None:
-        """A success resets the failure clock; 410 or failing for too long disables."""
+    async def _track_endpoint(self, read: Endpoint, ok: bool, gone: bool, now: datetime) -> None:
+        """A success resets the failure clock; 410 or failing for too long disables. Starts
+        from the endpoint as read for the attempt (usually nothing to change: no read)."""
+        e: Endpoint | None = read
         for _ in range(5):  # concurrent attempts of one endpoint race on its version
-            e = await self.endpoints.get(endpoint_id)
+            if e is None:
+                e = await self.endpoints.get(read.id)
             if e is None or not e.enabled:
                 return
             if ok:
@@ -135,6 +138,7 @@ class Delivery:
             try:
                 await self.endpoints.save(changed, events)
             except ConcurrencyConflict:
+                e = None  # reload and decide again
                 continue
             if events:
                 metrics.WEBHOOK_ENDPOINTS_DISABLED.labels(cause).inc()

@@ -37,7 +37,7 @@ class Inbox:
         added = 0
         title, body = inbox.text(event) if event.kind in inbox.RULES else ("", "")
         for recipient in inbox.recipients(event):
-            chosen, address, _ = await self.repo.preferences(recipient)
+            chosen, address, _ = await self.repo.preferences(recipient, cached=True)
             channel = inbox.effective(chosen)[event.kind]
             if channel is Channel.OFF:
                 continue

@@ -45,7 +45,9 @@ async def build(settings: Settings, clock: Clock | None = None) -> ServiceRunner
     if settings.default_provider not in providers:
         raise ValueError(f"STINT_DEFAULT_PROVIDER must be one of {sorted(providers)}")
     policy = settings.policy()
-    writer = PayoutWriter(repo, infra.events(topics.PAYOUTS), infra.clock)
+    writer = PayoutWriter(
+        repo, infra.events(topics.PAYOUTS), infra.clock, policy.ledger_repair_delay
+    )
     handlers = Handlers(writer, policy, set(providers))
     processor = Processor(writer, policy, providers)
 

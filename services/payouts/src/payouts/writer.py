@@ -2,11 +2,13 @@
 
 Crash safety (no multi-document transactions): the payout document is the source of truth.
 A transition that needs journal entries sets `ledger_due_at` in the same write that changes the
-state and enqueues the event; the entries are then posted at once (`post_ledger`), each an
-immutable insert with a deterministic id, in `ledger.plan` order. If the process dies in
-between, the ledger-repair timer finds `ledger_due_at` and posts whatever is missing; a
-duplicate id means "already posted". Only the repair clears `ledger_due_at`, and only at the
-version whose plan it posted, so entries required by a later transition are never skipped.
+state and enqueues the event (at least `repair_delay` ahead, so the repair timer does not race
+the writer); the entries are then posted at once (`post_ledger`), each an immutable insert with
+a deterministic id, in `ledger.plan` order, and the writer clears `ledger_due_at` at the
+version whose plan it posted. If the process dies in between, the ledger-repair timer finds
+`ledger_due_at` and posts whatever is missing; a duplicate id means "already posted". The
+timer is cleared only at the version whose plan was posted (a version check), so entries
+required by a later transition are never skipped.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from datetime import timedelta
 
 from payouts import metrics
 from payouts.adapters import wire
@@ -37,6 +40,7 @@ class PayoutWriter:
     repo: Repository
     events: EventFactory
     clock: Clock
+    repair_delay: timedelta = timedelta(seconds=30)
 
     def envelopes(self, events: list[PayoutEvent], cause: Cause, version: int) -> list[Envelope]:
         """Envelopes whose payout snapshot carries `version`, the version being written."""
@@ -53,8 +57,7 @@ class PayoutWriter:
         await self.repo.insert_payout(payout, self.envelopes(events, cause, 1), cause.causation_id)
         stored = replace(payout, version=1)
         _count(None, stored)
-        await self.post_ledger(stored)
-        return stored
+        return await self._post_and_clear(stored)
 
     async def change(
         self, payout_id: str, decide: Callable[[Payout], Decision], cause: Cause
@@ -68,6 +71,10 @@ class PayoutWriter:
             if decision is None:
                 return current
             new, events = decision
+            if new.ledger_due_at is not None and new.ledger_due_at != current.ledger_due_at:
+                # A safety net for a crash before posting: not due while we post right now.
+                repair_at = max(new.ledger_due_at, self.clock.now() + self.repair_delay)
+                new = replace(new, ledger_due_at=repair_at)
             try:
                 stored = await self.repo.update_payout(
                     new, current.version, self.envelopes(events, cause, current.version + 1)
@@ -78,9 +85,20 @@ class PayoutWriter:
                 continue
             _count(current, stored)
             if stored.ledger_due_at is not None and stored.ledger_due_at != current.ledger_due_at:
-                await self.post_ledger(stored)
+                return await self._post_and_clear(stored)
             return stored
         raise AssertionError("unreachable")
+
+    async def _post_and_clear(self, stored: Payout) -> Payout:
+        """Post the entries `stored` requires, then clear its repair timer at that version (a
+        concurrent change keeps the timer, and the repair posts whatever it then requires)."""
+        if stored.ledger_due_at is None:
+            return stored
+        await self.post_ledger(stored)
+        try:
+            return await self.repo.update_payout(stored.ledger_posted(), stored.version, [])
+        except ConcurrencyConflict:
+            return stored
 
     async def post_ledger(self, payout: Payout) -> None:
         """Insert every entry the payout requires that is not there yet, in plan order."""

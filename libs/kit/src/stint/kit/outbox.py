@@ -18,6 +18,7 @@ events and `$pull`s them. Field names owned here, never by a service's state:
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
@@ -45,8 +46,11 @@ APPLIED_EVENTS_KEPT = 200
 
 OUTBOX_INDEXES = (IndexSpec([(OUTBOX_PENDING, 1)], name="outbox_pending"),)
 
-# Called after a commit that enqueued events: (collection name, document id).
-CommitHook = Callable[[str, str], None]
+# Called after a commit that enqueued events: (collection name, document id, new version, and
+# the document's whole outbox as stored when it is known exactly, else None).
+CommitHook = Callable[[str, str, int, list[Document] | None], None]
+# How many documents' "outbox empty at version v" are remembered (see `OutboxCollection.get`).
+CLEAN_REMEMBERED = 10_000
 # Called after a commit that set or cleared a tracked due field: (document id, due or None).
 DueHook = Callable[[str, datetime | None], None]
 
@@ -92,6 +96,10 @@ class OutboxCollection:
         self._clock = clock
         self._on_commit = on_commit
         self._due: dict[str, list[DueHook]] = {}
+        # Documents last read or written here with an empty outbox, and at which version. A
+        # write at that version then leaves exactly its own events in the outbox, so the
+        # relay can publish them from memory instead of reading the document back.
+        self._clean: OrderedDict[str, int] = OrderedDict()
 
     def track_due(self, field: str, hook: DueHook) -> None:
         """Maintain `due_marker(field)` on every write and call `hook` when `field` changes."""
@@ -116,7 +124,18 @@ class OutboxCollection:
         )
 
     async def get(self, doc_id: str) -> Document | None:
-        return await self.collection.find_one({"_id": doc_id})
+        doc = await self.collection.find_one({"_id": doc_id})
+        if doc is not None and not doc.get(OUTBOX):
+            self._remember_clean(doc_id, doc.get(VERSION))
+        return doc
+
+    def _remember_clean(self, doc_id: str, version: object) -> None:
+        if not isinstance(version, int):
+            return
+        self._clean[doc_id] = version
+        self._clean.move_to_end(doc_id)
+        while len(self._clean) > CLEAN_REMEMBERED:
+            self._clean.popitem(last=False)
 
     async def insert(
         self, doc: Mapping[str, Any], events: Sequence[Envelope] = (), *, applied_event: str = ""
@@ -139,7 +158,7 @@ class OutboxCollection:
             await self.collection.insert_one(new)
         except DuplicateKeyError as exc:
             raise AlreadyExists(f"{self.name} {doc.get('_id')} already exists") from exc
-        self._committed(str(doc["_id"]), events, due)
+        self._committed(str(doc["_id"]), 1, new[OUTBOX], True, due)
 
     async def update(
         self,
@@ -174,6 +193,7 @@ class OutboxCollection:
             update["$set"][OUTBOX_PENDING] = True
             update["$push"] = {OUTBOX: {"$each": [e.to_document() for e in events]}}
             update["$min"] = {OUTBOX_SINCE: self._clock.now()}
+        was_clean = self._clean.pop(doc_id, None) == expected_version
         async with self.guard.hold(self.collection, doc_id):
             guarded = {"_id": doc_id, VERSION: expected_version}
             result = await self.collection.update_one(guarded, update)
@@ -181,14 +201,26 @@ class OutboxCollection:
             raise ConcurrencyConflict(
                 f"{self.name} {doc_id} changed since version {expected_version}"
             )
-        self._committed(doc_id, events, due)
-        return expected_version + 1
+        new_version = expected_version + 1
+        stored = update["$push"][OUTBOX]["$each"] if events else []
+        self._committed(doc_id, new_version, stored, was_clean, due)
+        return new_version
 
     def _committed(
-        self, doc_id: str, events: Sequence[Envelope], due: Mapping[str, datetime | None]
+        self,
+        doc_id: str,
+        version: int,
+        added: list[Document],
+        was_clean: bool,
+        due: Mapping[str, datetime | None],
     ) -> None:
-        if events and self._on_commit is not None:
-            self._on_commit(self.name, doc_id)
+        """Tell the relay of new events (with the whole outbox when it is known exactly: it
+        was empty before this write) and the timers of changed due times."""
+        if not added:
+            if was_clean:
+                self._remember_clean(doc_id, version)
+        elif self._on_commit is not None:
+            self._on_commit(self.name, doc_id, version, added if was_clean else None)
         for field, at in due.items():
             for hook in self._due[field]:
                 hook(doc_id, at)

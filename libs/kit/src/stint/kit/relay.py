@@ -10,12 +10,14 @@ Work comes in two ways, and neither scans a collection that grows with history:
   lease before publishing, so replicas do not publish the same events at once, and leaves alone
   what was committed in the last `grace_seconds` (a live relay is publishing that right now).
 
-For one document: read its outbox by `_id`, publish the events in order with an idempotent
-producer, then remove them. The removal is one update when nothing changed meanwhile (same
-`version`); otherwise it removes exactly the published subdocuments with `$pullAll` (FerretDB
-ignores `$pull` conditions on subdocuments; an exact-value `$pullAll` works on both servers). A
-crash between publish and removal republishes on the next pass and consumers deduplicate by
-ce_id: nothing is published that was not committed, nothing committed is lost.
+For one document: when the writer knew the whole outbox (it was empty before its write: see
+`OutboxCollection.get`), publish exactly those events from memory; otherwise read the outbox
+by `_id`. Publish in order with an idempotent producer, then remove them. The removal is one
+update when nothing changed meanwhile (same `version`); otherwise it removes exactly the
+published subdocuments with `$pullAll` (FerretDB ignores `$pull` conditions on subdocuments;
+an exact-value `$pullAll` works on both servers). A crash between publish and removal
+republishes on the next pass and consumers deduplicate by ce_id: nothing is published that
+was not committed, nothing committed is lost.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ from stint.kit.outbox import OUTBOX, OUTBOX_LEASE, OUTBOX_PENDING, OUTBOX_SINCE,
 log = logging.getLogger(__name__)
 
 Key = tuple[str, str]  # (collection name, document id)
+Batch = tuple[int, list[Document]]  # (version after the write, the whole outbox then)
 _DONE = {"$set": {OUTBOX: []}, "$unset": {OUTBOX_SINCE: "", OUTBOX_PENDING: "", OUTBOX_LEASE: ""}}
 
 
@@ -79,19 +82,33 @@ class OutboxRelay:
         self._lease = timedelta(seconds=lease_seconds)
         self._grace = timedelta(seconds=grace_seconds)
         self._slots = asyncio.Semaphore(concurrency)
-        self._dirty: dict[Key, None] = {}  # insertion-ordered set of documents to drain
+        # Documents to drain, in wake-up order: the exact batches written since the last
+        # drain, or None when the outbox must be read.
+        self._dirty: dict[Key, list[Batch] | None] = {}
         self._busy: dict[Key, asyncio.Task[int]] = {}
         self._wake = asyncio.Event()
         self._sweep_now = True
         self._stopping = False
 
-    def wake(self, collection: str = "", doc_id: str = "") -> None:
+    def wake(
+        self,
+        collection: str = "",
+        doc_id: str = "",
+        version: int = 0,
+        outbox: list[Document] | None = None,
+    ) -> None:
         """Drain document `doc_id` of `collection` now (called right after a write that
-        enqueued events); without arguments, sweep every collection now."""
-        if collection and doc_id:
-            self._dirty[(collection, doc_id)] = None
-        else:
+        enqueued events; `outbox` is its whole outbox at `version` when the writer knows it
+        exactly); without arguments, sweep every collection now."""
+        if not (collection and doc_id):
             self._sweep_now = True
+        else:
+            key = (collection, doc_id)
+            batches = self._dirty.get(key, [])
+            if outbox is None or batches is None:
+                self._dirty[key] = None
+            else:
+                self._dirty[key] = [*batches, (version, outbox)]
         self._wake.set()
 
     async def run(self) -> None:
@@ -129,23 +146,27 @@ class OutboxRelay:
         for key in list(self._dirty):
             if key in self._busy:
                 continue  # its task picks the new events up when it finishes (see _done)
-            del self._dirty[key]
-            task = asyncio.create_task(self._drain_one(key))
+            batches = self._dirty.pop(key)
+            task = asyncio.create_task(self._drain_one(key, batches))
             self._busy[key] = task
             task.add_done_callback(lambda t, k=key: self._done(k, t))  # type: ignore[misc]
 
     def _done(self, key: Key, task: asyncio.Task[int]) -> None:
         del self._busy[key]
         if not task.cancelled() and task.exception() is not None:
-            log.error("outbox relay failed on a document", exc_info=task.exception())
-        if key in self._dirty:
+            # Still committed: read it back at the next wake-up (or the sweep recovers it).
+            log.warning("outbox relay failed on a document", exc_info=task.exception())
+            self._dirty[key] = None
+        elif key in self._dirty:
             self._wake.set()
 
-    async def _drain_one(self, key: Key) -> int:
+    async def _drain_one(self, key: Key, batches: list[Batch] | None) -> int:
         collection = self._collection(key[0])
         if collection is None:
             return 0
         async with self._slots:
+            if batches:
+                return await self._publish_batches(collection, key[1], batches)
             doc = await collection.find_one(
                 {"_id": key[1]}, {OUTBOX: 1, VERSION: 1, OUTBOX_LEASE: 1}
             )
@@ -154,6 +175,14 @@ class OutboxRelay:
             if doc.get(OUTBOX_LEASE) is not None and doc[OUTBOX_LEASE] > _wall_now():
                 return 0  # a sweeping replica has it; it publishes and removes
             return await self._publish_document(collection, doc)
+
+    async def _publish_batches(
+        self, collection: Collection, doc_id: str, batches: list[Batch]
+    ) -> int:
+        stored = [event for _, outbox in batches for event in outbox]
+        await self._publish(stored)
+        await self.acknowledge(collection, doc_id, stored, batches[-1][0])
+        return len(stored)
 
     def _collection(self, name: str) -> Collection | None:
         return next((c for c in self.collections if c.name == name), None)
@@ -196,14 +225,16 @@ class OutboxRelay:
 
     async def _publish_document(self, collection: Collection, doc: Document) -> int:
         stored = doc.get(OUTBOX, [])
-        events = [Envelope.from_document(e) for e in stored]
-        for event in events:
+        await self._publish(stored)
+        await self.acknowledge(collection, doc["_id"], stored, doc.get(VERSION))
+        return len(stored)
+
+    async def _publish(self, stored: list[Document]) -> None:
+        for event in (Envelope.from_document(e) for e in stored):
             await self._publisher.publish(event)
             metrics.EVENTS_PUBLISHED.labels(self.service, event.topic, event.type).inc()
             delay = (self._clock.now() - event.time).total_seconds()
             metrics.OUTBOX_PUBLISH_DELAY.labels(self.service).observe(max(delay, 0.0))
-        await self.acknowledge(collection, doc["_id"], stored, doc.get(VERSION))
-        return len(events)
 
     async def acknowledge(
         self, collection: Collection, doc_id: str, stored: list[Document], version: object = None

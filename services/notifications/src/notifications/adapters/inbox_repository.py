@@ -11,9 +11,13 @@ from notifications.adapters.repository import next_token
 from notifications.domain.email import Email
 from notifications.domain.inbox import Notification
 from notifications.domain.model import Status
+from stint.kit.cache import TtlCache
 from stint.kit.errors import AlreadyExists, ConcurrencyConflict
 from stint.kit.mongo import Collection, Document, IndexSpec, ensure_indexes
 from stint.kit.outbox import OutboxCollection
+
+# How long another replica's preference change may go unseen by this one's inbox fan-out.
+PREFERENCES_TTL = 10.0
 
 
 class InboxRepository:
@@ -27,6 +31,7 @@ class InboxRepository:
         self._n = notifications
         self._p = preferences
         self._e = emails
+        self._prefs: TtlCache[str, tuple[dict[str, str], str, int]] = TtlCache(PREFERENCES_TTL)
 
     @property
     def email_aggregates(self) -> OutboxCollection:
@@ -77,13 +82,23 @@ class InboxRepository:
         result = await self._n.update_many(query, {"$set": {"read": True, "read_at": at}})
         return result.modified_count
 
-    async def preferences(self, recipient: str) -> tuple[dict[str, str], str, int]:
-        """(chosen channels, e-mail address, version); version 0 when nothing was saved."""
+    async def preferences(
+        self, recipient: str, *, cached: bool = False
+    ) -> tuple[dict[str, str], str, int]:
+        """(chosen channels, e-mail address, version); version 0 when nothing was saved.
+        `cached`: may come from the read cache (every event reads them; a save here drops
+        the entry), never for a read that a versioned save follows."""
+        if cached:
+            hit, value = self._prefs.get(recipient)
+            if hit and value is not None:
+                return dict(value[0]), value[1], value[2]
         doc = await self._p.get(recipient)
-        if doc is None:
-            return {}, "", 0
-        channels = {c["kind"]: c["channel"] for c in doc["channels"]}
-        return channels, doc.get("email", ""), doc["version"]
+        found: tuple[dict[str, str], str, int] = ({}, "", 0)
+        if doc is not None:
+            channels = {c["kind"]: c["channel"] for c in doc["channels"]}
+            found = (channels, doc.get("email", ""), doc["version"])
+        self._prefs.put(recipient, (dict(found[0]), found[1], found[2]))
+        return found
 
     async def save_preferences(
         self, recipient: str, channels: dict[str, str], email: str, version: int
@@ -91,6 +106,7 @@ class InboxRepository:
         """Insert at version 0, else a versioned update (ConcurrencyConflict on a race).
         Stored as a list: kinds contain dots, which field names may not."""
         stored = [{"kind": k, "channel": c} for k, c in sorted(channels.items())]
+        self._prefs.forget(recipient)
         if version == 0:
             try:
                 await self._p.insert({"_id": recipient, "channels": stored, "email": email})
@@ -98,6 +114,7 @@ class InboxRepository:
             except AlreadyExists:
                 raise ConcurrencyConflict(f"preferences of {recipient} changed") from None
         await self._p.update(recipient, version, {"channels": stored, "email": email})
+        self._prefs.forget(recipient)
 
     async def add_email(self, e: Email) -> None:
         """Queue an e-mail; AlreadyExists when it was queued before (a redelivered event)."""

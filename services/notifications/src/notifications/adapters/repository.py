@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from notifications.domain.model import Attempt, Endpoint, Message, Owner, Secret, Status
+from stint.kit.cache import TtlCache
 from stint.kit.envelope import Envelope
 from stint.kit.errors import InvalidArgument
 from stint.kit.mongo import Collection, Document, IndexSpec, ensure_indexes
@@ -45,9 +46,16 @@ async def _page(
     return docs[:size], next_token(docs, size)
 
 
+# How long another replica's endpoint change may go unseen by this one's fan-out (this
+# replica's own changes are seen at once).
+DIRECTORY_TTL_SECONDS = 10.0
+
+
 class EndpointRepository:
-    def __init__(self, endpoints: OutboxCollection) -> None:
+    def __init__(self, endpoints: OutboxCollection, directory_ttl: float = DIRECTORY_TTL_SECONDS):
         self._c = endpoints
+        # Every event asks which endpoints its tenants have; the answer changes rarely.
+        self._directory: TtlCache[Owner, list[Endpoint]] = TtlCache(directory_ttl)
 
     async def ensure_indexes(self) -> None:
         await self._c.ensure_indexes([IndexSpec([("owner_kind", 1), ("owner_id", 1), ("_id", -1)])])
@@ -57,15 +65,21 @@ class EndpointRepository:
         return _endpoint(doc) if doc else None
 
     async def add(self, e: Endpoint) -> None:
+        self._directory.forget(e.owner)
         await self._c.insert({"_id": e.id, **_endpoint_fields(e)})
+        self._directory.forget(e.owner)
 
     async def save(self, e: Endpoint, events: list[Envelope] | None = None) -> Endpoint:
         """Write `e` if nobody changed it since it was read (ConcurrencyConflict otherwise)."""
+        self._directory.forget(e.owner)
         version = await self._c.update(e.id, e.version, _endpoint_fields(e), events or [])
+        self._directory.forget(e.owner)
         return Endpoint(**{**e.__dict__, "version": version})
 
     async def delete(self, endpoint_id: str) -> None:
+        self._directory.clear()  # the owner is not at hand; deletes are rare
         await self._c.collection.delete_one({"_id": endpoint_id})
+        self._directory.clear()
 
     async def page(self, owner: Owner | None, size: int, after: str) -> tuple[list[Endpoint], str]:
         query = {} if owner is None else {"owner_kind": owner.kind, "owner_id": owner.id}
@@ -73,12 +87,22 @@ class EndpointRepository:
         return [_endpoint(d) for d in docs], token
 
     async def enabled_for(self, owners: list[Owner]) -> list[Endpoint]:
-        """Enabled endpoints of the given owners (the tenants an event concerns)."""
-        if not owners:
-            return []
-        clauses = [{"owner_kind": o.kind, "owner_id": o.id} for o in owners]
-        docs = await self._c.collection.find({"enabled": True, "$or": clauses}).to_list()
-        return [_endpoint(d) for d in docs]
+        """Enabled endpoints of the given owners (the tenants an event concerns): from the
+        directory cache, asking the database only about owners it does not know freshly."""
+        found: dict[Owner, list[Endpoint]] = {}
+        for owner in owners:
+            hit, endpoints = self._directory.get(owner)
+            if hit and endpoints is not None:
+                found[owner] = endpoints
+        missing = [o for o in owners if o not in found]
+        if missing:
+            clauses = [{"owner_kind": o.kind, "owner_id": o.id} for o in missing]
+            docs = await self._c.collection.find({"enabled": True, "$or": clauses}).to_list()
+            loaded = [_endpoint(d) for d in docs]
+            for owner in missing:
+                found[owner] = [e for e in loaded if e.owner == owner]
+                self._directory.put(owner, found[owner])
+        return [e for owner in owners for e in found.get(owner, [])]
 
 
 class MessageRepository:
