@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import time
-import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
 
@@ -16,7 +14,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
-from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from gateway import problems
@@ -27,16 +25,11 @@ from gateway.context import GatewayContext
 from gateway.idempotency import IdempotencyStore
 from gateway.protojson import SchemaRegistry
 from gateway.ratelimit import TokenBuckets
+from gateway.request_context import REQUEST_ID, RequestContext
 from gateway.routes import all_routes, postings
 from gateway.routing import install
 from stint.kit.clock import SystemClock
 from stint.kit.mongo import create_mongo_client
-
-REQUESTS = Counter(
-    "stint_http_requests_total", "HTTP requests handled.", ["method", "route", "status"]
-)
-LATENCY = Histogram("stint_http_request_seconds", "HTTP request latency.", ["method", "route"])
-REQUEST_ID = "X-Request-ID"
 
 
 def create_app(settings: GatewaySettings) -> FastAPI:
@@ -79,7 +72,7 @@ def create_app(settings: GatewaySettings) -> FastAPI:
     app.add_exception_handler(RequestValidationError, problems.handle_validation)
     app.add_exception_handler(StarletteHTTPException, problems.handle_http)
     app.add_exception_handler(Exception, _internal_error)
-    app.middleware("http")(_request_context(settings.max_body_bytes))
+    app.add_middleware(RequestContext, max_body=settings.max_body_bytes)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
@@ -101,33 +94,6 @@ async def _purge_forever(store: IdempotencyStore) -> None:
         with contextlib.suppress(Exception):
             await store.purge_expired()
         await asyncio.sleep(300)
-
-
-def _request_context(
-    max_body: int,
-) -> Callable[[Request, Callable[[Request], Awaitable[Response]]], Awaitable[Response]]:
-    async def middleware(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        incoming = request.headers.get(REQUEST_ID, "")
-        valid = 0 < len(incoming) <= 128 and incoming.isprintable()
-        request.state.request_id = incoming if valid else uuid.uuid4().hex
-        length = request.headers.get("content-length", "0")
-        started = time.perf_counter()
-        if not length.isdigit() or int(length) > max_body:
-            response: Response = await problems.handle_problem(
-                request, problems.ProblemError(413, "payload-too-large", "Request body too large")
-            )
-        else:
-            response = await call_next(request)
-        route = request.scope.get("route")
-        name = getattr(route, "path", "unmatched")
-        REQUESTS.labels(request.method, name, str(response.status_code)).inc()
-        LATENCY.labels(request.method, name).observe(time.perf_counter() - started)
-        response.headers[REQUEST_ID] = request.state.request_id
-        return response
-
-    return middleware
 
 
 async def _internal_error(request: Request, exc: Exception) -> JSONResponse:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import AsyncIterator
 
 import pytest
 
@@ -112,3 +113,27 @@ async def test_openapi_documents_every_route_with_schemas(config: object) -> Non
     assert "422" in create["responses"]
     assert spec["components"]["schemas"]["stint.postings.v1.Posting"]["properties"]["fee"]
     assert spec["components"]["securitySchemes"]["bearerAuth"]["scheme"] == "bearer"
+
+
+async def test_bodies_over_the_limit_are_413_also_when_chunked(config: object) -> None:
+    """A declared length over the limit, and a chunked body (no Content-Length) that grows
+    past it, both get a 413 problem; the chunked one is not read to its end."""
+    limited = config.model_copy(update={"max_body_bytes": 1024})  # type: ignore[attr-defined]
+    sent = 0
+
+    async def chunks() -> AsyncIterator[bytes]:
+        nonlocal sent
+        for _ in range(1000):  # 1,000 x 1 KiB: far more than the limit
+            sent += 1
+            yield b" " * 1024
+
+    async with client(limited) as c:
+        declared = await c.post(
+            "/v1/postings", content=b"{" + b" " * 4096 + b"}", headers=token("employer", "acme")
+        )
+        chunked = await c.post("/v1/postings", content=chunks(), headers=token("employer", "acme"))
+    assert declared.status_code == 413
+    assert chunked.status_code == 413
+    assert chunked.headers["content-type"].startswith("application/problem+json")
+    assert chunked.json()["type"].endswith("payload-too-large")
+    assert sent < 1000
