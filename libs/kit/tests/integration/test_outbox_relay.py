@@ -89,7 +89,7 @@ class CrashAfterPublish(OutboxRelay):
     """A relay that dies between publishing and removing the events."""
 
     async def acknowledge(
-        self, collection: Collection, doc_id: str, stored: list[Document], version: object = None
+        self, collection: Collection, doc_id: str, stored: list[Document]
     ) -> None:
         raise RuntimeError("killed before $pullAll")
 

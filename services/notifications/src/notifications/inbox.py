@@ -34,8 +34,8 @@ class Inbox:
         inbox never waits for SMTP) when the channel is e-mail and an address is known.
         Deterministic ids (event id, recipient): a redelivered event adds nothing. Emits
         nothing. Returns how many notifications were new."""
-        added = 0
         title, body = inbox.text(event) if event.kind in inbox.RULES else ("", "")
+        chosen_for: list[tuple[Notification, Channel, str]] = []
         for recipient in inbox.recipients(event):
             chosen, address, _ = await self.repo.preferences(recipient, cached=True)
             channel = inbox.effective(chosen)[event.kind]
@@ -46,7 +46,9 @@ class Inbox:
                 ntf_id, recipient, event.kind, title, body, event.subject_id, event.event_id,
                 self._clock.now(),
             )  # fmt: skip
-            added += await self.repo.add(n)
+            chosen_for.append((n, channel, address))
+        added = await self.repo.add_all([n for n, _, _ in chosen_for])
+        for n, channel, address in chosen_for:
             if channel is Channel.EMAIL and address and self._email:
                 # Queued even when the notification existed: the first try may have crashed
                 # between the two inserts.

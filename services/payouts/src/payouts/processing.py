@@ -46,7 +46,7 @@ class Processor:
         account = await self.repo.get_account(p.student_id)
         provider = self.providers.get(account.provider) if account else None
         decide = functools.partial(self._send_or_hold, account, provider, self.clock.now())
-        started = await self.writer.change(payout_id, decide, _timer_cause(p))
+        started = await self.writer.change(payout_id, decide, _timer_cause(p), known=p)
         sent = started.status is PayoutStatus.PROCESSING and started.attempts > p.attempts
         if sent and account is not None and provider is not None:
             result = await provider.submit(_request(started, account))
@@ -86,7 +86,7 @@ class Processor:
         if p.status not in (PayoutStatus.PROCESSING, PayoutStatus.PAID) or provider is None:
             if p.status is PayoutStatus.PROCESSING:  # configuration error: needs an operator
                 log.error("payout in flight with an unknown provider", extra={"payout": p.id})
-            await self.writer.change(payout_id, lambda q: (q.watch_ended(), []), _timer_cause(p))
+            await self.writer.change(payout_id, _end_watch, _timer_cause(p), known=p)
             return
         result = await provider.status(p.idempotency_key)
         if result is None and p.status is PayoutStatus.PROCESSING:
@@ -104,7 +104,9 @@ class Processor:
     async def _apply(self, p: Payout, result: ProviderResult) -> None:
         """Record what the provider said about attempt `p.attempts` (stale answers ignored)."""
         now = self.clock.now()
-        account = await self.repo.get_account(p.student_id)
+        # Only a failure may be resent to a replaced account: no other answer needs it.
+        failed = result.status is ProviderStatus.FAILED
+        account = await self.repo.get_account(p.student_id) if failed else None
 
         def decide(current: Payout) -> Decision:
             if current.attempts != p.attempts:
@@ -112,7 +114,7 @@ class Processor:
             decision = self._outcome(current, result, now)
             return self._resend_if_fixed(current, decision, account, now)
 
-        await self.writer.change(p.id, decide, _timer_cause(p))
+        await self.writer.change(p.id, decide, _timer_cause(p), known=p)
 
     def _outcome(self, p: Payout, result: ProviderResult, now: datetime) -> Decision:
         failure = Failure(result.failure_code, result.failure_message, result.retryable)
@@ -173,6 +175,10 @@ class Processor:
             except ConcurrencyConflict:
                 continue  # changed meanwhile: its plan may need more entries; post again
         raise ConcurrencyConflict(f"payout {payout_id} kept changing during ledger repair")
+
+
+def _end_watch(p: Payout) -> Decision:
+    return p.watch_ended(), []
 
 
 def _request(p: Payout, account: PayoutAccount) -> PayoutRequest:

@@ -60,11 +60,16 @@ class PayoutWriter:
         return await self._post_and_clear(stored)
 
     async def change(
-        self, payout_id: str, decide: Callable[[Payout], Decision], cause: Cause
+        self,
+        payout_id: str,
+        decide: Callable[[Payout], Decision],
+        cause: Cause,
+        known: Payout | None = None,
     ) -> Payout:
-        """Load, decide, store; a lost race reloads and decides again (a few times)."""
+        """Load, decide, store; a lost race reloads and decides again (a few times). `known`:
+        the payout as the caller just read it, decided on first instead of a reload."""
         for attempt in range(1, WRITE_ATTEMPTS + 1):
-            current = await self.repo.get_payout(payout_id)
+            current, known = known or await self.repo.get_payout(payout_id), None
             if current is None:
                 raise PayoutNotFound(f"payout {payout_id} not found")
             decision = decide(current)

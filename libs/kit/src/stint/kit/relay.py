@@ -12,12 +12,13 @@ Work comes in two ways, and neither scans a collection that grows with history:
 
 For one document: when the writer knew the whole outbox (it was empty before its write: see
 `OutboxCollection.get`), publish exactly those events from memory; otherwise read the outbox
-by `_id`. Publish in order with an idempotent producer, then remove them. The removal is one
-update when nothing changed meanwhile (same `version`); otherwise it removes exactly the
-published subdocuments with `$pullAll` (FerretDB ignores `$pull` conditions on subdocuments;
-an exact-value `$pullAll` works on both servers). A crash between publish and removal
-republishes on the next pass and consumers deduplicate by ce_id: nothing is published that
-was not committed, nothing committed is lost.
+by `_id`. Publish in order with an idempotent producer, then remove them: one update, which
+clears the outbox and its markers when it still holds exactly the published events (an exact
+array match, whatever else changed), and otherwise removes exactly those subdocuments with
+`$pullAll`, leaving the newer events and their markers to their own wake-up (FerretDB ignores
+`$pull` conditions on subdocuments; exact values work on both servers). A crash between
+publish and removal republishes on the next pass and consumers deduplicate by ce_id: nothing
+is published that was not committed, nothing committed is lost.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ from stint.kit.clock import Clock, SystemClock
 from stint.kit.docguard import DocumentGuard, NoGuard
 from stint.kit.envelope import Envelope
 from stint.kit.mongo import Collection, Document
-from stint.kit.outbox import OUTBOX, OUTBOX_LEASE, OUTBOX_PENDING, OUTBOX_SINCE, VERSION
+from stint.kit.outbox import OUTBOX, OUTBOX_LEASE, OUTBOX_PENDING, OUTBOX_SINCE
 
 log = logging.getLogger(__name__)
 
@@ -167,9 +168,7 @@ class OutboxRelay:
         async with self._slots:
             if batches:
                 return await self._publish_batches(collection, key[1], batches)
-            doc = await collection.find_one(
-                {"_id": key[1]}, {OUTBOX: 1, VERSION: 1, OUTBOX_LEASE: 1}
-            )
+            doc = await collection.find_one({"_id": key[1]}, {OUTBOX: 1, OUTBOX_LEASE: 1})
             if doc is None or not doc.get(OUTBOX):
                 return 0
             if doc.get(OUTBOX_LEASE) is not None and doc[OUTBOX_LEASE] > _wall_now():
@@ -181,7 +180,7 @@ class OutboxRelay:
     ) -> int:
         stored = [event for _, outbox in batches for event in outbox]
         await self._publish(stored)
-        await self.acknowledge(collection, doc_id, stored, batches[-1][0])
+        await self.acknowledge(collection, doc_id, stored)
         return len(stored)
 
     def _collection(self, name: str) -> Collection | None:
@@ -226,7 +225,7 @@ class OutboxRelay:
     async def _publish_document(self, collection: Collection, doc: Document) -> int:
         stored = doc.get(OUTBOX, [])
         await self._publish(stored)
-        await self.acknowledge(collection, doc["_id"], stored, doc.get(VERSION))
+        await self.acknowledge(collection, doc["_id"], stored)
         return len(stored)
 
     async def _publish(self, stored: list[Document]) -> None:
@@ -237,22 +236,17 @@ class OutboxRelay:
             metrics.OUTBOX_PUBLISH_DELAY.labels(self.service).observe(max(delay, 0.0))
 
     async def acknowledge(
-        self, collection: Collection, doc_id: str, stored: list[Document], version: object = None
+        self, collection: Collection, doc_id: str, stored: list[Document]
     ) -> None:
-        """Remove published events (as stored) and release the claim; clear the markers once
-        the outbox is empty. One update when the document is still at `version`."""
+        """Remove published events (as stored) and release the claim: when the outbox is
+        exactly `stored`, empty it and clear its markers; else `$pullAll` them (newer events
+        keep the markers for their own drain)."""
         async with self._guard.hold(collection, doc_id):
-            if version is not None:
-                same = await collection.update_one({"_id": doc_id, VERSION: version}, _DONE)
-                if same.matched_count:
-                    return
+            done = await collection.update_one({"_id": doc_id, OUTBOX: stored}, _DONE)
+            if done.matched_count or not stored:
+                return
             await collection.update_one(
                 {"_id": doc_id}, {"$pullAll": {OUTBOX: stored}, "$unset": {OUTBOX_LEASE: ""}}
-            )
-            # Conditional: an event committed after the read keeps the markers set.
-            await collection.update_one(
-                {"_id": doc_id, OUTBOX: {"$size": 0}},
-                {"$unset": {OUTBOX_SINCE: "", OUTBOX_PENDING: ""}},
             )
 
     def _observe_backlog(self, collection: Collection, pending: list[Document]) -> None:

@@ -1,9 +1,9 @@
 """One process per service: start its parts in order, stop them in reverse on SIGTERM.
 
 Start: database and broker connections, the ops HTTP server (so /healthz answers at once),
-the outbox relay, timers, Kafka subscribers, then gRPC; /readyz turns green last. Stop: not
-ready, gRPC drains in-flight calls, timers and subscribers stop (the current record finishes and
-its offset is committed), the relay makes a last pass, then connections close.
+the outbox relay, timers, the Kafka consumer, then gRPC; /readyz turns green last. Stop: not
+ready, gRPC drains in-flight calls, timers stop, the consumer lets running records finish within
+the grace (and commits them), the relay drains and sweeps once more, then connections close.
 """
 
 from __future__ import annotations

@@ -69,12 +69,17 @@ class Closure:
 
         return await self._d.retrying(attempt)
 
-    async def complete_hire(self, application_id: str, hired_at: datetime) -> Application:
+    async def complete_hire(
+        self, application_id: str, hired_at: datetime, known: Application | None = None
+    ) -> Application:
         """Mark the application HIRED once its hire is committed on the projection (no event:
-        CandidateHired left with the projection write). Idempotent."""
+        CandidateHired left with the projection write). Idempotent. `known`: the application
+        as the caller just wrote it, used instead of a reload on the first try."""
+        first = known
 
         async def attempt() -> Application:
-            app = await self.load(application_id)
+            nonlocal first
+            app, first = first or await self.load(application_id), None
             if app.status is Status.HIRED:
                 return app
             hired = app.hired(hired_at)

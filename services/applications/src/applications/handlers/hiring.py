@@ -40,7 +40,7 @@ class HiringHandlers:
             raise PermissionDenied("only the posting's company hires")
         now = self._d.clock.now()
         if app.status is not Status.HIRED:
-            app = await self._d.retrying(lambda: self._mark(application_id, now))
+            app = await self._mark(app, now)
         try:
             posting = await self._d.retrying(lambda: self._claim(app, actor, now))
         except errors.NoOpenPosition:
@@ -49,20 +49,28 @@ class HiringHandlers:
             raise
         # If this process dies before the next write, consuming our own CandidateHired
         # (on_candidate_hired) completes it.
-        return await self._closure.complete_hire(app.id, now), posting
+        return await self._closure.complete_hire(app.id, now, known=app), posting
 
     async def on_candidate_hired(self, application_id: str, hired_at: datetime) -> None:
         """Consumes CandidateHired from this service's own topic: the application becomes HIRED
         if the request that hired it did not get that far. Emits nothing."""
         await self._closure.complete_hire(application_id, hired_at)
 
-    async def _mark(self, application_id: str, now: datetime) -> Application:
-        app = await self._closure.load(application_id)
-        if app.status is Status.HIRED:
-            return app
-        marked = app.start_hire(now)
-        await self._d.repo.save_application(marked, app.version)
-        return marked
+    async def _mark(self, loaded: Application, now: datetime) -> Application:
+        """Mark the hire as started, from the application just loaded (reloaded only after a
+        lost race); returns it as stored."""
+        first: Application | None = loaded
+
+        async def attempt() -> Application:
+            nonlocal first
+            app, first = first or await self._closure.load(loaded.id), None
+            if app.status is Status.HIRED:
+                return app
+            marked = app.start_hire(now)
+            await self._d.repo.save_application(marked, app.version)
+            return marked
+
+        return await self._d.retrying(attempt)
 
     async def _claim(self, app: Application, actor: Actor, now: datetime) -> PostingView:
         posting = await self._d.repo.get_posting(app.posting_id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import BulkWriteError
 
 from notifications.adapters.repository import next_token
 from notifications.domain.email import Email
@@ -16,6 +16,7 @@ from stint.kit.errors import AlreadyExists, ConcurrencyConflict
 from stint.kit.mongo import Collection, Document, IndexSpec, ensure_indexes
 from stint.kit.outbox import OutboxCollection
 
+DUPLICATE_KEY = 11000
 # How long another replica's preference change may go unseen by this one's inbox fan-out.
 PREFERENCES_TTL = 10.0
 
@@ -54,12 +55,25 @@ class InboxRepository:
 
     async def add(self, n: Notification) -> bool:
         """False when this notification already exists (a redelivered event)."""
-        doc = {k: v for k, v in n.__dict__.items() if k != "id"}
+        return await self.add_all([n]) == 1
+
+    async def add_all(self, ns: list[Notification]) -> int:
+        """Insert in one request; returns how many were new (the others already existed: a
+        redelivered event)."""
+        if not ns:
+            return 0
+        docs = [
+            {"_id": n.id, **{k: v for k, v in n.__dict__.items() if k != "id"}, "read": False}
+            for n in ns
+        ]
         try:
-            await self._n.insert_one({"_id": n.id, **doc, "read": False})
-        except DuplicateKeyError:
-            return False
-        return True
+            result = await self._n.insert_many(docs, ordered=False)
+        except BulkWriteError as exc:
+            errors = exc.details.get("writeErrors", [])
+            if any(e.get("code") != DUPLICATE_KEY for e in errors):
+                raise
+            return len(docs) - len(errors)
+        return len(result.inserted_ids)
 
     async def page(
         self, recipient: str, unread_only: bool, size: int, after: str
