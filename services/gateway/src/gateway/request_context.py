@@ -9,6 +9,7 @@ crosses the limit raises a 413 problem, and nothing larger is ever buffered.
 
 from __future__ import annotations
 
+import re
 import time
 import uuid
 from typing import Any
@@ -25,7 +26,9 @@ REQUESTS = Counter(
 )
 LATENCY = Histogram("stint_http_request_seconds", "HTTP request latency.", ["method", "route"])
 REQUEST_ID = "X-Request-ID"
-MAX_REQUEST_ID = 128
+# What a caller's request id may hold: it travels on as gRPC metadata (ASCII only) and into
+# logs, so anything else is replaced by a fresh id rather than passed along.
+SAFE_REQUEST_ID = re.compile(r"[A-Za-z0-9._:\-]{1,128}")
 
 
 def too_large() -> problems.ProblemError:
@@ -33,8 +36,8 @@ def too_large() -> problems.ProblemError:
 
 
 class RequestContext:
-    """Assigns `request.state.request_id` (the caller's X-Request-ID when printable and at
-    most 128 characters, else a new one), echoes it on the response, refuses bodies over
+    """Assigns `request.state.request_id` (the caller's X-Request-ID when it is 1 to 128 of
+    `A-Z a-z 0-9 . _ : -`, else a new one), echoes it on the response, refuses bodies over
     `max_body` bytes with 413, and counts requests by route template and status."""
 
     def __init__(self, app: ASGIApp, max_body: int) -> None:
@@ -47,7 +50,7 @@ class RequestContext:
             return
         headers = Headers(scope=scope)
         incoming = headers.get(REQUEST_ID, "")
-        valid = 0 < len(incoming) <= MAX_REQUEST_ID and incoming.isprintable()
+        valid = SAFE_REQUEST_ID.fullmatch(incoming) is not None
         request_id = incoming if valid else uuid.uuid4().hex
         scope.setdefault("state", {})["request_id"] = request_id
         started = time.perf_counter()

@@ -73,6 +73,18 @@ async def test_request_ids_are_echoed_or_generated_and_carried_in_problems(confi
     assert len(generated.headers["x-request-id"]) == 32
 
 
+@pytest.mark.parametrize("given", ["réq-1", "a b", "x" * 129, "id\u202e", "ok;drop"])
+async def test_request_ids_outside_the_safe_alphabet_are_replaced(
+    config: object, given: str
+) -> None:
+    """They would travel on as gRPC metadata (ASCII only) and into logs: replaced, never a 500."""
+    async with client(config) as c:  # type: ignore[arg-type]
+        response = await c.get("/v1/postings", headers={"X-Request-ID": given.encode()})
+    assert response.status_code < 500
+    assert response.headers["x-request-id"] != given
+    assert len(response.headers["x-request-id"]) == 32
+
+
 async def test_invalid_body_is_422_with_field_errors(config: object) -> None:
     async with client(config) as c:  # type: ignore[arg-type]
         unknown_field = await c.post(
