@@ -20,12 +20,19 @@ DEBUG_PORT="${STINT_FERRETDB_DEBUG_PORT:-8088}"
 START_TIMEOUT="${STINT_FERRETDB_START_TIMEOUT:-30}"
 export DO_NOT_TRACK=1
 
-# has_version BIN: BIN runs and reports $FERRETDB_VERSION. (Output captured
-# first: `... | grep -q` under pipefail fails when grep exits early.)
+# Our build of it: the release plus deploy/local/ferretdb-id-equality.patch (why: see the
+# patch and deploy/local/README.md). The label is in `--version`, so a binary built before the
+# patch (or with another one) is rebuilt.
+PATCH="$STINT_ROOT/deploy/local/ferretdb-id-equality.patch"
+PACKAGE_LABEL=stint-local+id-equality
+
+# has_version BIN: BIN runs and reports $FERRETDB_VERSION and our package label. (Output
+# captured first: `... | grep -q` under pipefail fails when grep exits early.)
 has_version() {
   local out
   [[ -x "$1" ]] && out=$("$1" --version 2>/dev/null) &&
-    grep -qx "version: $FERRETDB_VERSION" <<<"$out"
+    grep -qx "version: $FERRETDB_VERSION" <<<"$out" &&
+    grep -qx "package: $PACKAGE_LABEL" <<<"$out"
 }
 
 installed() { has_version "$FERRETDB"; }
@@ -53,7 +60,8 @@ cmd_install() {
   cp -R "$src" "$tmp/src"
   chmod -R u+w "$tmp/src"
   printf '%s\n' "$FERRETDB_VERSION" >"$tmp/src/build/version/version.txt"
-  printf 'stint-local\n' >"$tmp/src/build/version/package.txt"
+  printf '%s\n' "$PACKAGE_LABEL" >"$tmp/src/build/version/package.txt"
+  (cd "$tmp/src" && git apply "$PATCH") || die "could not apply $PATCH"
   (cd "$tmp/src" && GOTOOLCHAIN=auto go build -trimpath -buildvcs=false -o "$tmp/ferretdb" ./cmd/ferretdb)
   has_version "$tmp/ferretdb" || die "built binary does not report $FERRETDB_VERSION"
   mv -f "$tmp/ferretdb" "$FERRETDB"

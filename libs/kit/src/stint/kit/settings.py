@@ -35,7 +35,7 @@ class KitSettings(BaseSettings):
 
     # The relay drains each written document at once; the sweep only recovers what a crash or
     # an outage left behind (design.md §5: periodic work touches pending documents only).
-    relay_sweep_seconds: float = Field(default=30.0, gt=0)
+    relay_sweep_seconds: float = Field(default=60.0, gt=0)
     relay_lease_seconds: float = Field(default=10.0, gt=0)
     relay_concurrency: int = Field(default=16, ge=1, le=256)
     consumer_max_attempts: int = Field(default=4, ge=1, le=20)
@@ -53,8 +53,9 @@ class KitSettings(BaseSettings):
     consumer_commit_interval_seconds: float = Field(default=1.0, gt=0, le=10)
     # How often due times are compared with the clock (in memory, no database request).
     timer_poll_seconds: float = Field(default=1.0, gt=0)
-    # How often timers scheduled elsewhere (another replica, before a crash) are looked up.
-    timer_sweep_seconds: float = Field(default=60.0, gt=0)
+    # How often timers scheduled elsewhere (another replica) are looked up; a restart looks at
+    # once, so a crash and restart delays nothing by this much.
+    timer_sweep_seconds: float = Field(default=300.0, gt=0)
     timer_concurrency: int = Field(default=8, ge=1, le=256)
     # stint.kit.docguard: auto = lease lock on FerretDB, none on MongoDB; "local" (in-process
     # locks) only when one process per service writes the database, as `make run` does.
