@@ -38,7 +38,10 @@ from tools.bench.stats import Samples
 from tools.bench.webhooks import Receiver
 
 LEVEL_SETTLE = 2.0  # after a level, inside its window: the last lifecycles' trailing events
-IDLE_SETTLE = 3.0  # after load, before an idle window
+# After load, before an idle window: the load's scheduled follow-up work has fired by then (each
+# paid payout is checked once more when the sandbox's 60 s return window ends), so the window
+# shows what the platform costs with nothing to do, not the tail of the work just done.
+IDLE_SETTLE = 65.0
 
 
 @dataclass(frozen=True)
