@@ -35,6 +35,9 @@ SPEED_KNOBS = {
     "STINT_RATE_LIMIT_PER_SECOND": "100000",
     "STINT_RATE_LIMIT_BURST": "100000",
     "STINT_LOG_LEVEL": "WARNING",
+    # Each paid payout is checked once more when its return watch ends (10 min in production):
+    # shortened so that this follow-up of the load fires before the idle windows after it.
+    "STINT_RETURN_WATCH_SECONDS": "50",
 }
 DEV_SECRET = "stint-dev-secret-not-for-production"  # noqa: S105 (public dev value)
 
