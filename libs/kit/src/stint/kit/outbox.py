@@ -46,9 +46,9 @@ APPLIED_EVENTS_KEPT = 200
 
 OUTBOX_INDEXES = (IndexSpec([(OUTBOX_PENDING, 1)], name="outbox_pending"),)
 
-# Called after a commit that enqueued events: (collection name, document id, new version, and
-# the document's whole outbox as stored when it is known exactly, else None).
-CommitHook = Callable[[str, str, int, list[Document] | None], None]
+# Called after a commit that enqueued events: (collection name, document id, and the
+# document's whole outbox as stored when it is known exactly, else None).
+CommitHook = Callable[[str, str, list[Document] | None], None]
 # How many documents' "outbox empty at version v" are remembered (see `OutboxCollection.get`).
 CLEAN_REMEMBERED = 10_000
 # Called after a commit that set or cleared a tracked due field: (document id, due or None).
@@ -220,7 +220,7 @@ class OutboxCollection:
             if was_clean:
                 self._remember_clean(doc_id, version)
         elif self._on_commit is not None:
-            self._on_commit(self.name, doc_id, version, added if was_clean else None)
+            self._on_commit(self.name, doc_id, added if was_clean else None)
         for field, at in due.items():
             for hook in self._due[field]:
                 hook(doc_id, at)

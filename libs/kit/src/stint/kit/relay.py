@@ -42,7 +42,6 @@ from stint.kit.outbox import OUTBOX, OUTBOX_LEASE, OUTBOX_PENDING, OUTBOX_SINCE
 log = logging.getLogger(__name__)
 
 Key = tuple[str, str]  # (collection name, document id)
-Batch = tuple[int, list[Document]]  # (version after the write, the whole outbox then)
 _DONE = {"$set": {OUTBOX: []}, "$unset": {OUTBOX_SINCE: "", OUTBOX_PENDING: "", OUTBOX_LEASE: ""}}
 
 
@@ -85,7 +84,7 @@ class OutboxRelay:
         self._slots = asyncio.Semaphore(concurrency)
         # Documents to drain, in wake-up order: the exact batches written since the last
         # drain, or None when the outbox must be read.
-        self._dirty: dict[Key, list[Batch] | None] = {}
+        self._dirty: dict[Key, list[list[Document]] | None] = {}
         self._busy: dict[Key, asyncio.Task[int]] = {}
         self._wake = asyncio.Event()
         self._sweep_now = True
@@ -95,11 +94,10 @@ class OutboxRelay:
         self,
         collection: str = "",
         doc_id: str = "",
-        version: int = 0,
         outbox: list[Document] | None = None,
     ) -> None:
         """Drain document `doc_id` of `collection` now (called right after a write that
-        enqueued events; `outbox` is its whole outbox at `version` when the writer knows it
+        enqueued events; `outbox` is its whole outbox after that write when the writer knows it
         exactly); without arguments, sweep every collection now."""
         if not (collection and doc_id):
             self._sweep_now = True
@@ -109,7 +107,7 @@ class OutboxRelay:
             if outbox is None or batches is None:
                 self._dirty[key] = None
             else:
-                self._dirty[key] = [*batches, (version, outbox)]
+                self._dirty[key] = [*batches, outbox]
         self._wake.set()
 
     async def run(self) -> None:
@@ -161,7 +159,7 @@ class OutboxRelay:
         elif key in self._dirty:
             self._wake.set()
 
-    async def _drain_one(self, key: Key, batches: list[Batch] | None) -> int:
+    async def _drain_one(self, key: Key, batches: list[list[Document]] | None) -> int:
         collection = self._collection(key[0])
         if collection is None:
             return 0
@@ -176,9 +174,9 @@ class OutboxRelay:
             return await self._publish_document(collection, doc)
 
     async def _publish_batches(
-        self, collection: Collection, doc_id: str, batches: list[Batch]
+        self, collection: Collection, doc_id: str, batches: list[list[Document]]
     ) -> int:
-        stored = [event for _, outbox in batches for event in outbox]
+        stored = [event for outbox in batches for event in outbox]
         await self._publish(stored)
         await self.acknowledge(collection, doc_id, stored)
         return len(stored)
