@@ -82,6 +82,17 @@ up() {
   # `make token`, and webhooks may target receivers on this machine.
   export STINT_JWT_SECRET="${STINT_JWT_SECRET:-stint-dev-secret-not-for-production}"
   export STINT_WEBHOOK_ALLOW_LOOPBACK="${STINT_WEBHOOK_ALLOW_LOOPBACK:-true}"
+  # Service identity (docs/architecture.md): the gateway signs every backend call and the
+  # services verify it. A dev key pair made once per state folder, unless the environment
+  # brings one; grpcurl users get reflection locally (it is off by default).
+  if [ -z "${STINT_IDENTITY_PRIVATE_KEY:-}" ] || [ -z "${STINT_IDENTITY_PUBLIC_KEYS:-}" ]; then
+    local keys="$STATE/identity.env"
+    if [ ! -s "$keys" ]; then
+      (umask 077 && "$ROOT/.venv/bin/python" -m stint.kit.grpc.service_identity >"$keys.tmp" && mv "$keys.tmp" "$keys")
+    fi
+    set -a; . "$keys"; set +a
+  fi
+  export STINT_GRPC_REFLECTION="${STINT_GRPC_REFLECTION:-true}"
   # One process per service writes each database here, so FerretDB's write guard can be an
   # in-process lock instead of a lease document (2 fewer requests per write; stint.kit.docguard).
   # Running a second replica of a service against the same FerretDB needs `lease`.

@@ -17,7 +17,7 @@ from stint.kit import ops_http
 from stint.kit.bootstrap import connect
 from stint.kit.clock import SystemClock
 from stint.kit.envelope import new_envelope
-from stint.kit.grpc import build_grpc_server
+from stint.kit.grpc import grpc_server_for
 from stint.kit.mongo import Database, Document
 from stint.kit.ops_http import OpsServer, ReadinessCheck
 from stint.kit.outbox import OUTBOX, OUTBOX_SINCE
@@ -88,7 +88,7 @@ async def test_runner_serves_health_readiness_grpc_and_relays_events(
     infrastructure = await connect(settings)
     assert infrastructure.db.name == mongo_db.name
     things = infrastructure.aggregate("things")
-    grpc_server = build_grpc_server(settings.service_name, settings.grpc_port, [])
+    grpc_server = grpc_server_for(settings, [])
     runner = ServiceRunner(
         settings,
         mongo=infrastructure.mongo,

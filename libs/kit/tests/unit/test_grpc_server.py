@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
@@ -19,12 +20,13 @@ from stint.kit.errors import ConcurrencyConflict, FieldViolation, InvalidArgumen
 from stint.kit.grpc import (
     Caller,
     GrpcServer,
+    IdentityVerifier,
     build_grpc_server,
-    caller_metadata,
     current_caller,
     field_violations_from_error,
 )
 from stint.kit.logctx import request_id_var
+from stint.kit.testing.identity import PUBLIC_ENV, metadata_for
 from stint.kit.testing.poll import eventually
 
 ECHO = "stint.test.v1.EchoService"
@@ -38,6 +40,15 @@ FAILURES: dict[str, Callable[[], Exception]] = {
     "crash": lambda: RuntimeError(SECRET),
 }
 _encode = StringValue.SerializeToString
+
+
+def _identity() -> IdentityVerifier:
+    return IdentityVerifier(os.environ[PUBLIC_ENV], audience=SERVICE)
+
+
+def _md(caller: Caller) -> tuple[tuple[str, str], ...]:
+    return metadata_for(caller, SERVICE)
+
 
 
 def _whoami() -> StringValue:
@@ -84,7 +95,9 @@ def _add_echo(servicer: object, server: grpc.aio.Server) -> None:
 
 @pytest.fixture
 async def server() -> AsyncIterator[GrpcServer]:
-    built = build_grpc_server(SERVICE, 0, [(_add_echo, None, ECHO)])
+    built = build_grpc_server(
+        SERVICE, 0, [(_add_echo, None, ECHO)], identity=_identity(), reflection=True
+    )
     await built.start()
     yield built
     await built.stop(None)
@@ -97,7 +110,14 @@ async def channel(server: GrpcServer) -> AsyncIterator[grpc.aio.Channel]:
 
 
 def _rpc(channel: grpc.aio.Channel, method: str) -> Any:
-    return channel.unary_unary(f"/{ECHO}/{method}", _encode, StringValue.FromString)
+    """A unary method that sends the anonymous caller's token unless told otherwise."""
+    multi = channel.unary_unary(f"/{ECHO}/{method}", _encode, StringValue.FromString)
+
+    def invoke(request: StringValue, *, metadata: Any = None, **options: Any) -> Any:
+        sent = _md(Caller.anonymous()) if metadata is None else metadata
+        return multi(request, metadata=sent, **options)
+
+    return invoke
 
 
 def _handled(method: str, code: str) -> float:
@@ -131,7 +151,7 @@ async def test_stop_reports_not_serving_before_closing() -> None:
         _add_echo(None, server)
         return [ECHO]
 
-    built = build_grpc_server(SERVICE, 0, register)
+    built = build_grpc_server(SERVICE, 0, register, identity=_identity())
     await built.start()
     async with grpc.aio.insecure_channel(f"127.0.0.1:{built.port}") as channel:
         watch = health_pb2_grpc.HealthStub(channel).Watch(health_pb2.HealthCheckRequest())
@@ -160,9 +180,25 @@ async def test_reflection_lists_every_service(channel: grpc.aio.Channel) -> None
     }
 
 
-async def test_handler_sees_the_caller_from_metadata(channel: grpc.aio.Channel) -> None:
+async def test_reflection_is_off_unless_asked_for() -> None:
+    built = build_grpc_server(SERVICE, 0, [(_add_echo, None, ECHO)], identity=_identity())
+    await built.start()
+    try:
+        async with grpc.aio.insecure_channel(f"127.0.0.1:{built.port}") as channel:
+            stub = reflection_pb2_grpc.ServerReflectionStub(channel)
+            request = reflection_pb2.ServerReflectionRequest(list_services="")
+            with pytest.raises(grpc.aio.AioRpcError) as raised:
+                await stub.ServerReflectionInfo(iter([request])).read()
+            assert raised.value.code() == grpc.StatusCode.UNIMPLEMENTED
+    finally:
+        await built.stop(None)
+
+
+async def test_handler_sees_the_caller_from_the_identity_token(
+    channel: grpc.aio.Channel,
+) -> None:
     caller = Caller(subject="usr_1", role="employer", org="org_9", request_id="req-42")
-    call = _rpc(channel, "Echo")(StringValue(), metadata=caller_metadata(caller))
+    call = _rpc(channel, "Echo")(StringValue(), metadata=_md(caller))
     assert (await call).value == "usr_1|employer|org_9|req-42|req-42"
     assert ("x-request-id", "req-42") in tuple(await call.trailing_metadata())
 
@@ -175,10 +211,28 @@ async def test_a_request_id_is_generated_and_echoed(channel: grpc.aio.Channel) -
     assert ("x-request-id", request_id) in tuple(await call.trailing_metadata())
 
 
-async def test_malformed_identity_is_unauthenticated(channel: grpc.aio.Channel) -> None:
+@pytest.mark.parametrize(
+    "metadata",
+    [
+        (),  # no token at all
+        (("x-stint-subject", "usr_1"), ("x-stint-role", "admin")),  # bare identity metadata
+        (*_md(Caller("usr_1", "student", "", "")), ("x-stint-role", "admin")),  # token + bare
+        metadata_for(Caller("usr_1", "admin", "", ""), "payouts"),  # signed for another service
+        (("x-stint-identity", "not.a.token"),),
+    ],
+)
+async def test_calls_without_a_valid_identity_token_are_unauthenticated(
+    channel: grpc.aio.Channel, metadata: Any
+) -> None:
     with pytest.raises(grpc.aio.AioRpcError) as raised:
-        await _rpc(channel, "Echo")(StringValue(), metadata=(("x-stint-subject", "u" * 201),))
+        await _rpc(channel, "Echo")(StringValue(), metadata=metadata)
     assert raised.value.code() == grpc.StatusCode.UNAUTHENTICATED
+
+
+async def test_probes_need_no_token(channel: grpc.aio.Channel) -> None:
+    stub = health_pb2_grpc.HealthStub(channel)
+    answer = await stub.Check(health_pb2.HealthCheckRequest(service=""), metadata=())
+    assert answer.status == health_pb2.HealthCheckResponse.SERVING
 
 
 @pytest.mark.parametrize(
@@ -212,7 +266,7 @@ async def test_invalid_argument_carries_every_field_violation(channel: grpc.aio.
 async def test_internal_errors_leak_nothing_but_are_logged(
     channel: grpc.aio.Channel, caplog: pytest.LogCaptureFixture
 ) -> None:
-    metadata = caller_metadata(Caller("usr_1", "student", "", "req-crash"))
+    metadata = _md(Caller("usr_1", "student", "", "req-crash"))
     with pytest.raises(grpc.aio.AioRpcError) as raised:
         await _rpc(channel, "Fail")(StringValue(value="crash"), metadata=metadata)
     details = raised.value.details()
@@ -250,7 +304,7 @@ async def test_server_streams_are_wrapped_too(channel: grpc.aio.Channel) -> None
     received: list[str] = []
     before = _handled("Stream", "NOT_FOUND")
     with pytest.raises(grpc.aio.AioRpcError) as raised:
-        await _collect(stream(StringValue(), metadata=caller_metadata(caller)), received)
+        await _collect(stream(StringValue(), metadata=_md(caller)), received)
     assert received == ["usr_2|student||req-s|req-s", "second"]
     assert raised.value.code() == grpc.StatusCode.NOT_FOUND
     assert _handled("Stream", "NOT_FOUND") == before + 1
@@ -271,4 +325,4 @@ async def test_probes_log_at_debug_and_calls_at_info(
 
 async def test_a_taken_port_is_refused(server: GrpcServer) -> None:
     with pytest.raises(RuntimeError):
-        build_grpc_server(SERVICE, server.port, [])
+        build_grpc_server(SERVICE, server.port, [], identity=_identity())

@@ -15,7 +15,7 @@ from stint.contracts import topics
 from stint.kit.bootstrap import connect
 from stint.kit.bus import EventRouter
 from stint.kit.clock import Clock
-from stint.kit.grpc import build_grpc_server
+from stint.kit.grpc import grpc_server_for
 from stint.kit.runner import ServiceRunner
 
 
@@ -34,11 +34,9 @@ async def build(settings: Settings, clock: Clock | None = None) -> ServiceRunner
     kafka.register(router, settings, handlers)
     infra.consume(router)
 
-    server = build_grpc_server(
-        settings.service_name,
-        settings.grpc_port,
+    server = grpc_server_for(
+        settings,
         [(add_ApplicationsServiceServicer_to_server, Servicer(handlers), SERVICE_NAME)],
-        host=settings.grpc_host,
     )
     return ServiceRunner(
         settings, mongo=infra.mongo, broker=infra.broker, grpc_server=server, relay=infra.relay

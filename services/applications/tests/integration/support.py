@@ -14,10 +14,11 @@ from stint.common.v1 import event_pb2, money_pb2
 from stint.kit.bus import KafkaEventPublisher
 from stint.kit.clock import SystemClock
 from stint.kit.envelope import Envelope, new_envelope
-from stint.kit.grpc import Caller, caller_metadata
+from stint.kit.grpc import Caller
 from stint.kit.ids import new_id
 from stint.kit.mongo import Database
 from stint.kit.runner import ServiceRunner
+from stint.kit.testing.identity import metadata_for
 from stint.kit.testing.poll import eventually
 from stint.postings.v1 import posting_pb2
 
@@ -110,7 +111,9 @@ class Harness:
         return doc
 
     async def call(self, method: str, request: Message, caller: Caller) -> Any:
-        return await getattr(self.stub, method)(request, metadata=caller_metadata(caller))
+        return await getattr(self.stub, method)(
+            request, metadata=metadata_for(caller, "applications")
+        )
 
 
 def context() -> event_pb2.EventContext:

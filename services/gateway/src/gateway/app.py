@@ -29,6 +29,7 @@ from gateway.request_context import REQUEST_ID, RequestContext
 from gateway.routes import all_routes, postings
 from gateway.routing import install
 from stint.kit.clock import SystemClock
+from stint.kit.grpc import IdentitySigner
 from stint.kit.mongo import create_mongo_client
 
 
@@ -44,7 +45,11 @@ def create_app(settings: GatewaySettings) -> FastAPI:
             timedelta(hours=settings.idempotency_ttl_hours),
         )
         await store.ensure_indexes()
-        backends = Backends(settings.backend_addresses(), settings.grpc_deadline_seconds)
+        backends = Backends(
+            settings.backend_addresses(),
+            settings.grpc_deadline_seconds,
+            IdentitySigner(settings.identity_private_key.get_secret_value()),
+        )
         app.state.ctx = GatewayContext(
             settings,
             TokenVerifier(settings),

@@ -1,5 +1,6 @@
-"""gRPC channels to the services: one reused channel each, identity in metadata, a deadline on
-every call (a stopped or hung backend becomes a 503 problem, never a hung request)."""
+"""gRPC channels to the services: one reused channel each, the caller vouched for by a token
+signed for that service (stint.kit.grpc.service_identity), a deadline on every call (a stopped
+or hung backend becomes a 503 problem, never a hung request)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from gateway.auth import Principal
-from stint.kit.grpc import Caller, caller_metadata
+from stint.kit.grpc import Caller, IdentitySigner
 
 CHANNEL_OPTIONS = (
     ("grpc.keepalive_time_ms", 30_000),
@@ -23,8 +24,11 @@ CHANNEL_OPTIONS = (
 
 
 class Backends:
-    def __init__(self, addresses: Mapping[str, str], deadline_seconds: float) -> None:
+    def __init__(
+        self, addresses: Mapping[str, str], deadline_seconds: float, signer: IdentitySigner
+    ) -> None:
         self.deadline = deadline_seconds
+        self._signer = signer
         self.channels = {
             name: grpc.aio.insecure_channel(address, options=CHANNEL_OPTIONS)
             for name, address in addresses.items()
@@ -38,15 +42,22 @@ class Backends:
         return self._stubs[key]
 
     async def call(
-        self, method: Any, request: Any, principal: Principal | None, request_id: str
+        self,
+        backend: str,
+        method: Any,
+        request: Any,
+        principal: Principal | None,
+        request_id: str,
     ) -> Any:
+        """Call `method` (a stub method of `backend`) on behalf of `principal`."""
         caller = Caller(
             subject=principal.subject if principal else "",
             role=principal.role if principal else "",
             org=principal.org if principal else "",
             request_id=request_id,
         )
-        return await method(request, metadata=caller_metadata(caller), timeout=self.deadline)
+        metadata = self._signer.metadata(caller, backend)
+        return await method(request, metadata=metadata, timeout=self.deadline)
 
     async def health(self) -> dict[str, bool]:
         """Each backend's gRPC health ("" = the whole server), bounded by a short deadline."""

@@ -21,6 +21,11 @@ class GatewaySettings(KitSettings):
     jwt_leeway_seconds: int = Field(default=30, ge=0, le=300)
     jwks_cache_seconds: int = Field(default=600, ge=10)
 
+    # Signs the per-call service identity token (stint.kit.grpc.service_identity); the services
+    # hold the public half in STINT_IDENTITY_PUBLIC_KEYS. Required: the gateway does not start
+    # without it.
+    identity_private_key: SecretStr = SecretStr("")
+
     # Every backend call has a deadline: a stopped or hung backend gives 503/504, not a hang.
     grpc_deadline_seconds: float = Field(default=5.0, gt=0, le=60)
     postings_addr: str = "127.0.0.1:50051"

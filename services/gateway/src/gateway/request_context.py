@@ -9,7 +9,6 @@ crosses the limit raises a 413 problem, and nothing larger is ever buffered.
 
 from __future__ import annotations
 
-import re
 import time
 import uuid
 from typing import Any
@@ -20,15 +19,13 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gateway import problems
+from stint.kit.grpc import safe_request_id
 
 REQUESTS = Counter(
     "stint_http_requests_total", "HTTP requests handled.", ["method", "route", "status"]
 )
 LATENCY = Histogram("stint_http_request_seconds", "HTTP request latency.", ["method", "route"])
 REQUEST_ID = "X-Request-ID"
-# What a caller's request id may hold: it travels on as gRPC metadata (ASCII only) and into
-# logs, so anything else is replaced by a fresh id rather than passed along.
-SAFE_REQUEST_ID = re.compile(r"[A-Za-z0-9._:\-]{1,128}")
 
 
 def too_large() -> problems.ProblemError:
@@ -50,8 +47,7 @@ class RequestContext:
             return
         headers = Headers(scope=scope)
         incoming = headers.get(REQUEST_ID, "")
-        valid = SAFE_REQUEST_ID.fullmatch(incoming) is not None
-        request_id = incoming if valid else uuid.uuid4().hex
+        request_id = incoming if safe_request_id(incoming) else uuid.uuid4().hex
         scope.setdefault("state", {})["request_id"] = request_id
         started = time.perf_counter()
         status = [500]

@@ -158,7 +158,7 @@ async def _call(
     method = getattr(ctx.backends.stub(route.backend, route.stub), route.rpc)
     try:
         result: Message = await ctx.backends.call(
-            method, message, principal, request.state.request_id
+            route.backend, method, message, principal, request.state.request_id
         )
     except grpc.aio.AioRpcError as exc:
         raise from_rpc_error(exc) from exc

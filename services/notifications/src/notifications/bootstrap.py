@@ -24,7 +24,7 @@ from stint.contracts import topics
 from stint.kit.bootstrap import Infrastructure, connect
 from stint.kit.bus import EventRouter
 from stint.kit.clock import Clock
-from stint.kit.grpc import build_grpc_server
+from stint.kit.grpc import grpc_server_for
 from stint.kit.mongo import Document
 from stint.kit.outbox import OutboxCollection
 from stint.kit.runner import ServiceRunner
@@ -113,9 +113,8 @@ async def build(settings: Settings, clock: Clock | None = None) -> ServiceRunner
     lease = timedelta(seconds=settings.webhook_timeout_seconds * 2 + 30)
     due = DueTimer("webhook-delivery", messages_c, "next_attempt_at", dispatcher.on_due, lease)
     timers = infra.timers([due])
-    server = build_grpc_server(
-        settings.service_name,
-        settings.grpc_port,
+    server = grpc_server_for(
+        settings,
         [
             (
                 add_NotificationsServiceServicer_to_server,
@@ -123,7 +122,6 @@ async def build(settings: Settings, clock: Clock | None = None) -> ServiceRunner
                 "stint.notifications.v1.NotificationsService",
             )
         ],
-        host=settings.grpc_host,
     )
     return NotificationsRunner(
         settings,

@@ -20,9 +20,10 @@ from stint.contracts import topics
 from stint.kit.bus import KafkaEventPublisher, create_broker
 from stint.kit.clock import SystemClock
 from stint.kit.envelope import Envelope, new_envelope
-from stint.kit.grpc import Caller, caller_metadata
+from stint.kit.grpc import Caller
 from stint.kit.mongo import Database
 from stint.kit.runner import ServiceRunner
+from stint.kit.testing.identity import metadata_for
 from stint.notifications.v1.notifications_service_pb2_grpc import NotificationsServiceStub
 
 # Compressed schedule: retries within a fraction of a second, no jitter (assertable timing).
@@ -151,7 +152,9 @@ async def stub(service: ServiceRunner) -> AsyncIterator[NotificationsServiceStub
 
 
 def as_(role: str, org: str = "", subject: str = "usr_tester") -> tuple[tuple[str, str], ...]:
-    return caller_metadata(Caller(subject=subject, role=role, org=org, request_id="req-test"))
+    return metadata_for(
+        Caller(subject=subject, role=role, org=org, request_id="req-test"), "notifications"
+    )
 
 
 class Publisher:

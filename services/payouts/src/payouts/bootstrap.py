@@ -19,7 +19,7 @@ from stint.contracts import topics
 from stint.kit.bootstrap import connect
 from stint.kit.bus import EventRouter
 from stint.kit.clock import Clock
-from stint.kit.grpc import build_grpc_server
+from stint.kit.grpc import grpc_server_for
 from stint.kit.runner import ServiceRunner
 from stint.payouts.v1.payouts_service_pb2_grpc import add_PayoutsServiceServicer_to_server
 from stint.submissions.v1.events_pb2 import EngagementCancelled, SubmissionApproved
@@ -59,9 +59,8 @@ async def build(settings: Settings, clock: Clock | None = None) -> ServiceRunner
 
     lease = timedelta(seconds=settings.timer_lease_seconds)
     timers = infra.timers(payout_timers(processor, payouts, lease))
-    server = build_grpc_server(
-        settings.service_name,
-        settings.grpc_port,
+    server = grpc_server_for(
+        settings,
         [
             (
                 add_PayoutsServiceServicer_to_server,
@@ -69,7 +68,6 @@ async def build(settings: Settings, clock: Clock | None = None) -> ServiceRunner
                 "stint.payouts.v1.PayoutsService",
             )
         ],
-        host=settings.grpc_host,
     )
     return ServiceRunner(
         settings,

@@ -16,10 +16,11 @@ from stint.contracts import topics
 from stint.kit.bus import KafkaEventPublisher, create_broker
 from stint.kit.clock import SystemClock
 from stint.kit.envelope import Envelope, new_envelope
-from stint.kit.grpc import Caller, caller_metadata
+from stint.kit.grpc import Caller
 from stint.kit.ids import new_id, suffix
 from stint.kit.mongo import Database
 from stint.kit.runner import ServiceRunner
+from stint.kit.testing.identity import metadata_for
 from stint.kit.testing.infra import Infra
 from stint.kit.testing.poll import eventually
 from stint.payouts.v1 import payout_pb2 as pb
@@ -57,7 +58,7 @@ class Service:
 
 
 def md(caller: Caller) -> tuple[tuple[str, str], ...]:
-    return caller_metadata(caller)
+    return metadata_for(caller, "payouts")
 
 
 @pytest.fixture

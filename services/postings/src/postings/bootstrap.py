@@ -13,7 +13,7 @@ from postings.handlers import Handlers
 from stint.contracts import topics
 from stint.kit.bootstrap import connect
 from stint.kit.clock import Clock
-from stint.kit.grpc import build_grpc_server
+from stint.kit.grpc import grpc_server_for
 from stint.kit.runner import ServiceRunner
 from stint.postings.v1.postings_service_pb2_grpc import add_PostingsServiceServicer_to_server
 
@@ -27,11 +27,9 @@ async def build(settings: Settings, clock: Clock | None = None) -> ServiceRunner
     infra.consume(build_router(settings, handlers))
     lease = timedelta(seconds=settings.expiry_lease_seconds)
     timers = infra.timers([expiry_timer(postings, handlers, lease)])
-    server = build_grpc_server(
-        settings.service_name,
-        settings.grpc_port,
+    server = grpc_server_for(
+        settings,
         [(add_PostingsServiceServicer_to_server, PostingsServicer(handlers), SERVICE_NAME)],
-        host=settings.grpc_host,
     )
     return ServiceRunner(
         settings,

@@ -21,9 +21,10 @@ from stint.contracts import topics
 from stint.kit.bus import KafkaEventPublisher, create_broker
 from stint.kit.clock import Clock, SystemClock
 from stint.kit.envelope import new_envelope
-from stint.kit.grpc import Caller, caller_metadata
+from stint.kit.grpc import Caller
 from stint.kit.mongo import Database
 from stint.kit.runner import ServiceRunner
+from stint.kit.testing.identity import metadata_for
 from stint.kit.testing.infra import Infra
 from stint.postings.v1 import posting_pb2
 from stint.postings.v1 import postings_service_pb2 as svc
@@ -83,7 +84,7 @@ async def service(infra: Infra, mongo_db: Database, unique: str) -> AsyncIterato
 
 def who(role: str, org: str = "", subject: str = "") -> tuple[tuple[str, str], ...]:
     """gRPC metadata for a caller, as the gateway sets it."""
-    return caller_metadata(Caller(subject or f"usr_{role}_{org}", role, org, "req-test"))
+    return metadata_for(Caller(subject or f"usr_{role}_{org}", role, org, "req-test"), "postings")
 
 
 EMPLOYER = who("employer", "cmp_acme")

@@ -14,7 +14,7 @@ from stint.contracts import topics
 from stint.kit.bootstrap import connect
 from stint.kit.bus import EventRouter
 from stint.kit.clock import Clock
-from stint.kit.grpc import build_grpc_server
+from stint.kit.grpc import grpc_server_for
 from stint.kit.ids import new_id
 from stint.kit.runner import ServiceRunner
 from stint.submissions.v1 import submissions_service_pb2_grpc as api_grpc
@@ -53,12 +53,10 @@ async def build(settings: Settings, clock: Clock | None = None) -> ServiceRunner
     infra.consume(router)
 
     timers = infra.timers(due_timers(engagements, handlers))
-    server = build_grpc_server(
-        settings.service_name,
-        settings.grpc_port,
+    server = grpc_server_for(
+        settings,
         [(api_grpc.add_SubmissionsServiceServicer_to_server,
           SubmissionsServicer(handlers, records), SERVICE)],
-        host=settings.grpc_host,
     )  # fmt: skip
     return ServiceRunner(
         settings,

@@ -18,10 +18,11 @@ from stint.contracts import topics
 from stint.kit.bus import KafkaEventPublisher, create_broker
 from stint.kit.clock import Clock, SystemClock
 from stint.kit.envelope import Envelope, new_envelope
-from stint.kit.grpc import Caller, caller_metadata
+from stint.kit.grpc import Caller
 from stint.kit.ids import new_id
 from stint.kit.mongo import create_mongo_client
 from stint.kit.runner import ServiceRunner
+from stint.kit.testing.identity import metadata_for
 from stint.kit.testing.kafka import Record, read_all
 from stint.kit.testing.poll import eventually
 from stint.submissions.v1 import submissions_service_pb2_grpc as api_grpc
@@ -78,7 +79,7 @@ async def stub_for(runner: ServiceRunner) -> AsyncIterator[api_grpc.SubmissionsS
 
 
 def as_caller(subject: str, role: str, org: str = "") -> tuple[tuple[str, str], ...]:
-    return caller_metadata(Caller(subject, role, org, request_id=new_id("req")))
+    return metadata_for(Caller(subject, role, org, request_id=new_id("req")), "submissions")
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from stint.submissions.v1 import events_pb2
 from stint.submissions.v1 import submissions_service_pb2 as api
 from submissions.adapters.signing import verify
 
-from .support import Env, new_parties, published, stub_for, types_of
+from .support import Env, as_caller, new_parties, published, stub_for, types_of
 from .test_lifecycle import hire_and_wait, submit_request
 
 
@@ -47,11 +47,14 @@ async def test_a_record_verifies_and_any_edited_byte_fails(
             api.GetExperienceRecordRequest(engagement_id=p.engagement_id),
             metadata=p.student_md(),
         )
-        ok = await stub.VerifyExperienceRecord(api.VerifyExperienceRecordRequest(jws=got.jws))
-        jwks = await stub.GetJwks(api.GetJwksRequest())
+        public = as_caller("", "")  # verifying needs no account, only the gateway's word
+        ok = await stub.VerifyExperienceRecord(
+            api.VerifyExperienceRecordRequest(jws=got.jws), metadata=public
+        )
+        jwks = await stub.GetJwks(api.GetJwksRequest(), metadata=public)
         tampered = [
             await stub.VerifyExperienceRecord(
-                api.VerifyExperienceRecordRequest(jws=edited(got.jws, i))
+                api.VerifyExperienceRecordRequest(jws=edited(got.jws, i)), metadata=public
             )
             for i in range(len(got.jws))
         ]

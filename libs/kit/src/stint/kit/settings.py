@@ -7,6 +7,8 @@ from typing import Literal
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from stint.kit.money import DEFAULT_MAX_AMOUNT_MINOR, MAX_AMOUNT_CEILING
+
 
 class KitSettings(BaseSettings):
     """Infrastructure settings; a service subclasses this and adds its own fields.
@@ -29,6 +31,11 @@ class KitSettings(BaseSettings):
     mongo_database: str = ""
     grpc_host: str = "127.0.0.1"
     grpc_port: int = Field(default=50050, ge=0, le=65535)
+    # Service identity (stint.kit.grpc.service_identity): the gateway's Ed25519 public keys,
+    # comma-separated while a key is being rotated. Required: without it every call is refused.
+    identity_public_keys: str = ""
+    # Server reflection maps the whole API for whoever reaches the port: off unless asked for.
+    grpc_reflection: bool = False
     http_host: str = "127.0.0.1"
     http_port: int = Field(default=9100, ge=0, le=65535)
     log_level: str = "INFO"
@@ -61,6 +68,9 @@ class KitSettings(BaseSettings):
     # locks) only when one process per service writes the database, as `make run` does.
     write_guard: Literal["auto", "lease", "local", "none"] = "auto"
     shutdown_grace_seconds: float = Field(default=10.0, ge=0)
+    # The platform maximum per amount, in minor units (design.md §10): every service refuses a
+    # fee above it where it enters (stint.kit.money), so no sum of fees nears int64.
+    max_amount_minor: int = Field(default=DEFAULT_MAX_AMOUNT_MINOR, ge=1, le=MAX_AMOUNT_CEILING)
 
     @property
     def database_name(self) -> str:

@@ -158,7 +158,9 @@ def install_extra(app: FastAPI) -> None:
             )
             method = stub.DeclinePostingForUniversity
         try:
-            result = await ctx.backends.call(method, message, principal, request.state.request_id)
+            result = await ctx.backends.call(
+                "postings", method, message, principal, request.state.request_id
+            )
         except grpc.aio.AioRpcError as exc:
             raise from_rpc_error(exc) from exc
         return to_json(result.posting)

@@ -26,7 +26,7 @@ def _context() -> Context:
     """The caller as an actor; every RPC needs an identity set by the gateway."""
     caller = current_caller()
     if caller.is_anonymous or not caller.role:
-        raise Unauthenticated("caller identity (x-stint-subject, x-stint-role) is required")
+        raise Unauthenticated("a signed-in caller (subject and role) is required")
     return Context(Actor(caller.subject, caller.role, caller.org), caller.request_id)
 
 

@@ -6,11 +6,11 @@ from stint.kit.grpc.identity import (
     ROLE_KEY,
     SUBJECT_KEY,
     Caller,
-    caller_from_metadata,
-    caller_metadata,
     caller_scope,
     current_caller,
     request_id_from_metadata,
+    safe_request_id,
+    well_formed_identity,
 )
 from stint.kit.grpc.interceptors import HANDLED, HANDLING_SECONDS, ServerInterceptor
 from stint.kit.grpc.server import (
@@ -19,6 +19,14 @@ from stint.kit.grpc.server import (
     Register,
     Registration,
     build_grpc_server,
+    grpc_server_for,
+)
+from stint.kit.grpc.service_identity import (
+    IDENTITY_KEY,
+    IdentityConfigError,
+    IdentitySigner,
+    IdentityVerifier,
+    generate_key_pair,
 )
 from stint.kit.grpc.status import error_to_status, field_violations_from_error, status_code_for
 
@@ -26,22 +34,28 @@ __all__ = [
     "DEFAULT_OPTIONS",
     "HANDLED",
     "HANDLING_SECONDS",
+    "IDENTITY_KEY",
     "ORG_KEY",
     "REQUEST_ID_KEY",
     "ROLE_KEY",
     "SUBJECT_KEY",
     "Caller",
     "GrpcServer",
+    "IdentityConfigError",
+    "IdentitySigner",
+    "IdentityVerifier",
     "Register",
     "Registration",
     "ServerInterceptor",
     "build_grpc_server",
-    "caller_from_metadata",
-    "caller_metadata",
     "caller_scope",
     "current_caller",
     "error_to_status",
     "field_violations_from_error",
+    "generate_key_pair",
+    "grpc_server_for",
     "request_id_from_metadata",
+    "safe_request_id",
     "status_code_for",
+    "well_formed_identity",
 ]

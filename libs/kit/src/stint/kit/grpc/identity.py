@@ -1,27 +1,31 @@
-"""Caller identity carried in gRPC metadata (design.md §4).
+"""The caller of an RPC (design.md §4, §10).
 
-The gateway authenticates the end user and forwards who they are in metadata; services read it
-here and enforce ownership themselves. The kit holds no business rules: roles are free strings,
-and only the *shape* of each value is checked.
+The gateway authenticates the end user and vouches for them with a signed token
+(`stint.kit.grpc.service_identity`); the server interceptor verifies it and binds the `Caller`
+here, and services enforce ownership themselves. The kit holds no business rules: roles are
+free strings, and only the *shape* of each value is checked.
 """
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
 from contextvars import ContextVar
 from dataclasses import dataclass
 
-from stint.kit.errors import Unauthenticated
 from stint.kit.logctx import request_id_var
 
+# The metadata keys that once carried identity: a call that still sends them is refused
+# (see service_identity), so a forgotten client fails loudly instead of acting as anonymous.
 SUBJECT_KEY = "x-stint-subject"
 ROLE_KEY = "x-stint-role"
 ORG_KEY = "x-stint-org"
 REQUEST_ID_KEY = "x-request-id"
 
 ADMIN_ROLE = "admin"
+_SAFE_REQUEST_ID = re.compile(r"[A-Za-z0-9._:\-]{1,128}")
 MAX_VALUE_LENGTH = 200
 
 # gRPC hands metadata over as (key, value) pairs; values of non "-bin" keys are str.
@@ -83,7 +87,8 @@ def caller_scope(caller: Caller) -> Iterator[Caller]:
             _caller_var.reset(caller_token)
 
 
-def _well_formed(value: str) -> bool:
+def well_formed_identity(value: str) -> bool:
+    """Short and printable: what a subject, role, org or request id may be."""
     return len(value) <= MAX_VALUE_LENGTH and value.isprintable()
 
 
@@ -93,44 +98,12 @@ def request_id_from_metadata(metadata: Metadata | None) -> str:
     A bad correlation id is not worth refusing the call for, so it is replaced, not rejected.
     """
     for key, value in metadata or ():
-        if key == REQUEST_ID_KEY and isinstance(value, str) and value and _well_formed(value):
+        if key == REQUEST_ID_KEY and isinstance(value, str) and safe_request_id(value):
             return value
     return uuid.uuid4().hex
 
 
-def caller_from_metadata(metadata: Metadata | None) -> Caller:
-    """Read the caller from invocation metadata; missing identity values become empty strings.
-
-    Raises `Unauthenticated` when an identity value is oversized, not printable, binary or
-    repeated: such a request did not come from the gateway and must not be guessed at.
-    """
-    pairs = tuple(metadata or ())  # read twice below, so an iterator must not be exhausted
-    wanted = {SUBJECT_KEY: "", ROLE_KEY: "", ORG_KEY: ""}
-    seen: set[str] = set()
-    for key, value in pairs:
-        if key not in wanted:
-            continue
-        if key in seen or not isinstance(value, str) or not _well_formed(value):
-            raise Unauthenticated(f"malformed {key} metadata")
-        seen.add(key)
-        wanted[key] = value
-    return Caller(
-        subject=wanted[SUBJECT_KEY],
-        role=wanted[ROLE_KEY],
-        org=wanted[ORG_KEY],
-        request_id=request_id_from_metadata(pairs),
-    )
-
-
-def caller_metadata(caller: Caller) -> tuple[tuple[str, str], ...]:
-    """Metadata that conveys `caller` to a service (used by the gateway and by tests).
-
-    Empty values are left out: the server reads a missing key as an empty string anyway.
-    """
-    pairs = (
-        (SUBJECT_KEY, caller.subject),
-        (ROLE_KEY, caller.role),
-        (ORG_KEY, caller.org),
-        (REQUEST_ID_KEY, caller.request_id),
-    )
-    return tuple((key, value) for key, value in pairs if value)
+def safe_request_id(value: str) -> bool:
+    """1 to 128 of ``A-Z a-z 0-9 . _ : -``: a request id travels in gRPC metadata (ASCII only)
+    and into logs, so anything else is replaced by a fresh id rather than passed along."""
+    return _SAFE_REQUEST_ID.fullmatch(value) is not None

@@ -7,7 +7,6 @@ generic INTERNAL error, records Prometheus metrics and writes one access-log lin
 
 from __future__ import annotations
 
-import dataclasses
 import inspect
 import logging
 import time
@@ -22,10 +21,11 @@ from prometheus_client import Counter, Histogram
 from stint.kit.errors import StintError
 from stint.kit.grpc.identity import (
     REQUEST_ID_KEY,
-    caller_from_metadata,
+    Caller,
     caller_scope,
     request_id_from_metadata,
 )
+from stint.kit.grpc.service_identity import IdentityVerifier
 from stint.kit.grpc.status import error_to_status
 from stint.kit.logctx import request_id_var
 
@@ -58,8 +58,9 @@ _HANDLER_KINDS: dict[tuple[bool, bool], tuple[str, Callable[..., Any]]] = {
 class _Rpc:
     """One RPC's bookkeeping; as a context manager it spans the whole call."""
 
-    def __init__(self, service: str, method: str, context: Any) -> None:
+    def __init__(self, service: str, method: str, context: Any, identity: IdentityVerifier) -> None:
         self._service = service
+        self._identity = identity
         self._method = method.lstrip("/")
         self._quiet = method.startswith(_QUIET_PREFIXES)
         self._context = context
@@ -117,9 +118,15 @@ class _Rpc:
 
     @contextmanager
     def caller(self) -> Iterator[None]:
-        """Bind the caller; raises `Unauthenticated` for malformed identity metadata."""
-        caller = caller_from_metadata(self._metadata)
-        with caller_scope(dataclasses.replace(caller, request_id=self.request_id)):
+        """Bind the verified caller; raises `Unauthenticated` without a valid identity token.
+
+        Health checks and reflection are open (probes carry no token) and run as anonymous.
+        """
+        if self._quiet:
+            caller = Caller.anonymous(self.request_id)
+        else:
+            caller = self._identity.caller(self._metadata, self.request_id)
+        with caller_scope(caller):
             yield
 
     async def fail(self, exc: BaseException) -> NoReturn:
@@ -148,13 +155,15 @@ class _Rpc:
 class ServerInterceptor(grpc.aio.ServerInterceptor):  # type: ignore[misc]
     """Identity, error mapping, metrics and logging for every RPC of a server.
 
-    `service` is the deployable's name (the ``service`` metric label, e.g. ``postings``).
+    `service` is the deployable's name (the ``service`` metric label, e.g. ``postings``);
+    `identity` verifies the gateway's token on every RPC but health checks and reflection.
     Handlers written as coroutines or async generators are wrapped, whatever their streaming
     kind; sync handlers (which grpc.aio runs in a thread pool) are left untouched.
     """
 
-    def __init__(self, service: str) -> None:
+    def __init__(self, service: str, identity: IdentityVerifier) -> None:
         self._service = service
+        self._identity = identity
 
     async def intercept_service(
         self, continuation: Callable[[Any], Any], handler_call_details: Any
@@ -174,13 +183,13 @@ class ServerInterceptor(grpc.aio.ServerInterceptor):  # type: ignore[misc]
         )
 
     def _wrap(self, method: str, behavior: Behavior) -> Behavior | None:
-        service = self._service
+        service, identity = self._service, self._identity
         # grpc.aio picks its calling convention by inspecting the function, so each wrapper
         # must be of the same kind as the behaviour it wraps.
         if inspect.isasyncgenfunction(behavior):
 
             async def streaming(request: Any, context: Any) -> AsyncIterator[Any]:
-                with _Rpc(service, method, context) as rpc:
+                with _Rpc(service, method, context, identity) as rpc:
                     try:
                         with rpc.caller():
                             async with aclosing(behavior(request, context)) as responses:
@@ -193,7 +202,7 @@ class ServerInterceptor(grpc.aio.ServerInterceptor):  # type: ignore[misc]
         if inspect.iscoroutinefunction(behavior):
 
             async def coroutine(request: Any, context: Any) -> Any:
-                with _Rpc(service, method, context) as rpc:
+                with _Rpc(service, method, context, identity) as rpc:
                     try:
                         with rpc.caller():
                             return await behavior(request, context)

@@ -11,9 +11,11 @@ from typing import Any
 
 import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
-from grpc_reflection.v1alpha import reflection
+from grpc_reflection.v1alpha import reflection as grpc_reflection
 
 from stint.kit.grpc.interceptors import ServerInterceptor
+from stint.kit.grpc.service_identity import IdentityVerifier
+from stint.kit.settings import KitSettings
 
 MAX_RECEIVE_MESSAGE_BYTES = 4 * 1024 * 1024
 
@@ -109,13 +111,17 @@ def build_grpc_server(
     port: int,
     register: Register,
     *,
+    identity: IdentityVerifier,
     host: str = "127.0.0.1",
     options: Iterable[tuple[str, Any]] = (),
+    reflection: bool = False,
 ) -> GrpcServer:
     """Build and bind (not start) the gRPC server of the deployable `service_name`.
 
-    `register` adds the application servicers (see `Register`); health checking and server
-    reflection are added here, and every RPC goes through `ServerInterceptor`. Use
+    `register` adds the application servicers (see `Register`); health checking (and server
+    reflection when asked for: it is off by default, a map of the API for whoever reaches the
+    port) are added here, and every RPC goes through `ServerInterceptor`, which refuses calls
+    without a token `identity` verifies. Use
     ``host="[::]"`` to listen on all interfaces, ``port=0`` to let the OS pick (tests).
     `options` override `DEFAULT_OPTIONS` key by key. Call it with the event loop running
     (grpc.aio binds the server to it). Raises `RuntimeError` when the address cannot be bound.
@@ -123,17 +129,34 @@ def build_grpc_server(
     merged = dict(DEFAULT_OPTIONS)
     merged.update(options)
     server = grpc.aio.server(
-        interceptors=[ServerInterceptor(service_name)], options=list(merged.items())
+        interceptors=[ServerInterceptor(service_name, identity)], options=list(merged.items())
     )
     names = _register_all(server, register)
 
     health_servicer = health.aio.HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
-    reflection.enable_server_reflection(
-        [*names, health.SERVICE_NAME, reflection.SERVICE_NAME], server
-    )
+    if reflection:
+        grpc_reflection.enable_server_reflection(
+            [*names, health.SERVICE_NAME, grpc_reflection.SERVICE_NAME], server
+        )
 
     bound = server.add_insecure_port(f"{host}:{port}")
     if not bound:  # older grpcio versions signal failure with 0 instead of raising
         raise RuntimeError(f"cannot bind gRPC server to {host}:{port}")
     return GrpcServer(server, health_servicer, names, bound)
+
+
+def grpc_server_for(settings: KitSettings, register: Register) -> GrpcServer:
+    """The service's gRPC server as its settings describe it (address, identity, reflection).
+
+    Raises `IdentityConfigError` when the gateway's public key is missing: a service without it
+    would refuse every call, so it does not start.
+    """
+    return build_grpc_server(
+        settings.service_name,
+        settings.grpc_port,
+        register,
+        identity=IdentityVerifier(settings.identity_public_keys, audience=settings.service_name),
+        host=settings.grpc_host,
+        reflection=settings.grpc_reflection,
+    )

@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator, Iterator
 import pytest
 
 from stint.kit.mongo import Database, MongoClient, create_mongo_client
+from stint.kit.testing import identity as _identity  # noqa: F401 - sets the test key pair
 from stint.kit.testing.infra import Infra, start_infra, stop_infra
 
 
