@@ -68,11 +68,11 @@ def test_retry_after_header_forms() -> None:
         ("https://ats.internal/hooks", ""),  # names are judged at connect time
         ("http://10.0.0.1:8080/x", "private"),  # literals at once
         ("http://[::1]/x", "loopback"),
-        ("http://169.254.169.254/latest/meta-data", "link-local"),
+        ("http://169.254.169.254/latest/meta-data", "cloud metadata"),
         ("", "required"),
         ("ftp://example.com", "http"),
         ("https://user:pw@example.com", "credentials"),
-        ("https://example.com:99999/", "not a URL"),
+        ("https://example.com:99999/", "port must be"),
         ("https://" + "a" * 2000 + ".com", "at most"),
     ],
 )

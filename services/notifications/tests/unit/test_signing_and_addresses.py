@@ -54,8 +54,10 @@ def test_known_vector() -> None:
         ("10.1.2.3", "private"),
         ("172.16.0.9", "private"),
         ("192.168.1.1", "private"),
-        ("169.254.169.254", "link-local"),
+        ("169.254.169.254", "cloud metadata"),
+        ("169.254.1.1", "link-local"),
         ("fe80::1", "link-local"),
+        ("fe80::1%eth0", "link-local"),
         ("100.64.0.1", "carrier-grade NAT"),
         ("fd00::1", "unique-local"),
         ("0.0.0.0", "unspecified"),
@@ -63,8 +65,29 @@ def test_known_vector() -> None:
         ("224.0.0.1", "multicast"),
         ("::ffff:10.0.0.1", "private"),
         ("::ffff:127.0.0.1", "loopback"),
+        ("::ffff:169.254.169.254", "cloud metadata"),
+        ("fd00:ec2::254", "cloud metadata"),
+        ("100.100.100.200", "cloud metadata"),
+        ("168.63.129.16", "cloud metadata"),  # Azure's wire server is in public space
+        ("::7f00:1", "reserved"),  # IPv4-compatible, deprecated
+        ("2002:7f00:1::1", "carries 127.0.0.1"),  # 6to4
+        ("2002:a9fe:a9fe::", "carries 169.254.169.254"),
+        ("64:ff9b::7f00:1", "carries 127.0.0.1"),  # NAT64
+        ("64:ff9b::a00:1", "carries 10.0.0.1"),
+        ("64:ff9b:1::a00:1", "local-use NAT64"),
+        ("2001::1", "private"),  # Teredo
+        ("fec0::1", "site-local"),
+        ("ff02::1", "multicast"),
+        ("255.255.255.255", "private"),
+        ("198.18.0.1", "private"),  # benchmarking
+        ("192.0.2.1", "private"),  # documentation
+        ("240.0.0.1", "240.0.0.1 is"),  # private or reserved, by Python version
+        ("not-an-ip", "not an IP address"),
         ("93.184.215.14", ""),
         ("2606:4700::1111", ""),
+        ("::ffff:93.184.215.14", ""),
+        ("2002:5db8:d70e::1", ""),  # 6to4 of a public address
+        ("64:ff9b::5db8:d70e", ""),  # NAT64 of a public address
     ],
 )
 def test_refused_addresses(address: str, refused: str) -> None:
@@ -77,6 +100,11 @@ def test_loopback_only_when_allowed() -> None:
     assert refusal("127.0.0.1", allow_loopback=True) == ""
     assert refusal("10.0.0.1", allow_loopback=True) != ""
     assert refusal("169.254.169.254", allow_loopback=True) != ""
+    assert refusal("::ffff:127.0.0.1", allow_loopback=True) == ""
+    # A tunnel never leads to our own loopback, and 0.0.0.0 is no loopback spelling.
+    assert refusal("2002:7f00:1::1", allow_loopback=True) != ""
+    assert refusal("64:ff9b::7f00:1", allow_loopback=True) != ""
+    assert refusal("0.0.0.0", allow_loopback=True) != ""
 
 
 @settings(max_examples=50, deadline=None)

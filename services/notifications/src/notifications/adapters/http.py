@@ -1,50 +1,25 @@
 """Outgoing webhook requests with aiohttp, behind the SSRF guard.
 
-The guard runs at connect time: a resolver that refuses a host when ANY of its addresses is
-refused (a name that resolves to both a public and a private address must not be a way in),
-plus the same check for IP literals, which aiohttp connects to without resolving. Redirects are
-never followed, the whole exchange is bounded by a timeout and only the start of the response
-body is read.
+Before anything is opened the URL is parsed as the endpoint policy parses it (the host as
+yarl/aiohttp will read it, so a Unicode spelling of an address is judged as that address);
+then the connector of `adapters.guard` judges every resolved address and, at the socket, the
+very address connected to. Redirects are never followed, the whole exchange is bounded by a
+timeout and only the start of the response body is read. No proxy is used (`trust_env` is
+off), so the peer is the target itself.
 """
 
 from __future__ import annotations
 
 import asyncio
-import ipaddress
-import socket
 import time
 from dataclasses import dataclass
-from typing import Any
-from urllib.parse import urlsplit
 
 import aiohttp
-from aiohttp.abc import AbstractResolver, ResolveResult
-from aiohttp.resolver import DefaultResolver
+from aiohttp.abc import AbstractResolver
 
-from notifications.domain.addresses import refusal
-
-
-class RefusedAddress(OSError):
-    """The target resolves to an address webhooks may not reach."""
-
-
-class GuardedResolver(AbstractResolver):
-    def __init__(self, allow_loopback: bool) -> None:
-        self._inner = DefaultResolver()
-        self._allow_loopback = allow_loopback
-
-    async def resolve(
-        self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
-    ) -> list[ResolveResult]:
-        results = await self._inner.resolve(host, port, family)
-        for result in results:
-            reason = refusal(result["host"], allow_loopback=self._allow_loopback)
-            if reason:
-                raise RefusedAddress(f"refused {host}: {reason}")
-        return results
-
-    async def close(self) -> None:
-        await self._inner.close()
+from notifications.adapters.guard import RefusedAddress, guarded_connector, noting_refusals
+from notifications.domain.policy import target_problem
+from notifications.domain.webhook_url import BadWebhookUrl, parse_webhook_url
 
 
 @dataclass(frozen=True)
@@ -61,21 +36,30 @@ class Response:
 class WebhookClient:
     """One shared session; `post` never raises for transport problems, it reports them."""
 
-    def __init__(self, *, timeout: float, max_response_bytes: int, allow_loopback: bool) -> None:
+    def __init__(
+        self,
+        *,
+        timeout: float,
+        max_response_bytes: int,
+        allow_loopback: bool,
+        resolver: AbstractResolver | None = None,  # tests answer DNS themselves
+    ) -> None:
         self._timeout = timeout
         self._max_bytes = max_response_bytes
         self._allow_loopback = allow_loopback
+        self._resolver = resolver
         self._session: aiohttp.ClientSession | None = None
 
     def _client(self) -> aiohttp.ClientSession:
         if self._session is None:  # created lazily: it must belong to the running loop
-            connector = aiohttp.TCPConnector(
-                resolver=GuardedResolver(self._allow_loopback), use_dns_cache=False, limit=200
+            connector = guarded_connector(
+                allow_loopback=self._allow_loopback, resolver=self._resolver
             )
             self._session = aiohttp.ClientSession(
                 connector=connector,
                 timeout=aiohttp.ClientTimeout(total=self._timeout),
                 auto_decompress=False,
+                trust_env=False,
             )
         return self._session
 
@@ -85,30 +69,29 @@ class WebhookClient:
         def elapsed() -> int:
             return int((time.monotonic() - started) * 1000)
 
-        reason = self._literal_refusal(url)
+        try:
+            # Endpoints stored before the current rules are held to them here as well.
+            target = parse_webhook_url(url)
+        except BadWebhookUrl as exc:
+            return Response(0, 0, "", f"refused: {exc}")
+        reason = target_problem(target, allow_loopback=self._allow_loopback)
         if reason:
             return Response(0, 0, "", f"refused: {reason}")
-        try:
-            async with self._client().post(
-                url, data=body.encode(), headers=headers, allow_redirects=False
-            ) as resp:
-                raw = await resp.content.read(self._max_bytes)
-                text = raw.decode("utf-8", errors="replace")
-                return Response(resp.status, elapsed(), text, "", resp.headers.get("Retry-After"))
-        except TimeoutError:
-            return Response(0, elapsed(), "", f"timed out after {self._timeout:g}s")
-        except aiohttp.ClientError as exc:
-            return Response(0, elapsed(), "", _describe(exc))
-        except RefusedAddress as exc:
-            return Response(0, elapsed(), "", f"refused: {exc}")
-
-    def _literal_refusal(self, url: str) -> str:
-        host = urlsplit(url).hostname or ""
-        try:
-            ipaddress.ip_address(host)
-        except ValueError:
-            return ""  # a name: the resolver checks what it resolves to
-        return refusal(host, allow_loopback=self._allow_loopback)
+        with noting_refusals() as refused:
+            try:
+                async with self._client().post(
+                    target.url, data=body.encode(), headers=headers, allow_redirects=False
+                ) as resp:
+                    raw = await resp.content.read(self._max_bytes)
+                    text = raw.decode("utf-8", errors="replace")
+                    retry_after = resp.headers.get("Retry-After")
+                    return Response(resp.status, elapsed(), text, "", retry_after)
+            except TimeoutError:
+                return Response(0, elapsed(), "", f"timed out after {self._timeout:g}s")
+            except (aiohttp.ClientError, RefusedAddress) as exc:
+                if refused:
+                    return Response(0, elapsed(), "", f"refused: {refused[0]}")
+                return Response(0, elapsed(), "", _describe(exc))
 
     async def close(self) -> None:
         if self._session is not None:
@@ -117,11 +100,4 @@ class WebhookClient:
 
 
 def _describe(exc: BaseException) -> str:
-    cause: Any = exc
-    while cause is not None:
-        if isinstance(cause, RefusedAddress):
-            return f"refused: {cause}"
-        cause = cause.__cause__ or getattr(cause, "os_error", None)
-        if cause is exc:
-            break
     return f"{type(exc).__name__}: {exc}"[:500]

@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 import hashlib
-import ipaddress
 import random
 from collections.abc import Callable, Collection, Sequence
-from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from urllib.parse import urlsplit
 
-from notifications.domain.addresses import refusal
+from notifications.domain.addresses import judge
 from notifications.domain.errors import NotAnOwner
 from notifications.domain.model import COMPANY, PLATFORM, UNIVERSITY, Endpoint, Owner
+from notifications.domain.webhook_url import (
+    BadWebhookUrl,
+    WebhookTarget,
+    canonical_ipv4_problem,
+    parse_webhook_url,
+)
 from stint.kit.errors import FieldViolation, InvalidArgument
 
-MAX_URL = 2000
 MAX_DESCRIPTION = 500
 MAX_EVENT_TYPES = 50
 RETRY_AFTER_STATUSES = frozenset({429, 502, 503, 504})
@@ -64,25 +66,21 @@ def validate_endpoint(
 
 
 def url_problem(url: str, *, allow_loopback: bool = False) -> str:
-    """Why a URL cannot be an endpoint, or "". An IP literal is judged at once; a host name
-    only at connect time, on every address it then resolves to."""
-    if not url:
-        return "required"
-    if len(url) > MAX_URL:
-        return f"at most {MAX_URL} characters"
+    """Why a URL cannot be an endpoint, or "". The host is read as the HTTP client reads it:
+    an address (in any spelling) is judged at once, a name only at connect time, on every
+    address it then resolves to."""
     try:
-        parts = urlsplit(url)
-        parts.port  # noqa: B018 - raises ValueError on a bad port
-    except ValueError:
-        return "not a URL"
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        return "must be an absolute http or https URL"
-    if parts.username or parts.password:
-        return "must not carry credentials"
-    with suppress(ValueError):
-        ipaddress.ip_address(parts.hostname)
-        return refusal(parts.hostname, allow_loopback=allow_loopback)
-    return ""
+        target = parse_webhook_url(url)
+    except BadWebhookUrl as exc:
+        return str(exc)
+    return target_problem(target, allow_loopback=allow_loopback)
+
+
+def target_problem(target: WebhookTarget, *, allow_loopback: bool) -> str:
+    """Why a parsed URL's host may not be reached, as far as it can be told without DNS."""
+    if target.ip is None:
+        return ""
+    return judge(target.ip, allow_loopback=allow_loopback) or canonical_ipv4_problem(target)
 
 
 @dataclass(frozen=True)
