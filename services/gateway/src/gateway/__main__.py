@@ -18,6 +18,9 @@ def main() -> None:
         port=settings.http_port,
         log_config=None,
         access_log=False,
+        # Forwarded headers are handled by the app, trusting STINT_FORWARDED_ALLOW_IPS only;
+        # uvicorn's own default would trust them from 127.0.0.1 (or $FORWARDED_ALLOW_IPS).
+        proxy_headers=False,
         timeout_graceful_shutdown=int(settings.shutdown_grace_seconds),
     )
     uvicorn.Server(config).run()

@@ -16,6 +16,7 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from gateway import problems
 from gateway.auth import TokenVerifier
@@ -56,6 +57,7 @@ def create_app(settings: GatewaySettings) -> FastAPI:
             backends,
             store,
             TokenBuckets(settings.rate_limit_per_second, settings.rate_limit_burst),
+            TokenBuckets(settings.failed_auth_per_second, settings.failed_auth_burst),
         )
         purge = asyncio.create_task(_purge_forever(store))
         try:
@@ -87,6 +89,9 @@ def create_app(settings: GatewaySettings) -> FastAPI:
             allow_headers=["*"],
             expose_headers=[REQUEST_ID, "Location"],
         )
+    if settings.forwarded_allow_ips:
+        # Outermost, so the rate limits and logs see the client the trusted proxy names.
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.forwarded_allow_ips)
     _operations(app)
     install(app, all_routes(), registry)
     postings.install_extra(app)

@@ -4,6 +4,7 @@ cannot pick its own verification method (no algorithm confusion)."""
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -108,16 +109,21 @@ class TokenVerifier:
         return _principal(claims)
 
 
+# What `sub` and `org` may hold: printable ASCII without spaces. They travel on to every
+# service (and into logs), so a validly signed token with anything else is refused, not passed.
+_CLAIM_VALUE = re.compile(r"[\x21-\x7e]{1,200}")
+
+
 def _principal(claims: dict[str, Any]) -> Principal:
-    role = claims.get("role")
-    org = claims.get("org") or ""
-    subject = claims["sub"]
-    if role not in ROLES:
+    role, subject, org = claims.get("role"), claims.get("sub"), claims.get("org") or ""
+    if not isinstance(role, str) or role not in ROLES:
         raise unauthenticated("token has no valid role claim")
+    if not isinstance(subject, str) or not _CLAIM_VALUE.fullmatch(subject):
+        raise unauthenticated("malformed sub claim: 1 to 200 printable ASCII characters")
+    if not isinstance(org, str) or (org and not _CLAIM_VALUE.fullmatch(org)):
+        raise unauthenticated("malformed org claim: 1 to 200 printable ASCII characters")
     if role in ORG_REQUIRED and not org:
         raise unauthenticated(f"a {role} token needs an org claim")
-    if not isinstance(subject, str) or not subject or not isinstance(org, str):
-        raise unauthenticated("malformed sub or org claim")
     return Principal(subject=subject, role=role, org=org)
 
 

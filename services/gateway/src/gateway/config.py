@@ -37,6 +37,15 @@ class GatewaySettings(KitSettings):
     # Per-subject token bucket (anonymous callers are keyed by client address).
     rate_limit_per_second: float = Field(default=20.0, gt=0)
     rate_limit_burst: int = Field(default=40, ge=1)
+    # Failed authentications per client address: 20 at once, then one per 6 s. A person who
+    # mistyped is never near it; a token-guessing script is slowed to ten a minute.
+    failed_auth_per_second: float = Field(default=1 / 6, gt=0)
+    failed_auth_burst: int = Field(default=20, ge=1)
+    # Peers whose X-Forwarded-For / X-Forwarded-Proto are believed (comma-separated addresses
+    # or CIDR ranges, "*" for any). Empty: none, and the client is the TCP peer. Kubernetes
+    # sets the ingress controller's range; anything else lets any caller pick its address
+    # (and so its anonymous rate-limit bucket).
+    forwarded_allow_ips: str = ""
 
     cors_origins: list[str] = []
     idempotency_ttl_hours: int = Field(default=24, ge=1, le=168)

@@ -1,5 +1,8 @@
-"""`Idempotency-Key` on POST: the same key and body within the TTL returns the first response;
-the same key with another body is 422. A retried request never hires twice.
+"""`Idempotency-Key` on POST: the same key and request within the TTL returns the first
+response; the same key with another request is 422. A retried request never hires twice.
+The scope is (subject, method, path with its query, key); the request is compared by a
+fingerprint of what it means (the caller passes the deterministic encoding of the built
+message), not by its raw bytes.
 
 Records live in the gateway's own small database (it owns no domain data). Only the request that
 created a record ever updates it, so FerretDB's non-atomic updates cannot race here.
@@ -62,9 +65,9 @@ class IdempotencyStore:
             )
         return hashlib.sha256(f"{subject}\n{method}\n{path}\n{key}".encode()).hexdigest()
 
-    async def begin(self, scope: str, body: bytes) -> StoredResponse | None:
+    async def begin(self, scope: str, fingerprint: bytes) -> StoredResponse | None:
         """None: go ahead (the key is now held); else the stored first response."""
-        body_hash = hashlib.sha256(body).hexdigest()
+        body_hash = hashlib.sha256(fingerprint).hexdigest()
         now = self._clock.now()
         for _ in range(2):
             try:
@@ -91,7 +94,7 @@ class IdempotencyStore:
                     422,
                     "idempotency-key-reused",
                     "Idempotency-Key reused",
-                    "this key was used with a different request body",
+                    "this key was used with a different request",
                 )
             if record["state"] == "pending":
                 raise ProblemError(

@@ -14,6 +14,13 @@ class TokenBuckets:
         self._max_keys = max_keys
         self._buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()
 
+    def wait(self, key: str) -> float:
+        """Seconds until `key` has a token again (0.0: it has one now); spends nothing."""
+        now = time.monotonic()
+        tokens, last = self._buckets.get(key, (self._burst, now))
+        tokens = min(self._burst, tokens + (now - last) * self._rate)
+        return 0.0 if tokens >= 1.0 else (1.0 - tokens) / self._rate
+
     def take(self, key: str) -> float:
         """Spend one token of `key`'s bucket: 0.0 if allowed, else seconds until one is back."""
         now = time.monotonic()

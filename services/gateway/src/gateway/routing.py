@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
+from urllib.parse import urlencode
 
 import grpc
 from fastapi import FastAPI, Request, Response
@@ -20,6 +21,7 @@ from starlette.datastructures import QueryParams
 from gateway.auth import Principal
 from gateway.context import GatewayContext
 from gateway.idempotency import StoredResponse
+from gateway.input_rules import check_query_text, check_times, parse_body
 from gateway.problems import ProblemError, from_rpc_error, handle_problem, problem_responses
 from gateway.protojson import SchemaRegistry, from_json, to_json
 
@@ -124,8 +126,13 @@ def _endpoint(route: Route) -> Callable[[Request], Any]:
         if key is None:
             return _respond(route, await _call(ctx, route, message, principal, request))
         subject = principal.subject if principal else "anonymous"
-        scope = ctx.idempotency.scope(subject, route.method, request.url.path, key)
-        stored = await ctx.idempotency.begin(scope, await request.body())
+        # The query is part of what was asked (`?company_id=` picks the tenant); the request is
+        # compared by what it means (the message built from path, query and parsed body), so
+        # key order or whitespace in the JSON does not make a retry "another body".
+        query = urlencode(sorted(request.query_params.multi_items()))
+        target = f"{request.url.path}?{query}" if query else request.url.path
+        scope = ctx.idempotency.scope(subject, route.method, target, key)
+        stored = await ctx.idempotency.begin(scope, message.SerializeToString(deterministic=True))
         if stored is not None:
             replayed = {**stored.headers, "Idempotent-Replayed": "true"}
             media = stored.headers.get("Content-Type", "application/json")
@@ -169,11 +176,7 @@ async def _build_request(route: Route, request: Request, principal: Principal | 
     message = route.request()
     data: Any = {}
     if route.body:
-        raw = await request.body()
-        try:
-            data = json.loads(raw) if raw.strip() else {}
-        except ValueError as exc:
-            raise ProblemError(400, "bad-request", "Bad request", "body is not JSON") from exc
+        data = parse_body(await request.body())
         if isinstance(data, dict) and not route.body_field:
             for name in route.path_params:
                 data.pop(name, None)  # the path wins over the body
@@ -184,11 +187,13 @@ async def _build_request(route: Route, request: Request, principal: Principal | 
         _apply_query(message, query, request)
     if route.prepare is not None:
         route.prepare(principal, message, data, request.query_params)
+    check_times(message, route.body_field)
     return message
 
 
 def _apply_query(message: Message, query: Query, request: Request) -> None:
     values = request.query_params.getlist(query.name)
+    check_query_text(query.name, values)
     if not values or not query.field:  # no field: the route's `prepare` reads it
         return
     *parents, leaf = query.field.split(".")

@@ -6,11 +6,12 @@ from typing import Any, Literal
 
 import grpc
 from fastapi import FastAPI, Request
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 from starlette.datastructures import QueryParams
 
 from gateway.auth import Principal
 from gateway.context import GatewayContext
+from gateway.input_rules import text_problem
 from gateway.problems import ProblemError, from_rpc_error, problem_responses
 from gateway.protojson import to_json
 from gateway.routes.common import ANYONE, EMPLOYER, PAGING, UNIVERSITY
@@ -126,6 +127,14 @@ class UniversityDecision(BaseModel):
     decision: Literal["approve", "decline"]
     reason: str = Field(default="", max_length=1000, description="required when declining")
     university_id: str = Field(default="", max_length=100, description="admins only")
+
+    @field_validator("reason", "university_id")
+    @classmethod
+    def _plain_text(cls, value: str) -> str:
+        problem = text_problem(value)
+        if problem:
+            raise ValueError(problem)
+        return value
 
 
 def install_extra(app: FastAPI) -> None:
