@@ -50,7 +50,6 @@ def _md(caller: Caller) -> tuple[tuple[str, str], ...]:
     return metadata_for(caller, SERVICE)
 
 
-
 def _whoami() -> StringValue:
     caller = current_caller()
     fields = (caller.subject, caller.role, caller.org, caller.request_id, request_id_var.get())

@@ -48,4 +48,5 @@ class Settings(KitSettings):
             hold_recheck=timedelta(seconds=self.hold_recheck_seconds),
             tax_form_threshold_minor=self.tax_form_threshold_minor,
             tax_form_currency=self.tax_form_currency,
+            max_amount_minor=self.max_amount_minor,
         )

@@ -11,6 +11,7 @@ from dataclasses import replace
 
 from payouts import metrics
 from payouts.authz import require_admin, require_student_or_admin
+from payouts.domain.bounds import block_if_out_of_bounds
 from payouts.domain.commands import ApprovedEngagement, RegisterAccount, validate_reason
 from payouts.domain.events import Cause, PayoutEvent, PayoutEventKind
 from payouts.domain.model import (
@@ -51,7 +52,8 @@ class Handlers:
         """Consumes SubmissionApproved: creates the engagement's one payout and its accrual.
 
         Emits PayoutScheduled (account on file: PENDING, sent by the submit timer) or
-        PayoutOnHold. A redelivery or a second approval changes nothing; the same payout with
+        PayoutOnHold; a fee above the platform maximum creates it blocked (PayoutFailed, no
+        entries). A redelivery or a second approval changes nothing; the same payout with
         another amount is logged and counted (alert), not applied.
         """
         cmd.validate()
@@ -66,8 +68,12 @@ class Handlers:
             self._new_payout(payout_id, cmd, account), correlation_id=cause.correlation_id
         )
         kind = Kind.SCHEDULED if payout.status is PayoutStatus.PENDING else Kind.ON_HOLD
+        events = [PayoutEvent(kind, payout)]
+        max_amount = self.policy.max_amount_minor
+        if blocked := block_if_out_of_bounds(payout, self.clock.now(), max_amount):
+            payout, events = blocked
         try:
-            payout = await self.writer.create(payout, [PayoutEvent(kind, payout)], cause)
+            payout = await self.writer.create(payout, events, cause)
         except AlreadyExists:  # a concurrent redelivery won the insert
             return self._same_or_alert(await self.repo.get_payout(payout_id), cmd)
         if payout.status is PayoutStatus.ON_HOLD and await self.repo.get_account(cmd.student_id):
@@ -110,6 +116,8 @@ class Handlers:
         return existing
 
     def _resume(self, p: Payout) -> Decision:
+        if p.blocked_reason:  # no account makes its amount payable
+            return None
         waiting = p.status is PayoutStatus.ON_HOLD or (
             p.status is PayoutStatus.FAILED and not (p.failure and p.failure.retryable)
         )

@@ -26,3 +26,11 @@ LEDGER_CONFLICTS = Counter(
 PROVIDER_CALLS = Counter(
     "stint_payout_provider_calls_total", "Calls to payment providers.", ["provider", "outcome"]
 )
+PAYOUTS_BLOCKED = Counter(
+    "stint_payouts_blocked_total",
+    "Payouts blocked because their amount is out of bounds (never sent or posted; alert on any).",
+)
+LEDGER_POST_FAILURES = Counter(
+    "stint_ledger_post_failures_total",
+    "Failed attempts to post a payout's journal entries (the repair timer retries them).",
+)

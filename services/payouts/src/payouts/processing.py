@@ -5,6 +5,10 @@ attempt n, poll time), then the provider is called with key `<payout id>.<n>`. A
 the first write is healed by the poll timer, which asks the provider about key n and submits
 it (idempotently) if the provider never saw it; the money can therefore leave at most once per
 attempt, and a new attempt only starts after the previous one definitely failed.
+
+Both the submit and the ledger-repair timers first check the payout's fee against the platform
+maximum (`domain/bounds`): a payout stored before the bound, whose entries could not even be
+stored, is blocked instead of being sent, or retried by the repair timer forever.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from payouts import metrics
+from payouts.domain.bounds import block_if_out_of_bounds
 from payouts.domain.events import Cause, PayoutEvent, PayoutEventKind
 from payouts.domain.model import Failure, Payout, PayoutAccount, PayoutStatus
 from payouts.domain.policy import Policy
@@ -61,6 +66,8 @@ class Processor:
         now: datetime,
         p: Payout,
     ) -> Decision:
+        if blocked := block_if_out_of_bounds(p, now, self.policy.max_amount_minor):
+            return blocked  # never sent: not even a provider should see this amount
         if p.status is PayoutStatus.ON_HOLD:
             if account is None:  # the safety-net recheck: still nothing to send to
                 return p.hold(now, now + self.policy.hold_recheck), []
@@ -163,10 +170,14 @@ class Processor:
     async def repair_ledger(self, payout_id: str) -> None:
         """Timer `ledger_due_at`: posts the journal entries the payout requires that are
         missing (a crash between the state change and the posting), then clears the timer at
-        that same version. Emits nothing."""
+        that same version. Emits nothing, unless the fee is out of bounds: then the payout is
+        blocked instead (emits PayoutFailed), which also clears the timer."""
         for _ in range(3):
             p = await self.repo.get_payout(payout_id)
             if p is None or p.ledger_due_at is None:
+                return
+            if self._block(p) is not None:
+                await self.writer.change(p.id, self._block, _timer_cause(p), known=p)
                 return
             await self.writer.post_ledger(p)
             try:
@@ -175,6 +186,9 @@ class Processor:
             except ConcurrencyConflict:
                 continue  # changed meanwhile: its plan may need more entries; post again
         raise ConcurrencyConflict(f"payout {payout_id} kept changing during ledger repair")
+
+    def _block(self, p: Payout) -> Decision:
+        return block_if_out_of_bounds(p, self.clock.now(), self.policy.max_amount_minor)
 
 
 def _end_watch(p: Payout) -> Decision:

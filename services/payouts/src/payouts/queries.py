@@ -11,11 +11,12 @@ from payouts.domain.commands import validate_year
 from payouts.domain.errors import AccountNotFound
 from payouts.domain.ledger import Balances, JournalEntry, malformed_postings, plan
 from payouts.domain.ledger import unbalanced_currencies as unbalanced
-from payouts.domain.model import Money, Payout, PayoutAccount
+from payouts.domain.model import Money, Payout, PayoutAccount, PayoutStatus
 from payouts.domain.policy import Policy
 from payouts.ports import EntryQuery, PayoutQuery, Repository
 from stint.kit.errors import PermissionDenied
 from stint.kit.grpc import Caller
+from stint.kit.money import checked_int64
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,10 @@ class Queries:
         return account
 
     async def earnings(self, caller: Caller, student_id: str, year: int) -> Statement:
-        """GetEarningsStatement: payouts PAID within the UTC calendar year, by paid time."""
+        """GetEarningsStatement: payouts PAID within the UTC calendar year, by paid time.
+
+        Totals are summed as Python ints and checked against int64 before they are sent: a
+        total beyond it is a clear FAILED_PRECONDITION naming it, not a serializer crash."""
         student_id = require_student_or_admin(caller, student_id)
         validate_year(year)
         start, end = datetime(year, 1, 1, tzinfo=UTC), datetime(year + 1, 1, 1, tzinfo=UTC)
@@ -87,9 +91,12 @@ class Queries:
         return Statement(
             student_id,
             year,
-            [Money(v, c) for c, v in sorted(totals.items())],
+            [_total(v, c, "earnings total") for c, v in sorted(totals.items())],
             len(paid),
-            [(co, Money(v, cur), n) for (co, cur), (v, n) in sorted(companies.items())],
+            [
+                (co, _total(v, cur, f"earnings total from {co}"), n)
+                for (co, cur), (v, n) in sorted(companies.items())
+            ],
             totals.get(threshold.currency, 0) >= threshold.amount_minor,
             threshold,
         )
@@ -106,6 +113,10 @@ class Queries:
         each payout's entries are exactly those its state requires."""
         require_admin(caller)
         return await check(self.repo)
+
+
+def _total(amount_minor: int, currency: str, what: str) -> Money:
+    return Money(checked_int64(amount_minor, f"{currency} {what}"), currency)
 
 
 async def check(repo: Repository) -> CheckReport:
@@ -125,6 +136,10 @@ async def check(repo: Repository) -> CheckReport:
         report.violations.append(
             ("negative_payable", account, f"overdrawn by {-overdrawn} {currency} minor units")
         )
+    for account, currency, net in balances.out_of_range():
+        report.violations.append(
+            ("balance_out_of_range", account, f"{net} {currency} minor units exceeds int64")
+        )
     async for payout in repo.all_payouts():
         report.payouts += 1
         _compare(payout, by_payout.pop(payout.id, {}), report)
@@ -136,6 +151,9 @@ async def check(repo: Repository) -> CheckReport:
 
 def _compare(payout: Payout, stored: dict[str, JournalEntry], report: CheckReport) -> None:
     """The payout's stored entries against those its state requires."""
+    if payout.blocked_reason:
+        _blocked(payout, stored, report)
+        return
     missing = False
     for expected in plan(payout, payout.updated_at):
         found = stored.pop(expected.id, None)
@@ -143,9 +161,22 @@ def _compare(payout: Payout, stored: dict[str, JournalEntry], report: CheckRepor
             missing = True
         elif not found.same_content(expected):
             report.violations.append(("entry_mismatch", expected.id, "differs from plan"))
-    if missing and payout.ledger_due_at is not None:
+    if missing and payout.ledger_error:  # the last attempt failed: not merely in progress
+        report.violations.append(("ledger_post_failed", payout.id, payout.ledger_error))
+    elif missing and payout.ledger_due_at is not None:
         report.repairs_pending += 1  # the repair timer will post them
     elif missing:
         report.violations.append(("missing_entry", payout.id, "required entry not posted"))
     for extra in stored:
         report.violations.append(("unexpected_entry", extra, "not required by the payout"))
+
+
+def _blocked(payout: Payout, stored: dict[str, JournalEntry], report: CheckReport) -> None:
+    """A blocked payout's amount could not be posted: reported until an admin cancels it,
+    with any entries posted before it was blocked (stored before the bound existed)."""
+    if payout.status is not PayoutStatus.CANCELLED:
+        report.violations.append(("amount_out_of_bounds", payout.id, payout.blocked_reason))
+    for extra in stored:
+        report.violations.append(
+            ("unexpected_entry", extra, "posted before the payout was blocked")
+        )

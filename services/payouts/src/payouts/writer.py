@@ -9,10 +9,15 @@ version whose plan it posted. If the process dies in between, the ledger-repair 
 `ledger_due_at` and posts whatever is missing; a duplicate id means "already posted". The
 timer is cleared only at the version whose plan was posted (a version check), so entries
 required by a later transition are never skipped.
+
+A posting that fails is recorded on the payout (`ledger_error`, in a write of its own) before
+the error propagates, so CheckLedger reports entries that could not be posted instead of
+counting them as a repair in progress while the repair timer fails forever.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -29,6 +34,7 @@ from stint.kit.clock import Clock
 from stint.kit.envelope import Envelope, EventFactory
 from stint.kit.errors import ConcurrencyConflict
 
+MAX_ERROR = 300
 log = logging.getLogger(__name__)
 
 Decision = tuple[Payout, list[PayoutEvent]] | None
@@ -106,18 +112,37 @@ class PayoutWriter:
             return stored
 
     async def post_ledger(self, payout: Payout) -> None:
-        """Insert every entry the payout requires that is not there yet, in plan order."""
-        for entry in plan(payout, self.clock.now()):
-            stored = await self.repo.insert_entry(entry)
-            if stored is None:
-                metrics.LEDGER_ENTRIES.labels(entry.kind.value).inc()
-            elif not stored.same_content(entry):
-                metrics.LEDGER_CONFLICTS.inc()
-                log.error("journal entry differs from the payout's plan", extra={"entry": entry.id})
+        """Insert every entry the payout requires that is not there yet, in plan order. On a
+        failure, record it on the payout (best effort) and re-raise: the repair timer retries."""
+        try:
+            for entry in plan(payout, self.clock.now()):
+                stored = await self.repo.insert_entry(entry)
+                if stored is None:
+                    metrics.LEDGER_ENTRIES.labels(entry.kind.value).inc()
+                elif not stored.same_content(entry):
+                    metrics.LEDGER_CONFLICTS.inc()
+                    log.error(
+                        "journal entry differs from the payout's plan", extra={"entry": entry.id}
+                    )
+        except Exception as exc:
+            metrics.LEDGER_POST_FAILURES.inc()
+            await self._record_failure(payout, f"{type(exc).__name__}: {exc}"[:MAX_ERROR])
+            raise
+
+    async def _record_failure(self, payout: Payout, error: str) -> None:
+        # Best effort: a lost race means a newer change posts (and records) on its own, and a
+        # database that refuses this write too is already loud; the original error is raised.
+        with contextlib.suppress(Exception):
+            await self.repo.update_payout(payout.ledger_failed(error), payout.version, [])
 
 
 def _count(before: Payout | None, after: Payout) -> None:
+    if after.blocked_reason and not (before and before.blocked_reason):
+        metrics.PAYOUTS_BLOCKED.inc()
+        log.error("payout blocked", extra={"payout": after.id, "reason": after.blocked_reason})
     if before is None or before.status is not after.status:
         status = after.status.value
         metrics.PAYOUT_TRANSITIONS.labels(status).inc()
-        metrics.PAYOUT_AMOUNT.labels(status, after.amount.currency).inc(after.amount.amount_minor)
+        if not after.blocked_reason:  # an absurd amount would swamp the sum for good
+            amount = after.amount
+            metrics.PAYOUT_AMOUNT.labels(status, amount.currency).inc(amount.amount_minor)

@@ -163,11 +163,13 @@ async def test_crash_before_the_journal_insert_is_repaired_by_the_timer() -> Non
         await w.approve("eng_01k")
     assert w.payout("eng_01k").ledger_due_at is not None
     assert w.repo.entries == {}
-    report = await check(w.repo)
-    assert (report.violations, report.repairs_pending) == ([], 1)
+    report = await check(w.repo)  # the failed insert is reported, not taken for a repair
+    assert [(k, s) for k, s, _ in report.violations] == [("ledger_post_failed", "pay_01k")]
+    assert report.repairs_pending == 0
     await w.run_for(MINUTE)
     assert "je_01k_accrual" in w.repo.entries
     assert w.payout("eng_01k").ledger_due_at is None
+    assert (await check(w.repo)).violations == []
 
 
 async def test_reads_are_scoped_to_the_caller() -> None:

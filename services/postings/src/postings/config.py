@@ -29,4 +29,5 @@ class Settings(KitSettings):
             min_hours=self.min_estimated_hours,
             max_hours=self.max_estimated_hours,
             hourly_floor_minor=dict(self.hourly_pay_floor_minor),
+            max_amount_minor=self.max_amount_minor,
         )

@@ -204,7 +204,9 @@ class Handlers:
         try:
             validate_terms(terms, self._policy, now)
         except InvalidArgument as exc:
-            if any(v.field == "fee.amount_minor" for v in exc.violations):
+            fee_refused = any(v.field == "fee.amount_minor" for v in exc.violations)
+            # A fee above the platform maximum is refused too, but it is not underpaid work.
+            if fee_refused and terms.fee.amount_minor <= self._policy.max_amount_minor:
                 metrics.PAY_FLOOR_REJECTIONS.inc()
             exc.violations = [replace(v, field=prefix + v.field) for v in exc.violations]
             raise

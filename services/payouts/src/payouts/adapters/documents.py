@@ -1,4 +1,8 @@
-"""MongoDB document <-> domain object mapping (storage shape, not wire shape)."""
+"""MongoDB document <-> domain object mapping (storage shape, not wire shape).
+
+Every amount is checked against int64 before it is stored (`checked_int64`): MongoDB holds at
+most 8-byte ints, and a clear AmountOverflow naming the amount beats the driver's OverflowError.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ from typing import Any
 
 from payouts.domain.ledger import EntryKind, JournalEntry, LedgerPosting
 from payouts.domain.model import Failure, Money, Payout, PayoutAccount, PayoutStatus
+from stint.kit.money import checked_int64
 
 Doc = dict[str, Any]
 
@@ -18,9 +23,11 @@ def payout_fields(p: Payout) -> Doc:
         "company_id": p.company_id,
         "student_id": p.student_id,
         "posting_title": p.posting_title,
-        "amount_minor": p.amount.amount_minor,
+        "amount_minor": checked_int64(p.amount.amount_minor, f"payout {p.id} amount"),
         "currency": p.amount.currency,
-        "platform_fee_minor": p.platform_fee.amount_minor,
+        "platform_fee_minor": checked_int64(
+            p.platform_fee.amount_minor, f"payout {p.id} platform fee"
+        ),
         "status": p.status.value,
         "created_at": p.created_at,
         "updated_at": p.updated_at,
@@ -37,6 +44,8 @@ def payout_fields(p: Payout) -> Doc:
         "cancel_reason": p.cancel_reason,
         "account_version": p.account_version,
         "correlation_id": p.correlation_id,
+        "blocked_reason": p.blocked_reason or None,
+        "ledger_error": p.ledger_error or None,
     }
 
 
@@ -66,6 +75,8 @@ def payout_from(d: Doc) -> Payout:
         cancel_reason=d.get("cancel_reason", ""),
         account_version=d.get("account_version", 0),
         correlation_id=d.get("correlation_id", ""),
+        blocked_reason=d.get("blocked_reason", ""),
+        ledger_error=d.get("ledger_error", ""),
         version=d["version"],
     )
 
@@ -96,7 +107,12 @@ def account_from(d: Doc) -> PayoutAccount:
 
 def entry_doc(e: JournalEntry) -> Doc:
     postings = [
-        {"account": p.account, "debit": p.debit, "credit": p.credit, "currency": p.currency}
+        {
+            "account": p.account,
+            "debit": checked_int64(p.debit, f"entry {e.id} debit"),
+            "credit": checked_int64(p.credit, f"entry {e.id} credit"),
+            "currency": p.currency,
+        }
         for p in e.postings
     ]
     return {

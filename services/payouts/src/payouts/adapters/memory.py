@@ -1,6 +1,8 @@
 """An in-memory `Repository` with the Mongo adapter's contract (version checks, duplicate ids).
 
 Used by unit and property tests, where it lets a test interleave writers deterministically.
+What it stores goes through the storage mapping first (`documents`), so an amount MongoDB could
+not hold (beyond int64) is refused here too.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import datetime
 
+from payouts.adapters.documents import entry_doc, payout_fields
 from payouts.domain.ledger import JournalEntry
 from payouts.domain.model import Payout, PayoutAccount, PayoutStatus
 from payouts.ports import EntryQuery, PayoutQuery
@@ -41,6 +44,7 @@ class MemoryRepository:
         self, payout: Payout, events: list[Envelope], applied_event: str
     ) -> None:
         await self._io()
+        payout_fields(payout)
         if payout.id in self.payouts:
             raise AlreadyExists(f"payouts {payout.id} already exists")
         self.payouts[payout.id] = replace(payout, version=1)
@@ -50,6 +54,7 @@ class MemoryRepository:
         self, payout: Payout, expected_version: int, events: list[Envelope]
     ) -> Payout:
         await self._io()
+        payout_fields(payout)
         current = self.payouts.get(payout.id)
         if current is None or current.version != expected_version:
             raise ConcurrencyConflict(f"payouts {payout.id} changed since {expected_version}")
@@ -126,6 +131,7 @@ class MemoryRepository:
             raise ConnectionError("simulated crash before the journal insert")
         if entry.id in self.entries:
             return self.entries[entry.id]
+        entry_doc(entry)
         self.entries[entry.id] = entry
         return None
 

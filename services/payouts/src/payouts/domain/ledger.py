@@ -21,6 +21,7 @@ from datetime import datetime
 
 from payouts.domain.model import Payout, PayoutStatus
 from stint.kit.ids import suffix
+from stint.kit.money import fits_int64
 
 PLATFORM_REVENUE = "revenue:platform"
 
@@ -111,7 +112,11 @@ def plan(p: Payout, now: datetime) -> list[JournalEntry]:
 
     Posting in this order keeps the student payable non-negative at every step: the accrual
     credits it before any payment debits it, and payment *n* is posted before reversal *n*.
+    A blocked payout (amount out of bounds) requires none: they could not be stored, and it
+    never pays anything.
     """
+    if p.blocked_reason:
+        return []
     fee, pf, cur = p.amount.amount_minor, p.platform_fee.amount_minor, p.amount.currency
     accrual = [_dr(receivable(p.company_id), fee + pf, cur), _cr(payable(p.student_id), fee, cur)]
     if pf:
@@ -156,4 +161,11 @@ class Balances:
             (acct, cur, -net)
             for (acct, cur), net in sorted(self.net.items())
             if acct.startswith("payable:student:") and net > 0
+        ]
+
+    def out_of_range(self) -> list[tuple[str, str, int]]:
+        """Balances that no longer fit int64 (sums are Python ints here, but would not survive
+        being stored or sent)."""
+        return [
+            (acct, cur, net) for (acct, cur), net in sorted(self.net.items()) if not fits_int64(net)
         ]

@@ -5,6 +5,7 @@
        └──no account────────┤                    └──failed──> FAILED <─┘ (payment reversed)
                             └──retry (timer or admin) / account fixed ──┘
     ON_HOLD, PENDING, FAILED ──cancel──> CANCELLED
+    any but CANCELLED ──amount out of bounds──> FAILED, blocked: only cancelling it remains
 
 Every transition returns a new `Payout`; the handlers store it with a version check. The
 counters `payments` and `returns` drive which journal entries must exist (`ledger.plan`).
@@ -19,6 +20,8 @@ from datetime import datetime
 from payouts.domain.errors import InvalidTransition
 
 PAYOUT_PREFIX = "pay"
+# The failure code of a blocked payout: its amount can be neither sent nor posted.
+AMOUNT_OUT_OF_BOUNDS = "amount_out_of_bounds"
 
 
 class PayoutStatus(enum.StrEnum):
@@ -93,6 +96,10 @@ class Payout:
     cancel_reason: str = ""
     account_version: int = 0  # version of the payout account the current attempt was sent to
     correlation_id: str = ""  # of the approval that created it: timer-driven events keep it
+    # Why its amount can be neither sent nor posted (design.md §10); set once, never cleared.
+    blocked_reason: str = ""
+    # The last failure to post its journal entries, until a repair posts them (CheckLedger).
+    ledger_error: str = ""
     version: int = 0
 
     @property
@@ -109,7 +116,15 @@ class Payout:
             raise InvalidTransition(
                 f"payout {self.id} is {self.status.value}, cannot become {status.value}"
             )
+        if status is not PayoutStatus.CANCELLED:
+            self._require_unblocked()
         return replace(self, status=status, updated_at=now, **kw)  # type: ignore[arg-type]
+
+    def _require_unblocked(self) -> None:
+        if self.blocked_reason:
+            raise InvalidTransition(
+                f"payout {self.id} is blocked ({self.blocked_reason}); it can only be cancelled"
+            )
 
     def ready_to_send(self) -> bool:
         retryable = bool(self.failure and self.failure.retryable)
@@ -201,6 +216,7 @@ class Payout:
             raise InvalidTransition(
                 f"payout {self.id} is {self.status.value}; only failed payouts can be retried"
             )
+        self._require_unblocked()
         return replace(self, status=PayoutStatus.PENDING, updated_at=now, next_attempt_at=now)
 
     def cancel(self, now: datetime, reason: str) -> Payout:
@@ -216,5 +232,24 @@ class Payout:
             ledger_due_at=now,
         )
 
+    def block(self, now: datetime, reason: str) -> Payout:
+        """Its amount is out of bounds: FAILED for good, no timers and no journal entries
+        (`ledger.plan`), so nothing retries it forever; an admin may still cancel it."""
+        return self._to(
+            PayoutStatus.FAILED,
+            now,
+            set(PayoutStatus) - {PayoutStatus.CANCELLED},
+            failure=Failure(AMOUNT_OUT_OF_BOUNDS, reason, retryable=False),
+            blocked_reason=reason,
+            next_attempt_at=None,
+            next_poll_at=None,
+            ledger_due_at=None,
+            ledger_error="",
+        )
+
     def ledger_posted(self) -> Payout:
-        return replace(self, ledger_due_at=None)
+        return replace(self, ledger_due_at=None, ledger_error="")
+
+    def ledger_failed(self, error: str) -> Payout:
+        """Posting its entries failed; the repair timer (still set) tries again."""
+        return replace(self, ledger_error=error)

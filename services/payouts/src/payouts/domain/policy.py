@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
+from stint.kit.money import DEFAULT_MAX_AMOUNT_MINOR
+
 
 @dataclass(frozen=True)
 class Policy:
@@ -19,6 +21,8 @@ class Policy:
     hold_recheck: timedelta = timedelta(hours=1)
     tax_form_threshold_minor: int = 60_000
     tax_form_currency: str = "USD"
+    # The platform maximum per amount (STINT_MAX_AMOUNT_MINOR): a larger fee is never sent.
+    max_amount_minor: int = DEFAULT_MAX_AMOUNT_MINOR
 
     def retry_delay(self, attempts: int) -> timedelta:
         """Exponential backoff after `attempts` failed attempts (1 → base), capped."""

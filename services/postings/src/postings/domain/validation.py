@@ -14,6 +14,7 @@ from postings.domain.commands import ListQuery
 from postings.domain.model import Terms, Visibility
 from postings.domain.skills import MAX_SLUG_LENGTH, slugify
 from stint.kit.errors import FieldViolation, InvalidArgument
+from stint.kit.money import DEFAULT_MAX_AMOUNT_MINOR
 
 TITLE = (3, 120)
 MAX_SUMMARY = 280
@@ -38,6 +39,9 @@ class Policy:
     max_hours: int = 40
     # Hourly pay floor per accepted currency, in that currency's minor units.
     hourly_floor_minor: dict[str, int] = field(default_factory=lambda: {"USD": 2000})
+    # The platform maximum per amount (design.md §10, STINT_MAX_AMOUNT_MINOR): a fee above it
+    # is refused here, where it enters, so payouts never has to sum absurd amounts.
+    max_amount_minor: int = DEFAULT_MAX_AMOUNT_MINOR
 
     def minimum_fee(self, hours: int, currency: str) -> int | None:
         floor = self.hourly_floor_minor.get(currency)
@@ -95,6 +99,9 @@ def _check_work(terms: Terms, policy: Policy, bad: Bad) -> None:
         bad("fee.currency", f"must be one of the accepted currencies: {accepted}")
     elif fee.amount_minor <= 0:
         bad("fee.amount_minor", "must be positive")
+    elif fee.amount_minor > policy.max_amount_minor:
+        maximum = format_minor(policy.max_amount_minor, fee.currency)
+        bad("fee.amount_minor", f"must be at most {maximum} (the platform maximum per amount)")
     elif hours_ok:
         minimum = policy.minimum_fee(terms.estimated_hours, fee.currency) or 0
         if fee.amount_minor < minimum:
