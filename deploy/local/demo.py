@@ -250,7 +250,7 @@ def main() -> int:
     args = parser.parse_args()
     demo = Demo(args.url, args.secret)
     try:
-        demo.call("GET", "/readyz", None)
+        demo.call("GET", "/v1/.well-known/jwks.json", None)  # public: no token needed
     except (httpx.HTTPError, DemoError) as exc:
         print(
             f"the platform does not answer at {args.url} ({exc}); start it with `make up`",

@@ -20,6 +20,8 @@ source "$HERE/lib.sh"  # for `alive` (zombie-aware: a stopped service is gone at
 # so a second stack (or a test) can run beside the usual one.
 SERVICES="postings:50051:9101 applications:50052:9102 submissions:50053:9103 payouts:50054:9104 notifications:50055:9105 gateway:0:8080"
 OFFSET="${STINT_PORT_OFFSET:-0}"
+# The gateway's ops port (/metrics, /healthz, /readyz); its 8080 serves the API only.
+GATEWAY_OPS=9100
 
 present() { [ -f "$ROOT/services/$1/src/$1/__main__.py" ]; }
 
@@ -33,7 +35,7 @@ launch_service() {
   # setsid: its own session, so a Ctrl-C in `run`'s terminal does not reach every service at
   # once; `down` stops them one by one, in order. (setsid execs in place here: a background job
   # of a non-interactive shell is never a process-group leader, so $! is the service's pid.)
-  (cd "$ROOT" && STINT_GRPC_PORT=$grpc STINT_HTTP_PORT=$port \
+  (cd "$ROOT" && STINT_GRPC_PORT=$grpc STINT_HTTP_PORT=$port STINT_OPS_PORT=$(( GATEWAY_OPS + OFFSET )) \
     exec setsid "$ROOT/.venv/bin/python" -m "$name" </dev/null) >>"$LOGS/$name.log" 2>&1 &
   echo $! >"$RUN/$name.pid"
 }
@@ -107,14 +109,15 @@ up() {
   for entry in $SERVICES; do
     name=${entry%%:*}; rest=${entry#*:}
     if [ "$name" = gateway ] && present gateway; then launch_service gateway 0 "${rest##*:}"; fi
-    if present "$name"; then await_ready "$name" "${rest##*:}" || { down; exit 1; }; fi
+    local ops="${rest##*:}"; [ "$name" = gateway ] && ops=$GATEWAY_OPS
+    if present "$name"; then await_ready "$name" "$ops" || { down; exit 1; }; fi
   done
   echo
   echo "Stint is up."
   echo "  Kafka     127.0.0.1:${STINT_KAFKA_PORT:-9092}"
   echo "  MongoDB   mongodb://127.0.0.1:${STINT_MONGO_PORT:-27017} (FerretDB)"
   if present gateway; then
-    echo "  Gateway   http://127.0.0.1:$((8080 + OFFSET))   (API docs: http://127.0.0.1:$((8080 + OFFSET))/docs)"
+    echo "  Gateway   http://127.0.0.1:$((8080 + OFFSET))   (API docs: http://127.0.0.1:$((8080 + OFFSET))/docs; metrics and probes: http://127.0.0.1:$((GATEWAY_OPS + OFFSET)))"
     echo "  Token     make token ROLE=employer ORG=cmp_acme SUB=u1   (roles: student employer university admin)"
   else
     echo "  Gateway   not built yet: services start as they are added under services/"

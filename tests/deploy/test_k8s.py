@@ -78,6 +78,15 @@ def test_only_the_gateway_is_exposed(overlay: list[dict[str, Any]]) -> None:
         for p in rule["http"]["paths"]
     }
     assert backends == {"gateway"}
+    paths = [p for rule in ingress["spec"]["rules"] for p in rule["http"]["paths"]]
+    # The API only: its port, and no catch-all that would reach anything else the pod serves.
+    assert {p["backend"]["service"]["port"]["name"] for p in paths} == {"http"}
+    assert {p["path"] for p in paths} == {"/v1", "/openapi.json", "/docs"}
+    gateway = _by_kind(overlay, "Service")["gateway"]
+    assert {port["name"]: port["port"] for port in gateway["spec"]["ports"]} == {
+        "http": 8080,
+        "http-ops": 9100,
+    }
     assert all(s["spec"]["type"] == "ClusterIP" for s in _by_kind(overlay, "Service").values())
     policies = _by_kind(overlay, "NetworkPolicy")
     assert policies["default-deny-ingress"]["spec"] == {

@@ -45,7 +45,7 @@ SERVICES = {
     "submissions": (50053, 9103),
     "payouts": (50054, 9104),
     "notifications": (50055, 9105),
-    "gateway": (8080,),
+    "gateway": (8080, 9100),  # the API, and the ops port (/metrics, /readyz)
 }
 # Review window before auto-approval, in days (submissions' STINT_REVIEW_WINDOW_DAYS).
 REVIEW_WINDOW_DAYS = 0.00015  # ~13 s

@@ -17,7 +17,8 @@ SECRET = "test-secret-for-gateway-tests-only"
 
 
 def settings(**overrides: Any) -> GatewaySettings:
-    base: dict[str, Any] = {"jwt_secret": SECRET, "grpc_deadline_seconds": 2.0}
+    # ops_port 0: any free port, so tests never collide with a running gateway's 9100.
+    base: dict[str, Any] = {"jwt_secret": SECRET, "grpc_deadline_seconds": 2.0, "ops_port": 0}
     return GatewaySettings(**(base | overrides))
 
 
@@ -26,13 +27,20 @@ def token(role: str, org: str = "", sub: str = "u1", ttl: int = 600) -> dict[str
     return {"Authorization": f"Bearer {jwt}"}
 
 
+class GatewayClient(httpx.AsyncClient):
+    """A client of the API; `ops_url` is the gateway's ops server (/metrics, /readyz)."""
+
+    ops_url = ""
+
+
 @asynccontextmanager
-async def client(config: GatewaySettings) -> AsyncIterator[httpx.AsyncClient]:
+async def client(config: GatewaySettings) -> AsyncIterator[GatewayClient]:
     """An HTTP client on the app, with the app's lifespan (backends, idempotency store) running."""
     app: FastAPI = create_app(config)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://gateway.test") as c:
+        async with GatewayClient(transport=transport, base_url="http://gateway.test") as c:
+            c.ops_url = f"http://127.0.0.1:{app.state.ops.port}"
             yield c
 
 

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
 
 import grpc
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
@@ -31,7 +31,8 @@ from gateway.routes import all_routes, postings
 from gateway.routing import install
 from stint.kit.clock import SystemClock
 from stint.kit.grpc import IdentitySigner
-from stint.kit.mongo import create_mongo_client
+from stint.kit.mongo import MongoClient, create_mongo_client, ping
+from stint.kit.ops_http import OpsServer, ReadinessCheck
 
 
 def create_app(settings: GatewaySettings) -> FastAPI:
@@ -59,11 +60,16 @@ def create_app(settings: GatewaySettings) -> FastAPI:
             TokenBuckets(settings.rate_limit_per_second, settings.rate_limit_burst),
             TokenBuckets(settings.failed_auth_per_second, settings.failed_auth_burst),
         )
+        ops = _ops_server(settings, backends, mongo)
+        await ops.start()
+        ops.ready = True
+        app.state.ops = ops
         purge = asyncio.create_task(_purge_forever(store))
         try:
             yield
         finally:
             purge.cancel()
+            await ops.stop()
             await backends.close()
             await mongo.close()
 
@@ -92,7 +98,6 @@ def create_app(settings: GatewaySettings) -> FastAPI:
     if settings.forwarded_allow_ips:
         # Outermost, so the rate limits and logs see the client the trusted proxy names.
         app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.forwarded_allow_ips)
-    _operations(app)
     install(app, all_routes(), registry)
     postings.install_extra(app)
     app.openapi = lambda: _openapi(app, registry)  # type: ignore[method-assign]
@@ -113,28 +118,15 @@ async def _internal_error(request: Request, exc: Exception) -> JSONResponse:
     return problems.problem_response(request, problem)
 
 
-def _operations(app: FastAPI) -> None:
-    @app.get("/healthz", tags=["operations"], summary="Liveness")
-    async def healthz() -> dict[str, str]:
-        return {"status": "ok"}
-
-    @app.get(
-        "/readyz",
-        tags=["operations"],
-        summary="Readiness: every backend answers its gRPC health check",
-        responses={503: {"description": "A backend is not serving"}},
-    )
-    async def readyz(request: Request) -> JSONResponse:
-        checks = await request.app.state.ctx.backends.health()
-        ok = all(checks.values())
-        return JSONResponse(
-            {"status": "ready" if ok else "not_ready", "backends": checks},
-            status_code=200 if ok else 503,
-        )
-
-    @app.get("/metrics", tags=["operations"], summary="Prometheus metrics", include_in_schema=False)
-    async def metrics() -> Response:
-        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+def _ops_server(settings: GatewaySettings, backends: Backends, mongo: MongoClient) -> OpsServer:
+    """The kit's ops server (/metrics, /healthz, /readyz) on the ops port. Ready: the gateway's
+    own database answers and every backend reports SERVING (probes that must not drop the whole
+    API for one backend's outage use /healthz; the gateway answers 503 for that backend's
+    routes itself)."""
+    checks: dict[str, ReadinessCheck] = {"mongo": lambda: ping(mongo)}
+    for name in backends.channels:
+        checks[name] = functools.partial(backends.serving, name)
+    return OpsServer(settings.ops_host, settings.ops_port, checks)
 
 
 def _openapi(app: FastAPI, registry: SchemaRegistry) -> dict[str, Any]:

@@ -59,17 +59,14 @@ class Backends:
         metadata = self._signer.metadata(caller, backend)
         return await method(request, metadata=metadata, timeout=self.deadline)
 
-    async def health(self) -> dict[str, bool]:
-        """Each backend's gRPC health ("" = the whole server), bounded by a short deadline."""
-        result: dict[str, bool] = {}
-        for name, channel in self.channels.items():
-            stub = health_pb2_grpc.HealthStub(channel)
-            try:
-                answer = await stub.Check(health_pb2.HealthCheckRequest(service=""), timeout=1.0)
-                result[name] = answer.status == health_pb2.HealthCheckResponse.SERVING
-            except grpc.aio.AioRpcError:
-                result[name] = False
-        return result
+    async def serving(self, name: str) -> bool:
+        """The backend's gRPC health ("" = the whole server), bounded by a short deadline."""
+        stub = health_pb2_grpc.HealthStub(self.channels[name])
+        try:
+            answer = await stub.Check(health_pb2.HealthCheckRequest(service=""), timeout=1.0)
+        except grpc.aio.AioRpcError:
+            return False
+        return bool(answer.status == health_pb2.HealthCheckResponse.SERVING)
 
     async def close(self) -> None:
         for channel in self.channels.values():

@@ -12,6 +12,10 @@ DEV_JWT_SECRET = "stint-dev-secret-not-for-production"  # noqa: S105 - documente
 class GatewaySettings(KitSettings):
     service_name: str = "gateway"
     http_port: int = Field(default=8080, ge=0, le=65535)
+    # /metrics, /healthz, /readyz live on this port, never on the API port (design.md §9):
+    # the ingress exposes the API only, and Prometheus and probes reach this one.
+    ops_host: str = "127.0.0.1"
+    ops_port: int = Field(default=9100, ge=0, le=65535)
 
     # HS256 with a shared secret in development; RS256 against a JWKS URL in production.
     jwt_secret: SecretStr = SecretStr("")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import AsyncIterator
 
+import httpx
 import pytest
 
 from stint.kit.mongo import Database
@@ -55,13 +56,19 @@ async def test_a_stopped_backend_is_a_503_within_the_deadline_not_a_hang(config:
         started = time.monotonic()
         response = await c.get("/v1/postings", headers=token("student"))
         elapsed = time.monotonic() - started
-        ready = await c.get("/readyz")
+        async with httpx.AsyncClient() as ops:
+            ready = await ops.get(f"{c.ops_url}/readyz")
+            metrics = await ops.get(f"{c.ops_url}/metrics")
+        on_api = [(await c.get(path)).status_code for path in ("/metrics", "/readyz", "/healthz")]
     assert response.status_code == 503
     assert response.json()["type"].endswith("/backend-unavailable")
     assert response.headers["retry-after"]
     assert elapsed < 2.0 + 1.0  # the configured deadline, plus slack for a loaded machine
     assert ready.status_code == 503
-    assert ready.json()["backends"]["postings"] is False
+    assert ready.json()["checks"]["postings"] is False
+    assert ready.json()["checks"]["mongo"] is True
+    assert "stint_http_requests_total" in metrics.text
+    assert on_api == [404, 404, 404]  # the public port serves the API only
 
 
 async def test_request_ids_are_echoed_or_generated_and_carried_in_problems(config: object) -> None:
