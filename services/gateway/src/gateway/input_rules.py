@@ -67,7 +67,7 @@ def parse_body(raw: bytes) -> Any:
 
 
 def check_query_text(name: str, values: list[str]) -> None:
-    """The text rule for a query parameter's values."""
+    """The text rule for the values of a query or path parameter."""
     for value in values:
         problem = text_problem(value)
         if problem:

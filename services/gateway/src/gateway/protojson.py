@@ -8,6 +8,7 @@ contracts.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from google.protobuf import json_format
@@ -59,13 +60,33 @@ def from_json(data: Any, message: Message) -> None:
     try:
         json_format.ParseDict(data, message, ignore_unknown_fields=False)
     except json_format.ParseError as exc:
+        field, description = parse_error_field(str(exc))
         raise ProblemError(
             422,
             "invalid-argument",
             "The request is not valid",
-            str(exc),
-            errors=[FieldError(field="body", description=str(exc))],
+            f"{field}: {description}",
+            errors=[FieldError(field=field, description=description)],
         ) from exc
+
+
+_FIELD_PREFIX = re.compile(r"Failed to parse (\w+) field: ")
+_UNKNOWN_FIELD = re.compile(r'has no field named "(\w+)"')
+_INTERNAL_NAMES = re.compile(r'( at "?[\w.]+"?| for enum type [\w.]+|\n.*)', re.DOTALL)
+
+
+def parse_error_field(text: str) -> tuple[str, str]:
+    """(field path, description) from protobuf's nested "Failed to parse x field: …" message,
+    without the internal message and enum type names it carries."""
+    path: list[str] = []
+    while match := _FIELD_PREFIX.match(text):
+        path.append(match[1])
+        text = text[match.end() :]
+    unknown = _UNKNOWN_FIELD.search(text)
+    if unknown:
+        return ".".join([*path, unknown[1]]), "unknown field"
+    description = _INTERNAL_NAMES.sub("", text).strip().rstrip(".") or "invalid value"
+    return ".".join(path) or "body", description
 
 
 class SchemaRegistry:

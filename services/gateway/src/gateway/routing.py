@@ -182,6 +182,7 @@ async def _build_request(route: Route, request: Request, principal: Principal | 
                 data.pop(name, None)  # the path wins over the body
         from_json(data, getattr(message, route.body_field) if route.body_field else message)
     for name in route.path_params:
+        check_query_text(name, [request.path_params[name]])  # ids are text rules too
         setattr(message, name, request.path_params[name])
     for query in route.query:
         _apply_query(message, query, request)

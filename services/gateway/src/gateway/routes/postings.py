@@ -11,7 +11,7 @@ from starlette.datastructures import QueryParams
 
 from gateway.auth import Principal
 from gateway.context import GatewayContext
-from gateway.input_rules import text_problem
+from gateway.input_rules import check_query_text, text_problem
 from gateway.problems import ProblemError, from_rpc_error, problem_responses
 from gateway.protojson import to_json
 from gateway.routes.common import ANYONE, EMPLOYER, PAGING, UNIVERSITY
@@ -152,6 +152,7 @@ def install_extra(app: FastAPI) -> None:
     ) -> dict[str, Any]:
         ctx: GatewayContext = request.app.state.ctx
         principal = await ctx.authorize(request, UNIVERSITY)
+        check_query_text("posting_id", [posting_id])
         assert principal is not None
         university = principal.org if principal.role == "university" else body.university_id
         stub = ctx.backends.stub("postings", PostingsServiceStub)
