@@ -18,7 +18,9 @@ PUBLIC_ENV = "STINT_IDENTITY_PUBLIC_KEYS"
 if not os.environ.get(PRIVATE_ENV) or not os.environ.get(PUBLIC_ENV):
     os.environ[PRIVATE_ENV], os.environ[PUBLIC_ENV] = generate_key_pair()
 
-SIGNER = IdentitySigner(os.environ[PRIVATE_ENV])
+# An hour, not the gateway's 60 s: suites build metadata when a module is imported, and a long
+# session runs its tests minutes later.
+SIGNER = IdentitySigner(os.environ[PRIVATE_ENV], ttl_seconds=3600)
 
 
 def metadata_for(caller: Caller, service: str) -> tuple[tuple[str, str], ...]:
