@@ -17,6 +17,7 @@ import socket
 import subprocess
 import threading
 from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -123,10 +124,9 @@ class Platform:
     kafka_bootstrap: str
 
 
-@pytest.fixture(scope="session")
-def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform]:
-    """The whole platform, started once for the e2e session and stopped at its end."""
-    env = platform_env(tmp_path_factory.mktemp("platform") / "state", **SPEED)
+@contextmanager
+def private_platform(env: dict[str, str]) -> Iterator[Platform]:
+    """`platform.sh up` with `env` (see `platform_env`), and `down` however the block ends."""
     offset = int(env["STINT_PORT_OFFSET"])
     try:
         up = run_platform("up", env)
@@ -139,6 +139,15 @@ def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform]:
     finally:
         down = run_platform("down", env)
         assert down.returncode == 0, down.stderr[-2000:]
+
+
+@pytest.fixture(scope="session")
+def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform]:
+    """The whole platform, started once for the e2e session and stopped at its end."""
+    with private_platform(
+        platform_env(tmp_path_factory.mktemp("platform") / "state", **SPEED)
+    ) as p:
+        yield p
 
 
 @pytest.hookimpl(wrapper=True)

@@ -19,7 +19,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from ..e2e.conftest import SPEED, Platform, platform_env, run_platform
+from ..e2e.conftest import SPEED, Platform, platform_env, private_platform
 
 SUITE_ENV = SPEED | {
     "STINT_WEBHOOK_ALLOW_LOOPBACK": "false",
@@ -71,18 +71,8 @@ def tally() -> Iterator[Tally]:
 def hardened(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform]:
     """The platform with production's security settings, once for the security session."""
     env = platform_env(tmp_path_factory.mktemp("hardened") / "state", **SUITE_ENV)
-    offset = int(env["STINT_PORT_OFFSET"])
-    try:
-        up = run_platform("up", env)
-        assert up.returncode == 0, up.stdout[-2000:] + up.stderr[-4000:]
-        yield Platform(
-            url=f"http://127.0.0.1:{8080 + offset}",
-            env=env,
-            kafka_bootstrap=f"127.0.0.1:{env['STINT_KAFKA_PORT']}",
-        )
-    finally:
-        down = run_platform("down", env)
-        assert down.returncode == 0, down.stderr[-2000:]
+    with private_platform(env) as platform:
+        yield platform
 
 
 @pytest.fixture

@@ -8,12 +8,8 @@ attempt, and no test here ever reaches the network.
 from __future__ import annotations
 
 import asyncio
-import importlib.util
 import socket
-import sys
 from collections.abc import AsyncIterator
-from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import aiohttp
@@ -30,21 +26,8 @@ from notifications.adapters.guard import (
 )
 from notifications.adapters.http import WebhookClient
 
+from .ssrf_table import SSRF
 
-def load_ssrf_forms() -> ModuleType:
-    """tests/security/ssrf_forms.py, shared with the platform suites (not a package)."""
-    if "ssrf_forms" not in sys.modules:
-        path = Path(__file__).parents[4] / "tests" / "security" / "ssrf_forms.py"
-        spec = importlib.util.spec_from_file_location("ssrf_forms", path)
-        assert spec is not None
-        assert spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules["ssrf_forms"] = module  # dataclasses look their module up here
-        spec.loader.exec_module(module)
-    return sys.modules["ssrf_forms"]
-
-
-SSRF = load_ssrf_forms()
 PUBLIC = "93.184.215.14"
 
 

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import importlib.util
 import ipaddress
-import sys
-from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
@@ -15,23 +11,9 @@ from notifications.domain import policy
 from notifications.domain.hostnames import NotAHost, is_hostname, numeric_ipv4
 from notifications.domain.webhook_url import parse_webhook_url
 
+from .ssrf_table import SSRF
+
 PORT = 8080
-
-
-def load_ssrf_forms() -> ModuleType:
-    """tests/security/ssrf_forms.py, shared with the platform suites (not a package)."""
-    if "ssrf_forms" not in sys.modules:
-        path = Path(__file__).parents[4] / "tests" / "security" / "ssrf_forms.py"
-        spec = importlib.util.spec_from_file_location("ssrf_forms", path)
-        assert spec is not None
-        assert spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules["ssrf_forms"] = module  # dataclasses look their module up here
-        spec.loader.exec_module(module)
-    return sys.modules["ssrf_forms"]
-
-
-SSRF = load_ssrf_forms()
 
 
 def test_the_form_table_is_broad_and_unambiguous() -> None:
