@@ -15,6 +15,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
+from pymongo.errors import ConnectionFailure
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
@@ -40,13 +41,15 @@ def create_app(settings: GatewaySettings) -> FastAPI:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        mongo = create_mongo_client(settings.mongo_uri, app_name="gateway")
+        # 2 s, not the kit's 5: a database outage becomes a prompt 503, not a stalled request.
+        mongo = create_mongo_client(settings.mongo_uri, app_name="gateway", timeout_ms=2000)
         store = IdempotencyStore(
             mongo[settings.database_name]["idempotency"],
             SystemClock(),
             timedelta(hours=settings.idempotency_ttl_hours),
+            # A pending key outlives its request by a little: the backend call's deadline.
+            lease=timedelta(seconds=settings.grpc_deadline_seconds + 2),
         )
-        await store.ensure_indexes()
         backends = Backends(
             settings.backend_addresses(),
             settings.grpc_deadline_seconds,
@@ -84,6 +87,7 @@ def create_app(settings: GatewaySettings) -> FastAPI:
     app.add_exception_handler(grpc.aio.AioRpcError, problems.handle_rpc_error)
     app.add_exception_handler(RequestValidationError, problems.handle_validation)
     app.add_exception_handler(StarletteHTTPException, problems.handle_http)
+    app.add_exception_handler(ConnectionFailure, problems.handle_database_outage)
     app.add_exception_handler(Exception, _internal_error)
     app.add_middleware(RequestContext, max_body=settings.max_body_bytes)
     if settings.cors_origins:
@@ -105,6 +109,14 @@ def create_app(settings: GatewaySettings) -> FastAPI:
 
 
 async def _purge_forever(store: IdempotencyStore) -> None:
+    """Indexes first (retried: the gateway starts, and answers 503 for keyed requests, while its
+    database is down), then the hourly purge."""
+    while True:
+        try:
+            await store.ensure_indexes()
+            break
+        except ConnectionFailure:
+            await asyncio.sleep(5)
     while True:
         with contextlib.suppress(Exception):
             await store.purge_expired()

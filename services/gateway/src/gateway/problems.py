@@ -5,6 +5,7 @@ gRPC status codes map to HTTP here and nowhere else.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import grpc
@@ -18,6 +19,8 @@ from stint.kit.grpc import field_violations_from_error
 
 PROBLEM_JSON = "application/problem+json"
 TYPE_BASE = "https://stint.dev/problems/"
+
+_log = logging.getLogger(__name__)
 
 
 class FieldError(BaseModel):
@@ -115,6 +118,19 @@ async def handle_problem(request: Request, exc: Exception) -> JSONResponse:
 async def handle_rpc_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, grpc.aio.AioRpcError)
     return await handle_problem(request, from_rpc_error(exc))
+
+
+async def handle_database_outage(request: Request, exc: Exception) -> JSONResponse:
+    """The gateway's own database (idempotency records) is unreachable: 503, retry soon."""
+    _log.warning("database unreachable: %s", type(exc).__name__)
+    problem = ProblemError(
+        503,
+        "dependency-unavailable",
+        "A dependency is unavailable",
+        "the gateway's database did not answer; retry shortly",
+        headers={"Retry-After": "2"},
+    )
+    return await handle_problem(request, problem)
 
 
 async def handle_validation(request: Request, exc: Exception) -> JSONResponse:

@@ -9,6 +9,7 @@ crosses the limit raises a 413 problem, and nothing larger is ever buffered.
 
 from __future__ import annotations
 
+import logging
 import time
 import uuid
 from typing import Any
@@ -20,12 +21,14 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gateway import problems
 from stint.kit.grpc import safe_request_id
+from stint.kit.logctx import request_id_var
 
 REQUESTS = Counter(
     "stint_http_requests_total", "HTTP requests handled.", ["method", "route", "status"]
 )
 LATENCY = Histogram("stint_http_request_seconds", "HTTP request latency.", ["method", "route"])
 REQUEST_ID = "X-Request-ID"
+_log = logging.getLogger("gateway.access")
 
 
 def too_large() -> problems.ProblemError:
@@ -49,6 +52,15 @@ class RequestContext:
         incoming = headers.get(REQUEST_ID, "")
         request_id = incoming if safe_request_id(incoming) else uuid.uuid4().hex
         scope.setdefault("state", {})["request_id"] = request_id
+        # Every log line of this request (the access line too) carries its id.
+        token = request_id_var.set(request_id)
+        try:
+            await self._handle(scope, receive, send, request_id)
+        finally:
+            request_id_var.reset(token)
+
+    async def _handle(self, scope: Scope, receive: Receive, send: Send, request_id: str) -> None:
+        headers = Headers(scope=scope)
         started = time.perf_counter()
         status = [500]
 
@@ -67,8 +79,18 @@ class RequestContext:
         route: Any = scope.get("route")
         name = getattr(route, "path", "unmatched")
         method = scope["method"]
+        elapsed = time.perf_counter() - started
         REQUESTS.labels(method, name, str(status[0])).inc()
-        LATENCY.labels(method, name).observe(time.perf_counter() - started)
+        LATENCY.labels(method, name).observe(elapsed)
+        if status[0] >= 400:  # every refusal and failure gets a line; successes only metrics
+            _log.log(
+                logging.WARNING if status[0] >= 500 else logging.INFO,
+                "http %s %s %d",
+                method,
+                name,
+                status[0],
+                extra={"http_status": status[0], "route": name, "duration_ms": elapsed * 1e3},
+            )
 
     def _limited(self, receive: Receive) -> Receive:
         seen = 0

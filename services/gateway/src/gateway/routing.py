@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -16,6 +17,7 @@ import grpc
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from google.protobuf.message import Message
+from pymongo.errors import ConnectionFailure
 from starlette.datastructures import QueryParams
 
 from gateway.auth import Principal
@@ -24,6 +26,8 @@ from gateway.idempotency import StoredResponse
 from gateway.input_rules import check_query_text, check_times, parse_body
 from gateway.problems import ProblemError, from_rpc_error, handle_problem, problem_responses
 from gateway.protojson import SchemaRegistry, from_json, to_json
+
+_log = logging.getLogger(__name__)
 
 QueryKind = Literal["str", "int", "bool", "enum", "list"]
 # Last touches to a request message: caller-derived fields, masks from the body, etc.
@@ -132,23 +136,30 @@ def _endpoint(route: Route) -> Callable[[Request], Any]:
         query = urlencode(sorted(request.query_params.multi_items()))
         target = f"{request.url.path}?{query}" if query else request.url.path
         scope = ctx.idempotency.scope(subject, route.method, target, key)
-        stored = await ctx.idempotency.begin(scope, message.SerializeToString(deterministic=True))
-        if stored is not None:
-            replayed = {**stored.headers, "Idempotent-Replayed": "true"}
-            media = stored.headers.get("Content-Type", "application/json")
-            return JSONResponse(stored.body, stored.status, headers=replayed, media_type=media)
+        held = await ctx.idempotency.begin(scope, message.SerializeToString(deterministic=True))
+        if isinstance(held, StoredResponse):
+            replayed = {**held.headers, "Idempotent-Replayed": "true"}
+            media = held.headers.get("Content-Type", "application/json")
+            return JSONResponse(held.body, held.status, headers=replayed, media_type=media)
         try:
             response = _respond(route, await _call(ctx, route, message, principal, request))
         except ProblemError as exc:
-            # A refusal (e.g. wrong state) is an answer too: a retry with the key gets it again.
+            # A refusal (e.g. wrong state) is an answer too: a retry with the key gets it again
+            # (unless it is transient, see idempotency.NOT_STORED).
             response = await handle_problem(request, exc)
         except BaseException:
-            await ctx.idempotency.abandon(scope)
+            with contextlib.suppress(ConnectionFailure):  # the lease frees it anyway
+                await ctx.idempotency.abandon(held)
             raise
         body = json.loads(bytes(response.body)) if response.body else None
         keep = {k: v for k, v in response.headers.items() if k in ("location", "content-type")}
         headers = {k.title(): v for k, v in keep.items()}
-        await ctx.idempotency.finish(scope, StoredResponse(response.status_code, body, headers))
+        try:
+            await ctx.idempotency.finish(held, StoredResponse(response.status_code, body, headers))
+        except ConnectionFailure:
+            # The operation happened: answer it. The record's lease ends soon; a retry then runs
+            # the operation again, which the backends' own keys make safe.
+            _log.warning("idempotency record not finished: the database is unreachable")
         return response
 
     endpoint.__name__ = route.rpc

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import io
+import json
+import logging
 import time
 from collections.abc import AsyncIterator
 
 import httpx
 import pytest
 
+from stint.kit.logging import JsonFormatter
 from stint.kit.mongo import Database
 
 from ..conftest import client, settings, token
@@ -156,3 +160,22 @@ async def test_bodies_over_the_limit_are_413_also_when_chunked(config: object) -
     assert chunked.headers["content-type"].startswith("application/problem+json")
     assert chunked.json()["type"].endswith("payload-too-large")
     assert sent < 1000
+
+
+async def test_every_refusal_and_failure_is_logged_with_its_request_id(config: object) -> None:
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(JsonFormatter("gateway"))  # formats at emit, as in production
+    access = logging.getLogger("gateway.access")
+    access.addHandler(handler)
+    access.setLevel(logging.INFO)
+    try:
+        async with client(config) as c:  # type: ignore[arg-type]
+            await c.get("/v1/postings", headers={"X-Request-ID": "req-unauth"})  # 401
+            await c.get("/v1/postings", headers=token("student") | {"X-Request-ID": "req-503"})
+    finally:
+        access.removeHandler(handler)
+    lines = [json.loads(line) for line in stream.getvalue().splitlines()]
+    seen = {(line["level"], line["request_id"]) for line in lines}
+    assert ("info", "req-unauth") in seen
+    assert ("warning", "req-503") in seen

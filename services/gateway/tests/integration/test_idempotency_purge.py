@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from gateway.idempotency import PURGE_CURSOR, IdempotencyStore, StoredResponse
+from gateway.idempotency import PURGE_CURSOR, Held, IdempotencyStore, StoredResponse
 from stint.kit.mongo import Database
 from stint.kit.testing.clock import ManualClock
 
@@ -12,16 +12,17 @@ from stint.kit.testing.clock import ManualClock
 async def test_purge_removes_expired_hours_only_and_keeps_its_cursor(mongo_db: Database) -> None:
     clock = ManualClock(datetime(2026, 12, 1, 10, 30, tzinfo=UTC))
     records = mongo_db["idempotency"]
-    store = IdempotencyStore(records, clock, timedelta(hours=1))
+    store = IdempotencyStore(records, clock, timedelta(hours=1), lease=timedelta(seconds=7))
     await store.ensure_indexes()
     for n in range(3):
         scope = IdempotencyStore.scope("u1", "POST", "/v1/x", f"old-{n}")
-        assert await store.begin(scope, b"{}") is None
-        await store.finish(scope, StoredResponse(201, {"n": n}, {}))
+        held = await store.begin(scope, b"{}")
+        assert isinstance(held, Held)
+        await store.finish(held, StoredResponse(201, {"n": n}, {}))
 
     clock.advance(timedelta(minutes=50))  # 11:20: the old records expire at 11:30, this hour
     fresh = IdempotencyStore.scope("u1", "POST", "/v1/x", "fresh")
-    assert await store.begin(fresh, b"{}") is None
+    assert isinstance(await store.begin(fresh, b"{}"), Held)
     assert await store.purge_expired() == 0  # nothing has expired in an hour that has passed
 
     clock.advance(timedelta(hours=1))  # 12:20: hour 11 is over, the fresh one expires at 12:20
