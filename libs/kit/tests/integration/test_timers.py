@@ -71,3 +71,58 @@ async def test_a_failed_timer_fires_again_only_after_its_lease(
     assert await worker.fire_due() == 1
     assert attempts == ["job_1", "job_1"]
     assert await jobs.count_documents({"due_at": {"$exists": True}}) == 0
+
+
+async def test_a_slow_handler_keeps_its_claim_and_a_crashed_one_loses_it_within_the_lease(
+    mongo_db: Database, guard: DocumentGuard
+) -> None:
+    """The lease is short and renewed while the handler runs (issue 15, item 5): a handler
+    slower than the lease is not run twice at once, and work a crash left claimed is picked up
+    again after the short lease, not a minute later."""
+    clock = SystemClock()
+    lease = timedelta(seconds=0.6)
+    jobs = mongo_db["jobs"]
+    fired: list[str] = []
+    release = asyncio.Event()
+
+    async def slow(doc: Document) -> None:
+        fired.append(doc["_id"])
+        await release.wait()
+        # Under the guard, as the handlers' writes through OutboxCollection are: on FerretDB
+        # a filtered update is not atomic, and the renewal must not race it.
+        async with guard.hold(jobs, doc["_id"]):
+            await jobs.update_one({"_id": doc["_id"]}, {"$unset": {"due_at": ""}})
+
+    def replica() -> TimerWorker:
+        own = OutboxCollection(jobs, clock, guard=guard)
+        return TimerWorker(
+            "kit-test", [DueTimer("job", own, "due_at", slow, lease=lease)], clock, guard=guard
+        )
+
+    first, second = replica(), replica()
+    await first.ensure_indexes()
+    await first.timers[0].collection.insert({"_id": "job_slow", "due_at": clock.now()})
+    running = asyncio.create_task(first.fire_due())
+    deadline = asyncio.get_running_loop().time() + 10
+    while not fired:
+        assert asyncio.get_running_loop().time() < deadline
+        await asyncio.sleep(0.05)
+    # Three leases later, the other replica still finds nothing to claim: the claim is renewed.
+    for _ in range(6):
+        await asyncio.sleep(lease.total_seconds() / 2)
+        assert await second.fire_due() == 0
+    release.set()
+    assert await running == 1
+    assert fired == ["job_slow"]
+
+    # A crash: claimed, and nobody finishes or renews it. The next replica takes it soon.
+    await first.timers[0].collection.insert({"_id": "job_crashed", "due_at": clock.now()})
+    claimed = await first._claim(first.timers[0], "job_crashed")
+    assert claimed is not None
+    release.clear()
+    release.set()
+    took = asyncio.get_running_loop().time()
+    while await second.fire_due() == 0:
+        assert asyncio.get_running_loop().time() - took < 5, "the crashed claim was not retried"
+        await asyncio.sleep(0.1)
+    assert fired == ["job_slow", "job_crashed"]

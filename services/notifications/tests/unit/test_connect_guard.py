@@ -104,8 +104,9 @@ async def listener() -> AsyncIterator[Listener]:
 
 
 @pytest.fixture
-def tripwire(listener: Listener, monkeypatch: pytest.MonkeyPatch) -> Tripwire:
-    loop = asyncio.get_event_loop()
+async def tripwire(listener: Listener, monkeypatch: pytest.MonkeyPatch) -> Tripwire:
+    # The loop the tests run on (get_event_loop() outside a coroutine depends on test order).
+    loop = asyncio.get_running_loop()
     wire = Tripwire(loop, listener)
     monkeypatch.setattr(loop, "sock_connect", wire.sock_connect)  # undone by monkeypatch
     return wire

@@ -28,8 +28,8 @@ class Settings(KitSettings):
     ledger_repair_seconds: float = Field(default=30.0, gt=0)
     # Safety net for held payouts whose resume on account registration was missed.
     hold_recheck_seconds: float = Field(default=3600.0, gt=0)
-    # A timer handler that crashed runs again after this lease.
-    timer_lease_seconds: float = Field(default=60.0, gt=0)
+    # A timer handler that crashed runs again after this lease (renewed while it runs).
+    timer_lease_seconds: float = Field(default=10.0, gt=0)
     tax_form_threshold_minor: int = Field(default=60_000, ge=0)
     tax_form_currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$")
     sandbox_settle_seconds: float = Field(default=2.0, ge=0)

@@ -21,8 +21,8 @@ class Settings(KitSettings):
     # Hourly pay floor per accepted currency, in minor units; a currency missing here is not
     # accepted for fees (e.g. STINT_HOURLY_PAY_FLOOR_MINOR='{"USD": 2000, "EUR": 1900}').
     hourly_pay_floor_minor: dict[str, int] = Field(default_factory=lambda: {"USD": 2000})
-    # How long a replica owns a due expiry before another may retry it.
-    expiry_lease_seconds: float = Field(60.0, gt=0)
+    # How long a replica owns a due expiry before another may retry it (renewed while it runs).
+    expiry_lease_seconds: float = Field(10.0, gt=0)
 
     def policy(self) -> Policy:
         return Policy(

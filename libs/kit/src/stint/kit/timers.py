@@ -12,8 +12,11 @@ over a collection that grows with history (on FerretDB that is a full scan).
 Claiming pushes the due time forward by a lease under the document guard
 (`stint.kit.docguard`); only the replica whose update matched runs the handler. The handler
 must clear or reschedule the field in its own write; if it crashes, the timer fires again when
-the lease runs out (so handlers are idempotent, like event handlers). Due documents are handled
-concurrently (bounded), one handler per document at a time.
+the lease runs out (so handlers are idempotent, like event handlers). The lease is short (10 s
+by default) and **renewed while the handler runs** (every third of it, only while the field
+still holds this claim's value), so a crash delays the work by seconds while a slow handler is
+never run twice at once. Due documents are handled concurrently (bounded), one handler per
+document at a time.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from pymongo import ReturnDocument
 from stint.kit import metrics
 from stint.kit.clock import Clock
 from stint.kit.docguard import DocumentGuard, NoGuard
+from stint.kit.errors import ConcurrencyConflict
 from stint.kit.mongo import Document, IndexSpec, backfill_once, ensure_indexes
 from stint.kit.outbox import OutboxCollection, due_marker
 
@@ -49,7 +53,7 @@ class DueTimer:
     collection: OutboxCollection
     due_field: str
     handler: TimerHandler
-    lease: timedelta = timedelta(seconds=60)
+    lease: timedelta = timedelta(seconds=10)
 
     @property
     def marker(self) -> str:
@@ -179,25 +183,64 @@ class TimerWorker:
     async def _claim_and_fire(self, key: Key) -> bool:
         timer = self.timers[key[0]]
         async with self._slots:
-            doc = await self._claim(timer, key[1])
-            if doc is None:  # another replica claimed it, or it moved: learn where it is
+            held_until = await self._claim(timer, key[1])
+            if held_until is None:  # another replica claimed it, or it moved: learn where it is
                 await self._resync(key)
                 return False
-            return await self._fire(timer, doc)
+            doc, until = held_until
+            # Stopped by an event, never cancelled: a cancel inside the guard's hold could leave
+            # its lock behind (the release is a database write too).
+            done = asyncio.Event()
+            renewing = asyncio.create_task(self._renew(key, until, done))
+            try:
+                return await self._fire(timer, doc)
+            finally:
+                done.set()
+                with contextlib.suppress(Exception):
+                    await renewing
 
-    async def _claim(self, timer: DueTimer, doc_id: str) -> Document | None:
+    async def _claim(self, timer: DueTimer, doc_id: str) -> tuple[Document, datetime] | None:
         now = self._clock.now()
+        until = now + timer.lease
         collection = timer.collection.collection
-        async with self._guard.hold(collection, doc_id):
-            doc = await collection.find_one_and_update(
-                {"_id": doc_id, timer.due_field: {"$lte": now}},
-                {"$set": {timer.due_field: now + timer.lease}},
-                return_document=ReturnDocument.BEFORE,
-            )
-        if doc is not None:
-            # Fires again after the lease unless the handler clears or reschedules it.
-            self._scheduled(self.timers.index(timer), doc_id, now + timer.lease)
-        return doc
+        try:
+            async with self._guard.hold(collection, doc_id):
+                doc = await collection.find_one_and_update(
+                    {"_id": doc_id, timer.due_field: {"$lte": now}},
+                    {"$set": {timer.due_field: until}},
+                    return_document=ReturnDocument.BEFORE,
+                )
+        except ConcurrencyConflict:  # another replica is claiming or renewing it right now
+            return None
+        if doc is None:
+            return None
+        # Fires again after the lease unless the handler clears or reschedules it.
+        self._scheduled(self.timers.index(timer), doc_id, until)
+        return doc, until
+
+    async def _renew(self, key: Key, until: datetime, done: asyncio.Event) -> None:
+        """Keep the claim while the handler runs; stop when it is `done`, or once the field holds
+        anything else (the handler's own write cleared or moved it)."""
+        timer = self.timers[key[0]]
+        collection = timer.collection.collection
+        while True:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(done.wait(), timer.lease.total_seconds() / 3)
+            if done.is_set():
+                return
+            renewed = self._clock.now() + timer.lease
+            try:
+                async with self._guard.hold(collection, key[1]):
+                    result = await collection.update_one(
+                        {"_id": key[1], timer.due_field: until},
+                        {"$set": {timer.due_field: renewed}},
+                    )
+            except ConcurrencyConflict:  # the handler is writing it: try again a bit later
+                continue
+            if result.matched_count == 0:
+                return
+            until = renewed
+            self._scheduled(key[0], key[1], until)
 
     async def _resync(self, key: Key) -> None:
         timer = self.timers[key[0]]
