@@ -10,7 +10,7 @@ BUF = $(shell deploy/local/tools.sh buf)
 RUN = $(UV) run --frozen --no-sync
 PYTEST = $(RUN) pytest
 
-.PHONY: help sync token run up down demo topics test lint typecheck proto proto-check unit integration infra-up infra-down validate-deploy bench
+.PHONY: help sync token run up down status restart dlq demo topics test lint typecheck proto proto-check unit integration infra-up infra-down validate-deploy bench
 
 help: ## list the verbs
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -29,6 +29,15 @@ up: sync ## the same platform in the background
 
 down: ## stop everything `make up` started
 	deploy/local/platform.sh down
+
+status: ## every process of the local platform: pid, ports, ready (exit 1 unless all are)
+	deploy/local/platform.sh status
+
+restart: ## restart one service as `make up` started it: make restart SERVICE=payouts
+	deploy/local/platform.sh restart "$(SERVICE)"
+
+dlq: ## dead letters per service; make dlq REDRIVE=payouts [OFFSET=n] re-drives them (ids kept)
+	$(RUN) python -m stint.kit.dlq $(if $(REDRIVE),redrive "$(REDRIVE)" $(if $(OFFSET),--offset "$(OFFSET)"),list)
 
 topics: ## create the Kafka topics from stint.contracts.topics on the running broker (idempotent)
 	deploy/local/platform.sh topics

@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # The whole platform on this machine: Kafka, FerretDB and every service that exists.
-# Usage: platform.sh run|up|down|status
-#   run   up, then stream prefixed logs in the foreground; Ctrl-C stops everything in order
-#   up    start in the background (pid files and logs under .stint/), wait until ready
-#   down  stop services (gateway first), then the infrastructure; nothing is left listening
+# Usage: platform.sh run|up|down|status|restart NAME|topics
+#   run     up, then stream prefixed logs in the foreground and restart a service that dies
+#           (with backoff, and says so); Ctrl-C stops everything in order
+#   up      start in the background (pid files and logs under .stint/), wait until ready
+#   down    stop services (gateway first), then the infrastructure; nothing is left listening
+#   status  every process: pid, ports, ready or not (exit 1 unless all are ready)
+#   restart NAME   stop one service and start it again with the environment `up` used
 #   topics  create the Kafka topics from stint.contracts.topics (idempotent; `up` does it too)
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -99,6 +102,10 @@ up() {
   # in-process lock instead of a lease document (2 fewer requests per write; stint.kit.docguard).
   # Running a second replica of a service against the same FerretDB needs `lease`.
   export STINT_WRITE_GUARD="${STINT_WRITE_GUARD:-local}"
+  # What a later `restart` (or the supervisor) needs to start a service exactly as `up` did,
+  # even from another shell or after a crash: every STINT_* setting, secrets included (0600).
+  (umask 077 && export -p | grep '^declare -x STINT_' >"$RUN/platform.env")
+  rm -f "$RUN/stopping"
   # The services need only Kafka and the database: they start together (much faster than one
   # by one). The gateway's readiness is every backend's, so it starts once they are ready.
   local entry name rest
@@ -127,33 +134,104 @@ up() {
 }
 
 down() {
+  mkdir -p "$RUN" && touch "$RUN/stopping"  # the supervisor must not bring anything back
   for entry in $(echo "$SERVICES" | tr ' ' '\n' | tac); do stop_service "${entry%%:*}"; done
   "$HERE/infra.sh" down
+}
+
+# entry_of NAME: its "name:grpc:http" entry of $SERVICES, or nothing.
+entry_of() { tr ' ' '\n' <<<"$SERVICES" | grep "^$1:" || true; }
+ops_port() { local e; e=$(entry_of "$1"); if [ "$1" = gateway ]; then echo "$GATEWAY_OPS"; else echo "${e##*:}"; fi; }
+
+restart() {
+  local name=${1:-} entry rest
+  entry=$(entry_of "$name")
+  [ -n "$name" ] && [ -n "$entry" ] || { echo "usage: $0 restart <$(tr ' ' '\n' <<<"$SERVICES" | cut -d: -f1 | paste -sd'|')>" >&2; exit 2; }
+  [ -f "$RUN/platform.env" ] || { echo "the platform is not up here (no $RUN/platform.env): make up" >&2; exit 1; }
+  # shellcheck disable=SC1091
+  . "$RUN/platform.env"
+  OFFSET="${STINT_PORT_OFFSET:-0}"
+  rest=${entry#*:}
+  stop_service "$name"
+  launch_service "$name" "${rest%%:*}" "${rest##*:}"
+  await_ready "$name" "$(ops_port "$name")"
+  echo "$name restarted (pid $(cat "$RUN/$name.pid"))"
+}
+
+status() {
+  local rc=0 entry name rest pid state ops
+  # shellcheck disable=SC1091
+  [ -f "$RUN/platform.env" ] && . "$RUN/platform.env" && OFFSET="${STINT_PORT_OFFSET:-0}"
+  "$HERE/infra.sh" status || rc=1
+  printf '%-14s %-8s %-7s %-6s %-6s %s\n' SERVICE PID GRPC HTTP OPS STATE
+  for entry in $SERVICES; do
+    name=${entry%%:*}; rest=${entry#*:}; ops=$(( $(ops_port "$name") + OFFSET ))
+    present "$name" || continue
+    pid=$(cat "$RUN/$name.pid" 2>/dev/null || echo -)
+    if [ "$pid" = - ] || ! alive "$pid"; then state=stopped; rc=1
+    elif curl -fsS -m 1 "http://127.0.0.1:$ops/readyz" >/dev/null 2>&1; then state=ready
+    else state="not ready"; rc=1; fi
+    printf '%-14s %-8s %-7s %-6s %-6s %s\n' "$name" "$pid" "$(( ${rest%%:*} + OFFSET ))" "$(( ${rest##*:} + OFFSET ))" "$ops" "$state"
+  done
+  return "$rc"
+}
+
+# supervise: every second, a service whose process is gone is started again, after 1, 2, 4 …
+# 30 s (the count resets once it has stayed up for a minute), and the log says so.
+supervise() {
+  local -A failures=() since=()
+  local entry name rest pid wait
+  while [ ! -f "$RUN/stopping" ]; do
+    for entry in $SERVICES; do
+      name=${entry%%:*}; rest=${entry#*:}
+      present "$name" && [ -f "$RUN/$name.pid" ] || continue
+      pid=$(cat "$RUN/$name.pid")
+      if alive "$pid"; then
+        if [ $(( SECONDS - ${since[$name]:-0} )) -gt 60 ]; then failures[$name]=0; fi
+        continue
+      fi
+      [ -f "$RUN/stopping" ] && break
+      failures[$name]=$(( ${failures[$name]:-0} + 1 ))
+      wait=$(( 1 << (failures[$name] - 1) )); [ "$wait" -gt 30 ] && wait=30
+      echo "[supervisor] $name (pid $pid) is gone; restarting it in ${wait}s (restart ${failures[$name]})" | tee -a "$LOGS/supervisor.log" >&2
+      sleep "$wait"
+      [ -f "$RUN/stopping" ] && break
+      launch_service "$name" "${rest%%:*}" "${rest##*:}"
+      since[$name]=$SECONDS
+      echo "[supervisor] $name started again (pid $(cat "$RUN/$name.pid"))" | tee -a "$LOGS/supervisor.log" >&2
+    done
+    sleep 1
+  done
 }
 
 case "${1:-}" in
   up) up ;;
   down) down ;;
-  status) "$HERE/infra.sh" status ;;
+  status) status ;;
+  restart) shift; restart "${1:-}" ;;
   topics)
     (cd "$ROOT" && "$UV" sync --frozen --quiet --all-packages --all-groups)
     STINT_KAFKA_BOOTSTRAP="${STINT_KAFKA_BOOTSTRAP:-127.0.0.1:${STINT_KAFKA_PORT:-9092}}" \
       "$ROOT/.venv/bin/python" "$HERE/topics.py" create
     ;;
   run)
-    logs_pid=""
+    logs_pid="" supervisor_pid=""
     # Ctrl-C during start-up or later: stop everything in order (gateway first, infrastructure
     # last) while the log stream still shows it, then the log stream.
     stop_all() {
       trap '' INT TERM
       echo; echo "stopping…"
+      touch "$RUN/stopping"
+      if [ -n "$supervisor_pid" ]; then kill "$supervisor_pid" 2>/dev/null || true; wait "$supervisor_pid" 2>/dev/null || true; fi
       down
       if [ -n "$logs_pid" ]; then kill "$logs_pid" 2>/dev/null || true; wait "$logs_pid" 2>/dev/null || true; fi
       exit 0
     }
     trap stop_all INT TERM
     up
-    echo "Ctrl-C stops everything."
+    supervise &
+    supervisor_pid=$!
+    echo "Ctrl-C stops everything. A service that dies is started again (see [supervisor] lines)."
     mkdir -p "$LOGS"
     # One line per log line, prefixed [service]; it ignores SIGINT so shutdown lines still show.
     "$ROOT/.venv/bin/python" "$HERE/logs.py" "$LOGS" &
@@ -161,5 +239,5 @@ case "${1:-}" in
     wait "$logs_pid" || true
     stop_all
     ;;
-  *) echo "usage: $0 run|up|down|status|topics" >&2; exit 2 ;;
+  *) echo "usage: $0 run|up|down|status|restart NAME|topics" >&2; exit 2 ;;
 esac

@@ -1,6 +1,7 @@
 """`make up` starts the platform in the background; `make run` on it streams every process's log
-prefixed with its name, and Ctrl-C stops everything in order (gateway first, infrastructure
-last) leaving nothing listening and no process behind; `make down` afterwards has nothing to do.
+prefixed with its name, restarts a service that dies, and Ctrl-C stops everything in order
+(gateway first, infrastructure last) leaving nothing listening and no process behind; `make
+down` afterwards has nothing to do.
 
 Runs on its own ports and state folder, so it neither needs nor disturbs the servers the rest
 of the suite uses. (It sorts before the other e2e files, so it runs before the session's
@@ -86,6 +87,26 @@ async def test_up_then_run_then_ctrl_c_leaves_nothing_running(tmp_path: Path) ->
             timeout=60,
             interval=0.1,
             what="run streaming",
+        )
+        # The supervisor: a service killed with SIGKILL is started again, and `run` says so.
+        state_run = tmp_path / "state" / "run"
+        victim = int((state_run / "payouts.pid").read_text())
+        os.kill(victim, signal.SIGKILL)
+        await eventually(
+            lambda: "[supervisor] payouts started again" in out.read_text(),
+            timeout=60,
+            interval=0.2,
+            what="the supervisor restarting payouts",
+        )
+        revived = int((state_run / "payouts.pid").read_text())
+        assert revived != victim
+        pids.append(revived)
+        await eventually(
+            lambda: run_platform("status", env),
+            until=lambda done: done.returncode == 0,
+            timeout=60,
+            interval=0.5,
+            what="every process ready again",
         )
         os.killpg(run.pid, signal.SIGINT)
         await eventually(lambda: run.poll() is not None, timeout=120, interval=0.2, what="exit")
