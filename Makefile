@@ -10,7 +10,7 @@ BUF = $(shell deploy/local/tools.sh buf)
 RUN = $(UV) run --frozen --no-sync
 PYTEST = $(RUN) pytest
 
-.PHONY: help sync token run up down status restart dlq demo topics test lint typecheck proto proto-check unit integration infra-up infra-down validate-deploy bench
+.PHONY: help sync token run up down status restart dlq chaos demo topics test lint typecheck proto proto-check unit integration infra-up infra-down validate-deploy bench
 
 help: ## list the verbs
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -58,6 +58,9 @@ typecheck: sync ## mypy --strict over libs and services
 
 unit: sync ## fast tests, no I/O
 	$(PYTEST) -m "not integration and not e2e" -q
+
+chaos: sync ## lifecycles under kill -9 / restart / stall of every process, broker and database too; then the invariants (STINT_CHAOS_SEEDS=15,16)
+	STINT_CHAOS=full deploy/local/pytest.sh "$(RUN)" tests/chaos -q -s
 
 bench: sync ## lifecycles through the gateway of a private stack, with baselines: one table (BENCH_ARGS=--help)
 	$(RUN) python -m tools.bench $(BENCH_ARGS)
