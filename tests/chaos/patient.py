@@ -35,7 +35,7 @@ class PatientApi(Api):
         uncertain = False
         while True:
             try:
-                response = await self.request(method, template, headers, json, **ids)
+                response = await super().request(method, template, headers, json, **ids)
             except httpx.TransportError as exc:
                 response, uncertain = None, True
                 problem = repr(exc)
@@ -60,15 +60,22 @@ class PatientApi(Api):
     async def request(
         self, method: str, template: str, headers: dict[str, str], json: Any = None, **ids: str
     ) -> httpx.Response:
-        for _ in range(240):  # reads too: a GET during a fault is retried the same way
+        """For callers that read the status themselves (e.g. apply, where 404 means "not yet"):
+        the same key on every attempt, transient answers and broken connections retried."""
+        if method == "POST" and "Idempotency-Key" not in headers:
+            headers = headers | {"Idempotency-Key": uuid.uuid4().hex}
+        deadline = time.monotonic() + RETRY_SECONDS
+        while True:
             try:
                 response = await super().request(method, template, headers, json, **ids)
             except httpx.TransportError:
-                if method != "GET":
+                if time.monotonic() > deadline:
                     raise
             else:
-                if method != "GET" or (response.status_code < 500 and response.status_code != 429):
+                code = response.status_code
+                transient = code >= 500 or code in (408, 429)
+                transient |= code == 409 and "in-progress" in response.text
+                if not transient or time.monotonic() > deadline:
                     return response
             PatientApi.retries += 1
             await asyncio.sleep(0.5)
-        raise StepFailed(f"{method} {template}: the platform did not answer for 2 minutes")
