@@ -127,9 +127,16 @@ class Platform:
 @contextmanager
 def private_platform(env: dict[str, str]) -> Iterator[Platform]:
     """`platform.sh up` with `env` (see `platform_env`), and `down` however the block ends."""
+    up = run_platform("up", env)
+    if up.returncode != 0 and "Failed to bind" in up.stderr:
+        # Our ports were free when chosen, but the service ports (5005x + offset) lie in the
+        # kernel's ephemeral range, where any outgoing connection may take one meanwhile: once
+        # more on other ports (`up` stopped everything it had started).
+        env = env | {name: str(free_port()) for name in INFRA_PORTS}
+        env["STINT_PORT_OFFSET"] = str(free_offset([p for n in SERVICES for p in SERVICES[n]]))
+        up = run_platform("up", env)
     offset = int(env["STINT_PORT_OFFSET"])
     try:
-        up = run_platform("up", env)
         assert up.returncode == 0, up.stdout[-2000:] + up.stderr[-4000:]
         yield Platform(
             url=f"http://127.0.0.1:{8080 + offset}",
