@@ -151,9 +151,10 @@ def private_platform(env: dict[str, str]) -> Iterator[Platform]:
 @pytest.fixture(scope="session")
 def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform]:
     """The whole platform, started once for the e2e session and stopped at its end."""
-    with private_platform(
-        platform_env(tmp_path_factory.mktemp("platform") / "state", **SPEED)
-    ) as p:
+    state = tmp_path_factory.mktemp("platform") / "state"
+    # Traced as an operator would trace it, to files the tracing test reads (stint.kit.tracing).
+    traced = {"STINT_TRACE_EXPORTER": "file", "STINT_TRACE_DIR": str(state / "traces")}
+    with private_platform(platform_env(state, **SPEED, **traced)) as p:
         yield p
 
 

@@ -15,6 +15,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
+from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 from pymongo.errors import ConnectionFailure
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
@@ -30,6 +31,7 @@ from gateway.ratelimit import TokenBuckets
 from gateway.request_context import REQUEST_ID, RequestContext
 from gateway.routes import all_routes, postings
 from gateway.routing import install
+from stint.kit import tracing
 from stint.kit.clock import SystemClock
 from stint.kit.grpc import IdentitySigner
 from stint.kit.mongo import MongoClient, create_mongo_client, ping
@@ -38,6 +40,8 @@ from stint.kit.ops_http import OpsServer, ReadinessCheck
 
 def create_app(settings: GatewaySettings) -> FastAPI:
     registry = SchemaRegistry()
+    # Before the database client and the channels exist (the instrumentations attach to them).
+    tracing.configure(settings.service_name, settings.trace_exporter, settings.trace_dir)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -102,6 +106,11 @@ def create_app(settings: GatewaySettings) -> FastAPI:
     if settings.forwarded_allow_ips:
         # Outermost, so the rate limits and logs see the client the trusted proxy names.
         app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.forwarded_allow_ips)
+    if provider := tracing.provider():
+        # The server span of each request (outermost); /docs and /openapi.json are not traced.
+        FastAPIInstrumentor.instrument_app(
+            app, tracer_provider=provider, excluded_urls="docs,openapi.json"
+        )
     install(app, all_routes(), registry)
     postings.install_extra(app)
     app.openapi = lambda: _openapi(app, registry)  # type: ignore[method-assign]

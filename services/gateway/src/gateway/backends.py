@@ -11,6 +11,7 @@ import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from gateway.auth import Principal
+from stint.kit import tracing
 from stint.kit.grpc import Caller, IdentitySigner
 
 CHANNEL_OPTIONS = (
@@ -30,7 +31,9 @@ class Backends:
         self.deadline = deadline_seconds
         self._signer = signer
         self.channels = {
-            name: grpc.aio.insecure_channel(address, options=CHANNEL_OPTIONS)
+            name: grpc.aio.insecure_channel(
+                address, options=CHANNEL_OPTIONS, interceptors=tracing.grpc_client_interceptors()
+            )
             for name, address in addresses.items()
         }
         self._stubs: dict[tuple[str, type[Any]], Any] = {}

@@ -20,6 +20,7 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gateway import problems
+from stint.kit import tracing
 from stint.kit.grpc import safe_request_id
 from stint.kit.logctx import request_id_var
 
@@ -54,6 +55,7 @@ class RequestContext:
         scope.setdefault("state", {})["request_id"] = request_id
         # Every log line of this request (the access line too) carries its id.
         token = request_id_var.set(request_id)
+        tracing.annotate({"stint.request_id": request_id})  # find a request's trace by its id
         try:
             await self._handle(scope, receive, send, request_id)
         finally:

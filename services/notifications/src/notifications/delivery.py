@@ -25,6 +25,7 @@ from notifications.domain.model import (
     Tenants,
 )
 from notifications.domain.signing import webhook_headers
+from stint.kit import tracing
 from stint.kit.clock import Clock
 from stint.kit.envelope import Envelope
 from stint.kit.errors import AlreadyExists, ConcurrencyConflict
@@ -82,18 +83,44 @@ class Delivery:
         now = self._clock.now()
         due = self.retry.next_attempt(0, now, rand=lambda: 0.5)  # the first one: no jitter
         return Message(
-            msg_id, e.id, e.owner, event_type, event_id, body, Status.PENDING, now, 0, due
+            msg_id,
+            e.id,
+            e.owner,
+            event_type,
+            event_id,
+            body,
+            Status.PENDING,
+            now,
+            0,
+            due,
+            traceparent=tracing.current_traceparent(),  # the consumed event's span, if any
         )
 
     async def attempt(self, m: Message) -> None:
         """Timer: one HTTP attempt for a due message; logs it, schedules the next one or
         settles the message, and updates the endpoint's failure clock (may emit
-        WebhookEndpointDisabled)."""
+        WebhookEndpointDisabled). Traced as a span of the event's trace."""
+        attributes = {
+            "webhook.id": m.id,
+            "webhook.event_type": m.event_type,
+            "webhook.endpoint_id": m.endpoint_id,
+            "webhook.attempt": m.attempts + 1,
+        }
+        with tracing.span(
+            "webhook deliver", kind=tracing.CLIENT, parent=m.traceparent, attributes=attributes
+        ) as span:
+            outcome = await self._attempt(m)
+            if span is not None:
+                span.set_attribute("webhook.outcome", outcome)
+            if outcome != "succeeded":
+                tracing.failed(span, outcome)
+
+    async def _attempt(self, m: Message) -> str:
         endpoint = await self.endpoints.get(m.endpoint_id)
         now = self._clock.now()
         if endpoint is None or not endpoint.enabled:
             await self.messages.save(replace(m, status=Status.FAILED, next_attempt_at=None))
-            return
+            return "endpoint_disabled"
         headers = webhook_headers(
             endpoint.signing_secrets(now), m.id, int(now.timestamp()), m.payload
         )
@@ -106,12 +133,17 @@ class Delivery:
         made = m.attempts + 1
         next_at = None if ok or gone else self.retry.next_attempt(made, after, retry_after)
         status = Status.SUCCEEDED if ok else Status.PENDING if next_at else Status.FAILED
-        await self.messages.log(_attempt_log(m, now, resp, ok, next_at))
+        # The outcome first: once it is stored a crash cannot deliver this message again; the
+        # attempt's log line and the endpoint's failure clock come after it.
         await self.messages.save(replace(m, status=status, attempts=made, next_attempt_at=next_at))
-        metrics.WEBHOOK_DELIVERIES.labels(_outcome(resp, ok, gone, next_at)).inc()
+        await self.messages.log(_attempt_log(m, now, resp, ok, next_at))
+        outcome = _outcome(resp, ok, gone, next_at)
+        metrics.WEBHOOK_DELIVERIES.labels(outcome).inc()
+        tracing.annotate({"http.response.status_code": resp.status})
         if resp.status:
             metrics.WEBHOOK_LATENCY.observe(resp.latency_ms / 1000)
         await self._track_endpoint(endpoint, ok, gone, after)
+        return outcome
 
     async def _track_endpoint(self, read: Endpoint, ok: bool, gone: bool, now: datetime) -> None:
         """A success resets the failure clock; 410 or failing for too long disables. Starts

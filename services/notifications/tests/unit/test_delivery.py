@@ -163,3 +163,19 @@ async def test_a_message_of_a_disabled_endpoint_is_abandoned_without_a_request()
     await d.attempt(m)
     assert messages.docs[m.id].status == Status.FAILED
     assert messages.attempts == []
+
+
+async def test_a_success_is_stored_before_the_attempt_log_so_a_failing_log_redelivers_nothing() -> (
+    None
+):
+    d, _, messages, _ = setup(endpoint(), Response(204, 3, ""))
+    m = await queued(d, messages)
+
+    async def broken_log(a: Any) -> None:
+        raise ConnectionError("database gone between the two writes")
+
+    messages.log = broken_log  # type: ignore[method-assign]
+    with pytest.raises(ConnectionError):
+        await d.attempt(m)
+    assert messages.docs[m.id].status == Status.SUCCEEDED, "the delivered webhook would go again"
+    assert messages.docs[m.id].next_attempt_at is None

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from faststream.kafka import KafkaBroker
 
 from stint.contracts.topics import all_topics, dlq_topic
+from stint.kit import tracing
 from stint.kit.bus import (
     DEFAULT_PARTITIONS,
     EventConsumer,
@@ -109,6 +110,8 @@ async def connect(settings: KitSettings, clock: Clock | None = None) -> Infrastr
     """Create the MongoDB client (and pick the write guard the server needs), the Kafka
     broker and the outbox relay. Nothing is started here; `ServiceRunner` starts things."""
     clock = clock or SystemClock()
+    # Before any client exists: the instrumentations attach to clients created afterwards.
+    tracing.configure(settings.service_name, settings.trace_exporter, settings.trace_dir)
     mongo = create_mongo_client(settings.mongo_uri, app_name=settings.service_name)
     db = mongo[settings.database_name]
     # Wall-clock leases, whatever clock the service runs on.

@@ -25,7 +25,7 @@ from faststream.kafka import KafkaBroker
 from google.protobuf.message import DecodeError, Message
 
 from stint.contracts.topics import dlq_topic
-from stint.kit import metrics
+from stint.kit import metrics, tracing
 from stint.kit.envelope import Envelope, MalformedEnvelope
 from stint.kit.logctx import ce_id_var
 
@@ -47,6 +47,7 @@ def create_broker(bootstrap: str, *, client_id: str) -> KafkaBroker:
         request_timeout_ms=15_000,
         graceful_timeout=15.0,
         logger=logging.getLogger(f"stint.kafka.{client_id}"),
+        middlewares=tracing.kafka_middlewares(),
     )
 
 
@@ -147,7 +148,21 @@ class EventConsumer:
             return await self._to_dlq(record, "malformed_envelope", str(exc), 0, "unknown")
         token = ce_id_var.set(envelope.id)
         try:
-            return await self._dispatch(record, envelope)
+            with tracing.consuming(
+                topic=record.topic,
+                ce_type=envelope.type,
+                ce_id=envelope.id,
+                traceparent=envelope.traceparent,
+                partition=record.partition,
+                offset=record.offset,
+                group=self.group_id,
+            ) as span:
+                outcome = await self._dispatch(record, envelope)
+                if span is not None:
+                    span.set_attribute("stint.outcome", outcome)
+                if outcome == "dead_lettered":
+                    tracing.failed(span, "dead-lettered")
+                return outcome
         finally:
             ce_id_var.reset(token)
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from google.protobuf.message import Message
 
+from stint.kit import tracing
 from stint.kit.clock import Clock
 from stint.kit.ids import new_id
 
@@ -129,10 +130,11 @@ def new_envelope(
     subject: str,
     source: str,
     clock: Clock,
-    traceparent: str = "",
+    traceparent: str | None = None,
 ) -> Envelope:
     """Wrap a Protobuf event: a fresh ``evt_`` id, ce_type = the message's full proto name,
-    and the aggregate id (`subject`) as the record key."""
+    the aggregate id (`subject`) as the record key, and the current span's traceparent unless
+    one is given (stint.kit.tracing: the event stays in the trace of what made it)."""
     return Envelope(
         id=new_id("evt"),
         type=message.DESCRIPTOR.full_name,
@@ -142,7 +144,7 @@ def new_envelope(
         topic=topic,
         key=subject,
         data=message.SerializeToString(deterministic=True),
-        traceparent=traceparent,
+        traceparent=tracing.current_traceparent() if traceparent is None else traceparent,
     )
 
 
@@ -154,7 +156,7 @@ class EventFactory:
         self.topic = topic
         self._clock = clock
 
-    def __call__(self, message: Message, subject: str, traceparent: str = "") -> Envelope:
+    def __call__(self, message: Message, subject: str, traceparent: str | None = None) -> Envelope:
         return new_envelope(
             message,
             topic=self.topic,

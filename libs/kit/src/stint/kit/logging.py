@@ -1,4 +1,5 @@
-"""JSON logs, one object per line, with the service name and the current request/event ids."""
+"""JSON logs, one object per line, with the service name and the current request, event and
+trace ids."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from stint.kit.logctx import ce_id_var, request_id_var
+from stint.kit.tracing import current_trace_id
 
 # Attributes every LogRecord has; anything else was passed with `extra=` and is logged too.
 _STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime"}
@@ -31,6 +33,8 @@ class JsonFormatter(logging.Formatter):
             entry["request_id"] = request_id
         if ce_id := ce_id_var.get():
             entry["ce_id"] = ce_id
+        if trace_id := current_trace_id():
+            entry["trace_id"] = trace_id
         for key, value in vars(record).items():
             if key not in _STANDARD and not key.startswith("_"):
                 entry.setdefault(key, value)  # core fields win over colliding extras

@@ -32,7 +32,7 @@ from typing import Protocol
 
 from pymongo import ReturnDocument
 
-from stint.kit import metrics
+from stint.kit import metrics, tracing
 from stint.kit.clock import Clock, SystemClock
 from stint.kit.docguard import DocumentGuard, NoGuard
 from stint.kit.envelope import Envelope
@@ -228,7 +228,8 @@ class OutboxRelay:
 
     async def _publish(self, stored: list[Document]) -> None:
         for event in (Envelope.from_document(e) for e in stored):
-            await self._publisher.publish(event)
+            with tracing.continued(event.traceparent):  # the publish spans join its trace
+                await self._publisher.publish(event)
             metrics.EVENTS_PUBLISHED.labels(self.service, event.topic, event.type).inc()
             delay = (self._clock.now() - event.time).total_seconds()
             metrics.OUTBOX_PUBLISH_DELAY.labels(self.service).observe(max(delay, 0.0))

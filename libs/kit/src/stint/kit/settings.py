@@ -39,6 +39,10 @@ class KitSettings(BaseSettings):
     http_host: str = "127.0.0.1"
     http_port: int = Field(default=9100, ge=0, le=65535)
     log_level: str = "INFO"
+    # OpenTelemetry (stint.kit.tracing): none (default), otlp (the standard OTEL_EXPORTER_OTLP_*
+    # variables say where), file (one JSON-lines file per process in trace_dir), console.
+    trace_exporter: Literal["none", "otlp", "file", "console"] = "none"
+    trace_dir: str = ""
 
     # The relay drains each written document at once; the sweep only recovers what a crash or
     # an outage left behind (design.md §5: periodic work touches pending documents only).

@@ -207,6 +207,7 @@ def _message_fields(m: Message) -> dict[str, Any]:
         "created_at": m.created_at,
         "attempts": m.attempts,
         "next_attempt_at": m.next_attempt_at,
+        "traceparent": m.traceparent,
     }
 
 
@@ -223,6 +224,7 @@ def message_from_doc(d: Document) -> Message:
         attempts=d["attempts"],
         next_attempt_at=d.get("next_attempt_at"),
         version=d["version"],
+        traceparent=d.get("traceparent", ""),
     )
 
 

@@ -80,6 +80,8 @@ class Message:
     attempts: int = 0
     next_attempt_at: datetime | None = None
     version: int = 0
+    # W3C traceparent of the event's processing ("" untraced): each attempt joins that trace.
+    traceparent: str = ""
 
 
 @dataclass(frozen=True)

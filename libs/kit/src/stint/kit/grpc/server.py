@@ -13,6 +13,7 @@ import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection as grpc_reflection
 
+from stint.kit import tracing
 from stint.kit.grpc.interceptors import ServerInterceptor
 from stint.kit.grpc.service_identity import IdentityVerifier
 from stint.kit.settings import KitSettings
@@ -128,9 +129,9 @@ def build_grpc_server(
     """
     merged = dict(DEFAULT_OPTIONS)
     merged.update(options)
-    server = grpc.aio.server(
-        interceptors=[ServerInterceptor(service_name, identity)], options=list(merged.items())
-    )
+    # Tracing first: a refused call is traced too.
+    interceptors = [*tracing.grpc_server_interceptors(), ServerInterceptor(service_name, identity)]
+    server = grpc.aio.server(interceptors=interceptors, options=list(merged.items()))
     names = _register_all(server, register)
 
     health_servicer = health.aio.HealthServicer()
