@@ -1,5 +1,6 @@
 """Lifecycles under faults: every one completes, exactly one payout each, the ledger balances,
-no dead letter, no pending outbox. The tallies are printed as one table (and written to
+every awaited webhook arrives (under one webhook-id per event), no dead letter, no pending
+outbox, no lock left. The tallies are printed as one table (and written to
 .stint/chaos-report.txt)."""
 
 from __future__ import annotations
@@ -7,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import os
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -15,16 +17,17 @@ import httpx
 import pytest
 
 from stint.kit.dlq import read as read_dead_letters
+from stint.kit.docguard import LOCKS_COLLECTION
 from stint.kit.grpc import Caller, IdentitySigner
 from stint.kit.ids import new_id
-from stint.kit.mongo import create_mongo_client
+from stint.kit.mongo import MongoClient, create_mongo_client
 from stint.kit.testing.poll import eventually
 from stint.payouts.v1 import payouts_service_pb2 as payouts_api
 from stint.payouts.v1.payouts_service_pb2_grpc import PayoutsServiceStub
 from tools.bench.api import bearer
 from tools.bench.lifecycle import lifecycle, new_tenant
 from tools.bench.stats import Samples
-from tools.bench.webhooks import Receiver
+from tools.bench.webhooks import EVENT_TYPES, Receiver
 
 from ..e2e.conftest import SPEED, Platform, platform_env, private_platform
 from .faults import SERVICES, Fault, inject, schedule
@@ -93,11 +96,15 @@ async def _ledger_ok(platform: Platform) -> tuple[bool, str]:
     return answer.ok, str(answer)[:600]
 
 
-async def _pending_outboxes(platform: Platform) -> int:
-    client = create_mongo_client(
+def _database(platform: Platform) -> MongoClient:
+    return create_mongo_client(
         f"mongodb://127.0.0.1:{platform.env['STINT_MONGO_PORT']}/?directConnection=true",
         app_name="chaos",
     )
+
+
+async def _pending_outboxes(platform: Platform) -> int:
+    client = _database(platform)
     try:
         pending = 0
         for service in SERVICES:
@@ -105,6 +112,22 @@ async def _pending_outboxes(platform: Platform) -> int:
             for name in await db.list_collection_names():
                 pending += await db[name].count_documents({"outbox_pending": True})
         return pending
+    finally:
+        await client.close()
+
+
+async def _locks_held(platform: Platform) -> int:
+    """Locks still in force once the work is done: write locks (stint.kit.docguard) and pending
+    idempotency keys at the gateway (a killed request's key must not stay locked)."""
+    client = _database(platform)
+    now = datetime.now(UTC)
+    try:
+        held = 0
+        for service in SERVICES:
+            locks = client[f"stint_{service}"][LOCKS_COLLECTION]
+            held += await locks.count_documents({"expires_at": {"$gt": now}})
+        keys = client["stint_gateway"]["idempotency"]
+        return held + await keys.count_documents({"state": "pending", "lease_until": {"$gt": now}})
     finally:
         await client.close()
 
@@ -134,8 +157,19 @@ async def test_lifecycles_survive_the_faults(
         pending = await eventually(
             lambda: _pending_outboxes(platform), until=lambda n: n == 0, timeout=60, what="outboxes"
         )
+        locks = await eventually(
+            lambda: _locks_held(platform), until=lambda n: n == 0, timeout=60, what="locks"
+        )
+        # Every awaited event reaches the company's endpoint (a lifecycle may have finished by
+        # polling while a webhook was still being retried).
+        expected = dict.fromkeys(EVENT_TYPES, LIFECYCLES - len(failures))
+        webhooks = await eventually(
+            receiver.tally, until=lambda t: t == expected, timeout=180, what="every webhook"
+        )
     await receiver.stop()
     wrong_payouts = {s: p for s, p in payouts.items() if p != ["PAYOUT_STATUS_PAID"]}
+    # Applied once per consumer: an event fanned out twice would arrive under two webhook-ids.
+    twice = {f"{e} {k}": n for (e, k), ids in receiver.webhook_ids.items() if (n := len(ids)) > 1}
     rows: list[tuple[str, Any]] = [(f"fault: {f}", f"back in {s:.1f} s") for f, s in recoveries]
     rows += [
         ("lifecycles completed", f"{LIFECYCLES - len(failures)}/{LIFECYCLES}"),
@@ -146,7 +180,10 @@ async def test_lifecycles_survive_the_faults(
         ("ledger check", "ok" if ledger_ok else ledger),
         ("dead letters", sum(letters.values())),
         ("pending outbox documents", pending),
-        ("webhook deliveries received", receiver.received),
+        ("locks left (write locks, pending idempotency keys)", locks),
+        ("awaited webhooks arrived (per event type)", ", ".join(f"{n}" for n in webhooks.values())),
+        ("events delivered under more than one webhook-id", len(twice)),
+        ("webhook deliveries received (redeliveries too)", receiver.received),
         ("client retries (5xx, 429, in-progress, broken connections)", PatientApi.retries),
         ("wall time", f"{time.monotonic() - started:.0f} s"),
     ]
@@ -159,6 +196,7 @@ async def test_lifecycles_survive_the_faults(
     assert not wrong_payouts, wrong_payouts
     assert ledger_ok, ledger
     assert letters == dict.fromkeys(SERVICES[:-1], 0), letters
+    assert not twice, twice
 
 
 ROOT_STATE = str(Path(__file__).resolve().parents[2] / ".stint")

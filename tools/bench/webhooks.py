@@ -50,6 +50,9 @@ class Receiver:
         self._runner: web.AppRunner | None = None
         self.port = 0
         self.received = 0  # every delivery, also redeliveries and events nobody waits for
+        # The webhook-ids each event arrived under: a redelivery repeats its id, a second id
+        # for one event means it was queued twice (the chaos suite checks there is none).
+        self.webhook_ids: dict[Key, set[str]] = {}
 
     @property
     def url(self) -> str:
@@ -78,6 +81,13 @@ class Receiver:
         waiter = self._waiters.setdefault((event, key), loop.create_future())
         return await asyncio.wait_for(asyncio.shield(waiter), max(0.0, timeout))
 
+    def tally(self) -> dict[str, int]:
+        """How many distinct events of each awaited type arrived."""
+        counts = dict.fromkeys(EVENT_TYPES, 0)
+        for event, _ in self._arrived:
+            counts[event] += 1
+        return counts
+
     async def wait(self, event: str, key: str, timeout: float) -> bool:
         """Whether the event arrived (now or within `timeout` seconds)."""
         try:
@@ -94,6 +104,8 @@ class Receiver:
         except ValueError:
             return web.Response(status=204)
         key = key_of(body) if isinstance(body, dict) else None
+        if key is not None:
+            self.webhook_ids.setdefault(key, set()).add(request.headers.get("webhook-id", ""))
         if key is not None and key not in self._arrived:
             self._arrived[key] = now
             waiter = self._waiters.pop(key, None)
