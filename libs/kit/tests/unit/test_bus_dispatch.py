@@ -12,6 +12,7 @@ import pytest
 from aiokafka import ConsumerRecord
 from google.protobuf.wrappers_pb2 import Int64Value, StringValue
 from prometheus_client import REGISTRY
+from pymongo.errors import AutoReconnect
 
 from stint.kit.bus import MAX_ERROR_HEADER, EventConsumer, EventRouter, RetryPolicy
 from stint.kit.envelope import Envelope, new_envelope
@@ -430,6 +431,20 @@ async def test_dead_letter_failure_raises_so_the_offset_is_not_committed(fx: Fix
 
     assert consumed(fx.service, TOPIC_A, STRING, "dead_lettered") == before
     assert ce_id_var.get() == ""
+
+
+async def test_a_database_outage_dead_letters_nothing_and_uses_no_attempt(fx: Fixture) -> None:
+    calls = Calls(failures=1, error=AutoReconnect("connection refused"))
+    fx.router.handler(TOPIC_A, StringValue)(calls)
+    envelope = envelope_for(StringValue(value="x"))
+
+    with pytest.raises(AutoReconnect):  # the keyed consumer retries the record: its key waits
+        await fx.consumer(RetryPolicy(max_attempts=1)).dispatch(record(envelope))
+    assert fx.sink.calls == []
+    assert fx.sleeps.delays == [], "no handler attempt is spent waiting for the database"
+    # Back again: the same record, a single attempt allowed, is applied.
+    assert await fx.consumer(RetryPolicy(max_attempts=1)).dispatch(record(envelope)) == "applied"
+    assert len(calls.seen) == 2
 
 
 async def test_dead_letter_failure_of_a_malformed_record_raises_too(fx: Fixture) -> None:

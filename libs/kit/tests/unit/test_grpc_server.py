@@ -15,6 +15,7 @@ from google.protobuf.wrappers_pb2 import StringValue
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
 from prometheus_client import REGISTRY
+from pymongo.errors import ServerSelectionTimeoutError
 
 from stint.kit.errors import ConcurrencyConflict, FieldViolation, InvalidArgument, NotFound
 from stint.kit.grpc import (
@@ -25,6 +26,7 @@ from stint.kit.grpc import (
     current_caller,
     field_violations_from_error,
 )
+from stint.kit.grpc.interceptors import DATABASE_UNAVAILABLE
 from stint.kit.logctx import request_id_var
 from stint.kit.testing.identity import PUBLIC_ENV, metadata_for
 from stint.kit.testing.poll import eventually
@@ -38,6 +40,7 @@ FAILURES: dict[str, Callable[[], Exception]] = {
     "missing": lambda: NotFound("no such posting"),
     "conflict": lambda: ConcurrencyConflict("version moved"),
     "crash": lambda: RuntimeError(SECRET),
+    "database": lambda: ServerSelectionTimeoutError("127.0.0.1:27017: [Errno 111] refused"),
 }
 _encode = StringValue.SerializeToString
 
@@ -274,6 +277,25 @@ async def test_internal_errors_leak_nothing_but_are_logged(
     logged = [r for r in caplog.records if r.levelno == logging.ERROR and r.exc_info]
     assert logged
     assert isinstance(logged[0].exc_info[1], RuntimeError)  # type: ignore[index]
+
+
+async def test_a_database_outage_is_unavailable_and_logged_once_with_its_end(
+    channel: grpc.aio.Channel, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.WARNING, logger="stint.kit.mongo")
+    for _ in range(3):
+        with pytest.raises(grpc.aio.AioRpcError) as raised:
+            await _rpc(channel, "Fail")(StringValue(value="database"))
+        assert raised.value.code() == grpc.StatusCode.UNAVAILABLE  # retryable: 503 at the edge
+        assert raised.value.details() == DATABASE_UNAVAILABLE
+    await _rpc(channel, "Echo")(StringValue())
+    warnings = [r for r in caplog.records if r.levelno == logging.WARNING]
+    assert [r.getMessage() for r in warnings] == [
+        "database unreachable: work is refused or held back until it is back",
+        "database reachable again",
+    ]
+    assert warnings[1].refused == 3  # type: ignore[attr-defined]
+    assert not any(r.exc_info for r in caplog.records), "an outage is not a bug: no traceback"
 
 
 @pytest.mark.parametrize(("timeout", "code"), [(None, "CANCELLED"), (0.2, "DEADLINE_EXCEEDED")])

@@ -5,9 +5,10 @@ topics the service's `EventRouter` names. Each record is routed by its ``ce_type
 handler registered for that Protobuf message type; unknown types are ignored (new producers
 must not break old consumers). A failing handler is retried with exponential backoff, a bounded
 number of times; then, like an undecodable record, it goes to the service's dead-letter topic
-with the error in headers and the partition moves on. The consumer commits a record's offset
-only after `EventConsumer.dispatch` returned: the handler's effect is durable or the record is
-safely in the DLQ.
+with the error in headers and the partition moves on. An unreachable database is not the
+record's fault: `dispatch` raises, and the consumer retries the record until it is back. The
+consumer commits a record's offset only after `EventConsumer.dispatch` returned: the handler's
+effect is durable or the record is safely in the DLQ.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from typing import Any, TypeVar
 from aiokafka import ConsumerRecord
 from faststream.kafka import KafkaBroker
 from google.protobuf.message import DecodeError, Message
+from pymongo.errors import ConnectionFailure
 
 from stint.contracts.topics import dlq_topic
 from stint.kit import metrics, tracing
@@ -181,6 +183,11 @@ class EventConsumer:
         for attempt in range(1, self._retry.max_attempts + 1):
             try:
                 await route.handler(event, envelope)
+            except ConnectionFailure:
+                # The database is down, not the event wrong: no attempt is used up and nothing
+                # is dead-lettered; the consumer retries the record (its key waits) until the
+                # database answers again, however long the outage.
+                raise
             except Exception as exc:
                 metrics.EVENT_HANDLER_FAILURES.labels(
                     self.service, record.topic, envelope.type

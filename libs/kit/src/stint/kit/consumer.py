@@ -29,10 +29,12 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.abc import ConsumerRebalanceListener
 from aiokafka.errors import KafkaError
 from faststream.kafka import KafkaBroker
+from pymongo.errors import ConnectionFailure
 
 from stint.kit import metrics
 from stint.kit.bus import DEFAULT_PARTITIONS, EventConsumer
 from stint.kit.lanes import Partition
+from stint.kit.mongo import DATABASE_OUTAGE
 from stint.kit.topics_admin import ensure_topics, quiet_outages
 
 log = logging.getLogger(__name__)
@@ -234,7 +236,11 @@ class KeyedConsumer:
         while True:
             try:
                 await self.events.dispatch(record)
+                DATABASE_OUTAGE.served()
                 return True
+            except ConnectionFailure as exc:  # one warning for the outage, not one per record
+                metrics.CONSUMER_REDISPATCHES.labels(self.events.service).inc()
+                DATABASE_OUTAGE.refusing(f"consumer {record.topic}", exc)
             except Exception:
                 metrics.CONSUMER_REDISPATCHES.labels(self.events.service).inc()
                 log.warning(

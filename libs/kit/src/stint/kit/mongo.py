@@ -6,6 +6,8 @@ Works against real MongoDB and FerretDB alike: no transactions, no TTL or partia
 from __future__ import annotations
 
 import contextlib
+import logging
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -21,6 +23,40 @@ Document = dict[str, Any]
 MongoClient = AsyncMongoClient[Document]
 Collection = AsyncCollection[Document]
 Database = AsyncDatabase[Document]
+log = logging.getLogger(__name__)
+
+
+class DatabaseOutage:
+    """One warning when work starts failing for want of the database (gRPC calls answered
+    UNAVAILABLE, consumed records held back), one when work succeeds again, with how long and
+    how much was refused: not a traceback per request or record."""
+
+    def __init__(self) -> None:
+        self.since: float | None = None
+        self.refused = 0
+
+    def refusing(self, where: str, exc: BaseException) -> None:
+        self.refused += 1
+        if self.since is None:
+            self.since = time.monotonic()
+            log.warning(
+                "database unreachable: work is refused or held back until it is back",
+                extra={"where": where, "error": repr(exc)[:300]},
+            )
+
+    def served(self) -> None:
+        if self.since is not None:
+            log.warning(
+                "database reachable again",
+                extra={
+                    "outage_seconds": round(time.monotonic() - self.since, 1),
+                    "refused": self.refused,
+                },
+            )
+            self.since, self.refused = None, 0
+
+
+DATABASE_OUTAGE = DatabaseOutage()  # one per process: a process has one database
 
 
 class CommandCounter(monitoring.CommandListener):

@@ -1,8 +1,10 @@
 """The one server interceptor every Stint gRPC server runs (design.md §4, §9).
 
 For each RPC it binds the caller and request id (context variables read by handlers and by the
-JSON log formatter), maps `StintError` to its status code, turns any other exception into a
-generic INTERNAL error, records Prometheus metrics and writes one access-log line.
+JSON log formatter), maps `StintError` to its status code and an unreachable database to
+UNAVAILABLE (the caller may retry: the gateway answers 503 with Retry-After), turns any other
+exception into a generic INTERNAL error, records Prometheus metrics and writes one access-log
+line.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import Any, NoReturn
 
 import grpc
 from prometheus_client import Counter, Histogram
+from pymongo.errors import ConnectionFailure
 
 from stint.kit.errors import StintError
 from stint.kit.grpc.identity import (
@@ -28,6 +31,7 @@ from stint.kit.grpc.identity import (
 from stint.kit.grpc.service_identity import IdentityVerifier
 from stint.kit.grpc.status import error_to_status
 from stint.kit.logctx import request_id_var
+from stint.kit.mongo import DATABASE_OUTAGE
 
 # Module-level, hence registered once per process however many servers a test builds.
 HANDLED = Counter(
@@ -46,6 +50,8 @@ _log = logging.getLogger(__name__)
 _QUIET_PREFIXES = ("/grpc.health.", "/grpc.reflection.")
 
 Behavior = Callable[[Any, Any], Any]
+DATABASE_UNAVAILABLE = "the database is unavailable; retry shortly"
+
 
 _HANDLER_KINDS: dict[tuple[bool, bool], tuple[str, Callable[..., Any]]] = {
     (False, False): ("unary_unary", grpc.unary_unary_rpc_method_handler),
@@ -85,7 +91,10 @@ class _Rpc:
         if exc_type is not None and not issubclass(exc_type, Exception):
             self._finish(self._interrupted_code())  # client gone, deadline passed, shutdown
         else:  # returned, or aborted by the handler itself
-            self._finish(self._context.code() or grpc.StatusCode.OK)
+            code = self._context.code() or grpc.StatusCode.OK
+            if code == grpc.StatusCode.OK:
+                DATABASE_OUTAGE.served()
+            self._finish(code)
         with suppress(ValueError):  # finalized in another context: see `caller_scope`
             request_id_var.reset(self._token)
 
@@ -140,6 +149,14 @@ class _Rpc:
             self._finish(status.code)
             metadata = (*status.trailing_metadata, (REQUEST_ID_KEY, self.request_id))
             await self._context.abort(status.code, status.details, metadata)
+        elif isinstance(exc, ConnectionFailure):  # an outage, not a bug: no traceback
+            DATABASE_OUTAGE.refusing(f"grpc {self._method}", exc)
+            self._finish(grpc.StatusCode.UNAVAILABLE)
+            await self._context.abort(
+                grpc.StatusCode.UNAVAILABLE,
+                DATABASE_UNAVAILABLE,
+                ((REQUEST_ID_KEY, self.request_id),),
+            )
         elif isinstance(exc, Exception) and not isinstance(exc, grpc.aio.AbortError):
             _log.exception("unhandled error in %s", self._method)
             self._finish(grpc.StatusCode.INTERNAL)
