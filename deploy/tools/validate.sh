@@ -46,4 +46,8 @@ for overlay in k8s/overlays/*/; do
     "$VBIN/python" "$TOOLS/validate_k8s.py" "${args[@]}" "$OUT/$env.yaml"
   done
 done
+step "k8s/ops: one-off Jobs (templates applied by hand), schema validation"
+for version in $K8S_VERSIONS; do
+  "$VBIN/python" "$TOOLS/validate_k8s.py" --crds "$CRDS" --kubernetes-version "$version" k8s/ops/*.yaml
+done
 printf '\nvalidate-deploy: all checks passed\n' >&2
