@@ -19,6 +19,7 @@ from stint.kit.bus import (
 )
 from stint.kit.clock import SystemClock
 from stint.kit.consumer import KeyedConsumer
+from stint.kit.docguard import DocumentGuard
 from stint.kit.envelope import Envelope
 from stint.kit.mongo import Database
 from stint.kit.outbox import OutboxCollection, already_applied, remember_applied
@@ -63,10 +64,15 @@ async def send(
 
 
 async def test_relay_crash_duplicate_is_applied_only_once(
-    broker: KafkaBroker, mongo_db: Database, kafka_bootstrap: str, topic: str, unique: str
+    broker: KafkaBroker,
+    mongo_db: Database,
+    guard: DocumentGuard,
+    kafka_bootstrap: str,
+    topic: str,
+    unique: str,
 ) -> None:
     """The same event delivered twice (a relay crashed before removing it) counts once."""
-    counters = OutboxCollection(mongo_db["counters"], SystemClock())
+    counters = OutboxCollection(mongo_db["counters"], SystemClock(), guard=guard)
     await counters.insert({"_id": "ctr_1", "count": 0})
     calls: list[str] = []
 
@@ -189,7 +195,12 @@ async def test_unknown_event_types_are_ignored(
 
 
 async def test_outbox_to_consumer_end_to_end(
-    broker: KafkaBroker, mongo_db: Database, kafka_bootstrap: str, topic: str, unique: str
+    broker: KafkaBroker,
+    mongo_db: Database,
+    guard: DocumentGuard,
+    kafka_bootstrap: str,
+    topic: str,
+    unique: str,
 ) -> None:
     """A write in one "service" reaches another's handler through the relay and the bus."""
     seen: list[str] = []
@@ -197,7 +208,7 @@ async def test_outbox_to_consumer_end_to_end(
     async def handle(event: StringValue, envelope: Envelope) -> None:
         seen.append(envelope.subject)
 
-    widgets = OutboxCollection(mongo_db["widgets"], SystemClock())
+    widgets = OutboxCollection(mongo_db["widgets"], SystemClock(), guard=guard)
     relay = OutboxRelay(
         "producer", [widgets.collection], KafkaEventPublisher(broker), SystemClock()
     )

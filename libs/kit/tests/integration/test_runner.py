@@ -21,7 +21,6 @@ from stint.kit.grpc import grpc_server_for
 from stint.kit.mongo import Database, Document
 from stint.kit.ops_http import OpsServer, ReadinessCheck
 from stint.kit.outbox import OUTBOX, OUTBOX_SINCE
-from stint.kit.runner import ServiceRunner
 from stint.kit.settings import KitSettings
 from stint.kit.testing.infra import Infra
 from stint.kit.testing.kafka import headers_of, wait_for_records
@@ -89,13 +88,7 @@ async def test_runner_serves_health_readiness_grpc_and_relays_events(
     assert infrastructure.db.name == mongo_db.name
     things = infrastructure.aggregate("things")
     grpc_server = grpc_server_for(settings, [])
-    runner = ServiceRunner(
-        settings,
-        mongo=infrastructure.mongo,
-        broker=infrastructure.broker,
-        grpc_server=grpc_server,
-        relay=infrastructure.relay,
-    )
+    runner = infrastructure.runner(grpc_server)
     assert runner.ops.ready is False
 
     await runner.start()

@@ -33,7 +33,9 @@ async def test_relay_publishes_each_event_exactly_once_in_order_under_concurrent
     relay = OutboxRelay(
         "kit-test", [], KafkaEventPublisher(broker), SystemClock(), sweep_seconds=3600, guard=guard
     )
-    widgets = OutboxCollection(mongo_db["widgets"], SystemClock(), relay.wake, guard)
+    widgets = OutboxCollection(
+        mongo_db["widgets"], SystemClock(), on_commit=relay.wake, guard=guard
+    )
     relay.collections.append(widgets.collection)
     await widgets.ensure_indexes()
     keys = [f"wdg_{n}" for n in range(4)]

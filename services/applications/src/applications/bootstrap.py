@@ -38,6 +38,4 @@ async def build(settings: Settings, clock: Clock | None = None) -> ServiceRunner
         settings,
         [(add_ApplicationsServiceServicer_to_server, Servicer(handlers), SERVICE_NAME)],
     )
-    return ServiceRunner(
-        settings, mongo=infra.mongo, broker=infra.broker, grpc_server=server, relay=infra.relay
-    )
+    return infra.runner(server)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 from datetime import timedelta
 
 from notifications.adapters.catalogue import TYPE_NAMES
@@ -27,49 +25,11 @@ from stint.kit.clock import Clock
 from stint.kit.grpc import grpc_server_for
 from stint.kit.mongo import Document
 from stint.kit.outbox import OutboxCollection
-from stint.kit.runner import ServiceRunner
+from stint.kit.runner import Component, OnStop, ServiceRunner
 from stint.kit.timers import DueTimer, TimerWorker
 from stint.notifications.v1.notifications_service_pb2_grpc import (
     add_NotificationsServiceServicer_to_server,
 )
-
-
-class NotificationsRunner(ServiceRunner):
-    """The kit's runner plus the webhook attempts running beside the timer worker."""
-
-    def __init__(
-        self,
-        *args: object,
-        dispatcher: Dispatcher,
-        client: WebhookClient,
-        email_timers: TimerWorker,
-        email_enabled: bool,
-        **kw: object,
-    ):
-        super().__init__(*args, **kw)  # type: ignore[arg-type]
-        self.dispatcher = dispatcher
-        self.client = client
-        self.email_timers = email_timers
-        self.email_enabled = email_enabled
-        self._email_task: asyncio.Task[None] | None = None
-
-    async def start(self) -> None:
-        await self.email_timers.ensure_indexes()
-        await super().start()
-        if self.email_enabled:
-            self._email_task = asyncio.create_task(self.email_timers.run(), name="email-timers")
-
-    async def stop(self) -> None:
-        if self.timers is not None:
-            self.timers.stop()  # no new claims while in-flight attempts finish
-        self.email_timers.stop()
-        grace = max(self.settings.shutdown_grace_seconds, 1.0)
-        await self.dispatcher.drain(grace)
-        if self._email_task is not None:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._email_task, grace)
-        await super().stop()
-        await self.client.close()
 
 
 async def build(settings: Settings, clock: Clock | None = None) -> ServiceRunner:
@@ -123,18 +83,17 @@ async def build(settings: Settings, clock: Clock | None = None) -> ServiceRunner
             )
         ],
     )
-    return NotificationsRunner(
-        settings,
-        mongo=infra.mongo,
-        broker=infra.broker,
-        grpc_server=server,
-        relay=infra.relay,
-        timers=timers,
-        dispatcher=dispatcher,
-        client=client,
-        email_timers=email_worker(settings, infra, inbox_repo),
-        email_enabled=bool(settings.smtp_host),
-    )
+    email_timers = email_worker(settings, infra, inbox_repo)
+    parts: list[Component | TimerWorker] = [
+        OnStop(lambda _: client.close()),  # last: attempts still running need it
+        OnStop(dispatcher.drain),  # in-flight attempts finish within the grace
+        timers,  # stops first: no new claims while the attempts finish
+    ]
+    if settings.smtp_host:
+        parts.append(email_timers)
+    else:
+        await email_timers.ensure_indexes()
+    return infra.runner(server, *parts)
 
 
 def email_worker(settings: Settings, infra: Infrastructure, repo: InboxRepository) -> TimerWorker:

@@ -69,11 +69,4 @@ async def build(settings: Settings, clock: Clock | None = None) -> ServiceRunner
             )
         ],
     )
-    return ServiceRunner(
-        settings,
-        mongo=infra.mongo,
-        broker=infra.broker,
-        grpc_server=server,
-        relay=infra.relay,
-        timers=timers,
-    )
+    return infra.runner(server, timers)

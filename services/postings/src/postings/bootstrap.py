@@ -31,11 +31,4 @@ async def build(settings: Settings, clock: Clock | None = None) -> ServiceRunner
         settings,
         [(add_PostingsServiceServicer_to_server, PostingsServicer(handlers), SERVICE_NAME)],
     )
-    return ServiceRunner(
-        settings,
-        mongo=infra.mongo,
-        broker=infra.broker,
-        grpc_server=server,
-        relay=infra.relay,
-        timers=timers,
-    )
+    return infra.runner(server, timers)

@@ -58,14 +58,7 @@ async def build(settings: Settings, clock: Clock | None = None) -> ServiceRunner
         [(api_grpc.add_SubmissionsServiceServicer_to_server,
           SubmissionsServicer(handlers, records), SERVICE)],
     )  # fmt: skip
-    return ServiceRunner(
-        settings,
-        mongo=infra.mongo,
-        broker=infra.broker,
-        grpc_server=server,
-        relay=infra.relay,
-        timers=timers,
-    )
+    return infra.runner(server, timers)
 
 
 async def key_ring(settings: Settings, store: SigningKeyStore) -> KeyRing:

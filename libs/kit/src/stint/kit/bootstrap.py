@@ -1,12 +1,14 @@
 """The infrastructure half of a service's composition root.
 
-A service's own `bootstrap.py` calls `connect()` for the connections every service needs, builds
-its repositories, handlers and servicers on top, and hands everything to `ServiceRunner`.
+A service's own `bootstrap.py` calls `connect()` for the connections every service needs, takes
+its collections from it (`aggregate` publishes events, `versioned` does not; both carry the
+write guard the server needs), builds its repositories, handlers and servicers on top, and
+returns `infra.runner(grpc_server, *components)`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from faststream.kafka import KafkaBroker
@@ -27,8 +29,10 @@ from stint.kit.consumer import KeyedConsumer
 from stint.kit.docguard import DocumentGuard, guard_for
 from stint.kit.envelope import EventFactory
 from stint.kit.mongo import Database, MongoClient, create_mongo_client
+from stint.kit.ops_http import ReadinessCheck
 from stint.kit.outbox import OutboxCollection
 from stint.kit.relay import OutboxRelay
+from stint.kit.runner import Background, Component, Server, ServiceRunner, Worker
 from stint.kit.settings import KitSettings
 from stint.kit.timers import DueTimer, TimerWorker
 
@@ -51,6 +55,32 @@ class Infrastructure:
         if all(c.name != name for c in self.relay.collections):
             self.relay.collections.append(collection)
         return OutboxCollection(collection, self.clock, on_commit=self.relay.wake, guard=self.guard)
+
+    def versioned(self, name: str) -> OutboxCollection:
+        """A collection of versioned documents that publish nothing (several writers change
+        them: version-guarded writes, the write guard, due-time markers for timers)."""
+        return OutboxCollection(self.db[name], self.clock, guard=self.guard)
+
+    def runner(
+        self,
+        grpc_server: Server | None,
+        *components: Component | Worker,
+        extra_checks: Mapping[str, ReadinessCheck] | None = None,
+    ) -> ServiceRunner:
+        """The service's runner: these connections, the relay (first to start, last to stop),
+        then `components` in order (a `Worker` such as a timer worker runs as a task)."""
+        parts: list[Component] = [Background(self.relay, "outbox-relay")]
+        for i, part in enumerate(components):
+            is_worker = hasattr(part, "run") and not hasattr(part, "start")
+            parts.append(Background(part, f"worker-{i}") if is_worker else part)  # type: ignore[arg-type]
+        return ServiceRunner(
+            self.settings,
+            mongo=self.mongo,
+            broker=self.broker,
+            grpc_server=grpc_server,
+            components=parts,
+            extra_checks=extra_checks,
+        )
 
     def timers(self, timers: Sequence[DueTimer]) -> TimerWorker:
         """A worker for `timers`, configured from the settings (poll, sweep, concurrency, guard).

@@ -10,6 +10,8 @@ sending them (`checked_int64`).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from stint.kit.errors import FailedPrecondition
 
 INT64_MIN = -(2**63)
@@ -20,6 +22,14 @@ DEFAULT_MAX_AMOUNT_MINOR = 10_000_000
 # The highest maximum a deployment may configure: 9,000 amounts at this ceiling still sum
 # within int64, so even a wrong setting cannot bring single postings near the edge.
 MAX_AMOUNT_CEILING = 10**15
+
+
+@dataclass(frozen=True)
+class Money:
+    """An amount in a currency's minor unit (12500 = USD 125.00) and its ISO 4217 code."""
+
+    amount_minor: int
+    currency: str
 
 
 class AmountOverflow(FailedPrecondition):

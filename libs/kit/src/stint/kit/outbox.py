@@ -26,7 +26,7 @@ from typing import Any
 from pymongo.errors import DuplicateKeyError
 
 from stint.kit.clock import Clock
-from stint.kit.docguard import DocumentGuard, NoGuard
+from stint.kit.docguard import DocumentGuard
 from stint.kit.envelope import Envelope
 from stint.kit.errors import AlreadyExists, ConcurrencyConflict
 from stint.kit.mongo import Collection, Document, IndexSpec, backfill_once, ensure_indexes
@@ -80,19 +80,23 @@ class OutboxCollection:
     `on_commit` is called with (collection, id) after every write that enqueued events (the
     relay's `wake`), so events leave within milliseconds rather than at the next sweep.
     `guard` serializes writes to one document where the server's filtered updates are not
-    atomic (`stint.kit.docguard`). Timers register their due fields with `track_due`: each
-    write keeps the field's pending marker in step and tells the timer worker in-process.
+    atomic (`stint.kit.docguard`); `NoGuard()` only where the server is known to be MongoDB.
+    Timers register their due fields with `track_due`: each write keeps the field's pending
+    marker in step and tells the timer worker in-process.
     """
 
     def __init__(
         self,
         collection: Collection,
         clock: Clock,
+        *,
+        guard: DocumentGuard,
         on_commit: CommitHook | None = None,
-        guard: DocumentGuard | None = None,
     ) -> None:
         self.collection = collection
-        self.guard = guard or NoGuard()
+        # Required: on FerretDB a versioned write without it is not atomic (docguard). The
+        # composition root gets the right one from `stint.kit.bootstrap.connect`.
+        self.guard = guard
         self._clock = clock
         self._on_commit = on_commit
         self._due: dict[str, list[DueHook]] = {}

@@ -1,9 +1,10 @@
 """One process per service: start its parts in order, stop them in reverse on SIGTERM.
 
-Start: database and broker connections, the ops HTTP server (so /healthz answers at once),
-the outbox relay, timers, the Kafka consumer, then gRPC; /readyz turns green last. Stop: not
-ready, gRPC drains in-flight calls, timers stop, the consumer lets running records finish within
-the grace (and commits them), the relay drains and sweeps once more, then connections close.
+Start: the ops HTTP server (so /healthz answers at once), the broker connection, the service's
+components in order (the outbox relay first, timer workers, whatever else it runs), the Kafka
+consumers, then gRPC; /readyz turns green last. Stop: not ready, gRPC drains in-flight calls,
+the consumers let running records finish within the grace (and commit them), the components
+stop in reverse order (the relay drains and sweeps once more, last), then connections close.
 """
 
 from __future__ import annotations
@@ -12,17 +13,15 @@ import asyncio
 import contextlib
 import logging
 import signal
-from collections.abc import Coroutine, Mapping
-from typing import Any, Protocol
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from typing import Protocol
 
 from faststream.kafka import KafkaBroker
 
 from stint.kit.consumer import attached
 from stint.kit.mongo import MongoClient, ping
 from stint.kit.ops_http import OpsServer, ReadinessCheck
-from stint.kit.relay import OutboxRelay
 from stint.kit.settings import KitSettings
-from stint.kit.timers import TimerWorker
 
 log = logging.getLogger(__name__)
 
@@ -34,8 +33,67 @@ class Server(Protocol):
     async def stop(self, grace: float | None = ...) -> None: ...
 
 
+class Component(Protocol):
+    """A part of the service the runner starts after the connections and stops before them."""
+
+    async def start(self) -> None: ...
+    async def stop(self, grace: float) -> None: ...
+
+
+class Worker(Protocol):
+    """A loop that runs as a task until asked to stop (the relay, a timer worker)."""
+
+    async def run(self) -> None: ...
+    def stop(self) -> None: ...
+
+
+class Background:
+    """A `Worker` as a `Component`: indexes first (when it has any), then its loop as a task;
+    on stop, ask it to stop and let it finish within the grace, cancelled if it overstays."""
+
+    def __init__(self, worker: Worker, name: str) -> None:
+        self.worker = worker
+        self.name = name
+        self._task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        ensure_indexes = getattr(self.worker, "ensure_indexes", None)
+        if ensure_indexes is not None:
+            await ensure_indexes()
+        self._task = asyncio.create_task(self.worker.run(), name=self.name)
+
+    async def stop(self, grace: float) -> None:
+        self.worker.stop()
+        if self._task is None:
+            return
+        _, late = await asyncio.wait({self._task}, timeout=max(grace, 1.0))
+        for task in late:
+            task.cancel()
+        await asyncio.gather(self._task, return_exceptions=True)
+        self._task = None
+
+
+class OnStop:
+    """A component that acts only when the service stops: drain work in flight, close a
+    client. `action` gets the grace in seconds."""
+
+    def __init__(self, action: Callable[[float], Awaitable[object]]) -> None:
+        self.action = action
+
+    async def start(self) -> None:
+        return None
+
+    async def stop(self, grace: float) -> None:
+        await self.action(grace)
+
+
 class ServiceRunner:
-    """Owns the lifecycle of one service's components (all optional but the connections)."""
+    """Owns the lifecycle of one service: its connections, its components, its consumers.
+
+    Start: ops server, broker, each component in order, the consumers, gRPC; then ready. Stop
+    (reverse): not ready, gRPC drains, consumers finish their records, each component in
+    reverse order (so the relay, listed first, drains last), broker, ops server, database.
+    """
 
     def __init__(
         self,
@@ -44,16 +102,14 @@ class ServiceRunner:
         mongo: MongoClient,
         broker: KafkaBroker,
         grpc_server: Server | None = None,
-        relay: OutboxRelay | None = None,
-        timers: TimerWorker | None = None,
+        components: Sequence[Component] = (),
         extra_checks: Mapping[str, ReadinessCheck] | None = None,
     ) -> None:
         self.settings = settings
         self.mongo = mongo
         self.broker = broker
         self.grpc_server = grpc_server
-        self.relay = relay
-        self.timers = timers
+        self.components = list(components)
         checks: dict[str, ReadinessCheck] = {
             "mongodb": self._mongo_ready,
             "kafka": self._kafka_ready,
@@ -61,7 +117,7 @@ class ServiceRunner:
         self.ops = OpsServer(
             settings.http_host, settings.http_port, checks | dict(extra_checks or {})
         )
-        self._tasks: list[asyncio.Task[None]] = []
+        self._started: list[Component] = []
 
     async def _mongo_ready(self) -> bool:
         return await ping(self.mongo)
@@ -72,12 +128,9 @@ class ServiceRunner:
     async def start(self) -> None:
         await self.ops.start()
         await self.broker.connect()
-        if self.timers is not None:
-            await self.timers.ensure_indexes()
-        if self.relay is not None:
-            self._spawn(self.relay.run(), "outbox-relay")
-        if self.timers is not None:
-            self._spawn(self.timers.run(), "timers")
+        for component in self.components:
+            await component.start()
+            self._started.append(component)
         for consumer in attached(self.broker):
             await consumer.start()
         if self.grpc_server is not None:
@@ -91,19 +144,14 @@ class ServiceRunner:
         grace = self.settings.shutdown_grace_seconds
         if self.grpc_server is not None:
             await self.grpc_server.stop(grace)
-        if self.timers is not None:
-            self.timers.stop()
         for consumer in attached(self.broker):
             await consumer.stop(grace)
-        if self.relay is not None:
-            self.relay.stop()
-        # Let the relay's last pass and a running timer handler finish; cancel what overstays.
-        if self._tasks:
-            _, late = await asyncio.wait(self._tasks, timeout=max(grace, 1.0))
-            for task in late:
-                task.cancel()
-            await asyncio.gather(*self._tasks, return_exceptions=True)
-        self._tasks.clear()
+        while self._started:
+            component = self._started.pop()
+            try:
+                await component.stop(grace)
+            except Exception:  # the others still stop; the connections still close
+                log.exception("a component failed to stop", extra={"component": repr(component)})
         await self.broker.stop()
         await self.ops.stop()
         await self.mongo.close()
@@ -121,6 +169,3 @@ class ServiceRunner:
         finally:
             with contextlib.suppress(Exception):
                 await self.stop()
-
-    def _spawn(self, coro: Coroutine[Any, Any, None], name: str) -> None:
-        self._tasks.append(asyncio.create_task(coro, name=name))
