@@ -7,20 +7,18 @@ import contextlib
 import functools
 from collections.abc import AsyncIterator
 from datetime import timedelta
-from typing import Any
 
 import grpc
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 from pymongo.errors import ConnectionFailure
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
-from gateway import problems
+from gateway import openapi, problems
 from gateway.auth import TokenVerifier
 from gateway.backends import Backends
 from gateway.config import GatewaySettings
@@ -29,7 +27,7 @@ from gateway.idempotency import IdempotencyStore
 from gateway.protojson import SchemaRegistry
 from gateway.ratelimit import TokenBuckets
 from gateway.request_context import REQUEST_ID, RequestContext
-from gateway.routes import all_routes, postings
+from gateway.routes import all_routes
 from gateway.routing import install
 from stint.kit import tracing
 from stint.kit.clock import SystemClock
@@ -112,8 +110,7 @@ def create_app(settings: GatewaySettings) -> FastAPI:
             app, tracer_provider=provider, excluded_urls="docs,openapi.json"
         )
     install(app, all_routes(), registry)
-    postings.install_extra(app)
-    app.openapi = lambda: _openapi(app, registry)  # type: ignore[method-assign]
+    app.openapi = lambda: openapi.document(app, registry)  # type: ignore[method-assign]
     return app
 
 
@@ -148,18 +145,3 @@ def _ops_server(settings: GatewaySettings, backends: Backends, mongo: MongoClien
     for name in backends.channels:
         checks[name] = functools.partial(backends.serving, name)
     return OpsServer(settings.ops_host, settings.ops_port, checks)
-
-
-def _openapi(app: FastAPI, registry: SchemaRegistry) -> dict[str, Any]:
-    if app.openapi_schema:
-        return app.openapi_schema
-    schema = get_openapi(
-        title=app.title, version=app.version, description=app.description, routes=app.routes
-    )
-    components = schema.setdefault("components", {})
-    components.setdefault("schemas", {}).update(registry.components)
-    components["securitySchemes"] = {
-        "bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
-    }
-    app.openapi_schema = schema
-    return schema

@@ -138,6 +138,31 @@ async def test_openapi_documents_every_route_with_schemas(config: object) -> Non
     assert spec["components"]["securitySchemes"]["bearerAuth"]["scheme"] == "bearer"
 
 
+async def test_one_endpoint_two_rpcs_chosen_by_the_body_is_a_table_row(config: object) -> None:
+    """University approvals: `decision` picks the RPC; the body is documented as the union."""
+    path = "/v1/postings/pst_1/university-approvals"
+    office = token("university", "uni_1")
+    async with client(config) as c:  # type: ignore[arg-type]
+        spec = (await c.get("/openapi.json")).json()
+        unknown = await c.post(path, json={"decision": "maybe"}, headers=office)
+        missing = await c.post(path, json={"reason": "no"}, headers=office)
+        # Known decisions get past the gateway's own checks (to a 503: no backend runs here),
+        # a decline's `reason` sent with an approval too.
+        approve = await c.post(path, json={"decision": "approve", "reason": "ok"}, headers=office)
+        decline = await c.post(path, json={"decision": "decline", "reason": "no"}, headers=office)
+        student = await c.post(path, json={"decision": "approve"}, headers=token("student"))
+    body = spec["paths"][path.replace("pst_1", "{posting_id}")]["post"]["requestBody"]
+    schema = body["content"]["application/json"]["schema"]
+    assert schema["properties"]["decision"]["enum"] == ["approve", "decline"]
+    assert {"reason", "university_id"} <= set(schema["properties"])
+    assert schema["required"] == ["decision"]
+    for refused in (unknown, missing):
+        assert refused.status_code == 422, refused.text
+        assert "decision" in refused.json()["detail"]
+    assert (approve.status_code, decline.status_code) == (503, 503)
+    assert student.status_code == 403
+
+
 async def test_bodies_over_the_limit_are_413_also_when_chunked(config: object) -> None:
     """A declared length over the limit, and a chunked body (no Content-Length) that grows
     past it, both get a 413 problem; the chunked one is not read to its end."""

@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from starlette.datastructures import QueryParams
-
-from gateway.auth import Principal
-from gateway.routing import Prepare, Query
+from gateway.routing import Prepare, Prepared, Query
 
 ANYONE = frozenset({"student", "employer", "university", "admin"})
 STUDENT = frozenset({"student"})
@@ -23,9 +18,10 @@ def own(**field_by_role: str) -> Prepare:
     """For `/me/...` lists: fill the request field that scopes them to the caller, per role
     (the subject for students, the org for employers and universities)."""
 
-    def prepare(p: Principal | None, message: Any, _: dict[str, Any], __: QueryParams) -> None:
+    def prepare(r: Prepared) -> None:
+        p = r.principal
         if p is None or p.role not in field_by_role:
             return
-        setattr(message, field_by_role[p.role], p.subject if p.role == "student" else p.org)
+        setattr(r.message, field_by_role[p.role], p.subject if p.role == "student" else p.org)
 
     return prepare

@@ -2,13 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from starlette.datastructures import QueryParams
-
-from gateway.auth import Principal
 from gateway.routes.common import ANYONE, PAGING
-from gateway.routing import Query, Route, routes_for
+from gateway.routing import Answer, Backend, Body, Prepared, Query
 from stint.notifications.v1 import notifications_service_pb2 as pb
 from stint.notifications.v1.notifications_service_pb2_grpc import NotificationsServiceStub
 
@@ -19,171 +14,164 @@ OWNERS = frozenset({"employer", "university", "admin"})
 ENDPOINT = "/v1/webhooks/endpoints/{endpoint_id}"
 
 
-_notifications = routes_for("notifications", NotificationsServiceStub, pb, INBOX)
+NOTIFICATIONS = Backend("notifications", NotificationsServiceStub, pb, INBOX)
 
 
-def _route(
-    method: str,
-    path: str,
-    rpc: str,
-    summary: str,
-    tag: str,
-    roles: frozenset[str] | None,
-    **kw: Any,
-) -> Route:
-    return _notifications(method, path, rpc, summary, roles, tag=tag, **kw)
-
-
-def _update_paths(_: Principal | None, message: Any, body: dict[str, Any], __: QueryParams) -> None:
+def _update_paths(r: Prepared) -> None:
     # PATCH semantics: the fields present in the body are the ones to change.
-    message.update_paths.extend(k for k in body if k != "update_paths")
+    r.message.update_paths.extend(k for k in r.body if k != "update_paths")
 
 
 ROUTES = [
-    _route(
+    NOTIFICATIONS.route(
         "GET",
         "/v1/me/notifications",
         "ListNotifications",
         "The caller's inbox",
-        INBOX,
         ANYONE,
+        tag=INBOX,
         query=(*PAGING, Query("unread_only", "unread_only", "bool")),
-        list_field="notifications",
+        answer=Answer(list_field="notifications"),
     ),
-    _route(
+    NOTIFICATIONS.route(
         "POST",
         "/v1/me/notifications/read",
         "MarkNotificationsRead",
         "Mark notifications (or all) read",
-        INBOX,
         ANYONE,
-        body=True,
+        body=Body(),
+        tag=INBOX,
     ),
-    _route(
+    NOTIFICATIONS.route(
         "GET",
         "/v1/me/notification-preferences",
         "GetPreferences",
         "In-app / e-mail / off, per kind of event",
-        INBOX,
         ANYONE,
+        tag=INBOX,
     ),
-    _route(
+    NOTIFICATIONS.route(
         "PUT",
         "/v1/me/notification-preferences",
         "SetPreferences",
         "Change notification preferences",
-        INBOX,
         ANYONE,
-        body=True,
+        body=Body(),
+        tag=INBOX,
     ),
-    _route(
+    NOTIFICATIONS.route(
         "GET",
         "/v1/webhooks/event-types",
         "ListEventTypes",
         "Every event type a webhook can receive, with an example",
-        WEBHOOKS,
         OWNERS,
+        tag=WEBHOOKS,
     ),
-    _route(
+    NOTIFICATIONS.route(
         "POST",
         "/v1/webhooks/endpoints",
         "CreateWebhookEndpoint",
         "Subscribe a URL (the response holds the signing secret, shown once)",
-        WEBHOOKS,
         OWNERS,
-        body=True,
-        status=201,
-        location="/v1/webhooks/endpoints/{endpoint[id]}",
+        body=Body(),
+        tag=WEBHOOKS,
+        answer=Answer(status=201, location="/v1/webhooks/endpoints/{endpoint[id]}"),
     ),
-    _route(
+    NOTIFICATIONS.route(
         "GET",
         "/v1/webhooks/endpoints",
         "ListWebhookEndpoints",
         "The caller's endpoints",
-        WEBHOOKS,
         OWNERS,
+        tag=WEBHOOKS,
         query=PAGING,
-        list_field="endpoints",
+        answer=Answer(list_field="endpoints"),
     ),
-    _route(
-        "GET", ENDPOINT, "GetWebhookEndpoint", "An endpoint", WEBHOOKS, OWNERS, result="endpoint"
+    NOTIFICATIONS.route(
+        "GET",
+        ENDPOINT,
+        "GetWebhookEndpoint",
+        "An endpoint",
+        OWNERS,
+        tag=WEBHOOKS,
+        answer=Answer(field="endpoint"),
     ),
-    _route(
+    NOTIFICATIONS.route(
         "PATCH",
         ENDPOINT,
         "UpdateWebhookEndpoint",
         "Change url, description, types, enabled",
-        WEBHOOKS,
         OWNERS,
-        body=True,
-        result="endpoint",
+        body=Body(),
+        tag=WEBHOOKS,
         prepare=_update_paths,
+        answer=Answer(field="endpoint"),
     ),
-    _route(
+    NOTIFICATIONS.route(
         "DELETE",
         ENDPOINT,
         "DeleteWebhookEndpoint",
         "Remove an endpoint",
-        WEBHOOKS,
         OWNERS,
-        status=204,
+        tag=WEBHOOKS,
+        answer=Answer(status=204),
     ),
-    _route(
+    NOTIFICATIONS.route(
         "POST",
         f"{ENDPOINT}/rotate-secret",
         "RotateWebhookSecret",
         "New secret; the old one keeps signing during the overlap",
-        WEBHOOKS,
         OWNERS,
-        body=True,
+        body=Body(),
+        tag=WEBHOOKS,
     ),
-    _route(
+    NOTIFICATIONS.route(
         "POST",
         f"{ENDPOINT}/test",
         "SendTestWebhook",
         "Send a test event",
-        WEBHOOKS,
         OWNERS,
-        body=True,
-        result="message",
+        body=Body(),
+        tag=WEBHOOKS,
+        answer=Answer(field="message"),
     ),
-    _route(
+    NOTIFICATIONS.route(
         "GET",
         f"{ENDPOINT}/messages",
         "ListWebhookMessages",
         "Messages sent to an endpoint",
-        WEBHOOKS,
         OWNERS,
+        tag=WEBHOOKS,
         query=(*PAGING, Query("status", "status", "enum")),
-        list_field="messages",
+        answer=Answer(list_field="messages"),
     ),
-    _route(
+    NOTIFICATIONS.route(
         "GET",
         "/v1/webhooks/messages/{message_id}/attempts",
         "ListDeliveryAttempts",
         "Delivery attempts of a message",
-        WEBHOOKS,
         OWNERS,
+        tag=WEBHOOKS,
         query=PAGING,
-        list_field="attempts",
+        answer=Answer(list_field="attempts"),
     ),
-    _route(
+    NOTIFICATIONS.route(
         "POST",
         "/v1/webhooks/messages/{message_id}/redeliver",
         "RedeliverWebhookMessage",
         "Send a message again",
-        WEBHOOKS,
         OWNERS,
-        body=True,
-        result="message",
+        body=Body(),
+        tag=WEBHOOKS,
+        answer=Answer(field="message"),
     ),
-    _route(
+    NOTIFICATIONS.route(
         "POST",
         f"{ENDPOINT}/recover",
         "RecoverFailedWebhookMessages",
         "Redeliver every failed message since a time",
-        WEBHOOKS,
         OWNERS,
-        body=True,
+        body=Body(),
+        tag=WEBHOOKS,
     ),
 ]

@@ -3,52 +3,57 @@
 from __future__ import annotations
 
 from gateway.routes.common import PAGING, STUDENT
-from gateway.routing import Query, routes_for
+from gateway.routing import Answer, Backend, Body, Query
 from stint.payouts.v1 import payouts_service_pb2 as pb
 from stint.payouts.v1.payouts_service_pb2_grpc import PayoutsServiceStub
 
 TAG = "payouts"
-_route = routes_for("payouts", PayoutsServiceStub, pb, TAG)
+PAYOUTS = Backend("payouts", PayoutsServiceStub, pb, TAG)
 PAYOUT_READERS = frozenset({"student", "employer", "admin"})
 
 
 ROUTES = [
-    _route(
+    PAYOUTS.route(
         "PUT",
         "/v1/me/payout-account",
         "RegisterPayoutAccount",
         "Register or replace the caller's payout account",
         STUDENT,
-        body=True,
-        result="account",
+        body=Body(),
+        answer=Answer(field="account"),
     ),
-    _route(
+    PAYOUTS.route(
         "GET",
         "/v1/me/payout-account",
         "GetPayoutAccount",
         "The caller's payout account",
         STUDENT,
-        result="account",
+        answer=Answer(field="account"),
     ),
-    _route(
+    PAYOUTS.route(
         "GET",
         "/v1/me/payouts",
         "ListPayouts",
         "The caller's payouts",
         PAYOUT_READERS,
         query=PAGING,
-        list_field="payouts",
+        answer=Answer(list_field="payouts"),
     ),
-    _route(
-        "GET", "/v1/payouts/{payout_id}", "GetPayout", "A payout", PAYOUT_READERS, result="payout"
+    PAYOUTS.route(
+        "GET",
+        "/v1/payouts/{payout_id}",
+        "GetPayout",
+        "A payout",
+        PAYOUT_READERS,
+        answer=Answer(field="payout"),
     ),
-    _route(
+    PAYOUTS.route(
         "GET",
         "/v1/me/earnings",
         "GetEarningsStatement",
         "The caller's earnings in a year",
         STUDENT,
         query=(Query("year", "year", "int", "calendar year, e.g. 2026"),),
-        result="statement",
+        answer=Answer(field="statement"),
     ),
 ]
