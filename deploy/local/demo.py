@@ -18,41 +18,14 @@ import argparse
 import os
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 import httpx
-from demo_support import Demo, DemoError, Receiver, posting
+from demo_support import Cast, Demo, DemoError, Receiver, cast, posting
 
 from gateway.config import DEV_JWT_SECRET
 
 HOOK_TYPES = ("candidate.hired", "submission.approved", "engagement.completed", "payout.paid")
-
-
-@dataclass(frozen=True)
-class Cast:
-    """Who plays: ids and their tokens' headers."""
-
-    company: str
-    university: str
-    boss: dict[str, str]
-    office: dict[str, str]
-    students: dict[str, dict[str, str]]
-
-
-def cast(d: Demo) -> Cast:
-    # Ids are `<prefix>_<lowercase alphanumerics>`: payouts refuses others (README, known issue).
-    company, university = f"cmp_brewco{d.run}", f"uni_northfield{d.run}"
-    names = ("ada", "ben", "chloe")
-    c = Cast(
-        company=company,
-        university=university,
-        boss=d.who("employer", f"usr_dana{d.run}", company),
-        office=d.who("university", f"usr_careers{d.run}", university),
-        students={n: d.who("student", f"stu_{n}{d.run}", university) for n in names},
-    )
-    d.say(f"run {d.run}: company {company}, university {university}, students {', '.join(names)}")
-    return c
 
 
 def subscribe(d: Demo, c: Cast, receiver: Receiver) -> str:

@@ -7,6 +7,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -136,3 +137,29 @@ def posting(title: str, summary: str, hours: int, fee_minor: int, **extra: Any) 
         "ai_policy": "AI_POLICY_ALLOWED",
         "visibility": "VISIBILITY_PUBLIC",
     } | extra
+
+
+@dataclass(frozen=True)
+class Cast:
+    """Who plays: ids and their tokens' headers."""
+
+    company: str
+    university: str
+    boss: dict[str, str]
+    office: dict[str, str]
+    students: dict[str, dict[str, str]]
+
+
+def cast(d: Demo) -> Cast:
+    # Ids are `<prefix>_<lowercase alphanumerics>`: payouts refuses others (README, known issue).
+    company, university = f"cmp_brewco{d.run}", f"uni_northfield{d.run}"
+    names = ("ada", "ben", "chloe")
+    c = Cast(
+        company=company,
+        university=university,
+        boss=d.who("employer", f"usr_dana{d.run}", company),
+        office=d.who("university", f"usr_careers{d.run}", university),
+        students={n: d.who("student", f"stu_{n}{d.run}", university) for n in names},
+    )
+    d.say(f"run {d.run}: company {company}, university {university}, students {', '.join(names)}")
+    return c

@@ -16,7 +16,8 @@ from google.protobuf import message_factory
 from grpc_reflection.v1alpha import reflection_pb2_grpc
 
 from stint.kit.grpc import Caller, IdentitySigner, generate_key_pair
-from stint.kit.grpc.service_identity import ISSUER, key_id, load_private_key
+from stint.kit.grpc.identity_keys import key_id, load_private_key
+from stint.kit.grpc.service_identity import ISSUER
 
 from ..e2e.conftest import Platform
 from .conftest import Tally, offset_of

@@ -18,7 +18,7 @@ from stint.kit.grpc import (
     IdentityVerifier,
     generate_key_pair,
 )
-from stint.kit.grpc.service_identity import load_private_key
+from stint.kit.grpc.identity_keys import load_private_key
 
 PRIVATE, PUBLIC = generate_key_pair()
 OTHER_PRIVATE, OTHER_PUBLIC = generate_key_pair()

@@ -21,6 +21,7 @@ from stint.kit import tracing
 from stint.kit.bus import EventConsumer, EventRouter, RetryPolicy
 from stint.kit.envelope import Envelope, new_envelope
 from stint.kit.testing.clock import ManualClock
+from stint.kit.tracing_export import exporter_for
 
 from .test_bus_dispatch import TOPIC_A, DeadLetterSink, Sleeps, record
 
@@ -147,7 +148,7 @@ async def test_a_dead_lettered_record_is_a_failed_span(spans: InMemorySpanExport
 
 
 def test_the_file_exporter_writes_one_json_span_per_line(tmp_path: Path) -> None:
-    exporter = tracing._exporter("postings", "file", str(tmp_path / "traces"))
+    exporter = exporter_for("postings", "file", str(tmp_path / "traces"))
     provider = TracerProvider()
     provider.add_span_processor(SimpleSpanProcessor(exporter))
     tracing.use(provider)
@@ -167,4 +168,4 @@ def test_the_file_exporter_writes_one_json_span_per_line(tmp_path: Path) -> None
 
 def test_the_file_exporter_needs_a_folder() -> None:
     with pytest.raises(ValueError, match="STINT_TRACE_DIR"):
-        tracing._exporter("postings", "file", "")
+        exporter_for("postings", "file", "")

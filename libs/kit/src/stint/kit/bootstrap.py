@@ -19,9 +19,7 @@ from stint.kit.bus import (
     DEFAULT_PARTITIONS,
     EventConsumer,
     EventRouter,
-    KafkaEventPublisher,
     RetryPolicy,
-    create_broker,
     dead_letter_sink,
 )
 from stint.kit.clock import Clock, SystemClock
@@ -31,6 +29,7 @@ from stint.kit.envelope import EventFactory
 from stint.kit.mongo import Database, MongoClient, create_mongo_client
 from stint.kit.ops_http import ReadinessCheck
 from stint.kit.outbox import OutboxCollection
+from stint.kit.publisher import KafkaEventPublisher, create_broker
 from stint.kit.relay import OutboxRelay
 from stint.kit.runner import Background, Component, Server, ServiceRunner, Worker
 from stint.kit.settings import KitSettings

@@ -30,6 +30,8 @@ from stint.contracts.topics import dlq_topic
 from stint.kit import metrics, tracing
 from stint.kit.envelope import Envelope, MalformedEnvelope
 from stint.kit.logctx import ce_id_var
+from stint.kit.publisher import KafkaEventPublisher as KafkaEventPublisher
+from stint.kit.publisher import create_broker as create_broker
 
 log = logging.getLogger(__name__)
 
@@ -37,37 +39,6 @@ M = TypeVar("M", bound=Message)
 Handler = Callable[[Any, Envelope], Awaitable[None]]
 MAX_ERROR_HEADER = 1000
 DEFAULT_PARTITIONS = 3
-
-
-def create_broker(bootstrap: str, *, client_id: str) -> KafkaBroker:
-    """A broker whose producer is idempotent with acks=all: no loss, no broker-side duplicates."""
-    return KafkaBroker(
-        bootstrap,
-        client_id=client_id,
-        acks="all",
-        enable_idempotence=True,
-        request_timeout_ms=15_000,
-        graceful_timeout=15.0,
-        logger=logging.getLogger(f"stint.kafka.{client_id}"),
-        middlewares=tracing.kafka_middlewares(),
-    )
-
-
-class KafkaEventPublisher:
-    """Publishes envelopes (CloudEvents binary mode) through the broker's producer."""
-
-    def __init__(self, broker: KafkaBroker) -> None:
-        self._broker = broker
-
-    async def publish(self, envelope: Envelope) -> None:
-        await self._broker.publish(
-            envelope.data,
-            topic=envelope.topic,
-            key=envelope.key.encode(),
-            headers=envelope.headers(),
-            correlation_id=envelope.id,
-            timestamp_ms=int(envelope.time.timestamp() * 1000),
-        )
 
 
 @dataclass(frozen=True)

@@ -26,13 +26,13 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
-from aiokafka.abc import ConsumerRebalanceListener
 from aiokafka.errors import KafkaError
 from faststream.kafka import KafkaBroker
 from pymongo.errors import ConnectionFailure
 
 from stint.kit import metrics
 from stint.kit.bus import DEFAULT_PARTITIONS, EventConsumer
+from stint.kit.consumer_offsets import KAFKA_TIMEOUT, Listener, Offsets
 from stint.kit.lanes import Partition
 from stint.kit.mongo import DATABASE_OUTAGE
 from stint.kit.topics_admin import ensure_topics, quiet_outages
@@ -40,7 +40,6 @@ from stint.kit.topics_admin import ensure_topics, quiet_outages
 log = logging.getLogger(__name__)
 
 FETCH_WAIT_MS = 200
-KAFKA_TIMEOUT = 10.0  # for a commit, a metadata probe, leaving the group
 REDISPATCH_BACKOFF = (0.5, 10.0)  # first and longest pause before dispatching a record again
 
 
@@ -53,7 +52,7 @@ def attached(broker: KafkaBroker) -> list[KeyedConsumer]:
     return list(_ATTACHED.get(broker, ()))
 
 
-class KeyedConsumer:
+class KeyedConsumer(Offsets):
     """One service's consumer group over its router's topics; see the module docstring."""
 
     def __init__(
@@ -109,7 +108,7 @@ class KeyedConsumer:
             enable_auto_commit=False,
             auto_offset_reset="earliest",
         )
-        consumer.subscribe(self.topics, listener=_Rebalance(self))
+        consumer.subscribe(self.topics, listener=Listener(self))
         try:
             await consumer.start()
         except BaseException:
@@ -143,33 +142,6 @@ class KeyedConsumer:
         except (KafkaError, TimeoutError) as exc:
             log.warning("consumer did not leave its group cleanly", extra={"error": repr(exc)})
         self._set_gauges()
-
-    async def commit(self, only: Sequence[TopicPartition] | None = None) -> bool:
-        """Commit each partition's low watermark where it moved; False if that failed (the
-        committer tries again: nothing is lost, the offsets just stay where they were)."""
-        async with self._commit_lock:
-            chosen = self._parts.keys() if only is None else only
-            offsets = {
-                tp: mark
-                for tp in chosen
-                if tp in self._parts and (mark := self._parts[tp].commitable()) is not None
-            }
-            if not offsets:
-                return True
-            try:
-                await asyncio.wait_for(self._consumer.commit(offsets), KAFKA_TIMEOUT)
-            except (KafkaError, TimeoutError) as exc:
-                metrics.CONSUMER_COMMIT_FAILURES.labels(self.events.service).inc()
-                log.warning("offset commit failed, will retry", extra={"error": repr(exc)})
-                return False
-            quiet_outages().recovered()
-            assigned = self._consumer.assignment()
-            for tp, mark in offsets.items():
-                self._parts[tp].committed = mark
-                end = self._consumer.highwater(tp) if tp in assigned else None
-                if end is not None:
-                    self._lag(tp).set(max(end - mark, 0))
-            return True
 
     # --- the tasks ---------------------------------------------------------------------
 
@@ -257,69 +229,5 @@ class KeyedConsumer:
                 return False
             pause = min(pause * 2, longest)
 
-    async def _commit_loop(self) -> None:
-        """Commit soon after progress, at most every `commit_interval`; back off on failure."""
-        failures = 0
-        while True:
-            await self._progress.wait()
-            self._progress.clear()
-            failures = 0 if await self.commit() else failures + 1
-            if failures:
-                self._progress.set()
-            await asyncio.sleep(min(self._commit_interval * 2**failures, 5.0))
-
-    # --- rebalancing and draining ------------------------------------------------------
-
-    async def revoke(self, tps: set[TopicPartition]) -> None:
-        """Partitions are going: start nothing more there, let running records finish (at
-        most `revoke_wait` s, below the group's rebalance timeout), commit, forget them."""
-        mine = [tp for tp in tps if tp in self._parts]
-        for tp in mine:
-            self._parts[tp].draining = True
-        self._interrupt()
-        await self._drain([self._parts[tp] for tp in mine], self._revoke_wait)
-        await self.commit(mine)
-        for tp in mine:
-            del self._parts[tp]
-            with contextlib.suppress(KeyError):
-                metrics.CONSUMER_COMMIT_LAG.remove(self.events.service, tp.topic, tp.partition)
-        self._set_gauges()
-
-    def assign(self, tps: set[TopicPartition]) -> None:
-        """New partitions start from the group's committed offsets: no state carried over."""
-        for tp in tps:
-            self._parts.pop(tp, None)
-
-    async def _drain(self, parts: list[Partition], timeout: float) -> None:
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
-        while any(p.running for p in parts) and loop.time() < deadline:
-            self._settled.clear()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._settled.wait(), deadline - loop.time())
-        if late := sum(p.running for p in parts):
-            log.warning("records still running at the deadline stay uncommitted",
-                        extra={"records": late, "waited_seconds": timeout})  # fmt: skip
-
-    def _interrupt(self) -> None:
-        self._wake.set()
-        self._wake = asyncio.Event()
-
     def _set_gauges(self) -> None:
         self._buffered_gauge.set(self.buffered)
-
-    def _lag(self, tp: TopicPartition) -> Any:
-        return metrics.CONSUMER_COMMIT_LAG.labels(self.events.service, tp.topic, tp.partition)
-
-
-class _Rebalance(ConsumerRebalanceListener):  # type: ignore[misc]  # aiokafka is untyped
-    """aiokafka awaits these during a rebalance, before the group moves on."""
-
-    def __init__(self, consumer: KeyedConsumer) -> None:
-        self._consumer = consumer
-
-    async def on_partitions_revoked(self, revoked: set[TopicPartition]) -> None:
-        await self._consumer.revoke(set(revoked))
-
-    async def on_partitions_assigned(self, assigned: set[TopicPartition]) -> None:
-        self._consumer.assign(set(assigned))

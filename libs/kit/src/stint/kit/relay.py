@@ -6,19 +6,14 @@ Work comes in two ways, and neither scans a collection that grows with history:
   each document by one task at a time, so its events leave in commit order.
 - **A recovery sweep** every `sweep_seconds` (and on start) finds documents whose events were
   left behind (a crash, a broker outage, another replica's writes) by equality on the indexed
-  ``outbox_pending`` flag: it touches pending documents only. It claims a document with a short
-  lease before publishing, so replicas do not publish the same events at once, and leaves alone
-  what was committed in the last `grace_seconds` (a live relay is publishing that right now).
+  ``outbox_pending`` flag, claims each with a short lease (replicas do not publish the same
+  events at once) and leaves alone what was committed in the last `grace_seconds`.
 
-For one document: when the writer knew the whole outbox (it was empty before its write: see
-`OutboxCollection.get`), publish exactly those events from memory; otherwise read the outbox
-by `_id`. Publish in order with an idempotent producer, then remove them: one update, which
-clears the outbox and its markers when it still holds exactly the published events (an exact
-array match, whatever else changed), and otherwise removes exactly those subdocuments with
-`$pullAll`, leaving the newer events and their markers to their own wake-up (FerretDB ignores
-`$pull` conditions on subdocuments; exact values work on both servers). A crash between
-publish and removal republishes on the next pass and consumers deduplicate by ce_id: nothing
-is published that was not committed, nothing committed is lost.
+For one document: publish the events the writer knew exactly (its outbox was empty before the
+write), else read the outbox by `_id`; publish in order with an idempotent producer, then remove
+them in one update — clearing the outbox when it still holds exactly those events, else
+`$pullAll` of exactly those subdocuments (FerretDB ignores `$pull` conditions on subdocuments).
+A crash between publish and removal republishes; consumers deduplicate by ce_id.
 """
 
 from __future__ import annotations

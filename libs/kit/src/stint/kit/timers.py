@@ -1,22 +1,14 @@
 """Timers: documents with a due time, claimed atomically so any number of replicas is safe.
 
-A timer is a date field on an aggregate (e.g. a posting's ``expires_at``), so scheduling or
-cancelling it is part of the aggregate's own versioned write through `OutboxCollection`. That
-write also keeps the field's indexed pending flag in step (`outbox.due_marker`) and tells this
-worker in-process, so the worker keeps a heap of due times and asks the database nothing while
-it waits. The database is asked only to claim a due document by `_id`, and by a **recovery
-sweep** (on start and every `sweep_seconds`) that finds pending documents by equality on the
-flag — timers scheduled by another replica, or left by a crash — never a range query or sort
-over a collection that grows with history (on FerretDB that is a full scan).
+A timer is a date field on an aggregate, scheduled and cleared by the aggregate's own versioned
+write (`OutboxCollection`), which keeps the field's indexed pending flag in step and tells this
+worker in-process: it waits on a heap of due times and asks the database nothing. The database
+is asked only to claim a due document by `_id`, and by a recovery sweep (on start and every
+`sweep_seconds`) by equality on the flag — never a range or sort over history.
 
-Claiming pushes the due time forward by a lease under the document guard
-(`stint.kit.docguard`); only the replica whose update matched runs the handler. The handler
-must clear or reschedule the field in its own write; if it crashes, the timer fires again when
-the lease runs out (so handlers are idempotent, like event handlers). The lease is short (10 s
-by default) and **renewed while the handler runs** (every third of it, only while the field
-still holds this claim's value), so a crash delays the work by seconds while a slow handler is
-never run twice at once. Due documents are handled concurrently (bounded), one handler per
-document at a time.
+Claiming pushes the due time a short lease (10 s, renewed while the handler runs) ahead under
+the write guard; only the claimer runs the handler, which clears or reschedules the field. A
+crashed handler fires again when the lease ends (docs/architecture.md, "Timers").
 """
 
 from __future__ import annotations

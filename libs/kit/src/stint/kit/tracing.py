@@ -26,30 +26,23 @@ hours after, `stint.kit.envelope` in the notifications service), stays in the re
 
 from __future__ import annotations
 
-import json
 import logging
 import os
-import sys
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager, nullcontext
-from pathlib import Path
-from typing import IO, Any, Literal
+from typing import Any
 
 from opentelemetry import context, trace
 from opentelemetry.sdk.resources import Resource
-from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
-from opentelemetry.sdk.trace.export import (
-    BatchSpanProcessor,
-    ConsoleSpanExporter,
-    SpanExporter,
-)
-from opentelemetry.sdk.util import ns_to_iso_str
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import BatchSpanProcessor
 from opentelemetry.trace import Span, SpanKind, Status, StatusCode
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 
+from stint.kit.tracing_export import Exporter, exporter_for
+
 log = logging.getLogger(__name__)
 
-Exporter = Literal["none", "otlp", "file", "console"]
 HEALTH_SERVICE = "grpc.health.v1.Health"
 TRACEPARENT = "traceparent"
 CLIENT, CONSUMER = SpanKind.CLIENT, SpanKind.CONSUMER
@@ -70,7 +63,7 @@ def configure(service: str, exporter: Exporter, trace_dir: str = "") -> bool:
     provider = TracerProvider(resource=resource)
     # A short delay: spans reach the file (or the collector) about when the work is done.
     provider.add_span_processor(
-        BatchSpanProcessor(_exporter(service, exporter, trace_dir), schedule_delay_millis=500)
+        BatchSpanProcessor(exporter_for(service, exporter, trace_dir), schedule_delay_millis=500)
     )
     trace.set_tracer_provider(provider)  # for libraries that trace on their own
     from opentelemetry.instrumentation.pymongo import PymongoInstrumentor
@@ -79,51 +72,6 @@ def configure(service: str, exporter: Exporter, trace_dir: str = "") -> bool:
     use(provider)
     log.info("tracing on", extra={"trace_exporter": exporter})
     return True
-
-
-def _exporter(service: str, exporter: Exporter, trace_dir: str) -> SpanExporter:
-    if exporter == "otlp":
-        from opentelemetry.exporter.otlp.proto.grpc.trace_exporter import OTLPSpanExporter
-
-        return OTLPSpanExporter()
-    if exporter == "console":
-        return ConsoleSpanExporter(out=sys.stderr, formatter=_one_line)
-    if not trace_dir:
-        raise ValueError("STINT_TRACE_EXPORTER=file needs STINT_TRACE_DIR")
-    folder = Path(trace_dir)
-    folder.mkdir(parents=True, exist_ok=True)
-    out: IO[str] = (folder / f"{service}-{os.getpid()}.jsonl").open("a", encoding="utf-8")
-    return ConsoleSpanExporter(out=out, formatter=_one_line)
-
-
-def _one_line(span: ReadableSpan) -> str:
-    """One span as one JSON line: the SDK's `to_json` fields, ids as the bare hex the log lines
-    carry (``grep <trace_id>`` finds both), values it cannot encode (bytes keys) as text."""
-    ctx, parent = span.get_span_context(), span.parent
-    entry = {
-        "name": span.name,
-        "context": {"trace_id": _hex(ctx.trace_id, 32), "span_id": _hex(ctx.span_id, 16)}
-        if ctx
-        else None,
-        "kind": str(span.kind),
-        "parent_id": _hex(parent.span_id, 16) if parent else None,
-        "start_time": ns_to_iso_str(span.start_time) if span.start_time else None,
-        "end_time": ns_to_iso_str(span.end_time) if span.end_time else None,
-        "status": {"status_code": span.status.status_code.name}
-        | ({"description": span.status.description} if span.status.description else {}),
-        "attributes": dict(span.attributes or {}),
-        "events": [{"name": e.name, "attributes": dict(e.attributes or {})} for e in span.events],
-        "resource": {"attributes": dict(span.resource.attributes)},
-    }
-    return json.dumps(entry, default=_as_text, ensure_ascii=False) + "\n"
-
-
-def _hex(value: int, digits: int) -> str:
-    return format(value, f"0{digits}x")
-
-
-def _as_text(value: object) -> str:
-    return value.decode(errors="replace") if isinstance(value, bytes) else str(value)
 
 
 def use(provider: TracerProvider | None) -> None:
@@ -165,7 +113,7 @@ def current_trace_id() -> str:
     if _provider is None:
         return ""
     ctx = trace.get_current_span().get_span_context()
-    return _hex(ctx.trace_id, 32) if ctx.is_valid else ""
+    return format(ctx.trace_id, "032x") if ctx.is_valid else ""
 
 
 @contextmanager

@@ -12,6 +12,7 @@ from stint.kit.grpc.identity import (
     safe_request_id,
     well_formed_identity,
 )
+from stint.kit.grpc.identity_keys import IdentityConfigError, generate_key_pair
 from stint.kit.grpc.interceptors import HANDLED, HANDLING_SECONDS, ServerInterceptor
 from stint.kit.grpc.server import (
     DEFAULT_OPTIONS,
@@ -21,13 +22,7 @@ from stint.kit.grpc.server import (
     build_grpc_server,
     grpc_server_for,
 )
-from stint.kit.grpc.service_identity import (
-    IDENTITY_KEY,
-    IdentityConfigError,
-    IdentitySigner,
-    IdentityVerifier,
-    generate_key_pair,
-)
+from stint.kit.grpc.service_identity import IDENTITY_KEY, IdentitySigner, IdentityVerifier
 from stint.kit.grpc.status import error_to_status, field_violations_from_error, status_code_for
 
 __all__ = [

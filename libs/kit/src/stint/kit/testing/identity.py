@@ -10,7 +10,8 @@ from __future__ import annotations
 import os
 
 from stint.kit.grpc.identity import Caller
-from stint.kit.grpc.service_identity import IdentitySigner, generate_key_pair
+from stint.kit.grpc.identity_keys import generate_key_pair
+from stint.kit.grpc.service_identity import IdentitySigner
 
 PRIVATE_ENV = "STINT_IDENTITY_PRIVATE_KEY"
 PUBLIC_ENV = "STINT_IDENTITY_PUBLIC_KEYS"
