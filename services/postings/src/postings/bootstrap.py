@@ -7,8 +7,8 @@ from datetime import timedelta
 from postings.adapters.repository import PostingRepository
 from postings.config import Settings
 from postings.entrypoints.grpc import SERVICE_NAME, PostingsServicer
-from postings.entrypoints.kafka import build_router
-from postings.entrypoints.timers import expiry_timer
+from postings.entrypoints.kafka import router
+from postings.entrypoints.timers import timers
 from postings.handlers import Handlers
 from stint.contracts import topics
 from stint.kit.bootstrap import connect
@@ -21,14 +21,14 @@ from stint.postings.v1.postings_service_pb2_grpc import add_PostingsServiceServi
 async def build(settings: Settings, clock: Clock | None = None) -> ServiceRunner:
     infra = await connect(settings, clock)
     postings = infra.aggregate("postings")
-    repository = PostingRepository(postings)
+    repository = PostingRepository(postings, infra.events(topics.POSTINGS))
     await repository.ensure_indexes()
-    handlers = Handlers(repository, infra.events(topics.POSTINGS), infra.clock, settings.policy())
-    infra.consume(build_router(settings, handlers))
+    handlers = Handlers.build(repository, infra.clock, settings.policy())
+    infra.consume(router(settings, handlers.reactions))
     lease = timedelta(seconds=settings.expiry_lease_seconds)
-    timers = infra.timers([expiry_timer(postings, handlers, lease)])
+    expiry = infra.timers(timers(postings, handlers.reactions, lease))
     server = grpc_server_for(
         settings,
         [(add_PostingsServiceServicer_to_server, PostingsServicer(handlers), SERVICE_NAME)],
     )
-    return infra.runner(server, timers)
+    return infra.runner(server, expiry)

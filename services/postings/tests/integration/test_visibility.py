@@ -6,6 +6,7 @@ import grpc
 import pytest
 
 from stint.common.v1 import money_pb2, pagination_pb2, work_pb2
+from stint.kit.grpc import field_violations_from_error
 from stint.postings.v1 import posting_pb2
 from stint.postings.v1 import postings_service_pb2 as svc
 
@@ -128,3 +129,44 @@ async def test_a_bad_page_token_is_invalid(service: Service) -> None:
             metadata=STUDENT_NONE,
         )
     assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+
+
+async def test_newest_first_pages_end_without_an_empty_page(service: Service) -> None:
+    created = [(await open_posting(service)).id for _ in range(4)]
+    pages: list[list[str]] = []
+    token = ""
+    while True:
+        reply = await service.stub.ListPostings(
+            svc.ListPostingsRequest(page=pagination_pb2.PageRequest(page_size=2, page_token=token)),
+            metadata=STUDENT_NONE,
+        )
+        pages.append([p.id for p in reply.postings])
+        token = reply.page.next_page_token
+        if not token:
+            break
+    assert pages == [created[:1:-1], created[1::-1]]
+
+
+async def test_page_sizes_above_the_maximum_and_tokens_of_another_order_are_refused(
+    service: Service,
+) -> None:
+    for _ in range(2):
+        await open_posting(service)
+    first = await service.stub.ListPostings(
+        svc.ListPostingsRequest(page=pagination_pb2.PageRequest(page_size=1)),
+        metadata=STUDENT_NONE,
+    )
+    assert first.page.next_page_token
+    refused = [
+        svc.ListPostingsRequest(page=pagination_pb2.PageRequest(page_size=101)),
+        svc.ListPostingsRequest(
+            page=pagination_pb2.PageRequest(page_token=first.page.next_page_token), order=2
+        ),
+    ]
+    fields = []
+    for request in refused:
+        with pytest.raises(grpc.aio.AioRpcError) as caught:
+            await service.stub.ListPostings(request, metadata=STUDENT_NONE)
+        assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+        fields += [v.field for v in field_violations_from_error(caught.value)]
+    assert fields == ["page.page_size", "page.page_token"]

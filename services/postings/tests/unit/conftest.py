@@ -9,16 +9,10 @@ from typing import Any
 
 import pytest
 
-from postings.domain.access import Actor
-from postings.domain.model import (
-    AiPolicy,
-    Category,
-    Money,
-    Posting,
-    Status,
-    Terms,
-    Visibility,
-)
+from postings.domain.model import Posting
+from postings.domain.values import AiPolicy, Category, Status, Terms, Visibility
+from stint.kit.actor import Actor
+from stint.kit.money import Money
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 COMPANY = "cmp_acme"

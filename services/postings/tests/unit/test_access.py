@@ -9,9 +9,11 @@ from datetime import datetime
 import pytest
 
 from postings.domain import access
-from postings.domain.access import Actor, ScopeKind
+from postings.domain.access import ScopeKind
 from postings.domain.errors import NotAllowed, PostingNotFound
-from postings.domain.model import Decision, Posting, Status, Visibility
+from postings.domain.model import Posting
+from postings.domain.values import Decision, Status, Visibility
+from stint.kit.actor import Actor
 from stint.kit.errors import InvalidArgument
 
 MakePosting = Callable[..., Posting]

@@ -8,10 +8,10 @@ from datetime import datetime
 import pytest
 
 from postings.config import Settings
-from postings.domain.model import Money, Terms
 from postings.domain.validation import Policy, validate_terms
+from postings.domain.values import Terms
 from stint.kit.errors import InvalidArgument
-from stint.kit.money import DEFAULT_MAX_AMOUNT_MINOR, INT64_MAX
+from stint.kit.money import DEFAULT_MAX_AMOUNT_MINOR, INT64_MAX, Money
 
 MakeTerms = Callable[..., Terms]
 

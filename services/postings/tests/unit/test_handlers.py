@@ -2,29 +2,37 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 import pytest
 
-from postings.adapters.repository import Loaded
-from postings.domain.access import Actor, Scope
-from postings.domain.commands import Context, CreatePosting, ListQuery, UpdatePosting
+from postings.adapters import wire
+from postings.domain.access import Scope
+from postings.domain.commands import CreatePosting, ListQuery, UpdatePosting
 from postings.domain.errors import PostingNotFound
-from postings.domain.model import Money, Posting, Status, Terms
+from postings.domain.events import DomainEvent
+from postings.domain.model import Posting
 from postings.domain.validation import Policy
-from postings.handlers import Handlers
+from postings.domain.values import Status, Terms
+from postings.handlers import Handlers, Loaded
+from stint.kit.actor import Actor, Cause
 from stint.kit.envelope import Envelope, EventFactory
 from stint.kit.errors import ConcurrencyConflict, FailedPrecondition, InvalidArgument
+from stint.kit.money import Money
 from stint.kit.outbox import remember_applied
+from stint.kit.paging import Page, PageRequest
 from stint.kit.testing.clock import ManualClock
 from stint.postings.v1 import events_pb2
 
 
 class FakeRepository:
-    """Keeps postings in memory with the real repository's version rules."""
+    """Keeps postings in memory with the real repository's version rules, and turns domain
+    events into envelopes through the same wire."""
 
-    def __init__(self) -> None:
+    def __init__(self, events: EventFactory) -> None:
+        self.events = events
         self.docs: dict[str, Loaded] = {}
         self.published: list[Envelope] = []
         self.conflicts_to_raise = 0
@@ -32,27 +40,34 @@ class FakeRepository:
     async def load(self, posting_id: str) -> Loaded | None:
         return self.docs.get(posting_id)
 
-    async def add(self, posting: Posting, events: list[Envelope]) -> Posting:
+    async def add(self, posting: Posting, events: Sequence[DomainEvent], cause: Cause) -> Posting:
+        posting = replace(posting, version=1)
         self.docs[posting.id] = Loaded(posting)
-        self.published.extend(events)
+        self.published.extend(wire.envelopes(self.events, posting, events, cause))
         return posting
 
     async def save(
-        self, before: Loaded, after: Posting, events: list[Envelope], applied: str = ""
+        self,
+        before: Loaded,
+        after: Posting,
+        events: Sequence[DomainEvent],
+        cause: Cause,
+        applied: str = "",
     ) -> Posting:
         current = self.docs[after.id]
         if self.conflicts_to_raise or current.posting.version != before.posting.version:
             self.conflicts_to_raise = max(0, self.conflicts_to_raise - 1)
             raise ConcurrencyConflict("changed")
+        after = replace(after, version=before.posting.version + 1)
         ids = before.applied_events
         if applied:
             ids = tuple(remember_applied({"applied_events": list(ids)}, applied))
         self.docs[after.id] = Loaded(after, ids)
-        self.published.extend(events)
+        self.published.extend(wire.envelopes(self.events, after, events, cause))
         return after
 
-    async def page(self, scope: Scope, query: ListQuery) -> tuple[list[Posting], str]:
-        return [d.posting for d in self.docs.values()], ""
+    async def page(self, scope: Scope, query: ListQuery, request: PageRequest) -> Page[Posting]:
+        return Page([d.posting for d in self.docs.values()])
 
     def types(self) -> list[str]:
         return [e.type.rsplit(".", 1)[1] for e in self.published]
@@ -64,28 +79,29 @@ def clock(now: datetime) -> ManualClock:
 
 
 @pytest.fixture
-def repo() -> FakeRepository:
-    return FakeRepository()
+def repo(clock: ManualClock) -> FakeRepository:
+    return FakeRepository(
+        EventFactory(source="/stint/postings", topic="stint.postings.v1", clock=clock)
+    )
 
 
 @pytest.fixture
 def handlers(repo: FakeRepository, clock: ManualClock) -> Handlers:
-    events = EventFactory(source="/stint/postings", topic="stint.postings.v1", clock=clock)
-    return Handlers(repo, events, clock, Policy(), new_posting_id=lambda: "pst_1")  # type: ignore[arg-type]
+    return Handlers.build(repo, clock, Policy(), next_id=lambda: "pst_1")
 
 
 @pytest.fixture
-def employer(actors: dict[str, Actor]) -> Context:
-    return Context(actors["employer"], correlation_id="req-1")
+def employer(actors: dict[str, Actor]) -> Cause:
+    return Cause(actors["employer"], correlation_id="req-1")
 
 
-async def create_open(handlers: Handlers, terms: Terms, ctx: Context) -> Posting:
-    posting = await handlers.create(CreatePosting("", terms), ctx)
-    return await handlers.publish(posting.id, 0, ctx)
+async def create_open(handlers: Handlers, terms: Terms, ctx: Cause) -> Posting:
+    posting = await handlers.commands.create(CreatePosting("", terms), ctx)
+    return await handlers.commands.publish(posting.id, 0, ctx)
 
 
 async def test_create_and_publish_emit_snapshots_with_context(
-    handlers: Handlers, repo: FakeRepository, make_terms: Callable[..., Terms], employer: Context
+    handlers: Handlers, repo: FakeRepository, make_terms: Callable[..., Terms], employer: Cause
 ) -> None:
     posting = await create_open(handlers, make_terms(skills=("Data Viz", "data viz")), employer)
     assert posting.status is Status.OPEN
@@ -101,57 +117,61 @@ async def test_create_and_publish_emit_snapshots_with_context(
 
 
 async def test_create_reports_violations_under_the_request_field(
-    handlers: Handlers, make_terms: Callable[..., Terms], employer: Context
+    handlers: Handlers, make_terms: Callable[..., Terms], employer: Cause
 ) -> None:
     with pytest.raises(InvalidArgument) as caught:
-        await handlers.create(CreatePosting("", make_terms(title="", positions=0)), employer)
+        await handlers.commands.create(
+            CreatePosting("", make_terms(title="", positions=0)), employer
+        )
     assert {v.field for v in caught.value.violations} == {"posting.title", "posting.positions"}
 
 
 async def test_publishing_a_draft_whose_deadline_passed_is_a_failed_precondition(
-    handlers: Handlers, clock: ManualClock, make_terms: Callable[..., Terms], employer: Context
+    handlers: Handlers, clock: ManualClock, make_terms: Callable[..., Terms], employer: Cause
 ) -> None:
-    draft = await handlers.create(CreatePosting("", make_terms()), employer)
+    draft = await handlers.commands.create(CreatePosting("", make_terms()), employer)
     clock.advance(timedelta(days=8))
     with pytest.raises(FailedPrecondition, match="application_deadline: must be in the future"):
-        await handlers.publish(draft.id, 0, employer)
+        await handlers.commands.publish(draft.id, 0, employer)
 
 
 async def test_update_checks_the_expected_version_and_reports_changes(
-    handlers: Handlers, repo: FakeRepository, make_terms: Callable[..., Terms], employer: Context
+    handlers: Handlers, repo: FakeRepository, make_terms: Callable[..., Terms], employer: Cause
 ) -> None:
     posting = await create_open(handlers, make_terms(), employer)
     with pytest.raises(ConcurrencyConflict):
-        await handlers.update(
+        await handlers.commands.update(
             UpdatePosting(posting.id, make_terms(description="new"), ("description",), 1),
             employer,
         )
-    updated = await handlers.update(
+    updated = await handlers.commands.update(
         UpdatePosting(posting.id, make_terms(description="new"), ("description",), 2), employer
     )
     assert updated.terms.description == "new"
     changed = events_pb2.PostingUpdated.FromString(repo.published[-1].data).changed_fields
     assert list(changed) == ["description"]
     with pytest.raises(FailedPrecondition, match="title"):
-        await handlers.update(
+        await handlers.commands.update(
             UpdatePosting(posting.id, make_terms(title="Other"), ("title",)), employer
         )
     with pytest.raises(InvalidArgument, match="mask"):
-        await handlers.update(UpdatePosting(posting.id, make_terms(), ("version",)), employer)
+        await handlers.commands.update(
+            UpdatePosting(posting.id, make_terms(), ("version",)), employer
+        )
 
 
 async def test_other_companies_get_not_found(
     handlers: Handlers,
     make_terms: Callable[..., Terms],
-    employer: Context,
+    employer: Cause,
     actors: dict[str, Actor],
 ) -> None:
-    posting = await handlers.create(CreatePosting("", make_terms()), employer)
-    rival = Context(actors["other_employer"])
+    posting = await handlers.commands.create(CreatePosting("", make_terms()), employer)
+    rival = Cause(actors["other_employer"])
     with pytest.raises(PostingNotFound):
-        await handlers.publish(posting.id, 0, rival)
+        await handlers.commands.publish(posting.id, 0, rival)
     with pytest.raises(PostingNotFound):
-        await handlers.get(posting.id, rival.actor)
+        await handlers.views.get(posting.id, rival.actor)
 
 
 def hired(application_id: str) -> Callable[[Posting, datetime], tuple[Posting, list]]:  # type: ignore[type-arg]
@@ -159,16 +179,16 @@ def hired(application_id: str) -> Callable[[Posting, datetime], tuple[Posting, l
 
 
 async def test_a_consumed_event_applies_once(
-    handlers: Handlers, repo: FakeRepository, make_terms: Callable[..., Terms], employer: Context
+    handlers: Handlers, repo: FakeRepository, make_terms: Callable[..., Terms], employer: Cause
 ) -> None:
     posting = await create_open(handlers, make_terms(positions=2), employer)
-    ctx = Context(Actor("", "system", ""), causation_id="evt_1")
-    assert await handlers.apply_consumed(posting.id, "evt_1", ctx, hired("app_1"))
-    assert not await handlers.apply_consumed(posting.id, "evt_1", ctx, hired("app_1"))
-    assert not await handlers.apply_consumed(posting.id, "evt_2", ctx, hired("app_1"))
+    ctx = Cause(Actor("", "system", ""), causation_id="evt_1")
+    assert await handlers.reactions.apply_consumed(posting.id, "evt_1", ctx, hired("app_1"))
+    assert not await handlers.reactions.apply_consumed(posting.id, "evt_1", ctx, hired("app_1"))
+    assert not await handlers.reactions.apply_consumed(posting.id, "evt_2", ctx, hired("app_1"))
     assert repo.docs[posting.id].posting.hired_count == 1
-    caused = Context(Actor("", "system", ""), correlation_id="req-9", causation_id="evt_3")
-    assert await handlers.apply_consumed(posting.id, "evt_3", caused, hired("app_2"))
+    caused = Cause(Actor("", "system", ""), correlation_id="req-9", causation_id="evt_3")
+    assert await handlers.reactions.apply_consumed(posting.id, "evt_3", caused, hired("app_2"))
     assert repo.types()[-1] == "PostingFilled"
     filled = events_pb2.PostingFilled.FromString(repo.published[-1].data)
     assert filled.context.causation_id == "evt_3"
@@ -177,20 +197,22 @@ async def test_a_consumed_event_applies_once(
 
 
 async def test_a_consumer_retries_lost_races_then_gives_up(
-    handlers: Handlers, repo: FakeRepository, make_terms: Callable[..., Terms], employer: Context
+    handlers: Handlers, repo: FakeRepository, make_terms: Callable[..., Terms], employer: Cause
 ) -> None:
     posting = await create_open(handlers, make_terms(), employer)
-    ctx = Context(Actor("", "system", ""))
+    ctx = Cause(Actor("", "system", ""))
     repo.conflicts_to_raise = 2
-    assert await handlers.apply_consumed(posting.id, "evt_1", ctx, hired("app_1"))
+    assert await handlers.reactions.apply_consumed(posting.id, "evt_1", ctx, hired("app_1"))
     repo.conflicts_to_raise = 99
     with pytest.raises(ConcurrencyConflict):
-        await handlers.apply_consumed(posting.id, "evt_2", ctx, hired("app_2"))
+        await handlers.reactions.apply_consumed(posting.id, "evt_2", ctx, hired("app_2"))
 
 
 async def test_an_event_for_an_unknown_posting_is_an_error(handlers: Handlers) -> None:
     with pytest.raises(PostingNotFound):
-        await handlers.apply_consumed("pst_x", "evt_1", Context(Actor("", "", "")), hired("a"))
+        await handlers.reactions.apply_consumed(
+            "pst_x", "evt_1", Cause(Actor("", "", "")), hired("a")
+        )
 
 
 async def test_expiry_timer(
@@ -198,15 +220,15 @@ async def test_expiry_timer(
     repo: FakeRepository,
     clock: ManualClock,
     make_terms: Callable[..., Terms],
-    employer: Context,
+    employer: Cause,
 ) -> None:
     posting = await create_open(handlers, make_terms(), employer)
-    await handlers.expire(posting.id)  # too early: rewrites the timer field, no event
+    await handlers.reactions.expire(posting.id)  # too early: rewrites the timer field, no event
     assert repo.docs[posting.id].posting.status is Status.OPEN
     assert repo.types() == ["PostingCreated", "PostingPublished"]
     clock.advance(timedelta(days=7))
-    await handlers.expire(posting.id)
-    await handlers.expire(posting.id)
+    await handlers.reactions.expire(posting.id)
+    await handlers.reactions.expire(posting.id)
     assert repo.docs[posting.id].posting.status is Status.EXPIRED
     assert repo.types().count("PostingExpired") == 1
     expired = events_pb2.PostingExpired.FromString(repo.published[-1].data)
@@ -214,26 +236,26 @@ async def test_expiry_timer(
 
 
 async def test_pay_floor_rejection_on_create(
-    handlers: Handlers, make_terms: Callable[..., Terms], employer: Context
+    handlers: Handlers, make_terms: Callable[..., Terms], employer: Cause
 ) -> None:
     underpaid = make_terms(estimated_hours=40, fee=Money(79_900, "USD"))
     with pytest.raises(InvalidArgument) as caught:
-        await handlers.create(CreatePosting("", underpaid), employer)
+        await handlers.commands.create(CreatePosting("", underpaid), employer)
     [violation] = caught.value.violations
     assert violation.field == "posting.fee.amount_minor"
     assert "USD 800.00" in violation.description
 
 
 async def test_a_wrong_state_edit_is_reported_before_bad_values(
-    handlers: Handlers, make_terms: Callable[..., Terms], employer: Context
+    handlers: Handlers, make_terms: Callable[..., Terms], employer: Cause
 ) -> None:
     posting = await create_open(handlers, make_terms(), employer)
     bad_title = UpdatePosting(posting.id, make_terms(title=""), ("title",))
     with pytest.raises(FailedPrecondition, match="title cannot change"):
-        await handlers.update(bad_title, employer)
-    await handlers.close(posting.id, 0, employer)
+        await handlers.commands.update(bad_title, employer)
+    await handlers.commands.close(posting.id, 0, employer)
     bad_description = UpdatePosting(
         posting.id, make_terms(description="x" * 20_000), ("description",)
     )
     with pytest.raises(FailedPrecondition, match="cannot update"):
-        await handlers.update(bad_description, employer)
+        await handlers.commands.update(bad_description, employer)

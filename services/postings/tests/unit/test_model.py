@@ -9,7 +9,8 @@ import pytest
 
 from postings.domain.errors import InvalidTransition
 from postings.domain.events import EventKind
-from postings.domain.model import Decision, Posting, Status, Terms, Visibility
+from postings.domain.model import Posting
+from postings.domain.values import Decision, Status, Terms, Visibility
 
 MakePosting = Callable[..., Posting]
 ALL = list(Status)

@@ -9,7 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from postings.domain.events import EventKind
-from postings.domain.model import Posting, Status
+from postings.domain.model import Posting
+from postings.domain.values import Status
 
 # An operation: ("hire", n), ("end", n) for application app_n / engagement eng_n, or ("close", 0).
 operations = st.lists(

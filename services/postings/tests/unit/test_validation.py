@@ -9,9 +9,11 @@ from typing import Any
 import pytest
 
 from postings.domain.commands import ListQuery
-from postings.domain.model import Money, Terms, Visibility
 from postings.domain.validation import Policy, checked_query, validate_terms
+from postings.domain.values import Terms, Visibility
 from stint.kit.errors import InvalidArgument
+from stint.kit.money import Money
+from stint.kit.paging import encode_token
 
 POLICY = Policy()
 MakeTerms = Callable[..., Terms]
@@ -137,10 +139,23 @@ def test_all_violations_are_reported_at_once(make_terms: MakeTerms, now: datetim
     }
 
 
-def test_list_query_page_size_defaults_and_caps() -> None:
-    assert checked_query(ListQuery(page_size=0)).page_size == 20
-    assert checked_query(ListQuery(page_size=500)).page_size == 100
-    assert checked_query(ListQuery(page_size=7)).page_size == 7
+def test_list_query_page_size_defaults_and_refuses_above_the_maximum() -> None:
+    # The kit's one paging rule: a size above the maximum is refused, no longer capped at 100.
+    assert checked_query(ListQuery(page_size=0)).size == 20
+    assert checked_query(ListQuery(page_size=100)).size == 100
+    assert checked_query(ListQuery(page_size=7)).size == 7
+    with pytest.raises(InvalidArgument) as caught:
+        checked_query(ListQuery(page_size=500))
+    assert [v.field for v in caught.value.violations] == ["page.page_size"]
+
+
+def test_list_query_page_token_is_the_kits() -> None:
+    assert checked_query(ListQuery(page_token=encode_token("NEWEST|pst_1"))).after == (
+        "NEWEST|pst_1"
+    )
+    with pytest.raises(InvalidArgument) as caught:
+        checked_query(ListQuery(page_token="nope"))
+    assert [v.field for v in caught.value.violations] == ["page.page_token"]
 
 
 def test_list_query_violations_at_once() -> None:

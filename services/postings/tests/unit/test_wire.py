@@ -8,11 +8,12 @@ from datetime import UTC, datetime
 import pytest
 
 from postings.adapters import wire
-from postings.domain.access import Actor
-from postings.domain.commands import Context, Order
+from postings.domain.commands import Order
 from postings.domain.events import DomainEvent, EventKind
-from postings.domain.model import Category, Decision, Posting, Status, Visibility
+from postings.domain.model import Posting
+from postings.domain.values import Category, Decision, Status, Visibility
 from stint.common.v1 import money_pb2, work_pb2
+from stint.kit.actor import Actor, Cause
 from stint.kit.errors import InvalidArgument
 from stint.postings.v1 import events_pb2, posting_pb2
 from stint.postings.v1 import postings_service_pb2 as svc
@@ -61,7 +62,7 @@ def test_snapshot_carries_every_field(make_posting: Callable[..., Posting], now:
 
 def test_events_carry_their_specific_fields(make_posting: Callable[..., Posting]) -> None:
     posting = make_posting(Status.OPEN)
-    ctx = Context(Actor("usr_1", "employer", "cmp_1"), "req-1", "evt_0")
+    ctx = Cause(Actor("usr_1", "employer", "cmp_1"), "req-1", "evt_0")
     declined = wire.event_out(
         DomainEvent(EventKind.DECLINED, university_id="uni_a", reason="no"), posting, ctx
     )

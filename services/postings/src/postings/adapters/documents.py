@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from postings.domain.model import (
+from postings.domain.model import Posting
+from postings.domain.values import (
     AiPolicy,
     Category,
     Decision,
-    Money,
-    Posting,
     Status,
     Terms,
     UniversityTarget,
     Visibility,
 )
+from stint.kit.money import Money
 from stint.kit.mongo import Document
 
 

@@ -3,27 +3,34 @@
 A posting document holds the aggregate's state, the expiry timer's due field (`expires_at`,
 derived from the state on every write), denormalized lists for indexed visibility queries
 (`university_ids`, `approved_university_ids`, `published`), and the kit-owned outbox fields.
+The domain events of a write become its envelopes here, through `wire`, each carrying the
+posting as saved.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime
+from functools import partial
 from typing import Any
 
+from postings import metrics
+from postings.adapters import wire
 from postings.adapters.documents import from_document, to_document
 from postings.domain.access import Scope, ScopeKind
 from postings.domain.commands import ListQuery, Order
-from postings.domain.model import Decision, Posting, Visibility
-from stint.kit.envelope import Envelope
+from postings.domain.events import DomainEvent
+from postings.domain.model import Posting
+from postings.domain.values import Decision, Visibility
+from postings.handlers.ports import Loaded
+from stint.kit.actor import Cause
+from stint.kit.envelope import EventFactory
 from stint.kit.errors import InvalidArgument
 from stint.kit.mongo import Document, IndexSpec
 from stint.kit.outbox import APPLIED_EVENTS, OutboxCollection, remember_applied
+from stint.kit.paging import Page, PageRequest
 
 EXPIRES_AT = "expires_at"
 INDEXES = (
@@ -34,17 +41,10 @@ INDEXES = (
 )
 
 
-@dataclass(frozen=True)
-class Loaded:
-    """A posting as read, plus the consumed event ids already applied to it."""
-
-    posting: Posting
-    applied_events: tuple[str, ...] = ()
-
-
 class PostingRepository:
-    def __init__(self, postings: OutboxCollection) -> None:
+    def __init__(self, postings: OutboxCollection, events: EventFactory) -> None:
         self._postings = postings
+        self._events = events
 
     async def ensure_indexes(self) -> None:
         await self._postings.ensure_indexes(INDEXES)
@@ -55,19 +55,26 @@ class PostingRepository:
             return None
         return Loaded(from_document(doc), tuple(doc.get(APPLIED_EVENTS, ())))
 
-    async def get(self, posting_id: str) -> Posting | None:
-        loaded = await self.load(posting_id)
-        return None if loaded is None else loaded.posting
-
-    async def add(self, posting: Posting, events: Sequence[Envelope]) -> Posting:
-        await self._postings.insert(_state(posting), events)
-        return replace(posting, version=1)
+    async def add(self, posting: Posting, events: Sequence[DomainEvent], cause: Cause) -> Posting:
+        """Insert a new posting (version 1) with its events."""
+        posting = replace(posting, version=1)
+        await self._postings.insert(
+            _state(posting), wire.envelopes(self._events, posting, events, cause)
+        )
+        _count(events)
+        return posting
 
     async def save(
-        self, before: Loaded, after: Posting, events: Sequence[Envelope], applied: str = ""
+        self,
+        before: Loaded,
+        after: Posting,
+        events: Sequence[DomainEvent],
+        cause: Cause,
+        applied: str = "",
     ) -> Posting:
         """One versioned write of the new state, its events and (for a consumer) the id of
         the event applied. Raises ConcurrencyConflict when someone else wrote first."""
+        after = replace(after, version=before.posting.version + 1)
         state = _state(after)
         del state["_id"]  # the kit filters on it; it never changes
         unset = [] if EXPIRES_AT in state else [EXPIRES_AT]
@@ -80,27 +87,32 @@ class PostingRepository:
             after.id,
             before.posting.version,
             state,
-            events,
+            wire.envelopes(self._events, after, events, cause),
             unset=unset,
             applied_events=applied_events,
         )
+        _count(events)
         return replace(after, version=version)
 
-    async def page(self, scope: Scope, query: ListQuery) -> tuple[list[Posting], str]:
-        """One page of the postings in `scope` matching `query`, and the next page token."""
+    async def page(self, scope: Scope, query: ListQuery, request: PageRequest) -> Page[Posting]:
+        """One page of the postings in `scope` matching `query`: newest first (by id), or
+        soonest deadline first (ties by id); the next page starts after the last one's key."""
         conditions = [*_scope_filter(scope), *_query_filter(query)]
         if query.order is Order.NEWEST:
             sort = [("_id", -1)]
         else:
             sort = [("application_deadline", 1), ("_id", 1)]
-        if query.page_token:
-            conditions.append(_after(query.order, query.page_token))
+        if request.after:
+            conditions.append(_after(query.order, request.after))
         mongo_filter = {"$and": conditions} if conditions else {}
-        cursor = self._postings.collection.find(mongo_filter, sort=sort, limit=query.page_size + 1)
-        docs = [doc async for doc in cursor]
-        page = [from_document(d) for d in docs[: query.page_size]]
-        more = len(docs) > query.page_size
-        return page, (_token(query.order, page[-1]) if more and page else "")
+        cursor = self._postings.collection.find(mongo_filter, sort=sort, limit=request.limit)
+        rows = [from_document(doc) async for doc in cursor]
+        return Page.of(rows, request, partial(_position, query.order))
+
+
+def _count(events: Sequence[DomainEvent]) -> None:
+    for event in events:
+        metrics.POSTING_EVENTS.labels(event.kind.value).inc()
 
 
 def _state(posting: Posting) -> Document:
@@ -161,26 +173,35 @@ def _query_filter(query: ListQuery) -> list[dict[str, Any]]:
     return found
 
 
-def _token(order: Order, last: Posting) -> str:
-    key: dict[str, str] = {"o": order.value, "id": last.id}
-    if order is Order.DEADLINE and last.terms.application_deadline is not None:
-        key["d"] = last.terms.application_deadline.isoformat()
-    return base64.urlsafe_b64encode(json.dumps(key).encode()).decode()
+# A position is the sort key of the last posting of a page, bound to the list's order:
+# "NEWEST|<id>" or "DEADLINE|<id>|<deadline, ISO 8601>" (ids and ISO times hold no "|").
+_SEP = "|"
 
 
-def _after(order: Order, token: str) -> dict[str, Any]:
+def _position(order: Order, last: Posting) -> str:
+    key = [order.value, last.id]
+    if order is Order.DEADLINE:
+        deadline = last.terms.application_deadline
+        key.append(deadline.isoformat() if deadline is not None else "")
+    return _SEP.join(key)
+
+
+def _after(order: Order, position: str) -> dict[str, Any]:
+    """The condition for the postings after `position` in `order`."""
+    key = position.split(_SEP)
     try:
-        key = json.loads(base64.urlsafe_b64decode(token.encode()))
-        if key["o"] != order.value or not isinstance(key["id"], str):
-            raise ValueError("token of another order")
-        if order is Order.NEWEST:
-            return {"_id": {"$lt": key["id"]}}
-        deadline = datetime.fromisoformat(key["d"])
-    except (ValueError, KeyError, TypeError, binascii.Error, UnicodeDecodeError) as exc:
+        if key[0] != order.value or not key[1]:
+            raise ValueError("a position of another order")
+        if order is Order.NEWEST and len(key) == 2:
+            return {"_id": {"$lt": key[1]}}
+        if len(key) != 3:
+            raise ValueError("not a deadline position")
+        deadline = datetime.fromisoformat(key[2])
+    except (ValueError, IndexError) as exc:
         raise InvalidArgument.of("page.page_token", "is not a token from this list") from exc
     return {
         "$or": [
             {"application_deadline": {"$gt": deadline}},
-            {"application_deadline": deadline, "_id": {"$gt": key["id"]}},
+            {"application_deadline": deadline, "_id": {"$gt": key[1]}},
         ]
     }

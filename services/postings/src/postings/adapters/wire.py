@@ -1,29 +1,28 @@
-"""The only module where protobuf meets the domain: requests in, snapshots and events out."""
+"""The only module where protobuf meets the domain: requests in, snapshots and events out.
+
+The primitives (timestamps to the millisecond, money, enums by prefix, the event context) are
+the kit's (`stint.kit.wire`); this module maps the postings messages field by field.
+"""
 
 from __future__ import annotations
 
 import enum
-from datetime import UTC, datetime
+from collections.abc import Sequence
 from typing import Any, TypeVar
 
 from google.protobuf.message import Message
-from google.protobuf.timestamp_pb2 import Timestamp
 
-from postings.domain.commands import Context, ListQuery, Order
+from postings.domain.commands import ListQuery, Order
 from postings.domain.events import DomainEvent, EventKind
-from postings.domain.model import (
-    AiPolicy,
-    Category,
-    Decision,
-    Money,
-    Posting,
-    Status,
-    Terms,
-    Visibility,
-)
+from postings.domain.model import Posting
 from postings.domain.skills import normalize_skills
-from stint.common.v1 import event_pb2, money_pb2, work_pb2
+from postings.domain.values import AiPolicy, Category, Decision, Status, Terms, Visibility
+from stint.common.v1 import money_pb2, work_pb2
+from stint.kit import wire as kit
+from stint.kit.actor import Cause
+from stint.kit.envelope import Envelope, EventFactory
 from stint.kit.errors import FieldViolation, InvalidArgument
+from stint.kit.money import Money
 from stint.postings.v1 import events_pb2, posting_pb2
 from stint.postings.v1 import postings_service_pb2 as svc
 
@@ -52,34 +51,24 @@ _PREFIXES: dict[type[enum.Enum], tuple[Any, str]] = {
 
 
 def enum_in(kind: type[E], value: int) -> E | None:
-    """A proto enum number as the domain enum; None for UNSPECIFIED or unknown numbers."""
+    """A proto enum number as the domain enum; None for UNSPECIFIED or unknown numbers (the
+    validation reports a missing value with every other problem)."""
     proto_enum, prefix = _PREFIXES[kind]
-    try:
-        name = proto_enum.Name(value)
-    except ValueError:
+    if value == 0 or value not in proto_enum.values():
         return None
-    return next((member for member in kind if prefix + member.name == name), None)
+    return kind(kit.enum_name(proto_enum, value, prefix))
 
 
-def enum_out(member: enum.Enum | None) -> int:
+def enum_out(member: enum.Enum | None) -> Any:
     if member is None:
         return 0
     proto_enum, prefix = _PREFIXES[type(member)]
-    return int(proto_enum.Value(prefix + member.name))
+    return kit.enum_number(proto_enum, member.value, prefix)
 
 
-def time_in(ts: Timestamp) -> datetime:
-    # MongoDB keeps milliseconds: truncate now so that what is read back equals what was sent.
-    moment = ts.ToDatetime(tzinfo=UTC)
-    return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
-
-
-def _time_out(target: Timestamp, moment: datetime | None) -> None:
-    if moment is not None:
-        target.FromDatetime(moment)
-
-
-def money_in(money: money_pb2.Money) -> Money:
+def money_in(message: money_pb2.Money) -> Money:
+    """The fee as written, with its currency code trimmed and upper-cased."""
+    money = kit.money_of(message)
     return Money(money.amount_minor, money.currency.strip().upper())
 
 
@@ -93,10 +82,8 @@ def terms_in(p: svc.PostingInput) -> Terms:
         estimated_hours=p.estimated_hours,
         fee=money_in(p.fee),
         positions=p.positions,
-        application_deadline=time_in(p.application_deadline)
-        if p.HasField("application_deadline")
-        else None,
-        due_date=time_in(p.due_date) if p.HasField("due_date") else None,
+        application_deadline=kit.optional_time(p, "application_deadline"),
+        due_date=kit.optional_time(p, "due_date"),
         acceptance_criteria=tuple(p.acceptance_criteria),
         ai_policy=enum_in(AiPolicy, p.ai_policy),
         visibility=enum_in(Visibility, p.visibility),
@@ -106,54 +93,46 @@ def terms_in(p: svc.PostingInput) -> Terms:
 
 def posting_out(p: Posting) -> posting_pb2.Posting:
     t = p.terms
-    out = posting_pb2.Posting(
+    return posting_pb2.Posting(
         id=p.id,
         company_id=p.company_id,
         created_by=p.created_by,
         title=t.title,
         summary=t.summary,
         description=t.description,
-        category=enum_out(t.category),  # type: ignore[arg-type]
+        category=enum_out(t.category),
         skills=t.skills,
         estimated_hours=t.estimated_hours,
-        fee=money_pb2.Money(amount_minor=t.fee.amount_minor, currency=t.fee.currency),
+        fee=kit.money_message(t.fee),
         positions=t.positions,
+        application_deadline=kit.timestamp(t.application_deadline),
+        due_date=kit.timestamp(t.due_date),
         acceptance_criteria=t.acceptance_criteria,
-        ai_policy=enum_out(t.ai_policy),  # type: ignore[arg-type]
-        visibility=enum_out(t.visibility),  # type: ignore[arg-type]
-        status=enum_out(p.status),  # type: ignore[arg-type]
+        ai_policy=enum_out(t.ai_policy),
+        visibility=enum_out(t.visibility),
+        universities=[
+            posting_pb2.UniversityTarget(
+                university_id=u.university_id,
+                decision=enum_out(u.decision),
+                reason=u.reason,
+                decided_at=kit.timestamp(u.decided_at),
+            )
+            for u in p.universities
+        ],
+        status=enum_out(p.status),
         applications_count=p.applications_count,
         hired_count=p.hired_count,
         completed_count=p.completed_count,
+        created_at=kit.timestamp(p.created_at),
+        updated_at=kit.timestamp(p.updated_at),
+        published_at=kit.timestamp(p.published_at),
         version=p.version,
     )
-    for u in p.universities:
-        target = out.universities.add(
-            university_id=u.university_id,
-            decision=enum_out(u.decision),
-            reason=u.reason,
-        )
-        _time_out(target.decided_at, u.decided_at)
-    _time_out(out.application_deadline, t.application_deadline)
-    _time_out(out.due_date, t.due_date)
-    _time_out(out.created_at, p.created_at)
-    _time_out(out.updated_at, p.updated_at)
-    _time_out(out.published_at, p.published_at)
-    return out
 
 
-def context_out(ctx: Context) -> event_pb2.EventContext:
-    a = ctx.actor
-    return event_pb2.EventContext(
-        actor=event_pb2.Actor(subject=a.subject, role=a.role, org=a.org),
-        correlation_id=ctx.correlation_id,
-        causation_id=ctx.causation_id,
-    )
-
-
-def event_out(event: DomainEvent, posting: Posting, ctx: Context) -> Message:
+def event_out(event: DomainEvent, posting: Posting, cause: Cause) -> Message:
     """The events.proto message for a domain event, carrying the posting snapshot."""
-    fields: dict[str, Any] = {"context": context_out(ctx), "posting": posting_out(posting)}
+    fields: dict[str, Any] = {"context": kit.event_context(cause), "posting": posting_out(posting)}
     if event.kind is EventKind.UPDATED:
         fields["changed_fields"] = list(event.changed_fields)
     if event.kind in (EventKind.APPROVED, EventKind.DECLINED):
@@ -161,6 +140,13 @@ def event_out(event: DomainEvent, posting: Posting, ctx: Context) -> Message:
     if event.kind in (EventKind.DECLINED, EventKind.CANCELLED):
         fields["reason"] = event.reason
     return EVENT_TYPES[event.kind](**fields)
+
+
+def envelopes(
+    factory: EventFactory, posting: Posting, events: Sequence[DomainEvent], cause: Cause
+) -> list[Envelope]:
+    """The envelopes of `events`, each carrying `posting` as saved; subject = the posting id."""
+    return [factory(event_out(e, posting, cause), posting.id) for e in events]
 
 
 def _members(kind: type[E], values: Any, name: str, bad: list[FieldViolation]) -> tuple[E, ...]:

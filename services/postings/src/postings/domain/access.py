@@ -1,4 +1,4 @@
-"""Who may change and who may see a posting. Pure: the caller arrives as an `Actor`.
+"""Who may change and who may see a posting. Pure: the caller arrives as the kit's `Actor`.
 
 Cross-tenant access reads as "not found", so that posting ids do not leak between companies.
 """
@@ -9,23 +9,10 @@ import enum
 from dataclasses import dataclass
 
 from postings.domain.errors import NotAllowed, PostingNotFound
-from postings.domain.model import Decision, Posting, Visibility
+from postings.domain.model import Posting
+from postings.domain.values import Decision, Visibility
+from stint.kit.actor import ADMIN, EMPLOYER, STUDENT, UNIVERSITY, Actor
 from stint.kit.errors import InvalidArgument
-
-STUDENT, EMPLOYER, UNIVERSITY, ADMIN, SYSTEM = (
-    "student",
-    "employer",
-    "university",
-    "admin",
-    "system",
-)
-
-
-@dataclass(frozen=True)
-class Actor:
-    subject: str
-    role: str
-    org: str
 
 
 class ScopeKind(enum.Enum):

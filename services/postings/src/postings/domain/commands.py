@@ -5,22 +5,13 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, fields, replace
 
-from postings.domain.access import Actor
-from postings.domain.model import Category, Money, Status, Terms
 from postings.domain.skills import normalize_skills
+from postings.domain.values import Category, Status, Terms
 from stint.kit.errors import FieldViolation, InvalidArgument
+from stint.kit.money import Money
 
 # Names of `Terms` fields, which are also the PostingInput field names an update mask uses.
 EDITABLE_FIELDS = tuple(f.name for f in fields(Terms))
-
-
-@dataclass(frozen=True)
-class Context:
-    """Who caused a change and what it belongs to; becomes the events' EventContext."""
-
-    actor: Actor
-    correlation_id: str = ""
-    causation_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -44,6 +35,9 @@ class Order(enum.Enum):
 
 @dataclass(frozen=True)
 class ListQuery:
+    """Filters and order of a list, and the page asked for as the caller wrote it (checked by
+    `validation.checked_query` with the kit's paging rule)."""
+
     statuses: tuple[Status, ...] = ()
     categories: tuple[Category, ...] = ()
     skills: tuple[str, ...] = ()
@@ -55,7 +49,7 @@ class ListQuery:
     hours_max: int = 0
     words: tuple[str, ...] = ()
     order: Order = Order.NEWEST
-    page_size: int = 20
+    page_size: int = 0
     page_token: str = ""
 
 

@@ -2,95 +2,22 @@
 
 DRAFT -> OPEN -> FILLED -> COMPLETED, plus CLOSED (no more applications), CANCELLED (before any
 hire) and EXPIRED (deadline passed with no hire). Every state change returns the new posting
-and the domain events it produces; the handlers persist both in one write.
+and the domain events it produces; the repository persists both in one write. The values it
+is made of are in `values.py`.
 """
 
 from __future__ import annotations
 
-import enum
 from dataclasses import dataclass, replace
 from datetime import datetime
 
 from postings.domain.errors import InvalidTransition
 from postings.domain.events import DomainEvent, EventKind
-
-
-class Status(enum.Enum):
-    DRAFT = "DRAFT"
-    OPEN = "OPEN"
-    FILLED = "FILLED"
-    COMPLETED = "COMPLETED"
-    CLOSED = "CLOSED"
-    CANCELLED = "CANCELLED"
-    EXPIRED = "EXPIRED"
-
-
-class Category(enum.Enum):
-    MARKET_RESEARCH = "MARKET_RESEARCH"
-    DATA_ANALYSIS = "DATA_ANALYSIS"
-    CONTENT_WRITING = "CONTENT_WRITING"
-    DESIGN = "DESIGN"
-    SOFTWARE = "SOFTWARE"
-    SALES = "SALES"
-    OPERATIONS = "OPERATIONS"
-    OTHER = "OTHER"
-
-
-class AiPolicy(enum.Enum):
-    ALLOWED = "ALLOWED"
-    DISCLOSE = "DISCLOSE"
-    NOT_ALLOWED = "NOT_ALLOWED"
-
-
-class Visibility(enum.Enum):
-    PUBLIC = "PUBLIC"
-    UNIVERSITIES = "UNIVERSITIES"
-
-
-class Decision(enum.Enum):
-    PENDING = "PENDING"
-    APPROVED = "APPROVED"
-    DECLINED = "DECLINED"
-
-
-@dataclass(frozen=True)
-class Money:
-    amount_minor: int
-    currency: str
-
-
-@dataclass(frozen=True)
-class UniversityTarget:
-    university_id: str
-    decision: Decision = Decision.PENDING
-    reason: str = ""
-    decided_at: datetime | None = None
-
-
-@dataclass(frozen=True)
-class Terms:
-    """What the employer writes; validated as a whole (see `validation.validate_terms`)."""
-
-    title: str
-    summary: str
-    description: str
-    category: Category | None
-    skills: tuple[str, ...]
-    estimated_hours: int
-    fee: Money
-    positions: int
-    application_deadline: datetime | None
-    due_date: datetime | None
-    acceptance_criteria: tuple[str, ...]
-    ai_policy: AiPolicy | None
-    visibility: Visibility | None
-    university_ids: tuple[str, ...]
-
+from postings.domain.values import Decision, Status, Terms, UniversityTarget
 
 # Fields an employer may still change once the posting is open (the rest is what applicants
 # applied to; changing it under them would be unfair).
 OPEN_EDITABLE = frozenset({"description", "skills", "application_deadline"})
-LIVE = frozenset({Status.OPEN, Status.FILLED, Status.CLOSED, Status.COMPLETED})
 
 
 @dataclass(frozen=True)

@@ -7,14 +7,15 @@ Field names are those of `PostingInput` (the gRPC layer prefixes the request fie
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from postings.domain.commands import ListQuery
-from postings.domain.model import Terms, Visibility
 from postings.domain.skills import MAX_SLUG_LENGTH, slugify
+from postings.domain.values import Terms, Visibility
 from stint.kit.errors import FieldViolation, InvalidArgument
 from stint.kit.money import DEFAULT_MAX_AMOUNT_MINOR
+from stint.kit.paging import PageRequest, page_request
 
 TITLE = (3, 120)
 MAX_SUMMARY = 280
@@ -155,19 +156,20 @@ def check_reason(reason: str, *, required: bool) -> None:
         raise InvalidArgument.of("reason", f"must be at most {MAX_REASON} characters")
 
 
-MAX_PAGE_SIZE = 100
-DEFAULT_PAGE_SIZE = 20
 MAX_FILTER_SKILLS = 15
 MAX_WORDS = 10
 MAX_WORD = 50
 
 
-def checked_query(query: ListQuery) -> ListQuery:
-    """The query with its page size resolved (0 -> default, above the maximum -> maximum),
-    or InvalidArgument listing every bad filter."""
+def checked_query(query: ListQuery) -> PageRequest:
+    """The page `query` asks for (the kit's one paging rule: 0 -> the default size, above the
+    maximum or negative refused), or InvalidArgument listing every bad filter and page field."""
     problems: list[FieldViolation] = []
-    if query.page_size < 0:
-        problems.append(FieldViolation("page.page_size", "must not be negative"))
+    page = PageRequest()
+    try:
+        page = page_request(query.page_size, query.page_token)
+    except InvalidArgument as exc:
+        problems += exc.violations
     if len(query.skills) > MAX_FILTER_SKILLS:
         problems.append(FieldViolation("skills", f"at most {MAX_FILTER_SKILLS} skills"))
     if len(query.words) > MAX_WORDS or any(len(w) > MAX_WORD for w in query.words):
@@ -186,5 +188,4 @@ def checked_query(query: ListQuery) -> ListQuery:
             problems.append(FieldViolation(name, "needs an amount >= 0 and a 3-letter currency"))
     if problems:
         raise InvalidArgument("bad list request", problems)
-    size = query.page_size or DEFAULT_PAGE_SIZE
-    return replace(query, page_size=min(size, MAX_PAGE_SIZE))
+    return page

@@ -9,32 +9,27 @@ from collections.abc import Awaitable, Callable
 from functools import partial
 
 from postings import metrics
-from postings.domain.commands import Context
-from postings.handlers import SYSTEM, Handlers
+from postings.handlers import PostingReactions
 from stint.applications.v1.events_pb2 import ApplicationSubmitted, CandidateHired
-from stint.common.v1.event_pb2 import EventContext
 from stint.contracts import topics
 from stint.kit.bus import EventRouter
 from stint.kit.envelope import Envelope
 from stint.kit.settings import KitSettings
+from stint.kit.wire import cause_from
 from stint.submissions.v1.events_pb2 import EngagementCancelled, EngagementCompleted
 
 
-def caused_by(context: EventContext, envelope: Envelope) -> Context:
-    """The context of what a consumer emits: the platform acts, in the same correlation
-    chain, caused by the consumed event."""
-    return Context(SYSTEM, correlation_id=context.correlation_id, causation_id=envelope.id)
-
-
-def on_candidate_hired(handlers: Handlers) -> Callable[[CandidateHired, Envelope], Awaitable[None]]:
+def _on_candidate_hired(
+    reactions: PostingReactions,
+) -> Callable[[CandidateHired, Envelope], Awaitable[None]]:
     async def handle(event: CandidateHired, envelope: Envelope) -> None:
         """CandidateHired -> hired_count + 1 (once per application); PostingFilled when hires
         reach positions (PostingCompleted too if every engagement already ended)."""
         application = event.application
-        changed = await handlers.apply_consumed(
+        changed = await reactions.apply_consumed(
             application.posting_id,
             envelope.id,
-            caused_by(event.context, envelope),
+            cause_from(event.context, envelope.id),
             lambda posting, now: posting.record_hire(application.id, now),
         )
         if changed:
@@ -43,46 +38,47 @@ def on_candidate_hired(handlers: Handlers) -> Callable[[CandidateHired, Envelope
     return handle
 
 
-def on_engagement_ended(
-    handlers: Handlers, *, completed: bool
+def _on_engagement_ended(
+    reactions: PostingReactions, *, completed: bool
 ) -> Callable[[EngagementCompleted | EngagementCancelled, Envelope], Awaitable[None]]:
     async def handle(event: EngagementCompleted | EngagementCancelled, envelope: Envelope) -> None:
         """EngagementCompleted / EngagementCancelled -> the engagement counts as ended;
         PostingCompleted once every hire's engagement ended and applications stopped."""
         engagement = event.engagement
-        await handlers.apply_consumed(
+        await reactions.apply_consumed(
             engagement.posting_id,
             envelope.id,
-            caused_by(event.context, envelope),
+            cause_from(event.context, envelope.id),
             lambda posting, now: posting.record_engagement_end(engagement.id, completed, now),
         )
 
     return handle
 
 
-def on_application_submitted(
-    handlers: Handlers,
+def _on_application_submitted(
+    reactions: PostingReactions,
 ) -> Callable[[ApplicationSubmitted, Envelope], Awaitable[None]]:
     async def handle(event: ApplicationSubmitted, envelope: Envelope) -> None:
         """ApplicationSubmitted -> applications_count + 1 (no event of its own: the count
         rides on the posting's next snapshot)."""
-        await handlers.apply_consumed(
+        await reactions.apply_consumed(
             event.application.posting_id,
             envelope.id,
-            caused_by(event.context, envelope),
+            cause_from(event.context, envelope.id),
             lambda posting, now: posting.record_application(now),
         )
 
     return handle
 
 
-def build_router(settings: KitSettings, handlers: Handlers) -> EventRouter:
-    router = EventRouter()
+def router(settings: KitSettings, reactions: PostingReactions) -> EventRouter:
+    """The consumed topics and what each event does to a posting."""
+    routes = EventRouter()
     applications = settings.topic(topics.APPLICATIONS)
     submissions = settings.topic(topics.SUBMISSIONS)
-    router.handler(applications, CandidateHired)(on_candidate_hired(handlers))
-    router.handler(applications, ApplicationSubmitted)(on_application_submitted(handlers))
-    ended = partial(on_engagement_ended, handlers)
-    router.handler(submissions, EngagementCompleted)(ended(completed=True))
-    router.handler(submissions, EngagementCancelled)(ended(completed=False))
-    return router
+    routes.handler(applications, CandidateHired)(_on_candidate_hired(reactions))
+    routes.handler(applications, ApplicationSubmitted)(_on_application_submitted(reactions))
+    ended = partial(_on_engagement_ended, reactions)
+    routes.handler(submissions, EngagementCompleted)(ended(completed=True))
+    routes.handler(submissions, EngagementCancelled)(ended(completed=False))
+    return routes

@@ -6,15 +6,17 @@ from __future__ import annotations
 from datetime import timedelta
 
 from postings.adapters.repository import EXPIRES_AT
-from postings.handlers import Handlers
+from postings.handlers import PostingReactions
 from stint.kit.mongo import Document
 from stint.kit.outbox import OutboxCollection
 from stint.kit.timers import DueTimer
 
 
-def expiry_timer(collection: OutboxCollection, handlers: Handlers, lease: timedelta) -> DueTimer:
+def timers(
+    postings: OutboxCollection, reactions: PostingReactions, lease: timedelta
+) -> list[DueTimer]:
     async def expire(doc: Document) -> None:
         """Due posting -> PostingExpired (no hire) or PostingClosed (some hires)."""
-        await handlers.expire(doc["_id"])
+        await reactions.expire(doc["_id"])
 
-    return DueTimer("posting-expiry", collection, EXPIRES_AT, expire, lease=lease)
+    return [DueTimer("posting-expiry", postings, EXPIRES_AT, expire, lease=lease)]

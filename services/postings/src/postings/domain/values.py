@@ -1,0 +1,75 @@
+"""The values a posting is made of: its states, the employer's terms, university targets."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import datetime
+
+from stint.kit.money import Money
+
+
+class Status(enum.Enum):
+    DRAFT = "DRAFT"
+    OPEN = "OPEN"
+    FILLED = "FILLED"
+    COMPLETED = "COMPLETED"
+    CLOSED = "CLOSED"
+    CANCELLED = "CANCELLED"
+    EXPIRED = "EXPIRED"
+
+
+class Category(enum.Enum):
+    MARKET_RESEARCH = "MARKET_RESEARCH"
+    DATA_ANALYSIS = "DATA_ANALYSIS"
+    CONTENT_WRITING = "CONTENT_WRITING"
+    DESIGN = "DESIGN"
+    SOFTWARE = "SOFTWARE"
+    SALES = "SALES"
+    OPERATIONS = "OPERATIONS"
+    OTHER = "OTHER"
+
+
+class AiPolicy(enum.Enum):
+    ALLOWED = "ALLOWED"
+    DISCLOSE = "DISCLOSE"
+    NOT_ALLOWED = "NOT_ALLOWED"
+
+
+class Visibility(enum.Enum):
+    PUBLIC = "PUBLIC"
+    UNIVERSITIES = "UNIVERSITIES"
+
+
+class Decision(enum.Enum):
+    PENDING = "PENDING"
+    APPROVED = "APPROVED"
+    DECLINED = "DECLINED"
+
+
+@dataclass(frozen=True)
+class UniversityTarget:
+    university_id: str
+    decision: Decision = Decision.PENDING
+    reason: str = ""
+    decided_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Terms:
+    """What the employer writes; validated as a whole (see `validation.validate_terms`)."""
+
+    title: str
+    summary: str
+    description: str
+    category: Category | None
+    skills: tuple[str, ...]
+    estimated_hours: int
+    fee: Money
+    positions: int
+    application_deadline: datetime | None
+    due_date: datetime | None
+    acceptance_criteria: tuple[str, ...]
+    ai_policy: AiPolicy | None
+    visibility: Visibility | None
+    university_ids: tuple[str, ...]

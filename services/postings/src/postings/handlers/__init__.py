@@ -1,0 +1,48 @@
+"""Use cases of the postings context: requests that change a posting (`commands`), what the
+platform does on its own (`reactions`: consumed events, the expiry timer) and reads (`views`),
+over the ports they need (`ports`)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from postings.domain.validation import Policy
+from postings.handlers.commands import PostingCommands, new_posting_id
+from postings.handlers.ports import Loaded, Repository
+from postings.handlers.reactions import Change, PostingReactions
+from postings.handlers.views import PostingViews
+from stint.kit.clock import Clock
+
+__all__ = [
+    "Change",
+    "Handlers",
+    "Loaded",
+    "PostingCommands",
+    "PostingReactions",
+    "PostingViews",
+    "Repository",
+]
+
+
+@dataclass(frozen=True)
+class Handlers:
+    """Every use case, over one repository."""
+
+    commands: PostingCommands
+    reactions: PostingReactions
+    views: PostingViews
+
+    @classmethod
+    def build(
+        cls,
+        repository: Repository,
+        clock: Clock,
+        policy: Policy,
+        next_id: Callable[[], str] = new_posting_id,
+    ) -> Handlers:
+        return cls(
+            PostingCommands(repository, clock, policy, next_id),
+            PostingReactions(repository, clock),
+            PostingViews(repository),
+        )

@@ -1,0 +1,50 @@
+"""What the use cases need from outside: the postings repository (adapters/repository.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from postings.domain.access import Scope
+from postings.domain.commands import ListQuery
+from postings.domain.events import DomainEvent
+from postings.domain.model import Posting
+from stint.kit.actor import Cause
+from stint.kit.paging import Page, PageRequest
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """A posting as read, plus the consumed event ids already applied to it."""
+
+    posting: Posting
+    applied_events: tuple[str, ...] = ()
+
+
+class Repository(Protocol):
+    """Postings and their events, written together. The repository numbers the versions (a
+    new posting is version 1, each save one more than the state it replaces) and turns the
+    domain events into envelopes carrying the posting as saved and the `cause`."""
+
+    async def load(self, posting_id: str) -> Loaded | None: ...
+
+    async def add(self, posting: Posting, events: Sequence[DomainEvent], cause: Cause) -> Posting:
+        """Insert a new posting with its events; the posting as stored (version 1)."""
+        ...
+
+    async def save(
+        self,
+        before: Loaded,
+        after: Posting,
+        events: Sequence[DomainEvent],
+        cause: Cause,
+        applied: str = "",
+    ) -> Posting:
+        """Replace `before` by `after` with its events and (for a consumer) the id of the
+        event `applied`, in one write; ConcurrencyConflict when someone else wrote first."""
+        ...
+
+    async def page(self, scope: Scope, query: ListQuery, request: PageRequest) -> Page[Posting]:
+        """One page of the postings in `scope` matching `query`, in the query's order."""
+        ...
