@@ -65,16 +65,14 @@ class Harness:
     def envelope(self, event: Message, posting_id: str, key: str = "") -> Envelope:
         """A posting event as the postings service would publish it (optionally another key,
         hence maybe another partition)."""
-        env = new_envelope(
-            event,
-            topic=self.postings_topic,
-            subject=posting_id,
-            source="/stint/postings",
-            clock=SystemClock(),
-        )
+        env = _envelope(event, self.postings_topic, posting_id, "/stint/postings")
         if key:
             env = Envelope(**{**env.__dict__, "key": key})
         return env
+
+    def own_envelope(self, event: Message, application_id: str) -> Envelope:
+        """An event of this service's own topic, as it would publish it."""
+        return _envelope(event, self.applications_topic, application_id, "/stint/applications")
 
     async def publish(self, *envelopes: Envelope) -> None:
         publisher = KafkaEventPublisher(self.broker)
@@ -114,6 +112,10 @@ class Harness:
         return await getattr(self.stub, method)(
             request, metadata=metadata_for(caller, "applications")
         )
+
+
+def _envelope(event: Message, topic: str, subject: str, source: str) -> Envelope:
+    return new_envelope(event, topic=topic, subject=subject, source=source, clock=SystemClock())
 
 
 def context() -> event_pb2.EventContext:

@@ -11,8 +11,6 @@ import pytest
 from stint.applications.v1 import applications_service_pb2 as api
 from stint.applications.v1 import events_pb2 as ae
 from stint.applications.v1.application_pb2 import ApplicationStatus
-from stint.kit.clock import SystemClock
-from stint.kit.envelope import new_envelope
 from stint.kit.grpc import Caller
 from stint.kit.testing.kafka import Record, headers_of, read_all
 from stint.kit.testing.poll import eventually
@@ -164,13 +162,7 @@ async def test_a_hire_whose_request_stopped_is_completed_from_its_event(
     hired = ae.CandidateHired(context=context())
     hired.application.id = app_id
     hired.hired_at.GetCurrentTime()
-    envelope = new_envelope(
-        hired,
-        topic=harness.applications_topic,
-        subject=app_id,
-        source="/stint/applications",
-        clock=SystemClock(),
-    )
+    envelope = harness.own_envelope(hired, app_id)
     await harness.publish(envelope, envelope)
 
     async def status() -> str:

@@ -1,4 +1,9 @@
-"""In-memory stand-ins for the repository, with the same version and uniqueness rules."""
+"""In-memory stand-ins for the repositories, with the same version and uniqueness rules.
+
+One store holds both collections and their outbox (events as the real repositories commit
+them: through the service's wire); the two ports look its methods up on every call, so a test
+may replace one (`store.get_posting = ...`) to stage a race.
+"""
 
 from __future__ import annotations
 
@@ -6,21 +11,26 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
+from applications.adapters import wire
 from applications.domain import errors
+from applications.domain import events as ev
 from applications.domain.commands import ListFilter, SubmitApplication
-from applications.domain.model import WAITING, Actor, Application
-from applications.domain.posting import Money, PostingStatus, PostingView, Visibility
+from applications.domain.model import WAITING, Application
+from applications.domain.posting import PostingStatus, PostingView, Visibility
 from applications.handlers import Deps, Handlers
+from stint.kit.actor import Actor, Cause
 from stint.kit.envelope import Envelope, EventFactory
 from stint.kit.errors import ConcurrencyConflict
 from stint.kit.ids import new_id
+from stint.kit.money import Money
 from stint.kit.testing.clock import ManualClock
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 
 
 class FakeRepository:
-    def __init__(self) -> None:
+    def __init__(self, events: EventFactory) -> None:
+        self.events = events
         self.apps: dict[str, Application] = {}
         self.postings: dict[str, PostingView] = {}
         # Events as committed, per document: ("app" | "posting", document id, envelope).
@@ -30,14 +40,16 @@ class FakeRepository:
     async def get_application(self, application_id: str) -> Application | None:
         return self.apps.get(application_id)
 
-    async def add_application(self, app: Application, events: Sequence[Envelope]) -> None:
+    async def add_application(
+        self, app: Application, events: Sequence[ev.ApplicationChanged]
+    ) -> None:
         if any(a.live_key == app.live_key for a in self.apps.values()):
             raise errors.DuplicateApplication("duplicate")
         self.apps[app.id] = replace(app, version=1)
-        self.outbox += [("app", app.id, e) for e in events]
+        self._commit("app", app.id, events)
 
     async def save_application(
-        self, app: Application, expected_version: int, events: Sequence[Envelope] = ()
+        self, app: Application, expected_version: int, events: Sequence[ev.ApplicationChanged] = ()
     ) -> None:
         current = self.apps.get(app.id)
         if current is None or current.version != expected_version:
@@ -45,7 +57,7 @@ class FakeRepository:
         if any(a.live_key == app.live_key and a.id != app.id for a in self.apps.values()):
             raise errors.DuplicateApplication("duplicate")
         self.apps[app.id] = replace(app, version=expected_version + 1)
-        self.outbox += [("app", app.id, e) for e in events]
+        self._commit("app", app.id, events)
 
     async def list_applications(self, f: ListFilter) -> list[Application]:
         found = [
@@ -56,9 +68,9 @@ class FakeRepository:
                 for name in ("posting_id", "student_id", "university_id", "company_id")
             )
             and (not f.status or a.status == f.status)
-            and (not f.after_id or a.id < f.after_id)
+            and (not f.page.after or a.id < f.page.after)
         ]
-        return sorted(found, key=lambda a: a.id, reverse=True)[: f.page_size]
+        return sorted(found, key=lambda a: a.id, reverse=True)[: f.page.limit]
 
     async def waiting_for_posting(
         self, posting_id: str, after_id: str, limit: int
@@ -74,7 +86,7 @@ class FakeRepository:
         return self.postings.get(posting_id)
 
     async def save_posting(
-        self, view: PostingView, expected_version: int, events: Sequence[Envelope] = ()
+        self, view: PostingView, expected_version: int, events: Sequence[ev.CandidateHired] = ()
     ) -> None:
         current = self.postings.get(view.id)
         if self.posting_conflicts:
@@ -83,10 +95,54 @@ class FakeRepository:
         if (current.version if current else 0) != expected_version:
             raise ConcurrencyConflict("posting changed")
         self.postings[view.id] = replace(view, version=expected_version + 1)
-        self.outbox += [("posting", view.id, e) for e in events]
+        self._commit("posting", view.id, events)
+
+    def _commit(self, kind: str, doc_id: str, events: Sequence[ev.Event]) -> None:
+        self.outbox += [(kind, doc_id, wire.envelope(self.events, e)) for e in events]
 
     def event_types(self) -> list[str]:
         return [e.type.rsplit(".", 1)[1] for _, _, e in self.outbox]
+
+
+class FakeApplications:
+    """`ports.ApplicationRepository` over the store."""
+
+    def __init__(self, store: FakeRepository) -> None:
+        self._store = store
+
+    async def get(self, application_id: str) -> Application | None:
+        return await self._store.get_application(application_id)
+
+    async def add(self, app: Application, events: Sequence[ev.ApplicationChanged]) -> None:
+        await self._store.add_application(app, events)
+
+    async def save(
+        self, app: Application, expected_version: int, events: Sequence[ev.ApplicationChanged] = ()
+    ) -> None:
+        await self._store.save_application(app, expected_version, events)
+
+    async def find(self, f: ListFilter) -> list[Application]:
+        return await self._store.list_applications(f)
+
+    async def waiting_for_posting(
+        self, posting_id: str, after_id: str, limit: int
+    ) -> list[Application]:
+        return await self._store.waiting_for_posting(posting_id, after_id, limit)
+
+
+class FakePostings:
+    """`ports.PostingRepository` over the store."""
+
+    def __init__(self, store: FakeRepository) -> None:
+        self._store = store
+
+    async def get(self, posting_id: str) -> PostingView | None:
+        return await self._store.get_posting(posting_id)
+
+    async def save(
+        self, view: PostingView, expected_version: int, events: Sequence[ev.CandidateHired] = ()
+    ) -> None:
+        await self._store.save_posting(view, expected_version, events)
 
 
 def view(**overrides: object) -> PostingView:
@@ -111,26 +167,32 @@ def view(**overrides: object) -> PostingView:
     return replace(base, **overrides)  # type: ignore[arg-type]
 
 
-def student(subject: str = "usr_s1", university: str = "uni_a") -> Actor:
-    return Actor(subject, "student", university, "req-1")
+def caller(subject: str, role: str, org: str = "", request_id: str = "r") -> Cause:
+    """A request's cause: who calls, and its request id."""
+    return Cause(Actor(subject, role, org), request_id)
 
 
-def employer(company: str = "cmp_1") -> Actor:
-    return Actor("usr_e1", "employer", company, "req-2")
+def student(subject: str = "usr_s1", university: str = "uni_a") -> Cause:
+    return caller(subject, "student", university, "req-1")
+
+
+def employer(company: str = "cmp_1") -> Cause:
+    return caller("usr_e1", "employer", company, "req-2")
 
 
 def build() -> tuple[Handlers, FakeRepository, ManualClock]:
-    repo = FakeRepository()
     clock = ManualClock(NOW)
     events = EventFactory(source="/stint/applications", topic="stint.applications.v1", clock=clock)
-    return Handlers.build(Deps(repo, events, clock)), repo, clock
+    repo = FakeRepository(events)
+    deps = Deps(FakeApplications(repo), FakePostings(repo), clock)
+    return Handlers.build(deps), repo, clock
 
 
 POSTING = view().id
-SYSTEM = Actor.system("req-x", "evt_cause")
+SYSTEM = Cause.system("req-x", "evt_cause")
 
 
-async def apply(handlers: Handlers, who: Actor | None = None) -> Application:
+async def apply(handlers: Handlers, who: Cause | None = None) -> Application:
     cmd = SubmitApplication(POSTING, "I can do this", ("https://me.example",))
     return await handlers.applications.submit(cmd, who or student(new_id("usr")))
 

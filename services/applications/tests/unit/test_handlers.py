@@ -8,13 +8,14 @@ import pytest
 
 from applications.domain import errors
 from applications.domain.commands import ListFilter, SubmitApplication
-from applications.domain.model import Actor, Application, Status
+from applications.domain.model import Application, Status
 from applications.domain.posting import PostingStatus
 from stint.applications.v1 import events_pb2 as ae
 from stint.kit.errors import InvalidArgument, PermissionDenied, Unauthenticated
 from stint.kit.ids import new_id
+from stint.kit.paging import page_request
 
-from .fakes import POSTING, apply, employer, student
+from .fakes import POSTING, apply, caller, employer, student
 
 
 async def test_submit_records_the_application_and_announces_it(setup: tuple) -> None:
@@ -39,7 +40,7 @@ async def test_only_students_apply_once(setup: tuple) -> None:
     with pytest.raises(PermissionDenied):
         await apply(handlers, employer())
     with pytest.raises(Unauthenticated):
-        await apply(handlers, Actor("", "", "", "r"))
+        await apply(handlers, caller("", ""))
     me = student("usr_twice")
     await apply(handlers, me)
     with pytest.raises(errors.DuplicateApplication):
@@ -89,7 +90,7 @@ async def test_only_the_company_decides(setup: tuple) -> None:
         await handlers.applications.withdraw(app.id, employer())
     with pytest.raises(errors.ApplicationNotFound):
         await handlers.applications.withdraw(app.id, student("usr_other"))
-    admin = Actor("usr_ops", "admin", "", "r")
+    admin = caller("usr_ops", "admin")
     assert (await handlers.applications.shortlist(app.id, admin)).status is Status.SHORTLISTED
 
 
@@ -110,30 +111,32 @@ async def test_lists_are_scoped_to_the_caller(setup: tuple) -> None:
     handlers, _ = setup
     mine = [await apply(handlers, student("usr_me", "uni_a")) for _ in range(1)]
     other = await apply(handlers, student("usr_you", "uni_b"))
-    page, _ = await handlers.applications.list(ListFilter(), student("usr_me"))
+    me = student("usr_me").actor
+    page = (await handlers.applications.list(ListFilter(), me)).items
     assert [a.id for a in page] == [a.id for a in mine]
-    page, _ = await handlers.applications.list(ListFilter(student_id="usr_you"), student("usr_me"))
+    page = (await handlers.applications.list(ListFilter(student_id="usr_you"), me)).items
     assert page == []
-    uni = Actor("usr_u", "university", "uni_b", "r")
-    page, _ = await handlers.applications.list(ListFilter(), uni)
+    uni = caller("usr_u", "university", "uni_b").actor
+    page = (await handlers.applications.list(ListFilter(), uni)).items
     assert [a.id for a in page] == [other.id]
-    page, _ = await handlers.applications.list(ListFilter(), employer("cmp_2"))
+    page = (await handlers.applications.list(ListFilter(), employer("cmp_2").actor)).items
     assert page == []
     with pytest.raises(PermissionDenied):
-        await handlers.applications.list(ListFilter(), Actor("usr_x", "robot", "", "r"))
+        await handlers.applications.list(ListFilter(), caller("usr_x", "robot").actor)
 
 
 async def test_pagination_walks_every_application_once(setup: tuple) -> None:
     handlers, _ = setup
     ids = {(await apply(handlers)).id for _ in range(5)}
     seen: list[str] = []
-    after = ""
+    token = ""
     while True:
-        page, after = await handlers.applications.list(
-            ListFilter(page_size=2, after_id=after), employer()
+        page = await handlers.applications.list(
+            ListFilter(page=page_request(2, token)), employer().actor
         )
-        seen += [a.id for a in page]
-        if not after:
+        seen += [a.id for a in page.items]
+        token = page.next_token
+        if not token:
             break
     assert sorted(seen) == sorted(ids)
     assert seen == sorted(seen, reverse=True)

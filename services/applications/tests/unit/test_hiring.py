@@ -8,13 +8,24 @@ from datetime import timedelta
 import pytest
 
 from applications.domain import errors
-from applications.domain.model import Actor, Status
+from applications.domain.model import Application, Status
 from applications.domain.posting import PostingStatus
+from applications.handlers import Handlers
 from stint.applications.v1 import events_pb2 as ae
 from stint.applications.v1.application_pb2 import ApplicationStatus
 from stint.kit.errors import ConcurrencyConflict, PermissionDenied
 
-from .fakes import POSTING, SYSTEM, apply, employer, shortlisted, student, view
+from .fakes import POSTING, SYSTEM, apply, caller, employer, shortlisted, student, view
+
+
+async def refused_second_hire(handlers: Handlers) -> Application:
+    """Two shortlisted candidates for the one position: the first is hired, the second is
+    refused (NoOpenPosition); returns the second."""
+    first, second = await shortlisted(handlers), await shortlisted(handlers)
+    await handlers.hiring.hire(first.id, employer())
+    with pytest.raises(errors.NoOpenPosition):
+        await handlers.hiring.hire(second.id, employer())
+    return second
 
 
 async def test_hire_commits_on_the_posting_with_the_terms(setup: tuple) -> None:
@@ -37,10 +48,7 @@ async def test_hire_commits_on_the_posting_with_the_terms(setup: tuple) -> None:
 
 async def test_no_hire_without_an_open_position(setup: tuple) -> None:
     handlers, repo = setup
-    first, second = await shortlisted(handlers), await shortlisted(handlers)
-    await handlers.hiring.hire(first.id, employer())
-    with pytest.raises(errors.NoOpenPosition):
-        await handlers.hiring.hire(second.id, employer())
+    second = await refused_second_hire(handlers)
     assert repo.apps[second.id].status is Status.SHORTLISTED
     with pytest.raises(errors.WrongStatus):
         await handlers.hiring.hire((await apply(handlers)).id, employer())
@@ -154,10 +162,7 @@ async def test_a_hire_in_progress_blocks_withdrawal_and_rejection(setup: tuple) 
 
 async def test_a_refused_hire_leaves_no_mark(setup: tuple) -> None:
     handlers, repo = setup
-    first, second = await shortlisted(handlers), await shortlisted(handlers)
-    await handlers.hiring.hire(first.id, employer())
-    with pytest.raises(errors.NoOpenPosition):
-        await handlers.hiring.hire(second.id, employer())
+    second = await refused_second_hire(handlers)
     assert repo.apps[second.id].hire_started_at is None
     await handlers.applications.reject(second.id, "Position filled", employer())
 
@@ -170,6 +175,6 @@ async def test_only_the_company_hires(setup: tuple) -> None:
     with pytest.raises(PermissionDenied):
         await handlers.hiring.hire(app.id, student(app.student_id))
     with pytest.raises(PermissionDenied):
-        await handlers.hiring.hire(app.id, Actor("usr_u", "university", "uni_a", "r"))
+        await handlers.hiring.hire(app.id, caller("usr_u", "university", "uni_a"))
     assert repo.apps[app.id].status is Status.SHORTLISTED
     assert repo.event_types().count("CandidateHired") == 0

@@ -8,14 +8,15 @@ import pytest
 
 from applications.adapters import wire
 from applications.domain import events as ev
-from applications.domain.model import Actor
 from applications.domain.posting import PostingStatus, Visibility
 from stint.applications.v1 import applications_service_pb2 as api
 from stint.applications.v1 import events_pb2 as ae
 from stint.applications.v1.application_pb2 import ApplicationStatus
 from stint.common.v1 import money_pb2, pagination_pb2
+from stint.kit.actor import Cause
 from stint.kit.errors import InvalidArgument
 from stint.kit.ids import new_id
+from stint.kit.paging import encode_token
 from stint.postings.v1 import posting_pb2 as pp
 
 from .fakes import view
@@ -50,34 +51,34 @@ def test_posting_snapshot_to_view() -> None:
 
 
 def test_events_carry_context_and_snapshot() -> None:
-    actor = Actor("", "system", "", "req-1", "evt_1")
+    cause = Cause.system("req-1", "evt_1")
     app = application().reject("posting_closed", datetime(2026, 3, 2, tzinfo=UTC))
     msg = wire.event_message(
         ev.ApplicationChanged(
-            ev.Kind.REJECTED, app, "T", actor, reason="posting_closed", automatic=True
+            ev.Kind.REJECTED, app, "T", cause, reason="posting_closed", automatic=True
         )
     )
     assert isinstance(msg, ae.ApplicationRejected)
     assert msg.application.status == ApplicationStatus.APPLICATION_STATUS_REJECTED
     assert (msg.context.causation_id, msg.context.actor.role) == ("evt_1", "system")
-    hired = wire.event_message(ev.CandidateHired(app, view(), app.updated_at, actor))
+    hired = wire.event_message(ev.CandidateHired(app, view(), app.updated_at, cause))
     assert isinstance(hired, ae.CandidateHired)
     assert hired.terms.acceptance_criteria == ["deck"]
 
 
 def test_list_request_bounds_and_tokens() -> None:
     last = new_id("app")
-    token = wire.encode_page_token(last)
+    token = encode_token(last)
     req = api.ListApplicationsRequest(
         status=ApplicationStatus.APPLICATION_STATUS_SHORTLISTED,
         page=pagination_pb2.PageRequest(page_size=0, page_token=token),
     )
     f = wire.list_filter(req)
-    assert (f.status, f.page_size, f.after_id) == ("SHORTLISTED", 20, last)
+    assert (f.status, f.page.size, f.page.after) == ("SHORTLISTED", 20, last)
     for bad in (
         pagination_pb2.PageRequest(page_size=101),
         pagination_pb2.PageRequest(page_token="garbage!"),
-        pagination_pb2.PageRequest(page_token=wire.encode_page_token("pst_x")),
+        pagination_pb2.PageRequest(page_token=encode_token("pst_x")),
     ):
         with pytest.raises(InvalidArgument):
             wire.list_filter(api.ListApplicationsRequest(page=bad))

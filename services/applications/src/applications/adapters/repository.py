@@ -1,7 +1,8 @@
 """The only module that touches MongoDB: applications and the posting projection.
 
 Both collections are written only through `OutboxCollection` (version check, events in the same
-write, the FerretDB write guard). The posting projection has two kinds of writers, posting
+write, the FerretDB write guard); each repository turns the domain events of a write into
+envelopes through the service's wire. The posting projection has two kinds of writers, posting
 events and hires, and the hire's CandidateHired event lives in the projection's outbox.
 """
 
@@ -10,12 +11,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from applications.adapters import wire
 from applications.domain import errors
+from applications.domain import events as ev
 from applications.domain.commands import ListFilter
 from applications.domain.model import WAITING, Application, Status
-from applications.domain.posting import Money, PostingStatus, PostingView, Visibility
-from stint.kit.envelope import Envelope
+from applications.domain.posting import PostingStatus, PostingView, Visibility
+from stint.kit.envelope import Envelope, EventFactory
 from stint.kit.errors import AlreadyExists, ConcurrencyConflict
+from stint.kit.money import Money
 from stint.kit.mongo import Document, IndexSpec
 from stint.kit.outbox import OutboxCollection
 
@@ -29,38 +33,40 @@ APPLICATION_INDEXES = (
 )
 
 
-class MongoRepository:
-    """Loads and saves domain objects; raises the domain's errors for duplicates and races."""
+class ApplicationRepository:
+    """Loads and saves applications; raises the domain's errors for duplicates and races."""
 
-    def __init__(self, applications: OutboxCollection, postings: OutboxCollection) -> None:
-        self.applications = applications
-        self.postings = postings
+    def __init__(self, applications: OutboxCollection, events: EventFactory) -> None:
+        self.collection = applications
+        self._events = events
 
     async def ensure_indexes(self) -> None:
-        await self.applications.ensure_indexes(APPLICATION_INDEXES)
-        await self.postings.ensure_indexes()
+        await self.collection.ensure_indexes(APPLICATION_INDEXES)
 
-    async def get_application(self, application_id: str) -> Application | None:
-        doc = await self.applications.get(application_id)
+    async def get(self, application_id: str) -> Application | None:
+        doc = await self.collection.get(application_id)
         return _application(doc) if doc else None
 
-    async def add_application(self, app: Application, events: Sequence[Envelope]) -> None:
+    async def add(self, app: Application, events: Sequence[ev.ApplicationChanged]) -> None:
         try:
-            await self.applications.insert(_application_doc(app), events)
+            await self.collection.insert(_application_doc(app), _envelopes(self._events, events))
         except AlreadyExists as exc:
             raise errors.DuplicateApplication(
                 f"you already applied to posting {app.posting_id}"
             ) from exc
 
-    async def save_application(
-        self, app: Application, expected_version: int, events: Sequence[Envelope] = ()
+    async def save(
+        self, app: Application, expected_version: int, events: Sequence[ev.ApplicationChanged] = ()
     ) -> None:
         changes = _application_doc(app)
         del changes["_id"]
-        await self.applications.update(app.id, expected_version, changes, events)
+        await self.collection.update(
+            app.id, expected_version, changes, _envelopes(self._events, events)
+        )
 
-    async def list_applications(self, f: ListFilter) -> list[Application]:
-        """Newest first (ids are time-ordered), after the cursor `f.after_id`."""
+    async def find(self, f: ListFilter) -> list[Application]:
+        """Newest first (ids are time-ordered), after the cursor `f.page.after`; reads
+        `f.page.limit` rows (one more than the page: whether another page follows)."""
         query: dict[str, Any] = {}
         for name in ("posting_id", "student_id", "university_id", "company_id"):
             value = getattr(f, name)
@@ -68,9 +74,9 @@ class MongoRepository:
                 query[name] = str(value)
         if f.status:
             query["status"] = str(Status(f.status))
-        if f.after_id:
-            query["_id"] = {"$lt": str(f.after_id)}
-        cursor = self.applications.collection.find(query).sort("_id", -1).limit(f.page_size)
+        if f.page.after:
+            query["_id"] = {"$lt": str(f.page.after)}
+        cursor = self.collection.collection.find(query).sort("_id", -1).limit(f.page.limit)
         return [_application(doc) async for doc in cursor]
 
     async def waiting_for_posting(
@@ -83,27 +89,43 @@ class MongoRepository:
         }
         if after_id:
             query["_id"] = {"$gt": str(after_id)}
-        cursor = self.applications.collection.find(query).sort("_id", 1).limit(limit)
+        cursor = self.collection.collection.find(query).sort("_id", 1).limit(limit)
         return [_application(doc) async for doc in cursor]
 
-    async def get_posting(self, posting_id: str) -> PostingView | None:
-        doc = await self.postings.get(posting_id)
+
+class PostingRepository:
+    """The posting projection; a hire's CandidateHired is committed with its document."""
+
+    def __init__(self, postings: OutboxCollection, events: EventFactory) -> None:
+        self.collection = postings
+        self._events = events
+
+    async def ensure_indexes(self) -> None:
+        await self.collection.ensure_indexes()
+
+    async def get(self, posting_id: str) -> PostingView | None:
+        doc = await self.collection.get(posting_id)
         return _posting(doc) if doc else None
 
-    async def save_posting(
-        self, view: PostingView, expected_version: int, events: Sequence[Envelope] = ()
+    async def save(
+        self, view: PostingView, expected_version: int, events: Sequence[ev.CandidateHired] = ()
     ) -> None:
         """Insert (expected_version 0) or replace the projection; a lost race, including two
         first inserts, is a ConcurrencyConflict so the caller reloads and decides again."""
         doc = _posting_doc(view)
+        envelopes = _envelopes(self._events, events)
         if expected_version == 0:
             try:
-                await self.postings.insert(doc, events)
+                await self.collection.insert(doc, envelopes)
             except AlreadyExists as exc:
                 raise ConcurrencyConflict(f"posting {view.id} was projected meanwhile") from exc
             return
         del doc["_id"]
-        await self.postings.update(view.id, expected_version, doc, events)
+        await self.collection.update(view.id, expected_version, doc, envelopes)
+
+
+def _envelopes(factory: EventFactory, events: Sequence[ev.Event]) -> list[Envelope]:
+    return [wire.envelope(factory, e) for e in events]
 
 
 def _application_doc(app: Application) -> Document:

@@ -1,65 +1,46 @@
-"""The only place where Protobuf meets the domain: snapshots, events, requests, page tokens."""
+"""The only place where Protobuf meets the domain: snapshots, events, requests, envelopes.
+
+The primitives (timestamps, money, enums by prefix, event context, paging) are the kit's
+(`stint.kit.wire`); this module maps the applications context's own messages with them.
+"""
 
 from __future__ import annotations
 
-import base64
-import binascii
-from datetime import UTC, datetime
-
 from google.protobuf.message import Message
-from google.protobuf.timestamp_pb2 import Timestamp
 
 from applications.domain import commands
 from applications.domain import events as ev
-from applications.domain.model import Actor, Application
-from applications.domain.posting import Money, PostingStatus, PostingView, Visibility
+from applications.domain.model import Application
+from applications.domain.posting import PostingStatus, PostingView, Visibility
 from stint.applications.v1 import application_pb2, events_pb2
 from stint.applications.v1 import applications_service_pb2 as api
-from stint.common.v1 import event_pb2, money_pb2
+from stint.kit import wire
+from stint.kit.envelope import Envelope, EventFactory
 from stint.kit.errors import InvalidArgument
 from stint.kit.ids import is_id
 from stint.postings.v1 import posting_pb2
 
-MAX_PAGE_SIZE = 100
-DEFAULT_PAGE_SIZE = 20
 _APPROVED = posting_pb2.UniversityDecision.UNIVERSITY_DECISION_APPROVED
-
-
-def _time(ts: Timestamp, present: bool = True) -> datetime | None:
-    if not present:
-        return None
-    return ts.ToDatetime(tzinfo=UTC)
-
-
-def _stamp(when: datetime | None) -> Timestamp | None:
-    if when is None:
-        return None
-    ts = Timestamp()
-    ts.FromDatetime(when)
-    return ts
-
-
-def _enum_suffix(full_name: str, prefix: str) -> str:
-    return full_name.removeprefix(prefix)
+_STATUS_PREFIX = "APPLICATION_STATUS_"
 
 
 def posting_view(p: posting_pb2.Posting) -> PostingView:
     """The projection of one posting snapshot (no hires known yet: those are ours)."""
-    status = _enum_suffix(posting_pb2.PostingStatus.Name(p.status), "POSTING_STATUS_")
-    visibility = _enum_suffix(posting_pb2.Visibility.Name(p.visibility), "VISIBILITY_")
     return PostingView(
         id=p.id,
         company_id=p.company_id,
         title=p.title,
-        status=PostingStatus(status),
-        visibility=Visibility(visibility),
+        status=PostingStatus(
+            wire.enum_name(posting_pb2.PostingStatus, p.status, "POSTING_STATUS_")
+        ),
+        visibility=Visibility(wire.enum_name(posting_pb2.Visibility, p.visibility, "VISIBILITY_")),
         approved_universities=frozenset(
             u.university_id for u in p.universities if u.decision == _APPROVED
         ),
-        application_deadline=_time(p.application_deadline, p.HasField("application_deadline")),
-        due_date=_time(p.due_date, p.HasField("due_date")),
+        application_deadline=wire.optional_time(p, "application_deadline"),
+        due_date=wire.optional_time(p, "due_date"),
         positions=p.positions,
-        fee=Money(p.fee.amount_minor, p.fee.currency),
+        fee=wire.money_of(p.fee),
         acceptance_criteria=tuple(p.acceptance_criteria),
         ai_policy=p.ai_policy,
         category=p.category,
@@ -78,11 +59,11 @@ def application_message(app: Application) -> application_pb2.Application:
         university_id=app.university_id,
         pitch=app.pitch,
         links=list(app.links),
-        status=application_pb2.ApplicationStatus.Value(f"APPLICATION_STATUS_{app.status}"),
+        status=wire.enum_number(application_pb2.ApplicationStatus, app.status, _STATUS_PREFIX),  # type: ignore[arg-type]
         decision_reason=app.decision_reason,
-        created_at=_stamp(app.created_at),
-        updated_at=_stamp(app.updated_at),
-        decided_at=_stamp(app.decided_at),
+        created_at=wire.timestamp(app.created_at),
+        updated_at=wire.timestamp(app.updated_at),
+        decided_at=wire.timestamp(app.decided_at),
         version=app.version,
     )
 
@@ -94,19 +75,11 @@ def engagement_terms(p: PostingView) -> events_pb2.EngagementTerms:
         category=p.category,  # type: ignore[arg-type]
         skills=list(p.skills),
         estimated_hours=p.estimated_hours,
-        fee=money_pb2.Money(amount_minor=p.fee.amount_minor, currency=p.fee.currency),
-        due_date=_stamp(p.due_date),
+        fee=wire.money_message(p.fee),
+        due_date=wire.timestamp(p.due_date),
         acceptance_criteria=list(p.acceptance_criteria),
         ai_policy=p.ai_policy,  # type: ignore[arg-type]
         company_id=p.company_id,
-    )
-
-
-def _context(actor: Actor) -> event_pb2.EventContext:
-    return event_pb2.EventContext(
-        actor=event_pb2.Actor(subject=actor.subject, role=actor.role, org=actor.org),
-        correlation_id=actor.correlation_id,
-        causation_id=actor.causation_id,
     )
 
 
@@ -117,16 +90,16 @@ _CHANGED: dict[ev.Kind, type[Message]] = {
 }
 
 
-def event_message(event: ev.ApplicationChanged | ev.CandidateHired) -> Message:
+def event_message(event: ev.Event) -> Message:
     """The Protobuf event of a domain event (field 1: its EventContext)."""
-    context = _context(event.actor)
+    context = wire.event_context(event.cause)
     app = application_message(event.application)
     if isinstance(event, ev.CandidateHired):
         return events_pb2.CandidateHired(
             context=context,
             application=app,
             terms=engagement_terms(event.posting),
-            hired_at=_stamp(event.hired_at),
+            hired_at=wire.timestamp(event.hired_at),
         )
     if event.kind is ev.Kind.REJECTED:
         return events_pb2.ApplicationRejected(
@@ -139,8 +112,10 @@ def event_message(event: ev.ApplicationChanged | ev.CandidateHired) -> Message:
     return _CHANGED[event.kind](context=context, application=app, posting_title=event.posting_title)
 
 
-def hired_at(event: events_pb2.CandidateHired) -> datetime | None:
-    return _time(event.hired_at, event.HasField("hired_at"))
+def envelope(events: EventFactory, event: ev.Event) -> Envelope:
+    """The envelope of a domain event; subject and key are always the application id (also
+    for CandidateHired, committed with the posting projection)."""
+    return events(event_message(event), subject=event.application.id)
 
 
 def submit_command(req: api.SubmitApplicationRequest) -> commands.SubmitApplication:
@@ -149,35 +124,16 @@ def submit_command(req: api.SubmitApplicationRequest) -> commands.SubmitApplicat
 
 def list_filter(req: api.ListApplicationsRequest) -> commands.ListFilter:
     """The filter of a list request; raises InvalidArgument for a bad page size or token."""
-    size = req.page.page_size or DEFAULT_PAGE_SIZE
-    if not 1 <= size <= MAX_PAGE_SIZE:
-        raise InvalidArgument.of("page.page_size", f"must be between 0 and {MAX_PAGE_SIZE}")
+    page = wire.paging(req.page)
+    if page.after and not is_id(page.after, "app"):
+        raise InvalidArgument.of("page.page_token", "is not a token from this list")
     status = ""
     if req.status:
-        name = application_pb2.ApplicationStatus.Name(req.status)
-        status = name.removeprefix("APPLICATION_STATUS_")
+        status = wire.enum_name(application_pb2.ApplicationStatus, req.status, _STATUS_PREFIX)
     return commands.ListFilter(
         posting_id=req.posting_id,
         student_id=req.student_id,
         university_id=req.university_id,
         status=status,
-        page_size=size,
-        after_id=decode_page_token(req.page.page_token),
+        page=page,
     )
-
-
-def encode_page_token(last_id: str) -> str:
-    return base64.urlsafe_b64encode(f"v1:{last_id}".encode()).decode()
-
-
-def decode_page_token(token: str) -> str:
-    if not token:
-        return ""
-    try:
-        raw = base64.urlsafe_b64decode(token.encode()).decode()
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        raw = ""
-    version, _, last_id = raw.partition(":")
-    if version != "v1" or not is_id(last_id, "app"):
-        raise InvalidArgument.of("page.page_token", "is not a token this service issued")
-    return last_id

@@ -5,13 +5,9 @@ from __future__ import annotations
 from dataclasses import replace
 
 from applications.domain.commands import ListFilter
-from applications.domain.model import Actor, Application
+from applications.domain.model import Application
+from stint.kit.actor import ADMIN, EMPLOYER, STUDENT, UNIVERSITY, Actor
 from stint.kit.errors import PermissionDenied, Unauthenticated
-
-STUDENT = "student"
-EMPLOYER = "employer"
-UNIVERSITY = "university"
-ADMIN = "admin"
 
 
 def require_identity(actor: Actor) -> None:
@@ -19,26 +15,30 @@ def require_identity(actor: Actor) -> None:
         raise Unauthenticated("no caller identity came with the request")
 
 
+def may_apply(actor: Actor) -> bool:
+    return actor.role == STUDENT
+
+
 def can_see(app: Application, actor: Actor) -> bool:
     """Students their own, employers their company's postings', universities their students'."""
-    if actor.role == ADMIN:
+    if actor.is_admin:
         return True
     if actor.role == STUDENT:
         return actor.subject == app.student_id
     if actor.role == EMPLOYER:
-        return bool(actor.org) and actor.org == app.company_id
+        return actor.acts_for(app.company_id)
     if actor.role == UNIVERSITY:
-        return bool(actor.org) and actor.org == app.university_id
+        return actor.acts_for(app.university_id)
     return False
 
 
 def may_decide(app: Application, actor: Actor) -> bool:
     """Only the posting's company (or an operator) shortlists, rejects and hires."""
-    return actor.role == ADMIN or (actor.role == EMPLOYER and actor.org == app.company_id)
+    return actor.is_admin or (actor.role == EMPLOYER and actor.acts_for(app.company_id))
 
 
 def may_withdraw(app: Application, actor: Actor) -> bool:
-    return actor.role == ADMIN or (actor.role == STUDENT and actor.subject == app.student_id)
+    return actor.is_admin or (actor.role == STUDENT and actor.subject == app.student_id)
 
 
 def scoped(f: ListFilter, actor: Actor) -> ListFilter | None:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from stint.kit.errors import FieldViolation, InvalidArgument
 from stint.kit.ids import is_id
+from stint.kit.paging import PageRequest
 
 MAX_LINK_CHARS = 2048
 
@@ -49,15 +50,15 @@ class SubmitApplication:
 
 @dataclass(frozen=True)
 class ListFilter:
-    """Narrowing filters of ListApplications; the caller's scope is added by the handler."""
+    """Narrowing filters of ListApplications and the page asked for (`page.after`: the last
+    application id of the previous page); the caller's scope is added by the handler."""
 
     posting_id: str = ""
     student_id: str = ""
     university_id: str = ""
     company_id: str = ""
     status: str = ""
-    page_size: int = 20
-    after_id: str = ""
+    page: PageRequest = field(default_factory=PageRequest)
 
 
 def link_problem(link: str) -> str:

@@ -1,13 +1,16 @@
-"""What happened to an application, before it becomes a Protobuf event (adapters/wire.py)."""
+"""What happened to an application, before it becomes a Protobuf event (adapters/wire.py,
+in the repository that stores it)."""
 
 from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypeAlias
 
-from applications.domain.model import Actor, Application
+from applications.domain.model import Application
 from applications.domain.posting import PostingView
+from stint.kit.actor import Cause
 
 
 class Kind(enum.StrEnum):
@@ -24,7 +27,7 @@ class ApplicationChanged:
     kind: Kind
     application: Application
     posting_title: str
-    actor: Actor
+    cause: Cause
     reason: str = ""
     automatic: bool = False
 
@@ -36,4 +39,8 @@ class CandidateHired:
     application: Application
     posting: PostingView
     hired_at: datetime
-    actor: Actor
+    cause: Cause
+
+
+# What the application and posting repositories turn into envelopes.
+Event: TypeAlias = ApplicationChanged | CandidateHired

@@ -1,4 +1,4 @@
-"""Applications and who acts on them: pure rules, no I/O, no protobuf."""
+"""Applications: pure rules, no I/O, no protobuf (who acts: `stint.kit.actor`)."""
 
 from __future__ import annotations
 
@@ -23,21 +23,6 @@ WAITING = frozenset({Status.SUBMITTED, Status.SHORTLISTED})
 # How long a hire that started blocks the student's withdrawal and the employer's rejection.
 # A hire takes milliseconds; this only matters if its process died midway.
 HIRE_IN_PROGRESS = timedelta(seconds=60)
-
-
-@dataclass(frozen=True)
-class Actor:
-    """Who caused it: a caller, or the platform itself (empty subject, role "system")."""
-
-    subject: str
-    role: str
-    org: str
-    correlation_id: str
-    causation_id: str = ""
-
-    @classmethod
-    def system(cls, correlation_id: str, causation_id: str) -> Actor:
-        return cls("", "system", "", correlation_id, causation_id)
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,9 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from applications.domain import errors
-from applications.domain.model import Actor, Application, Status
+from applications.domain.model import Application, Status
+from stint.kit.actor import Actor
+from stint.kit.money import Money
 
 
 class PostingStatus(enum.StrEnum):
@@ -41,12 +43,6 @@ class Visibility(enum.StrEnum):
     UNSPECIFIED = "UNSPECIFIED"
     PUBLIC = "PUBLIC"
     UNIVERSITIES = "UNIVERSITIES"
-
-
-@dataclass(frozen=True)
-class Money:
-    amount_minor: int
-    currency: str
 
 
 @dataclass(frozen=True)

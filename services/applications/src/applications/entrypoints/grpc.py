@@ -5,22 +5,25 @@ from __future__ import annotations
 from typing import Any
 
 from applications.adapters import wire
-from applications.domain.model import Actor
 from applications.handlers import Handlers
 from stint.applications.v1 import applications_service_pb2 as api
 from stint.applications.v1.applications_service_pb2_grpc import ApplicationsServiceServicer
-from stint.common.v1 import pagination_pb2
+from stint.kit.actor import Actor, Cause
 from stint.kit.grpc import current_caller
+from stint.kit.wire import actor_of, cause_of, page_response
 
 SERVICE_NAME = "stint.applications.v1.ApplicationsService"
 
 
+def _cause() -> Cause:
+    return cause_of(current_caller())
+
+
 def _actor() -> Actor:
-    caller = current_caller()
-    return Actor(caller.subject, caller.role, caller.org, caller.request_id)
+    return actor_of(current_caller())
 
 
-class Servicer(ApplicationsServiceServicer):
+class ApplicationsServicer(ApplicationsServiceServicer):
     """Errors are raised as `stint.kit.errors` and mapped to status codes by the interceptor."""
 
     def __init__(self, handlers: Handlers) -> None:
@@ -30,31 +33,31 @@ class Servicer(ApplicationsServiceServicer):
     async def SubmitApplication(  # noqa: N802 (gRPC method names)
         self, request: api.SubmitApplicationRequest, context: Any
     ) -> api.SubmitApplicationResponse:
-        app = await self._apps.submit(wire.submit_command(request), _actor())
+        app = await self._apps.submit(wire.submit_command(request), _cause())
         return api.SubmitApplicationResponse(application=wire.application_message(app))
 
     async def WithdrawApplication(  # noqa: N802 (gRPC method names)
         self, request: api.WithdrawApplicationRequest, context: Any
     ) -> api.WithdrawApplicationResponse:
-        app = await self._apps.withdraw(request.application_id, _actor())
+        app = await self._apps.withdraw(request.application_id, _cause())
         return api.WithdrawApplicationResponse(application=wire.application_message(app))
 
     async def ShortlistApplication(  # noqa: N802 (gRPC method names)
         self, request: api.ShortlistApplicationRequest, context: Any
     ) -> api.ShortlistApplicationResponse:
-        app = await self._apps.shortlist(request.application_id, _actor())
+        app = await self._apps.shortlist(request.application_id, _cause())
         return api.ShortlistApplicationResponse(application=wire.application_message(app))
 
     async def RejectApplication(  # noqa: N802 (gRPC method names)
         self, request: api.RejectApplicationRequest, context: Any
     ) -> api.RejectApplicationResponse:
-        app = await self._apps.reject(request.application_id, request.reason, _actor())
+        app = await self._apps.reject(request.application_id, request.reason, _cause())
         return api.RejectApplicationResponse(application=wire.application_message(app))
 
     async def HireCandidate(  # noqa: N802 (gRPC method names)
         self, request: api.HireCandidateRequest, context: Any
     ) -> api.HireCandidateResponse:
-        app, posting = await self._hiring.hire(request.application_id, _actor())
+        app, posting = await self._hiring.hire(request.application_id, _cause())
         return api.HireCandidateResponse(
             application=wire.application_message(app), terms=wire.engagement_terms(posting)
         )
@@ -68,9 +71,8 @@ class Servicer(ApplicationsServiceServicer):
     async def ListApplications(  # noqa: N802 (gRPC method names)
         self, request: api.ListApplicationsRequest, context: Any
     ) -> api.ListApplicationsResponse:
-        page, last_id = await self._apps.list(wire.list_filter(request), _actor())
-        token = wire.encode_page_token(last_id) if last_id else ""
+        page = await self._apps.list(wire.list_filter(request), _actor())
         return api.ListApplicationsResponse(
-            applications=[wire.application_message(a) for a in page],
-            page=pagination_pb2.PageResponse(next_page_token=token),
+            applications=[wire.application_message(a) for a in page.items],
+            page=page_response(page),
         )

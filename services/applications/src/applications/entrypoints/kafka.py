@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from applications.adapters import wire
-from applications.domain.model import Actor
 from applications.handlers import Handlers
 from stint.applications.v1.events_pb2 import CandidateHired
 from stint.contracts import topics
 from stint.kit.bus import EventRouter, Handler
 from stint.kit.envelope import Envelope
 from stint.kit.settings import KitSettings
+from stint.kit.wire import cause_from, optional_time
 from stint.postings.v1 import events_pb2 as posting_events
 
 # Every posting event carries the full snapshot, so they are all handled alike.
@@ -33,32 +33,35 @@ class MalformedSnapshot(ValueError):
     """A posting event without a usable posting: a producer bug, sent to the DLQ."""
 
 
-def on_posting_event(handlers: Handlers) -> Handler:
+def router(settings: KitSettings, handlers: Handlers) -> EventRouter:
+    """The events this service consumes: every posting event, and its own CandidateHired."""
+    events = EventRouter()
+    postings = settings.topic(topics.POSTINGS)
+    for event_type in POSTING_EVENTS:
+        events.handler(postings, event_type)(_on_posting_event(handlers))
+    applications = settings.topic(topics.APPLICATIONS)
+    events.handler(applications, CandidateHired)(_on_candidate_hired(handlers))
+    return events
+
+
+def _on_posting_event(handlers: Handlers) -> Handler:
     async def handle(event: Any, envelope: Envelope) -> None:
         """Consumes any posting event: projection update, then closure of waiting applications
         (ApplicationRejected each) when the posting no longer takes candidates."""
         posting = event.posting
         if not posting.id or posting.version <= 0:
             raise MalformedSnapshot(f"{envelope.type} {envelope.id} carries no versioned posting")
-        cause = Actor.system(event.context.correlation_id, envelope.id)
+        cause = cause_from(event.context, envelope.id)
         await handlers.postings.on_posting(wire.posting_view(posting), cause)
 
     return handle
 
 
-def on_candidate_hired(handlers: Handlers) -> Handler:
+def _on_candidate_hired(handlers: Handlers) -> Handler:
     async def handle(event: CandidateHired, envelope: Envelope) -> None:
         """Consumes our own CandidateHired: the repair path that marks the application HIRED
         when the hiring request stopped after committing the hire. Emits nothing."""
-        hired_at = wire.hired_at(event) or envelope.time
+        hired_at = optional_time(event, "hired_at") or envelope.time
         await handlers.hiring.on_candidate_hired(event.application.id, hired_at)
 
     return handle
-
-
-def register(router: EventRouter, settings: KitSettings, handlers: Handlers) -> None:
-    postings = settings.topic(topics.POSTINGS)
-    for event_type in POSTING_EVENTS:
-        router.handler(postings, event_type)(on_posting_event(handlers))
-    applications = settings.topic(topics.APPLICATIONS)
-    router.handler(applications, CandidateHired)(on_candidate_hired(handlers))

@@ -7,10 +7,19 @@ from dataclasses import dataclass
 from applications.handlers.applications import ApplicationHandlers
 from applications.handlers.closure import Closure
 from applications.handlers.hiring import HiringHandlers
-from applications.handlers.ports import Deps, Repository
+from applications.handlers.ports import ApplicationRepository, Deps, PostingRepository
 from applications.handlers.postings import PostingHandlers
 
-__all__ = ["Deps", "Handlers", "Repository"]
+__all__ = [
+    "ApplicationHandlers",
+    "ApplicationRepository",
+    "Closure",
+    "Deps",
+    "Handlers",
+    "HiringHandlers",
+    "PostingHandlers",
+    "PostingRepository",
+]
 
 
 @dataclass(frozen=True)

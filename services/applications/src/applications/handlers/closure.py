@@ -9,14 +9,17 @@ safely: each application's write is version-checked and guarded by its status.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime
 
 from applications import metrics
 from applications.domain import errors
 from applications.domain import events as ev
-from applications.domain.model import WAITING, Actor, Application, Status
+from applications.domain.model import WAITING, Application, Status
 from applications.domain.posting import PostingView
 from applications.handlers.ports import Deps
+from stint.kit.actor import Cause
+from stint.kit.conflicts import retry_on_conflict
 
 BATCH = 100
 log = logging.getLogger(__name__)
@@ -28,14 +31,14 @@ class Closure:
     def __init__(self, deps: Deps) -> None:
         self._d = deps
 
-    async def close_waiting(self, posting: PostingView, cause: Actor) -> int:
+    async def close_waiting(self, posting: PostingView, cause: Cause) -> int:
         """Answer every application of `posting` still waiting; returns how many were changed.
 
         Rejected ones get ApplicationRejected (automatic, reason from the posting's status);
         ones already hired on the projection become HIRED instead.
         """
         changed, after = 0, ""
-        while batch := await self._d.repo.waiting_for_posting(posting.id, after, BATCH):
+        while batch := await self._d.applications.waiting_for_posting(posting.id, after, BATCH):
             for app in batch:
                 await self.answer(app.id, posting, cause)
                 changed += 1
@@ -47,7 +50,7 @@ class Closure:
             )
         return changed
 
-    async def answer(self, application_id: str, posting: PostingView, cause: Actor) -> Application:
+    async def answer(self, application_id: str, posting: PostingView, cause: Cause) -> Application:
         """Reject one waiting application of a closed posting (or complete its hire)."""
         reason = posting.closure_reason
         if reason is None:
@@ -63,11 +66,11 @@ class Closure:
             event = ev.ApplicationChanged(
                 ev.Kind.REJECTED, rejected, posting.title, cause, reason=reason, automatic=True
             )
-            await self._d.repo.save_application(rejected, app.version, [self._d.envelope(event)])
+            await self._d.applications.save(rejected, app.version, [event])
             metrics.APPLICATION_DECISIONS.labels(str(Status.REJECTED), "true").inc()
             return rejected
 
-        return await self._d.retrying(attempt)
+        return await retry_on_conflict(attempt, attempts=self._d.write_attempts)
 
     async def complete_hire(
         self, application_id: str, hired_at: datetime, known: Application | None = None
@@ -75,6 +78,17 @@ class Closure:
         """Mark the application HIRED once its hire is committed on the projection (no event:
         CandidateHired left with the projection write). Idempotent. `known`: the application
         as the caller just wrote it, used instead of a reload on the first try."""
+        return await self.until_hired(application_id, lambda app: app.hired(hired_at), known)
+
+    async def until_hired(
+        self,
+        application_id: str,
+        change: Callable[[Application], Application],
+        known: Application | None = None,
+    ) -> Application:
+        """Apply `change` (a step of the hire: it publishes nothing) unless the application is
+        HIRED already; returns it as stored. `known`: the application just loaded or written,
+        used instead of a reload on the first try (reloaded only after a lost race)."""
         first = known
 
         async def attempt() -> Application:
@@ -82,14 +96,14 @@ class Closure:
             app, first = first or await self.load(application_id), None
             if app.status is Status.HIRED:
                 return app
-            hired = app.hired(hired_at)
-            await self._d.repo.save_application(hired, app.version)
-            return hired
+            changed = change(app)
+            await self._d.applications.save(changed, app.version)
+            return changed
 
-        return await self._d.retrying(attempt)
+        return await retry_on_conflict(attempt, attempts=self._d.write_attempts)
 
     async def load(self, application_id: str) -> Application:
-        app = await self._d.repo.get_application(application_id)
+        app = await self._d.applications.get(application_id)
         if app is None:
             raise errors.ApplicationNotFound(f"application {application_id} not found")
         return app

@@ -2,60 +2,57 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Protocol, TypeVar
+from typing import Protocol
 
-from applications.adapters import wire
-from applications.domain import events as ev
 from applications.domain.commands import Limits, ListFilter
+from applications.domain.events import ApplicationChanged, CandidateHired
 from applications.domain.model import Application
 from applications.domain.posting import PostingView
 from stint.kit.clock import Clock
-from stint.kit.envelope import Envelope, EventFactory
-from stint.kit.errors import ConcurrencyConflict
-
-T = TypeVar("T")
 
 
-class Repository(Protocol):
-    """Persistence of applications and of the posting projection (adapters/repository.py)."""
+class ApplicationRepository(Protocol):
+    """Applications (adapters/repository.py); the events are committed with the write."""
 
-    async def get_application(self, application_id: str) -> Application | None: ...
-    async def add_application(self, app: Application, events: Sequence[Envelope]) -> None: ...
-    async def save_application(
-        self, app: Application, expected_version: int, events: Sequence[Envelope] = ()
-    ) -> None: ...
-    async def list_applications(self, f: ListFilter) -> list[Application]: ...
+    async def get(self, application_id: str) -> Application | None: ...
+    async def add(self, app: Application, events: Sequence[ApplicationChanged]) -> None:
+        """Raises DuplicateApplication while the student has a live one to the posting."""
+
+    async def save(
+        self, app: Application, expected_version: int, events: Sequence[ApplicationChanged] = ()
+    ) -> None:
+        """Raises ConcurrencyConflict when the stored version is not `expected_version`."""
+
+    async def find(self, f: ListFilter) -> list[Application]:
+        """Newest first, after `f.page.after`: up to `f.page.limit` (one more than a page)."""
+        ...
+
     async def waiting_for_posting(
         self, posting_id: str, after_id: str, limit: int
-    ) -> list[Application]: ...
-    async def get_posting(self, posting_id: str) -> PostingView | None: ...
-    async def save_posting(
-        self, view: PostingView, expected_version: int, events: Sequence[Envelope] = ()
-    ) -> None: ...
+    ) -> list[Application]:
+        """The posting's applications still waiting for a decision, in id order."""
+        ...
+
+
+class PostingRepository(Protocol):
+    """The local projection of postings, and the hires decided on it."""
+
+    async def get(self, posting_id: str) -> PostingView | None: ...
+    async def save(
+        self, view: PostingView, expected_version: int, events: Sequence[CandidateHired] = ()
+    ) -> None:
+        """Insert (expected_version 0) or replace; a lost race is a ConcurrencyConflict."""
 
 
 @dataclass(frozen=True)
 class Deps:
-    """Everything a use case needs; built once in bootstrap."""
+    """Everything a use case needs; built once in bootstrap (`write_attempts`: how often a
+    load-decide-save runs again after a lost optimistic race)."""
 
-    repo: Repository
-    events: EventFactory
+    applications: ApplicationRepository
+    postings: PostingRepository
     clock: Clock
     limits: Limits = field(default_factory=Limits)
     write_attempts: int = 5
-
-    def envelope(self, event: ev.ApplicationChanged | ev.CandidateHired) -> Envelope:
-        """The envelope of a domain event; subject and key are always the application id."""
-        return self.events(wire.event_message(event), subject=event.application.id)
-
-    async def retrying(self, attempt: Callable[[], Awaitable[T]]) -> T:
-        """Run load-decide-save again after a lost optimistic race, a bounded number of times;
-        the last ConcurrencyConflict reaches the caller (ABORTED, or a consumer retry)."""
-        for _ in range(self.write_attempts - 1):
-            try:
-                return await attempt()
-            except ConcurrencyConflict:
-                continue
-        return await attempt()

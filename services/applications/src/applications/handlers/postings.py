@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from applications import metrics
-from applications.domain.model import Actor
 from applications.domain.posting import PostingView
 from applications.handlers.closure import Closure
 from applications.handlers.ports import Deps
+from stint.kit.actor import Cause
+from stint.kit.conflicts import retry_on_conflict
 
 
 class PostingHandlers:
@@ -16,7 +17,7 @@ class PostingHandlers:
         self._d = deps
         self._closure = closure
 
-    async def on_posting(self, snapshot: PostingView, cause: Actor) -> PostingView:
+    async def on_posting(self, snapshot: PostingView, cause: Cause) -> PostingView:
         """Consumes every posting event (each carries the full Posting snapshot).
 
         The projection only moves forward: a snapshot not newer than the stored one (by the
@@ -27,17 +28,17 @@ class PostingHandlers:
         """
 
         async def project() -> PostingView:
-            current = await self._d.repo.get_posting(snapshot.id)
+            current = await self._d.postings.get(snapshot.id)
             if not snapshot.newer_than(current):
                 metrics.POSTING_SNAPSHOTS.labels("stale").inc()
                 assert current is not None  # newer_than(None) is always True
                 return current
             new = snapshot.succeeding(current)
-            await self._d.repo.save_posting(new, current.version if current else 0)
+            await self._d.postings.save(new, current.version if current else 0)
             metrics.POSTING_SNAPSHOTS.labels("applied").inc()
             return new
 
-        view = await self._d.retrying(project)
+        view = await retry_on_conflict(project, attempts=self._d.write_attempts)
         if view.closure_reason:
             await self._closure.close_waiting(view, cause)
         return view
