@@ -9,10 +9,8 @@ import logging
 import os
 from datetime import timedelta
 
-from stint.applications.v1.events_pb2 import CandidateHired
 from stint.contracts import topics
 from stint.kit.bootstrap import connect
-from stint.kit.bus import EventRouter
 from stint.kit.clock import Clock
 from stint.kit.grpc import grpc_server_for
 from stint.kit.ids import new_id
@@ -23,11 +21,9 @@ from submissions.adapters.repository import EngagementRepository, SigningKeyStor
 from submissions.adapters.signing import KeyRing
 from submissions.config import Settings
 from submissions.domain.model import Windows
-from submissions.entrypoints import kafka
+from submissions.entrypoints import kafka, timers
 from submissions.entrypoints.grpc import SubmissionsServicer
-from submissions.entrypoints.timers import due_timers
 from submissions.handlers import Handlers
-from submissions.records import ExperienceRecords
 
 log = logging.getLogger(__name__)
 SERVICE = "stint.submissions.v1.SubmissionsService"
@@ -42,23 +38,17 @@ async def build(settings: Settings, clock: Clock | None = None) -> ServiceRunner
         review=timedelta(days=settings.review_window_days),
         reveal=timedelta(days=settings.reveal_window_days),
     )
-    handlers = Handlers(repo, infra.clock, windows, settings.default_revision_limit)
     keys = await key_ring(settings, SigningKeyStore(infra.db["signing_keys"]))
-    records = ExperienceRecords(repo, infra.clock, keys)
+    handlers = Handlers.build(repo, infra.clock, keys, windows, settings.default_revision_limit)
 
-    router = EventRouter()
-    router.handler(settings.topic(topics.APPLICATIONS), CandidateHired)(
-        kafka.on_candidate_hired(handlers)
-    )
-    infra.consume(router)
-
-    timers = infra.timers(due_timers(engagements, handlers))
+    infra.consume(kafka.router(settings, handlers.engagements))
+    timer_worker = infra.timers(timers.timers(engagements, handlers.timers))
     server = grpc_server_for(
         settings,
-        [(api_grpc.add_SubmissionsServiceServicer_to_server,
-          SubmissionsServicer(handlers, records), SERVICE)],
+        [(api_grpc.add_SubmissionsServiceServicer_to_server, SubmissionsServicer(handlers),
+          SERVICE)],
     )  # fmt: skip
-    return infra.runner(server, timers)
+    return infra.runner(server, timer_worker)
 
 
 async def key_ring(settings: Settings, store: SigningKeyStore) -> KeyRing:

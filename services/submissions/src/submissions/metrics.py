@@ -1,4 +1,4 @@
-"""Domain counters of the submissions service (design.md §9), defined once per process."""
+"""Domain counters of the submissions service, defined once per process."""
 
 from __future__ import annotations
 

@@ -6,11 +6,14 @@ import copy
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
+from stint.kit.actor import Actor, Cause
 from stint.kit.errors import AlreadyExists, ConcurrencyConflict
 from stint.kit.ids import new_id
+from stint.kit.money import Money
+from stint.kit.paging import PageRequest
 from submissions.domain import commands as cmd
 from submissions.domain.events import Event
-from submissions.domain.model import AiPolicy, Engagement, Money, Status, start
+from submissions.domain.model import AiPolicy, Engagement, Status, start
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 SKILLS = ("Excel", "SQL", "Python")
@@ -22,7 +25,7 @@ class FakeStore:
 
     def __init__(self) -> None:
         self.docs: dict[str, Engagement] = {}
-        self.events: list[tuple[Event, cmd.Context]] = []
+        self.events: list[tuple[Event, Cause]] = []
         self.conflicts = 0  # the next N saves lose a race
 
     async def get(self, engagement_id: str) -> Engagement | None:
@@ -30,31 +33,31 @@ class FakeStore:
         return copy.deepcopy(found) if found else None
 
     async def add(
-        self, engagement: Engagement, events: Sequence[Event], ctx: cmd.Context, applied: str
+        self, engagement: Engagement, events: Sequence[Event], cause: Cause, applied: str
     ) -> None:
         if engagement.id in self.docs:
             raise AlreadyExists(engagement.id)
         engagement.version = 1
         self.docs[engagement.id] = copy.deepcopy(engagement)
-        self.events += [(e, ctx) for e in events]
+        self.events += [(e, cause) for e in events]
 
-    async def save(self, engagement: Engagement, events: Sequence[Event], ctx: cmd.Context) -> None:
+    async def save(self, engagement: Engagement, events: Sequence[Event], cause: Cause) -> None:
         stored = self.docs[engagement.id]
         if self.conflicts or stored.version != engagement.version:
             self.conflicts = max(self.conflicts - 1, 0)
             raise ConcurrencyConflict(engagement.id)
         engagement.version += 1
         self.docs[engagement.id] = copy.deepcopy(engagement)
-        self.events += [(e, ctx) for e in events]
+        self.events += [(e, cause) for e in events]
 
     async def list(
-        self, filters: dict[str, str], statuses: Sequence[Status], after: str, limit: int
+        self, filters: dict[str, str], statuses: Sequence[Status], page: PageRequest
     ) -> list[Engagement]:
         items = sorted(self.docs.values(), key=lambda e: e.id, reverse=True)
         items = [e for e in items if all(getattr(e, k) == v for k, v in filters.items())]
         items = [e for e in items if not statuses or e.status in statuses]
-        items = [e for e in items if not after or e.id < after]
-        return copy.deepcopy(items[:limit])
+        items = [e for e in items if not page.after or e.id < page.after]
+        return copy.deepcopy(items[: page.limit])
 
     def kinds(self) -> list[str]:
         return [type(e).__name__ for e, _ in self.events]
@@ -84,9 +87,9 @@ def engagement(policy: AiPolicy = AiPolicy.DISCLOSE, limit: int = 2) -> Engageme
     return start("eng_" + h.application_id[4:], h, limit, T0)
 
 
-def student(e: Engagement) -> cmd.Actor:
-    return cmd.Actor(e.student_id, "student", e.university_id)
+def student(e: Engagement) -> Actor:
+    return Actor(e.student_id, "student", e.university_id)
 
 
-def employer(e: Engagement) -> cmd.Actor:
-    return cmd.Actor(new_id("usr"), "employer", e.company_id)
+def employer(e: Engagement) -> Actor:
+    return Actor(new_id("usr"), "employer", e.company_id)

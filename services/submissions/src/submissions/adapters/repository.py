@@ -17,11 +17,13 @@ from typing import Any
 
 from pymongo.errors import DuplicateKeyError
 
+from stint.kit.actor import Cause
 from stint.kit.envelope import Envelope
+from stint.kit.money import Money
 from stint.kit.mongo import Collection, Document, IndexSpec
 from stint.kit.outbox import OutboxCollection
+from stint.kit.paging import PageRequest
 from submissions.domain import feedback as fb
-from submissions.domain.commands import Context
 from submissions.domain.events import Event
 from submissions.domain.model import (
     AiPolicy,
@@ -31,14 +33,14 @@ from submissions.domain.model import (
     Engagement,
     Feedback,
     IssuedRecord,
-    Money,
     Party,
     Review,
     Status,
     Submission,
 )
 
-Envelopes = Callable[[Sequence[Event], Context], list[Envelope]]
+# Domain events → envelopes: `wire.envelopes_for` bound to the service's EventFactory.
+Envelopes = Callable[[Sequence[Event], Cause], list[Envelope]]
 
 TIMER_AUTO_APPROVE = "timer_auto_approve"
 TIMER_OVERDUE = "timer_overdue"
@@ -63,14 +65,14 @@ class EngagementRepository:
         return from_document(doc) if doc else None
 
     async def add(
-        self, engagement: Engagement, events: Sequence[Event], ctx: Context, applied: str
+        self, engagement: Engagement, events: Sequence[Event], cause: Cause, applied: str
     ) -> None:
         """Insert a new engagement; AlreadyExists when its (deterministic) id is taken."""
-        envelopes = self._envelopes(events, ctx)
+        envelopes = self._envelopes(events, cause)
         await self._engagements.insert(to_document(engagement), envelopes, applied_event=applied)
         engagement.version = 1
 
-    async def save(self, engagement: Engagement, events: Sequence[Event], ctx: Context) -> None:
+    async def save(self, engagement: Engagement, events: Sequence[Event], cause: Cause) -> None:
         """Write the new state and its events in one versioned update (ConcurrencyConflict
         when someone else changed the engagement since it was loaded)."""
         state = to_document(engagement)
@@ -79,19 +81,19 @@ class EngagementRepository:
         unset = [k for k, v in timers.items() if v is None]
         state |= {k: v for k, v in timers.items() if v is not None}
         engagement.version = await self._engagements.update(
-            engagement.id, engagement.version, state, self._envelopes(events, ctx), unset=unset
+            engagement.id, engagement.version, state, self._envelopes(events, cause), unset=unset
         )
 
     async def list(
-        self, filters: dict[str, str], statuses: Sequence[Status], after: str, limit: int
+        self, filters: dict[str, str], statuses: Sequence[Status], page: PageRequest
     ) -> list[Engagement]:
-        """Newest first (ids are time-ordered), starting after the id `after`."""
+        """Newest first (ids are time-ordered), after the id `page.after`, `page.limit` rows."""
         query: dict[str, Any] = {k: str(v) for k, v in filters.items()}
         if statuses:
             query["status"] = {"$in": [s.value for s in statuses]}
-        if after:
-            query["_id"] = {"$lt": str(after)}
-        cursor = self._engagements.collection.find(query).sort("_id", -1).limit(limit)
+        if page.after:
+            query["_id"] = {"$lt": str(page.after)}
+        cursor = self._engagements.collection.find(query).sort("_id", -1).limit(page.limit)
         return [from_document(doc) async for doc in cursor]
 
 

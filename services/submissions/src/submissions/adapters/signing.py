@@ -21,6 +21,8 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
+from submissions.domain.record import Verification
+
 ALG = "EdDSA"
 TYP = "JWT"
 MAX_JWS = 64 * 1024
@@ -69,13 +71,9 @@ class KeyRing:
         signature = self.private_key.sign(signing_input.encode("ascii"))
         return f"{signing_input}.{b64url(signature)}"
 
-
-@dataclass(frozen=True)
-class Verification:
-    valid: bool
-    reason: str
-    kid: str = ""
-    claims: dict[str, Any] | None = None
+    def verify(self, jws: str) -> Verification:
+        """`verify` against this ring's own keys (current and retired)."""
+        return verify(jws, self.jwks())
 
 
 def verify(jws: str, jwks: dict[str, Any]) -> Verification:

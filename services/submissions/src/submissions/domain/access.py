@@ -1,4 +1,4 @@
-"""Who may do what to an engagement (design.md §10: cross-tenant reads are NOT_FOUND).
+"""Who may do what to an engagement (cross-tenant reads are NOT_FOUND), over the kit's Actor.
 
 Visibility: the student, the company's staff, the student's university and admins. Acting is
 narrower: each action belongs to one party; a party that can see the engagement but may not
@@ -7,14 +7,10 @@ act gets PermissionDenied, anyone else NotFound.
 
 from __future__ import annotations
 
+from stint.kit.actor import EMPLOYER, STUDENT, UNIVERSITY, Actor
 from stint.kit.errors import Unauthenticated
-from submissions.domain.commands import Actor
 from submissions.domain.errors import EngagementNotFound, NotAllowed
 from submissions.domain.model import Engagement, Party
-
-STUDENT = "student"
-EMPLOYER = "employer"
-UNIVERSITY = "university"
 
 
 def require_identity(actor: Actor) -> None:
@@ -28,9 +24,9 @@ def can_see(engagement: Engagement, actor: Actor) -> bool:
     if actor.role == STUDENT:
         return actor.subject == engagement.student_id
     if actor.role == EMPLOYER:
-        return bool(actor.org) and actor.org == engagement.company_id
+        return actor.acts_for(engagement.company_id)
     if actor.role == UNIVERSITY:
-        return bool(actor.org) and actor.org == engagement.university_id
+        return actor.acts_for(engagement.university_id)
     return False
 
 
@@ -49,7 +45,7 @@ def check_student(engagement: Engagement, actor: Actor) -> None:
 
 def check_employer(engagement: Engagement, actor: Actor, *, admin_too: bool) -> None:
     """The company's staff (reviews), and admins where `admin_too` (overrides)."""
-    if actor.role == EMPLOYER and actor.org == engagement.company_id:
+    if actor.role == EMPLOYER and actor.acts_for(engagement.company_id):
         return
     if admin_too and actor.is_admin:
         return
@@ -60,7 +56,7 @@ def party_of(engagement: Engagement, actor: Actor) -> Party:
     """Which side a rating comes from."""
     if actor.role == STUDENT and actor.subject == engagement.student_id:
         return Party.STUDENT
-    if actor.role == EMPLOYER and actor.org == engagement.company_id:
+    if actor.role == EMPLOYER and actor.acts_for(engagement.company_id):
         return Party.EMPLOYER
     raise NotAllowed("only the student and the employer rate an engagement")
 

@@ -1,36 +1,14 @@
-"""Inputs of the use cases, in domain terms (the gRPC and Kafka entrypoints build them)."""
+"""Inputs of the use cases, in domain terms (the gRPC and Kafka entrypoints build them; who
+acts and why is the kit's `Actor` / `Cause`)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
-from submissions.domain.model import AiPolicy, Artifact, CriterionResult, Money, Status
-
-
-@dataclass(frozen=True)
-class Actor:
-    """Who acts: a JWT subject, role and organisation; the platform itself has role system."""
-
-    subject: str
-    role: str
-    org: str = ""
-
-    @property
-    def is_admin(self) -> bool:
-        return self.role == "admin"
-
-
-SYSTEM = Actor(subject="", role="system")
-
-
-@dataclass(frozen=True)
-class Context:
-    """Who caused a change and which request or event it belongs to (goes into EventContext)."""
-
-    actor: Actor
-    correlation_id: str = ""
-    causation_id: str = ""
+from stint.kit.money import Money
+from stint.kit.paging import PageRequest
+from submissions.domain.model import AiPolicy, Artifact, CriterionResult, Status
 
 
 @dataclass(frozen=True)
@@ -92,5 +70,4 @@ class ListQuery:
     company_id: str = ""
     university_id: str = ""
     statuses: tuple[Status, ...] = ()
-    page_size: int = 0
-    page_token: str = ""
+    page: PageRequest = field(default_factory=PageRequest)

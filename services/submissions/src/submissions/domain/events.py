@@ -1,5 +1,5 @@
-"""What happened to an engagement, in domain terms; `adapters/wire.py` turns these into the
-Protobuf events of `stint.submissions.v1`."""
+"""What happened to an engagement, in domain terms; the repository turns these into the
+Protobuf events of `stint.submissions.v1` through `adapters/wire.py` (`envelopes_for`)."""
 
 from __future__ import annotations
 

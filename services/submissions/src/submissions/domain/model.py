@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from stint.kit.money import Money
 from submissions.domain import events as ev
 from submissions.domain.errors import RevisionLimitReached, WrongState
 from submissions.domain.values import (
@@ -21,7 +22,6 @@ from submissions.domain.values import (
     Decision,
     Feedback,
     IssuedRecord,
-    Money,
     Party,
     Review,
     Status,
@@ -41,7 +41,6 @@ __all__ = [
     "Engagement",
     "Feedback",
     "IssuedRecord",
-    "Money",
     "Party",
     "Review",
     "Status",

@@ -7,6 +7,7 @@ yields the same bytes; the signing adapter wraps it in a JWS. Times are RFC 3339
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -16,6 +17,17 @@ from submissions.domain.model import Engagement, IssuedRecord, Status
 
 ISSUER = "stint"
 RECORD_TYPE = "stint.experience-record.v1"
+
+
+@dataclass(frozen=True)
+class Verification:
+    """The outcome of checking a signed record: valid, or why not (`reason`: malformed,
+    unsupported_algorithm, unknown_key, bad_signature, invalid_payload)."""
+
+    valid: bool
+    reason: str
+    kid: str = ""
+    claims: dict[str, Any] | None = None
 
 
 def iso(value: datetime) -> str:

@@ -35,12 +35,6 @@ class Party(StrEnum):
 
 
 @dataclass(frozen=True)
-class Money:
-    amount_minor: int
-    currency: str
-
-
-@dataclass(frozen=True)
 class Artifact:
     name: str
     url: str

@@ -1,4 +1,5 @@
-"""The gRPC servicer: caller from the kit's interceptor, wire → use case → wire."""
+"""The gRPC servicer: the kit's verified caller as the domain's Actor / Cause, wire → use case
+→ wire."""
 
 # ruff: noqa: N802  (method names are the RPC names grpcio-tools generates)
 
@@ -6,71 +7,71 @@ from __future__ import annotations
 
 from typing import Any
 
-from stint.common.v1 import pagination_pb2
+from stint.kit.actor import Actor, Cause
 from stint.kit.grpc import current_caller
+from stint.kit.wire import actor_of, cause_of, page_response
 from stint.submissions.v1 import submissions_service_pb2 as api
 from stint.submissions.v1 import submissions_service_pb2_grpc as api_grpc
 from submissions.adapters import wire
 from submissions.domain import commands as cmd
 from submissions.handlers import Handlers
-from submissions.records import ExperienceRecords
 
 
-def _context() -> cmd.Context:
-    caller = current_caller()
-    actor = cmd.Actor(subject=caller.subject, role=caller.role, org=caller.org)
-    return cmd.Context(actor, correlation_id=caller.request_id)
+def _actor() -> Actor:
+    return actor_of(current_caller())
+
+
+def _cause() -> Cause:
+    return cause_of(current_caller())
 
 
 class SubmissionsServicer(api_grpc.SubmissionsServiceServicer):
-    def __init__(self, handlers: Handlers, records: ExperienceRecords) -> None:
+    def __init__(self, handlers: Handlers) -> None:
         self._h = handlers
-        self._records = records
 
     async def GetEngagement(
         self, request: api.GetEngagementRequest, context: Any
     ) -> api.GetEngagementResponse:
-        e = await self._h.get(request.engagement_id, _context().actor)
+        e = await self._h.views.get(request.engagement_id, _actor())
         return api.GetEngagementResponse(engagement=wire.engagement(e))
 
     async def ListEngagements(
         self, request: api.ListEngagementsRequest, context: Any
     ) -> api.ListEngagementsResponse:
-        items, token = await self._h.list(wire.list_query(request), _context().actor)
+        page = await self._h.views.list(wire.list_query(request), _actor())
         return api.ListEngagementsResponse(
-            engagements=[wire.engagement(e) for e in items],
-            page=pagination_pb2.PageResponse(next_page_token=token),
+            engagements=[wire.engagement(e) for e in page.items], page=page_response(page)
         )
 
     async def SubmitWork(
         self, request: api.SubmitWorkRequest, context: Any
     ) -> api.SubmitWorkResponse:
-        e, number = await self._h.submit_work(wire.submit_work(request), _context())
+        e, number = await self._h.engagements.submit_work(wire.submit_work(request), _cause())
         return api.SubmitWorkResponse(engagement=wire.engagement(e), submission_number=number)
 
     async def RequestRevision(
         self, request: api.RequestRevisionRequest, context: Any
     ) -> api.RequestRevisionResponse:
-        e = await self._h.request_revision(wire.review_work(request), _context())
+        e = await self._h.reviews.request_revision(wire.review_work(request), _cause())
         return api.RequestRevisionResponse(engagement=wire.engagement(e))
 
     async def ApproveSubmission(
         self, request: api.ApproveSubmissionRequest, context: Any
     ) -> api.ApproveSubmissionResponse:
-        e = await self._h.approve(wire.review_work(request), _context())
+        e = await self._h.reviews.approve(wire.review_work(request), _cause())
         return api.ApproveSubmissionResponse(engagement=wire.engagement(e))
 
     async def CancelEngagement(
         self, request: api.CancelEngagementRequest, context: Any
     ) -> api.CancelEngagementResponse:
         c = cmd.Cancel(request.engagement_id, request.reason)
-        e = await self._h.cancel(c, _context())
+        e = await self._h.engagements.cancel(c, _cause())
         return api.CancelEngagementResponse(engagement=wire.engagement(e))
 
     async def GiveFeedback(
         self, request: api.GiveFeedbackRequest, context: Any
     ) -> api.GiveFeedbackResponse:
-        e, given = await self._h.give_feedback(wire.give_feedback(request), _context())
+        e, given = await self._h.feedback.give(wire.give_feedback(request), _cause())
         return api.GiveFeedbackResponse(
             engagement=wire.engagement(e), feedback=wire.feedback(given)
         )
@@ -78,7 +79,7 @@ class SubmissionsServicer(api_grpc.SubmissionsServiceServicer):
     async def GetExperienceRecord(
         self, request: api.GetExperienceRecordRequest, context: Any
     ) -> api.GetExperienceRecordResponse:
-        issued = await self._records.issue(request.engagement_id, _context())
+        issued = await self._h.records.issue(request.engagement_id, _cause())
         return api.GetExperienceRecordResponse(
             jws=issued.jws,
             record=wire.record(issued.claims),
@@ -89,7 +90,7 @@ class SubmissionsServicer(api_grpc.SubmissionsServiceServicer):
     async def VerifyExperienceRecord(
         self, request: api.VerifyExperienceRecordRequest, context: Any
     ) -> api.VerifyExperienceRecordResponse:
-        result = self._records.verify(request.jws)
+        result = self._h.records.verify(request.jws)
         if not result.valid or result.claims is None:
             return api.VerifyExperienceRecordResponse(reason=result.reason, key_id=result.kid)
         try:
@@ -102,4 +103,4 @@ class SubmissionsServicer(api_grpc.SubmissionsServiceServicer):
         )
 
     async def GetJwks(self, request: api.GetJwksRequest, context: Any) -> api.GetJwksResponse:
-        return wire.jwks(self._records.jwks(), self._records.jwks_json())
+        return wire.jwks(self._h.records.jwks())

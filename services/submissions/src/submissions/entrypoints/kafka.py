@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-
 from stint.applications.v1.events_pb2 import CandidateHired
+from stint.contracts import topics
+from stint.kit.bus import EventRouter
 from stint.kit.envelope import Envelope
+from stint.kit.settings import KitSettings
 from submissions.adapters import wire
-from submissions.domain import commands as cmd
-from submissions.handlers import Handlers
+from submissions.handlers import EngagementHandlers
 
 
-def on_candidate_hired(handlers: Handlers) -> Callable[[CandidateHired, Envelope], Awaitable[None]]:
-    async def handle(event: CandidateHired, envelope: Envelope) -> None:
+def router(settings: KitSettings, engagements: EngagementHandlers) -> EventRouter:
+    """The events this service consumes, each to its use case."""
+    events = EventRouter()
+
+    @events.handler(settings.topic(topics.APPLICATIONS), CandidateHired)
+    async def on_candidate_hired(event: CandidateHired, envelope: Envelope) -> None:
         """Consumes CandidateHired; emits EngagementStarted (once per application)."""
-        correlation = wire.correlation_id(event) or envelope.id
-        ctx = cmd.Context(cmd.SYSTEM, correlation_id=correlation, causation_id=envelope.id)
-        await handlers.start_engagement(wire.hire(event), ctx, envelope.id)
+        await engagements.start(wire.hire(event), wire.hire_cause(event, envelope.id), envelope.id)
 
-    return handle
+    return events

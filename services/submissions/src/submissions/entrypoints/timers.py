@@ -8,21 +8,23 @@ from stint.kit.mongo import Document
 from stint.kit.outbox import OutboxCollection
 from stint.kit.timers import DueTimer
 from submissions.adapters.repository import TIMER_AUTO_APPROVE, TIMER_OVERDUE, TIMER_REVEAL
-from submissions.handlers import Handlers
+from submissions.handlers import TimerHandlers
 
 # A claimed timer whose handler crashed fires again after this long.
 LEASE = timedelta(seconds=60)
 
 
-def due_timers(collection: OutboxCollection, handlers: Handlers) -> list[DueTimer]:
+def timers(collection: OutboxCollection, handlers: TimerHandlers) -> list[DueTimer]:
+    """The engagement's timers, each firing its use case with the document's id."""
+
     async def auto_approve(doc: Document) -> None:
-        await handlers.auto_approve_due(doc["_id"])
+        await handlers.auto_approve(doc["_id"])
 
     async def overdue(doc: Document) -> None:
-        await handlers.overdue_due(doc["_id"])
+        await handlers.overdue(doc["_id"])
 
     async def reveal(doc: Document) -> None:
-        await handlers.reveal_due(doc["_id"])
+        await handlers.reveal(doc["_id"])
 
     return [
         DueTimer("auto-approval", collection, TIMER_AUTO_APPROVE, auto_approve, LEASE),

@@ -1,0 +1,49 @@
+"""What the use cases need from the outside world: the engagement store (adapters/repository.py;
+unit tests use an in-memory fake) and the record signer (adapters/signing.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+from stint.kit.actor import Cause
+from stint.kit.paging import PageRequest
+from submissions.domain.events import Event
+from submissions.domain.model import Engagement, Status
+from submissions.domain.record import Verification
+
+
+class EngagementStore(Protocol):
+    async def get(self, engagement_id: str) -> Engagement | None: ...
+
+    async def add(
+        self, engagement: Engagement, events: Sequence[Event], cause: Cause, applied: str
+    ) -> None:
+        """Insert; AlreadyExists when the id is taken."""
+        ...
+
+    async def save(self, engagement: Engagement, events: Sequence[Event], cause: Cause) -> None:
+        """Versioned update with events; ConcurrencyConflict when the version moved."""
+        ...
+
+    async def list(
+        self, filters: dict[str, str], statuses: Sequence[Status], page: PageRequest
+    ) -> list[Engagement]:
+        """Newest first, after `page.after` (an engagement id), at most `page.limit` rows."""
+        ...
+
+
+class RecordSigner(Protocol):
+    """The platform's signing key for experience records (compact JWS) and every public key a
+    record may have been signed with."""
+
+    @property
+    def kid(self) -> str: ...
+
+    def sign(self, payload: bytes) -> str: ...
+
+    def verify(self, jws: str) -> Verification:
+        """Signature check against `jwks()`; never raises for bad input."""
+        ...
+
+    def jwks(self) -> dict[str, list[dict[str, str]]]: ...

@@ -1,0 +1,48 @@
+"""The Protobuf boundary: the kit's paging rule, open enums, the cause of a consumed hire."""
+
+from __future__ import annotations
+
+import pytest
+
+from stint.applications.v1 import events_pb2 as app_events
+from stint.common.v1 import event_pb2, pagination_pb2
+from stint.kit.actor import SYSTEM_ACTOR
+from stint.kit.errors import InvalidArgument
+from stint.kit.paging import encode_token
+from stint.submissions.v1 import engagement_pb2 as pb
+from stint.submissions.v1 import submissions_service_pb2 as api
+from submissions.adapters import wire
+from submissions.domain.model import AiPolicy, Status
+
+
+def listing(
+    size: int, token: str = "", statuses: tuple[int, ...] = ()
+) -> api.ListEngagementsRequest:
+    page = pagination_pb2.PageRequest(page_size=size, page_token=token)
+    return api.ListEngagementsRequest(page=page, statuses=statuses)
+
+
+@pytest.mark.parametrize("size", [101, -1])
+def test_a_page_size_out_of_range_is_refused_not_clamped(size: int) -> None:
+    with pytest.raises(InvalidArgument) as raised:
+        wire.list_query(listing(size))
+    assert [v.field for v in raised.value.violations] == ["page.page_size"]
+
+
+def test_a_list_query_reads_the_kits_token_and_skips_unknown_statuses() -> None:
+    q = wire.list_query(listing(0, encode_token("eng_1"), (pb.ENGAGEMENT_STATUS_ACTIVE, 0, 99)))
+    assert (q.page.size, q.page.after) == (20, "eng_1")
+    assert q.statuses == (Status.ACTIVE,)
+
+
+def test_a_hire_of_a_newer_policy_is_unspecified_and_caused_by_its_event() -> None:
+    event = app_events.CandidateHired(terms=app_events.EngagementTerms(ai_policy=99))
+    assert wire.hire(event).ai_policy is AiPolicy.UNSPECIFIED
+    cause = wire.hire_cause(event, "evt_1")
+    assert (cause.actor, cause.correlation_id, cause.causation_id) == (
+        SYSTEM_ACTOR,
+        "evt_1",
+        "evt_1",
+    )
+    event.context.CopyFrom(event_pb2.EventContext(correlation_id="req-1"))
+    assert wire.hire_cause(event, "evt_1").correlation_id == "req-1"
