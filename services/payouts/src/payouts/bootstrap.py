@@ -4,35 +4,33 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from payouts.adapters.repository import MongoRepository
+from payouts.adapters.repository import PayoutRepository
 from payouts.adapters.sandbox import MongoSandboxStore, SandboxProvider
 from payouts.config import Settings
-from payouts.entrypoints import kafka
 from payouts.entrypoints.grpc import PayoutsServicer
-from payouts.entrypoints.timers import payout_timers
+from payouts.entrypoints.kafka import router
+from payouts.entrypoints.timers import timers
 from payouts.handlers import Handlers
-from payouts.ports import PaymentProvider
-from payouts.processing import Processor
-from payouts.queries import Queries
-from payouts.writer import PayoutWriter
+from payouts.handlers.ports import PaymentProvider
 from stint.contracts import topics
 from stint.kit.bootstrap import connect
-from stint.kit.bus import EventRouter
 from stint.kit.clock import Clock
 from stint.kit.grpc import grpc_server_for
 from stint.kit.runner import ServiceRunner
 from stint.payouts.v1.payouts_service_pb2_grpc import add_PayoutsServiceServicer_to_server
-from stint.submissions.v1.events_pb2 import EngagementCancelled, SubmissionApproved
 
 
 async def build(settings: Settings, clock: Clock | None = None) -> ServiceRunner:
     infra = await connect(settings, clock)
     payouts = infra.aggregate("payouts")
-    repo = MongoRepository(
+    # Journal entries, cancellation markers and sandbox records are immutable inserts with
+    # deterministic ids (never updated): plain collections, no version, no guard needed.
+    repo = PayoutRepository(
         payouts,
-        infra.aggregate("payout_accounts"),
+        infra.versioned("payout_accounts"),
         infra.db["cancelled_engagements"],
         infra.db["journal_entries"],
+        infra.events(topics.PAYOUTS),
     )
     await repo.ensure_indexes()
     sandbox = SandboxProvider(
@@ -44,29 +42,19 @@ async def build(settings: Settings, clock: Clock | None = None) -> ServiceRunner
     providers: dict[str, PaymentProvider] = {sandbox.name: sandbox}
     if settings.default_provider not in providers:
         raise ValueError(f"STINT_DEFAULT_PROVIDER must be one of {sorted(providers)}")
-    policy = settings.policy()
-    writer = PayoutWriter(
-        repo, infra.events(topics.PAYOUTS), infra.clock, policy.ledger_repair_delay
-    )
-    handlers = Handlers(writer, policy, set(providers))
-    processor = Processor(writer, policy, providers)
-
-    router = EventRouter()
-    submissions = settings.topic(topics.SUBMISSIONS)
-    router.handler(submissions, SubmissionApproved)(kafka.on_submission_approved(handlers))
-    router.handler(submissions, EngagementCancelled)(kafka.on_engagement_cancelled(handlers))
-    infra.consume(router)
+    handlers = Handlers.build(repo, infra.clock, settings.policy(), providers)
+    infra.consume(router(handlers.payouts, settings))
 
     lease = timedelta(seconds=settings.timer_lease_seconds)
-    timers = infra.timers(payout_timers(processor, payouts, lease))
+    timer_worker = infra.timers(timers(handlers.processing, payouts, lease))
     server = grpc_server_for(
         settings,
         [
             (
                 add_PayoutsServiceServicer_to_server,
-                PayoutsServicer(handlers, Queries(repo, policy)),
+                PayoutsServicer(handlers),
                 "stint.payouts.v1.PayoutsService",
             )
         ],
     )
-    return infra.runner(server, timers)
+    return infra.runner(server, timer_worker)

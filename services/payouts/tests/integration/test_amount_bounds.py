@@ -10,10 +10,11 @@ from datetime import UTC, datetime
 import pytest
 
 from payouts.adapters.documents import payout_fields
-from payouts.domain.model import Money, Payout, PayoutStatus, platform_fee
+from payouts.domain.model import Payout
+from payouts.domain.values import PayoutStatus, platform_fee
 from stint.kit import metrics as kit_metrics
 from stint.kit.ids import new_id, suffix
-from stint.kit.money import INT64_MAX
+from stint.kit.money import INT64_MAX, Money
 from stint.kit.mongo import Database
 from stint.payouts.v1 import payout_pb2 as pb
 from stint.payouts.v1 import payouts_service_pb2 as svc

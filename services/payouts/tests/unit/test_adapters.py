@@ -7,17 +7,22 @@ from datetime import timedelta
 import pytest
 
 from payouts.adapters import wire
-from payouts.adapters.sandbox import MemorySandboxStore, SandboxProvider
-from payouts.domain.events import Cause, PayoutEvent, PayoutEventKind
-from payouts.domain.model import Money
-from payouts.entrypoints.grpc import next_page, page_of
-from payouts.ports import PayoutRequest, ProviderStatus
-from payouts.testing import World
+from payouts.adapters.sandbox import SandboxProvider
+from payouts.domain.events import PayoutEvent, PayoutEventKind
+from payouts.handlers.ports import PayoutRequest, ProviderStatus
 from stint.common.v1.pagination_pb2 import PageRequest
+from stint.kit import paging
+from stint.kit.actor import Actor, Cause
 from stint.kit.errors import InvalidArgument
+from stint.kit.money import Money
 from stint.kit.testing.clock import ManualClock
+from stint.kit.wire import page_response
+from stint.kit.wire import paging as page_of
 from stint.payouts.v1 import events_pb2 as ev
 from stint.payouts.v1 import payout_pb2 as pb
+
+from .fakes import MemorySandboxStore
+from .world import World
 
 
 def request(token: str, attempt: int = 1) -> PayoutRequest:
@@ -65,7 +70,7 @@ async def test_event_messages_carry_the_snapshot_and_context() -> None:
     w = World()
     payout = await w.approve("eng_01z")
     assert payout is not None
-    cause = Cause("usr_a", "admin", "", "req-1", "evt_1")
+    cause = Cause(Actor("usr_a", "admin", ""), "req-1", "evt_1")
     message = wire.event_message(PayoutEvent(PayoutEventKind.CANCELLED, payout, "why"), cause)
     assert isinstance(message, ev.PayoutCancelled)
     assert (message.reason, message.payout.status) == ("why", pb.PAYOUT_STATUS_ON_HOLD)
@@ -76,12 +81,21 @@ async def test_event_messages_carry_the_snapshot_and_context() -> None:
     assert ev.PayoutOnHold.FromString(published.data).payout.version == 1
 
 
+def next_page(rows: list[str], size: int) -> str:
+    """The next-page token of a page of `size` from `rows` read with its limit (size + 1)."""
+    page = paging.PageRequest(size)
+    return page_response(paging.Page.of(rows[: page.limit], page, str)).next_page_token
+
+
 def test_page_tokens_round_trip_and_bad_input_is_refused() -> None:
-    assert page_of(PageRequest()) == (20, "")
-    assert page_of(PageRequest(page_size=500))[0] == 100
-    token = next_page([1, 2], 2, "pay_abc").next_page_token
-    assert page_of(PageRequest(page_size=2, page_token=token)) == (2, "pay_abc")
-    assert next_page([1], 2, "pay_abc").next_page_token == ""
+    assert page_of(PageRequest()) == paging.PageRequest(20, "")
+    # The kit's one rule: a page size above 100 is refused, no longer clamped to 100.
+    with pytest.raises(InvalidArgument) as too_big:
+        page_of(PageRequest(page_size=500))
+    assert [v.field for v in too_big.value.violations] == ["page.page_size"]
+    token = next_page(["pay_abd", "pay_abc", "pay_abb"], 2)
+    assert page_of(PageRequest(page_size=2, page_token=token)) == paging.PageRequest(2, "pay_abc")
+    assert next_page(["pay_abd", "pay_abc"], 2) == ""  # no row beyond the page: no token
     with pytest.raises(InvalidArgument):
         page_of(PageRequest(page_token="not a token!"))
     with pytest.raises(InvalidArgument):

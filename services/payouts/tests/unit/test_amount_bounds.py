@@ -12,14 +12,16 @@ import pytest
 from payouts import metrics
 from payouts.adapters import wire
 from payouts.adapters.documents import entry_doc, payout_fields
-from payouts.adapters.sandbox import MemorySandboxStore
 from payouts.domain.errors import InvalidTransition
 from payouts.domain.ledger import EntryKind, JournalEntry, LedgerPosting, plan
-from payouts.domain.model import AMOUNT_OUT_OF_BOUNDS, Money, Payout, platform_fee
-from payouts.domain.model import PayoutStatus as S
-from payouts.queries import CheckReport, check
-from payouts.testing import ADMIN, TEST_POLICY, World, student
-from stint.kit.money import INT64_MAX, AmountOverflow
+from payouts.domain.model import Payout
+from payouts.domain.values import AMOUNT_OUT_OF_BOUNDS, platform_fee
+from payouts.domain.values import PayoutStatus as S
+from payouts.handlers import CheckReport, check
+from stint.kit.money import INT64_MAX, AmountOverflow, Money
+
+from .fakes import MemorySandboxStore
+from .world import ADMIN, TEST_POLICY, World, student
 
 MINUTE = timedelta(minutes=1)
 
@@ -79,7 +81,7 @@ async def test_an_approval_above_the_maximum_is_blocked_never_sent_and_reported(
     report = await check(w.repo)
     assert violation_kinds(report) == [("amount_out_of_bounds", p.id)]
     assert not wire.check_to_pb(report).ok
-    statement = await w.queries.earnings(student("usr_s1"), "", 2026)
+    statement = await w.views.earnings(student("usr_s1").actor, "", 2026)
     assert (statement.totals, statement.count) == ([], 0)
 
 
@@ -102,11 +104,11 @@ async def test_a_blocked_payout_is_never_resumed_or_retried_only_cancelled() -> 
     await w.register("usr_s1")  # resumes failed payouts the student can fix: not this one
     assert w.payout("eng_01c").status is S.FAILED
     with pytest.raises(InvalidTransition, match="blocked"):
-        await w.handlers.retry_payout(ADMIN, p.id)
+        await w.handlers.payouts.retry_payout(ADMIN, p.id)
     again = await w.approve("eng_01c", fee=INT64_MAX)  # a redelivery changes nothing
     assert again is not None
     assert again.version == w.payout("eng_01c").version
-    cancelled = await w.handlers.cancel_payout(ADMIN, p.id, "fee entered wrongly")
+    cancelled = await w.handlers.payouts.cancel_payout(ADMIN, p.id, "fee entered wrongly")
     assert cancelled.status is S.CANCELLED
     assert w.repo.entries == {}  # nothing was accrued, nothing to reverse
     assert (await check(w.repo)).violations == []
@@ -144,7 +146,7 @@ async def test_the_repair_timer_blocks_a_payout_the_overflow_broke() -> None:
         [("amount_out_of_bounds", healed.id)],
         0,
     )
-    statement = await w.queries.earnings(student("usr_s1"), "", 2026)
+    statement = await w.views.earnings(student("usr_s1").actor, "", 2026)
     assert wire.statement_to_pb(statement).payout_count == 0
 
 
@@ -173,7 +175,7 @@ async def test_earnings_beyond_int64_are_a_clear_error_not_a_serializer_crash() 
             w, engagement, INT64_MAX // 2 + 1, status=S.PAID, payments=1, paid_at=now
         )
     with pytest.raises(AmountOverflow, match="USD earnings total"):
-        await w.queries.earnings(student("usr_s1"), "", 2026)
+        await w.views.earnings(student("usr_s1").actor, "", 2026)
 
 
 async def test_a_total_of_exactly_int64_max_is_still_answered() -> None:
@@ -181,7 +183,7 @@ async def test_a_total_of_exactly_int64_max_is_still_answered() -> None:
     stored_before_the_bound(
         w, "eng_01h", INT64_MAX, status=S.PAID, payments=1, paid_at=w.clock.now()
     )
-    statement = await w.queries.earnings(student("usr_s1"), "", 2026)
+    statement = await w.views.earnings(student("usr_s1").actor, "", 2026)
     assert wire.statement_to_pb(statement).total_paid[0].amount_minor == INT64_MAX
 
 
@@ -217,6 +219,7 @@ def test_nothing_beyond_int64_reaches_the_database() -> None:
 
 def test_a_blocked_payout_requires_no_entries_even_once_cancelled() -> None:
     w = World()
-    p = stored_before_the_bound(w, "eng_01j", INT64_MAX).block(w.clock.now(), "too big")
+    p, _ = stored_before_the_bound(w, "eng_01j", INT64_MAX).block(w.clock.now(), "too big")
     assert plan(p, w.clock.now()) == []
-    assert plan(p.cancel(w.clock.now(), "admin"), w.clock.now()) == []
+    cancelled, _ = p.cancel(w.clock.now(), "admin")
+    assert plan(cancelled, w.clock.now()) == []

@@ -9,13 +9,14 @@ import pytest
 from payouts import metrics
 from payouts.domain.commands import RegisterAccount
 from payouts.domain.errors import InvalidTransition, PayoutNotFound
-from payouts.domain.events import Cause
-from payouts.domain.model import PayoutStatus as S
-from payouts.ports import PayoutQuery
-from payouts.queries import check
-from payouts.testing import ADMIN, World, student
+from payouts.domain.values import PayoutStatus as S
+from payouts.handlers import check
+from payouts.handlers.ports import PayoutQuery
+from stint.kit.actor import Actor, Cause
 from stint.kit.errors import InvalidArgument, PermissionDenied, Unauthenticated
-from stint.kit.grpc import Caller
+from stint.kit.paging import PageRequest
+
+from .world import ADMIN, World, student
 
 MINUTE = timedelta(minutes=1)
 
@@ -111,7 +112,7 @@ async def test_late_return_after_paid_is_reversed_and_paid_again_after_a_fix() -
 
 async def test_engagement_cancelled_before_approval_means_no_payout() -> None:
     w = World()
-    await w.handlers.on_engagement_cancelled("eng_01g", "employer left", Cause())
+    await w.handlers.payouts.on_engagement_cancelled("eng_01g", "employer left", Cause.system())
     assert await w.approve("eng_01g") is None
     assert w.repo.payouts == {}
 
@@ -119,7 +120,7 @@ async def test_engagement_cancelled_before_approval_means_no_payout() -> None:
 async def test_engagement_cancelled_after_approval_cancels_an_unsent_payout() -> None:
     w = World()
     await w.approve("eng_01h")
-    await w.handlers.on_engagement_cancelled("eng_01h", "fraud", Cause())
+    await w.handlers.payouts.on_engagement_cancelled("eng_01h", "fraud", Cause.system())
     p = w.payout("eng_01h")
     assert (p.status, p.cancel_reason) == (S.CANCELLED, "engagement cancelled: fraud")
     assert "je_01h_cancellation" in w.repo.entries
@@ -130,17 +131,17 @@ async def test_admin_cancel_and_retry_respect_states_and_roles() -> None:
     w = World()
     await w.approve("eng_01i")
     with pytest.raises(PermissionDenied):
-        await w.handlers.cancel_payout(student("usr_s1"), "pay_01i", "x")
+        await w.handlers.payouts.cancel_payout(student("usr_s1"), "pay_01i", "x")
     with pytest.raises(InvalidArgument):
-        await w.handlers.cancel_payout(ADMIN, "pay_01i", " ")
+        await w.handlers.payouts.cancel_payout(ADMIN, "pay_01i", " ")
     with pytest.raises(InvalidTransition):
-        await w.handlers.retry_payout(ADMIN, "pay_01i")
-    cancelled = await w.handlers.cancel_payout(ADMIN, "pay_01i", "duplicate posting")
+        await w.handlers.payouts.retry_payout(ADMIN, "pay_01i")
+    cancelled = await w.handlers.payouts.cancel_payout(ADMIN, "pay_01i", "duplicate posting")
     assert cancelled.status is S.CANCELLED
     with pytest.raises(InvalidTransition):
-        await w.handlers.cancel_payout(ADMIN, "pay_01i", "again")
+        await w.handlers.payouts.cancel_payout(ADMIN, "pay_01i", "again")
     with pytest.raises(PayoutNotFound):
-        await w.handlers.retry_payout(ADMIN, "pay_missing")
+        await w.handlers.payouts.retry_payout(ADMIN, "pay_missing")
 
 
 async def test_admin_retry_of_a_final_failure_sends_again() -> None:
@@ -149,7 +150,7 @@ async def test_admin_retry_of_a_final_failure_sends_again() -> None:
     await w.approve("eng_01j")
     await w.run_for(MINUTE)
     assert w.payout("eng_01j").status is S.FAILED
-    retried = await w.handlers.retry_payout(ADMIN, "pay_01j")
+    retried = await w.handlers.payouts.retry_payout(ADMIN, "pay_01j")
     assert retried.status is S.PENDING
     await w.run_for(MINUTE)
     assert w.payout("eng_01j").status is S.FAILED  # the sandbox still refuses this token
@@ -176,30 +177,30 @@ async def test_reads_are_scoped_to_the_caller() -> None:
     w = World()
     await w.approve("eng_01l", student_id="usr_a", company_id="cmp_a")
     await w.approve("eng_01m", student_id="usr_b", company_id="cmp_b")
-    mine = await w.queries.list_payouts(student("usr_a"), PayoutQuery(), 20, "")
+    a = student("usr_a").actor
+    mine = (await w.views.list_payouts(a, PayoutQuery(), PageRequest(20))).items
     assert [p.id for p in mine] == ["pay_01l"]
-    employer = Caller("usr_e", "employer", "cmp_b", "r")
-    assert [p.id for p in await w.queries.list_payouts(employer, PayoutQuery(), 20, "")] == [
-        "pay_01m"
-    ]
+    employer = Actor("usr_e", "employer", "cmp_b")
+    page = await w.views.list_payouts(employer, PayoutQuery(), PageRequest(20))
+    assert [p.id for p in page.items] == ["pay_01m"]
     with pytest.raises(PayoutNotFound):
-        await w.queries.get_payout(student("usr_a"), "pay_01m")
+        await w.views.get_payout(a, "pay_01m")
     with pytest.raises(PermissionDenied):
-        await w.queries.list_payouts(student("usr_a"), PayoutQuery(student_id="usr_b"), 20, "")
+        await w.views.list_payouts(a, PayoutQuery(student_id="usr_b"), PageRequest(20))
     with pytest.raises(Unauthenticated):
-        await w.queries.get_payout(Caller.anonymous(), "pay_01l")
-    assert len(await w.queries.list_payouts(ADMIN, PayoutQuery(), 1, "")) == 1
+        await w.views.get_payout(Actor("", ""), "pay_01l")
+    assert len((await w.views.list_payouts(ADMIN.actor, PayoutQuery(), PageRequest(1))).items) == 1
 
 
 async def test_register_account_validates_every_field_at_once() -> None:
     w = World()
     bad = RegisterAccount("", "paypal", "x", "usa", "dollars")
     with pytest.raises(InvalidArgument) as err:
-        await w.handlers.register_account(student("usr_s1"), bad)
+        await w.handlers.accounts.register_account(student("usr_s1"), bad)
     fields = {v.field for v in err.value.violations}
     assert fields == {"provider", "destination_token", "country", "currency"}
     with pytest.raises(PermissionDenied):
-        await w.handlers.register_account(
+        await w.handlers.accounts.register_account(
             student("usr_s1"), RegisterAccount("usr_other", "", "tok_1234", "US", "USD")
         )
 
@@ -210,15 +211,15 @@ async def test_earnings_statement_counts_paid_payouts_by_company_and_flags_thres
     await w.approve("eng_01n", fee=40_000, company_id="cmp_a")
     await w.approve("eng_01o", fee=25_000, company_id="cmp_b")
     await w.approve("eng_01p", fee=5_000, company_id="cmp_a")
-    await w.handlers.cancel_payout(ADMIN, "pay_01p", "not owed")
+    await w.handlers.payouts.cancel_payout(ADMIN, "pay_01p", "not owed")
     await w.run_for(MINUTE)
-    s = await w.queries.earnings(student("usr_s1"), "", 2026)
+    s = await w.views.earnings(student("usr_s1").actor, "", 2026)
     assert (s.count, [m.amount_minor for m in s.totals], s.threshold_reached) == (2, [65_000], True)
     assert [(c, m.amount_minor, n) for c, m, n in s.by_company] == [
         ("cmp_a", 40_000, 1),
         ("cmp_b", 25_000, 1),
     ]
-    other_year = await w.queries.earnings(student("usr_s1"), "", 2025)
+    other_year = await w.views.earnings(student("usr_s1").actor, "", 2025)
     assert (other_year.count, other_year.threshold_reached) == (0, False)
     with pytest.raises(InvalidArgument):
-        await w.queries.earnings(student("usr_s1"), "", 1999)
+        await w.views.earnings(student("usr_s1").actor, "", 1999)

@@ -7,7 +7,6 @@ from datetime import UTC, datetime
 
 import pytest
 
-from payouts.adapters.memory import MemoryRepository
 from payouts.domain.ledger import (
     PLATFORM_REVENUE,
     Balances,
@@ -20,8 +19,12 @@ from payouts.domain.ledger import (
     receivable,
     unbalanced_currencies,
 )
-from payouts.domain.model import Failure, Money, Payout, PayoutStatus, platform_fee
-from payouts.queries import check
+from payouts.domain.model import Payout
+from payouts.domain.values import Failure, PayoutStatus, platform_fee
+from payouts.handlers import check
+from stint.kit.money import Money
+
+from .fakes import MemoryRepository
 
 NOW = datetime(2026, 3, 1, tzinfo=UTC)
 

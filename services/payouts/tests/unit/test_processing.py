@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from payouts.domain.model import PayoutStatus as S
-from payouts.testing import World
+from payouts.domain.values import PayoutStatus as S
 from stint.payouts.v1 import events_pb2 as ev
+
+from .world import World
 
 MINUTE = timedelta(minutes=1)
 

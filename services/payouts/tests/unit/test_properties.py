@@ -15,13 +15,14 @@ from datetime import timedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from payouts.adapters.sandbox import MemorySandboxStore
 from payouts.domain.errors import InvalidTransition, PayoutNotFound
 from payouts.domain.ledger import Balances, unbalanced_currencies
-from payouts.domain.model import PayoutStatus as S
-from payouts.queries import check
-from payouts.testing import ADMIN, World
+from payouts.domain.values import PayoutStatus as S
+from payouts.handlers import check
 from stint.kit.errors import ConcurrencyConflict
+
+from .fakes import MemorySandboxStore
+from .world import ADMIN, World
 
 ENGAGEMENTS = [f"eng_0{i}" for i in range(5)]
 STUDENTS = ["usr_a", "usr_b"]
@@ -83,9 +84,9 @@ async def step(world: World, op: tuple[str, object, object], amounts: dict[str, 
         world.clock.advance(timedelta(seconds=int(str(a))))
         await world.fire_timers()
     elif kind == "retry":
-        await world.handlers.retry_payout(ADMIN, "pay_" + str(a).split("_")[1])
+        await world.handlers.payouts.retry_payout(ADMIN, "pay_" + str(a).split("_")[1])
     elif kind == "cancel":
-        await world.handlers.cancel_payout(ADMIN, "pay_" + str(a).split("_")[1], "admin")
+        await world.handlers.payouts.cancel_payout(ADMIN, "pay_" + str(a).split("_")[1], "admin")
     elif kind == "crash":
         world.repo.fail_entry_inserts = int(str(a))
 

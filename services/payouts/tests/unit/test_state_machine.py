@@ -8,8 +8,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from payouts.domain.errors import InvalidTransition
-from payouts.domain.model import Failure, Money, Payout, PayoutStatus
+from payouts.domain.model import Payout
 from payouts.domain.policy import Policy
+from payouts.domain.values import Failure, PayoutStatus
+from stint.kit.money import Money
 
 NOW = datetime(2026, 3, 1, tzinfo=UTC)
 LATER = NOW + timedelta(seconds=5)
@@ -33,10 +35,10 @@ def payout(status: PayoutStatus = S.PENDING, **kw: object) -> Payout:
 
 
 def test_happy_path_pending_processing_paid() -> None:
-    sending = payout().begin_attempt(NOW, "sandbox", LATER, 1)
+    sending, _ = payout().begin_attempt(NOW, "sandbox", LATER, 1)
     assert (sending.status, sending.attempts, sending.next_poll_at) == (S.PROCESSING, 1, LATER)
     assert sending.idempotency_key == "pay_1.1"
-    paid = sending.settle(LATER, "ref", LATER + timedelta(minutes=10))
+    paid, _ = sending.settle(LATER, "ref", LATER + timedelta(minutes=10))
     assert (paid.status, paid.payments, paid.paid_at, paid.ledger_due_at) == (
         S.PAID,
         1,
@@ -46,26 +48,26 @@ def test_happy_path_pending_processing_paid() -> None:
 
 
 def test_retryable_failure_is_retried_with_a_new_attempt_key() -> None:
-    sending = payout().begin_attempt(NOW, "sandbox", LATER, 1)
-    failed = sending.fail(LATER, Failure("could_not_process", "m", True), LATER + timedelta(30))
+    sending, _ = payout().begin_attempt(NOW, "sandbox", LATER, 1)
+    failed, _ = sending.fail(LATER, Failure("could_not_process", "m", True), LATER + timedelta(30))
     assert failed.next_attempt_at == LATER + timedelta(30)
-    again = failed.begin_attempt(LATER, "sandbox", LATER, 1)
+    again, _ = failed.begin_attempt(LATER, "sandbox", LATER, 1)
     assert (again.attempts, again.idempotency_key, again.failure) == (2, "pay_1.2", None)
 
 
 def test_final_failure_waits_for_the_account_and_cannot_be_sent() -> None:
-    failed = payout(S.PROCESSING, attempts=1).fail(
+    failed, _ = payout(S.PROCESSING, attempts=1).fail(
         NOW, Failure("account_closed", "m", False), LATER
     )
     assert failed.next_attempt_at is None
     with pytest.raises(InvalidTransition):
         failed.begin_attempt(NOW, "sandbox", LATER, 1)
-    assert failed.schedule(LATER).status is S.PENDING
+    assert failed.schedule(LATER)[0].status is S.PENDING
 
 
 def test_late_return_reverses_and_becomes_final_failure() -> None:
     paid = payout(S.PAID, payments=1, paid_at=NOW, next_poll_at=LATER)
-    back = paid.returned(LATER, Failure("account_closed", "m", True))
+    back, _ = paid.returned(LATER, Failure("account_closed", "m", True))
     assert (back.status, back.returns, back.paid_at, back.next_poll_at) == (S.FAILED, 1, None, None)
     assert back.failure is not None
     assert not back.failure.retryable
@@ -74,7 +76,7 @@ def test_late_return_reverses_and_becomes_final_failure() -> None:
 
 @pytest.mark.parametrize("status", [S.ON_HOLD, S.PENDING, S.FAILED])
 def test_unsent_payouts_can_be_cancelled(status: PayoutStatus) -> None:
-    cancelled = payout(status).cancel(NOW, "dup")
+    cancelled, _ = payout(status).cancel(NOW, "dup")
     assert (cancelled.status, cancelled.cancel_reason, cancelled.next_attempt_at) == (
         S.CANCELLED,
         "dup",

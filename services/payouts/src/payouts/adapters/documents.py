@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from payouts.domain.account import PayoutAccount
 from payouts.domain.ledger import EntryKind, JournalEntry, LedgerPosting
-from payouts.domain.model import Failure, Money, Payout, PayoutAccount, PayoutStatus
-from stint.kit.money import checked_int64
+from payouts.domain.model import Payout
+from payouts.domain.values import Failure, PayoutStatus
+from stint.kit.money import Money, checked_int64
 
 Doc = dict[str, Any]
 

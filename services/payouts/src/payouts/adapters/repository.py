@@ -1,7 +1,8 @@
 """The only module that touches MongoDB for payouts, accounts, cancellations and the journal.
 
-Payouts and accounts are versioned aggregates written only through `OutboxCollection` (version
-check + write guard; FerretDB loses concurrent updates otherwise). Journal entries and
+Payouts and accounts are versioned documents written only through `OutboxCollection` (version
+check + write guard; FerretDB loses concurrent updates otherwise); a payout's domain events
+become envelopes here (`wire.envelopes`), in the same write as its state. Journal entries and
 cancellation markers are immutable: plain inserts with deterministic unique ids, never updated,
 so they need no guard and a repeated insert is a harmless duplicate key.
 """
@@ -9,12 +10,14 @@ so they need no guard and a repeated insert is a harmless duplicate key.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
 from pymongo.errors import DuplicateKeyError
 
+from payouts.adapters import wire
 from payouts.adapters.documents import (
     account_fields,
     account_from,
@@ -23,13 +26,18 @@ from payouts.adapters.documents import (
     payout_fields,
     payout_from,
 )
+from payouts.domain.account import PayoutAccount
+from payouts.domain.events import PayoutEvent
 from payouts.domain.ledger import JournalEntry
-from payouts.domain.model import Payout, PayoutAccount, PayoutStatus
-from payouts.ports import EntryQuery, PayoutQuery
-from stint.kit.envelope import Envelope
+from payouts.domain.model import Payout
+from payouts.domain.values import PayoutStatus
+from payouts.handlers.ports import EntryQuery, PayoutQuery
+from stint.kit.actor import Cause
+from stint.kit.envelope import EventFactory
 from stint.kit.errors import AlreadyExists, ConcurrencyConflict
 from stint.kit.mongo import Collection, IndexSpec, ensure_indexes
 from stint.kit.outbox import OutboxCollection
+from stint.kit.paging import Page, PageRequest
 
 PAYOUT_INDEXES = [
     IndexSpec([("student_id", 1), ("_id", -1)]),
@@ -49,18 +57,28 @@ def _split(fields: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
     ]
 
 
-class MongoRepository:
+def _payout_id(p: Payout) -> str:
+    return p.id
+
+
+def _entry_id(e: JournalEntry) -> str:
+    return e.id
+
+
+class PayoutRepository:
     def __init__(
         self,
         payouts: OutboxCollection,
         accounts: OutboxCollection,
         cancellations: Collection,
         journal: Collection,
+        events: EventFactory,
     ) -> None:
         self.payouts = payouts
         self.accounts = accounts
         self.cancellations = cancellations
         self.journal = journal
+        self.events = events
 
     async def ensure_indexes(self) -> None:
         await self.payouts.ensure_indexes(PAYOUT_INDEXES)
@@ -72,21 +90,29 @@ class MongoRepository:
         return payout_from(doc) if doc else None
 
     async def insert_payout(
-        self, payout: Payout, events: list[Envelope], applied_event: str
-    ) -> None:
+        self, payout: Payout, events: Sequence[PayoutEvent], cause: Cause
+    ) -> Payout:
         fields, _ = _split(payout_fields(payout))
-        await self.payouts.insert({"_id": payout.id, **fields}, events, applied_event=applied_event)
+        envelopes = wire.envelopes(self.events, events, cause, 1)
+        doc = {"_id": payout.id, **fields}
+        await self.payouts.insert(doc, envelopes, applied_event=cause.causation_id)
+        return replace(payout, version=1)
 
     async def update_payout(
-        self, payout: Payout, expected_version: int, events: list[Envelope]
+        self,
+        payout: Payout,
+        expected_version: int,
+        events: Sequence[PayoutEvent] = (),
+        cause: Cause | None = None,
     ) -> Payout:
         changes, unset = _split(payout_fields(payout))
+        envelopes = wire.envelopes(self.events, events, cause, expected_version + 1)
         version = await self.payouts.update(
-            payout.id, expected_version, changes, events, unset=unset
+            payout.id, expected_version, changes, envelopes, unset=unset
         )
-        return Payout(**{**payout.__dict__, "version": version})
+        return replace(payout, version=version)
 
-    async def list_payouts(self, query: PayoutQuery, limit: int, after: str) -> list[Payout]:
+    async def list_payouts(self, query: PayoutQuery, page: PageRequest) -> Page[Payout]:
         filt: dict[str, Any] = {}
         if query.student_id:
             filt["student_id"] = str(query.student_id)
@@ -94,10 +120,10 @@ class MongoRepository:
             filt["company_id"] = str(query.company_id)
         if query.status is not None:
             filt["status"] = query.status.value
-        if after:
-            filt["_id"] = {"$lt": str(after)}
-        cursor = self.payouts.collection.find(filt, sort=[("_id", -1)], limit=limit)
-        return [payout_from(d) async for d in cursor]
+        if page.after:
+            filt["_id"] = {"$lt": str(page.after)}
+        cursor = self.payouts.collection.find(filt, sort=[("_id", -1)], limit=page.limit)
+        return Page.of([payout_from(d) async for d in cursor], page, _payout_id)
 
     async def payouts_of_student(
         self, student_id: str, statuses: set[PayoutStatus]
@@ -128,9 +154,9 @@ class MongoRepository:
                 await self.accounts.insert({"_id": account.student_id, **fields})
             except AlreadyExists as exc:  # registered concurrently: reload and decide again
                 raise ConcurrencyConflict("payout account changed concurrently; retry") from exc
-            return PayoutAccount(**{**account.__dict__, "version": 1})
+            return replace(account, version=1)
         version = await self.accounts.update(account.student_id, account.version, fields)
-        return PayoutAccount(**{**account.__dict__, "version": version})
+        return replace(account, version=version)
 
     async def mark_engagement_cancelled(self, engagement_id: str, at: datetime) -> None:
         with contextlib.suppress(DuplicateKeyError):  # already recorded
@@ -149,16 +175,16 @@ class MongoRepository:
             return entry_from(stored)
         return None
 
-    async def list_entries(self, query: EntryQuery, limit: int, after: str) -> list[JournalEntry]:
+    async def list_entries(self, query: EntryQuery, page: PageRequest) -> Page[JournalEntry]:
         filt: dict[str, Any] = {}
         if query.payout_id:
             filt["payout_id"] = str(query.payout_id)
         if query.account:
             filt["accounts"] = str(query.account)
-        if after:
-            filt["_id"] = {"$gt": str(after)}
-        cursor = self.journal.find(filt, sort=[("_id", 1)], limit=limit)
-        return [entry_from(d) async for d in cursor]
+        if page.after:
+            filt["_id"] = {"$gt": str(page.after)}
+        cursor = self.journal.find(filt, sort=[("_id", 1)], limit=page.limit)
+        return Page.of([entry_from(d) async for d in cursor], page, _entry_id)
 
     async def all_entries(self) -> AsyncIterator[JournalEntry]:
         async for doc in self.journal.find({}, sort=[("_id", 1)]):

@@ -20,7 +20,7 @@ from typing import Any, Protocol
 
 from pymongo.errors import DuplicateKeyError
 
-from payouts.ports import PayoutRequest, ProviderResult, ProviderStatus
+from payouts.handlers.ports import PayoutRequest, ProviderResult, ProviderStatus
 from stint.kit.clock import Clock
 from stint.kit.mongo import Collection
 
@@ -54,19 +54,6 @@ class MongoSandboxStore:
 
     async def get(self, key: str) -> dict[str, Any] | None:
         return await self._collection.find_one({"_id": key})
-
-
-class MemorySandboxStore:
-    """For unit tests and local experiments without a database."""
-
-    def __init__(self) -> None:
-        self.records: dict[str, dict[str, Any]] = {}
-
-    async def insert_or_get(self, record: dict[str, Any]) -> dict[str, Any]:
-        return self.records.setdefault(record["_id"], dict(record))
-
-    async def get(self, key: str) -> dict[str, Any] | None:
-        return self.records.get(key)
 
 
 @dataclass(frozen=True)

@@ -1,39 +1,39 @@
-"""The only place where protobuf meets the domain: messages <-> domain objects."""
+"""The only place where protobuf meets the domain: messages <-> domain objects, and the
+payout events as the envelopes the repository stores with each write."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Sequence
+from dataclasses import replace
 
 from google.protobuf.message import Message
-from google.protobuf.timestamp_pb2 import Timestamp
 
+from payouts.domain.account import PayoutAccount
 from payouts.domain.commands import ApprovedEngagement
-from payouts.domain.events import Cause, PayoutEvent, PayoutEventKind
+from payouts.domain.events import PayoutEvent, PayoutEventKind
 from payouts.domain.ledger import EntryKind, JournalEntry
-from payouts.domain.model import Money, Payout, PayoutAccount, PayoutStatus
-from payouts.queries import CheckReport, Statement
-from stint.common.v1.event_pb2 import Actor, EventContext
-from stint.common.v1.money_pb2 import Money as PbMoney
+from payouts.domain.model import Payout
+from payouts.domain.values import PayoutStatus
+from payouts.handlers import CheckReport, Statement
+from stint.kit.actor import Cause
+from stint.kit.envelope import Envelope, EventFactory
+from stint.kit.wire import enum_number, event_context, money_message, money_of, timestamp
 from stint.payouts.v1 import events_pb2 as ev
 from stint.payouts.v1 import payout_pb2 as pb
 from stint.payouts.v1 import payouts_service_pb2 as svc
 from stint.submissions.v1.engagement_pb2 import Engagement
 
-_STATUS = {s: pb.PayoutStatus.Value(f"PAYOUT_STATUS_{s.value}") for s in PayoutStatus}
+_STATUS = {
+    s: pb.PayoutStatus.ValueType(enum_number(pb.PayoutStatus, s.value, "PAYOUT_STATUS_"))
+    for s in PayoutStatus
+}
 _STATUS_BACK: dict[int, PayoutStatus] = {int(v): k for k, v in _STATUS.items()}
-_KIND = {k: svc.JournalEntryKind.Value(f"JOURNAL_ENTRY_KIND_{k.name}") for k in EntryKind}
-
-
-def ts(value: datetime | None) -> Timestamp | None:
-    if value is None:
-        return None
-    stamp = Timestamp()
-    stamp.FromDatetime(value)
-    return stamp
-
-
-def money(value: Money) -> PbMoney:
-    return PbMoney(amount_minor=value.amount_minor, currency=value.currency)
+_KIND = {
+    k: svc.JournalEntryKind.ValueType(
+        enum_number(svc.JournalEntryKind, k.name, "JOURNAL_ENTRY_KIND_")
+    )
+    for k in EntryKind
+}
 
 
 def status_from_pb(value: int) -> PayoutStatus | None:
@@ -49,19 +49,19 @@ def payout_to_pb(p: Payout) -> pb.Payout:
         company_id=p.company_id,
         student_id=p.student_id,
         posting_title=p.posting_title,
-        amount=money(p.amount),
-        platform_fee=money(p.platform_fee),
+        amount=money_message(p.amount),
+        platform_fee=money_message(p.platform_fee),
         status=_STATUS[p.status],
         failure_code=failure.code if failure else "",
         failure_message=failure.message if failure else "",
         retryable=bool(failure and failure.retryable),
         attempts=p.attempts,
-        next_attempt_at=ts(p.next_attempt_at),
+        next_attempt_at=timestamp(p.next_attempt_at),
         provider=p.provider,
         provider_reference=p.provider_reference,
-        created_at=ts(p.created_at),
-        updated_at=ts(p.updated_at),
-        paid_at=ts(p.paid_at),
+        created_at=timestamp(p.created_at),
+        updated_at=timestamp(p.updated_at),
+        paid_at=timestamp(p.paid_at),
         version=p.version,
     )
 
@@ -73,8 +73,8 @@ def account_to_pb(a: PayoutAccount) -> svc.PayoutAccount:
         destination_hint=a.destination_hint,
         country=a.country,
         currency=a.currency,
-        created_at=ts(a.created_at),
-        updated_at=ts(a.updated_at),
+        created_at=timestamp(a.created_at),
+        updated_at=timestamp(a.updated_at),
         version=a.version,
     )
 
@@ -91,7 +91,7 @@ def entry_to_pb(e: JournalEntry) -> svc.JournalEntry:
         payout_id=e.payout_id,
         kind=_KIND[e.kind],
         postings=postings,
-        created_at=ts(e.created_at),
+        created_at=timestamp(e.created_at),
     )
 
 
@@ -99,14 +99,14 @@ def statement_to_pb(s: Statement) -> svc.EarningsStatement:
     return svc.EarningsStatement(
         student_id=s.student_id,
         year=s.year,
-        total_paid=[money(m) for m in s.totals],
+        total_paid=[money_message(m) for m in s.totals],
         payout_count=s.count,
         by_company=[
-            svc.CompanyEarnings(company_id=c, total_paid=money(m), payout_count=n)
+            svc.CompanyEarnings(company_id=c, total_paid=money_message(m), payout_count=n)
             for c, m, n in s.by_company
         ],
         tax_form_threshold_reached=s.threshold_reached,
-        tax_form_threshold=money(s.threshold),
+        tax_form_threshold=money_message(s.threshold),
     )
 
 
@@ -126,21 +126,12 @@ def approved_from_pb(engagement: Engagement) -> ApprovedEngagement:
         company_id=engagement.company_id,
         student_id=engagement.student_id,
         title=engagement.title,
-        fee=Money(engagement.fee.amount_minor, engagement.fee.currency),
+        fee=money_of(engagement.fee),
     )
-
-
-def cause_from_event(context: EventContext, ce_id: str) -> Cause:
-    """A consumer acts as the platform, in the consumed event's correlation chain."""
-    return Cause(correlation_id=context.correlation_id, causation_id=ce_id)
 
 
 def event_message(e: PayoutEvent, cause: Cause) -> Message:
-    context = EventContext(
-        actor=Actor(subject=cause.subject, role=cause.role, org=cause.org),
-        correlation_id=cause.correlation_id,
-        causation_id=cause.causation_id,
-    )
+    context = event_context(cause)
     payout = payout_to_pb(e.payout)
     match e.kind:
         case PayoutEventKind.SCHEDULED:
@@ -153,3 +144,13 @@ def event_message(e: PayoutEvent, cause: Cause) -> Message:
             return ev.PayoutFailed(context=context, payout=payout)
         case PayoutEventKind.CANCELLED:
             return ev.PayoutCancelled(context=context, payout=payout, reason=e.reason)
+
+
+def envelopes(
+    factory: EventFactory, events: Sequence[PayoutEvent], cause: Cause | None, version: int
+) -> list[Envelope]:
+    """The envelopes of a write at `version`: each payout snapshot carries the version being
+    written, and the context the change's cause (the platform when there is none)."""
+    cause = cause or Cause.system()
+    snapshots = (replace(e, payout=replace(e.payout, version=version)) for e in events)
+    return [factory(event_message(e, cause), e.payout.id) for e in snapshots]

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from payouts.domain.events import PayoutEvent, PayoutEventKind
-from payouts.domain.model import Money, Payout, PayoutStatus
-from stint.kit.money import amount_problem
+from payouts.domain.model import Payout, Transition
+from payouts.domain.values import PayoutStatus
+from stint.kit.money import Money, amount_problem
 
 
 def refusal(fee: Money, maximum: int) -> str | None:
@@ -25,9 +25,7 @@ def refusal(fee: Money, maximum: int) -> str | None:
     return f"fee of {fee.amount_minor} {fee.currency} minor units refused: it {problem}"
 
 
-def block_if_out_of_bounds(
-    p: Payout, now: datetime, maximum: int
-) -> tuple[Payout, list[PayoutEvent]] | None:
+def block_if_out_of_bounds(p: Payout, now: datetime, maximum: int) -> Transition | None:
     """The payout blocked, with its PayoutFailed, if its fee is out of bounds; None when the
     fee is fine or there is nothing left to block (already blocked, or cancelled)."""
     if p.blocked_reason or p.status is PayoutStatus.CANCELLED:
@@ -35,5 +33,4 @@ def block_if_out_of_bounds(
     reason = refusal(p.amount, maximum)
     if reason is None:
         return None
-    blocked = p.block(now, reason)
-    return blocked, [PayoutEvent(PayoutEventKind.FAILED, blocked)]
+    return p.block(now, reason)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from payouts.domain.model import Money
 from stint.kit.errors import FieldViolation, InvalidArgument
+from stint.kit.money import Money
 
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 _COUNTRY = re.compile(r"^[A-Z]{2}$")

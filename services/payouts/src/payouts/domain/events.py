@@ -1,11 +1,17 @@
-"""The payout events this context emits (domain side; wire.py maps them to protobuf)."""
+"""The payout events this context emits (domain side; adapters/wire.py maps them to protobuf).
+
+The transitions of `model.Payout` return them with the new state; the repository stores both
+in one write, and the events' `EventContext` comes from the change's `stint.kit.actor.Cause`.
+"""
 
 from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from payouts.domain.model import Payout
+if TYPE_CHECKING:
+    from payouts.domain.model import Payout
 
 
 class PayoutEventKind(enum.StrEnum):
@@ -21,14 +27,3 @@ class PayoutEvent:
     kind: PayoutEventKind
     payout: Payout
     reason: str = ""
-
-
-@dataclass(frozen=True)
-class Cause:
-    """Who and what caused a change: becomes the emitted events' EventContext."""
-
-    subject: str = ""
-    role: str = "system"
-    org: str = ""
-    correlation_id: str = ""
-    causation_id: str = ""

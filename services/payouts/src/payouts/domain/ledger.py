@@ -19,7 +19,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from payouts.domain.model import Payout, PayoutStatus
+from payouts.domain.model import Payout
+from payouts.domain.values import PayoutStatus
 from stint.kit.ids import suffix
 from stint.kit.money import fits_int64
 

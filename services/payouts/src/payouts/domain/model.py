@@ -7,68 +7,30 @@
     ON_HOLD, PENDING, FAILED ──cancel──> CANCELLED
     any but CANCELLED ──amount out of bounds──> FAILED, blocked: only cancelling it remains
 
-Every transition returns a new `Payout`; the handlers store it with a version check. The
-counters `payments` and `returns` drive which journal entries must exist (`ledger.plan`).
+Every transition returns the new `Payout` with the events it emits (a `Transition`); the
+handlers store both with a version check. The counters `payments` and `returns` drive which
+journal entries must exist (`ledger.plan`).
 """
 
 from __future__ import annotations
 
-import enum
 from dataclasses import dataclass, replace
 from datetime import datetime
 
 from payouts.domain.errors import InvalidTransition
+from payouts.domain.events import PayoutEvent
+from payouts.domain.events import PayoutEventKind as Kind
+from payouts.domain.values import AMOUNT_OUT_OF_BOUNDS, Failure, PayoutStatus
+from stint.kit.money import Money
 
-PAYOUT_PREFIX = "pay"
-# The failure code of a blocked payout: its amount can be neither sent nor posted.
-AMOUNT_OUT_OF_BOUNDS = "amount_out_of_bounds"
-
-
-class PayoutStatus(enum.StrEnum):
-    ON_HOLD = "ON_HOLD"
-    PENDING = "PENDING"
-    PROCESSING = "PROCESSING"
-    PAID = "PAID"
-    FAILED = "FAILED"
-    CANCELLED = "CANCELLED"
+# The new state and the events it emits; a decision of None changes nothing.
+Transition = tuple["Payout", list[PayoutEvent]]
+Decision = Transition | None
 
 
-@dataclass(frozen=True)
-class Money:
-    """Integer minor units and an ISO 4217 code; never a float."""
-
-    amount_minor: int
-    currency: str
-
-
-def platform_fee(fee: Money, basis_points: int) -> Money:
-    """`basis_points` of `fee`, rounded half up to a whole minor unit."""
-    return Money((fee.amount_minor * basis_points + 5_000) // 10_000, fee.currency)
-
-
-@dataclass(frozen=True)
-class PayoutAccount:
-    """Where one student's payouts go; `destination_token` is the provider's opaque token."""
-
-    student_id: str
-    provider: str
-    destination_token: str
-    country: str
-    currency: str
-    created_at: datetime
-    updated_at: datetime
-    version: int = 0
-
-    @property
-    def destination_hint(self) -> str:
-        return "…" + self.destination_token[-4:]
-
-
-@dataclass(frozen=True)
-class Failure:
-    code: str
-    message: str
-    retryable: bool
+def emitting(payout: Payout, kind: Kind, reason: str = "") -> Transition:
+    """`payout` with the one event of `kind` that carries it."""
+    return payout, [PayoutEvent(kind, payout, reason)]
 
 
 @dataclass(frozen=True)
@@ -132,24 +94,39 @@ class Payout:
             self.status is PayoutStatus.FAILED and retryable
         )
 
-    def hold(self, now: datetime, recheck_at: datetime) -> Payout:
+    def hold(self, now: datetime, recheck_at: datetime) -> Transition:
         """No payout account: wait for the student to register one (registration resumes it;
-        `recheck_at` is a safety net in case that resume was missed)."""
+        `recheck_at` is a safety net in case that resume was missed). PayoutOnHold, unless it
+        was on hold already (the safety-net recheck)."""
         allowed = {PayoutStatus.PENDING, PayoutStatus.FAILED, PayoutStatus.ON_HOLD}
-        return self._to(PayoutStatus.ON_HOLD, now, allowed, next_attempt_at=recheck_at)
+        held = self._to(PayoutStatus.ON_HOLD, now, allowed, next_attempt_at=recheck_at)
+        if self.status is PayoutStatus.ON_HOLD:
+            return held, []
+        return emitting(held, Kind.ON_HOLD)
 
-    def schedule(self, now: datetime) -> Payout:
+    def schedule(self, now: datetime) -> Transition:
         """Send (again) as soon as the submit timer runs: account registered or fixed, or retry."""
         allowed = {PayoutStatus.ON_HOLD, PayoutStatus.FAILED, PayoutStatus.PENDING}
-        return self._to(PayoutStatus.PENDING, now, allowed, next_attempt_at=now)
+        scheduled = self._to(PayoutStatus.PENDING, now, allowed, next_attempt_at=now)
+        return emitting(scheduled, Kind.SCHEDULED)
+
+    def resume(self, now: datetime) -> Decision:
+        """The student registered (or replaced) an account: a held payout, or one that failed
+        for a reason only the student could fix, is scheduled; anything else stays (None)."""
+        if self.blocked_reason:  # no account makes its amount payable
+            return None
+        waiting = self.status is PayoutStatus.ON_HOLD or (
+            self.status is PayoutStatus.FAILED and not (self.failure and self.failure.retryable)
+        )
+        return self.schedule(now) if waiting else None
 
     def begin_attempt(
         self, now: datetime, provider: str, poll_at: datetime, account_version: int
-    ) -> Payout:
+    ) -> Transition:
         """Record the attempt before calling the provider, so a crash repeats the same key."""
         if not self.ready_to_send():
             raise InvalidTransition(f"payout {self.id} is {self.status.value}, not ready to send")
-        return self._to(
+        sending = self._to(
             PayoutStatus.PROCESSING,
             now,
             {self.status},
@@ -160,17 +137,17 @@ class Payout:
             failure=None,
             account_version=account_version,
         )
+        return sending, []
 
-    def still_processing(self, poll_at: datetime, reference: str) -> Payout:
+    def still_processing(self, poll_at: datetime, reference: str) -> Transition:
         if self.status is not PayoutStatus.PROCESSING:
             raise InvalidTransition(f"payout {self.id} is {self.status.value}, not processing")
-        return replace(
-            self, next_poll_at=poll_at, provider_reference=reference or self.provider_reference
-        )
+        reference = reference or self.provider_reference
+        return replace(self, next_poll_at=poll_at, provider_reference=reference), []
 
-    def settle(self, now: datetime, reference: str, watch_until: datetime | None) -> Payout:
-        """The provider paid it: one more payment entry becomes due."""
-        return self._to(
+    def settle(self, now: datetime, reference: str, watch_until: datetime | None) -> Transition:
+        """The provider paid it: one more payment entry becomes due (PayoutPaid)."""
+        paid = self._to(
             PayoutStatus.PAID,
             now,
             {PayoutStatus.PROCESSING},
@@ -180,10 +157,12 @@ class Payout:
             next_poll_at=watch_until,
             ledger_due_at=now,
         )
+        return emitting(paid, Kind.PAID)
 
-    def fail(self, now: datetime, failure: Failure, retry_at: datetime | None) -> Payout:
-        """The attempt failed; retryable failures get a retry time, others wait for the student."""
-        return self._to(
+    def fail(self, now: datetime, failure: Failure, retry_at: datetime | None) -> Transition:
+        """The attempt failed (PayoutFailed); retryable failures get a retry time, others wait
+        for the student."""
+        failed = self._to(
             PayoutStatus.FAILED,
             now,
             {PayoutStatus.PROCESSING},
@@ -191,11 +170,13 @@ class Payout:
             next_attempt_at=retry_at if failure.retryable else None,
             next_poll_at=None,
         )
+        return emitting(failed, Kind.FAILED)
 
-    def returned(self, now: datetime, failure: Failure) -> Payout:
-        """A settled payment came back: reverse it and wait for the student to fix the account."""
+    def returned(self, now: datetime, failure: Failure) -> Transition:
+        """A settled payment came back (PayoutFailed): reverse it and wait for the student to fix
+        the account."""
         failure = replace(failure, retryable=False)
-        return self._to(
+        back = self._to(
             PayoutStatus.FAILED,
             now,
             {PayoutStatus.PAID},
@@ -206,23 +187,26 @@ class Payout:
             next_attempt_at=None,
             ledger_due_at=now,
         )
+        return emitting(back, Kind.FAILED)
 
-    def watch_ended(self) -> Payout:
-        return replace(self, next_poll_at=None)
+    def watch_ended(self) -> Transition:
+        return replace(self, next_poll_at=None), []
 
-    def retry(self, now: datetime) -> Payout:
-        """Admin retry: any failed payout is sent again now."""
+    def retry(self, now: datetime) -> Transition:
+        """Admin retry: any failed payout is sent again now (PayoutScheduled)."""
         if self.status is not PayoutStatus.FAILED:
             raise InvalidTransition(
                 f"payout {self.id} is {self.status.value}; only failed payouts can be retried"
             )
         self._require_unblocked()
-        return replace(self, status=PayoutStatus.PENDING, updated_at=now, next_attempt_at=now)
+        retried = replace(self, status=PayoutStatus.PENDING, updated_at=now, next_attempt_at=now)
+        return emitting(retried, Kind.SCHEDULED)
 
-    def cancel(self, now: datetime, reason: str) -> Payout:
-        """Only before the money left: a processing or paid payout cannot be cancelled."""
+    def cancel(self, now: datetime, reason: str) -> Transition:
+        """Only before the money left: a processing or paid payout cannot be cancelled
+        (PayoutCancelled, with the reason)."""
         allowed = {PayoutStatus.ON_HOLD, PayoutStatus.PENDING, PayoutStatus.FAILED}
-        return self._to(
+        cancelled = self._to(
             PayoutStatus.CANCELLED,
             now,
             allowed,
@@ -231,11 +215,12 @@ class Payout:
             next_poll_at=None,
             ledger_due_at=now,
         )
+        return emitting(cancelled, Kind.CANCELLED, reason)
 
-    def block(self, now: datetime, reason: str) -> Payout:
-        """Its amount is out of bounds: FAILED for good, no timers and no journal entries
-        (`ledger.plan`), so nothing retries it forever; an admin may still cancel it."""
-        return self._to(
+    def block(self, now: datetime, reason: str) -> Transition:
+        """Its amount is out of bounds: FAILED for good (PayoutFailed), no timers and no journal
+        entries (`ledger.plan`), so nothing retries it forever; an admin may still cancel it."""
+        blocked = self._to(
             PayoutStatus.FAILED,
             now,
             set(PayoutStatus) - {PayoutStatus.CANCELLED},
@@ -246,6 +231,7 @@ class Payout:
             ledger_due_at=None,
             ledger_error="",
         )
+        return emitting(blocked, Kind.FAILED)
 
     def ledger_posted(self) -> Payout:
         return replace(self, ledger_due_at=None, ledger_error="")

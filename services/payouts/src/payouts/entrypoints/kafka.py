@@ -3,25 +3,31 @@
 from __future__ import annotations
 
 from payouts.adapters import wire
-from payouts.handlers import Handlers
-from stint.kit.bus import Handler
+from payouts.handlers import PayoutHandlers
+from stint.contracts import topics
+from stint.kit.bus import EventRouter
 from stint.kit.envelope import Envelope
+from stint.kit.settings import KitSettings
+from stint.kit.wire import cause_from
 from stint.submissions.v1.events_pb2 import EngagementCancelled, SubmissionApproved
 
 
-def on_submission_approved(handlers: Handlers) -> Handler:
-    async def handle(event: SubmissionApproved, envelope: Envelope) -> None:
+def router(handlers: PayoutHandlers, settings: KitSettings) -> EventRouter:
+    """What payouts consumes: approvals and cancellations from submissions (each acting as the
+    platform, caused by the consumed event)."""
+    events = EventRouter()
+    submissions = settings.topic(topics.SUBMISSIONS)
+
+    @events.handler(submissions, SubmissionApproved)
+    async def on_submission_approved(event: SubmissionApproved, envelope: Envelope) -> None:
         """SubmissionApproved → one payout (PayoutScheduled or PayoutOnHold)."""
-        cause = wire.cause_from_event(event.context, envelope.id)
+        cause = cause_from(event.context, envelope.id)
         await handlers.on_submission_approved(wire.approved_from_pb(event.engagement), cause)
 
-    return handle
-
-
-def on_engagement_cancelled(handlers: Handlers) -> Handler:
-    async def handle(event: EngagementCancelled, envelope: Envelope) -> None:
+    @events.handler(submissions, EngagementCancelled)
+    async def on_engagement_cancelled(event: EngagementCancelled, envelope: Envelope) -> None:
         """EngagementCancelled → no payout; an unsent one is cancelled (PayoutCancelled)."""
-        cause = wire.cause_from_event(event.context, envelope.id)
+        cause = cause_from(event.context, envelope.id)
         await handlers.on_engagement_cancelled(event.engagement.id, event.reason, cause)
 
-    return handle
+    return events

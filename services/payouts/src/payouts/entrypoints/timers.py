@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from payouts.processing import Processor
+from payouts.handlers import Processor
 from stint.kit.mongo import Document
 from stint.kit.outbox import OutboxCollection
 from stint.kit.timers import DueTimer
 
 
-def payout_timers(
-    processor: Processor, payouts: OutboxCollection, lease: timedelta
-) -> list[DueTimer]:
+def timers(processor: Processor, payouts: OutboxCollection, lease: timedelta) -> list[DueTimer]:
     async def submit(doc: Document) -> None:
         await processor.submit_due(doc["_id"])
 

@@ -1,4 +1,5 @@
-"""An in-memory `Repository` with the Mongo adapter's contract (version checks, duplicate ids).
+"""Test doubles: an in-memory `Repository` with the Mongo adapter's contract (version checks,
+duplicate ids, events as envelopes through the service's wire) and an in-memory sandbox store.
 
 Used by unit and property tests, where it lets a test interleave writers deterministically.
 What it stores goes through the storage mapping first (`documents`), so an amount MongoDB could
@@ -8,20 +9,34 @@ not hold (beyond int64) is refused here too.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import replace
-from datetime import datetime
+from datetime import UTC, datetime
+from typing import Any
 
+from payouts.adapters import wire
 from payouts.adapters.documents import entry_doc, payout_fields
+from payouts.domain.account import PayoutAccount
+from payouts.domain.events import PayoutEvent
 from payouts.domain.ledger import JournalEntry
-from payouts.domain.model import Payout, PayoutAccount, PayoutStatus
-from payouts.ports import EntryQuery, PayoutQuery
-from stint.kit.envelope import Envelope
+from payouts.domain.model import Payout
+from payouts.domain.values import PayoutStatus
+from payouts.handlers.ports import EntryQuery, PayoutQuery
+from stint.kit.actor import Cause
+from stint.kit.clock import Clock
+from stint.kit.envelope import Envelope, EventFactory
 from stint.kit.errors import AlreadyExists, ConcurrencyConflict
+from stint.kit.paging import Page, PageRequest
+from stint.kit.testing.clock import ManualClock
+
+
+def event_factory(clock: Clock) -> EventFactory:
+    return EventFactory(source="/stint/payouts", topic="stint.payouts.v1", clock=clock)
 
 
 class MemoryRepository:
-    def __init__(self) -> None:
+    def __init__(self, events: EventFactory | None = None) -> None:
+        self.events = events or event_factory(ManualClock(datetime(2026, 3, 1, tzinfo=UTC)))
         self.payouts: dict[str, Payout] = {}
         self.accounts: dict[str, PayoutAccount] = {}
         self.cancelled: set[str] = set()
@@ -41,29 +56,37 @@ class MemoryRepository:
         return self.payouts.get(payout_id)
 
     async def insert_payout(
-        self, payout: Payout, events: list[Envelope], applied_event: str
-    ) -> None:
-        await self._io()
-        payout_fields(payout)
-        if payout.id in self.payouts:
-            raise AlreadyExists(f"payouts {payout.id} already exists")
-        self.payouts[payout.id] = replace(payout, version=1)
-        self.published.extend(events)
-
-    async def update_payout(
-        self, payout: Payout, expected_version: int, events: list[Envelope]
+        self, payout: Payout, events: Sequence[PayoutEvent], cause: Cause
     ) -> Payout:
         await self._io()
         payout_fields(payout)
+        envelopes = wire.envelopes(self.events, events, cause, 1)
+        if payout.id in self.payouts:
+            raise AlreadyExists(f"payouts {payout.id} already exists")
+        stored = replace(payout, version=1)
+        self.payouts[payout.id] = stored
+        self.published.extend(envelopes)
+        return stored
+
+    async def update_payout(
+        self,
+        payout: Payout,
+        expected_version: int,
+        events: Sequence[PayoutEvent] = (),
+        cause: Cause | None = None,
+    ) -> Payout:
+        await self._io()
+        payout_fields(payout)
+        envelopes = wire.envelopes(self.events, events, cause, expected_version + 1)
         current = self.payouts.get(payout.id)
         if current is None or current.version != expected_version:
             raise ConcurrencyConflict(f"payouts {payout.id} changed since {expected_version}")
         stored = replace(payout, version=expected_version + 1)
         self.payouts[payout.id] = stored
-        self.published.extend(events)
+        self.published.extend(envelopes)
         return stored
 
-    async def list_payouts(self, query: PayoutQuery, limit: int, after: str) -> list[Payout]:
+    async def list_payouts(self, query: PayoutQuery, page: PageRequest) -> Page[Payout]:
         await self._io()
         found = [
             p
@@ -71,9 +94,9 @@ class MemoryRepository:
             if (not query.student_id or p.student_id == query.student_id)
             and (not query.company_id or p.company_id == query.company_id)
             and (query.status is None or p.status is query.status)
-            and (not after or p.id < after)
+            and (not page.after or p.id < page.after)
         ]
-        return found[:limit]
+        return Page.of(found[: page.limit], page, lambda p: p.id)
 
     async def payouts_of_student(
         self, student_id: str, statuses: set[PayoutStatus]
@@ -135,17 +158,30 @@ class MemoryRepository:
         self.entries[entry.id] = entry
         return None
 
-    async def list_entries(self, query: EntryQuery, limit: int, after: str) -> list[JournalEntry]:
+    async def list_entries(self, query: EntryQuery, page: PageRequest) -> Page[JournalEntry]:
         await self._io()
         found = [
             e
             for entry_id, e in sorted(self.entries.items())
             if (not query.payout_id or e.payout_id == query.payout_id)
             and (not query.account or any(p.account == query.account for p in e.postings))
-            and (not after or entry_id > after)
+            and (not page.after or entry_id > page.after)
         ]
-        return found[:limit]
+        return Page.of(found[: page.limit], page, lambda e: e.id)
 
     async def all_entries(self) -> AsyncIterator[JournalEntry]:
         for entry_id in sorted(self.entries):
             yield self.entries[entry_id]
+
+
+class MemorySandboxStore:
+    """The sandbox provider's records without a database."""
+
+    def __init__(self) -> None:
+        self.records: dict[str, dict[str, Any]] = {}
+
+    async def insert_or_get(self, record: dict[str, Any]) -> dict[str, Any]:
+        return self.records.setdefault(record["_id"], dict(record))
+
+    async def get(self, key: str) -> dict[str, Any] | None:
+        return self.records.get(key)

@@ -1,20 +1,25 @@
 """What the handlers need from the outside world: storage and payment providers.
 
-The Mongo adapters (`adapters/`) implement these for production; unit and property tests use
-in-memory fakes with the same contract.
+The adapters (`adapters/repository.py`, `adapters/sandbox.py`) implement these for production;
+unit and property tests use in-memory fakes with the same contract (`tests/unit/fakes.py`).
 """
 
 from __future__ import annotations
 
 import enum
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from payouts.domain.account import PayoutAccount
+from payouts.domain.events import PayoutEvent
 from payouts.domain.ledger import JournalEntry
-from payouts.domain.model import Money, Payout, PayoutAccount, PayoutStatus
-from stint.kit.envelope import Envelope
+from payouts.domain.model import Payout
+from payouts.domain.values import PayoutStatus
+from stint.kit.actor import Cause
+from stint.kit.money import Money
+from stint.kit.paging import Page, PageRequest
 
 
 @dataclass(frozen=True)
@@ -36,18 +41,26 @@ class Repository(Protocol):
     async def get_payout(self, payout_id: str) -> Payout | None: ...
 
     async def insert_payout(
-        self, payout: Payout, events: list[Envelope], applied_event: str
-    ) -> None:
-        """Raises AlreadyExists when the id is taken (a redelivery)."""
-
-    async def update_payout(
-        self, payout: Payout, expected_version: int, events: list[Envelope]
+        self, payout: Payout, events: Sequence[PayoutEvent], cause: Cause
     ) -> Payout:
-        """Store `payout` if still at `expected_version` (else ConcurrencyConflict)."""
+        """Store a new payout at version 1 with its events (the repository makes them
+        envelopes, each snapshot at the version written), remembering `cause.causation_id`
+        as applied; raises AlreadyExists when the id is taken (a redelivery)."""
         ...
 
-    async def list_payouts(self, query: PayoutQuery, limit: int, after: str) -> list[Payout]:
-        """Newest first (id descending), ids below `after` when given."""
+    async def update_payout(
+        self,
+        payout: Payout,
+        expected_version: int,
+        events: Sequence[PayoutEvent] = (),
+        cause: Cause | None = None,
+    ) -> Payout:
+        """Store `payout` and its events if still at `expected_version` (else
+        ConcurrencyConflict); `cause` becomes the events' context."""
+        ...
+
+    async def list_payouts(self, query: PayoutQuery, page: PageRequest) -> Page[Payout]:
+        """Newest first (id descending), after `page.after`; reads `page.limit` rows."""
         ...
 
     async def payouts_of_student(
@@ -74,8 +87,8 @@ class Repository(Protocol):
         """Insert; on a duplicate id return the stored entry instead (None = inserted)."""
         ...
 
-    async def list_entries(self, query: EntryQuery, limit: int, after: str) -> list[JournalEntry]:
-        """In id order, ids above `after` when given."""
+    async def list_entries(self, query: EntryQuery, page: PageRequest) -> Page[JournalEntry]:
+        """In id order, after `page.after`; reads `page.limit` rows."""
         ...
 
     def all_entries(self) -> AsyncIterator[JournalEntry]: ...

@@ -15,25 +15,27 @@ from __future__ import annotations
 
 import functools
 import logging
+from collections.abc import Mapping
 from dataclasses import replace
 from datetime import datetime
 
 from payouts import metrics
+from payouts.domain.account import PayoutAccount
 from payouts.domain.bounds import block_if_out_of_bounds
-from payouts.domain.events import Cause, PayoutEvent, PayoutEventKind
-from payouts.domain.model import Failure, Payout, PayoutAccount, PayoutStatus
+from payouts.domain.model import Decision, Payout, Transition
 from payouts.domain.policy import Policy
-from payouts.ports import PaymentProvider, PayoutRequest, ProviderResult, ProviderStatus
-from payouts.writer import Decision, PayoutWriter
-from stint.kit.errors import ConcurrencyConflict
+from payouts.domain.values import Failure, PayoutStatus
+from payouts.handlers.ports import PaymentProvider, PayoutRequest, ProviderResult, ProviderStatus
+from payouts.handlers.writer import PayoutWriter
+from stint.kit.actor import Cause
+from stint.kit.conflicts import retry_on_conflict
 
 log = logging.getLogger(__name__)
-Kind = PayoutEventKind
 
 
 class Processor:
     def __init__(
-        self, writer: PayoutWriter, policy: Policy, providers: dict[str, PaymentProvider]
+        self, writer: PayoutWriter, policy: Policy, providers: Mapping[str, PaymentProvider]
     ) -> None:
         self.writer = writer
         self.repo = writer.repo
@@ -70,16 +72,14 @@ class Processor:
             return blocked  # never sent: not even a provider should see this amount
         if p.status is PayoutStatus.ON_HOLD:
             if account is None:  # the safety-net recheck: still nothing to send to
-                return p.hold(now, now + self.policy.hold_recheck), []
-            scheduled = p.schedule(now)
-            return scheduled, [PayoutEvent(Kind.SCHEDULED, scheduled)]
+                return p.hold(now, now + self.policy.hold_recheck)
+            return p.schedule(now)
         if not p.ready_to_send():  # the timer outlived the state that set it
             return replace(p, next_attempt_at=None), []
         if account is None or provider is None:
-            held = p.hold(now, now + self.policy.hold_recheck)
-            return held, [PayoutEvent(Kind.ON_HOLD, held)]
+            return p.hold(now, now + self.policy.hold_recheck)
         poll_at = now + self.policy.poll_interval
-        return p.begin_attempt(now, provider.name, poll_at, account.version), []
+        return p.begin_attempt(now, provider.name, poll_at, account.version)
 
     async def poll_due(self, payout_id: str) -> None:
         """Timer `next_poll_at`: asks the provider about the current attempt. PROCESSING →
@@ -93,7 +93,7 @@ class Processor:
         if p.status not in (PayoutStatus.PROCESSING, PayoutStatus.PAID) or provider is None:
             if p.status is PayoutStatus.PROCESSING:  # configuration error: needs an operator
                 log.error("payout in flight with an unknown provider", extra={"payout": p.id})
-            await self.writer.change(payout_id, _end_watch, _timer_cause(p), known=p)
+            await self.writer.change(payout_id, Payout.watch_ended, _timer_cause(p), known=p)
             return
         result = await provider.status(p.idempotency_key)
         if result is None and p.status is PayoutStatus.PROCESSING:
@@ -127,21 +127,18 @@ class Processor:
         failure = Failure(result.failure_code, result.failure_message, result.retryable)
         if p.status is PayoutStatus.PROCESSING:
             if result.status is ProviderStatus.PROCESSING:
-                return p.still_processing(now + self.policy.poll_interval, result.reference), []
+                return p.still_processing(now + self.policy.poll_interval, result.reference)
             if result.status is ProviderStatus.PAID:
-                paid = p.settle(now, result.reference, now + self.policy.return_watch)
-                return paid, [PayoutEvent(Kind.PAID, paid)]
-            failed = self._failed(p, failure)
-            return failed, [PayoutEvent(Kind.FAILED, failed)]
+                return p.settle(now, result.reference, now + self.policy.return_watch)
+            return self._failed(p, failure)
         if p.status is PayoutStatus.PAID and result.status is ProviderStatus.FAILED:
-            back = p.returned(now, failure)
-            return back, [PayoutEvent(Kind.FAILED, back)]
+            return p.returned(now, failure)
         if p.status is PayoutStatus.PAID and p.next_poll_at is not None and p.paid_at:
             # Only the check at the end of the return window ends the watch; an earlier
             # (stale or concurrent) "paid" answer just keeps it scheduled.
             watch_end = p.paid_at + self.policy.return_watch
             if now >= watch_end:
-                return p.watch_ended(), []
+                return p.watch_ended()
             return replace(p, next_poll_at=watch_end), []
         return None
 
@@ -157,10 +154,10 @@ class Processor:
         fixed = account is not None and account.version != p.account_version
         if failed.failure is None or failed.failure.retryable or not fixed:
             return decision
-        resumed = failed.schedule(now)
-        return resumed, [*events, PayoutEvent(Kind.SCHEDULED, resumed)]
+        resumed, scheduled = failed.schedule(now)
+        return resumed, [*events, *scheduled]
 
-    def _failed(self, p: Payout, failure: Failure) -> Payout:
+    def _failed(self, p: Payout, failure: Failure) -> Transition:
         """Retryable failures get a backoff retry, until `max_attempts` (then an admin retries)."""
         now = self.clock.now()
         if failure.retryable and p.attempts >= self.policy.max_attempts:
@@ -171,28 +168,23 @@ class Processor:
         """Timer `ledger_due_at`: posts the journal entries the payout requires that are
         missing (a crash between the state change and the posting), then clears the timer at
         that same version. Emits nothing, unless the fee is out of bounds: then the payout is
-        blocked instead (emits PayoutFailed), which also clears the timer."""
-        for _ in range(3):
+        blocked instead (emits PayoutFailed), which also clears the timer. A payout changed
+        meanwhile (a version conflict) may need more entries: it is loaded and posted again."""
+
+        async def once() -> None:
             p = await self.repo.get_payout(payout_id)
             if p is None or p.ledger_due_at is None:
                 return
             if self._block(p) is not None:
                 await self.writer.change(p.id, self._block, _timer_cause(p), known=p)
                 return
-            await self.writer.post_ledger(p)
-            try:
-                await self.repo.update_payout(p.ledger_posted(), p.version, [])
-                return
-            except ConcurrencyConflict:
-                continue  # changed meanwhile: its plan may need more entries; post again
-        raise ConcurrencyConflict(f"payout {payout_id} kept changing during ledger repair")
+            await self.writer.ledger.post(p)
+            await self.repo.update_payout(p.ledger_posted(), p.version)
+
+        await retry_on_conflict(once)
 
     def _block(self, p: Payout) -> Decision:
         return block_if_out_of_bounds(p, self.clock.now(), self.policy.max_amount_minor)
-
-
-def _end_watch(p: Payout) -> Decision:
-    return p.watch_ended(), []
 
 
 def _request(p: Payout, account: PayoutAccount) -> PayoutRequest:
@@ -201,4 +193,4 @@ def _request(p: Payout, account: PayoutAccount) -> PayoutRequest:
 
 def _timer_cause(p: Payout) -> Cause:
     """Timers act as the platform, in the correlation chain of the approval that created it."""
-    return Cause(correlation_id=p.correlation_id)
+    return Cause.system(correlation_id=p.correlation_id)

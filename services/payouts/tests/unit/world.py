@@ -1,25 +1,23 @@
-"""An in-memory payouts service for tests: the real handlers, processor and sandbox provider
-over `MemoryRepository` and a `ManualClock`, with the timers fired by hand."""
+"""An in-memory payouts service for tests: the real handlers (timers included) and sandbox
+provider over `MemoryRepository` and a `ManualClock`, with the timers fired by hand."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from payouts.adapters.memory import MemoryRepository
-from payouts.adapters.sandbox import MemorySandboxStore, SandboxProvider
+from payouts.adapters.sandbox import SandboxProvider
 from payouts.domain.commands import ApprovedEngagement, RegisterAccount
-from payouts.domain.events import Cause
-from payouts.domain.model import Money, Payout
+from payouts.domain.model import Payout
 from payouts.domain.policy import Policy
 from payouts.handlers import Handlers
-from payouts.processing import Processor
-from payouts.queries import Queries
-from payouts.writer import PayoutWriter
-from stint.kit.envelope import EventFactory
-from stint.kit.grpc import Caller
+from stint.kit.actor import ADMIN as ADMIN_ROLE
+from stint.kit.actor import STUDENT, Actor, Cause
 from stint.kit.ids import new_id
+from stint.kit.money import Money
 from stint.kit.testing.clock import ManualClock
+
+from .fakes import MemoryRepository, MemorySandboxStore, event_factory
 
 TEST_POLICY = Policy(
     poll_interval=timedelta(seconds=5),
@@ -27,11 +25,12 @@ TEST_POLICY = Policy(
     return_watch=timedelta(minutes=10),
     ledger_repair_delay=timedelta(seconds=30),
 )
-ADMIN = Caller("usr_admin", "admin", "", "req_admin")
+# The callers as the entrypoints hand them over: a Cause (its actor, the request id).
+ADMIN = Cause(Actor("usr_admin", ADMIN_ROLE), "req_admin")
 
 
-def student(student_id: str) -> Caller:
-    return Caller(student_id, "student", "", "req_" + student_id)
+def student(student_id: str) -> Cause:
+    return Cause(Actor(student_id, STUDENT), "req_" + student_id)
 
 
 @dataclass
@@ -42,20 +41,19 @@ class World:
     clock: ManualClock = field(
         default_factory=lambda: ManualClock(datetime(2026, 3, 1, tzinfo=UTC))
     )
-    repo: MemoryRepository = field(default_factory=MemoryRepository)
 
     def __post_init__(self) -> None:
+        self.repo = MemoryRepository(event_factory(self.clock))
         self.sandbox = SandboxProvider(
             MemorySandboxStore(),
             self.clock,
             settle_seconds=self.settle_seconds,
             return_seconds=self.return_seconds,
         )
-        events = EventFactory(source="/stint/payouts", topic="stint.payouts.v1", clock=self.clock)
-        self.writer = PayoutWriter(self.repo, events, self.clock)
-        self.handlers = Handlers(self.writer, self.policy, {self.sandbox.name})
-        self.processor = Processor(self.writer, self.policy, {self.sandbox.name: self.sandbox})
-        self.queries = Queries(self.repo, self.policy)
+        providers = {self.sandbox.name: self.sandbox}
+        self.handlers = Handlers.build(self.repo, self.clock, self.policy, providers)
+        self.processor = self.handlers.processing
+        self.views = self.handlers.views
 
     async def approve(
         self,
@@ -67,12 +65,12 @@ class World:
         cmd = ApprovedEngagement(
             engagement_id, company_id, student_id, "Market scan", Money(fee, "USD")
         )
-        cause = Cause(correlation_id=f"corr-{engagement_id}", causation_id=new_id("evt"))
-        return await self.handlers.on_submission_approved(cmd, cause)
+        cause = Cause.system(correlation_id=f"corr-{engagement_id}", causation_id=new_id("evt"))
+        return await self.handlers.payouts.on_submission_approved(cmd, cause)
 
-    async def register(self, student_id: str, token: str = "tok_good_1234") -> None:  # noqa: S107
+    async def register(self, student_id: str, token: str = "tok_good_1234") -> None:
         cmd = RegisterAccount("", "", token, "US", "USD")
-        await self.handlers.register_account(student(student_id), cmd)
+        await self.handlers.accounts.register_account(student(student_id), cmd)
 
     async def fire_timers(self) -> int:
         """One pass of every due timer, like the TimerWorker (claim = skip the lease)."""

@@ -1,0 +1,55 @@
+"""Use cases, one module per area: the payout itself (`payouts`), payout accounts
+(`accounts`), timer-driven sending and settlement (`processing`), the journal (`ledger`) and
+the reads (`views`); `writer` stores a change with its events, `ports` is what they need."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from payouts.domain.policy import Policy
+from payouts.handlers.accounts import AccountHandlers
+from payouts.handlers.ledger import CheckReport, check
+from payouts.handlers.payouts import PayoutHandlers
+from payouts.handlers.ports import PaymentProvider, Repository
+from payouts.handlers.processing import Processor
+from payouts.handlers.views import Statement, Views
+from payouts.handlers.writer import PayoutWriter
+from stint.kit.clock import Clock
+
+__all__ = [
+    "AccountHandlers",
+    "CheckReport",
+    "Handlers",
+    "PayoutHandlers",
+    "Processor",
+    "Statement",
+    "Views",
+    "check",
+]
+
+
+@dataclass(frozen=True)
+class Handlers:
+    """Every use case of the service, wired to one repository, clock and policy."""
+
+    payouts: PayoutHandlers
+    accounts: AccountHandlers
+    processing: Processor
+    views: Views
+
+    @classmethod
+    def build(
+        cls,
+        repo: Repository,
+        clock: Clock,
+        policy: Policy,
+        providers: Mapping[str, PaymentProvider],
+    ) -> Handlers:
+        writer = PayoutWriter(repo, clock, policy.ledger_repair_delay)
+        return cls(
+            PayoutHandlers(writer, policy),
+            AccountHandlers(writer, policy, set(providers)),
+            Processor(writer, policy, providers),
+            Views(repo, policy),
+        )
