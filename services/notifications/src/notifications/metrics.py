@@ -20,3 +20,4 @@ WEBHOOK_ENDPOINTS_DISABLED = Counter(
     "Endpoints disabled automatically, by cause",
     ["cause"],
 )
+EMAILS = Counter("stint_emails_total", "E-mail send attempts by outcome", ["outcome"])

@@ -16,6 +16,7 @@ from stint.kit.ids import new_id
 from stint.kit.mongo import Database
 from stint.kit.testing.poll import eventually
 from stint.notifications.v1 import notifications_service_pb2 as pb
+from stint.notifications.v1.notifications_service_pb2_grpc import NotificationsServiceStub
 
 from .conftest import Publisher, Start, as_, stub_for
 from .events import hired
@@ -43,6 +44,18 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+async def hire_a_student_with_an_address(
+    stub: NotificationsServiceStub, publisher: Publisher
+) -> tuple[tuple[str, str], ...]:
+    """A student who gave an e-mail address is hired (the kind defaults to e-mail); returns
+    the student's call metadata."""
+    hire = hired(new_id("cmp"))
+    student = as_("student", subject=hire.application.student_id)
+    await stub.SetPreferences(pb.SetPreferencesRequest(email="ada@example.com"), metadata=student)
+    await publisher.publish(topics.APPLICATIONS, hire, hire.application.id)
+    return student
+
+
 @pytest.fixture
 def smtp() -> Iterator[tuple[Mailbox, int]]:
     mailbox, port = Mailbox(), _free_port()
@@ -63,12 +76,7 @@ async def test_email_is_sent_from_the_template_and_retried(
     )
     channel, stub = stub_for(runner)
     async with channel:
-        hire = hired(new_id("cmp"))
-        student = as_("student", subject=hire.application.student_id)
-        await stub.SetPreferences(
-            pb.SetPreferencesRequest(email="ada@example.com"), metadata=student
-        )
-        await publisher.publish(topics.APPLICATIONS, hire, hire.application.id)
+        student = await hire_a_student_with_an_address(stub, publisher)
 
         [mail] = await eventually(lambda: mailbox.received, what="e-mail")
         assert mail["To"] == "ada@example.com"
@@ -87,12 +95,7 @@ async def test_a_dead_smtp_server_never_blocks_the_inbox(
     )
     channel, stub = stub_for(runner)
     async with channel:
-        hire = hired(new_id("cmp"))
-        student = as_("student", subject=hire.application.student_id)
-        await stub.SetPreferences(
-            pb.SetPreferencesRequest(email="ada@example.com"), metadata=student
-        )
-        await publisher.publish(topics.APPLICATIONS, hire, hire.application.id)
+        student = await hire_a_student_with_an_address(stub, publisher)
         listed = await eventually(
             lambda: stub.ListNotifications(pb.ListNotificationsRequest(), metadata=student),
             until=lambda r: r.notifications,

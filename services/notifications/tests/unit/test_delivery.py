@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -9,10 +10,13 @@ from typing import Any
 import pytest
 from google.protobuf.message import Message as ProtoMessage
 
-from notifications.adapters.http import Response
-from notifications.delivery import Delivery
+from notifications.adapters import wire
+from notifications.domain.events import EndpointDisabled
 from notifications.domain.model import COMPANY, Endpoint, Message, Owner, Secret, Status, Tenants
 from notifications.domain.policy import RetryPolicy
+from notifications.handlers import Delivery
+from notifications.handlers.ports import Response
+from stint.kit.actor import Cause
 from stint.kit.errors import AlreadyExists
 from stint.kit.testing.clock import ManualClock
 from stint.notifications.v1.events_pb2 import WebhookEndpointDisabled
@@ -22,6 +26,8 @@ OWNER = Owner(COMPANY, "cmp_1")
 
 
 class Endpoints:
+    """Like the real repository, turns the events of a save into the emitted ones (wire)."""
+
     def __init__(self, *endpoints: Endpoint) -> None:
         self.docs = {e.id: e for e in endpoints}
         self.events: list[ProtoMessage] = []
@@ -29,10 +35,12 @@ class Endpoints:
     async def get(self, endpoint_id: str) -> Endpoint | None:
         return self.docs.get(endpoint_id)
 
-    async def save(self, e: Endpoint, events: list[Any] | None = None) -> Endpoint:
+    async def save(
+        self, e: Endpoint, events: Sequence[EndpointDisabled] = (), cause: Cause | None = None
+    ) -> Endpoint:
         saved = replace(e, version=e.version + 1)
         self.docs[e.id] = saved
-        self.events += events or []
+        self.events += [wire.disabled_event(ev, cause or Cause.system()) for ev in events]
         return saved
 
     async def enabled_for(self, owners: list[Owner]) -> list[Endpoint]:
@@ -77,8 +85,7 @@ def setup(e: Endpoint, *responses: Response) -> tuple[Delivery, Endpoints, Messa
     clock = ManualClock(T0)
     endpoints, messages = Endpoints(e), Messages()
     retry = RetryPolicy((0.0, 5.0, 60.0), 0.0, 600.0, timedelta(days=5))
-    factory = lambda message, subject: message  # noqa: E731 - the event itself stands in
-    d = Delivery(endpoints, messages, Client(*responses).post, retry, factory, clock)  # type: ignore[arg-type]
+    d = Delivery(endpoints, messages, Client(*responses).post, retry, clock)  # type: ignore[arg-type]
     return d, endpoints, messages, clock
 
 

@@ -10,7 +10,7 @@ import pytest
 from notifications.domain.email import Email, address_problem, compose
 from notifications.domain.inbox import Notification
 from notifications.domain.model import Status
-from notifications.mail import Mail
+from notifications.handlers import Mail
 from stint.kit.testing.clock import ManualClock
 
 T = datetime(2026, 3, 1, tzinfo=UTC)
@@ -57,7 +57,7 @@ async def test_failures_follow_the_schedule_then_give_up() -> None:
         raise ConnectionRefusedError("nobody home")
 
     repo, clock = Repo(), ManualClock(T)
-    mail = Mail(repo, refuse, (0.0, 30.0), clock)  # type: ignore[arg-type]
+    mail = Mail(repo, refuse, (0.0, 30.0), clock)
     e = compose(NOTE, "ada@example.com", "", T)
     await mail.attempt(e)
     retry = repo.saved[-1]
@@ -75,6 +75,6 @@ async def test_success_settles_the_email() -> None:
         sent.append(args)
 
     repo = Repo()
-    await Mail(repo, accept, (0.0,), ManualClock(T)).attempt(compose(NOTE, "a@b.io", "", T))  # type: ignore[arg-type]
+    await Mail(repo, accept, (0.0,), ManualClock(T)).attempt(compose(NOTE, "a@b.io", "", T))
     assert sent[0][0] == "a@b.io"
     assert (repo.saved[-1].status, repo.saved[-1].attempts) == (Status.SUCCEEDED, 1)

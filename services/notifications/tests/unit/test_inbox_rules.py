@@ -7,17 +7,18 @@ from datetime import UTC, datetime
 import pytest
 
 from notifications.adapters.catalogue import TYPE_NAMES
-from notifications.adapters.inbox_wire import inbox_event
+from notifications.adapters.wire import inbox_event
+from notifications.domain.access import inbox_of
 from notifications.domain.errors import NotAnOwner
 from notifications.domain.inbox import (
     KINDS,
     Channel,
     InboxEvent,
     effective,
-    inbox_of,
     recipients,
     text,
 )
+from stint.kit.actor import Actor
 from stint.kit.envelope import Envelope
 from stint.payouts.v1.events_pb2 import PayoutPaid
 from stint.payouts.v1.payout_pb2 import Payout
@@ -61,11 +62,11 @@ def test_text_names_the_project() -> None:
 
 
 def test_inbox_owner() -> None:
-    assert inbox_of("student", "usr_1", "uni_1") == "student:usr_1"
-    assert inbox_of("employer", "usr_2", "cmp_1") == "company:cmp_1"
-    assert inbox_of("university", "usr_3", "uni_1") == "university:uni_1"
+    assert inbox_of(Actor("usr_1", "student", "uni_1")) == "student:usr_1"
+    assert inbox_of(Actor("usr_2", "employer", "cmp_1")) == "company:cmp_1"
+    assert inbox_of(Actor("usr_3", "university", "uni_1")) == "university:uni_1"
     with pytest.raises(NotAnOwner):
-        inbox_of("admin", "usr_4", "")
+        inbox_of(Actor("usr_4", "admin", ""))
 
 
 def test_preferences_fall_back_to_defaults() -> None:

@@ -15,12 +15,13 @@ from notifications.adapters.catalogue import (
     type_name,
 )
 from notifications.config import DEFAULT_SCHEDULE
-from notifications.domain import policy
+from notifications.domain import access, policy
 from notifications.domain.errors import NotAnOwner
 from notifications.domain.model import COMPANY, PLATFORM, UNIVERSITY, Owner
 from stint.applications.v1.application_pb2 import Application
 from stint.applications.v1.events_pb2 import ApplicationSubmitted
 from stint.common.v1.event_pb2 import Actor, EventContext
+from stint.kit.actor import Actor as Who
 from stint.kit.errors import InvalidArgument
 from stint.kit.ids import is_id
 from stint.notifications.v1.events_pb2 import WebhookEndpointDisabled
@@ -94,12 +95,12 @@ def test_every_bad_field_is_named_at_once() -> None:
 
 
 def test_owners_come_from_role_and_org() -> None:
-    assert policy.owner_of("employer", "cmp_1") == Owner(COMPANY, "cmp_1")
-    assert policy.owner_of("university", "uni_1") == Owner(UNIVERSITY, "uni_1")
-    assert policy.owner_of("admin", "") == Owner(PLATFORM, "")
+    assert access.owner_of(Who("usr_1", "employer", "cmp_1")) == Owner(COMPANY, "cmp_1")
+    assert access.owner_of(Who("usr_1", "university", "uni_1")) == Owner(UNIVERSITY, "uni_1")
+    assert access.owner_of(Who("usr_1", "admin", "")) == Owner(PLATFORM, "")
     for role, org in [("student", "uni_1"), ("employer", ""), ("", "")]:
         with pytest.raises(NotAnOwner):
-            policy.owner_of(role, org)
+            access.owner_of(Who("usr_1", role, org))
 
 
 def test_message_ids_are_deterministic_per_event_and_endpoint() -> None:

@@ -8,9 +8,8 @@ every snapshot the event carries, so no call to another service is needed.
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from types import ModuleType
@@ -22,6 +21,7 @@ from google.protobuf.message import Message
 from google.protobuf.message_factory import GetMessageClass
 
 from notifications.domain.model import COMPANY, UNIVERSITY, Tenants
+from notifications.domain.payload import TEST_TYPE, payload
 from stint.applications.v1 import events_pb2 as applications
 from stint.common.v1.event_pb2 import EventContext
 from stint.contracts import topics
@@ -30,7 +30,6 @@ from stint.payouts.v1 import events_pb2 as payouts
 from stint.postings.v1 import events_pb2 as postings
 from stint.submissions.v1 import events_pb2 as submissions
 
-TEST_TYPE = "webhook.test"
 _MODULES: tuple[tuple[str, ModuleType], ...] = (
     (topics.POSTINGS, postings),
     (topics.APPLICATIONS, applications),
@@ -112,12 +111,6 @@ def _repeated(field: Any) -> bool:
     return bool(field.is_repeated)
 
 
-def payload(event_type: str, timestamp: datetime, data: Mapping[str, object]) -> str:
-    """The JSON body; compact and key-ordered so that the signed bytes are reproducible."""
-    body = {"type": event_type, "timestamp": _rfc3339(timestamp), "data": data}
-    return json.dumps(body, separators=(",", ":"), sort_keys=True)
-
-
 def event_data(message: Message) -> dict[str, object]:
     """The proto's canonical JSON mapping."""
     return MessageToDict(message)
@@ -171,7 +164,3 @@ def _example_string(name: str) -> str:
     if name == "currency":
         return "USD"
     return f"example {name.replace('_', ' ')}"
-
-
-def _rfc3339(when: datetime) -> str:
-    return when.astimezone(UTC).isoformat().replace("+00:00", "Z")

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-from dataclasses import dataclass
 
 import aiohttp
 from aiohttp.abc import AbstractResolver
@@ -20,21 +19,12 @@ from aiohttp.abc import AbstractResolver
 from notifications.adapters.guard import RefusedAddress, guarded_connector, noting_refusals
 from notifications.domain.policy import target_problem
 from notifications.domain.webhook_url import BadWebhookUrl, parse_webhook_url
-
-
-@dataclass(frozen=True)
-class Response:
-    """What one attempt produced; `status` 0 when no HTTP response came back."""
-
-    status: int
-    latency_ms: int
-    body: str
-    error: str = ""
-    retry_after: str | None = None
+from notifications.handlers.ports import Response
 
 
 class WebhookClient:
-    """One shared session; `post` never raises for transport problems, it reports them."""
+    """One shared session; `post` (the `handlers.ports.Post` of delivery) never raises for
+    transport problems, it reports them."""
 
     def __init__(
         self,

@@ -1,4 +1,4 @@
-"""MongoDB access of the inbox: notifications and preferences."""
+"""MongoDB access of the inbox: notifications, preferences and queued e-mails."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 
 from pymongo.errors import BulkWriteError
 
-from notifications.adapters.repository import next_token
+from notifications.adapters.repository import newest_first, save_due
 from notifications.domain.email import Email
 from notifications.domain.inbox import Notification
 from notifications.domain.model import Status
@@ -15,6 +15,7 @@ from stint.kit.cache import TtlCache
 from stint.kit.errors import AlreadyExists, ConcurrencyConflict
 from stint.kit.mongo import Collection, Document, IndexSpec, ensure_indexes
 from stint.kit.outbox import OutboxCollection
+from stint.kit.paging import Page, PageRequest
 
 DUPLICATE_KEY = 11000
 # How long another replica's preference change may go unseen by this one's inbox fan-out.
@@ -33,14 +34,6 @@ class InboxRepository:
         self._p = preferences
         self._e = emails
         self._prefs: TtlCache[str, tuple[dict[str, str], str, int]] = TtlCache(PREFERENCES_TTL)
-
-    @property
-    def email_aggregates(self) -> OutboxCollection:
-        return self._e
-
-    @property
-    def emails(self) -> Collection:
-        return self._e.collection
 
     async def ensure_indexes(self) -> None:
         await ensure_indexes(
@@ -76,15 +69,13 @@ class InboxRepository:
         return len(result.inserted_ids)
 
     async def page(
-        self, recipient: str, unread_only: bool, size: int, after: str
-    ) -> tuple[list[Notification], str]:
+        self, recipient: str, unread_only: bool, request: PageRequest
+    ) -> Page[Notification]:
         query: dict[str, Any] = {"recipient": recipient}
         if unread_only:
             query["read"] = False
-        if after:
-            query["_id"] = {"$lt": after}
-        docs = await self._n.find(query).sort("_id", -1).limit(size + 1).to_list()
-        return [_notification(d) for d in docs[:size]], next_token(docs, size)
+        docs = await newest_first(self._n, query, request)
+        return Page.of([_notification(d) for d in docs], request, lambda n: n.id)
 
     async def unread(self, recipient: str) -> int:
         return await self._n.count_documents({"recipient": recipient, "read": False})
@@ -135,9 +126,7 @@ class InboxRepository:
         await self._e.insert({"_id": e.id, **_email_fields(e)})
 
     async def save_email(self, e: Email) -> None:
-        unset = [] if e.next_attempt_at else ["next_attempt_at"]
-        fields = {k: v for k, v in _email_fields(e).items() if k not in unset}
-        await self._e.update(e.id, e.version, fields, unset=unset)
+        await save_due(self._e, e.id, e.version, _email_fields(e))
 
 
 def _email_fields(e: Email) -> dict[str, Any]:

@@ -1,49 +1,47 @@
-"""The only MongoDB access of the service: endpoints, messages and the attempt log."""
+"""MongoDB access of the webhooks: endpoints, messages and the attempt log.
+
+Lists read one row more than a page (`PageRequest.limit`), newest first by `_id`; the page
+token is the last `_id` returned (`stint.kit.paging`).
+"""
 
 from __future__ import annotations
 
-import base64
-import binascii
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from notifications.adapters import wire
+from notifications.domain.events import EndpointDisabled
 from notifications.domain.model import Attempt, Endpoint, Message, Owner, Secret, Status
+from stint.kit.actor import Cause
 from stint.kit.cache import TtlCache
-from stint.kit.envelope import Envelope
-from stint.kit.errors import InvalidArgument
+from stint.kit.envelope import EventFactory
 from stint.kit.mongo import Collection, Document, IndexSpec, ensure_indexes
 from stint.kit.outbox import OutboxCollection
+from stint.kit.paging import Page, PageRequest
 
-DEFAULT_PAGE = 20
-MAX_PAGE = 100
-
-
-def page_bounds(page_size: int, page_token: str) -> tuple[int, str]:
-    """Validated page size and the last id of the previous page (opaque token)."""
-    if page_size < 0 or page_size > MAX_PAGE:
-        raise InvalidArgument.of("page.page_size", f"between 0 and {MAX_PAGE}")
-    if not page_token:
-        return page_size or DEFAULT_PAGE, ""
-    try:
-        after = base64.urlsafe_b64decode(page_token.encode()).decode()
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        raise InvalidArgument.of("page.page_token", "not a token from this list") from None
-    return page_size or DEFAULT_PAGE, after
+# The timers' due field (messages and e-mails): unset, not stored as null, once nothing is due.
+DUE_FIELD = "next_attempt_at"
 
 
-def next_token(docs: list[Document], size: int) -> str:
-    if len(docs) <= size:
-        return ""
-    return base64.urlsafe_b64encode(str(docs[size - 1]["_id"]).encode()).decode()
+async def newest_first(
+    collection: Collection, query: dict[str, Any], request: PageRequest
+) -> list[Document]:
+    """Up to `request.limit` documents matching `query` after the request's position."""
+    if request.after:
+        query = {**query, "_id": {"$lt": request.after}}
+    return await collection.find(query).sort("_id", -1).limit(request.limit).to_list()
 
 
-async def _page(
-    collection: Collection, query: dict[str, Any], size: int, after: str
-) -> tuple[list[Document], str]:
-    if after:
-        query = {**query, "_id": {"$lt": after}}
-    docs = await collection.find(query).sort("_id", -1).limit(size + 1).to_list()
-    return docs[:size], next_token(docs, size)
+async def save_due(c: OutboxCollection, doc_id: str, version: int, fields: dict[str, Any]) -> None:
+    """A versioned write of a document with a timer's due field (unset when None)."""
+    unset = [] if fields.get(DUE_FIELD) else [DUE_FIELD]
+    kept = {k: v for k, v in fields.items() if k not in unset}
+    await c.update(doc_id, version, kept, unset=unset)
+
+
+def _id(item: Endpoint | Message | Attempt) -> str:
+    return item.id
 
 
 # How long another replica's endpoint change may go unseen by this one's fan-out (this
@@ -52,8 +50,17 @@ DIRECTORY_TTL_SECONDS = 10.0
 
 
 class EndpointRepository:
-    def __init__(self, endpoints: OutboxCollection, directory_ttl: float = DIRECTORY_TTL_SECONDS):
+    """Endpoints, whose events (WebhookEndpointDisabled) are committed with the save that
+    causes them."""
+
+    def __init__(
+        self,
+        endpoints: OutboxCollection,
+        events: EventFactory,
+        directory_ttl: float = DIRECTORY_TTL_SECONDS,
+    ) -> None:
         self._c = endpoints
+        self._events = events
         # Every event asks which endpoints its tenants have; the answer changes rarely.
         self._directory: TtlCache[Owner, list[Endpoint]] = TtlCache(directory_ttl)
 
@@ -69,10 +76,13 @@ class EndpointRepository:
         await self._c.insert({"_id": e.id, **_endpoint_fields(e)})
         self._directory.forget(e.owner)
 
-    async def save(self, e: Endpoint, events: list[Envelope] | None = None) -> Endpoint:
+    async def save(
+        self, e: Endpoint, events: Sequence[EndpointDisabled] = (), cause: Cause | None = None
+    ) -> Endpoint:
         """Write `e` if nobody changed it since it was read (ConcurrencyConflict otherwise)."""
+        envelopes = wire.envelopes(self._events, events, cause or Cause.system())
         self._directory.forget(e.owner)
-        version = await self._c.update(e.id, e.version, _endpoint_fields(e), events or [])
+        version = await self._c.update(e.id, e.version, _endpoint_fields(e), envelopes)
         self._directory.forget(e.owner)
         return Endpoint(**{**e.__dict__, "version": version})
 
@@ -81,10 +91,9 @@ class EndpointRepository:
         await self._c.collection.delete_one({"_id": endpoint_id})
         self._directory.clear()
 
-    async def page(self, owner: Owner | None, size: int, after: str) -> tuple[list[Endpoint], str]:
-        query = {} if owner is None else {"owner_kind": owner.kind, "owner_id": owner.id}
-        docs, token = await _page(self._c.collection, query, size, after)
-        return [_endpoint(d) for d in docs], token
+    async def page(self, owner: Owner, request: PageRequest) -> Page[Endpoint]:
+        docs = await newest_first(self._c.collection, _owner_fields(owner), request)
+        return Page.of([_endpoint(d) for d in docs], request, _id)
 
     async def enabled_for(self, owners: list[Owner]) -> list[Endpoint]:
         """Enabled endpoints of the given owners (the tenants an event concerns): from the
@@ -110,10 +119,6 @@ class MessageRepository:
         self._c = messages
         self._attempts = attempts
 
-    @property
-    def collection(self) -> Collection:
-        return self._c.collection
-
     async def ensure_indexes(self) -> None:
         await self._c.ensure_indexes(
             [
@@ -132,18 +137,16 @@ class MessageRepository:
         await self._c.insert({"_id": m.id, **_message_fields(m)})
 
     async def save(self, m: Message) -> None:
-        unset = [] if m.next_attempt_at else ["next_attempt_at"]
-        fields = {k: v for k, v in _message_fields(m).items() if k not in unset}
-        await self._c.update(m.id, m.version, fields, unset=unset)
+        await save_due(self._c, m.id, m.version, _message_fields(m))
 
     async def page(
-        self, endpoint_id: str, status: Status | None, size: int, after: str
-    ) -> tuple[list[Message], str]:
+        self, endpoint_id: str, status: Status | None, request: PageRequest
+    ) -> Page[Message]:
         query: dict[str, Any] = {"endpoint_id": endpoint_id}
         if status is not None:
             query["status"] = status.value
-        docs, token = await _page(self._c.collection, query, size, after)
-        return [message_from_doc(d) for d in docs], token
+        docs = await newest_first(self._c.collection, query, request)
+        return Page.of([message_from_doc(d) for d in docs], request, _id)
 
     async def failed_since(self, endpoint_id: str, since: datetime) -> list[Message]:
         query = {"endpoint_id": endpoint_id, "status": Status.FAILED.value}
@@ -155,9 +158,9 @@ class MessageRepository:
         fields = {k: v for k, v in a.__dict__.items() if k not in ("id", "owner")}
         await self._attempts.insert_one({"_id": a.id, **fields, **_owner_fields(a.owner)})
 
-    async def attempts(self, message_id: str, size: int, after: str) -> tuple[list[Attempt], str]:
-        docs, token = await _page(self._attempts, {"message_id": message_id}, size, after)
-        return [_attempt(d) for d in docs], token
+    async def attempts(self, message_id: str, request: PageRequest) -> Page[Attempt]:
+        docs = await newest_first(self._attempts, {"message_id": message_id}, request)
+        return Page.of([_attempt(d) for d in docs], request, _id)
 
 
 def _owner_fields(o: Owner) -> dict[str, str]:

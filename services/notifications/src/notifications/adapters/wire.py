@@ -1,14 +1,20 @@
-"""The only place Protobuf meets the domain: gRPC messages and the event this service emits."""
+"""The only place Protobuf meets the domain: gRPC messages, the event this service emits and
+what the inbox reads from the events it consumes (the catalogue reads the rest)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from collections.abc import Sequence
+from typing import Any
 
-from google.protobuf.timestamp_pb2 import Timestamp
+from google.protobuf.message import Message as ProtoMessage
 
+from notifications.adapters.catalogue import tenants_of
+from notifications.domain.events import EndpointDisabled
+from notifications.domain.inbox import Channel, InboxEvent, Notification
 from notifications.domain.model import Attempt, Endpoint, Message, Status
-from stint.common.v1.event_pb2 import Actor, EventContext
-from stint.kit.grpc import Caller
+from stint.kit.actor import Cause
+from stint.kit.envelope import Envelope, EventFactory
+from stint.kit.wire import event_context, timestamp
 from stint.notifications.v1 import notifications_service_pb2 as pb
 from stint.notifications.v1.events_pb2 import WebhookEndpointDisabled
 
@@ -18,18 +24,24 @@ _STATUS = {
     Status.FAILED: pb.MESSAGE_STATUS_FAILED,
 }
 STATUS_FROM_PB = {v: k for k, v in _STATUS.items()}
+CHANNEL_TO_PB = {
+    Channel.IN_APP: pb.CHANNEL_IN_APP,
+    Channel.EMAIL: pb.CHANNEL_EMAIL,
+    Channel.OFF: pb.CHANNEL_OFF,
+}
+CHANNEL_FROM_PB = {v: k for k, v in CHANNEL_TO_PB.items()}
+# Where each snapshot keeps the project's title (first match wins).
+_TITLE_PATHS = (
+    ("posting_title",),
+    ("posting", "title"),
+    ("engagement", "title"),
+    ("payout", "posting_title"),
+    ("terms", "posting_title"),
+    ("url",),
+)
 
 
-def ts(when: datetime | None) -> Timestamp | None:
-    if when is None:
-        return None
-    stamp = Timestamp()
-    stamp.FromDatetime(when.astimezone(UTC))
-    return stamp
-
-
-def from_ts(stamp: Timestamp) -> datetime:
-    return stamp.ToDatetime(tzinfo=UTC)
+# --- webhooks -----------------------------------------------------------------------------
 
 
 def endpoint(e: Endpoint) -> pb.WebhookEndpoint:
@@ -42,9 +54,9 @@ def endpoint(e: Endpoint) -> pb.WebhookEndpoint:
         event_types=list(e.event_types),
         enabled=e.enabled,
         disabled_reason=e.disabled_reason,
-        failing_since=ts(e.failing_since),
-        created_at=ts(e.created_at),
-        updated_at=ts(e.updated_at),
+        failing_since=timestamp(e.failing_since),
+        created_at=timestamp(e.created_at),
+        updated_at=timestamp(e.updated_at),
     )
 
 
@@ -56,8 +68,8 @@ def message(m: Message) -> pb.WebhookMessage:
         event_id=m.event_id,
         status=_STATUS[m.status],
         attempts=m.attempts,
-        next_attempt_at=ts(m.next_attempt_at),
-        created_at=ts(m.created_at),
+        next_attempt_at=timestamp(m.next_attempt_at),
+        created_at=timestamp(m.created_at),
         payload=m.payload,
     )
 
@@ -67,34 +79,81 @@ def attempt(a: Attempt) -> pb.DeliveryAttempt:
         id=a.id,
         message_id=a.message_id,
         endpoint_id=a.endpoint_id,
-        attempted_at=ts(a.attempted_at),
+        attempted_at=timestamp(a.attempted_at),
         status_code=a.status_code,
         latency_ms=a.latency_ms,
         response=a.response,
         error=a.error,
         succeeded=a.succeeded,
-        next_attempt_at=ts(a.next_attempt_at),
+        next_attempt_at=timestamp(a.next_attempt_at),
     )
 
 
-def context(caller: Caller | None, causation_id: str = "") -> EventContext:
-    """Field 1 of the emitted event; the platform itself acts when there is no caller."""
-    if caller is None or caller.is_anonymous:
-        actor = Actor(role="system")
-        return EventContext(actor=actor, causation_id=causation_id)
-    actor = Actor(subject=caller.subject, role=caller.role, org=caller.org)
-    return EventContext(actor=actor, correlation_id=caller.request_id, causation_id=causation_id)
+# --- the event this service emits ---------------------------------------------------------
 
 
-def disabled_event(
-    e: Endpoint, reason: str, now: datetime, caller: Caller | None
-) -> WebhookEndpointDisabled:
+def disabled_event(event: EndpointDisabled, cause: Cause) -> WebhookEndpointDisabled:
+    e = event.endpoint
     return WebhookEndpointDisabled(
-        context=context(caller),
+        context=event_context(cause),
         endpoint_id=e.id,
         owner_kind=e.owner.kind,
         owner_id=e.owner.id,
         url=e.url,
-        reason=reason,
-        disabled_at=ts(now),
+        reason=event.reason,
+        disabled_at=timestamp(event.at),
     )
+
+
+def envelopes(
+    factory: EventFactory, events: Sequence[EndpointDisabled], cause: Cause
+) -> list[Envelope]:
+    """The domain events as envelopes (subject and key: the endpoint id)."""
+    return [factory(disabled_event(ev, cause), ev.endpoint.id) for ev in events]
+
+
+# --- the inbox ----------------------------------------------------------------------------
+
+
+def inbox_event(kind: str, message: ProtoMessage, envelope: Envelope) -> InboxEvent:
+    """What the inbox needs from a consumed event: the people in its snapshots, a title."""
+    tenants = tenants_of(message)
+    return InboxEvent(
+        kind=kind,
+        event_id=envelope.id,
+        subject_id=envelope.subject,
+        title=_title(message),
+        time=envelope.time,
+        student_id=min(tenants.students, default=""),
+        company_id=min(tenants.companies, default=""),
+        university_ids=tenants.universities,
+    )
+
+
+def _title(message: ProtoMessage) -> str:
+    for path in _TITLE_PATHS:
+        value: Any = message
+        for name in path:
+            if name not in value.DESCRIPTOR.fields_by_name:
+                break
+            value = getattr(value, name)
+        else:
+            if isinstance(value, str) and value:
+                return value
+    return ""
+
+
+def notification(n: Notification) -> pb.Notification:
+    return pb.Notification(
+        id=n.id,
+        kind=n.kind,
+        title=n.title,
+        body=n.body,
+        subject_id=n.subject_id,
+        created_at=timestamp(n.created_at),
+        read_at=timestamp(n.read_at),
+    )
+
+
+def preferences(channels: dict[str, Channel]) -> list[pb.Preference]:
+    return [pb.Preference(kind=k, channel=CHANNEL_TO_PB[c]) for k, c in channels.items()]

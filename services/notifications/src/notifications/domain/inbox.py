@@ -6,8 +6,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
-from notifications.domain.errors import NotAnOwner
-
 STUDENT, COMPANY, UNIVERSITIES = "student", "company", "universities"
 
 
@@ -120,15 +118,6 @@ def recipients(event: InboxEvent) -> list[str]:
 def text(event: InboxEvent) -> tuple[str, str]:
     rule = RULES[event.kind]
     return rule.title, rule.body.format(t=event.title or "your project")
-
-
-def inbox_of(role: str, subject: str, org: str) -> str:
-    """A student reads their own inbox; employer and university staff their organisation's."""
-    if role == "student" and subject:
-        return f"student:{subject}"
-    if role in ("employer", "university") and org:
-        return f"{'company' if role == 'employer' else 'university'}:{org}"
-    raise NotAnOwner("only students, companies and universities have an inbox")
 
 
 def effective(chosen: dict[str, str]) -> dict[str, Channel]:

@@ -1,4 +1,7 @@
-"""Decisions: who owns what, what input is valid, when to try again."""
+"""Decisions: what input is valid, when to try again, which id a message gets.
+
+Who may see what is `domain.access`.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from notifications.domain.addresses import judge
-from notifications.domain.errors import NotAnOwner
-from notifications.domain.model import COMPANY, PLATFORM, UNIVERSITY, Endpoint, Owner
+from notifications.domain.model import Endpoint
 from notifications.domain.webhook_url import (
     BadWebhookUrl,
     WebhookTarget,
@@ -22,21 +24,6 @@ from stint.kit.errors import FieldViolation, InvalidArgument
 MAX_DESCRIPTION = 500
 MAX_EVENT_TYPES = 50
 RETRY_AFTER_STATUSES = frozenset({429, 502, 503, 504})
-
-
-def owner_of(role: str, org: str) -> Owner:
-    """The tenant a caller acts for: employers for their company, universities for
-    themselves, admins for the platform; nobody else owns endpoints."""
-    if role == "admin":
-        return Owner(PLATFORM, "")
-    kinds = {"employer": COMPANY, "university": UNIVERSITY}
-    if role in kinds and org:
-        return Owner(kinds[role], org)
-    raise NotAnOwner("only companies, universities and the platform own webhook endpoints")
-
-
-def may_access(owner: Owner, is_admin: bool, endpoint_owner: Owner) -> bool:
-    return is_admin or owner == endpoint_owner
 
 
 def validate_endpoint(

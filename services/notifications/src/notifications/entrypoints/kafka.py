@@ -1,26 +1,30 @@
-"""Kafka entrypoint: every domain event of every topic may become webhook messages."""
+"""Kafka entrypoint: every domain event of every topic may become webhook messages and
+inbox notifications."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from notifications.adapters.catalogue import CATALOGUE, EventKind, event_data, payload, tenants_of
-from notifications.adapters.inbox_wire import inbox_event
-from notifications.delivery import Delivery
-from notifications.inbox import Inbox
+from notifications.adapters.catalogue import CATALOGUE, EventKind, event_data, tenants_of
+from notifications.adapters.wire import inbox_event
+from notifications.domain.payload import payload
+from notifications.handlers import Delivery, Inbox
 from stint.kit.bus import EventRouter, Handler
 from stint.kit.envelope import Envelope
 from stint.kit.settings import KitSettings
 
 
-def register(router: EventRouter, settings: KitSettings, delivery: Delivery, inbox: Inbox) -> None:
-    """Route each catalogued event type (on its prefixed topic) to the fan-outs."""
+def router(settings: KitSettings, delivery: Delivery, inbox: Inbox) -> EventRouter:
+    """Each catalogued event type (on its prefixed topic) routed to the fan-outs."""
+    events = EventRouter()
     for kind in CATALOGUE:
-        handler = on_event(kind, delivery, inbox)
-        router.handler(settings.topic(kind.topic), kind.message_type)(handler)
+        events.handler(settings.topic(kind.topic), kind.message_type)(
+            _on_event(kind, delivery, inbox)
+        )
+    return events
 
 
-def on_event(kind: EventKind, delivery: Delivery, inbox: Inbox) -> Handler:
+def _on_event(kind: EventKind, delivery: Delivery, inbox: Inbox) -> Handler:
     async def handle(message: Any, envelope: Envelope) -> None:
         """Consumes any catalogued domain event; queues a webhook message (JSON body of the
         proto's canonical mapping) for each subscribed endpoint of a tenant it concerns, and

@@ -1,8 +1,9 @@
-"""Timer entrypoint: due webhook messages, delivered concurrently with a per-endpoint limit.
+"""Timer entrypoint: due webhook messages and due e-mails.
 
-The kit's TimerWorker claims one due message at a time (pushing its due time forward by a
-lease, so a crashed attempt is retried); the attempt itself runs as a task here, so one slow
-endpoint (up to the 15 s timeout) never holds back the others.
+Webhooks are delivered concurrently with a per-endpoint limit: the kit's TimerWorker claims
+one due message at a time (pushing its due time forward by a lease, so a crashed attempt is
+retried); the attempt itself runs as a task of the `Dispatcher`, so one slow endpoint (up to
+the 15 s timeout) never holds back the others.
 """
 
 from __future__ import annotations
@@ -13,14 +14,40 @@ from collections import Counter, defaultdict, deque
 from dataclasses import replace
 from datetime import timedelta
 
-from notifications.adapters.repository import message_from_doc
-from notifications.delivery import Delivery
+from notifications.adapters.inbox_repository import email_from_doc
+from notifications.adapters.repository import DUE_FIELD, message_from_doc
 from notifications.domain.model import Message
+from notifications.handlers import Delivery, Mail
 from stint.kit.mongo import Document
+from stint.kit.outbox import OutboxCollection
+from stint.kit.timers import DueTimer
 
 log = logging.getLogger(__name__)
 # When an endpoint is at its concurrency limit, its next due message waits this long.
 BUSY_DELAY = timedelta(seconds=1)
+
+
+def timers(
+    dispatcher: Dispatcher,
+    messages: OutboxCollection,
+    mail: Mail,
+    emails: OutboxCollection,
+    *,
+    attempt_timeout: float,
+) -> list[DueTimer]:
+    """`webhook-delivery` (due messages, to the dispatcher) and `email-delivery` (due e-mails,
+    one SMTP attempt each). The composition root runs each on its own worker, so a slow SMTP
+    server never delays webhooks."""
+    # The lease outlasts one attempt (its timeout) so that a running attempt is not re-claimed.
+    lease = timedelta(seconds=attempt_timeout * 2 + 30)
+
+    async def send_email(doc: Document) -> None:
+        await mail.attempt(email_from_doc(doc))
+
+    return [
+        DueTimer("webhook-delivery", messages, DUE_FIELD, dispatcher.on_due, lease),
+        DueTimer("email-delivery", emails, DUE_FIELD, send_email),
+    ]
 
 
 class Dispatcher:

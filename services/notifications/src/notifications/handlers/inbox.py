@@ -5,16 +5,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from contextlib import suppress
 
-from notifications.adapters.inbox_repository import InboxRepository
-from notifications.adapters.repository import page_bounds
-from notifications.domain import inbox
+from notifications.domain import access, inbox
 from notifications.domain.email import address_problem, compose
 from notifications.domain.inbox import Channel, InboxEvent, Notification
 from notifications.domain.policy import message_id
+from notifications.handlers.ports import InboxRepository
+from stint.kit.actor import Actor
 from stint.kit.clock import Clock
-from stint.kit.errors import AlreadyExists, ConcurrencyConflict, FieldViolation, InvalidArgument
-from stint.kit.grpc import Caller
+from stint.kit.conflicts import retry_on_conflict
+from stint.kit.errors import AlreadyExists, FieldViolation, InvalidArgument
 from stint.kit.ids import is_id
+from stint.kit.paging import Page, PageRequest
 
 MAX_IDS = 100
 
@@ -57,20 +58,19 @@ class Inbox:
         return added
 
     async def list(
-        self, caller: Caller, unread_only: bool, page_size: int, page_token: str
-    ) -> tuple[list[Notification], int, str]:
-        """ListNotifications: the caller's inbox, newest first, and its unread count."""
-        recipient = inbox.inbox_of(caller.role, caller.subject, caller.org)
-        size, after = page_bounds(page_size, page_token)
-        found, token = await self.repo.page(recipient, unread_only, size, after)
-        return found, await self.repo.unread(recipient), token
+        self, actor: Actor, unread_only: bool, request: PageRequest
+    ) -> tuple[Page[Notification], int]:
+        """ListNotifications: the actor's inbox, newest first, and its unread count."""
+        recipient = access.inbox_of(actor)
+        found = await self.repo.page(recipient, unread_only, request)
+        return found, await self.repo.unread(recipient)
 
     async def mark_read(
-        self, caller: Caller, ids: Sequence[str], everything: bool
+        self, actor: Actor, ids: Sequence[str], everything: bool
     ) -> tuple[int, int]:
-        """MarkNotificationsRead: the given ids (others' ids are silently not the caller's),
+        """MarkNotificationsRead: the given ids (others' ids are silently not the actor's),
         or all; returns (newly read, still unread)."""
-        recipient = inbox.inbox_of(caller.role, caller.subject, caller.org)
+        recipient = access.inbox_of(actor)
         if everything == bool(ids) or len(ids) > MAX_IDS:
             problem = f"give 1..{MAX_IDS} ids or all, not both"
             raise InvalidArgument(problem, [FieldViolation("notification_ids", problem)])
@@ -86,18 +86,19 @@ class Inbox:
         )
         return marked, await self.repo.unread(recipient)
 
-    async def preferences(self, caller: Caller) -> tuple[dict[str, Channel], str]:
+    async def preferences(self, actor: Actor) -> tuple[dict[str, Channel], str]:
         """GetPreferences: every kind with its effective channel."""
-        recipient = inbox.inbox_of(caller.role, caller.subject, caller.org)
+        recipient = access.inbox_of(actor)
         chosen, address, _ = await self.repo.preferences(recipient)
         return inbox.effective(chosen), address
 
     async def set_preferences(
-        self, caller: Caller, changes: Sequence[tuple[str, Channel | None]], email: str | None
+        self, actor: Actor, changes: Sequence[tuple[str, Channel | None]], email: str | None
     ) -> tuple[dict[str, Channel], str]:
         """SetPreferences: change the named kinds (and the address when given); every bad
-        entry is reported at once."""
-        recipient = inbox.inbox_of(caller.role, caller.subject, caller.org)
+        entry is reported at once. Two tabs saving at once: the later reloads and applies
+        its changes again."""
+        recipient = access.inbox_of(actor)
         violations = [
             FieldViolation(
                 f"preferences[{i}]",
@@ -110,13 +111,12 @@ class Inbox:
             violations.append(FieldViolation("email", address_problem(email)))
         if violations:
             raise InvalidArgument("invalid preferences", violations)
-        for _ in range(3):  # two tabs saving at once: reload and apply again
+
+        async def apply() -> tuple[dict[str, Channel], str]:
             chosen, address, version = await self.repo.preferences(recipient)
             chosen.update({kind: str(channel) for kind, channel in changes})
             address = address if email is None else email
-            try:
-                await self.repo.save_preferences(recipient, chosen, address, version)
-                return inbox.effective(chosen), address
-            except ConcurrencyConflict:
-                continue
-        raise ConcurrencyConflict("preferences changed concurrently; try again")
+            await self.repo.save_preferences(recipient, chosen, address, version)
+            return inbox.effective(chosen), address
+
+        return await retry_on_conflict(apply)

@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import datetime
 
-from google.protobuf.message import Message as ProtoMessage
-
 from notifications import metrics
-from notifications.adapters import wire
-from notifications.adapters.http import Response
-from notifications.adapters.repository import EndpointRepository, MessageRepository
 from notifications.domain import policy
+from notifications.domain.events import EndpointDisabled
 from notifications.domain.model import (
     COMPANY,
     PLATFORM,
@@ -25,14 +20,13 @@ from notifications.domain.model import (
     Tenants,
 )
 from notifications.domain.signing import webhook_headers
+from notifications.handlers.ports import EndpointRepository, MessageRepository, Post, Response
 from stint.kit import tracing
+from stint.kit.actor import Cause
 from stint.kit.clock import Clock
-from stint.kit.envelope import Envelope
-from stint.kit.errors import AlreadyExists, ConcurrencyConflict
+from stint.kit.conflicts import retry_on_conflict
+from stint.kit.errors import AlreadyExists
 from stint.kit.ids import new_id
-
-Post = Callable[[str, str, dict[str, str]], Awaitable[Response]]
-EventFactory = Callable[[ProtoMessage, str], Envelope]
 
 
 class Delivery:
@@ -42,14 +36,12 @@ class Delivery:
         messages: MessageRepository,
         post: Post,
         retry: policy.RetryPolicy,
-        events: EventFactory,
         clock: Clock,
     ) -> None:
         self.endpoints = endpoints
         self.messages = messages
         self._post = post
         self.retry = retry
-        self._events = events
         self._clock = clock
 
     async def fan_out(
@@ -146,35 +138,34 @@ class Delivery:
         return outcome
 
     async def _track_endpoint(self, read: Endpoint, ok: bool, gone: bool, now: datetime) -> None:
-        """A success resets the failure clock; 410 or failing for too long disables. Starts
-        from the endpoint as read for the attempt (usually nothing to change: no read)."""
-        e: Endpoint | None = read
-        for _ in range(5):  # concurrent attempts of one endpoint race on its version
-            if e is None:
-                e = await self.endpoints.get(read.id)
+        """A success resets the failure clock; 410 or failing for too long disables (and emits
+        WebhookEndpointDisabled). Decides on the endpoint as read for the attempt (usually
+        nothing to change: no read); concurrent attempts of one endpoint race on its version,
+        and the loser reloads and decides again."""
+        as_read: list[Endpoint] = [read]
+
+        async def decide() -> None:
+            e = as_read.pop() if as_read else await self.endpoints.get(read.id)
             if e is None or not e.enabled:
                 return
+            events: list[EndpointDisabled] = []
             if ok:
                 if e.failing_since is None:
                     return
-                changed, events, cause = replace(e, failing_since=None), [], ""
+                changed = replace(e, failing_since=None)
             elif gone or self.retry.should_disable(e, now):
-                cause = "gone" if gone else "failing"
                 reason = "endpoint answered 410 Gone" if gone else "failing for too long"
                 changed = replace(e, enabled=False, disabled_reason=reason, updated_at=now)
-                events = [self._events(wire.disabled_event(e, reason, now, None), e.id)]
+                events.append(EndpointDisabled(e, reason, now))
             elif e.failing_since is None:
-                changed, events, cause = replace(e, failing_since=now), [], ""
+                changed = replace(e, failing_since=now)
             else:
                 return
-            try:
-                await self.endpoints.save(changed, events)
-            except ConcurrencyConflict:
-                e = None  # reload and decide again
-                continue
+            await self.endpoints.save(changed, events, Cause.system())
             if events:
-                metrics.WEBHOOK_ENDPOINTS_DISABLED.labels(cause).inc()
-            return
+                metrics.WEBHOOK_ENDPOINTS_DISABLED.labels("gone" if gone else "failing").inc()
+
+        await retry_on_conflict(decide)
 
 
 def _attempt_log(

@@ -2,24 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import timedelta
 
-from prometheus_client import Counter
-
-from notifications.adapters.inbox_repository import InboxRepository
 from notifications.domain.email import Email
 from notifications.domain.model import Status
+from notifications.handlers.ports import EmailRepository, Send
+from notifications.metrics import EMAILS
 from stint.kit.clock import Clock
-
-Send = Callable[[str, str, str, str], Awaitable[None]]
-EMAILS = Counter("stint_emails_total", "E-mail send attempts by outcome", ["outcome"])
 
 
 class Mail:
     def __init__(
-        self, repo: InboxRepository, send: Send, delays: tuple[float, ...], clock: Clock
+        self, repo: EmailRepository, send: Send, delays: tuple[float, ...], clock: Clock
     ) -> None:
         self._repo = repo
         self._send = send
