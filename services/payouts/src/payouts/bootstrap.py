@@ -43,7 +43,7 @@ async def build(settings: Settings, clock: Clock | None = None) -> ServiceRunner
     if settings.default_provider not in providers:
         raise ValueError(f"STINT_DEFAULT_PROVIDER must be one of {sorted(providers)}")
     handlers = Handlers.build(repo, infra.clock, settings.policy(), providers)
-    infra.consume(router(handlers.payouts, settings))
+    infra.consume(router(settings, handlers.payouts))
 
     lease = timedelta(seconds=settings.timer_lease_seconds)
     timer_worker = infra.timers(timers(handlers.processing, payouts, lease))

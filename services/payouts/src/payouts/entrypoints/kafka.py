@@ -12,7 +12,7 @@ from stint.kit.wire import cause_from
 from stint.submissions.v1.events_pb2 import EngagementCancelled, SubmissionApproved
 
 
-def router(handlers: PayoutHandlers, settings: KitSettings) -> EventRouter:
+def router(settings: KitSettings, handlers: PayoutHandlers) -> EventRouter:
     """What payouts consumes: approvals and cancellations from submissions (each acting as the
     platform, caused by the consumed event)."""
     events = EventRouter()
