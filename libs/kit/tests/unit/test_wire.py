@@ -89,3 +89,16 @@ def test_an_actor_acts_for_its_own_organisation_only() -> None:
     assert Actor("u", "employer", "cmp_1").acts_for("cmp_1")
     assert not Actor("u", "employer", "cmp_1").acts_for("cmp_2")
     assert not Actor("u", "student").acts_for("")
+
+
+def test_the_one_visibility_rule_a_party_or_an_admin() -> None:
+    parties = {"student": "usr_s", "company": "cmp_1", "university": "uni_1"}
+    assert Actor("usr_s", "student").is_party(**parties)
+    assert not Actor("usr_other", "student").is_party(**parties)
+    assert Actor("usr_e", "employer", "cmp_1").is_party(**parties)
+    assert not Actor("usr_e", "employer", "cmp_2").is_party(**parties)
+    assert Actor("usr_u", "university", "uni_1").is_party(**parties)
+    assert not Actor("usr_u", "university", "uni_1").is_party(student="usr_s", company="cmp_1")
+    assert Actor("usr_a", "admin").is_party()
+    assert not Actor("", "system").is_party(**parties)
+    assert not Actor("", "student").is_party(student="")  # no subject is nobody's

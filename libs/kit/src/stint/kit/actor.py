@@ -39,6 +39,20 @@ class Actor:
         """Whether this actor belongs to organisation `org` (never for an empty `org`)."""
         return bool(org) and self.org == org
 
+    def is_party(self, *, student: str = "", company: str = "", university: str = "") -> bool:
+        """Whether this actor is a party to a resource of these parties (or an admin): the
+        student themself, staff of the company, the career office of the student's university.
+        The one visibility rule of every service; cross-tenant reads then answer NOT_FOUND."""
+        if self.is_admin:
+            return True
+        if self.role == STUDENT:
+            return bool(student) and self.subject == student
+        if self.role == EMPLOYER:
+            return self.acts_for(company)
+        if self.role == UNIVERSITY:
+            return self.acts_for(university)
+        return False
+
 
 SYSTEM_ACTOR = Actor(subject="", role=SYSTEM)
 

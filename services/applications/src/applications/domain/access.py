@@ -21,15 +21,9 @@ def may_apply(actor: Actor) -> bool:
 
 def can_see(app: Application, actor: Actor) -> bool:
     """Students their own, employers their company's postings', universities their students'."""
-    if actor.is_admin:
-        return True
-    if actor.role == STUDENT:
-        return actor.subject == app.student_id
-    if actor.role == EMPLOYER:
-        return actor.acts_for(app.company_id)
-    if actor.role == UNIVERSITY:
-        return actor.acts_for(app.university_id)
-    return False
+    return actor.is_party(
+        student=app.student_id, company=app.company_id, university=app.university_id
+    )
 
 
 def may_decide(app: Application, actor: Actor) -> bool:

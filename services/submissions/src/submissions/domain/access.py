@@ -19,15 +19,8 @@ def require_identity(actor: Actor) -> None:
 
 
 def can_see(engagement: Engagement, actor: Actor) -> bool:
-    if actor.is_admin:
-        return True
-    if actor.role == STUDENT:
-        return actor.subject == engagement.student_id
-    if actor.role == EMPLOYER:
-        return actor.acts_for(engagement.company_id)
-    if actor.role == UNIVERSITY:
-        return actor.acts_for(engagement.university_id)
-    return False
+    e = engagement
+    return actor.is_party(student=e.student_id, company=e.company_id, university=e.university_id)
 
 
 def check_visible(engagement: Engagement | None, engagement_id: str, actor: Actor) -> Engagement:
