@@ -31,7 +31,9 @@ present() { [ -f "$ROOT/services/$1/src/$1/__main__.py" ]; }
 # launch_service NAME GRPC HTTP: start it in the background (unless it runs already).
 launch_service() {
   local name=$1 grpc=$(( $2 + OFFSET )) port=$(( $3 + OFFSET ))
-  if [ -f "$RUN/$name.pid" ] && kill -0 "$(cat "$RUN/$name.pid")" 2>/dev/null; then
+  # `alive`, not `kill -0`: a killed service not yet reaped is a zombie that kill -0 still finds,
+  # and the supervisor would then "restart" nothing.
+  if [ -f "$RUN/$name.pid" ] && alive "$(cat "$RUN/$name.pid")"; then
     echo "$name already running" >&2; return 0
   fi
   # The venv's python directly (not `uv run`), so the pid file names the service process itself.
@@ -48,7 +50,7 @@ await_ready() {
   local name=$1 port=$(( $2 + OFFSET ))
   for _ in $(seq 1 120); do
     if curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1; then echo "$name ready" >&2; return 0; fi
-    kill -0 "$(cat "$RUN/$name.pid")" 2>/dev/null || break
+    alive "$(cat "$RUN/$name.pid")" || break
     sleep 0.5
   done
   echo "$name did not become ready; last log lines:" >&2

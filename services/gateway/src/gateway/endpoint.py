@@ -86,7 +86,7 @@ def _chosen_fields(route: Route, rpc: Rpc, fields: dict[str, Any]) -> dict[str, 
     documented body is the union of them: `reason` matters to a decline, not to an approval)."""
     assert route.choice is not None
     picked = fields.get(route.choice.field)
-    if picked not in route.choice.rpcs:
+    if not isinstance(picked, str) or picked not in route.choice.rpcs:
         allowed = ", ".join(sorted(route.choice.rpcs))
         raise ProblemError(
             422,

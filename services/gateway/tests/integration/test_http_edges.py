@@ -146,6 +146,7 @@ async def test_one_endpoint_two_rpcs_chosen_by_the_body_is_a_table_row(config: o
         spec = (await c.get("/openapi.json")).json()
         unknown = await c.post(path, json={"decision": "maybe"}, headers=office)
         missing = await c.post(path, json={"reason": "no"}, headers=office)
+        not_text = await c.post(path, json={"decision": {}}, headers=office)
         # Known decisions get past the gateway's own checks (to a 503: no backend runs here),
         # a decline's `reason` sent with an approval too.
         approve = await c.post(path, json={"decision": "approve", "reason": "ok"}, headers=office)
@@ -156,7 +157,7 @@ async def test_one_endpoint_two_rpcs_chosen_by_the_body_is_a_table_row(config: o
     assert schema["properties"]["decision"]["enum"] == ["approve", "decline"]
     assert {"reason", "university_id"} <= set(schema["properties"])
     assert schema["required"] == ["decision"]
-    for refused in (unknown, missing):
+    for refused in (unknown, missing, not_text):
         assert refused.status_code == 422, refused.text
         assert "decision" in refused.json()["detail"]
     assert (approve.status_code, decline.status_code) == (503, 503)
