@@ -220,13 +220,20 @@ case "${1:-}" in
     logs_pid="" supervisor_pid=""
     # Ctrl-C during start-up or later: stop everything in order (gateway first, infrastructure
     # last) while the log stream still shows it, then the log stream.
+    # end PID: TERM, up to 3 s to go, then KILL — never an unbounded `wait` inside this trap
+    # (seen hanging under load in CI with the supervisor mid-sleep).
+    end() {
+      kill "$1" 2>/dev/null || true
+      for _ in $(seq 1 30); do alive "$1" || return 0; sleep 0.1; done
+      kill -KILL "$1" 2>/dev/null || true
+    }
     stop_all() {
       trap '' INT TERM
       echo; echo "stopping…"
       touch "$RUN/stopping"
-      if [ -n "$supervisor_pid" ]; then kill "$supervisor_pid" 2>/dev/null || true; wait "$supervisor_pid" 2>/dev/null || true; fi
+      if [ -n "$supervisor_pid" ]; then end "$supervisor_pid"; fi
       down
-      if [ -n "$logs_pid" ]; then kill "$logs_pid" 2>/dev/null || true; wait "$logs_pid" 2>/dev/null || true; fi
+      if [ -n "$logs_pid" ]; then end "$logs_pid"; fi
       exit 0
     }
     trap stop_all INT TERM
