@@ -48,10 +48,13 @@ demo: ## with the platform up: a whole micro-internship through the REST API, na
 proto: sync ## regenerate libs/contracts from protos/
 	$(RUN) python libs/contracts/tools/generate.py
 
-lint: sync ## ruff, ruff format, buf lint
+lint: sync ## ruff, ruff format, buf lint, buf breaking (against main, or the previous commit on main)
 	$(RUN) ruff check .
 	$(RUN) ruff format --check .
 	$(BUF) lint
+	against="$$(deploy/local/proto-baseline.sh)"; \
+	if [ -n "$$against" ]; then echo "buf breaking --against $$against"; $(BUF) breaking --against "$$against"; \
+	else echo "buf breaking: no earlier commit to compare with"; fi
 
 typecheck: sync ## mypy --strict over libs and services
 	$(RUN) mypy libs/kit/src libs/contracts/src libs/contracts/tools $(wildcard services/*/src) tools/bench
