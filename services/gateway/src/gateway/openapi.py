@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
-from gateway.problems import problem_responses
+from gateway.problems import PROBLEM_JSON, Problem
 from gateway.protojson import SchemaRegistry
 from gateway.routing import Route
 
@@ -17,29 +18,70 @@ _QUERY_SCHEMAS: dict[str, dict[str, Any]] = {
 }
 
 
+PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
+_HEADER = {"schema": {"type": "string"}}
+REQUEST_ID = {"X-Request-ID": {"description": "The request's id (echoed or made)", **_HEADER}}
+RETRY_AFTER = {"Retry-After": {"description": "Seconds to wait before retrying", **_HEADER}}
+
+
 def error_responses(route: Route) -> dict[int | str, dict[str, Any]]:
+    """Every status the route can answer with a problem, as `application/problem+json`."""
     # 404 everywhere: an id in the path, or a /me resource not created yet (a payout account).
-    statuses = [400, 404, 422, 429, 503]
+    statuses = [400, 404, 422, 429, 500, 502, 503]
     if route.roles is not None:
         statuses += [401, 403]
     if route.method != "GET":
         statuses.append(409)
-    return problem_responses(*sorted(statuses))
+    if route.body is not None:
+        statuses.append(413)
+    return {status: _problem(status) for status in sorted(statuses)}
+
+
+def _problem(status: int) -> dict[str, Any]:
+    headers = REQUEST_ID | (RETRY_AFTER if status in (429, 503) else {})
+    return {
+        "description": "Problem details (RFC 9457)",
+        "content": {PROBLEM_JSON: {"schema": PROBLEM_REF}},
+        "headers": headers,
+    }
+
+
+def operation_id(route: Route) -> str:
+    """Stable and readable: the RPC's name in lowerCamelCase (`createPosting`); an endpoint
+    whose body chooses the RPC is named after the choice (`decideUniversityApprovals`); the
+    caller's own collections under /v1/me say so (`listMyApplications`)."""
+    if route.choice is not None:
+        last = route.path.rstrip("/").rsplit("/", 1)[-1]
+        return "decide" + "".join(part.title() for part in last.split("-"))
+    verb, *rest = [str(w) for w in re.findall(r"[A-Z][a-z0-9]*", route.rpc.name)]
+    # The caller's own collection (`/v1/me/...`) is another operation on the same RPC.
+    mine = "My" if route.path.startswith("/v1/me/") else ""
+    return verb.lower() + mine + "".join(rest)
 
 
 def operation(route: Route, registry: SchemaRegistry) -> dict[str, Any]:
     """The route's parameters, request body, success response and security."""
-    extra: dict[str, Any] = {"parameters": _parameters(route)}
+    extra: dict[str, Any] = {"operationId": operation_id(route), "parameters": _parameters(route)}
     body = _request_body(route, registry)
     if body is not None:
         extra["requestBody"] = {"required": True, "content": {"application/json": {"schema": body}}}
+    headers = dict(REQUEST_ID)
+    if route.answer.location:
+        headers["Location"] = {"description": "Where the created resource is", **_HEADER}
+    if route.method == "POST":
+        headers["Idempotent-Replayed"] = {
+            "description": "`true` when this is the stored answer to an earlier request with "
+            "the same Idempotency-Key",
+            **_HEADER,
+        }
     if route.answer.status == 204:
-        extra["responses"] = {"204": {"description": "Done"}}
+        done: dict[str, Any] = {"description": "Done", "headers": headers}
     else:
         content = {"application/json": {"schema": _success(route, registry)}}
-        extra["responses"] = {str(route.answer.status): {"description": "OK", "content": content}}
-    if route.roles is not None:
-        extra["security"] = [{"bearerAuth": []}]
+        done = {"description": "OK", "content": content, "headers": headers}
+    extra["responses"] = {str(route.answer.status): done}
+    # Public operations say so: no token needed (an empty requirement overrides the default).
+    extra["security"] = [{"bearerAuth": []}] if route.roles is not None else []
     return extra
 
 
@@ -111,8 +153,13 @@ def document(app: FastAPI, registry: SchemaRegistry) -> dict[str, Any]:
     schema = get_openapi(
         title=app.title, version=app.version, description=app.description, routes=app.routes
     )
+    schema["servers"] = [{"url": "/", "description": "this gateway"}]
     components = schema.setdefault("components", {})
-    components.setdefault("schemas", {}).update(registry.components)
+    schemas = components.setdefault("schemas", {})
+    schemas.update(registry.components)
+    problem = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
+    schemas.update(problem.pop("$defs", {}))
+    schemas["Problem"] = problem
     components["securitySchemes"] = {
         "bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
     }

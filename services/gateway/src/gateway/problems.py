@@ -6,7 +6,6 @@ gRPC status codes map to HTTP here and nowhere else.
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 import grpc
 from fastapi import Request
@@ -168,11 +167,3 @@ async def handle_http(request: Request, exc: Exception) -> JSONResponse:
     detail = exc.detail if isinstance(exc.detail, str) else ""
     problem = Problem(type=TYPE_BASE + slug, title=title, status=exc.status_code, detail=detail)
     return problem_response(request, problem, dict(exc.headers or {}))
-
-
-def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    """OpenAPI `responses=` entries documenting the problem body for these statuses."""
-    return {
-        s: {"model": Problem, "content": {PROBLEM_JSON: {}}, "description": "Problem details"}
-        for s in statuses
-    }
