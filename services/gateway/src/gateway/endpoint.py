@@ -16,7 +16,7 @@ from gateway.auth import Principal
 from gateway.context import GatewayContext
 from gateway.idempotent import idempotently
 from gateway.input_rules import check_query_text, check_times, parse_body
-from gateway.problems import ProblemError, from_rpc_error
+from gateway.problems import ProblemError, from_rpc_error, relative_to_body
 from gateway.protojson import from_json, to_json
 from gateway.routing import Prepared, Query, Route, Rpc
 
@@ -28,7 +28,13 @@ def endpoint_for(route: Route) -> Callable[[Request], Any]:
         rpc, message = await _build_request(route, request, principal)
 
         async def run() -> Response:
-            return _respond(route, await _call(ctx, rpc, message, principal, request))
+            try:
+                result = await _call(ctx, rpc, message, principal, request)
+            except ProblemError as problem:
+                if route.body is not None and route.body.field:
+                    raise relative_to_body(problem, route.body.field) from problem
+                raise
+            return _respond(route, result)
 
         key = request.headers.get("Idempotency-Key") if route.method == "POST" else None
         if key is None:

@@ -11,6 +11,7 @@ import grpc
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -166,4 +167,31 @@ async def handle_http(request: Request, exc: Exception) -> JSONResponse:
     slug, title = _HTTP_SLUGS.get(exc.status_code, ("error", "Error"))
     detail = exc.detail if isinstance(exc.detail, str) else ""
     problem = Problem(type=TYPE_BASE + slug, title=title, status=exc.status_code, detail=detail)
-    return problem_response(request, problem, dict(exc.headers or {}))
+    headers = dict(exc.headers or {})
+    if exc.status_code == 405:
+        # Starlette names only the first route of the path; every method of the path is allowed.
+        headers["Allow"] = ", ".join(allowed_methods(request))
+    return problem_response(request, problem, headers)
+
+
+def allowed_methods(request: Request) -> list[str]:
+    path = request.url.path
+    methods = {
+        m
+        for route in request.app.routes
+        if isinstance(route, APIRoute) and route.path_regex.match(path)
+        for m in route.methods or ()
+    }
+    return sorted(methods)
+
+
+def relative_to_body(problem: ProblemError, body_field: str) -> ProblemError:
+    """Field paths as the client wrote them: a route whose JSON body fills the request field
+    `posting` reports `title`, not `posting.title`."""
+    prefix = body_field + "."
+    problem.errors = [
+        FieldError(field=e.field.removeprefix(prefix), description=e.description)
+        for e in problem.errors
+    ]
+    problem.detail = problem.detail.removeprefix(prefix)
+    return problem

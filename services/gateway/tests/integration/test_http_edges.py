@@ -138,6 +138,16 @@ async def test_openapi_documents_every_route_with_schemas(config: object) -> Non
     assert spec["components"]["securitySchemes"]["bearerAuth"]["scheme"] == "bearer"
 
 
+async def test_method_not_allowed_names_every_method_of_the_path(config: object) -> None:
+    async with client(config) as c:  # type: ignore[arg-type]
+        refused = await c.delete("/v1/postings", headers=token("employer", "acme"))
+        one = await c.put("/v1/postings/pst_1", headers=token("employer", "acme"))
+    assert refused.status_code == 405
+    assert refused.headers["allow"] == "GET, POST"
+    assert refused.headers["content-type"].startswith("application/problem+json")
+    assert one.headers["allow"] == "GET, PATCH"
+
+
 async def test_one_endpoint_two_rpcs_chosen_by_the_body_is_a_table_row(config: object) -> None:
     """University approvals: `decision` picks the RPC; the body is documented as the union."""
     path = "/v1/postings/pst_1/university-approvals"

@@ -60,6 +60,12 @@ async def test_posting_to_payout_and_experience_record(
         backends(mongo_client, unique) as addresses,
         client(settings(mongo_database=mongo_db.name, **addresses)) as c,
     ):
+        # The service's field paths are the request's (`posting.title`); the client wrote the
+        # body's: `title`.
+        untitled = await c.post("/v1/postings", json=_posting() | {"title": ""}, headers=employer)
+        assert untitled.status_code == 422, untitled.text
+        assert "title" in [e["field"] for e in untitled.json()["errors"]]
+        assert not any(e["field"].startswith("posting.") for e in untitled.json()["errors"])
         created = await c.post("/v1/postings", json=_posting(), headers=employer)
         assert created.status_code == 201, created.text
         posting_id = created.json()["id"]

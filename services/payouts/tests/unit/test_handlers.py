@@ -223,3 +223,6 @@ async def test_earnings_statement_counts_paid_payouts_by_company_and_flags_thres
     assert (other_year.count, other_year.threshold_reached) == (0, False)
     with pytest.raises(InvalidArgument):
         await w.views.earnings(student("usr_s1").actor, "", 1999)
+    # No year: the current UTC year (the world's clock is in 2026), as documented.
+    unset = await w.views.earnings(student("usr_s1").actor, "", 0)
+    assert (unset.year, unset.count) == (2026, 2)

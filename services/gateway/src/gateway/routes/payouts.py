@@ -53,7 +53,11 @@ ROUTES = [
         "GetEarningsStatement",
         "The caller's earnings in a year",
         STUDENT,
-        query=(Query("year", "year", "int", "calendar year, e.g. 2026"),),
+        query=(
+            Query(
+                "year", "year", "int", "calendar year (UTC), e.g. 2026; default: the current year"
+            ),
+        ),
         answer=Answer(field="statement"),
     ),
 ]

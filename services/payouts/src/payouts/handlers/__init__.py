@@ -51,5 +51,5 @@ class Handlers:
             PayoutHandlers(writer, policy),
             AccountHandlers(writer, policy, set(providers)),
             Processor(writer, policy, providers),
-            Views(repo, policy),
+            Views(repo, policy, clock),
         )

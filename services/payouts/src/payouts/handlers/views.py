@@ -16,6 +16,7 @@ from payouts.domain.policy import Policy
 from payouts.handlers.ledger import CheckReport, check
 from payouts.handlers.ports import EntryQuery, PayoutQuery, Repository
 from stint.kit.actor import Actor
+from stint.kit.clock import Clock
 from stint.kit.money import Money, checked_int64
 from stint.kit.paging import Page, PageRequest
 
@@ -32,9 +33,10 @@ class Statement:
 
 
 class Views:
-    def __init__(self, repo: Repository, policy: Policy) -> None:
+    def __init__(self, repo: Repository, policy: Policy, clock: Clock) -> None:
         self.repo = repo
         self.policy = policy
+        self.clock = clock
 
     async def get_payout(self, actor: Actor, payout_id: str) -> Payout:
         """GetPayout: the payout, if the actor is its student, its company or an admin."""
@@ -62,6 +64,7 @@ class Views:
         Totals are summed as Python ints and checked against int64 before they are sent: a
         total beyond it is a clear FAILED_PRECONDITION naming it, not a serializer crash."""
         student_id = require_student_or_admin(actor, student_id)
+        year = year or self.clock.now().year  # unset: the current UTC year
         validate_year(year)
         start, end = datetime(year, 1, 1, tzinfo=UTC), datetime(year + 1, 1, 1, tzinfo=UTC)
         paid = await self.repo.paid_between(student_id, start, end)

@@ -317,7 +317,7 @@ class GetEarningsStatementRequest(_message.Message):
     student_id: _builtins.str
     """Admins only; empty = the caller."""
     year: _builtins.int
-    """Calendar year (UTC), e.g. 2026."""
+    """Calendar year (UTC), e.g. 2026; 0 or unset: the current year."""
     def __init__(
         self,
         *,
