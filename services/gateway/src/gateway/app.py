@@ -24,11 +24,11 @@ from gateway.backends import Backends
 from gateway.config import GatewaySettings
 from gateway.context import GatewayContext
 from gateway.idempotency import IdempotencyStore
-from gateway.protojson import SchemaRegistry
 from gateway.ratelimit import TokenBuckets
 from gateway.request_context import REQUEST_ID, RequestContext
 from gateway.routes import all_routes
 from gateway.routing import install
+from gateway.schemas import SchemaRegistry
 from stint.kit import tracing
 from stint.kit.clock import SystemClock
 from stint.kit.grpc import IdentitySigner

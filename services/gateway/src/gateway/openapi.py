@@ -9,8 +9,8 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
 from gateway.problems import PROBLEM_JSON, Problem
-from gateway.protojson import SchemaRegistry
 from gateway.routing import Route
+from gateway.schemas import SchemaRegistry
 
 _QUERY_SCHEMAS: dict[str, dict[str, Any]] = {
     "int": {"type": "integer"},
@@ -118,14 +118,15 @@ def _request_body(route: Route, registry: SchemaRegistry) -> dict[str, Any] | No
         return None
     if route.body.field:
         target = route.rpc.request.DESCRIPTOR.fields_by_name[route.body.field].message_type
-        return registry.message(target)
+        return registry.message(target, output=False)
     path = frozenset(route.path_params)
     if route.choice is None:
-        return registry.message(route.rpc.request.DESCRIPTOR, exclude=path)
+        return registry.message(route.rpc.request.DESCRIPTOR, exclude=path, output=False)
     # One body for every choice: the union of their fields, and the field that chooses.
     properties: dict[str, Any] = {}
     for rpc in route.choice.rpcs.values():
-        properties |= registry.message(rpc.request.DESCRIPTOR, exclude=path).get("properties", {})
+        body = registry.message(rpc.request.DESCRIPTOR, exclude=path, output=False)
+        properties |= body.get("properties", {})
     chooser = {"type": "string", "enum": sorted(route.choice.rpcs)}
     return {
         "type": "object",
@@ -139,6 +140,7 @@ def _success(route: Route, registry: SchemaRegistry) -> dict[str, Any]:
     if route.answer.list_field:
         ok: dict[str, Any] = registry.message(descriptor, exclude=frozenset({"page"}))
         ok["properties"]["next_page_token"] = {"type": "string"}
+        ok["required"] = [*ok.get("required", []), "next_page_token"]
         return ok
     if route.answer.field:
         return registry.field(descriptor.fields_by_name[route.answer.field])

@@ -62,3 +62,24 @@ def test_errors_are_problem_json_with_their_headers(spec: dict[str, Any]) -> Non
     create = spec["paths"]["/v1/postings"]["post"]["responses"]
     assert {"Location", "Idempotent-Replayed"} <= set(create["201"]["headers"])
     assert "413" in create
+
+
+def test_responses_require_what_is_always_sent_and_requests_offer_no_unspecified(
+    spec: dict[str, Any],
+) -> None:
+    schemas = spec["components"]["schemas"]
+    posting = schemas["stint.postings.v1.Posting"]
+    # Scalars, enums and lists are always in a response (to_json prints them); messages and
+    # `optional` fields only when set.
+    assert {"id", "title", "status", "skills", "version"} <= set(posting["required"])
+    assert "fee" not in posting["required"]
+    assert "POSTING_STATUS_UNSPECIFIED" in posting["properties"]["status"]["enum"]
+    assert schemas["stint.common.v1.Money"]["properties"]["amount_minor"]["type"] == "string"
+    body = spec["paths"]["/v1/postings"]["post"]["requestBody"]["content"]["application/json"]
+    ref = body["schema"]["$ref"].rsplit("/", 1)[-1] if "$ref" in body["schema"] else ""
+    request = schemas[ref] if ref else body["schema"]
+    category = request["properties"]["category"]["enum"]
+    assert category
+    assert not [c for c in category if c.endswith("_UNSPECIFIED")]
+    listed = spec["paths"]["/v1/postings"]["get"]["responses"]["200"]["content"]
+    assert "next_page_token" in listed["application/json"]["schema"]["required"]
