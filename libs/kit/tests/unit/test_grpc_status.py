@@ -19,6 +19,7 @@ from stint.kit.errors import (
     ResourceExhausted,
     StintError,
     Unauthenticated,
+    constant_case,
 )
 from stint.kit.grpc import (
     Caller,
@@ -114,3 +115,33 @@ def test_caller_scope_binds_the_caller_and_request_id_then_restores() -> None:
         assert request_id_var.get() == "req-7"
     assert current_caller() == Caller.anonymous()
     assert request_id_var.get() == ""
+
+
+@pytest.mark.parametrize(
+    ("name", "code"),
+    [
+        ("PostingNotOpen", "POSTING_NOT_OPEN"),
+        ("InvalidArgument", "INVALID_ARGUMENT"),
+        ("HTTPError", "HTTP_ERROR"),
+        ("AiUseForbidden", "AI_USE_FORBIDDEN"),
+        ("Http2Gone", "HTTP2_GONE"),
+    ],
+)
+def test_error_codes_are_the_class_name_in_constant_case(name: str, code: str) -> None:
+    assert constant_case(name) == code
+
+
+def test_every_error_carries_its_stable_code_in_error_info() -> None:
+    class PositionsFilled(FailedPrecondition):
+        pass
+
+    class Renamed(FailedPrecondition):
+        code = "POSITIONS_FILLED"
+
+    for error in (PositionsFilled("no position left"), Renamed("no position left")):
+        status = error_to_status(error)
+        rich = status_pb2.Status.FromString(dict(status.trailing_metadata)[DETAILS_KEY])
+        infos = [d for d in rich.details if d.Is(error_details_pb2.ErrorInfo.DESCRIPTOR)]
+        info = error_details_pb2.ErrorInfo()
+        infos[0].Unpack(info)
+        assert (info.reason, info.domain) == ("POSITIONS_FILLED", "stint.dev")

@@ -131,7 +131,7 @@ async def _purge_forever(store: IdempotencyStore) -> None:
 
 async def _internal_error(request: Request, exc: Exception) -> JSONResponse:
     problem = problems.Problem(
-        type=problems.TYPE_BASE + "internal", title="Internal error", status=500
+        type=problems.TYPE_BASE + "internal", title="Internal error", status=500, code="INTERNAL"
     )
     return problems.problem_response(request, problem)
 

@@ -15,7 +15,7 @@ from fastapi.routing import APIRoute
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from stint.kit.grpc import field_violations_from_error
+from stint.kit.grpc import error_code_from_error, field_violations_from_error
 
 PROBLEM_JSON = "application/problem+json"
 TYPE_BASE = "https://stint.dev/problems/"
@@ -29,14 +29,22 @@ class FieldError(BaseModel):
 
 
 class Problem(BaseModel):
-    """The error body of every non-2xx response."""
+    """The error body of every non-2xx response (RFC 9457). `code` is stable and machine-
+    readable: the service's error code (e.g. ``POSTING_NOT_OPEN``) or the gateway's own
+    (``RATE_LIMITED``); `type` names its category; `detail` is for people."""
 
     type: str
     title: str
     status: int
+    code: str
     detail: str = ""
     request_id: str = ""
     errors: list[FieldError] = []
+
+
+def code_of(slug: str) -> str:
+    """The gateway's own codes: its problem slugs in CONSTANT_CASE (``rate-limited``)."""
+    return slug.upper().replace("-", "_")
 
 
 class ProblemError(Exception):
@@ -51,10 +59,12 @@ class ProblemError(Exception):
         *,
         errors: list[FieldError] | None = None,
         headers: dict[str, str] | None = None,
+        code: str = "",
     ) -> None:
         super().__init__(detail or title)
         self.status = status
         self.slug = slug
+        self.code = code or code_of(slug)
         self.title = title
         self.detail = detail
         self.errors = errors or []
@@ -100,7 +110,10 @@ def from_rpc_error(error: grpc.aio.AioRpcError) -> ProblemError:
         for v in field_violations_from_error(error)
     ]
     headers = {"Retry-After": "1"} if status in (429, 503) else {}
-    return ProblemError(status, slug, title, detail, errors=errors, headers=headers)
+    # The service's code for what the caller did; for the gateway's own view of a backend
+    # failure (5xx) its slug's code.
+    code = error_code_from_error(error) if status < 500 else ""
+    return ProblemError(status, slug, title, detail, errors=errors, headers=headers, code=code)
 
 
 async def handle_problem(request: Request, exc: Exception) -> JSONResponse:
@@ -109,6 +122,7 @@ async def handle_problem(request: Request, exc: Exception) -> JSONResponse:
         type=TYPE_BASE + exc.slug,
         title=exc.title,
         status=exc.status,
+        code=exc.code,
         detail=exc.detail,
         errors=exc.errors,
     )
@@ -145,6 +159,7 @@ async def handle_validation(request: Request, exc: Exception) -> JSONResponse:
         type=TYPE_BASE + "invalid-argument",
         title="The request is not valid",
         status=422,
+        code=code_of("invalid-argument"),
         detail=f"{len(errors)} invalid field(s)",
         errors=errors,
     )
@@ -166,7 +181,13 @@ async def handle_http(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     slug, title = _HTTP_SLUGS.get(exc.status_code, ("error", "Error"))
     detail = exc.detail if isinstance(exc.detail, str) else ""
-    problem = Problem(type=TYPE_BASE + slug, title=title, status=exc.status_code, detail=detail)
+    problem = Problem(
+        type=TYPE_BASE + slug,
+        title=title,
+        status=exc.status_code,
+        code=code_of(slug),
+        detail=detail,
+    )
     headers = dict(exc.headers or {})
     if exc.status_code == 405:
         # Starlette names only the first route of the path; every method of the path is allowed.

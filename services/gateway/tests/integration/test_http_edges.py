@@ -144,6 +144,7 @@ async def test_method_not_allowed_names_every_method_of_the_path(config: object)
         one = await c.put("/v1/postings/pst_1", headers=token("employer", "acme"))
     assert refused.status_code == 405
     assert refused.headers["allow"] == "GET, POST"
+    assert refused.json()["code"] == "METHOD_NOT_ALLOWED"
     assert refused.headers["content-type"].startswith("application/problem+json")
     assert one.headers["allow"] == "GET, PATCH"
 

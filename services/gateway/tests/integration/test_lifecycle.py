@@ -87,6 +87,8 @@ async def test_posting_to_payout_and_experience_record(
             f"/v1/postings/{posting_id}/applications", json={"pitch": "again"}, headers=student
         )
         assert duplicate.status_code == 409
+        # A stable code to branch on (the service's error), not only prose.
+        assert duplicate.json()["code"] == "DUPLICATE_APPLICATION", duplicate.text
 
         # Tenants: another company's employer and another student cannot even see it.
         assert (await c.get(f"/v1/applications/{application_id}", headers=rival)).status_code == 404

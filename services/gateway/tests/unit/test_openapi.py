@@ -58,7 +58,7 @@ def test_errors_are_problem_json_with_their_headers(spec: dict[str, Any]) -> Non
             assert ("Retry-After" in response["headers"]) == (status in ("429", "503"))
         assert {"500", "503", "422"} <= set(op["responses"]), f"{method} {path}"
     problem = spec["components"]["schemas"]["Problem"]
-    assert {"type", "title", "status"} <= set(problem["required"])
+    assert {"type", "title", "status", "code"} <= set(problem["required"])
     create = spec["paths"]["/v1/postings"]["post"]["responses"]
     assert {"Location", "Idempotent-Replayed"} <= set(create["201"]["headers"])
     assert "413" in create

@@ -7,6 +7,7 @@ maps those to HTTP. Business meaning lives in each service's own subclasses.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 
@@ -19,11 +20,26 @@ class FieldViolation:
 
 
 class StintError(Exception):
-    """Base of every error a caller can cause; carries a human-readable message."""
+    """Base of every error a caller can cause; carries a human-readable message and a stable,
+    machine-readable `code` (clients branch on the code, never on the message): the class's
+    `code` when it sets one, else its name in CONSTANT_CASE (`PostingNotOpen` →
+    ``POSTING_NOT_OPEN``; a bare category: ``INVALID_ARGUMENT``)."""
+
+    code: str = ""
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+
+    @property
+    def error_code(self) -> str:
+        return self.code or constant_case(type(self).__name__)
+
+
+def constant_case(name: str) -> str:
+    """``PostingNotOpen`` → ``POSTING_NOT_OPEN`` (``HTTPError`` → ``HTTP_ERROR``)."""
+    words = re.findall(r"[A-Z]+(?![a-z])|[A-Z]?[a-z0-9]+", name)
+    return "_".join(w.upper() for w in words)
 
 
 class InvalidArgument(StintError):

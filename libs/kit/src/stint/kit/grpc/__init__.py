@@ -23,7 +23,12 @@ from stint.kit.grpc.server import (
     grpc_server_for,
 )
 from stint.kit.grpc.service_identity import IDENTITY_KEY, IdentitySigner, IdentityVerifier
-from stint.kit.grpc.status import error_to_status, field_violations_from_error, status_code_for
+from stint.kit.grpc.status import (
+    error_code_from_error,
+    error_to_status,
+    field_violations_from_error,
+    status_code_for,
+)
 
 __all__ = [
     "DEFAULT_OPTIONS",
@@ -45,6 +50,7 @@ __all__ = [
     "build_grpc_server",
     "caller_scope",
     "current_caller",
+    "error_code_from_error",
     "error_to_status",
     "field_violations_from_error",
     "generate_key_pair",

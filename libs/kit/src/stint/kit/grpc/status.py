@@ -1,8 +1,9 @@
 """Mapping between the kit's error categories and gRPC status codes (design.md §4).
 
 Every error is sent as a rich status (``grpc-status-details-bin``): a ``google.rpc.Status``
-whose details carry a ``google.rpc.BadRequest`` for invalid arguments, so that the gateway can
-report each offending field instead of one opaque message.
+whose details carry a ``google.rpc.ErrorInfo`` (the error's stable code as its `reason`, domain
+``stint.dev``) and, for invalid arguments, a ``google.rpc.BadRequest``, so that the gateway can
+report the code and each offending field instead of one opaque message.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from stint.kit.errors import (
 )
 
 DETAILS_METADATA_KEY = "grpc-status-details-bin"
+ERROR_DOMAIN = "stint.dev"
 
 # Checked in order with isinstance, so a service's own subclass (e.g. `PostingNotFound(NotFound)`)
 # maps like its category.
@@ -73,6 +75,7 @@ def error_to_status(exc: StintError) -> grpc.Status:
             ]
         )
         rich.details.add().Pack(bad_request)
+    rich.details.add().Pack(error_details_pb2.ErrorInfo(reason=exc.error_code, domain=ERROR_DOMAIN))
     return rpc_status.to_status(rich)
 
 
@@ -86,18 +89,30 @@ def _rich_status(trailing_metadata: Any) -> status_pb2.Status | None:
     return None
 
 
+def error_code_from_error(rpc_error: grpc.RpcError) -> str:
+    """The stable code (``ErrorInfo.reason``) of an error received by a client, else ""."""
+    for detail in _details(rpc_error):
+        if detail.Is(error_details_pb2.ErrorInfo.DESCRIPTOR):
+            info = error_details_pb2.ErrorInfo()
+            detail.Unpack(info)
+            return str(info.reason)
+    return ""
+
+
+def _details(rpc_error: grpc.RpcError) -> list[Any]:
+    read_trailing = getattr(rpc_error, "trailing_metadata", None)
+    rich = _rich_status(read_trailing() if callable(read_trailing) else None)
+    return list(rich.details) if rich is not None else []
+
+
 def field_violations_from_error(rpc_error: grpc.RpcError) -> list[FieldViolation]:
     """The field violations of an INVALID_ARGUMENT error received by a client.
 
     Works with `grpc.aio.AioRpcError` and with sync-stack `grpc.RpcError` calls; returns an
     empty list when the error carries no ``google.rpc.BadRequest``.
     """
-    read_trailing = getattr(rpc_error, "trailing_metadata", None)
-    rich = _rich_status(read_trailing() if callable(read_trailing) else None)
-    if rich is None:
-        return []
     violations: list[FieldViolation] = []
-    for detail in rich.details:
+    for detail in _details(rpc_error):
         if detail.Is(error_details_pb2.BadRequest.DESCRIPTOR):
             bad_request = error_details_pb2.BadRequest()
             detail.Unpack(bad_request)
