@@ -157,7 +157,7 @@ def test_webhooks_are_keyed_by_what_the_lifecycle_waits_for() -> None:
         "posting.published",
         "pst_1",
     )
-    started = hook("engagement.started", {"engagement": {"id": "eng_1", "applicationId": "app_1"}})
+    started = hook("engagement.started", {"engagement": {"id": "eng_1", "application_id": "app_1"}})
     assert key_of(started) == ("engagement.started", "app_1")
     paid = hook("payout.paid", {"payout": {"engagement_id": "eng_1"}})  # snake_case works too
     assert key_of(paid) == ("payout.paid", "eng_1")

@@ -14,19 +14,15 @@ from typing import Any
 
 from aiohttp import web
 
-# Event type → where its key is in the payload's `data` (the proto's JSON: lowerCamelCase).
+# Event type → where its key is in the payload's `data` (proto field names, as in REST).
 KEYS: dict[str, tuple[str, str]] = {
     "posting.published": ("posting", "id"),  # the applications service may take applications
-    "engagement.started": ("engagement", "applicationId"),  # the intern sees the engagement
+    "engagement.started": ("engagement", "application_id"),  # the intern sees the engagement
     "submission.approved": ("engagement", "id"),
-    "payout.paid": ("payout", "engagementId"),
+    "payout.paid": ("payout", "engagement_id"),
 }
 EVENT_TYPES = tuple(KEYS)
 Key = tuple[str, str]  # (event type, id)
-
-
-def _snake(name: str) -> str:
-    return "".join(f"_{c.lower()}" if c.isupper() else c for c in name)
 
 
 def key_of(body: Mapping[str, Any]) -> Key | None:
@@ -39,7 +35,7 @@ def key_of(body: Mapping[str, Any]) -> Key | None:
     node = data.get(parent) if isinstance(data, dict) else None
     if not isinstance(node, dict):
         return None
-    value = node.get(name, node.get(_snake(name)))
+    value = node.get(name)
     return (event, value) if isinstance(value, str) and value else None
 
 

@@ -64,8 +64,8 @@ async def test_event_reaches_subscribed_endpoint_with_a_valid_signature(
     [got] = await eventually(lambda: receiver.at("/ats"), what="delivery")
     payload = Webhook(created.secret).verify(got.body, got.headers)
     assert payload["type"] == "application.submitted"
-    assert payload["data"]["application"]["companyId"] == company
-    assert payload["data"]["postingTitle"] == "Market scan"
+    assert payload["data"]["application"]["company_id"] == company  # REST's spelling
+    assert payload["data"]["posting_title"] == "Market scan"
     assert got.headers["webhook-signature"].startswith("v1,")
     [message] = await eventually(
         lambda: messages_of(stub, company, created.endpoint.id),

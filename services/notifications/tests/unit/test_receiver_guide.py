@@ -12,7 +12,7 @@ import pytest
 from notifications.domain.signing import new_secret, webhook_headers
 
 README = Path(__file__).resolve().parents[2] / "README.md"
-BODY = '{"data":{"application":{"companyId":"cmp_1"}},"timestamp":"2026-01-01T00:00:00Z","type":"application.submitted"}'  # noqa: E501
+BODY = '{"data":{"application":{"company_id":"cmp_1"}},"timestamp":"2026-01-01T00:00:00Z","type":"application.submitted"}'  # noqa: E501
 
 
 @pytest.fixture(scope="module")

@@ -112,8 +112,12 @@ def _repeated(field: Any) -> bool:
 
 
 def event_data(message: Message) -> dict[str, object]:
-    """The proto's canonical JSON mapping."""
-    return MessageToDict(message)
+    """The event as JSON, in the REST API's shape: proto field names (snake_case), enums by
+    name, int64 as strings, RFC 3339 times, every field without presence printed — so a
+    webhook's `data` and the REST resource spell one thing one way."""
+    return MessageToDict(
+        message, preserving_proto_field_name=True, always_print_fields_with_no_presence=True
+    )
 
 
 def example(kind: EventKind) -> str:

@@ -147,7 +147,7 @@ class Webhooks:
         """SendTestWebhook: a `webhook.test` message, whatever the endpoint subscribes to."""
         e = await self._enabled(actor, endpoint_id)
         now = self._now()
-        data = {"endpointId": e.id, "message": "This is a test webhook from Stint."}
+        data = {"endpoint_id": e.id, "message": "This is a test webhook from Stint."}
         msg_id = new_id("msg")
         m = self.delivery.new_message(e, msg_id, TEST_TYPE, payload(TEST_TYPE, now, data))
         await self.messages.add(m)
