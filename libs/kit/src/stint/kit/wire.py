@@ -14,8 +14,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from enum import Enum
-from typing import Any, TypeVar
+from typing import Any
 
 from google.protobuf.timestamp_pb2 import Timestamp
 
@@ -25,13 +24,9 @@ from stint.common.v1.money_pb2 import Money as MoneyMessage
 from stint.common.v1.pagination_pb2 import PageRequest as PageRequestMessage
 from stint.common.v1.pagination_pb2 import PageResponse
 from stint.kit.actor import Actor, Cause
-from stint.kit.errors import InvalidArgument
 from stint.kit.grpc.identity import Caller
 from stint.kit.money import Money
 from stint.kit.paging import Page, PageRequest, page_request
-
-E = TypeVar("E", bound=Enum)
-
 
 # --- time ---------------------------------------------------------------------------------
 
@@ -83,18 +78,6 @@ def enum_name(enum_type: Any, number: int, prefix: str) -> str:
 def enum_number(enum_type: Any, name: str, prefix: str) -> int:
     """``OPEN`` → the number of ``POSTING_STATUS_OPEN``."""
     return int(enum_type.Value(prefix + name))
-
-
-def domain_enum(domain: type[E], enum_type: Any, number: int, prefix: str, *, field: str = "") -> E:
-    """The domain enum member for a message enum number; InvalidArgument naming `field` for 0
-    (unspecified) or a number this build does not know."""
-    name = enum_type.Name(number) if number in enum_type.values() else ""
-    try:
-        if not name or number == 0:
-            raise ValueError(name)
-        return domain(name.removeprefix(prefix))
-    except ValueError:
-        raise InvalidArgument.of(field or "value", "is not a defined value") from None
 
 
 # --- who acts -----------------------------------------------------------------------------
