@@ -115,8 +115,14 @@ async def test_other_tenants_see_nothing_and_bad_input_names_every_field(
     with pytest.raises(grpc.aio.AioRpcError) as invalid:
         await stub.CreateWebhookEndpoint(bad, metadata=as_("employer", company))
     assert invalid.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    # The proto rules (lengths) answer first; then the domain's (scheme, known event types).
     fields = {v.field for v in field_violations_from_error(invalid.value)}
-    assert fields == {"url", "description", "event_types[0]"}
+    assert fields == {"description"}
+    bad.description = "d"
+    with pytest.raises(grpc.aio.AioRpcError) as invalid:
+        await stub.CreateWebhookEndpoint(bad, metadata=as_("employer", company))
+    fields = {v.field for v in field_violations_from_error(invalid.value)}
+    assert fields == {"url", "event_types[0]"}
 
 
 async def test_endpoints_page_and_event_types_come_with_examples(
@@ -145,7 +151,15 @@ async def test_endpoints_page_and_event_types_come_with_examples(
         "payout.paid",
     } <= names
     hired = next(t for t in types.event_types if t.name == "candidate.hired")
-    assert '"type":"candidate.hired"' in hired.example
+    assert hired.example_body["type"] == "candidate.hired"  # a JSON object, not text
+    assert hired.schema["properties"]["type"]["const"] == "candidate.hired"
+    assert '"type":"candidate.hired"' in hired.example  # the deprecated text form
+    assert "webhook.test" in names
+    # Only who can subscribe reads it (the gateway's roles: employer, university, admin).
+    await stub.ListEventTypes(pb.ListEventTypesRequest(), metadata=as_("admin"))
+    with pytest.raises(grpc.aio.AioRpcError) as student:
+        await stub.ListEventTypes(pb.ListEventTypesRequest(), metadata=as_("student", "uni_1"))
+    assert student.value.code() == grpc.StatusCode.PERMISSION_DENIED
 
     disabled = pb.UpdateWebhookEndpointRequest(
         endpoint_id=ids[0], enabled=False, update_paths=["enabled"]

@@ -1,5 +1,7 @@
 """The platform maximum per amount over real gRPC: the tester's int64-maximum fee is refused
-with a field violation, on create and on update, and nothing is stored or published."""
+with a field violation, on create and on update, and nothing is stored or published. Two layers
+answer: the proto rule on `Money` (no amount above 10^15, checked before any handler runs) and
+the domain's policy (STINT_MAX_AMOUNT_MINOR, USD 100,000.00 by default)."""
 
 from __future__ import annotations
 
@@ -16,7 +18,9 @@ from stint.postings.v1 import postings_service_pb2 as svc
 from .conftest import EMPLOYER, Service, posting_input
 
 ABSURD = money_pb2.Money(amount_minor=INT64_MAX, currency="USD")
+ABOVE_POLICY = money_pb2.Money(amount_minor=10_000_001, currency="USD")
 MAXIMUM = "must be at most USD 100000.00 (the platform maximum per amount)"
+CEILING = "must be at most 1000000000000000"
 
 
 async def fee_violations(call: object) -> dict[str, str]:
@@ -30,6 +34,9 @@ async def test_a_fee_above_the_maximum_is_refused_on_create(
     service: Service, mongo_db: Database
 ) -> None:
     create = svc.CreatePostingRequest(posting=posting_input(fee=ABSURD))
+    violations = await fee_violations(service.stub.CreatePosting(create, metadata=EMPLOYER))
+    assert violations == {"posting.fee.amount_minor": CEILING}
+    create = svc.CreatePostingRequest(posting=posting_input(fee=ABOVE_POLICY))
     violations = await fee_violations(service.stub.CreatePosting(create, metadata=EMPLOYER))
     assert violations == {"posting.fee.amount_minor": MAXIMUM}
     assert await mongo_db["postings"].count_documents({}) == 0

@@ -19,6 +19,7 @@ async def fails(call: object) -> grpc.aio.AioRpcError:
 
 
 async def test_bad_input_lists_every_field_violation(service: Service) -> None:
+    # The proto rules (every field on its own) answer first, each bad field at once ...
     bad = posting_input(
         title="x",
         positions=11,
@@ -30,7 +31,19 @@ async def test_bad_input_lists_every_field_violation(service: Service) -> None:
     )
     assert error.code() == grpc.StatusCode.INVALID_ARGUMENT
     violations = {v.field: v.description for v in field_violations_from_error(error)}
-    assert set(violations) == {"posting.title", "posting.positions", "posting.fee.amount_minor"}
+    assert violations == {
+        "posting.title": "must be at least 3 characters",
+        "posting.positions": "must be at most 10",
+    }
+    # ... then the domain's rules that need settings (the pay floor, dates against now).
+    below_floor = posting_input(
+        estimated_hours=20, fee=money_pb2.Money(amount_minor=30_000, currency="USD")
+    )
+    error = await fails(
+        service.stub.CreatePosting(svc.CreatePostingRequest(posting=below_floor), metadata=EMPLOYER)
+    )
+    violations = {v.field: v.description for v in field_violations_from_error(error)}
+    assert set(violations) == {"posting.fee.amount_minor"}
     assert "at least USD 400.00" in violations["posting.fee.amount_minor"]
 
 

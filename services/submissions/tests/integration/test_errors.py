@@ -29,6 +29,10 @@ async def test_errors_map_to_status_codes_and_cancel_is_published(
         )
         with pytest.raises(grpc.aio.AioRpcError) as invalid:
             await stub.SubmitWork(bad, metadata=p.student_md())
+        # Valid on its own (the proto rules), not for this posting (the domain's): AI disclosed.
+        bad.artifacts[0].name, bad.artifacts[0].url = "report.pdf", "https://example.org/r.pdf"
+        with pytest.raises(grpc.aio.AioRpcError) as undisclosed:
+            await stub.SubmitWork(bad, metadata=p.student_md())
         with pytest.raises(grpc.aio.AioRpcError) as foreign:
             await stub.GetEngagement(
                 api.GetEngagementRequest(engagement_id=p.engagement_id),
@@ -56,8 +60,8 @@ async def test_errors_map_to_status_codes_and_cancel_is_published(
     assert {v.field for v in field_violations_from_error(invalid.value)} == {
         "artifacts[0].name",
         "artifacts[0].url",
-        "ai_disclosure",
     }
+    assert {v.field for v in field_violations_from_error(undisclosed.value)} == {"ai_disclosure"}
     assert foreign.value.code() == grpc.StatusCode.NOT_FOUND
     assert early.value.code() == grpc.StatusCode.FAILED_PRECONDITION
     assert anonymous.value.code() == grpc.StatusCode.UNAUTHENTICATED

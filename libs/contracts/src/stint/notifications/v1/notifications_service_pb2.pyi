@@ -6,6 +6,7 @@ isort:skip_file
 from collections import abc as _abc
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
+from google.protobuf import struct_pb2 as _struct_pb2
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
@@ -18,6 +19,11 @@ if sys.version_info >= (3, 11):
     from typing import TypeAlias as _TypeAlias, Never as _Never
 else:
     from typing_extensions import TypeAlias as _TypeAlias, Never as _Never
+
+if sys.version_info >= (3, 13):
+    from warnings import deprecated as _deprecated
+else:
+    from typing_extensions import deprecated as _deprecated
 
 DESCRIPTOR: _descriptor.FileDescriptor
 
@@ -248,14 +254,36 @@ class EventType(_message.Message):
     PROTO_MESSAGE_FIELD_NUMBER: _builtins.int
     TOPIC_FIELD_NUMBER: _builtins.int
     EXAMPLE_FIELD_NUMBER: _builtins.int
+    SCHEMA_FIELD_NUMBER: _builtins.int
+    EXAMPLE_BODY_FIELD_NUMBER: _builtins.int
     name: _builtins.str
     """e.g. "candidate.hired"."""
     proto_message: _builtins.str
-    """The Protobuf message behind it, e.g. "stint.applications.v1.CandidateHired"."""
+    """The Protobuf message behind it, e.g. "stint.applications.v1.CandidateHired"; empty for
+    "webhook.test".
+    """
     topic: _builtins.str
-    """The Kafka topic it comes from."""
-    example: _builtins.str
-    """An example payload (JSON text of {"type", "timestamp", "data"})."""
+    """The Kafka topic it comes from; empty for "webhook.test"."""
+    @_builtins.property
+    @_deprecated("""This field has been marked as deprecated using proto field options.""")
+    def example(self) -> _builtins.str:
+        """Deprecated: `example_body` is the same example as a JSON object. This is its JSON text."""
+
+    @example.setter
+    @_deprecated("""This field has been marked as deprecated using proto field options.""")
+    def example(self, value: _builtins.str) -> None:
+        """Deprecated: `example_body` is the same example as a JSON object. This is its JSON text."""
+
+    @_builtins.property
+    def schema(self) -> _struct_pb2.Struct:
+        """JSON Schema (2020-12) of the whole webhook body of this type ({"type", "timestamp",
+        "data"}), self-contained: the definitions it refers to are inline in its "$defs".
+        """
+
+    @_builtins.property
+    def example_body(self) -> _struct_pb2.Struct:
+        """An example webhook body of this type, valid against `schema`."""
+
     def __init__(
         self,
         *,
@@ -263,10 +291,12 @@ class EventType(_message.Message):
         proto_message: _builtins.str = ...,
         topic: _builtins.str = ...,
         example: _builtins.str = ...,
+        schema: _struct_pb2.Struct | None = ...,
+        example_body: _struct_pb2.Struct | None = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["example_body", b"example_body", "schema", b"schema"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["example", b"example", "name", b"name", "proto_message", b"proto_message", "topic", b"topic"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["example", b"example", "example_body", b"example_body", "name", b"name", "proto_message", b"proto_message", "schema", b"schema", "topic", b"topic"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 

@@ -229,7 +229,8 @@ class NotificationsServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def ListEventTypes(self, request, context):
-        """The catalogue of event types with a JSON example of each.
+        """The catalogue of webhook event types (webhook.test included), each with the JSON Schema
+        of its body and an example; for those who can own an endpoint.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

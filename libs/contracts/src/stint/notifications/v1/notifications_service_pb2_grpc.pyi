@@ -66,7 +66,9 @@ class NotificationsServiceStub:
     SendTestWebhook: _grpc.UnaryUnaryMultiCallable[_notifications_service_pb2.SendTestWebhookRequest, _notifications_service_pb2.SendTestWebhookResponse]
     """Queue a `webhook.test` message for one endpoint, whatever its event-type filter."""
     ListEventTypes: _grpc.UnaryUnaryMultiCallable[_notifications_service_pb2.ListEventTypesRequest, _notifications_service_pb2.ListEventTypesResponse]
-    """The catalogue of event types with a JSON example of each."""
+    """The catalogue of webhook event types (webhook.test included), each with the JSON Schema
+    of its body and an example; for those who can own an endpoint.
+    """
 
 @_typing.type_check_only
 class NotificationsServiceAsyncStub(NotificationsServiceStub):
@@ -106,7 +108,9 @@ class NotificationsServiceAsyncStub(NotificationsServiceStub):
     SendTestWebhook: _aio.UnaryUnaryMultiCallable[_notifications_service_pb2.SendTestWebhookRequest, _notifications_service_pb2.SendTestWebhookResponse]  # type: ignore[assignment]
     """Queue a `webhook.test` message for one endpoint, whatever its event-type filter."""
     ListEventTypes: _aio.UnaryUnaryMultiCallable[_notifications_service_pb2.ListEventTypesRequest, _notifications_service_pb2.ListEventTypesResponse]  # type: ignore[assignment]
-    """The catalogue of event types with a JSON example of each."""
+    """The catalogue of webhook event types (webhook.test included), each with the JSON Schema
+    of its body and an example; for those who can own an endpoint.
+    """
 
 class NotificationsServiceServicer(metaclass=_abc_1.ABCMeta):
     """Signed webhooks (Standard Webhooks) for third parties. The owner of every endpoint is the
@@ -239,6 +243,8 @@ class NotificationsServiceServicer(metaclass=_abc_1.ABCMeta):
         request: _notifications_service_pb2.ListEventTypesRequest,
         context: _ServicerContext,
     ) -> _typing.Union[_notifications_service_pb2.ListEventTypesResponse, _abc.Awaitable[_notifications_service_pb2.ListEventTypesResponse]]:
-        """The catalogue of event types with a JSON example of each."""
+        """The catalogue of webhook event types (webhook.test included), each with the JSON Schema
+        of its body and an example; for those who can own an endpoint.
+        """
 
 def add_NotificationsServiceServicer_to_server(servicer: NotificationsServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...

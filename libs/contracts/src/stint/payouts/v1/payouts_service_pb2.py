@@ -22,69 +22,102 @@ _runtime_version.ValidateProtobufRuntimeVersion(
 _sym_db = _symbol_database.Default()
 
 
+from buf.validate import validate_pb2 as buf_dot_validate_dot_validate__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 from stint.common.v1 import money_pb2 as stint_dot_common_dot_v1_dot_money__pb2
 from stint.common.v1 import pagination_pb2 as stint_dot_common_dot_v1_dot_pagination__pb2
 from stint.payouts.v1 import payout_pb2 as stint_dot_payouts_dot_v1_dot_payout__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n&stint/payouts/v1/payouts_service.proto\x12\x10stint.payouts.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1bstint/common/v1/money.proto\x1a stint/common/v1/pagination.proto\x1a\x1dstint/payouts/v1/payout.proto\"\xe3\x01\n\rPayoutAccount\x12\x12\n\nstudent_id\x18\x01 \x01(\t\x12\x10\n\x08provider\x18\x02 \x01(\t\x12\x18\n\x10\x64\x65stination_hint\x18\x03 \x01(\t\x12\x0f\n\x07\x63ountry\x18\x04 \x01(\t\x12\x10\n\x08\x63urrency\x18\x05 \x01(\t\x12.\n\ncreated_at\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nupdated_at\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0f\n\x07version\x18\x08 \x01(\x03\"\x82\x01\n\x1cRegisterPayoutAccountRequest\x12\x12\n\nstudent_id\x18\x01 \x01(\t\x12\x10\n\x08provider\x18\x02 \x01(\t\x12\x19\n\x11\x64\x65stination_token\x18\x03 \x01(\t\x12\x0f\n\x07\x63ountry\x18\x04 \x01(\t\x12\x10\n\x08\x63urrency\x18\x05 \x01(\t\"Q\n\x1dRegisterPayoutAccountResponse\x12\x30\n\x07\x61\x63\x63ount\x18\x01 \x01(\x0b\x32\x1f.stint.payouts.v1.PayoutAccount\"-\n\x17GetPayoutAccountRequest\x12\x12\n\nstudent_id\x18\x01 \x01(\t\"L\n\x18GetPayoutAccountResponse\x12\x30\n\x07\x61\x63\x63ount\x18\x01 \x01(\x0b\x32\x1f.stint.payouts.v1.PayoutAccount\"%\n\x10GetPayoutRequest\x12\x11\n\tpayout_id\x18\x01 \x01(\t\"=\n\x11GetPayoutResponse\x12(\n\x06payout\x18\x01 \x01(\x0b\x32\x18.stint.payouts.v1.Payout\"\x98\x01\n\x12ListPayoutsRequest\x12*\n\x04page\x18\x01 \x01(\x0b\x32\x1c.stint.common.v1.PageRequest\x12\x12\n\nstudent_id\x18\x02 \x01(\t\x12\x12\n\ncompany_id\x18\x03 \x01(\t\x12.\n\x06status\x18\x04 \x01(\x0e\x32\x1e.stint.payouts.v1.PayoutStatus\"m\n\x13ListPayoutsResponse\x12)\n\x07payouts\x18\x01 \x03(\x0b\x32\x18.stint.payouts.v1.Payout\x12+\n\x04page\x18\x02 \x01(\x0b\x32\x1d.stint.common.v1.PageResponse\"?\n\x1bGetEarningsStatementRequest\x12\x12\n\nstudent_id\x18\x01 \x01(\t\x12\x0c\n\x04year\x18\x02 \x01(\x05\"V\n\x1cGetEarningsStatementResponse\x12\x36\n\tstatement\x18\x01 \x01(\x0b\x32#.stint.payouts.v1.EarningsStatement\"\x86\x02\n\x11\x45\x61rningsStatement\x12\x12\n\nstudent_id\x18\x01 \x01(\t\x12\x0c\n\x04year\x18\x02 \x01(\x05\x12*\n\ntotal_paid\x18\x03 \x03(\x0b\x32\x16.stint.common.v1.Money\x12\x14\n\x0cpayout_count\x18\x04 \x01(\x05\x12\x35\n\nby_company\x18\x05 \x03(\x0b\x32!.stint.payouts.v1.CompanyEarnings\x12\"\n\x1atax_form_threshold_reached\x18\x06 \x01(\x08\x12\x32\n\x12tax_form_threshold\x18\x07 \x01(\x0b\x32\x16.stint.common.v1.Money\"g\n\x0f\x43ompanyEarnings\x12\x12\n\ncompany_id\x18\x01 \x01(\t\x12*\n\ntotal_paid\x18\x02 \x01(\x0b\x32\x16.stint.common.v1.Money\x12\x14\n\x0cpayout_count\x18\x03 \x01(\x05\"\'\n\x12RetryPayoutRequest\x12\x11\n\tpayout_id\x18\x01 \x01(\t\"?\n\x13RetryPayoutResponse\x12(\n\x06payout\x18\x01 \x01(\x0b\x32\x18.stint.payouts.v1.Payout\"8\n\x13\x43\x61ncelPayoutRequest\x12\x11\n\tpayout_id\x18\x01 \x01(\t\x12\x0e\n\x06reason\x18\x02 \x01(\t\"@\n\x14\x43\x61ncelPayoutResponse\x12(\n\x06payout\x18\x01 \x01(\x0b\x32\x18.stint.payouts.v1.Payout\"]\n\rLedgerPosting\x12\x0f\n\x07\x61\x63\x63ount\x18\x01 \x01(\t\x12\x13\n\x0b\x64\x65\x62it_minor\x18\x02 \x01(\x03\x12\x14\n\x0c\x63redit_minor\x18\x03 \x01(\x03\x12\x10\n\x08\x63urrency\x18\x04 \x01(\t\"\xc2\x01\n\x0cJournalEntry\x12\n\n\x02id\x18\x01 \x01(\t\x12\x11\n\tpayout_id\x18\x02 \x01(\t\x12\x30\n\x04kind\x18\x03 \x01(\x0e\x32\".stint.payouts.v1.JournalEntryKind\x12\x31\n\x08postings\x18\x04 \x03(\x0b\x32\x1f.stint.payouts.v1.LedgerPosting\x12.\n\ncreated_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"j\n\x18ListLedgerEntriesRequest\x12*\n\x04page\x18\x01 \x01(\x0b\x32\x1c.stint.common.v1.PageRequest\x12\x11\n\tpayout_id\x18\x02 \x01(\t\x12\x0f\n\x07\x61\x63\x63ount\x18\x03 \x01(\t\"y\n\x19ListLedgerEntriesResponse\x12/\n\x07\x65ntries\x18\x01 \x03(\x0b\x32\x1e.stint.payouts.v1.JournalEntry\x12+\n\x04page\x18\x02 \x01(\x0b\x32\x1d.stint.common.v1.PageResponse\"\x14\n\x12\x43heckLedgerRequest\"@\n\x0fLedgerViolation\x12\x0c\n\x04kind\x18\x01 \x01(\t\x12\x0f\n\x07subject\x18\x02 \x01(\t\x12\x0e\n\x06\x64\x65tail\x18\x03 \x01(\t\"\xa3\x01\n\x13\x43heckLedgerResponse\x12\n\n\x02ok\x18\x01 \x01(\x08\x12\x17\n\x0f\x65ntries_checked\x18\x02 \x01(\x03\x12\x17\n\x0fpayouts_checked\x18\x03 \x01(\x03\x12\x35\n\nviolations\x18\x04 \x03(\x0b\x32!.stint.payouts.v1.LedgerViolation\x12\x17\n\x0frepairs_pending\x18\x05 \x01(\x03*\xc4\x01\n\x10JournalEntryKind\x12\"\n\x1eJOURNAL_ENTRY_KIND_UNSPECIFIED\x10\x00\x12\x1e\n\x1aJOURNAL_ENTRY_KIND_ACCRUAL\x10\x01\x12\x1e\n\x1aJOURNAL_ENTRY_KIND_PAYMENT\x10\x02\x12\'\n#JOURNAL_ENTRY_KIND_PAYMENT_REVERSAL\x10\x03\x12#\n\x1fJOURNAL_ENTRY_KIND_CANCELLATION\x10\x04\x32\xa3\x07\n\x0ePayoutsService\x12x\n\x15RegisterPayoutAccount\x12..stint.payouts.v1.RegisterPayoutAccountRequest\x1a/.stint.payouts.v1.RegisterPayoutAccountResponse\x12i\n\x10GetPayoutAccount\x12).stint.payouts.v1.GetPayoutAccountRequest\x1a*.stint.payouts.v1.GetPayoutAccountResponse\x12T\n\tGetPayout\x12\".stint.payouts.v1.GetPayoutRequest\x1a#.stint.payouts.v1.GetPayoutResponse\x12Z\n\x0bListPayouts\x12$.stint.payouts.v1.ListPayoutsRequest\x1a%.stint.payouts.v1.ListPayoutsResponse\x12u\n\x14GetEarningsStatement\x12-.stint.payouts.v1.GetEarningsStatementRequest\x1a..stint.payouts.v1.GetEarningsStatementResponse\x12Z\n\x0bRetryPayout\x12$.stint.payouts.v1.RetryPayoutRequest\x1a%.stint.payouts.v1.RetryPayoutResponse\x12]\n\x0c\x43\x61ncelPayout\x12%.stint.payouts.v1.CancelPayoutRequest\x1a&.stint.payouts.v1.CancelPayoutResponse\x12l\n\x11ListLedgerEntries\x12*.stint.payouts.v1.ListLedgerEntriesRequest\x1a+.stint.payouts.v1.ListLedgerEntriesResponse\x12Z\n\x0b\x43heckLedger\x12$.stint.payouts.v1.CheckLedgerRequest\x1a%.stint.payouts.v1.CheckLedgerResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n&stint/payouts/v1/payouts_service.proto\x12\x10stint.payouts.v1\x1a\x1b\x62uf/validate/validate.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1bstint/common/v1/money.proto\x1a stint/common/v1/pagination.proto\x1a\x1dstint/payouts/v1/payout.proto\"\xe3\x01\n\rPayoutAccount\x12\x12\n\nstudent_id\x18\x01 \x01(\t\x12\x10\n\x08provider\x18\x02 \x01(\t\x12\x18\n\x10\x64\x65stination_hint\x18\x03 \x01(\t\x12\x0f\n\x07\x63ountry\x18\x04 \x01(\t\x12\x10\n\x08\x63urrency\x18\x05 \x01(\t\x12.\n\ncreated_at\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nupdated_at\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0f\n\x07version\x18\x08 \x01(\x03\"\xfa\x01\n\x1cRegisterPayoutAccountRequest\x12\x43\n\nstudent_id\x18\x01 \x01(\tB/\xbaH,r\'2%^[A-Za-z0-9][A-Za-z0-9_.:@|-]{0,127}$\xd8\x01\x01\x12\x10\n\x08provider\x18\x02 \x01(\t\x12:\n\x11\x64\x65stination_token\x18\x03 \x01(\tB\x1f\xbaH\x1cr\x1a\x32\x18^[A-Za-z0-9_.:-]{4,200}$\x12\"\n\x07\x63ountry\x18\x04 \x01(\tB\x11\xbaH\x0er\x0c\x32\n^[A-Z]{2}$\x12#\n\x08\x63urrency\x18\x05 \x01(\tB\x11\xbaH\x0er\x0c\x32\n^[A-Z]{3}$\"Q\n\x1dRegisterPayoutAccountResponse\x12\x30\n\x07\x61\x63\x63ount\x18\x01 \x01(\x0b\x32\x1f.stint.payouts.v1.PayoutAccount\"^\n\x17GetPayoutAccountRequest\x12\x43\n\nstudent_id\x18\x01 \x01(\tB/\xbaH,r\'2%^[A-Za-z0-9][A-Za-z0-9_.:@|-]{0,127}$\xd8\x01\x01\"L\n\x18GetPayoutAccountResponse\x12\x30\n\x07\x61\x63\x63ount\x18\x01 \x01(\x0b\x32\x1f.stint.payouts.v1.PayoutAccount\"S\n\x10GetPayoutRequest\x12?\n\tpayout_id\x18\x01 \x01(\tB,\xbaH)r\'2%^[A-Za-z0-9][A-Za-z0-9_.:@|-]{0,127}$\"=\n\x11GetPayoutResponse\x12(\n\x06payout\x18\x01 \x01(\x0b\x32\x18.stint.payouts.v1.Payout\"\x84\x02\n\x12ListPayoutsRequest\x12*\n\x04page\x18\x01 \x01(\x0b\x32\x1c.stint.common.v1.PageRequest\x12\x43\n\nstudent_id\x18\x02 \x01(\tB/\xbaH,r\'2%^[A-Za-z0-9][A-Za-z0-9_.:@|-]{0,127}$\xd8\x01\x01\x12\x43\n\ncompany_id\x18\x03 \x01(\tB/\xbaH,r\'2%^[A-Za-z0-9][A-Za-z0-9_.:@|-]{0,127}$\xd8\x01\x01\x12\x38\n\x06status\x18\x04 \x01(\x0e\x32\x1e.stint.payouts.v1.PayoutStatusB\x08\xbaH\x05\x82\x01\x02\x10\x01\"m\n\x13ListPayoutsResponse\x12)\n\x07payouts\x18\x01 \x03(\x0b\x32\x18.stint.payouts.v1.Payout\x12+\n\x04page\x18\x02 \x01(\x0b\x32\x1d.stint.common.v1.PageResponse\"\x80\x01\n\x1bGetEarningsStatementRequest\x12\x43\n\nstudent_id\x18\x01 \x01(\tB/\xbaH,r\'2%^[A-Za-z0-9][A-Za-z0-9_.:@|-]{0,127}$\xd8\x01\x01\x12\x1c\n\x04year\x18\x02 \x01(\x05\x42\x0e\xbaH\x0b\x1a\x06\x18\xb4\x10(\xd0\x0f\xd8\x01\x01\"V\n\x1cGetEarningsStatementResponse\x12\x36\n\tstatement\x18\x01 \x01(\x0b\x32#.stint.payouts.v1.EarningsStatement\"\x86\x02\n\x11\x45\x61rningsStatement\x12\x12\n\nstudent_id\x18\x01 \x01(\t\x12\x0c\n\x04year\x18\x02 \x01(\x05\x12*\n\ntotal_paid\x18\x03 \x03(\x0b\x32\x16.stint.common.v1.Money\x12\x14\n\x0cpayout_count\x18\x04 \x01(\x05\x12\x35\n\nby_company\x18\x05 \x03(\x0b\x32!.stint.payouts.v1.CompanyEarnings\x12\"\n\x1atax_form_threshold_reached\x18\x06 \x01(\x08\x12\x32\n\x12tax_form_threshold\x18\x07 \x01(\x0b\x32\x16.stint.common.v1.Money\"g\n\x0f\x43ompanyEarnings\x12\x12\n\ncompany_id\x18\x01 \x01(\t\x12*\n\ntotal_paid\x18\x02 \x01(\x0b\x32\x16.stint.common.v1.Money\x12\x14\n\x0cpayout_count\x18\x03 \x01(\x05\"U\n\x12RetryPayoutRequest\x12?\n\tpayout_id\x18\x01 \x01(\tB,\xbaH)r\'2%^[A-Za-z0-9][A-Za-z0-9_.:@|-]{0,127}$\"?\n\x13RetryPayoutResponse\x12(\n\x06payout\x18\x01 \x01(\x0b\x32\x18.stint.payouts.v1.Payout\"u\n\x13\x43\x61ncelPayoutRequest\x12?\n\tpayout_id\x18\x01 \x01(\tB,\xbaH)r\'2%^[A-Za-z0-9][A-Za-z0-9_.:@|-]{0,127}$\x12\x1d\n\x06reason\x18\x02 \x01(\tB\r\xbaH\nr\x05\x10\x01\x18\xf4\x03\xc8\x01\x01\"@\n\x14\x43\x61ncelPayoutResponse\x12(\n\x06payout\x18\x01 \x01(\x0b\x32\x18.stint.payouts.v1.Payout\"]\n\rLedgerPosting\x12\x0f\n\x07\x61\x63\x63ount\x18\x01 \x01(\t\x12\x13\n\x0b\x64\x65\x62it_minor\x18\x02 \x01(\x03\x12\x14\n\x0c\x63redit_minor\x18\x03 \x01(\x03\x12\x10\n\x08\x63urrency\x18\x04 \x01(\t\"\xc2\x01\n\x0cJournalEntry\x12\n\n\x02id\x18\x01 \x01(\t\x12\x11\n\tpayout_id\x18\x02 \x01(\t\x12\x30\n\x04kind\x18\x03 \x01(\x0e\x32\".stint.payouts.v1.JournalEntryKind\x12\x31\n\x08postings\x18\x04 \x03(\x0b\x32\x1f.stint.payouts.v1.LedgerPosting\x12.\n\ncreated_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xa5\x01\n\x18ListLedgerEntriesRequest\x12*\n\x04page\x18\x01 \x01(\x0b\x32\x1c.stint.common.v1.PageRequest\x12\x42\n\tpayout_id\x18\x02 \x01(\tB/\xbaH,r\'2%^[A-Za-z0-9][A-Za-z0-9_.:@|-]{0,127}$\xd8\x01\x01\x12\x19\n\x07\x61\x63\x63ount\x18\x03 \x01(\tB\x08\xbaH\x05r\x03\x18\xc8\x01\"y\n\x19ListLedgerEntriesResponse\x12/\n\x07\x65ntries\x18\x01 \x03(\x0b\x32\x1e.stint.payouts.v1.JournalEntry\x12+\n\x04page\x18\x02 \x01(\x0b\x32\x1d.stint.common.v1.PageResponse\"\x14\n\x12\x43heckLedgerRequest\"@\n\x0fLedgerViolation\x12\x0c\n\x04kind\x18\x01 \x01(\t\x12\x0f\n\x07subject\x18\x02 \x01(\t\x12\x0e\n\x06\x64\x65tail\x18\x03 \x01(\t\"\xa3\x01\n\x13\x43heckLedgerResponse\x12\n\n\x02ok\x18\x01 \x01(\x08\x12\x17\n\x0f\x65ntries_checked\x18\x02 \x01(\x03\x12\x17\n\x0fpayouts_checked\x18\x03 \x01(\x03\x12\x35\n\nviolations\x18\x04 \x03(\x0b\x32!.stint.payouts.v1.LedgerViolation\x12\x17\n\x0frepairs_pending\x18\x05 \x01(\x03*\xc4\x01\n\x10JournalEntryKind\x12\"\n\x1eJOURNAL_ENTRY_KIND_UNSPECIFIED\x10\x00\x12\x1e\n\x1aJOURNAL_ENTRY_KIND_ACCRUAL\x10\x01\x12\x1e\n\x1aJOURNAL_ENTRY_KIND_PAYMENT\x10\x02\x12\'\n#JOURNAL_ENTRY_KIND_PAYMENT_REVERSAL\x10\x03\x12#\n\x1fJOURNAL_ENTRY_KIND_CANCELLATION\x10\x04\x32\xa3\x07\n\x0ePayoutsService\x12x\n\x15RegisterPayoutAccount\x12..stint.payouts.v1.RegisterPayoutAccountRequest\x1a/.stint.payouts.v1.RegisterPayoutAccountResponse\x12i\n\x10GetPayoutAccount\x12).stint.payouts.v1.GetPayoutAccountRequest\x1a*.stint.payouts.v1.GetPayoutAccountResponse\x12T\n\tGetPayout\x12\".stint.payouts.v1.GetPayoutRequest\x1a#.stint.payouts.v1.GetPayoutResponse\x12Z\n\x0bListPayouts\x12$.stint.payouts.v1.ListPayoutsRequest\x1a%.stint.payouts.v1.ListPayoutsResponse\x12u\n\x14GetEarningsStatement\x12-.stint.payouts.v1.GetEarningsStatementRequest\x1a..stint.payouts.v1.GetEarningsStatementResponse\x12Z\n\x0bRetryPayout\x12$.stint.payouts.v1.RetryPayoutRequest\x1a%.stint.payouts.v1.RetryPayoutResponse\x12]\n\x0c\x43\x61ncelPayout\x12%.stint.payouts.v1.CancelPayoutRequest\x1a&.stint.payouts.v1.CancelPayoutResponse\x12l\n\x11ListLedgerEntries\x12*.stint.payouts.v1.ListLedgerEntriesRequest\x1a+.stint.payouts.v1.ListLedgerEntriesResponse\x12Z\n\x0b\x43heckLedger\x12$.stint.payouts.v1.CheckLedgerRequest\x1a%.stint.payouts.v1.CheckLedgerResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'stint.payouts.v1.payouts_service_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_JOURNALENTRYKIND']._serialized_start=2657
-  _globals['_JOURNALENTRYKIND']._serialized_end=2853
-  _globals['_PAYOUTACCOUNT']._serialized_start=188
-  _globals['_PAYOUTACCOUNT']._serialized_end=415
-  _globals['_REGISTERPAYOUTACCOUNTREQUEST']._serialized_start=418
-  _globals['_REGISTERPAYOUTACCOUNTREQUEST']._serialized_end=548
-  _globals['_REGISTERPAYOUTACCOUNTRESPONSE']._serialized_start=550
-  _globals['_REGISTERPAYOUTACCOUNTRESPONSE']._serialized_end=631
-  _globals['_GETPAYOUTACCOUNTREQUEST']._serialized_start=633
-  _globals['_GETPAYOUTACCOUNTREQUEST']._serialized_end=678
-  _globals['_GETPAYOUTACCOUNTRESPONSE']._serialized_start=680
-  _globals['_GETPAYOUTACCOUNTRESPONSE']._serialized_end=756
-  _globals['_GETPAYOUTREQUEST']._serialized_start=758
-  _globals['_GETPAYOUTREQUEST']._serialized_end=795
-  _globals['_GETPAYOUTRESPONSE']._serialized_start=797
-  _globals['_GETPAYOUTRESPONSE']._serialized_end=858
-  _globals['_LISTPAYOUTSREQUEST']._serialized_start=861
-  _globals['_LISTPAYOUTSREQUEST']._serialized_end=1013
-  _globals['_LISTPAYOUTSRESPONSE']._serialized_start=1015
-  _globals['_LISTPAYOUTSRESPONSE']._serialized_end=1124
-  _globals['_GETEARNINGSSTATEMENTREQUEST']._serialized_start=1126
-  _globals['_GETEARNINGSSTATEMENTREQUEST']._serialized_end=1189
-  _globals['_GETEARNINGSSTATEMENTRESPONSE']._serialized_start=1191
-  _globals['_GETEARNINGSSTATEMENTRESPONSE']._serialized_end=1277
-  _globals['_EARNINGSSTATEMENT']._serialized_start=1280
-  _globals['_EARNINGSSTATEMENT']._serialized_end=1542
-  _globals['_COMPANYEARNINGS']._serialized_start=1544
-  _globals['_COMPANYEARNINGS']._serialized_end=1647
-  _globals['_RETRYPAYOUTREQUEST']._serialized_start=1649
-  _globals['_RETRYPAYOUTREQUEST']._serialized_end=1688
-  _globals['_RETRYPAYOUTRESPONSE']._serialized_start=1690
-  _globals['_RETRYPAYOUTRESPONSE']._serialized_end=1753
-  _globals['_CANCELPAYOUTREQUEST']._serialized_start=1755
-  _globals['_CANCELPAYOUTREQUEST']._serialized_end=1811
-  _globals['_CANCELPAYOUTRESPONSE']._serialized_start=1813
-  _globals['_CANCELPAYOUTRESPONSE']._serialized_end=1877
-  _globals['_LEDGERPOSTING']._serialized_start=1879
-  _globals['_LEDGERPOSTING']._serialized_end=1972
-  _globals['_JOURNALENTRY']._serialized_start=1975
-  _globals['_JOURNALENTRY']._serialized_end=2169
-  _globals['_LISTLEDGERENTRIESREQUEST']._serialized_start=2171
-  _globals['_LISTLEDGERENTRIESREQUEST']._serialized_end=2277
-  _globals['_LISTLEDGERENTRIESRESPONSE']._serialized_start=2279
-  _globals['_LISTLEDGERENTRIESRESPONSE']._serialized_end=2400
-  _globals['_CHECKLEDGERREQUEST']._serialized_start=2402
-  _globals['_CHECKLEDGERREQUEST']._serialized_end=2422
-  _globals['_LEDGERVIOLATION']._serialized_start=2424
-  _globals['_LEDGERVIOLATION']._serialized_end=2488
-  _globals['_CHECKLEDGERRESPONSE']._serialized_start=2491
-  _globals['_CHECKLEDGERRESPONSE']._serialized_end=2654
-  _globals['_PAYOUTSSERVICE']._serialized_start=2856
-  _globals['_PAYOUTSSERVICE']._serialized_end=3787
+  _globals['_REGISTERPAYOUTACCOUNTREQUEST'].fields_by_name['student_id']._loaded_options = None
+  _globals['_REGISTERPAYOUTACCOUNTREQUEST'].fields_by_name['student_id']._serialized_options = b'\272H,r\'2%^[A-Za-z0-9][A-Za-z0-9_.:@|-]{0,127}$\330\001\001'
+  _globals['_REGISTERPAYOUTACCOUNTREQUEST'].fields_by_name['destination_token']._loaded_options = None
+  _globals['_REGISTERPAYOUTACCOUNTREQUEST'].fields_by_name['destination_token']._serialized_options = b'\272H\034r\0322\030^[A-Za-z0-9_.:-]{4,200}$'
+  _globals['_REGISTERPAYOUTACCOUNTREQUEST'].fields_by_name['country']._loaded_options = None
+  _globals['_REGISTERPAYOUTACCOUNTREQUEST'].fields_by_name['country']._serialized_options = b'\272H\016r\0142\n^[A-Z]{2}$'
+  _globals['_REGISTERPAYOUTACCOUNTREQUEST'].fields_by_name['currency']._loaded_options = None
+  _globals['_REGISTERPAYOUTACCOUNTREQUEST'].fields_by_name['currency']._serialized_options = b'\272H\016r\0142\n^[A-Z]{3}$'
+  _globals['_GETPAYOUTACCOUNTREQUEST'].fields_by_name['student_id']._loaded_options = None
+  _globals['_GETPAYOUTACCOUNTREQUEST'].fields_by_name['student_id']._serialized_options = b'\272H,r\'2%^[A-Za-z0-9][A-Za-z0-9_.:@|-]{0,127}$\330\001\001'
+  _globals['_GETPAYOUTREQUEST'].fields_by_name['payout_id']._loaded_options = None
+  _globals['_GETPAYOUTREQUEST'].fields_by_name['payout_id']._serialized_options = b'\272H)r\'2%^[A-Za-z0-9][A-Za-z0-9_.:@|-]{0,127}$'
+  _globals['_LISTPAYOUTSREQUEST'].fields_by_name['student_id']._loaded_options = None
+  _globals['_LISTPAYOUTSREQUEST'].fields_by_name['student_id']._serialized_options = b'\272H,r\'2%^[A-Za-z0-9][A-Za-z0-9_.:@|-]{0,127}$\330\001\001'
+  _globals['_LISTPAYOUTSREQUEST'].fields_by_name['company_id']._loaded_options = None
+  _globals['_LISTPAYOUTSREQUEST'].fields_by_name['company_id']._serialized_options = b'\272H,r\'2%^[A-Za-z0-9][A-Za-z0-9_.:@|-]{0,127}$\330\001\001'
+  _globals['_LISTPAYOUTSREQUEST'].fields_by_name['status']._loaded_options = None
+  _globals['_LISTPAYOUTSREQUEST'].fields_by_name['status']._serialized_options = b'\272H\005\202\001\002\020\001'
+  _globals['_GETEARNINGSSTATEMENTREQUEST'].fields_by_name['student_id']._loaded_options = None
+  _globals['_GETEARNINGSSTATEMENTREQUEST'].fields_by_name['student_id']._serialized_options = b'\272H,r\'2%^[A-Za-z0-9][A-Za-z0-9_.:@|-]{0,127}$\330\001\001'
+  _globals['_GETEARNINGSSTATEMENTREQUEST'].fields_by_name['year']._loaded_options = None
+  _globals['_GETEARNINGSSTATEMENTREQUEST'].fields_by_name['year']._serialized_options = b'\272H\013\032\006\030\264\020(\320\017\330\001\001'
+  _globals['_RETRYPAYOUTREQUEST'].fields_by_name['payout_id']._loaded_options = None
+  _globals['_RETRYPAYOUTREQUEST'].fields_by_name['payout_id']._serialized_options = b'\272H)r\'2%^[A-Za-z0-9][A-Za-z0-9_.:@|-]{0,127}$'
+  _globals['_CANCELPAYOUTREQUEST'].fields_by_name['payout_id']._loaded_options = None
+  _globals['_CANCELPAYOUTREQUEST'].fields_by_name['payout_id']._serialized_options = b'\272H)r\'2%^[A-Za-z0-9][A-Za-z0-9_.:@|-]{0,127}$'
+  _globals['_CANCELPAYOUTREQUEST'].fields_by_name['reason']._loaded_options = None
+  _globals['_CANCELPAYOUTREQUEST'].fields_by_name['reason']._serialized_options = b'\272H\nr\005\020\001\030\364\003\310\001\001'
+  _globals['_LISTLEDGERENTRIESREQUEST'].fields_by_name['payout_id']._loaded_options = None
+  _globals['_LISTLEDGERENTRIESREQUEST'].fields_by_name['payout_id']._serialized_options = b'\272H,r\'2%^[A-Za-z0-9][A-Za-z0-9_.:@|-]{0,127}$\330\001\001'
+  _globals['_LISTLEDGERENTRIESREQUEST'].fields_by_name['account']._loaded_options = None
+  _globals['_LISTLEDGERENTRIESREQUEST'].fields_by_name['account']._serialized_options = b'\272H\005r\003\030\310\001'
+  _globals['_JOURNALENTRYKIND']._serialized_start=3242
+  _globals['_JOURNALENTRYKIND']._serialized_end=3438
+  _globals['_PAYOUTACCOUNT']._serialized_start=217
+  _globals['_PAYOUTACCOUNT']._serialized_end=444
+  _globals['_REGISTERPAYOUTACCOUNTREQUEST']._serialized_start=447
+  _globals['_REGISTERPAYOUTACCOUNTREQUEST']._serialized_end=697
+  _globals['_REGISTERPAYOUTACCOUNTRESPONSE']._serialized_start=699
+  _globals['_REGISTERPAYOUTACCOUNTRESPONSE']._serialized_end=780
+  _globals['_GETPAYOUTACCOUNTREQUEST']._serialized_start=782
+  _globals['_GETPAYOUTACCOUNTREQUEST']._serialized_end=876
+  _globals['_GETPAYOUTACCOUNTRESPONSE']._serialized_start=878
+  _globals['_GETPAYOUTACCOUNTRESPONSE']._serialized_end=954
+  _globals['_GETPAYOUTREQUEST']._serialized_start=956
+  _globals['_GETPAYOUTREQUEST']._serialized_end=1039
+  _globals['_GETPAYOUTRESPONSE']._serialized_start=1041
+  _globals['_GETPAYOUTRESPONSE']._serialized_end=1102
+  _globals['_LISTPAYOUTSREQUEST']._serialized_start=1105
+  _globals['_LISTPAYOUTSREQUEST']._serialized_end=1365
+  _globals['_LISTPAYOUTSRESPONSE']._serialized_start=1367
+  _globals['_LISTPAYOUTSRESPONSE']._serialized_end=1476
+  _globals['_GETEARNINGSSTATEMENTREQUEST']._serialized_start=1479
+  _globals['_GETEARNINGSSTATEMENTREQUEST']._serialized_end=1607
+  _globals['_GETEARNINGSSTATEMENTRESPONSE']._serialized_start=1609
+  _globals['_GETEARNINGSSTATEMENTRESPONSE']._serialized_end=1695
+  _globals['_EARNINGSSTATEMENT']._serialized_start=1698
+  _globals['_EARNINGSSTATEMENT']._serialized_end=1960
+  _globals['_COMPANYEARNINGS']._serialized_start=1962
+  _globals['_COMPANYEARNINGS']._serialized_end=2065
+  _globals['_RETRYPAYOUTREQUEST']._serialized_start=2067
+  _globals['_RETRYPAYOUTREQUEST']._serialized_end=2152
+  _globals['_RETRYPAYOUTRESPONSE']._serialized_start=2154
+  _globals['_RETRYPAYOUTRESPONSE']._serialized_end=2217
+  _globals['_CANCELPAYOUTREQUEST']._serialized_start=2219
+  _globals['_CANCELPAYOUTREQUEST']._serialized_end=2336
+  _globals['_CANCELPAYOUTRESPONSE']._serialized_start=2338
+  _globals['_CANCELPAYOUTRESPONSE']._serialized_end=2402
+  _globals['_LEDGERPOSTING']._serialized_start=2404
+  _globals['_LEDGERPOSTING']._serialized_end=2497
+  _globals['_JOURNALENTRY']._serialized_start=2500
+  _globals['_JOURNALENTRY']._serialized_end=2694
+  _globals['_LISTLEDGERENTRIESREQUEST']._serialized_start=2697
+  _globals['_LISTLEDGERENTRIESREQUEST']._serialized_end=2862
+  _globals['_LISTLEDGERENTRIESRESPONSE']._serialized_start=2864
+  _globals['_LISTLEDGERENTRIESRESPONSE']._serialized_end=2985
+  _globals['_CHECKLEDGERREQUEST']._serialized_start=2987
+  _globals['_CHECKLEDGERREQUEST']._serialized_end=3007
+  _globals['_LEDGERVIOLATION']._serialized_start=3009
+  _globals['_LEDGERVIOLATION']._serialized_end=3073
+  _globals['_CHECKLEDGERRESPONSE']._serialized_start=3076
+  _globals['_CHECKLEDGERRESPONSE']._serialized_end=3239
+  _globals['_PAYOUTSSERVICE']._serialized_start=3441
+  _globals['_PAYOUTSSERVICE']._serialized_end=4372
 # @@protoc_insertion_point(module_scope)

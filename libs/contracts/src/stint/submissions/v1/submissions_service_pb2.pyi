@@ -20,6 +20,11 @@ if sys.version_info >= (3, 11):
 else:
     from typing_extensions import TypeAlias as _TypeAlias, Never as _Never
 
+if sys.version_info >= (3, 13):
+    from warnings import deprecated as _deprecated
+else:
+    from typing_extensions import deprecated as _deprecated
+
 DESCRIPTOR: _descriptor.FileDescriptor
 
 @_typing.final
@@ -481,10 +486,19 @@ class ExperienceRecord(_message.Message):
     ARTIFACTS_FIELD_NUMBER: _builtins.int
     ISSUED_AT_FIELD_NUMBER: _builtins.int
     ISSUER_FIELD_NUMBER: _builtins.int
+    COMPANY_ID_FIELD_NUMBER: _builtins.int
     engagement_id: _builtins.str
     student_id: _builtins.str
-    company: _builtins.str
-    """Company id (the platform's stable identifier of the employer)."""
+    @_builtins.property
+    @_deprecated("""This field has been marked as deprecated using proto field options.""")
+    def company(self) -> _builtins.str:
+        """Deprecated: the same value as company_id (the name every other resource uses)."""
+
+    @company.setter
+    @_deprecated("""This field has been marked as deprecated using proto field options.""")
+    def company(self, value: _builtins.str) -> None:
+        """Deprecated: the same value as company_id (the name every other resource uses)."""
+
     project_title: _builtins.str
     category: _work_pb2.Category.ValueType
     estimated_hours: _builtins.int
@@ -492,6 +506,8 @@ class ExperienceRecord(_message.Message):
     """The employer's rating once revealed; 0 while hidden or not given."""
     issuer: _builtins.str
     """Who issued it ("stint")."""
+    company_id: _builtins.str
+    """Company id (the platform's stable identifier of the employer)."""
     @_builtins.property
     def started_at(self) -> _timestamp_pb2.Timestamp: ...
     @_builtins.property
@@ -518,10 +534,11 @@ class ExperienceRecord(_message.Message):
         artifacts: _abc.Iterable[Global___ArtifactHash] | None = ...,
         issued_at: _timestamp_pb2.Timestamp | None = ...,
         issuer: _builtins.str = ...,
+        company_id: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["completed_at", b"completed_at", "issued_at", b"issued_at", "started_at", b"started_at"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["artifacts", b"artifacts", "category", b"category", "company", b"company", "completed_at", b"completed_at", "employer_rating", b"employer_rating", "endorsed_skills", b"endorsed_skills", "engagement_id", b"engagement_id", "estimated_hours", b"estimated_hours", "issued_at", b"issued_at", "issuer", b"issuer", "project_title", b"project_title", "started_at", b"started_at", "student_id", b"student_id"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["artifacts", b"artifacts", "category", b"category", "company", b"company", "company_id", b"company_id", "completed_at", b"completed_at", "employer_rating", b"employer_rating", "endorsed_skills", b"endorsed_skills", "engagement_id", b"engagement_id", "estimated_hours", b"estimated_hours", "issued_at", b"issued_at", "issuer", b"issuer", "project_title", b"project_title", "started_at", b"started_at", "student_id", b"student_id"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
