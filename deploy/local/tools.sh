@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Developer tools the checks need, installed once into the shared cache (outside the repo).
 # Usage: tools.sh uv|buf   — prints the path of the installed binary on stdout.
+#        tools.sh node     — prints the bin folder of tools/node's pinned npm tools (npm ci).
 set -euo pipefail
 # Go from go.dev installs into /usr/local/go/bin, which a minimal PATH lacks.
 command -v go >/dev/null 2>&1 || { [ -x /usr/local/go/bin/go ] && PATH="$PATH:/usr/local/go/bin"; }
@@ -26,8 +27,22 @@ case "${1:-}" in
     fi
     echo "$CACHE/bin/buf"
     ;;
+  node)
+    # One install per lock file: a changed pin gets a fresh folder, an unchanged one is reused.
+    command -v npm >/dev/null || { echo "the contract tests need Node.js 20+ with npm" >&2; exit 1; }
+    here="$(cd "$(dirname "$0")/../../tools/node" && pwd)"
+    lock_hash=$(sha256sum "$here/package-lock.json" | cut -c1-16)
+    prefix="$CACHE/node-tools/$lock_hash"
+    if [ ! -x "$prefix/node_modules/.bin/tsc" ]; then
+      echo "installing tools/node's npm packages into $prefix (first time only)" >&2
+      mkdir -p "$prefix"
+      cp "$here/package.json" "$here/package-lock.json" "$prefix/"
+      (cd "$prefix" && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error) >&2
+    fi
+    echo "$prefix/node_modules/.bin"
+    ;;
   *)
-    echo "usage: $0 uv|buf" >&2
+    echo "usage: $0 uv|buf|node" >&2
     exit 2
     ;;
 esac

@@ -1,4 +1,4 @@
-"""JSON <-> Protobuf for the REST API (the schemas of that JSON: `gateway.schemas`).
+"""JSON <-> Protobuf for the REST API (the schemas of that JSON: `stint.kit.jsonschema`).
 
 The API's JSON is the Protobuf canonical JSON mapping with the proto field names (snake_case):
 enums by name, timestamps as RFC 3339, 64-bit integers as strings (also accepted as numbers).

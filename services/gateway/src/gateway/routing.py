@@ -19,7 +19,7 @@ from google.protobuf.message import Message
 from starlette.datastructures import QueryParams
 
 from gateway.auth import Principal
-from gateway.schemas import SchemaRegistry
+from stint.kit.jsonschema import SchemaRegistry
 
 QueryKind = Literal["str", "int", "bool", "enum", "list"]
 _PATH_PARAM = re.compile(r"{(\w+)}")

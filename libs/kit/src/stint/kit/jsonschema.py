@@ -1,12 +1,14 @@
-"""JSON Schemas of the API's JSON, generated from the Protobuf descriptors (no drift from the
-contracts), one component per message type and direction:
+"""JSON Schemas of Stint's JSON (the gateway's OpenAPI, the webhook catalogue), generated from the
+Protobuf descriptors (no drift from the contracts), one component per message type and direction:
 
 - **responses** (`stint.postings.v1.Posting`): what `to_json` sends — every field without
   presence (scalars, enums, lists, maps) is always there, so it is `required`; 64-bit integers
   are strings; enums may be ``*_UNSPECIFIED`` when unset;
 - **requests** (`input.stint.postings.v1.PostingInput`): what `from_json` takes — 64-bit
   integers as numbers or strings, enums without ``*_UNSPECIFIED`` (never a valid choice), no
-  unknown fields.
+  unknown fields, and the constraints and `required` fields of the protos' `buf.validate` rules
+  (`stint.kit.jsonschema_rules`), the ones the services enforce. A `partial` body (PATCH: only
+  the fields present change) requires nothing at its top level.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from __future__ import annotations
 from typing import Any
 
 from google.protobuf.descriptor import FieldDescriptor
+
+from stint.kit import jsonschema_rules as rules
 
 JsonSchema = dict[str, Any]
 # Descriptors come in two implementations (pure Python and upb) that the stubs type apart.
@@ -39,6 +43,10 @@ _WELL_KNOWN: dict[str, JsonSchema] = {
     "google.protobuf.Duration": {"type": "string", "pattern": r"^-?[0-9]+(\.[0-9]+)?s$"},
     "google.protobuf.FieldMask": {"type": "string", "description": "comma-separated field names"},
     "google.protobuf.Empty": {"type": "object"},
+    # Free-form JSON (the webhook catalogue's schemas and examples).
+    "google.protobuf.Struct": {"type": "object"},
+    "google.protobuf.Value": {},
+    "google.protobuf.ListValue": {"type": "array"},
 }
 _INT_TEXT = {"type": "string", "pattern": r"^-?[0-9]+$"}
 INPUT_PREFIX = "input."
@@ -65,23 +73,35 @@ class SchemaRegistry:
         *,
         exclude: frozenset[str] = frozenset(),
         output: bool = True,
+        partial: bool = False,
     ) -> JsonSchema:
         fields = [f for f in descriptor.fields if f.name not in exclude]
         properties = {f.name: self.field(f, output=output) for f in fields}
         schema: JsonSchema = {"type": "object", "properties": properties}
         schema["additionalProperties"] = False
-        always = [f.name for f in fields if not f.has_presence]
-        if output and always:
-            schema["required"] = always  # to_json prints every field without presence
+        if output:
+            required = [f.name for f in fields if not f.has_presence]  # to_json prints these
+        else:
+            required = [] if partial else [f.name for f in fields if rules.is_required(f)]
+        if required:
+            schema["required"] = required
         return schema
 
     def field(self, field: Field, *, output: bool = True) -> JsonSchema:
         if field.message_type is not None and field.message_type.GetOptions().map_entry:
             value = field.message_type.fields_by_name["value"]
             return {"type": "object", "additionalProperties": self._single(value, output)}
-        single = self._single(field, output)
+        if output:
+            single = self._single(field, output)
+            return {"type": "array", "items": single} if field.is_repeated else single
         if field.is_repeated:
-            return {"type": "array", "items": single}
+            items = _constrained(
+                self._single(field, output), rules.value_keywords(field, item=True)
+            )
+            return {"type": "array", "items": items, **rules.list_keywords(field)}
+        single = _constrained(self._single(field, output), rules.value_keywords(field))
+        if rules.zero_allowed(field) and field.type != FieldDescriptor.TYPE_MESSAGE:
+            return {"anyOf": [{"const": field.default_value}, single]}
         return single
 
     def _single(self, field: Field, output: bool) -> JsonSchema:
@@ -89,8 +109,10 @@ class SchemaRegistry:
         if t == FieldDescriptor.TYPE_MESSAGE:
             return self.ref(field.message_type, output=output)
         if t == FieldDescriptor.TYPE_ENUM:
-            values = [v.name for v in field.enum_type.values if output or v.number != 0]
-            return {"type": "string", "enum": values}
+            if output:
+                return {"type": "string", "enum": [v.name for v in field.enum_type.values]}
+            values = [v for v in field.enum_type.values if v.number != 0]
+            return {"type": "string", "enum": [v.name for v in rules.enum_allowed(field, values)]}
         if t in _INT32:
             return {"type": "integer", "format": "int32"}
         if t in _INT64:
@@ -103,3 +125,16 @@ class SchemaRegistry:
         if t == FieldDescriptor.TYPE_BYTES:
             return {"type": "string", "format": "byte"}
         return {"type": "string"}
+
+
+def _constrained(schema: JsonSchema, keywords: JsonSchema) -> JsonSchema:
+    """`schema` with the rule keywords; a 64-bit integer (number or string) takes the numeric
+    ones on its number form."""
+    if not keywords:
+        return schema
+    if "anyOf" in schema:
+        number, text = schema["anyOf"]
+        examples = keywords.pop("examples", None)
+        merged: JsonSchema = {"anyOf": [{**number, **keywords}, text]}
+        return {**merged, "examples": examples} if examples else merged
+    return {**schema, **keywords}
