@@ -9,7 +9,8 @@ from stint.notifications.v1.notifications_service_pb2_grpc import NotificationsS
 
 INBOX = "notifications"
 WEBHOOKS = "webhooks"
-# Webhook endpoints belong to a company, a university or the platform.
+# Webhook endpoints belong to a company, a university or the platform: these roles can
+# subscribe, and so read the event-type catalogue (notifications' `access.owner_of`).
 OWNERS = frozenset({"employer", "university", "admin"})
 ENDPOINT = "/v1/webhooks/endpoints/{endpoint_id}"
 
@@ -63,7 +64,8 @@ ROUTES = [
         "GET",
         "/v1/webhooks/event-types",
         "ListEventTypes",
-        "Every event type a webhook can receive, with an example",
+        "Every event type a webhook can receive (webhook.test too), with the JSON Schema of "
+        "its body and an example",
         OWNERS,
         tag=WEBHOOKS,
     ),

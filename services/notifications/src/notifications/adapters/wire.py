@@ -9,6 +9,7 @@ from typing import Any
 from google.protobuf.message import Message as ProtoMessage
 
 from notifications.adapters.catalogue import tenants_of
+from notifications.adapters.schemas import Entry
 from notifications.domain.events import EndpointDisabled
 from notifications.domain.inbox import Channel, InboxEvent, Notification
 from notifications.domain.model import Attempt, Endpoint, Message, Status
@@ -87,6 +88,15 @@ def attempt(a: Attempt) -> pb.DeliveryAttempt:
         succeeded=a.succeeded,
         next_attempt_at=timestamp(a.next_attempt_at),
     )
+
+
+def event_type(entry: Entry) -> pb.EventType:
+    """A catalogue entry; the schema and the example as JSON objects (Struct)."""
+    out = pb.EventType(name=entry.name, proto_message=entry.proto_message, topic=entry.topic)
+    out.example = entry.example_text  # deprecated, still served: the example as JSON text
+    out.schema.update(entry.schema)
+    out.example_body.update(entry.example)
+    return out
 
 
 # --- the event this service emits ---------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from notifications.adapters import wire
-from notifications.adapters.catalogue import CATALOGUE, example
+from notifications.adapters.schemas import entries
 from notifications.handlers import EndpointChanges, Inbox, Webhooks
 from stint.kit.actor import Actor
 from stint.kit.errors import FieldViolation, InvalidArgument
@@ -15,12 +15,7 @@ from stint.notifications.v1 import notifications_service_pb2 as pb
 from stint.notifications.v1.notifications_service_pb2_grpc import NotificationsServiceServicer
 
 UPDATABLE = ("url", "description", "event_types", "enabled")
-_EVENT_TYPES = pb.ListEventTypesResponse(
-    event_types=[
-        pb.EventType(name=k.name, proto_message=k.proto_name, topic=k.topic, example=example(k))
-        for k in CATALOGUE
-    ]
-)
+_EVENT_TYPES = pb.ListEventTypesResponse(event_types=[wire.event_type(e) for e in entries()])
 
 
 def _actor() -> Actor:
@@ -157,4 +152,5 @@ class NotificationsServicer(NotificationsServiceServicer):
     async def ListEventTypes(  # noqa: N802
         self, request: pb.ListEventTypesRequest, context: Any
     ) -> pb.ListEventTypesResponse:
+        self._h.check_subscriber(_actor())
         return _EVENT_TYPES

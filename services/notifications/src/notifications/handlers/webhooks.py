@@ -13,7 +13,7 @@ from typing import TypeVar
 from notifications.domain import access, policy
 from notifications.domain.errors import EndpointDisabled, EndpointNotFound, MessageNotFound
 from notifications.domain.model import Attempt, Endpoint, Message, Secret, Status
-from notifications.domain.payload import TEST_TYPE, payload
+from notifications.domain.payload import TEST_TYPE, payload, webhook_test_data
 from notifications.domain.signing import new_secret
 from notifications.handlers.delivery import Delivery
 from stint.kit.actor import Actor
@@ -66,6 +66,11 @@ class Webhooks:
         )  # fmt: skip
         await self.endpoints.add(endpoint)
         return endpoint, secret
+
+    def check_subscriber(self, actor: Actor) -> None:
+        """ListEventTypes: the catalogue is for whoever can subscribe, i.e. own an endpoint
+        (NotAnOwner, PERMISSION_DENIED, for anybody else)."""
+        access.owner_of(actor)
 
     async def endpoint(self, actor: Actor, endpoint_id: str) -> Endpoint:
         """GetWebhookEndpoint (and the ownership check of every other use case)."""
@@ -146,10 +151,8 @@ class Webhooks:
     async def send_test(self, actor: Actor, endpoint_id: str) -> Message:
         """SendTestWebhook: a `webhook.test` message, whatever the endpoint subscribes to."""
         e = await self._enabled(actor, endpoint_id)
-        now = self._now()
-        data = {"endpoint_id": e.id, "message": "This is a test webhook from Stint."}
-        msg_id = new_id("msg")
-        m = self.delivery.new_message(e, msg_id, TEST_TYPE, payload(TEST_TYPE, now, data))
+        body = payload(TEST_TYPE, self._now(), webhook_test_data(e.id))
+        m = self.delivery.new_message(e, new_id("msg"), TEST_TYPE, body)
         await self.messages.add(m)
         return replace(m, version=1)
 
