@@ -22,6 +22,7 @@ from stint.kit.paging import page_request
 from stint.kit.testing.clock import ManualClock
 from submissions.adapters.signing import KeyRing, verify
 from submissions.domain import commands as cmd
+from submissions.domain import record
 from submissions.domain.errors import AiUseForbidden
 from submissions.domain.model import AiPolicy, Artifact, Engagement, Status, Windows
 from submissions.handlers import Handlers
@@ -199,7 +200,7 @@ async def test_the_record_is_signed_once_and_resigned_when_ratings_reveal(w: Wor
         await w.records.issue(e.id, w.as_employer(e))
     first = await w.records.issue(e.id, w.as_student(e))
     assert (await w.records.issue(e.id, w.as_student(e))).jws == first.jws
-    assert first.claims["employer_rating"] is None
+    assert first.claims["employer_rating"] == 0
     rate = cmd.GiveFeedback(e.id, 5, "", ("SQL",))
     await w.h.feedback.give(rate, w.as_employer(e))
     await w.h.feedback.give(cmd.GiveFeedback(e.id, 4, "fun"), w.as_student(e))
@@ -217,3 +218,23 @@ def test_verify_refuses_signed_payloads_that_are_not_records(w: World) -> None:
     result = w.records.verify(foreign)
     assert not result.valid
     assert result.reason == "invalid_payload"
+
+
+async def test_a_record_of_the_old_spelling_verifies_and_is_signed_anew_on_fetch(w: World) -> None:
+    e = await w.engagement()
+    await w.complete(e)
+    first = await w.records.issue(e.id, w.as_student(e))
+    legacy = {k: v for k, v in first.claims.items() if k != "company_id"}
+    legacy |= {"company": e.company_id, "category": "MARKET_RESEARCH", "employer_rating": None}
+    old_jws = w.keys.sign(record.canonical(legacy))
+    checked = w.records.verify(old_jws)
+    assert (checked.valid, checked.reason, checked.claims) == (True, "ok", first.claims)
+    stored = w.store.docs[e.id]
+    assert stored.record is not None
+    stored.record = dataclasses.replace(stored.record, jws=old_jws)
+    again = await w.records.issue(e.id, w.as_student(e))
+    assert again.jws != old_jws
+    assert record.spelled_currently(again.claims)
+    assert again.claims["company_id"] == e.company_id
+    assert w.store.kinds().count("ExperienceRecordIssued") == 2
+    assert w.records.verify(old_jws).valid  # the student's copy stays valid

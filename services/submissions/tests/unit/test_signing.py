@@ -8,6 +8,8 @@ from datetime import timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from stint.common.v1 import work_pb2
+from submissions.adapters import wire
 from submissions.adapters.signing import KeyRing, b64url, public_jwk, verify
 from submissions.domain import record
 from submissions.domain.model import Artifact, Decision, Review, Submission, Windows
@@ -34,7 +36,7 @@ def test_round_trip() -> None:
     assert result.valid
     assert result.kid == "key-1"
     assert result.claims == CLAIMS
-    assert CLAIMS["employer_rating"] is None  # not revealed yet
+    assert CLAIMS["employer_rating"] == 0  # not revealed yet: the default, as REST prints it
     assert CLAIMS["artifacts"] == [{"name": "deck.pdf", "sha256": "ab" * 32}]
 
 
@@ -88,3 +90,40 @@ def test_signed_claims_of_another_shape_are_not_records() -> None:
     assert not record.is_record({**CLAIMS, "typ": "something-else"})
     assert not record.is_record({k: v for k, v in CLAIMS.items() if k != "student_id"})
     assert not record.is_record({**CLAIMS, "estimated_hours": "20"})
+
+
+def test_claims_are_spelled_as_the_rest_api_spells_the_engagement() -> None:
+    assert str(CLAIMS["company_id"]).startswith("cmp_")
+    assert "company" not in CLAIMS
+    assert CLAIMS["category"] == "CATEGORY_MARKET_RESEARCH"
+    assert CLAIMS["completed_at"] == "2026-03-04T09:00:00Z"  # protojson: no ".000"
+    assert record.spelled_currently(CLAIMS)
+
+
+# A record as signed before issue 17: `company`, the bare enum value, null for no rating.
+LEGACY = {
+    **{k: v for k, v in CLAIMS.items() if k != "company_id"},
+    "company": CLAIMS["company_id"],
+    "category": "MARKET_RESEARCH",
+    "employer_rating": None,
+    "completed_at": "2026-03-04T09:00:00.000Z",
+}
+
+
+def test_a_record_signed_in_the_old_spelling_still_verifies_and_reads_back() -> None:
+    signed = KEYS.sign(record.canonical(LEGACY))
+    result = verify(signed, KEYS.jwks())
+    assert result.valid
+    assert result.claims == LEGACY  # the signed bytes are what they were
+    assert record.is_record(LEGACY)
+    assert not record.spelled_currently(LEGACY)
+    assert record.current(LEGACY) == CLAIMS
+    decoded = wire.record(LEGACY)
+    assert decoded == wire.record(CLAIMS)
+    assert decoded.company == CLAIMS["company_id"]
+    assert decoded.category == work_pb2.CATEGORY_MARKET_RESEARCH
+    assert decoded.employer_rating == 0
+    assert record.resume_line(LEGACY) == record.resume_line(CLAIMS)
+    unspecified = {**LEGACY, "category": "UNSPECIFIED"}
+    assert wire.record(unspecified).category == work_pb2.CATEGORY_UNSPECIFIED
+    assert "20-hour micro-internship" in record.resume_line(unspecified)

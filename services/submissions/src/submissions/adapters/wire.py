@@ -20,7 +20,7 @@ from submissions.adapters.payloads import engagement, feedback
 from submissions.domain import commands as cmd
 from submissions.domain import events as ev
 from submissions.domain import model as m
-from submissions.domain.record import parse_iso
+from submissions.domain.record import current, parse_iso
 
 __all__ = [
     "engagement",
@@ -105,21 +105,22 @@ def list_query(r: api.ListEngagementsRequest) -> cmd.ListQuery:
 
 
 def record(claims: dict[str, Any]) -> api.ExperienceRecord:
-    """The decoded payload; raises KeyError/ValueError/TypeError for a payload of another
-    shape (reported as invalid_payload)."""
-    rating = claims.get("employer_rating")
-    category = wire.enum_number(work_pb2.Category, str(claims["category"]), "CATEGORY_")
+    """The decoded payload, in either spelling (`record.current`); raises KeyError/ValueError/
+    TypeError for a payload of another shape (reported as invalid_payload)."""
+    claims = current(claims)
+    category = wire.enum_number(work_pb2.Category, str(claims["category"]), "")
     return api.ExperienceRecord(
         engagement_id=str(claims["engagement_id"]),
         student_id=str(claims["student_id"]),
-        company=str(claims["company"]),
+        company=str(claims["company_id"]),
+        company_id=str(claims["company_id"]),
         project_title=str(claims["project_title"]),
         category=work_pb2.Category.ValueType(category),
         started_at=wire.timestamp(parse_iso(str(claims["started_at"]))),
         completed_at=wire.timestamp(parse_iso(str(claims["completed_at"]))),
         estimated_hours=int(claims["estimated_hours"]),
         endorsed_skills=[str(s) for s in claims["endorsed_skills"]],
-        employer_rating=int(rating) if rating else 0,
+        employer_rating=int(claims.get("employer_rating") or 0),
         artifacts=[
             api.ArtifactHash(name=str(a["name"]), sha256=str(a["sha256"]))
             for a in claims["artifacts"]

@@ -1,7 +1,12 @@
 """The verifiable experience record: what a completed engagement attests, as a JSON payload.
 
 The payload is canonical JSON (sorted keys, no spaces, UTF-8) so the same engagement always
-yields the same bytes; the signing adapter wraps it in a JWS. Times are RFC 3339 UTC.
+yields the same bytes; the signing adapter wraps it in a JWS.
+
+The claims are spelled as the REST API and the webhooks spell the same engagement: proto field
+names (`company_id`), enum values by their full proto names (`CATEGORY_MARKET_RESEARCH`), a
+default printed rather than null (`employer_rating` 0), times in RFC 3339 UTC as protojson
+prints a Timestamp. Records signed before that (issue 17) still verify: `current` reads them.
 """
 
 from __future__ import annotations
@@ -17,6 +22,10 @@ from submissions.domain.model import Engagement, IssuedRecord, Status
 
 ISSUER = "stint"
 RECORD_TYPE = "stint.experience-record.v1"
+CATEGORY_PREFIX = "CATEGORY_"
+# Claim names of records signed before the claims took the REST spelling → today's names.
+_LEGACY_NAMES = {"company": "company_id"}
+_TIMES = ("started_at", "completed_at", "issued_at")
 
 
 @dataclass(frozen=True)
@@ -31,7 +40,12 @@ class Verification:
 
 
 def iso(value: datetime) -> str:
-    return value.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    """RFC 3339 UTC in milliseconds, as protojson prints a Timestamp (and so REST and the
+    webhooks): `…T09:30:00.120Z`, and no fraction at all on a whole second."""
+    value = value.astimezone(UTC)
+    whole = value.replace(microsecond=0, tzinfo=None).isoformat()
+    millis = value.microsecond // 1000
+    return f"{whole}.{millis:03d}Z" if millis else f"{whole}Z"
 
 
 def parse_iso(value: str) -> datetime:
@@ -50,14 +64,14 @@ def payload(engagement: Engagement, issued_at: datetime) -> dict[str, Any]:
         "typ": RECORD_TYPE,
         "engagement_id": engagement.id,
         "student_id": engagement.student_id,
-        "company": engagement.company_id,
+        "company_id": engagement.company_id,
         "project_title": engagement.title,
-        "category": engagement.category,
+        "category": CATEGORY_PREFIX + engagement.category,
         "started_at": iso(engagement.started_at),
         "completed_at": iso(engagement.completed_at),
         "estimated_hours": engagement.estimated_hours,
         "endorsed_skills": list(employer.endorsed_skills) if employer else [],
-        "employer_rating": employer.rating if employer else None,
+        "employer_rating": employer.rating if employer else 0,
         "artifacts": [{"name": a.name, "sha256": a.sha256} for a in artifacts],
         "issued_at": iso(issued_at),
     }
@@ -68,22 +82,56 @@ CLAIM_TYPES: dict[str, type | tuple[type, ...]] = {
     "typ": str,
     "engagement_id": str,
     "student_id": str,
-    "company": str,
+    "company_id": str,
     "project_title": str,
     "category": str,
     "started_at": str,
     "completed_at": str,
     "estimated_hours": int,
     "endorsed_skills": list,
-    "employer_rating": (int, type(None)),
+    "employer_rating": int,
     "artifacts": list,
     "issued_at": str,
 }
 
 
+def current(claims: dict[str, Any]) -> dict[str, Any]:
+    """The claims in today's spelling, whichever spelling they were signed in. Records issued
+    before issue 17 said `company` for the company id, the category without its `CATEGORY_`
+    prefix, null for a rating not (yet) revealed, and `.000` on a whole second."""
+    out = dict(claims)
+    for name in _TIMES:
+        if isinstance(out.get(name), str):
+            out[name] = _respelled(out[name])
+    for old, new in _LEGACY_NAMES.items():
+        if old in out:
+            value = out.pop(old)
+            out.setdefault(new, value)
+    category = out.get("category")
+    if isinstance(category, str) and not category.startswith(CATEGORY_PREFIX):
+        out["category"] = CATEGORY_PREFIX + category
+    if "employer_rating" in out and out["employer_rating"] is None:
+        out["employer_rating"] = 0
+    return out
+
+
+def _respelled(value: str) -> str:
+    try:
+        when = parse_iso(value)
+    except ValueError:
+        return value  # not a time: `is_record` and the decoder refuse it
+    return iso(when) if when.tzinfo is not None else value
+
+
+def spelled_currently(claims: dict[str, Any]) -> bool:
+    """Whether signed claims already use today's spelling (else the record is signed anew)."""
+    return current(claims) == claims
+
+
 def is_record(claims: dict[str, Any]) -> bool:
-    """Whether signed claims are an experience record of ours (a platform key might one day
-    sign other things; their signatures must not pass as records)."""
+    """Whether signed claims (in either spelling) are an experience record of ours (a platform
+    key might one day sign other things; their signatures must not pass as records)."""
+    claims = current(claims)
     shaped = all(isinstance(claims.get(k), t) for k, t in CLAIM_TYPES.items())
     return shaped and claims["iss"] == ISSUER and claims["typ"] == RECORD_TYPE
 
@@ -106,7 +154,9 @@ def remember(engagement: Engagement, jws: str, key_id: str, issued_at: datetime)
 def resume_line(claims: dict[str, Any]) -> str:
     """E.g. "Competitor pricing study — 20-hour market research micro-internship for
     cmp_…, completed Mar 2026; employer rating 5/5; skills: Excel, SQL (verified by Stint)"."""
-    category = str(claims.get("category", "")).replace("_", " ").lower()
+    claims = current(claims)
+    category = str(claims.get("category", "")).removeprefix(CATEGORY_PREFIX)
+    category = category.replace("_", " ").lower()
     kind = (
         f"{category} micro-internship"
         if category and category != "unspecified"
@@ -115,7 +165,7 @@ def resume_line(claims: dict[str, Any]) -> str:
     completed = parse_iso(str(claims["completed_at"])).strftime("%b %Y")
     parts = [
         f"{claims['project_title']} — {claims['estimated_hours']}-hour {kind} for "
-        f"{claims['company']}, completed {completed}"
+        f"{claims['company_id']}, completed {completed}"
     ]
     if claims.get("employer_rating"):
         parts.append(f"employer rating {claims['employer_rating']}/5")

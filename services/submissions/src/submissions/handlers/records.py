@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from stint.kit.actor import Cause
@@ -32,9 +32,10 @@ class ExperienceRecords:
 
     async def issue(self, engagement_id: str, cause: Cause) -> IssuedRecord:
         """GetExperienceRecord by the student (or an admin) of a completed engagement. Signs
-        a new record the first time, and again once the ratings are revealed or the key has
-        changed; emits ExperienceRecordIssued for each record signed. Otherwise returns the
-        stored record unchanged."""
+        a new record the first time, and again once the ratings are revealed, the key has
+        changed or the stored record is in the claims' old spelling (`record.current`); emits
+        ExperienceRecordIssued for each record signed. Otherwise returns the stored record
+        unchanged."""
         actor = cause.actor
         e = await visible(self._repo, Violations(), engagement_id, actor)
         if not actor.is_admin:
@@ -42,8 +43,9 @@ class ExperienceRecords:
         kid = self._signer.kid
         if record.is_current(e) and e.record is not None:
             stored = self._signer.verify(e.record.jws)
-            if stored.valid and stored.claims is not None and stored.kid == kid:
-                return self._view(e.record.jws, stored.claims)
+            signed = stored.claims
+            if stored.valid and signed and stored.kid == kid and record.spelled_currently(signed):
+                return self._view(e.record.jws, signed)
         now = self._clock.now()
         claims = record.payload(e, now)
         jws = self._signer.sign(record.canonical(claims))
@@ -54,10 +56,13 @@ class ExperienceRecords:
         return self._view(jws, claims)
 
     def verify(self, jws: str) -> Verification:
-        """VerifyExperienceRecord: signature check against the published keys, offline."""
+        """VerifyExperienceRecord: signature check against the published keys, offline. The
+        claims come back in today's spelling, also those of a record signed before it."""
         result = self._signer.verify(jws)
         if result.valid and not (result.claims and record.is_record(result.claims)):
             result = Verification(False, "invalid_payload", result.kid)
+        elif result.valid and result.claims:
+            result = replace(result, claims=record.current(result.claims))
         metrics.RECORD_VERIFICATIONS.labels(result.reason).inc()
         return result
 
