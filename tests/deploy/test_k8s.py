@@ -81,7 +81,8 @@ def test_only_the_gateway_is_exposed(overlay: list[dict[str, Any]]) -> None:
     paths = [p for rule in ingress["spec"]["rules"] for p in rule["http"]["paths"]]
     # The API only: its port, and no catch-all that would reach anything else the pod serves.
     assert {p["backend"]["service"]["port"]["name"] for p in paths} == {"http"}
-    assert {p["path"] for p in paths} == {"/v1", "/openapi.json", "/docs"}
+    documents = {"/openapi.json", "/docs", "/asyncapi.json", "/contracts/stint.binpb"}
+    assert {p["path"] for p in paths} == {"/v1", *documents}
     gateway = _by_kind(overlay, "Service")["gateway"]
     assert {port["name"]: port["port"] for port in gateway["spec"]["ports"]} == {
         "http": 8080,

@@ -35,6 +35,7 @@ async def test_committed_change_is_published_once_with_cloudevents_headers(
     assert headers["ce_source"] == "/stint/kit-test"
     assert headers["ce_subject"] == "wdg_1"
     assert headers["ce_time"].endswith("Z")
+    assert headers["ce_dataschema"] == "https://stint.dev/schemas/proto/google.protobuf.StringValue"
     assert headers["content-type"] == "application/protobuf"
     assert record.key == b"wdg_1"
     assert StringValue.FromString(record.value).value == "created"

@@ -16,6 +16,7 @@ from stint.kit.envelope import (
     SPECVERSION,
     Envelope,
     MalformedEnvelope,
+    dataschema,
     new_envelope,
 )
 from stint.kit.ids import is_id
@@ -75,6 +76,7 @@ def test_headers_carry_every_cloudevents_attribute() -> None:
         "ce_type": "stint.postings.v1.PostingPublished",
         "ce_time": "2026-03-04T05:06:07.890123Z",
         "ce_subject": envelope.subject,
+        "ce_dataschema": "https://stint.dev/schemas/proto/stint.postings.v1.PostingPublished",
         "content-type": "application/protobuf",
     }
     assert set(REQUIRED_HEADERS) <= set(headers)
@@ -101,6 +103,30 @@ def test_traceparent_header_only_when_set() -> None:
 
     assert "traceparent" not in make_envelope().headers()
     assert make_envelope(traceparent=traceparent).headers()["traceparent"] == traceparent
+
+
+def test_ce_dataschema_names_the_payloads_message_type() -> None:
+    """Every record gets it, from the type alone: events stored in an outbox before the header
+    existed are published with it too (the outbox form has no such field)."""
+    stored = make_envelope().to_document()
+    assert "dataschema" not in stored
+    republished = Envelope.from_document(stored).headers()
+
+    assert republished["ce_dataschema"] == dataschema(stored["type"])
+    assert dataschema("stint.payouts.v1.PayoutPaid") == (
+        "https://stint.dev/schemas/proto/stint.payouts.v1.PayoutPaid"
+    )
+
+
+def test_consumers_ignore_ce_dataschema() -> None:
+    """A record with the header parses as before, and one without it (an older producer, a
+    re-driven dead letter) too."""
+    envelope = make_envelope()
+    headers = wire_headers(envelope)
+
+    assert ("ce_dataschema", envelope.headers()["ce_dataschema"].encode()) in headers
+    assert parse(headers) == parse(without(headers, "ce_dataschema"))
+    assert parse(with_header(headers, "ce_dataschema", b"urn:someone:else")).type == envelope.type
 
 
 def test_header_values_are_all_strings() -> None:
@@ -290,6 +316,9 @@ def test_new_envelope_wraps_a_protobuf_event() -> None:
     assert envelope.data == message.SerializeToString(deterministic=True)
     assert StringValue.FromString(envelope.data) == message
     assert envelope.headers()["ce_time"] == "2026-02-03T04:05:06Z"
+    assert envelope.headers()["ce_dataschema"] == (
+        "https://stint.dev/schemas/proto/google.protobuf.StringValue"
+    )
 
 
 def test_new_envelope_ids_are_fresh() -> None:

@@ -18,7 +18,7 @@ from pymongo.errors import ConnectionFailure
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
-from gateway import openapi, problems
+from gateway import asyncapi, openapi, problems
 from gateway.auth import TokenVerifier
 from gateway.backends import Backends
 from gateway.config import GatewaySettings
@@ -28,10 +28,10 @@ from gateway.ratelimit import TokenBuckets
 from gateway.request_context import REQUEST_ID, RequestContext
 from gateway.routes import all_routes
 from gateway.routing import install
-from gateway.schemas import SchemaRegistry
 from stint.kit import tracing
 from stint.kit.clock import SystemClock
 from stint.kit.grpc import IdentitySigner
+from stint.kit.jsonschema import SchemaRegistry
 from stint.kit.mongo import MongoClient, create_mongo_client, ping
 from stint.kit.ops_http import OpsServer, ReadinessCheck
 
@@ -105,12 +105,15 @@ def create_app(settings: GatewaySettings) -> FastAPI:
         # Outermost, so the rate limits and logs see the client the trusted proxy names.
         app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.forwarded_allow_ips)
     if provider := tracing.provider():
-        # The server span of each request (outermost); /docs and /openapi.json are not traced.
+        # The server span of each request (outermost); the documents are not traced.
         FastAPIInstrumentor.instrument_app(
-            app, tracer_provider=provider, excluded_urls="docs,openapi.json"
+            app,
+            tracer_provider=provider,
+            excluded_urls="docs,openapi.json,asyncapi.json,contracts/",
         )
     install(app, all_routes(), registry)
     app.openapi = lambda: openapi.document(app, registry)  # type: ignore[method-assign]
+    asyncapi.install(app, settings.kafka_bootstrap)  # /asyncapi.json, /contracts/stint.binpb
     return app
 
 

@@ -1,7 +1,9 @@
 """The event envelope: CloudEvents 1.0 in Kafka binary mode around a Protobuf payload.
 
 The value of a record is the serialized Protobuf message; everything about the event (id, type,
-source, subject, time) travels in ``ce_*`` headers (design.md §4).
+source, subject, time) travels in ``ce_*`` headers (design.md §4). ``ce_dataschema`` names the
+payload's message type (`dataschema`): the one in the published descriptor set
+(stint.contracts.descriptors) and in the AsyncAPI document (the gateway's /asyncapi.json).
 """
 
 from __future__ import annotations
@@ -20,6 +22,12 @@ from stint.kit.ids import new_id
 SPECVERSION = "1.0"
 CONTENT_TYPE = "application/protobuf"
 REQUIRED_HEADERS = ("ce_specversion", "ce_id", "ce_source", "ce_type", "ce_time")
+DATASCHEMA_PREFIX = "https://stint.dev/schemas/proto/"
+
+
+def dataschema(message_type: str) -> str:
+    """The ``ce_dataschema`` of an event: a URI naming its full Protobuf message name."""
+    return DATASCHEMA_PREFIX + message_type
 
 
 class MalformedEnvelope(ValueError):
@@ -47,6 +55,8 @@ class Envelope:
             "ce_source": self.source,
             "ce_type": self.type,
             "ce_time": self.time.isoformat().replace("+00:00", "Z"),
+            # Derived from the type, not stored: events already in an outbox get it too.
+            "ce_dataschema": dataschema(self.type),
             "content-type": CONTENT_TYPE,
         }
         if self.subject:  # CloudEvents: when present, it must be non-empty
