@@ -10,6 +10,7 @@ from fastapi.openapi.utils import get_openapi
 
 from gateway.problems import PROBLEM_JSON, Problem
 from gateway.routing import Route
+from stint.contracts.descriptors import comments
 from stint.kit.jsonschema import SchemaRegistry
 
 _QUERY_SCHEMAS: dict[str, dict[str, Any]] = {
@@ -76,6 +77,9 @@ def operation(route: Route, registry: SchemaRegistry) -> dict[str, Any]:
         "operationId": operation_id(route),
         "parameters": _parameters(route, registry),
     }
+    description = _rpc_comment(route)  # the proto comment: what it does, who may call it
+    if description:
+        extra["description"] = description
     body = _request_body(route, registry)
     if body is not None:
         extra["requestBody"] = {"required": True, "content": {"application/json": {"schema": body}}}
@@ -97,6 +101,19 @@ def operation(route: Route, registry: SchemaRegistry) -> dict[str, Any]:
     # Public operations say so: no token needed (an empty requirement overrides the default).
     extra["security"] = [{"bearerAuth": []}] if route.roles is not None else []
     return extra
+
+
+def _rpc_comment(route: Route) -> str:
+    """The proto comment of the route's RPC(s): what the operation does, who may call it."""
+    rpcs = route.choice.rpcs.values() if route.choice is not None else [route.rpc]
+    texts = []
+    for rpc in rpcs:
+        for service in rpc.request.DESCRIPTOR.file.services_by_name.values():
+            if rpc.name in service.methods_by_name:
+                text = comments().get(f"{service.full_name}.{rpc.name}", "")
+                prefix = f"`{rpc.name}`: " if route.choice is not None else ""
+                texts += [prefix + text] if text else []
+    return "\n\n".join(texts)
 
 
 def _request_field(route: Route, path: str) -> Any:

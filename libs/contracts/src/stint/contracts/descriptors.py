@@ -49,3 +49,60 @@ def leading_comments(file: descriptor_pb2.FileDescriptorProto) -> Iterator[tuple
         comment = textwrap.dedent(location.leading_comments).strip()
         if len(path) == 2 and path[0] == messages and comment:
             yield file.message_type[path[1]].name, comment
+
+
+# FileDescriptorProto / DescriptorProto / ServiceDescriptorProto / EnumDescriptorProto fields
+# as they appear in a SourceCodeInfo location path.
+_FILE_MESSAGE, _FILE_ENUM, _FILE_SERVICE = 4, 5, 6
+_MESSAGE_FIELD, _MESSAGE_NESTED, _MESSAGE_ENUM = 2, 3, 4
+_SERVICE_METHOD, _ENUM_VALUE = 2, 2
+
+
+@cache
+def comments() -> dict[str, str]:
+    """The leading comment of every commented element, by full name: messages and their
+    fields (``stint.postings.v1.PostingInput.title``), enums and their values, services and
+    their methods (``stint.postings.v1.PostingsService.CreatePosting``)."""
+    found: dict[str, str] = {}
+    for file in descriptor_set().file:
+        names = _element_names(file)
+        for location in file.source_code_info.location:
+            comment = textwrap.dedent(location.leading_comments).strip()
+            name = names.get(tuple(location.path))
+            if comment and name:
+                found[name] = comment
+    return found
+
+
+def _element_names(file: descriptor_pb2.FileDescriptorProto) -> dict[tuple[int, ...], str]:
+    names: dict[tuple[int, ...], str] = {}
+    prefix = file.package
+
+    def message(path: tuple[int, ...], proto: descriptor_pb2.DescriptorProto, scope: str) -> None:
+        full = f"{scope}.{proto.name}"
+        names[path] = full
+        for i, field in enumerate(proto.field):
+            names[(*path, _MESSAGE_FIELD, i)] = f"{full}.{field.name}"
+        for i, nested in enumerate(proto.nested_type):
+            message((*path, _MESSAGE_NESTED, i), nested, full)
+        for i, enum in enumerate(proto.enum_type):
+            enumeration((*path, _MESSAGE_ENUM, i), enum, full)
+
+    def enumeration(
+        path: tuple[int, ...], proto: descriptor_pb2.EnumDescriptorProto, scope: str
+    ) -> None:
+        names[path] = f"{scope}.{proto.name}"
+        for i, value in enumerate(proto.value):
+            names[(*path, _ENUM_VALUE, i)] = (
+                f"{scope}.{value.name}"  # values live in the enum's scope
+            )
+
+    for i, proto in enumerate(file.message_type):
+        message((_FILE_MESSAGE, i), proto, prefix)
+    for i, enum in enumerate(file.enum_type):
+        enumeration((_FILE_ENUM, i), enum, prefix)
+    for i, service in enumerate(file.service):
+        names[(_FILE_SERVICE, i)] = f"{prefix}.{service.name}"
+        for j, method in enumerate(service.method):
+            names[(_FILE_SERVICE, i, _SERVICE_METHOD, j)] = f"{prefix}.{service.name}.{method.name}"
+    return names

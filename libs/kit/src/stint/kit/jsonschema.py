@@ -17,6 +17,7 @@ from typing import Any
 
 from google.protobuf.descriptor import FieldDescriptor
 
+from stint.contracts.descriptors import comments
 from stint.kit import jsonschema_rules as rules
 
 JsonSchema = dict[str, Any]
@@ -76,8 +77,10 @@ class SchemaRegistry:
         partial: bool = False,
     ) -> JsonSchema:
         fields = [f for f in descriptor.fields if f.name not in exclude]
-        properties = {f.name: self.field(f, output=output) for f in fields}
+        properties = {f.name: _described(self.field(f, output=output), f) for f in fields}
         schema: JsonSchema = {"type": "object", "properties": properties}
+        if descriptor.full_name in comments():  # the proto comments are the descriptions
+            schema["description"] = comments()[descriptor.full_name]
         schema["additionalProperties"] = False
         if output:
             required = [f.name for f in fields if not f.has_presence]  # to_json prints these
@@ -138,3 +141,11 @@ def _constrained(schema: JsonSchema, keywords: JsonSchema) -> JsonSchema:
         merged: JsonSchema = {"anyOf": [{**number, **keywords}, text]}
         return {**merged, "examples": examples} if examples else merged
     return {**schema, **keywords}
+
+
+def _described(schema: JsonSchema, field: Field) -> JsonSchema:
+    """The field's proto comment as its description (else its enum's: what the values mean)."""
+    text = comments().get(field.full_name)
+    if text is None and field.enum_type is not None:
+        text = comments().get(field.enum_type.full_name)
+    return {**schema, "description": text} if text else schema

@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from buf.validate import validate_pb2 as buf_dot_validate_dot_validate__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1bstint/common/v1/money.proto\x12\x0fstint.common.v1\x1a\x1b\x62uf/validate/validate.proto\"T\n\x05Money\x12&\n\x0c\x61mount_minor\x18\x01 \x01(\x03\x42\x10\xbaH\r\"\x0b\x18\x80\x80\x9a\xa6\xea\xaf\xe3\x01(\x00\x12#\n\x08\x63urrency\x18\x02 \x01(\tB\x11\xbaH\x0er\x0c\x32\n^[A-Z]{3}$b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1bstint/common/v1/money.proto\x12\x0fstint.common.v1\x1a\x1b\x62uf/validate/validate.proto\"^\n\x05Money\x12*\n\x0c\x61mount_minor\x18\x01 \x01(\x03\x42\x14\xbaH\x11\"\x0f\x18\x80\x80\x9a\xa6\xea\xaf\xe3\x01(\x00H\xe0\xd4\x03\x12)\n\x08\x63urrency\x18\x02 \x01(\tB\x17\xbaH\x14r\x12\x32\n^[A-Z]{3}$\x92\x02\x03USDb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -33,9 +33,9 @@ _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'stint.common.v1.money_pb2',
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_MONEY'].fields_by_name['amount_minor']._loaded_options = None
-  _globals['_MONEY'].fields_by_name['amount_minor']._serialized_options = b'\272H\r\"\013\030\200\200\232\246\352\257\343\001(\000'
+  _globals['_MONEY'].fields_by_name['amount_minor']._serialized_options = b'\272H\021\"\017\030\200\200\232\246\352\257\343\001(\000H\340\324\003'
   _globals['_MONEY'].fields_by_name['currency']._loaded_options = None
-  _globals['_MONEY'].fields_by_name['currency']._serialized_options = b'\272H\016r\0142\n^[A-Z]{3}$'
+  _globals['_MONEY'].fields_by_name['currency']._serialized_options = b'\272H\024r\0222\n^[A-Z]{3}$\222\002\003USD'
   _globals['_MONEY']._serialized_start=77
-  _globals['_MONEY']._serialized_end=161
+  _globals['_MONEY']._serialized_end=171
 # @@protoc_insertion_point(module_scope)

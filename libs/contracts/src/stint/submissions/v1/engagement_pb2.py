@@ -28,7 +28,7 @@ from stint.common.v1 import money_pb2 as stint_dot_common_dot_v1_dot_money__pb2
 from stint.common.v1 import work_pb2 as stint_dot_common_dot_v1_dot_work__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n%stint/submissions/v1/engagement.proto\x12\x14stint.submissions.v1\x1a\x1b\x62uf/validate/validate.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1bstint/common/v1/money.proto\x1a\x1astint/common/v1/work.proto\"\xa2\x01\n\x08\x41rtifact\x12\x1b\n\x04name\x18\x01 \x01(\tB\r\xbaH\nr\x05\x10\x01\x18\xc8\x01\xc8\x01\x01\x12\x32\n\x03url\x18\x02 \x01(\tB%\xbaH\"r \x18\x80\x10\x32\x1b^https?://[^\\s/$.?#][^\\s]*$\x12(\n\x06sha256\x18\x03 \x01(\tB\x18\xbaH\x15r\x10\x32\x0e^[0-9a-f]{64}$\xd8\x01\x01\x12\x1b\n\nsize_bytes\x18\x04 \x01(\x03\x42\x07\xbaH\x04\"\x02(\x00\"\xb7\x01\n\nSubmission\x12\x0e\n\x06number\x18\x01 \x01(\x05\x12\x0c\n\x04note\x18\x02 \x01(\t\x12\x31\n\tartifacts\x18\x03 \x03(\x0b\x32\x1e.stint.submissions.v1.Artifact\x12\x0f\n\x07\x61i_used\x18\x04 \x01(\x08\x12\x15\n\rai_disclosure\x18\x05 \x01(\t\x12\x30\n\x0csubmitted_at\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"1\n\x0f\x43riterionResult\x12\x11\n\tcriterion\x18\x01 \x01(\t\x12\x0b\n\x03met\x18\x02 \x01(\x08\"\xec\x01\n\x06Review\x12\x19\n\x11submission_number\x18\x01 \x01(\x05\x12\x36\n\x08\x64\x65\x63ision\x18\x02 \x01(\x0e\x32$.stint.submissions.v1.ReviewDecision\x12\x10\n\x08\x66\x65\x65\x64\x62\x61\x63k\x18\x03 \x01(\t\x12\x37\n\x08\x63riteria\x18\x04 \x03(\x0b\x32%.stint.submissions.v1.CriterionResult\x12\x13\n\x0breviewed_by\x18\x05 \x01(\t\x12/\n\x0breviewed_at\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x9f\x01\n\x08\x46\x65\x65\x64\x62\x61\x63k\x12+\n\x06\x61uthor\x18\x01 \x01(\x0e\x32\x1b.stint.submissions.v1.Party\x12\x0e\n\x06rating\x18\x02 \x01(\x05\x12\x0f\n\x07\x63omment\x18\x03 \x01(\t\x12\x17\n\x0f\x65ndorsed_skills\x18\x04 \x03(\t\x12,\n\x08given_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xf3\x06\n\nEngagement\x12\n\n\x02id\x18\x01 \x01(\t\x12\x16\n\x0e\x61pplication_id\x18\x02 \x01(\t\x12\x12\n\nposting_id\x18\x03 \x01(\t\x12\x12\n\ncompany_id\x18\x04 \x01(\t\x12\x12\n\nstudent_id\x18\x05 \x01(\t\x12\x15\n\runiversity_id\x18\x06 \x01(\t\x12\r\n\x05title\x18\x07 \x01(\t\x12+\n\x08\x63\x61tegory\x18\x08 \x01(\x0e\x32\x19.stint.common.v1.Category\x12\x0e\n\x06skills\x18\t \x03(\t\x12\x17\n\x0f\x65stimated_hours\x18\n \x01(\x05\x12#\n\x03\x66\x65\x65\x18\x0b \x01(\x0b\x32\x16.stint.common.v1.Money\x12,\n\x08\x64ue_date\x18\x0c \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x1b\n\x13\x61\x63\x63\x65ptance_criteria\x18\r \x03(\t\x12,\n\tai_policy\x18\x0e \x01(\x0e\x32\x19.stint.common.v1.AiPolicy\x12\x16\n\x0erevision_limit\x18\x0f \x01(\x05\x12\x16\n\x0erevisions_used\x18\x10 \x01(\x05\x12\x36\n\x06status\x18\x11 \x01(\x0e\x32&.stint.submissions.v1.EngagementStatus\x12\x35\n\x0bsubmissions\x18\x12 \x03(\x0b\x32 .stint.submissions.v1.Submission\x12-\n\x07reviews\x18\x13 \x03(\x0b\x32\x1c.stint.submissions.v1.Review\x12\x30\n\x08\x66\x65\x65\x64\x62\x61\x63k\x18\x14 \x03(\x0b\x32\x1e.stint.submissions.v1.Feedback\x12\x15\n\rcancel_reason\x18\x15 \x01(\t\x12.\n\nstarted_at\x18\x16 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0b\x61pproved_at\x18\x17 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x30\n\x0c\x63ompleted_at\x18\x18 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x30\n\x0c\x63\x61ncelled_at\x18\x19 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0f\n\x07version\x18\x1a \x01(\x03*\x80\x02\n\x10\x45ngagementStatus\x12!\n\x1d\x45NGAGEMENT_STATUS_UNSPECIFIED\x10\x00\x12\x1c\n\x18\x45NGAGEMENT_STATUS_ACTIVE\x10\x01\x12\x1f\n\x1b\x45NGAGEMENT_STATUS_SUBMITTED\x10\x02\x12(\n$ENGAGEMENT_STATUS_REVISION_REQUESTED\x10\x03\x12\x1e\n\x1a\x45NGAGEMENT_STATUS_APPROVED\x10\x04\x12\x1f\n\x1b\x45NGAGEMENT_STATUS_COMPLETED\x10\x05\x12\x1f\n\x1b\x45NGAGEMENT_STATUS_CANCELLED\x10\x06*\x9a\x01\n\x0eReviewDecision\x12\x1f\n\x1bREVIEW_DECISION_UNSPECIFIED\x10\x00\x12&\n\"REVIEW_DECISION_REVISION_REQUESTED\x10\x01\x12\x1c\n\x18REVIEW_DECISION_APPROVED\x10\x02\x12!\n\x1dREVIEW_DECISION_AUTO_APPROVED\x10\x03*E\n\x05Party\x12\x15\n\x11PARTY_UNSPECIFIED\x10\x00\x12\x12\n\x0ePARTY_EMPLOYER\x10\x01\x12\x11\n\rPARTY_STUDENT\x10\x02\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n%stint/submissions/v1/engagement.proto\x12\x14stint.submissions.v1\x1a\x1b\x62uf/validate/validate.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1bstint/common/v1/money.proto\x1a\x1astint/common/v1/work.proto\"\xe0\x01\n\x08\x41rtifact\x12\x34\n\x04name\x18\x01 \x01(\tB&\xbaH#r\x1e\x10\x01\x18\xc8\x01\x92\x02\x16market-sizing-memo.pdf\xc8\x01\x01\x12W\n\x03url\x18\x02 \x01(\tBJ\xbaHGrE\x18\x80\x10\x32\x1b^https?://[^\\s/$.?#][^\\s]*$\x92\x02\"https://files.example.org/memo.pdf\x12(\n\x06sha256\x18\x03 \x01(\tB\x18\xbaH\x15r\x10\x32\x0e^[0-9a-f]{64}$\xd8\x01\x01\x12\x1b\n\nsize_bytes\x18\x04 \x01(\x03\x42\x07\xbaH\x04\"\x02(\x00\"\xb7\x01\n\nSubmission\x12\x0e\n\x06number\x18\x01 \x01(\x05\x12\x0c\n\x04note\x18\x02 \x01(\t\x12\x31\n\tartifacts\x18\x03 \x03(\x0b\x32\x1e.stint.submissions.v1.Artifact\x12\x0f\n\x07\x61i_used\x18\x04 \x01(\x08\x12\x15\n\rai_disclosure\x18\x05 \x01(\t\x12\x30\n\x0csubmitted_at\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"1\n\x0f\x43riterionResult\x12\x11\n\tcriterion\x18\x01 \x01(\t\x12\x0b\n\x03met\x18\x02 \x01(\x08\"\xec\x01\n\x06Review\x12\x19\n\x11submission_number\x18\x01 \x01(\x05\x12\x36\n\x08\x64\x65\x63ision\x18\x02 \x01(\x0e\x32$.stint.submissions.v1.ReviewDecision\x12\x10\n\x08\x66\x65\x65\x64\x62\x61\x63k\x18\x03 \x01(\t\x12\x37\n\x08\x63riteria\x18\x04 \x03(\x0b\x32%.stint.submissions.v1.CriterionResult\x12\x13\n\x0breviewed_by\x18\x05 \x01(\t\x12/\n\x0breviewed_at\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x9f\x01\n\x08\x46\x65\x65\x64\x62\x61\x63k\x12+\n\x06\x61uthor\x18\x01 \x01(\x0e\x32\x1b.stint.submissions.v1.Party\x12\x0e\n\x06rating\x18\x02 \x01(\x05\x12\x0f\n\x07\x63omment\x18\x03 \x01(\t\x12\x17\n\x0f\x65ndorsed_skills\x18\x04 \x03(\t\x12,\n\x08given_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xf3\x06\n\nEngagement\x12\n\n\x02id\x18\x01 \x01(\t\x12\x16\n\x0e\x61pplication_id\x18\x02 \x01(\t\x12\x12\n\nposting_id\x18\x03 \x01(\t\x12\x12\n\ncompany_id\x18\x04 \x01(\t\x12\x12\n\nstudent_id\x18\x05 \x01(\t\x12\x15\n\runiversity_id\x18\x06 \x01(\t\x12\r\n\x05title\x18\x07 \x01(\t\x12+\n\x08\x63\x61tegory\x18\x08 \x01(\x0e\x32\x19.stint.common.v1.Category\x12\x0e\n\x06skills\x18\t \x03(\t\x12\x17\n\x0f\x65stimated_hours\x18\n \x01(\x05\x12#\n\x03\x66\x65\x65\x18\x0b \x01(\x0b\x32\x16.stint.common.v1.Money\x12,\n\x08\x64ue_date\x18\x0c \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x1b\n\x13\x61\x63\x63\x65ptance_criteria\x18\r \x03(\t\x12,\n\tai_policy\x18\x0e \x01(\x0e\x32\x19.stint.common.v1.AiPolicy\x12\x16\n\x0erevision_limit\x18\x0f \x01(\x05\x12\x16\n\x0erevisions_used\x18\x10 \x01(\x05\x12\x36\n\x06status\x18\x11 \x01(\x0e\x32&.stint.submissions.v1.EngagementStatus\x12\x35\n\x0bsubmissions\x18\x12 \x03(\x0b\x32 .stint.submissions.v1.Submission\x12-\n\x07reviews\x18\x13 \x03(\x0b\x32\x1c.stint.submissions.v1.Review\x12\x30\n\x08\x66\x65\x65\x64\x62\x61\x63k\x18\x14 \x03(\x0b\x32\x1e.stint.submissions.v1.Feedback\x12\x15\n\rcancel_reason\x18\x15 \x01(\t\x12.\n\nstarted_at\x18\x16 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0b\x61pproved_at\x18\x17 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x30\n\x0c\x63ompleted_at\x18\x18 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x30\n\x0c\x63\x61ncelled_at\x18\x19 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0f\n\x07version\x18\x1a \x01(\x03*\x80\x02\n\x10\x45ngagementStatus\x12!\n\x1d\x45NGAGEMENT_STATUS_UNSPECIFIED\x10\x00\x12\x1c\n\x18\x45NGAGEMENT_STATUS_ACTIVE\x10\x01\x12\x1f\n\x1b\x45NGAGEMENT_STATUS_SUBMITTED\x10\x02\x12(\n$ENGAGEMENT_STATUS_REVISION_REQUESTED\x10\x03\x12\x1e\n\x1a\x45NGAGEMENT_STATUS_APPROVED\x10\x04\x12\x1f\n\x1b\x45NGAGEMENT_STATUS_COMPLETED\x10\x05\x12\x1f\n\x1b\x45NGAGEMENT_STATUS_CANCELLED\x10\x06*\x9a\x01\n\x0eReviewDecision\x12\x1f\n\x1bREVIEW_DECISION_UNSPECIFIED\x10\x00\x12&\n\"REVIEW_DECISION_REVISION_REQUESTED\x10\x01\x12\x1c\n\x18REVIEW_DECISION_APPROVED\x10\x02\x12!\n\x1dREVIEW_DECISION_AUTO_APPROVED\x10\x03*E\n\x05Party\x12\x15\n\x11PARTY_UNSPECIFIED\x10\x00\x12\x12\n\x0ePARTY_EMPLOYER\x10\x01\x12\x11\n\rPARTY_STUDENT\x10\x02\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -36,29 +36,29 @@ _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'stint.submissions.v1.engage
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_ARTIFACT'].fields_by_name['name']._loaded_options = None
-  _globals['_ARTIFACT'].fields_by_name['name']._serialized_options = b'\272H\nr\005\020\001\030\310\001\310\001\001'
+  _globals['_ARTIFACT'].fields_by_name['name']._serialized_options = b'\272H#r\036\020\001\030\310\001\222\002\026market-sizing-memo.pdf\310\001\001'
   _globals['_ARTIFACT'].fields_by_name['url']._loaded_options = None
-  _globals['_ARTIFACT'].fields_by_name['url']._serialized_options = b'\272H\"r \030\200\0202\033^https?://[^\\s/$.?#][^\\s]*$'
+  _globals['_ARTIFACT'].fields_by_name['url']._serialized_options = b'\272HGrE\030\200\0202\033^https?://[^\\s/$.?#][^\\s]*$\222\002\"https://files.example.org/memo.pdf'
   _globals['_ARTIFACT'].fields_by_name['sha256']._loaded_options = None
   _globals['_ARTIFACT'].fields_by_name['sha256']._serialized_options = b'\272H\025r\0202\016^[0-9a-f]{64}$\330\001\001'
   _globals['_ARTIFACT'].fields_by_name['size_bytes']._loaded_options = None
   _globals['_ARTIFACT'].fields_by_name['size_bytes']._serialized_options = b'\272H\004\"\002(\000'
-  _globals['_ENGAGEMENTSTATUS']._serialized_start=1872
-  _globals['_ENGAGEMENTSTATUS']._serialized_end=2128
-  _globals['_REVIEWDECISION']._serialized_start=2131
-  _globals['_REVIEWDECISION']._serialized_end=2285
-  _globals['_PARTY']._serialized_start=2287
-  _globals['_PARTY']._serialized_end=2356
+  _globals['_ENGAGEMENTSTATUS']._serialized_start=1934
+  _globals['_ENGAGEMENTSTATUS']._serialized_end=2190
+  _globals['_REVIEWDECISION']._serialized_start=2193
+  _globals['_REVIEWDECISION']._serialized_end=2347
+  _globals['_PARTY']._serialized_start=2349
+  _globals['_PARTY']._serialized_end=2418
   _globals['_ARTIFACT']._serialized_start=183
-  _globals['_ARTIFACT']._serialized_end=345
-  _globals['_SUBMISSION']._serialized_start=348
-  _globals['_SUBMISSION']._serialized_end=531
-  _globals['_CRITERIONRESULT']._serialized_start=533
-  _globals['_CRITERIONRESULT']._serialized_end=582
-  _globals['_REVIEW']._serialized_start=585
-  _globals['_REVIEW']._serialized_end=821
-  _globals['_FEEDBACK']._serialized_start=824
-  _globals['_FEEDBACK']._serialized_end=983
-  _globals['_ENGAGEMENT']._serialized_start=986
-  _globals['_ENGAGEMENT']._serialized_end=1869
+  _globals['_ARTIFACT']._serialized_end=407
+  _globals['_SUBMISSION']._serialized_start=410
+  _globals['_SUBMISSION']._serialized_end=593
+  _globals['_CRITERIONRESULT']._serialized_start=595
+  _globals['_CRITERIONRESULT']._serialized_end=644
+  _globals['_REVIEW']._serialized_start=647
+  _globals['_REVIEW']._serialized_end=883
+  _globals['_FEEDBACK']._serialized_start=886
+  _globals['_FEEDBACK']._serialized_end=1045
+  _globals['_ENGAGEMENT']._serialized_start=1048
+  _globals['_ENGAGEMENT']._serialized_end=1931
 # @@protoc_insertion_point(module_scope)
