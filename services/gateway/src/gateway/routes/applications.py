@@ -9,7 +9,7 @@ from stint.applications.v1.applications_service_pb2_grpc import ApplicationsServ
 
 TAG = "applications"
 APPLICATIONS = Backend("applications", ApplicationsServiceStub, pb, TAG)
-STATUS = Query("status", "statuses", "list", "APPLICATION_STATUS_SUBMITTED,…")
+STATUS = Query("status", "status", "enum", "APPLICATION_STATUS_SUBMITTED")
 EMPLOYER_OR_UNIVERSITY = frozenset({"employer", "university", "admin"})
 
 
