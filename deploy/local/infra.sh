@@ -8,6 +8,17 @@
 #   status print both states; exit 1 unless both run
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=deploy/local/lib.sh
+source "$HERE/lib.sh"
+
+# One `up` or `down` at a time per state directory: two concurrent `up`s both ran initdb on
+# the same PostgreSQL directory and left it broken. The second waits for the first (which
+# started everything, so its own start finds it running), then goes on.
+if [[ "${1:-}" == up || "${1:-}" == down ]]; then
+  mkdir -p "$STINT_STATE"
+  exec 9>"$STINT_STATE/infra.lock"
+  flock 9
+fi
 
 endpoints() {
   echo "STINT_KAFKA_BOOTSTRAP=127.0.0.1:${STINT_KAFKA_PORT:-9092}"
