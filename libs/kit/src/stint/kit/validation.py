@@ -26,7 +26,8 @@ import protovalidate
 from google.protobuf.message import Message
 
 from stint.kit.errors import FieldViolation, InvalidArgument
-from stint.kit.validation_rules import Compiler, MessageCheck, Unsupported
+from stint.kit.validation_rules import Compiler
+from stint.kit.validation_values import MessageCheck, Unsupported
 
 _compiler = Compiler()
 
@@ -36,9 +37,9 @@ def _reference() -> protovalidate.Validator:
     return protovalidate.Validator()  # type: ignore[no-untyped-call]
 
 
-@cache
-def _check_of(full_name: str, descriptor: Any) -> MessageCheck | None:
-    """The compiled check of a message type, or None when protovalidate must do it."""
+def _check_of(descriptor: Any) -> MessageCheck | None:
+    """The compiled check of a message type, or None when protovalidate must do it (the
+    compiler remembers both answers)."""
     try:
         return _compiler.message(descriptor)
     except Unsupported:
@@ -47,12 +48,12 @@ def _check_of(full_name: str, descriptor: Any) -> MessageCheck | None:
 
 def fast_path(message: Message) -> bool:
     """Whether `message`'s type is checked by the compiled rules (tests: every request is)."""
-    return _check_of(message.DESCRIPTOR.full_name, message.DESCRIPTOR) is not None
+    return _check_of(message.DESCRIPTOR) is not None
 
 
 def violations(message: Message) -> list[FieldViolation]:
     """Every rule `message` breaks (empty when it is valid)."""
-    check = _check_of(message.DESCRIPTOR.full_name, message.DESCRIPTOR)
+    check = _check_of(message.DESCRIPTOR)
     if check is not None:
         return [FieldViolation(path, problem) for path, problem in check(message)]
     return reference_violations(message)

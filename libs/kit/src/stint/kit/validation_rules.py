@@ -5,133 +5,67 @@ program through cel-python's tree-walking interpreter, about 2 ms per rule — 3
 CreatePostingRequest (20 rules) on this machine, 1.6 ms for a GetPostingRequest; a lifecycle
 makes ~20 RPCs. This module reads the same annotations and checks the subset our protos use in a
 few microseconds; `stint.kit.validation` hands any message type using anything else (CEL
-expressions, oneof rules, other rule kinds) to protovalidate whole, and
+expressions, rules on a proto `oneof`, other rule kinds) to protovalidate whole, and
 tests/unit/test_validation_conformance.py holds both to the same verdicts on every request type.
 
 Semantics followed (protovalidate's): `ignore: IGNORE_ALWAYS` skips a field; an unpopulated
 field (unset with presence, zero value without, empty list) fails `required` and is otherwise
 only checked when it has no presence and no `IGNORE_IF_ZERO_VALUE`; a failed `required` reports
 nothing else for that field; set messages (and each message in a list) are checked recursively;
-string lengths count code points; `pattern` is an unanchored RE2 search.
+string lengths count code points; `pattern` is an unanchored RE2 search; a message `oneof` rule
+allows at most one of its fields set (exactly one when `required`), and its members ignore their
+zero values.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
-import re2  # type: ignore[import-untyped]  # google-re2: protovalidate's regex engine
 from buf.validate import validate_pb2
 from google.protobuf.descriptor import FieldDescriptor
 
+from stint.kit.validation_values import (
+    MessageCheck,
+    Problem,
+    Unsupported,
+    ValueCheck,
+    field_rules,
+    item_rules,
+    message_rules,
+    typed_check,
+)
+
 Descriptor = Any
-Problem = tuple[str, str]  # (field path relative to the checked message, description)
-# A compiled check of one value: the problems it has, with paths relative to that value.
-ValueCheck = Callable[[Any], Iterator[Problem]]
 
 
-class Unsupported(Exception):
-    """The annotations use a rule this module does not implement (protovalidate must check)."""
+def _set(message: Any, field: FieldDescriptor) -> bool:
+    """protovalidate's "set": present, a non-empty list or map, or a scalar not at its zero."""
+    if field.is_repeated:
+        return bool(len(getattr(message, field.name)))
+    if field.has_presence:
+        return bool(message.HasField(field.name))
+    return bool(getattr(message, field.name) != field.default_value)
 
 
-_SCALAR_RULES = {"const", "lt", "lte", "gt", "gte", "in", "not_in", "example"}
-_SUPPORTED = {
-    "string": {"min_len", "max_len", "pattern", "in", "not_in", "example"},
-    "enum": {"defined_only", "in", "not_in", "example"},
-    "bool": {"example"},
-    **{kind: _SCALAR_RULES for kind in ("int32", "int64", "uint32", "uint64", "sint32", "sint64")},
-}
+def in_message_oneof(field: FieldDescriptor) -> bool:
+    rules = message_rules(field.containing_type)
+    return any(field.name in rule.fields for rule in rules.oneof)
 
 
-def field_rules(field: FieldDescriptor) -> Any:
-    return field.GetOptions().Extensions[validate_pb2.field]
+def _one_of(fields: list[FieldDescriptor], required: bool) -> MessageCheck:
+    """A message `oneof` rule: at most one of `fields` set (exactly one when `required`); the
+    problem is the message's own (path "")."""
+    names = ", ".join(f.name for f in fields)
 
-
-def message_rules(descriptor: Descriptor) -> Any:
-    return descriptor.GetOptions().Extensions[validate_pb2.message]
-
-
-def _string_check(rules: Any) -> ValueCheck:
-    low, high = rules.min_len if rules.HasField("min_len") else None, None
-    if rules.HasField("max_len"):
-        high = rules.max_len
-    pattern = re2.compile(rules.pattern) if rules.HasField("pattern") else None
-    allowed, refused = set(getattr(rules, "in")), set(rules.not_in)
-
-    def check(value: str) -> Iterator[Problem]:
-        if low is not None and len(value) < low:
-            yield "", f"must be at least {low} characters"
-        if high is not None and len(value) > high:
-            yield "", f"must be at most {high} characters"
-        if pattern is not None and not pattern.search(value):
-            yield "", f"must match {rules.pattern}"
-        if allowed and value not in allowed:
-            yield "", f"must be one of {sorted(allowed)}"
-        if value in refused:
-            yield "", f"must not be {value!r}"
+    def check(message: Any) -> Iterator[Problem]:
+        count = sum(_set(message, f) for f in fields)
+        if count > 1:
+            yield "", f"only one of {names} may be set"
+        elif count == 0 and required:
+            yield "", f"one of {names} is required"
 
     return check
-
-
-def _number_check(rules: Any) -> ValueCheck:
-    known = rules.DESCRIPTOR.fields_by_name  # enum rules have no bounds
-    bounds = [(n, getattr(rules, n)) for n in ("gt", "gte", "lt", "lte") if n in known]
-    bounds = [(name, limit) for name, limit in bounds if rules.HasField(name)]
-    const = rules.const if rules.HasField("const") else None
-    allowed, refused = set(getattr(rules, "in")), set(rules.not_in)
-    tests = {"gt": int.__gt__, "gte": int.__ge__, "lt": int.__lt__, "lte": int.__le__}
-    words = {"gt": "greater than", "gte": "at least", "lt": "less than", "lte": "at most"}
-
-    def check(value: int) -> Iterator[Problem]:
-        for name, limit in bounds:
-            if not tests[name](value, limit):
-                yield "", f"must be {words[name]} {limit}"
-        if const is not None and value != const:
-            yield "", f"must be {const}"
-        if allowed and value not in allowed:
-            yield "", f"must be one of {sorted(allowed)}"
-        if value in refused:
-            yield "", f"must not be {value}"
-
-    return check
-
-
-def _enum_check(rules: Any, field: FieldDescriptor) -> ValueCheck:
-    enum_type: Any = field.enum_type
-    defined = {v.number for v in enum_type.values} if rules.defined_only else None
-    numbers = _number_check(rules)
-
-    def check(value: int) -> Iterator[Problem]:
-        if defined is not None and value not in defined:
-            yield "", "must be one of the enum's values"
-        yield from numbers(value)
-
-    return check
-
-
-def typed_check(rules: Any, field: FieldDescriptor) -> ValueCheck | None:
-    """The check of one (non-list) value from the type-specific rules, None when there are none."""
-    kind = rules.WhichOneof("type")
-    if kind is None:
-        return None
-    typed = getattr(rules, kind)
-    unsupported = {f.name for f, _ in typed.ListFields()} - _SUPPORTED.get(kind, set())
-    if unsupported:
-        raise Unsupported(f"{field.full_name}: {kind}.{sorted(unsupported)}")
-    if kind == "string":
-        return _string_check(typed)
-    if kind == "enum":
-        return _enum_check(typed, field)
-    if kind == "bool":
-        return None
-    return _number_check(typed)
-
-
-def item_rules(rules: Any) -> Any:
-    return rules.repeated.items if rules.WhichOneof("type") == "repeated" else None
-
-
-MessageCheck = Callable[[Any], Iterator[Problem]]
 
 
 def _join(name: str, sub: str) -> str:
@@ -143,23 +77,31 @@ class Compiler:
 
     def __init__(self) -> None:
         self._checks: dict[str, MessageCheck] = {}
+        self._unsupported: dict[str, str] = {}  # type -> why, so it is not compiled again
 
     def message(self, descriptor: Descriptor) -> MessageCheck:
+        """The check of the type (compiled on first use), or Unsupported (remembered too)."""
         name = descriptor.full_name
+        if name in self._unsupported:
+            raise Unsupported(self._unsupported[name])
         if name not in self._checks:
             parts: list[MessageCheck] = []
             # A recursive type finds itself here while being compiled: the list fills in later.
             self._checks[name] = lambda message: (p for part in parts for p in part(message))
             try:
                 parts.extend(self._message_parts(descriptor))
-            except Unsupported:
+            except Unsupported as exc:
                 del self._checks[name]
+                self._unsupported[name] = str(exc)
                 raise
         return self._checks[name]
 
     def _message_parts(self, descriptor: Descriptor) -> Iterator[MessageCheck]:
-        if message_rules(descriptor).ListFields():
+        rules = message_rules(descriptor)
+        if any(field.name != "oneof" for field, _ in rules.ListFields()):
             raise Unsupported(f"{descriptor.full_name}: message rules")
+        for rule in rules.oneof:
+            yield _one_of([descriptor.fields_by_name[name] for name in rule.fields], rule.required)
         for oneof in descriptor.oneofs:
             if oneof.GetOptions().Extensions[validate_pb2.oneof].ListFields():
                 raise Unsupported(f"{oneof.full_name}: oneof rules")
@@ -195,7 +137,11 @@ class Compiler:
         if value_check is None and not required:
             return None
         presence = field.has_presence
-        skip_zero = presence or rules.ignore == validate_pb2.IGNORE_IF_ZERO_VALUE
+        skip_zero = (
+            presence
+            or rules.ignore == validate_pb2.IGNORE_IF_ZERO_VALUE
+            or in_message_oneof(field)  # protovalidate: a oneof member ignores its zero value
+        )
         zero = field.default_value
 
         def check(message: Any) -> Iterator[Problem]:
