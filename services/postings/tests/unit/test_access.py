@@ -10,7 +10,7 @@ import pytest
 
 from postings.domain import access
 from postings.domain.access import ScopeKind
-from postings.domain.errors import NotAllowed, PostingNotFound
+from postings.domain.errors import NotAllowed, PostingNotFound, UniversityNotTargeted
 from postings.domain.model import Posting
 from postings.domain.values import Decision, Status, Visibility
 from stint.kit.actor import Actor
@@ -118,7 +118,7 @@ def test_a_university_decides_for_itself_only(
     with pytest.raises(PostingNotFound):  # a draft is not shown to universities yet
         access.university_for_decision(uni, aimed(make_posting, Status.DRAFT), "pst_1", "")
     assert access.university_for_decision(actors["admin"], posting, "pst_1", "uni_x")[1] == "uni_x"
-    with pytest.raises(InvalidArgument):
+    with pytest.raises(UniversityNotTargeted):
         access.university_for_decision(actors["admin"], posting, "pst_1", "uni_nope")
     with pytest.raises(NotAllowed):
         access.university_for_decision(actors["employer"], posting, "pst_1", "uni_mit")

@@ -8,7 +8,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from postings.domain.errors import NotAllowed, PostingNotFound
+from postings.domain.errors import NotAllowed, PostingNotFound, UniversityNotTargeted
 from postings.domain.model import Posting
 from postings.domain.values import Decision, Visibility
 from stint.kit.actor import ADMIN, EMPLOYER, STUDENT, UNIVERSITY, Actor
@@ -110,7 +110,7 @@ def university_for_decision(
         return posting, actor.org
     if actor.role == ADMIN:
         if requested not in targets:
-            raise InvalidArgument.of("university_id", "must be one of the posting's universities")
+            raise UniversityNotTargeted(requested)
         return posting, requested
     require_visible(actor, posting, posting_id)
     raise NotAllowed("only a targeted university's career office decides")

@@ -18,3 +18,10 @@ class InvalidTransition(FailedPrecondition):
 
 class NotAllowed(PermissionDenied):
     """The caller's role may never perform the action (e.g. a student creating a posting)."""
+
+
+class UniversityNotTargeted(FailedPrecondition):
+    """The posting is not aimed at that university (its targets are the posting's state)."""
+
+    def __init__(self, university_id: str) -> None:
+        super().__init__(f"the posting is not aimed at university {university_id}")
