@@ -32,7 +32,6 @@ from stint.kit.jsonschema import JsonSchema, SchemaRegistry
 VERSION = "3.0.0"
 PATH = "/asyncapi.json"
 DESCRIPTOR_SET_PATH = f"/contracts/{descriptors.FILE_NAME}"
-EVENT_CONTEXT = ".stint.common.v1.EventContext"
 KAFKA_BINDING = "0.5.0"
 _TEXT: JsonSchema = {"type": "string"}
 DEAD_LETTER = "stint.DeadLetter"
@@ -54,13 +53,8 @@ def install(app: FastAPI, kafka_bootstrap: str) -> None:
 def events_by_topic() -> dict[str, list[str]]:
     """The full message names of the events on each domain topic, in declaration order."""
     found: dict[str, list[str]] = {spec.name: [] for spec in topics.DOMAIN_TOPICS}
-    for file in descriptors.descriptor_set().file:
-        if file.package not in found:
-            continue
-        for message in file.message_type:
-            first = next((f for f in message.field if f.number == 1), None)
-            if first is not None and first.type_name == EVENT_CONTEXT:
-                found[file.package].append(f"{file.package}.{message.name}")
+    for event in descriptors.events():
+        found[event.topic].append(event.full_name)
     return found
 
 
@@ -116,8 +110,8 @@ def document(kafka_bootstrap: str) -> dict[str, Any]:
             "kafka": {
                 "host": hosts[0] if hosts else "127.0.0.1:9092",
                 "protocol": "kafka",
-                "description": "The platform's broker as this gateway is configured "
-                f"(STINT_KAFKA_BOOTSTRAP: {', '.join(hosts)}).",
+                "description": "The platform's broker, as published to integrators "
+                f"(bootstrap: {', '.join(hosts)}).",
             }
         },
         "channels": channels,

@@ -11,12 +11,16 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Iterator
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
 from google.protobuf import descriptor_pb2, descriptor_pool
 
+from stint.contracts import topics
+
 FILE_NAME = "stint.binpb"
+EVENT_CONTEXT = ".stint.common.v1.EventContext"
 MEDIA_TYPE = "application/octet-stream"
 
 
@@ -106,3 +110,35 @@ def _element_names(file: descriptor_pb2.FileDescriptorProto) -> dict[tuple[int, 
         for j, method in enumerate(service.method):
             names[(_FILE_SERVICE, i, _SERVICE_METHOD, j)] = f"{prefix}.{service.name}.{method.name}"
     return names
+
+
+@dataclass(frozen=True)
+class Event:
+    """One event type: the domain topic it travels on, its message and its generated module."""
+
+    topic: str
+    full_name: str  # stint.postings.v1.PostingPublished
+    module: str  # stint.postings.v1.events_pb2
+
+    @property
+    def name(self) -> str:
+        return self.full_name.rsplit(".", 1)[-1]
+
+
+@cache
+def events() -> tuple[Event, ...]:
+    """Every event, topic by topic, in declaration order: a message of a domain topic's package
+    whose field 1 is an `EventContext` (other messages there are the events' value types). The
+    one definition of "an event" for the AsyncAPI document and the webhook catalogue."""
+    domain = {spec.name for spec in topics.DOMAIN_TOPICS}
+    found: list[Event] = []
+    for file in descriptor_set().file:
+        if file.package not in domain:
+            continue
+        module = file.name.removesuffix(".proto").replace("/", ".") + "_pb2"
+        for message in file.message_type:
+            first = next((f for f in message.field if f.number == 1), None)
+            if first is not None and first.type_name == EVENT_CONTEXT:
+                found.append(Event(file.package, f"{file.package}.{message.name}", module))
+    order = [spec.name for spec in topics.DOMAIN_TOPICS]
+    return tuple(sorted(found, key=lambda e: order.index(e.topic)))  # stable: declaration order

@@ -13,6 +13,7 @@ Protobuf descriptors (no drift from the contracts), one component per message ty
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from google.protobuf.descriptor import FieldDescriptor
@@ -50,23 +51,43 @@ _WELL_KNOWN: dict[str, JsonSchema] = {
     "google.protobuf.ListValue": {"type": "array"},
 }
 _INT_TEXT = {"type": "string", "pattern": r"^-?[0-9]+$"}
+_UNSIGNED = {FieldDescriptor.TYPE_UINT64, FieldDescriptor.TYPE_FIXED64}
+_SINT64 = (-(2**63), 2**63 - 1)
+_UINT64 = (0, 2**64 - 1)
+# A pattern that is anchored at both ends and names its characters (no negated class, `.`, or
+# \S \W \D) cannot match a control character: ids, codes, slugs.
+_UNSAFE = re.compile(r"\[\^|(?<!\\)\.|\\[SWD]")
 INPUT_PREFIX = "input."
 
 
 class SchemaRegistry:
-    """Collects `components/schemas` for the OpenAPI document."""
+    """Collects `components/schemas` for the OpenAPI document.
 
-    def __init__(self) -> None:
+    `text` and `time` are what the edge refuses in every request beyond the protos' rules, as
+    regular expressions (the gateway's `input_rules`): `text` matches the characters no request
+    string may hold, `time` the RFC 3339 timestamps a request may carry. `ref_base` is where
+    the components live in the document (`#/$defs/` in a standalone JSON Schema).
+    """
+
+    def __init__(
+        self, *, text: str = "", time: str = "", ref_base: str = "#/components/schemas/"
+    ) -> None:
         self.components: dict[str, JsonSchema] = {}
+        self._text = text
+        self._time = time
+        self._ref_base = ref_base
 
     def ref(self, descriptor: Descriptor, *, output: bool = True) -> JsonSchema:
         if descriptor.full_name in _WELL_KNOWN:
-            return dict(_WELL_KNOWN[descriptor.full_name])
+            known = dict(_WELL_KNOWN[descriptor.full_name])
+            if not output and self._time and descriptor.full_name == "google.protobuf.Timestamp":
+                known["pattern"] = self._time
+            return known
         name = descriptor.full_name if output else INPUT_PREFIX + descriptor.full_name
         if name not in self.components:
             self.components[name] = {}  # placeholder first: messages may be recursive
             self.components[name] = self.message(descriptor, output=output)
-        return {"$ref": f"#/components/schemas/{name}"}
+        return {"$ref": f"{self._ref_base}{name}"}
 
     def message(
         self,
@@ -86,6 +107,7 @@ class SchemaRegistry:
             required = [f.name for f in fields if not f.has_presence]  # to_json prints these
         else:
             required = [] if partial else [f.name for f in fields if rules.is_required(f)]
+            schema |= {} if partial else rules.one_of(descriptor)
         if required:
             schema["required"] = required
         return schema
@@ -98,14 +120,26 @@ class SchemaRegistry:
             single = self._single(field, output)
             return {"type": "array", "items": single} if field.is_repeated else single
         if field.is_repeated:
-            items = _constrained(
-                self._single(field, output), rules.value_keywords(field, item=True)
-            )
+            items = self._request_value(field, rules.value_keywords(field, item=True))
             return {"type": "array", "items": items, **rules.list_keywords(field)}
-        single = _constrained(self._single(field, output), rules.value_keywords(field))
-        if rules.zero_allowed(field) and field.type != FieldDescriptor.TYPE_MESSAGE:
+        keywords = rules.value_keywords(field)
+        single = self._request_value(field, keywords)
+        if rules.zero_allowed(field) and keywords.keys() - {"examples"}:
             return {"anyOf": [{"const": field.default_value}, single]}
         return single
+
+    def _request_value(self, field: Field, keywords: JsonSchema) -> JsonSchema:
+        """One value of a request field: its type, its rules' keywords and the edge's text rule
+        (strings)."""
+        schema = _constrained(self._single(field, output=False), keywords)
+        if field.type != FieldDescriptor.TYPE_STRING or not self._text or "enum" in schema:
+            return schema
+        allowed = f"^[^{self._text[1:-1]}]*$" if self._text.startswith("[") else ""
+        if "pattern" not in schema:
+            return {**schema, "pattern": allowed}
+        if _only_safe_characters(schema["pattern"]):
+            return schema
+        return {**schema, "allOf": [{"pattern": allowed}]}
 
     def _single(self, field: Field, output: bool) -> JsonSchema:
         t = field.type
@@ -120,7 +154,14 @@ class SchemaRegistry:
             return {"type": "integer", "format": "int32"}
         if t in _INT64:
             text = {**_INT_TEXT, "format": "int64"}
-            return text if output else {"anyOf": [{"type": "integer"}, text]}
+            if output:
+                return text
+            # What the server parses: a number in range, or up to 18 digits as a string (every
+            # such string fits; a generator must not send one that does not).
+            low, high = _UINT64 if t in _UNSIGNED else _SINT64
+            number = {"type": "integer", "minimum": low, "maximum": high}
+            digits = r"^[0-9]{1,18}$" if t in _UNSIGNED else r"^-?[0-9]{1,18}$"
+            return {"anyOf": [number, {**text, "pattern": digits}]}
         if t in (FieldDescriptor.TYPE_DOUBLE, FieldDescriptor.TYPE_FLOAT):
             return {"type": "number"}
         if t == FieldDescriptor.TYPE_BOOL:
@@ -130,6 +171,10 @@ class SchemaRegistry:
         return {"type": "string"}
 
 
+def _only_safe_characters(pattern: str) -> bool:
+    return pattern.startswith("^") and pattern.endswith("$") and not _UNSAFE.search(pattern)
+
+
 def _constrained(schema: JsonSchema, keywords: JsonSchema) -> JsonSchema:
     """`schema` with the rule keywords; a 64-bit integer (number or string) takes the numeric
     ones on its number form."""
@@ -137,6 +182,9 @@ def _constrained(schema: JsonSchema, keywords: JsonSchema) -> JsonSchema:
         return schema
     if "anyOf" in schema:
         number, text = schema["anyOf"]
+        lowest = keywords.get("minimum", keywords.get("exclusiveMinimum"))
+        if lowest is not None and lowest >= 0:  # no minus sign in the string form either
+            text = {**text, "pattern": text["pattern"].replace("-?", "")}
         examples = keywords.pop("examples", None)
         merged: JsonSchema = {"anyOf": [{**number, **keywords}, text]}
         return {**merged, "examples": examples} if examples else merged

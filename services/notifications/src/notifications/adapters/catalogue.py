@@ -8,35 +8,23 @@ every snapshot the event carries, so no call to another service is needed.
 
 from __future__ import annotations
 
+import importlib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from types import ModuleType
 from typing import Any
 
 from google.protobuf.descriptor import FieldDescriptor
 from google.protobuf.json_format import MessageToDict
 from google.protobuf.message import Message
-from google.protobuf.message_factory import GetMessageClass
 
 from notifications.domain.model import COMPANY, UNIVERSITY, Tenants
 from notifications.domain.payload import TEST_TYPE, payload
-from stint.applications.v1 import events_pb2 as applications
 from stint.common.v1.event_pb2 import EventContext
-from stint.contracts import topics
+from stint.contracts import descriptors
 from stint.notifications.v1 import events_pb2 as notifications
-from stint.payouts.v1 import events_pb2 as payouts
-from stint.postings.v1 import events_pb2 as postings
-from stint.submissions.v1 import events_pb2 as submissions
 
-_MODULES: tuple[tuple[str, ModuleType], ...] = (
-    (topics.POSTINGS, postings),
-    (topics.APPLICATIONS, applications),
-    (topics.SUBMISSIONS, submissions),
-    (topics.PAYOUTS, payouts),
-    (topics.NOTIFICATIONS, notifications),
-)
 # Where "the last word is what happened" reads badly.
 _OVERRIDES: dict[str, str] = {
     "PostingApprovedForUniversity": "posting.approved_for_university",
@@ -67,13 +55,9 @@ class EventKind:
 
 
 def _kinds() -> Iterator[EventKind]:
-    for topic, module in _MODULES:
-        for descriptor in module.DESCRIPTOR.message_types_by_name.values():
-            first = descriptor.fields_by_number.get(1)
-            # Events carry EventContext as field 1; other messages there are value types.
-            if first is None or first.message_type is not EventContext.DESCRIPTOR:
-                continue
-            yield EventKind(type_name(descriptor.name), topic, GetMessageClass(descriptor))
+    for event in descriptors.events():  # what an event is: stint.contracts says, once
+        message_type: type[Message] = getattr(importlib.import_module(event.module), event.name)
+        yield EventKind(type_name(event.name), event.topic, message_type)
 
 
 CATALOGUE: tuple[EventKind, ...] = tuple(_kinds())

@@ -24,7 +24,6 @@ from notifications.domain.payload import (
 from stint.kit.jsonschema import SchemaRegistry
 
 JsonObject = dict[str, Any]
-_COMPONENTS = "#/components/schemas/"  # where SchemaRegistry's references point (OpenAPI)
 _DEFS = "#/$defs/"
 EXAMPLE_ENDPOINT = "whe_01jexample0000000000000000"
 
@@ -43,23 +42,9 @@ class Entry:
 
 def data_schema(descriptor: Any) -> tuple[JsonObject, JsonObject]:
     """(schema of the message as `event_data` prints it, the definitions it refers to)."""
-    registry = SchemaRegistry()
+    registry = SchemaRegistry(ref_base=_DEFS)
     top = registry.ref(descriptor, output=True)
-    defs = {name: _relocated(schema) for name, schema in registry.components.items()}
-    return _relocated(top), defs
-
-
-def _relocated(node: Any) -> Any:
-    """`node` with every `$ref` into OpenAPI's components pointing into `$defs` instead."""
-    if isinstance(node, dict):
-        out = {k: _relocated(v) for k, v in node.items()}
-        ref = out.get("$ref")
-        if isinstance(ref, str) and ref.startswith(_COMPONENTS):
-            out["$ref"] = _DEFS + ref.removeprefix(_COMPONENTS)
-        return out
-    if isinstance(node, list):
-        return [_relocated(v) for v in node]
-    return node
+    return top, dict(registry.components)
 
 
 def event_entry(kind: EventKind) -> Entry:
