@@ -13,7 +13,8 @@ from typing import Any
 from buf.validate import validate_pb2
 from google.protobuf.descriptor import FieldDescriptor
 
-from stint.kit.validation_rules import field_rules, typed_check
+from stint.kit.validation_rules import in_message_oneof
+from stint.kit.validation_values import field_rules, message_rules, typed_check
 
 JsonSchema = dict[str, Any]
 
@@ -26,8 +27,8 @@ def is_required(field: FieldDescriptor) -> bool:
     """Whether a request must carry the field: `required`, or a field without presence whose
     zero value (what an absent field reads as) breaks its rules (`positions` >= 1, a pattern)."""
     rules = field_rules(field)
-    if rules.ignore != validate_pb2.IGNORE_UNSPECIFIED:
-        return False
+    if rules.ignore != validate_pb2.IGNORE_UNSPECIFIED or in_message_oneof(field):
+        return False  # a oneof member: the message's `one_of` keywords say what is needed
     if rules.required:
         return True
     if field.is_repeated:
@@ -90,8 +91,36 @@ def enum_allowed(field: FieldDescriptor, values: list[Any]) -> list[Any]:
 
 
 def zero_allowed(field: FieldDescriptor) -> bool:
-    """The server skips the rules of an unset field (`IGNORE_IF_ZERO_VALUE`)."""
-    return bool(field_rules(field).ignore == validate_pb2.IGNORE_IF_ZERO_VALUE)
+    """The server skips the rules of an unset field (`IGNORE_IF_ZERO_VALUE`, a oneof member)."""
+    ignore = field_rules(field).ignore == validate_pb2.IGNORE_IF_ZERO_VALUE
+    return bool(ignore or in_message_oneof(field))
+
+
+def one_of(descriptor: Any) -> JsonSchema:
+    """The message `oneof` rules: `oneOf` branches, one per field "set" as protovalidate means
+    it (present, non-empty, not zero); `required: false` adds the branch "none set"."""
+    keywords = []
+    for rule in message_rules(descriptor).oneof:
+        branches = [_set(descriptor.fields_by_name[name]) for name in rule.fields]
+        none = [] if rule.required else [{"not": {"anyOf": branches}}]
+        keywords.append({"oneOf": [*branches, *none]})
+    if len(keywords) > 1:
+        return {"allOf": keywords}
+    return keywords[0] if keywords else {}
+
+
+def _set(field: FieldDescriptor) -> JsonSchema:
+    if field.is_repeated:
+        value: JsonSchema = (
+            {"minItems": 1}
+            if field.message_type is None or not (field.message_type.GetOptions().map_entry)
+            else {"minProperties": 1}
+        )
+    elif field.has_presence:
+        value = {}
+    else:
+        value = {"not": {"const": field.default_value}}
+    return {"required": [field.name], "properties": {field.name: value}}
 
 
 def _has(rules: Any, name: str) -> bool:

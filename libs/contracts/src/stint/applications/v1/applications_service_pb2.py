@@ -28,7 +28,7 @@ from stint.applications.v1 import events_pb2 as stint_dot_applications_dot_v1_do
 from stint.common.v1 import pagination_pb2 as stint_dot_common_dot_v1_dot_pagination__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n0stint/applications/v1/applications_service.proto\x12\x15stint.applications.v1\x1a\x1b\x62uf/validate/validate.proto\x1a\'stint/applications/v1/application.proto\x1a\"stint/applications/v1/events.proto\x1a stint/common/v1/pagination.proto\"\xd6\x02\n\x18SubmitApplicationRequest\x12\x37\n\nposting_id\x18\x01 \x01(\tB#\xbaH r\x1e\x32\x1c^pst_[0-9a-hjkmnp-tv-z]{26}$\x12z\n\x05pitch\x18\x02 \x01(\tBk\xbaHhrc\x10\x01\x18\x88\'\x92\x02[I ran a pricing survey for my student union last spring and would love to size this market.\xc8\x01\x01\x12\x84\x01\n\x05links\x18\x03 \x03(\tBu\xbaHr\x92\x01o\x10\x05\x18\x01\"irg\x18\x80\x10\x32;^https://[^\\s/?#@:]+\\.[^\\s/?#@:]+(:[0-9]{1,5})?([/?#]\\S*)?$\x92\x02$https://portfolio.example.org/survey\"T\n\x19SubmitApplicationResponse\x12\x37\n\x0b\x61pplication\x18\x01 \x01(\x0b\x32\".stint.applications.v1.Application\"Y\n\x1aWithdrawApplicationRequest\x12;\n\x0e\x61pplication_id\x18\x01 \x01(\tB#\xbaH r\x1e\x32\x1c^app_[0-9a-hjkmnp-tv-z]{26}$\"V\n\x1bWithdrawApplicationResponse\x12\x37\n\x0b\x61pplication\x18\x01 \x01(\x0b\x32\".stint.applications.v1.Application\"Z\n\x1bShortlistApplicationRequest\x12;\n\x0e\x61pplication_id\x18\x01 \x01(\tB#\xbaH r\x1e\x32\x1c^app_[0-9a-hjkmnp-tv-z]{26}$\"W\n\x1cShortlistApplicationResponse\x12\x37\n\x0b\x61pplication\x18\x01 \x01(\x0b\x32\".stint.applications.v1.Application\"\xaa\x01\n\x18RejectApplicationRequest\x12;\n\x0e\x61pplication_id\x18\x01 \x01(\tB#\xbaH r\x1e\x32\x1c^app_[0-9a-hjkmnp-tv-z]{26}$\x12Q\n\x06reason\x18\x02 \x01(\tBA\xbaH>r9\x10\x01\x18\xe8\x07\x92\x02\x31We chose a candidate with more survey experience.\xc8\x01\x01\"T\n\x19RejectApplicationResponse\x12\x37\n\x0b\x61pplication\x18\x01 \x01(\x0b\x32\".stint.applications.v1.Application\"S\n\x14HireCandidateRequest\x12;\n\x0e\x61pplication_id\x18\x01 \x01(\tB#\xbaH r\x1e\x32\x1c^app_[0-9a-hjkmnp-tv-z]{26}$\"\x87\x01\n\x15HireCandidateResponse\x12\x37\n\x0b\x61pplication\x18\x01 \x01(\x0b\x32\".stint.applications.v1.Application\x12\x35\n\x05terms\x18\x02 \x01(\x0b\x32&.stint.applications.v1.EngagementTerms\"T\n\x15GetApplicationRequest\x12;\n\x0e\x61pplication_id\x18\x01 \x01(\tB#\xbaH r\x1e\x32\x1c^app_[0-9a-hjkmnp-tv-z]{26}$\"Q\n\x16GetApplicationResponse\x12\x37\n\x0b\x61pplication\x18\x01 \x01(\x0b\x32\".stint.applications.v1.Application\"\xe4\x01\n\x17ListApplicationsRequest\x12\x1b\n\nposting_id\x18\x01 \x01(\tB\x07\xbaH\x04r\x02\x18\x64\x12\x1c\n\nstudent_id\x18\x02 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x01\x12\x1e\n\runiversity_id\x18\x03 \x01(\tB\x07\xbaH\x04r\x02\x18\x64\x12\x42\n\x06status\x18\x04 \x01(\x0e\x32(.stint.applications.v1.ApplicationStatusB\x08\xbaH\x05\x82\x01\x02\x10\x01\x12*\n\x04page\x18\x05 \x01(\x0b\x32\x1c.stint.common.v1.PageRequest\"\x81\x01\n\x18ListApplicationsResponse\x12\x38\n\x0c\x61pplications\x18\x01 \x03(\x0b\x32\".stint.applications.v1.Application\x12+\n\x04page\x18\x02 \x01(\x0b\x32\x1d.stint.common.v1.PageResponse2\xd4\x06\n\x13\x41pplicationsService\x12v\n\x11SubmitApplication\x12/.stint.applications.v1.SubmitApplicationRequest\x1a\x30.stint.applications.v1.SubmitApplicationResponse\x12|\n\x13WithdrawApplication\x12\x31.stint.applications.v1.WithdrawApplicationRequest\x1a\x32.stint.applications.v1.WithdrawApplicationResponse\x12\x7f\n\x14ShortlistApplication\x12\x32.stint.applications.v1.ShortlistApplicationRequest\x1a\x33.stint.applications.v1.ShortlistApplicationResponse\x12v\n\x11RejectApplication\x12/.stint.applications.v1.RejectApplicationRequest\x1a\x30.stint.applications.v1.RejectApplicationResponse\x12j\n\rHireCandidate\x12+.stint.applications.v1.HireCandidateRequest\x1a,.stint.applications.v1.HireCandidateResponse\x12m\n\x0eGetApplication\x12,.stint.applications.v1.GetApplicationRequest\x1a-.stint.applications.v1.GetApplicationResponse\x12s\n\x10ListApplications\x12..stint.applications.v1.ListApplicationsRequest\x1a/.stint.applications.v1.ListApplicationsResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n0stint/applications/v1/applications_service.proto\x12\x15stint.applications.v1\x1a\x1b\x62uf/validate/validate.proto\x1a\'stint/applications/v1/application.proto\x1a\"stint/applications/v1/events.proto\x1a stint/common/v1/pagination.proto\"\xe0\x02\n\x18SubmitApplicationRequest\x12\x37\n\nposting_id\x18\x01 \x01(\tB#\xbaH r\x1e\x32\x1c^pst_[0-9a-hjkmnp-tv-z]{26}$\x12z\n\x05pitch\x18\x02 \x01(\tBk\xbaHhrc\x10\x01\x18\x88\'\x92\x02[I ran a pricing survey for my student union last spring and would love to size this market.\xc8\x01\x01\x12\x8e\x01\n\x05links\x18\x03 \x03(\tB\x7f\xbaH|\x92\x01y\x10\x05\x18\x01\"srq\x18\x80\x10\x32\x45^https://[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)+(:[0-9]{1,5})?([/?#][!-~]*)?$\x92\x02$https://portfolio.example.org/survey\"T\n\x19SubmitApplicationResponse\x12\x37\n\x0b\x61pplication\x18\x01 \x01(\x0b\x32\".stint.applications.v1.Application\"Y\n\x1aWithdrawApplicationRequest\x12;\n\x0e\x61pplication_id\x18\x01 \x01(\tB#\xbaH r\x1e\x32\x1c^app_[0-9a-hjkmnp-tv-z]{26}$\"V\n\x1bWithdrawApplicationResponse\x12\x37\n\x0b\x61pplication\x18\x01 \x01(\x0b\x32\".stint.applications.v1.Application\"Z\n\x1bShortlistApplicationRequest\x12;\n\x0e\x61pplication_id\x18\x01 \x01(\tB#\xbaH r\x1e\x32\x1c^app_[0-9a-hjkmnp-tv-z]{26}$\"W\n\x1cShortlistApplicationResponse\x12\x37\n\x0b\x61pplication\x18\x01 \x01(\x0b\x32\".stint.applications.v1.Application\"\xaa\x01\n\x18RejectApplicationRequest\x12;\n\x0e\x61pplication_id\x18\x01 \x01(\tB#\xbaH r\x1e\x32\x1c^app_[0-9a-hjkmnp-tv-z]{26}$\x12Q\n\x06reason\x18\x02 \x01(\tBA\xbaH>r9\x10\x01\x18\xe8\x07\x92\x02\x31We chose a candidate with more survey experience.\xc8\x01\x01\"T\n\x19RejectApplicationResponse\x12\x37\n\x0b\x61pplication\x18\x01 \x01(\x0b\x32\".stint.applications.v1.Application\"S\n\x14HireCandidateRequest\x12;\n\x0e\x61pplication_id\x18\x01 \x01(\tB#\xbaH r\x1e\x32\x1c^app_[0-9a-hjkmnp-tv-z]{26}$\"\x87\x01\n\x15HireCandidateResponse\x12\x37\n\x0b\x61pplication\x18\x01 \x01(\x0b\x32\".stint.applications.v1.Application\x12\x35\n\x05terms\x18\x02 \x01(\x0b\x32&.stint.applications.v1.EngagementTerms\"T\n\x15GetApplicationRequest\x12;\n\x0e\x61pplication_id\x18\x01 \x01(\tB#\xbaH r\x1e\x32\x1c^app_[0-9a-hjkmnp-tv-z]{26}$\"Q\n\x16GetApplicationResponse\x12\x37\n\x0b\x61pplication\x18\x01 \x01(\x0b\x32\".stint.applications.v1.Application\"\xe4\x01\n\x17ListApplicationsRequest\x12\x1b\n\nposting_id\x18\x01 \x01(\tB\x07\xbaH\x04r\x02\x18\x64\x12\x1c\n\nstudent_id\x18\x02 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x01\x12\x1e\n\runiversity_id\x18\x03 \x01(\tB\x07\xbaH\x04r\x02\x18\x64\x12\x42\n\x06status\x18\x04 \x01(\x0e\x32(.stint.applications.v1.ApplicationStatusB\x08\xbaH\x05\x82\x01\x02\x10\x01\x12*\n\x04page\x18\x05 \x01(\x0b\x32\x1c.stint.common.v1.PageRequest\"\x81\x01\n\x18ListApplicationsResponse\x12\x38\n\x0c\x61pplications\x18\x01 \x03(\x0b\x32\".stint.applications.v1.Application\x12+\n\x04page\x18\x02 \x01(\x0b\x32\x1d.stint.common.v1.PageResponse2\xd4\x06\n\x13\x41pplicationsService\x12v\n\x11SubmitApplication\x12/.stint.applications.v1.SubmitApplicationRequest\x1a\x30.stint.applications.v1.SubmitApplicationResponse\x12|\n\x13WithdrawApplication\x12\x31.stint.applications.v1.WithdrawApplicationRequest\x1a\x32.stint.applications.v1.WithdrawApplicationResponse\x12\x7f\n\x14ShortlistApplication\x12\x32.stint.applications.v1.ShortlistApplicationRequest\x1a\x33.stint.applications.v1.ShortlistApplicationResponse\x12v\n\x11RejectApplication\x12/.stint.applications.v1.RejectApplicationRequest\x1a\x30.stint.applications.v1.RejectApplicationResponse\x12j\n\rHireCandidate\x12+.stint.applications.v1.HireCandidateRequest\x1a,.stint.applications.v1.HireCandidateResponse\x12m\n\x0eGetApplication\x12,.stint.applications.v1.GetApplicationRequest\x1a-.stint.applications.v1.GetApplicationResponse\x12s\n\x10ListApplications\x12..stint.applications.v1.ListApplicationsRequest\x1a/.stint.applications.v1.ListApplicationsResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -40,7 +40,7 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_SUBMITAPPLICATIONREQUEST'].fields_by_name['pitch']._loaded_options = None
   _globals['_SUBMITAPPLICATIONREQUEST'].fields_by_name['pitch']._serialized_options = b'\272Hhrc\020\001\030\210\'\222\002[I ran a pricing survey for my student union last spring and would love to size this market.\310\001\001'
   _globals['_SUBMITAPPLICATIONREQUEST'].fields_by_name['links']._loaded_options = None
-  _globals['_SUBMITAPPLICATIONREQUEST'].fields_by_name['links']._serialized_options = b'\272Hr\222\001o\020\005\030\001\"irg\030\200\0202;^https://[^\\s/?#@:]+\\.[^\\s/?#@:]+(:[0-9]{1,5})?([/?#]\\S*)?$\222\002$https://portfolio.example.org/survey'
+  _globals['_SUBMITAPPLICATIONREQUEST'].fields_by_name['links']._serialized_options = b'\272H|\222\001y\020\005\030\001\"srq\030\200\0202E^https://[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)+(:[0-9]{1,5})?([/?#][!-~]*)?$\222\002$https://portfolio.example.org/survey'
   _globals['_WITHDRAWAPPLICATIONREQUEST'].fields_by_name['application_id']._loaded_options = None
   _globals['_WITHDRAWAPPLICATIONREQUEST'].fields_by_name['application_id']._serialized_options = b'\272H r\0362\034^app_[0-9a-hjkmnp-tv-z]{26}$'
   _globals['_SHORTLISTAPPLICATIONREQUEST'].fields_by_name['application_id']._loaded_options = None
@@ -62,33 +62,33 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_LISTAPPLICATIONSREQUEST'].fields_by_name['status']._loaded_options = None
   _globals['_LISTAPPLICATIONSREQUEST'].fields_by_name['status']._serialized_options = b'\272H\005\202\001\002\020\001'
   _globals['_SUBMITAPPLICATIONREQUEST']._serialized_start=216
-  _globals['_SUBMITAPPLICATIONREQUEST']._serialized_end=558
-  _globals['_SUBMITAPPLICATIONRESPONSE']._serialized_start=560
-  _globals['_SUBMITAPPLICATIONRESPONSE']._serialized_end=644
-  _globals['_WITHDRAWAPPLICATIONREQUEST']._serialized_start=646
-  _globals['_WITHDRAWAPPLICATIONREQUEST']._serialized_end=735
-  _globals['_WITHDRAWAPPLICATIONRESPONSE']._serialized_start=737
-  _globals['_WITHDRAWAPPLICATIONRESPONSE']._serialized_end=823
-  _globals['_SHORTLISTAPPLICATIONREQUEST']._serialized_start=825
-  _globals['_SHORTLISTAPPLICATIONREQUEST']._serialized_end=915
-  _globals['_SHORTLISTAPPLICATIONRESPONSE']._serialized_start=917
-  _globals['_SHORTLISTAPPLICATIONRESPONSE']._serialized_end=1004
-  _globals['_REJECTAPPLICATIONREQUEST']._serialized_start=1007
-  _globals['_REJECTAPPLICATIONREQUEST']._serialized_end=1177
-  _globals['_REJECTAPPLICATIONRESPONSE']._serialized_start=1179
-  _globals['_REJECTAPPLICATIONRESPONSE']._serialized_end=1263
-  _globals['_HIRECANDIDATEREQUEST']._serialized_start=1265
-  _globals['_HIRECANDIDATEREQUEST']._serialized_end=1348
-  _globals['_HIRECANDIDATERESPONSE']._serialized_start=1351
-  _globals['_HIRECANDIDATERESPONSE']._serialized_end=1486
-  _globals['_GETAPPLICATIONREQUEST']._serialized_start=1488
-  _globals['_GETAPPLICATIONREQUEST']._serialized_end=1572
-  _globals['_GETAPPLICATIONRESPONSE']._serialized_start=1574
-  _globals['_GETAPPLICATIONRESPONSE']._serialized_end=1655
-  _globals['_LISTAPPLICATIONSREQUEST']._serialized_start=1658
-  _globals['_LISTAPPLICATIONSREQUEST']._serialized_end=1886
-  _globals['_LISTAPPLICATIONSRESPONSE']._serialized_start=1889
-  _globals['_LISTAPPLICATIONSRESPONSE']._serialized_end=2018
-  _globals['_APPLICATIONSSERVICE']._serialized_start=2021
-  _globals['_APPLICATIONSSERVICE']._serialized_end=2873
+  _globals['_SUBMITAPPLICATIONREQUEST']._serialized_end=568
+  _globals['_SUBMITAPPLICATIONRESPONSE']._serialized_start=570
+  _globals['_SUBMITAPPLICATIONRESPONSE']._serialized_end=654
+  _globals['_WITHDRAWAPPLICATIONREQUEST']._serialized_start=656
+  _globals['_WITHDRAWAPPLICATIONREQUEST']._serialized_end=745
+  _globals['_WITHDRAWAPPLICATIONRESPONSE']._serialized_start=747
+  _globals['_WITHDRAWAPPLICATIONRESPONSE']._serialized_end=833
+  _globals['_SHORTLISTAPPLICATIONREQUEST']._serialized_start=835
+  _globals['_SHORTLISTAPPLICATIONREQUEST']._serialized_end=925
+  _globals['_SHORTLISTAPPLICATIONRESPONSE']._serialized_start=927
+  _globals['_SHORTLISTAPPLICATIONRESPONSE']._serialized_end=1014
+  _globals['_REJECTAPPLICATIONREQUEST']._serialized_start=1017
+  _globals['_REJECTAPPLICATIONREQUEST']._serialized_end=1187
+  _globals['_REJECTAPPLICATIONRESPONSE']._serialized_start=1189
+  _globals['_REJECTAPPLICATIONRESPONSE']._serialized_end=1273
+  _globals['_HIRECANDIDATEREQUEST']._serialized_start=1275
+  _globals['_HIRECANDIDATEREQUEST']._serialized_end=1358
+  _globals['_HIRECANDIDATERESPONSE']._serialized_start=1361
+  _globals['_HIRECANDIDATERESPONSE']._serialized_end=1496
+  _globals['_GETAPPLICATIONREQUEST']._serialized_start=1498
+  _globals['_GETAPPLICATIONREQUEST']._serialized_end=1582
+  _globals['_GETAPPLICATIONRESPONSE']._serialized_start=1584
+  _globals['_GETAPPLICATIONRESPONSE']._serialized_end=1665
+  _globals['_LISTAPPLICATIONSREQUEST']._serialized_start=1668
+  _globals['_LISTAPPLICATIONSREQUEST']._serialized_end=1896
+  _globals['_LISTAPPLICATIONSRESPONSE']._serialized_start=1899
+  _globals['_LISTAPPLICATIONSRESPONSE']._serialized_end=2028
+  _globals['_APPLICATIONSSERVICE']._serialized_start=2031
+  _globals['_APPLICATIONSSERVICE']._serialized_end=2883
 # @@protoc_insertion_point(module_scope)

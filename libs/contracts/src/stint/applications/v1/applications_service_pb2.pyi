@@ -36,7 +36,9 @@ class SubmitApplicationRequest(_message.Message):
     """Tailored cover note, 1..5000 characters."""
     @_builtins.property
     def links(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
-        """Up to 5 https links (portfolio, answers)."""
+        """Up to 5 https links (portfolio, answers), in ASCII: an international host in its xn-- form,
+        other characters percent-encoded.
+        """
 
     def __init__(
         self,

@@ -315,7 +315,11 @@ class CreateWebhookEndpointRequest(_message.Message):
     """http(s) URL, at most 2000 characters."""
     description: _builtins.str
     @_builtins.property
-    def event_types(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]: ...
+    def event_types(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
+        """Subscribed types, from the event catalogue (ListEventTypes; notifications' unit tests hold
+        this list to it); empty means every type.
+        """
+
     def __init__(
         self,
         *,
@@ -465,7 +469,9 @@ class UpdateWebhookEndpointRequest(_message.Message):
     description: _builtins.str
     enabled: _builtins.bool
     @_builtins.property
-    def event_types(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]: ...
+    def event_types(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
+        """Subscribed types, from the event catalogue; empty means every type."""
+
     @_builtins.property
     def update_paths(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
         """Any of: url, description, event_types, enabled."""
@@ -933,6 +939,7 @@ class Preference(_message.Message):
     KIND_FIELD_NUMBER: _builtins.int
     CHANNEL_FIELD_NUMBER: _builtins.int
     kind: _builtins.str
+    """The notification kind (the inbox's kinds; notifications' unit tests hold this list to them)."""
     channel: Global___Channel.ValueType
     def __init__(
         self,
@@ -1011,6 +1018,7 @@ class MarkNotificationsReadRequest(_message.Message):
     NOTIFICATION_IDS_FIELD_NUMBER: _builtins.int
     ALL_FIELD_NUMBER: _builtins.int
     all: _builtins.bool
+    """Every notification of the caller's inbox."""
     @_builtins.property
     def notification_ids(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
         """At most 100."""
