@@ -17,9 +17,12 @@ type MethodOf<P extends keyof paths> = {
 type Operation<P extends keyof paths, M extends Method> = NonNullable<paths[P][M]>;
 type ParamsOf<O> = O extends { parameters: infer T } ? T : never;
 type PathOf<O> = ParamsOf<O> extends { path: infer T } ? { path: T } : { path?: never };
+// A body the operation may go without (`{}` is a valid one) is optional; a required one is not.
 type BodyOf<O> = O extends { requestBody: { content: { "application/json": infer B } } }
   ? { body: B }
-  : { body?: never };
+  : O extends { requestBody?: { content: { "application/json": infer B } } }
+    ? { body?: B }
+    : { body?: never };
 type Init<O> = PathOf<O> &
   BodyOf<O> & {
     query?: ParamsOf<O> extends { query?: infer Q } ? Q : never;

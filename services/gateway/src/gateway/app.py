@@ -18,7 +18,7 @@ from pymongo.errors import ConnectionFailure
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
-from gateway import asyncapi, openapi, problems
+from gateway import asyncapi, input_rules, openapi, problems
 from gateway.auth import TokenVerifier
 from gateway.backends import Backends
 from gateway.config import GatewaySettings
@@ -37,7 +37,7 @@ from stint.kit.ops_http import OpsServer, ReadinessCheck
 
 
 def create_app(settings: GatewaySettings) -> FastAPI:
-    registry = SchemaRegistry()
+    registry = SchemaRegistry(text=input_rules.FORBIDDEN_TEXT, time=input_rules.TIME_PATTERN)
     # Before the database client and the channels exist (the instrumentations attach to them).
     tracing.configure(settings.service_name, settings.trace_exporter, settings.trace_dir)
 
@@ -113,7 +113,8 @@ def create_app(settings: GatewaySettings) -> FastAPI:
         )
     install(app, all_routes(), registry)
     app.openapi = lambda: openapi.document(app, registry)  # type: ignore[method-assign]
-    asyncapi.install(app, settings.kafka_bootstrap)  # /asyncapi.json, /contracts/stint.binpb
+    published = settings.asyncapi_kafka_servers or settings.kafka_bootstrap
+    asyncapi.install(app, published)  # /asyncapi.json, /contracts/stint.binpb
     return app
 
 

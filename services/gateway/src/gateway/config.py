@@ -30,6 +30,11 @@ class GatewaySettings(KitSettings):
     # without it.
     identity_private_key: SecretStr = SecretStr("")
 
+    # The Kafka bootstrap that /asyncapi.json tells integrators to connect to (their listener,
+    # e.g. "events.stint.example:9094"); empty: this gateway's own STINT_KAFKA_BOOTSTRAP, which
+    # is right in development and an in-cluster address in production (set it there).
+    asyncapi_kafka_servers: str = ""
+
     # Every backend call has a deadline: a stopped or hung backend gives 503/504, not a hang.
     grpc_deadline_seconds: float = Field(default=5.0, gt=0, le=60)
     postings_addr: str = "127.0.0.1:50051"

@@ -16,7 +16,7 @@ from gateway.auth import Principal
 from gateway.context import GatewayContext
 from gateway.idempotent import idempotently
 from gateway.input_rules import check_query_text, check_times, parse_body
-from gateway.problems import ProblemError, from_rpc_error, relative_to_body
+from gateway.problems import FieldError, ProblemError, from_rpc_error, relative_to_body
 from gateway.protojson import from_json, to_json
 from gateway.routing import Prepared, Query, Route, Rpc
 
@@ -70,6 +70,15 @@ async def _build_request(
     message = rpc.request()
     if route.body is not None:
         fields = data
+        if isinstance(data, dict) and route.body.derived & data.keys():
+            name = min(route.body.derived & data.keys())
+            raise ProblemError(
+                422,
+                "invalid-argument",
+                "The request is not valid",
+                f"{name}: unknown field",
+                errors=[FieldError(field=name, description="unknown field")],
+            )
         if isinstance(data, dict) and not route.body.field:
             fields = {k: v for k, v in data.items() if k not in route.path_params}  # path wins
             if route.choice is not None:
@@ -110,6 +119,8 @@ def _chosen_fields(route: Route, rpc: Rpc, fields: dict[str, Any]) -> dict[str, 
 def _apply_query(message: Message, query: Query, request: Request) -> None:
     values = request.query_params.getlist(query.name)
     check_query_text(query.name, values)
+    if len(values) > 1 and query.kind != "list":
+        raise _bad_query(query, "give it once")
     if not values or not query.field:  # no field: the route's `prepare` reads it
         return
     *parents, leaf = query.field.split(".")
@@ -119,8 +130,10 @@ def _apply_query(message: Message, query: Query, request: Request) -> None:
     try:
         if query.kind == "list":
             items = [v for value in values for v in value.split(",") if v]
+            _enum_names(target, leaf, items)
             from_json({leaf: items}, target)
         elif query.kind == "enum":
+            _enum_names(target, leaf, values)
             from_json({leaf: values[-1]}, target)
         elif query.kind == "int":
             setattr(target, leaf, int(values[-1]))
@@ -131,12 +144,29 @@ def _apply_query(message: Message, query: Query, request: Request) -> None:
         else:
             setattr(target, leaf, values[-1])
     except (ValueError, TypeError) as exc:
-        raise ProblemError(
-            422,
-            "invalid-argument",
-            "The request is not valid",
-            f"query parameter {query.name}: {exc}",
-        ) from exc
+        raise _bad_query(query, str(exc)) from exc
+
+
+def _enum_names(target: Message, leaf: str, values: list[str]) -> None:
+    """A query names enum values as the OpenAPI lists them: by name, never UNSPECIFIED (which a
+    filter means when the parameter is left out) nor by number (protobuf's JSON takes both)."""
+    enum = target.DESCRIPTOR.fields_by_name[leaf].enum_type
+    if enum is None:
+        return
+    allowed = {v.name for v in enum.values if v.number != 0}
+    for value in values:
+        if value not in allowed:
+            raise ValueError(f"{value!r} is not one of {', '.join(sorted(allowed))}")
+
+
+def _bad_query(query: Query, problem: str) -> ProblemError:
+    return ProblemError(
+        422,
+        "invalid-argument",
+        "The request is not valid",
+        f"query parameter {query.name}: {problem}",
+        errors=[FieldError(field=query.name, description=problem)],
+    )
 
 
 def _respond(route: Route, result: Message) -> Response:

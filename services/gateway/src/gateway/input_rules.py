@@ -3,7 +3,9 @@
 Each rule answers a caller's mistake with a 400/422 problem naming the field, never a 500:
 
 - **JSON**: nested at most `MAX_DEPTH` deep (deeper input made protobuf's parser recurse until
-  `RecursionError`), no `NaN`/`Infinity` (not JSON, and not a number any field can hold).
+  `RecursionError`), no `NaN`/`Infinity` (not JSON, and not a number any field can hold), no
+  `null` below the top (protobuf reads it as "unset", the OpenAPI types never allow it: one
+  spelling of "absent", leaving the field out).
 - **Text**: no control characters but tab and newlines, no bidirectional overrides or isolates
   (U+202A to U+202E, U+2066 to U+2069: "Trojan Source" text that reads differently than it is
   stored), no lone surrogates (not encodable as UTF-8, so not storable). Every string in the
@@ -29,10 +31,14 @@ EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
 LATEST = datetime(2100, 1, 1, tzinfo=UTC)
 _EARLIEST_SECONDS = int(EARLIEST.timestamp())
 _LATEST_SECONDS = int(LATEST.timestamp())
-# C0 controls but \t \n \r, DEL, C1 controls, bidi embeddings/overrides/isolates, surrogates.
-_FORBIDDEN = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
-)
+# C0 controls but \t \n \r, DEL, C1 controls, bidi embeddings/overrides/isolates; escaped, so
+# the OpenAPI can carry it (`stint.kit.jsonschema` writes it into request strings). Lone
+# surrogates are refused as well, apart: no UTF-8 text holds one, and other languages' regex
+# engines (Rust's, ECMAScript's with the `u` flag) cannot name them, so a schema must not.
+FORBIDDEN_TEXT = r"[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]"
+_FORBIDDEN = re.compile(FORBIDDEN_TEXT[:-1] + r"\ud800-\udfff]")
+# The years of [EARLIEST, LATEST), as the start of an RFC 3339 timestamp.
+TIME_PATTERN = r"^(19[7-9][0-9]|20[0-9]{2})-"
 
 
 def _bad_request(detail: str) -> ProblemError:
@@ -116,7 +122,9 @@ def _depth(data: Any) -> int:
 
 def _text_problems(data: Any, path: str = "") -> Iterator[tuple[str, str]]:
     # Depth is bounded by `_depth` before this runs, so recursion here is safe.
-    if isinstance(data, str):
+    if data is None and path:
+        yield path, "must not be null (leave the field out for its default)"
+    elif isinstance(data, str):
         problem = text_problem(data)
         if problem:
             yield path or "body", problem

@@ -82,7 +82,12 @@ def operation(route: Route, registry: SchemaRegistry) -> dict[str, Any]:
         extra["description"] = description
     body = _request_body(route, registry)
     if body is not None:
-        extra["requestBody"] = {"required": True, "content": {"application/json": {"schema": body}}}
+        # An absent body is read as `{}`: it may be left out when `{}` is a valid body.
+        needed = any(body.get(k) for k in ("required", "oneOf", "allOf", "minProperties"))
+        extra["requestBody"] = {
+            "required": needed,
+            "content": {"application/json": {"schema": body}},
+        }
     headers = dict(REQUEST_ID)
     if route.answer.location:
         headers["Location"] = {"description": "Where the created resource is", **_HEADER}
@@ -152,7 +157,7 @@ def _parameters(route: Route, registry: SchemaRegistry) -> list[dict[str, Any]]:
                 "name": q.name,
                 "in": "query",
                 "required": False,
-                "schema": _parameter_schema(route, q.kind, q.field, registry),
+                "schema": _parameter_schema(route, q.kind, q.field or q.like, registry),
                 "description": q.description,
             }
         )
@@ -172,23 +177,37 @@ def _parameters(route: Route, registry: SchemaRegistry) -> list[dict[str, Any]]:
 def _request_body(route: Route, registry: SchemaRegistry) -> dict[str, Any] | None:
     if route.body is None:
         return None
+    # PATCH: the fields present are the ones that change, so none is required, and one must be.
+    partial = route.method == "PATCH"
+    at_least_one = {"minProperties": 1} if partial else {}
     if route.body.field:
         target = route.rpc.request.DESCRIPTOR.fields_by_name[route.body.field].message_type
-        # PATCH: the fields present are the ones that change, so none is required.
-        return registry.message(target, output=False, partial=route.method == "PATCH")
-    path = frozenset(route.path_params)
+        return registry.message(target, output=False, partial=partial) | at_least_one
+    path = frozenset(route.path_params) | route.body.derived
     if route.choice is None:
-        return registry.message(route.rpc.request.DESCRIPTOR, exclude=path, output=False)
+        descriptor = route.rpc.request.DESCRIPTOR
+        body = registry.message(descriptor, exclude=path, output=False, partial=partial)
+        return body | at_least_one
     # One body for every choice: the union of their fields, and the field that chooses.
     properties: dict[str, Any] = {}
-    for rpc in route.choice.rpcs.values():
+    each: list[dict[str, Any]] = []  # what each choice requires besides the choosing field
+    for choice, rpc in sorted(route.choice.rpcs.items()):
         body = registry.message(rpc.request.DESCRIPTOR, exclude=path, output=False)
         properties |= body.get("properties", {})
+        if body.get("required"):
+            chosen = {"properties": {route.choice.field: {"const": choice}}}
+            needs = {
+                "required": body["required"],
+                "properties": {key: {} for key in body["required"]},
+            }
+            each.append({"if": chosen, "then": needs})
     chooser = {"type": "string", "enum": sorted(route.choice.rpcs)}
     return {
         "type": "object",
         "properties": {route.choice.field: chooser, **properties},
         "required": [route.choice.field],
+        "additionalProperties": False,
+        **({"allOf": each} if each else {}),
     }
 
 

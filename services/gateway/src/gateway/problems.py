@@ -106,7 +106,8 @@ def from_rpc_error(error: grpc.aio.AioRpcError) -> ProblemError:
     # Backend internals never reach the caller; client mistakes keep the service's message.
     detail = error.details() or "" if status < 500 else ""
     errors = [
-        FieldError(field=v.field, description=v.description)
+        # A rule of the whole message (a `oneof` rule) has no field: the body as a whole.
+        FieldError(field=v.field or "body", description=v.description)
         for v in field_violations_from_error(error)
     ]
     headers = {"Retry-After": "1"} if status in (429, 503) else {}

@@ -34,6 +34,7 @@ class Query:
     field: str
     kind: QueryKind = "str"
     description: str = ""
+    like: str = ""  # no field: the request field whose rules (and schema) it follows
 
 
 @dataclass(frozen=True)
@@ -49,9 +50,11 @@ class Rpc:
 
 @dataclass(frozen=True)
 class Body:
-    """The JSON body fills `field` of the request ("" = the request itself, path ids aside)."""
+    """The JSON body fills `field` of the request ("" = the request itself, path ids aside);
+    `derived` fields are the gateway's to fill (the route's `prepare`), never the body's."""
 
     field: str = ""
+    derived: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)

@@ -106,6 +106,48 @@ async def test_query_text_is_checked_too(config: Any) -> None:
     assert response.json()["errors"][0]["field"] == "q"
 
 
+async def test_null_is_not_a_value_leave_the_field_out(config: Any) -> None:
+    # protobuf read null as "unset"; the document never allows it: one spelling of "absent".
+    async with client(config) as c:
+        response = await c.post(
+            "/v1/postings", json={"title": "Sizing", "skills": None}, headers=EMPLOYER
+        )
+    assert response.status_code == 422, response.text
+    assert [e["field"] for e in response.json()["errors"]] == ["skills"]
+
+
+@pytest.mark.parametrize(
+    ("path", "params", "field"),
+    [
+        ("/v1/postings", {"status": "1"}, "status"),  # a number: protobuf would take it
+        ("/v1/postings", {"status": "POSTING_STATUS_UNSPECIFIED"}, "status"),
+        ("/v1/webhooks/endpoints/whe_1/messages", {"status": "0"}, "status"),
+        ("/v1/postings", [("page_size", "5"), ("page_size", "50")], "page_size"),
+        ("/v1/postings", {"currency": "usd", "fee_min": "100"}, "currency"),
+        ("/v1/postings", {"fee_min": "100"}, "currency"),
+    ],
+)
+async def test_query_parameters_take_what_the_document_lists(
+    config: Any, path: str, params: Any, field: str
+) -> None:
+    async with client(config) as c:
+        response = await c.get(path, params=params, headers=EMPLOYER)
+    assert response.status_code == 422, response.text
+    assert [e["field"] for e in response.json()["errors"]] == [field]
+
+
+async def test_fields_the_gateway_fills_are_not_the_bodys(config: Any) -> None:
+    # PATCH: the fields present are the change; a body naming them itself is refused.
+    async with client(config) as c:
+        response = await c.patch(
+            "/v1/webhooks/endpoints/whe_1",
+            json={"enabled": False, "update_paths": ["url"]},
+            headers=EMPLOYER,
+        )
+    assert response.status_code == 422, response.text
+    assert response.json()["errors"] == [{"field": "update_paths", "description": "unknown field"}]
+
+
 def _signed(**claims: Any) -> dict[str, str]:
     now = int(time.time())
     base = {"iss": "stint", "aud": "stint-gateway", "iat": now, "exp": now + 600}

@@ -38,3 +38,17 @@ def test_they_are_not_api_operations() -> None:
     paths = create_app(settings()).openapi()["paths"]
     assert asyncapi.PATH not in paths
     assert asyncapi.DESCRIPTOR_SET_PATH not in paths
+
+
+async def test_the_published_broker_is_the_integrators_listener_when_set() -> None:
+    # In production the gateway's own bootstrap is an in-cluster name no integrator can reach.
+    config = settings(
+        kafka_bootstrap="stint-kafka-bootstrap:9092",
+        asyncapi_kafka_servers="events.stint.example:9094",
+    )
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=create_app(config)), base_url="http://gateway.test"
+    ) as c:
+        server = (await c.get("/asyncapi.json")).json()["servers"]["kafka"]
+    assert server["host"] == "events.stint.example:9094"
+    assert "stint-kafka-bootstrap" not in str(server)

@@ -10,7 +10,12 @@ EMPLOYER = frozenset({"employer", "admin"})
 UNIVERSITY = frozenset({"university", "admin"})
 PAGING = (
     Query("page_size", "page.page_size", "int", "1-100, default 20"),
-    Query("page_token", "page.page_token", "str", "next_page_token of the previous page"),
+    Query(
+        "page_token",
+        "page.page_token",
+        "str",
+        "the `next_page_token` of the previous page, as it was (opaque; any other value is a 422)",
+    ),
 )
 
 

@@ -20,7 +20,7 @@ NOTIFICATIONS = Backend("notifications", NotificationsServiceStub, pb, INBOX)
 
 def _update_paths(r: Prepared) -> None:
     # PATCH semantics: the fields present in the body are the ones to change.
-    r.message.update_paths.extend(k for k in r.body if k != "update_paths")
+    r.message.update_paths.extend(k for k in r.body if k != "endpoint_id")  # the path's
 
 
 ROUTES = [
@@ -104,7 +104,7 @@ ROUTES = [
         "UpdateWebhookEndpoint",
         "Change url, description, types, enabled",
         OWNERS,
-        body=Body(),
+        body=Body(derived=frozenset({"update_paths"})),
         tag=WEBHOOKS,
         prepare=_update_paths,
         answer=Answer(field="endpoint"),

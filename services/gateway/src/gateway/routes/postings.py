@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from gateway.problems import ProblemError
+import re
+
+from gateway.problems import FieldError, ProblemError
 from gateway.routes.common import ANYONE, EMPLOYER, PAGING, UNIVERSITY
 from gateway.routing import Answer, Backend, Body, Prepared, Query
 from stint.postings.v1 import postings_service_pb2 as pb
@@ -12,13 +14,28 @@ TAG = "postings"
 POSTINGS = Backend("postings", PostingsServiceStub, pb, TAG)
 
 
+_CURRENCY = re.compile("[A-Z]{3}")
+
+
 def _list_filters(r: Prepared) -> None:
-    currency = r.query.get("currency", "").upper()
+    currency = r.query.get("currency", "")
+    if "currency" in r.query and not _CURRENCY.fullmatch(currency):
+        raise ProblemError(
+            422,
+            "invalid-argument",
+            "The request is not valid",
+            "currency: must be an ISO 4217 code (3 capital letters)",
+            errors=[FieldError(field="currency", description="must be 3 capital letters")],
+        )
     for side in ("fee_min", "fee_max"):
         if r.message.HasField(side):
             if not currency:
                 raise ProblemError(
-                    422, "invalid-argument", "The request is not valid", f"{side} needs currency"
+                    422,
+                    "invalid-argument",
+                    "The request is not valid",
+                    f"{side} needs currency",
+                    errors=[FieldError(field="currency", description=f"required with {side}")],
                 )
             getattr(r.message, side).currency = currency
 
@@ -60,7 +77,9 @@ ROUTES = [
             Query("company_id", "company_id"),
             Query("fee_min", "fee_min.amount_minor", "int", "minor units; needs currency"),
             Query("fee_max", "fee_max.amount_minor", "int", "minor units; needs currency"),
-            Query("currency", "", "str", "ISO 4217 code for fee_min/fee_max"),
+            Query(
+                "currency", "", "str", "ISO 4217 code of fee_min/fee_max", like="fee_min.currency"
+            ),
             Query("hours_min", "hours_min", "int"),
             Query("hours_max", "hours_max", "int"),
             Query("q", "query", "str", "free text in title and summary"),
