@@ -1,0 +1,114 @@
+"""What schemathesis cannot read from the OpenAPI document, supplied as a real client knows it.
+
+Loaded by `test_schemathesis_all_checks.py` (SCHEMATHESIS_HOOKS). Each mend is a rule that no
+JSON Schema can state, documented on its operation; the rules themselves have their own tests:
+
+- an `Idempotency-Key` names one request: a key sent again with another body is refused
+  (`IDEMPOTENCY_KEY_REUSED`), so every call gets a fresh key, as a client makes one per request;
+- a `page_token` is opaque and server-issued: any other value is a 422, so none is sent;
+- `fee_min`/`fee_max` compare amounts in one currency: they come with `currency`;
+- an admin creates a posting for a company it names (`?company_id`, which others may not send);
+- a payout account names a provider the deployment has configured (`sandbox` here);
+- query bounds (`hours_min` <= `hours_max`, `fee_min` <= `fee_max`) are ordered;
+- a webhook URL must reach a public address (judged on the host, as the client will read it),
+  so a URL the schema allows becomes one that does;
+- a posting's domain rules (design.md §4, the second layer): its deadlines lie in the future
+  (relative to now), the fee is in an accepted currency and at least the pay floor for its
+  hours (settings), university ids go with university visibility, and a title, skill or
+  criterion has something left once trimmed. Only values the schema allows are mended, so a
+  request schemathesis made invalid on purpose stays invalid.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import uuid
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import schemathesis
+
+_YEAR = re.compile(r"^(19[7-9][0-9]|20[0-9]{2})-")  # the gateway's TIME_PATTERN
+_POSTING_BODIES = {("POST", "/v1/postings"), ("PATCH", "/v1/postings/{posting_id}")}
+_FLOOR_MINOR_PER_HOUR = 2000  # postings' default hourly_pay_floor_minor (USD)
+_WEBHOOK_BODIES = {
+    ("POST", "/v1/webhooks/endpoints"),
+    ("PATCH", "/v1/webhooks/endpoints/{endpoint_id}"),
+}
+_PUBLIC_URL = "https://ats.example.com/hooks/stint"
+
+
+@schemathesis.hook
+def before_call(ctx: Any, case: Any, **kwargs: Any) -> None:
+    if case.headers and "Idempotency-Key" in case.headers:
+        case.headers["Idempotency-Key"] = uuid.uuid4().hex
+    operation = (case.method.upper(), case.operation.path)
+    if case.query is None and operation == ("POST", "/v1/postings"):
+        case.query = {}
+    if isinstance(case.query, dict):
+        case.query.pop("page_token", None)
+        if ("fee_min" in case.query or "fee_max" in case.query) and not case.query.get("currency"):
+            case.query["currency"] = "USD"
+        for low, high in (("hours_min", "hours_max"), ("fee_min", "fee_max")):
+            bounds = [case.query.get(low), case.query.get(high)]
+            if all(isinstance(b, int) for b in bounds) and bounds[0] > bounds[1]:
+                case.query[low], case.query[high] = bounds[1], bounds[0]
+        if operation == ("POST", "/v1/postings"):
+            if os.environ.get("STINT_SCHEMATHESIS_ROLE") == "admin":
+                case.query["company_id"] = case.query.get("company_id") or "cmp_schemathesis"
+            else:
+                case.query.pop("company_id", None)
+    if not isinstance(case.body, dict):
+        return
+    if operation in _POSTING_BODIES:
+        _mend_posting(case.body, partial=operation[0] == "PATCH")
+    if operation in _WEBHOOK_BODIES and isinstance(case.body.get("url"), str):
+        case.body["url"] = _PUBLIC_URL
+    if operation == ("PUT", "/v1/me/payout-account") and isinstance(case.body.get("provider"), str):
+        case.body["provider"] = "sandbox"  # the providers configured (payouts' settings)
+
+
+def _mend_posting(body: dict[str, Any], *, partial: bool) -> None:
+    now = datetime.now(UTC)
+    if _time(body.get("application_deadline")) is not None:
+        body["application_deadline"] = (now + timedelta(days=7)).isoformat()
+    if _time(body.get("due_date")) is not None:
+        body["due_date"] = (now + timedelta(days=21)).isoformat()
+    if partial and ("application_deadline" in body) != ("due_date" in body):
+        body.pop("application_deadline", None)  # one date alone may cross the stored other
+        body.pop("due_date", None)
+    title = body.get("title")
+    if isinstance(title, str) and len(title.strip()) < 3:
+        body["title"] = "Market sizing memo"
+    skills, criteria = body.get("skills"), body.get("acceptance_criteria")
+    if isinstance(skills, list):  # a skill is its slug: letters or digits must be left
+        body["skills"] = [s for s in skills if isinstance(s, str) and re.search("[A-Za-z0-9]", s)]
+    if isinstance(criteria, list):
+        body["acceptance_criteria"] = [c for c in criteria if isinstance(c, str) and c.strip()]
+    if partial and ("visibility" in body) != ("university_ids" in body):
+        body.pop("visibility", None)  # the two change together
+        body.pop("university_ids", None)
+    visibility = body.get("visibility")
+    if visibility == "VISIBILITY_PUBLIC":
+        body["university_ids"] = []
+    elif visibility == "VISIBILITY_UNIVERSITIES" and not body.get("university_ids"):
+        body["university_ids"] = ["uni_state"]
+    fee, hours = body.get("fee"), body.get("estimated_hours")
+    if isinstance(fee, dict) and isinstance(fee.get("currency"), str):
+        fee["currency"] = "USD"
+        hours = hours if isinstance(hours, int) and 10 <= hours <= 40 else 40
+        body["estimated_hours"] = hours
+        fee["amount_minor"] = hours * _FLOOR_MINOR_PER_HOUR
+    elif partial:
+        body.pop("estimated_hours", None)  # the stored fee may be below the new hours' floor
+
+
+def _time(value: Any) -> datetime | None:
+    """The timestamp, if `value` is one the schema allows (else schemathesis meant it invalid)."""
+    if not isinstance(value, str) or not _YEAR.match(value):
+        return None
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        return None
