@@ -13,11 +13,12 @@ source "$HERE/lib.sh"
 
 # One `up` or `down` at a time per state directory: two concurrent `up`s both ran initdb on
 # the same PostgreSQL directory and left it broken. The second waits for the first (which
-# started everything, so its own start finds it running), then goes on.
-if [[ "${1:-}" == up || "${1:-}" == down ]]; then
+# started everything, so its own start finds it running), then goes on. `flock -o`: the
+# daemons `up` starts must not inherit the lock's descriptor, or they would hold it for their
+# whole life and every later `down` would wait for ever.
+if [[ ("${1:-}" == up || "${1:-}" == down) && -z "${STINT_INFRA_LOCKED:-}" ]]; then
   mkdir -p "$STINT_STATE"
-  exec 9>"$STINT_STATE/infra.lock"
-  flock 9
+  STINT_INFRA_LOCKED=1 exec flock -o "$STINT_STATE/infra.lock" "$0" "$@"
 fi
 
 endpoints() {
