@@ -20,7 +20,7 @@ from notifications.domain.inbox import (
 )
 from stint.kit.actor import Actor
 from stint.kit.envelope import Envelope
-from stint.payouts.v1.events_pb2 import PayoutPaid
+from stint.payouts.v1.events_pb2 import PayoutFailed, PayoutPaid
 from stint.payouts.v1.payout_pb2 import Payout
 from stint.postings.v1.events_pb2 import PostingPublished
 from stint.postings.v1.posting_pb2 import Posting, UniversityTarget
@@ -90,3 +90,27 @@ def test_snapshots_give_title_and_people() -> None:
     posting = PostingPublished(posting=Posting(title="Survey", universities=targets))
     published = inbox_event("posting.published", posting, envelope("pst_1"))
     assert (published.title, published.university_ids) == ("Survey", frozenset({"uni_1"}))
+
+
+@pytest.mark.parametrize(
+    ("retryable", "says", "never_says"),
+    [
+        (True, "retried automatically", "Update your payout account"),
+        (False, "could not be sent (the account is closed). Update your payout", "retried"),
+    ],
+)
+def test_a_payout_failure_notice_says_truthfully_what_happens_next(
+    retryable: bool, says: str, never_says: str
+) -> None:
+    # account_closed told the student "it will be retried": it never was.
+    payout = Payout(
+        student_id="usr_s1",
+        posting_title="Market scan",
+        failure_code="account_closed",
+        failure_message="the account is closed",
+        retryable=retryable,
+    )
+    failed = inbox_event("payout.failed", PayoutFailed(payout=payout), envelope("pay_1"))
+    _, body = text(failed)
+    assert says in body
+    assert never_says not in body

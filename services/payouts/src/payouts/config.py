@@ -30,7 +30,14 @@ class Settings(KitSettings):
     hold_recheck_seconds: float = Field(default=3600.0, gt=0)
     # A timer handler that crashed runs again after this lease (renewed while it runs).
     timer_lease_seconds: float = Field(default=10.0, gt=0)
-    tax_form_threshold_minor: int = Field(default=60_000, ge=0)
+    # Tax year -> the information-reporting threshold from that year on, in minor units of
+    # STINT_TAX_FORM_CURRENCY (JSON, e.g. '{"2025": 60000, "2026": 200000, "2027": 210000}').
+    # US Form 1099-NEC: USD 600 through 2025; USD 2,000 for payments after 31 Dec 2025 (IRC
+    # §6041(a) as amended by Public Law 119-21 §70433, the 2025 budget act); indexed for
+    # inflation from 2027 in USD 100 steps: add each year's figure when the IRS publishes it.
+    tax_form_thresholds_minor: dict[int, int] = Field(
+        default_factory=lambda: {2025: 60_000, 2026: 200_000}, min_length=1
+    )
     tax_form_currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$")
     sandbox_settle_seconds: float = Field(default=2.0, ge=0)
     sandbox_return_seconds: float = Field(default=60.0, ge=0)
@@ -46,7 +53,7 @@ class Settings(KitSettings):
             return_watch=timedelta(seconds=self.return_watch_seconds),
             ledger_repair_delay=timedelta(seconds=self.ledger_repair_seconds),
             hold_recheck=timedelta(seconds=self.hold_recheck_seconds),
-            tax_form_threshold_minor=self.tax_form_threshold_minor,
+            tax_form_thresholds=tuple(sorted(self.tax_form_thresholds_minor.items())),
             tax_form_currency=self.tax_form_currency,
             max_amount_minor=self.max_amount_minor,
         )

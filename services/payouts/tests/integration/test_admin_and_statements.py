@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 import grpc
 import pytest
 
+from payouts.domain.policy import Policy
 from stint.common.v1.pagination_pb2 import PageRequest
 from stint.contracts import topics
 from stint.contracts.topics import dlq_topic
@@ -117,7 +118,11 @@ async def test_statement_and_pagination(service: Service, unique: str) -> None:
         )
     ).statement
     assert (statement.payout_count, statement.total_paid[0].amount_minor) == (3, 75_000)
-    assert statement.tax_form_threshold_reached
+    # USD 750 in one year: above 2025's USD 600, below the USD 2,000 of 2026 and later.
+    amount, since = Policy().tax_form_threshold(year)
+    assert statement.tax_form_threshold.amount_minor == amount
+    assert statement.tax_form_threshold_year == since
+    assert statement.tax_form_threshold_reached is (amount <= 75_000)
     assert len(statement.by_company) == 3
     seen: list[str] = []
     token = ""

@@ -9,6 +9,7 @@ import pytest
 from payouts import metrics
 from payouts.domain.commands import RegisterAccount
 from payouts.domain.errors import InvalidTransition, PayoutNotFound
+from payouts.domain.policy import Policy
 from payouts.domain.values import PayoutStatus as S
 from payouts.handlers import check
 from payouts.handlers.ports import PayoutQuery
@@ -214,7 +215,17 @@ async def test_earnings_statement_counts_paid_payouts_by_company_and_flags_thres
     await w.handlers.payouts.cancel_payout(ADMIN, "pay_01p", "not owed")
     await w.run_for(MINUTE)
     s = await w.views.earnings(student("usr_s1").actor, "", 2026)
-    assert (s.count, [m.amount_minor for m in s.totals], s.threshold_reached) == (2, [65_000], True)
+    # 2026: USD 650 is under the USD 2,000 threshold of payments after 2025 (it was USD 600).
+    assert (s.count, [m.amount_minor for m in s.totals], s.threshold_reached) == (
+        2,
+        [65_000],
+        False,
+    )
+    assert (s.threshold.amount_minor, s.threshold.currency, s.threshold_year) == (
+        200_000,
+        "USD",
+        2026,
+    )
     assert [(c, m.amount_minor, n) for c, m, n in s.by_company] == [
         ("cmp_a", 40_000, 1),
         ("cmp_b", 25_000, 1),
@@ -226,3 +237,23 @@ async def test_earnings_statement_counts_paid_payouts_by_company_and_flags_thres
     # No year: the current UTC year (the world's clock is in 2026), as documented.
     unset = await w.views.earnings(student("usr_s1").actor, "", 0)
     assert (unset.year, unset.count) == (2026, 2)
+    await w.approve("eng_01q", fee=135_000, company_id="cmp_b")
+    await w.run_for(MINUTE)
+    reached = await w.views.earnings(student("usr_s1").actor, "", 2026)
+    assert ([m.amount_minor for m in reached.totals], reached.threshold_reached) == (
+        [200_000],
+        True,
+    )
+
+
+@pytest.mark.parametrize(
+    ("year", "threshold", "since"),
+    [(2024, 60_000, 2025), (2025, 60_000, 2025), (2026, 200_000, 2026), (2031, 200_000, 2026)],
+)
+def test_the_tax_form_threshold_is_the_tax_years_entry_of_the_table(
+    year: int, threshold: int, since: int
+) -> None:
+    # USD 600 through 2025, USD 2,000 for payments after 2025 (Public Law 119-21 §70433).
+    assert Policy().tax_form_threshold(year) == (threshold, since)
+    later = Policy(tax_form_thresholds=((2025, 60_000), (2026, 200_000), (2027, 210_000)))
+    assert later.tax_form_threshold(2031) == (210_000, 2027)

@@ -41,3 +41,30 @@ async def test_timer_driven_events_stay_in_the_approvals_correlation_chain() -> 
     assert first.correlation_id == last.correlation_id == "corr-eng_01r"
     assert first.causation_id.startswith("evt_")
     assert (last.actor.role, last.causation_id) == ("system", "")
+
+
+async def test_an_account_in_another_currency_is_refused_clearly_and_a_matching_one_resumes() -> (
+    None
+):
+    # A USD payout reached an EUR account and was marked PAID; nothing converts money here.
+    w = World()
+    await w.register("usr_s1", currency="EUR")
+    await w.approve("eng_01s")
+    await w.run_for(MINUTE)
+    refused = w.payout("eng_01s")
+    assert (refused.status, refused.attempts) == (S.FAILED, 0)  # no provider saw it
+    assert refused.failure is not None
+    assert (refused.failure.code, refused.failure.retryable) == ("currency_mismatch", False)
+    assert "USD" in refused.failure.message
+    assert "EUR" in refused.failure.message
+    await w.run_for(MINUTE)
+    assert w.payout("eng_01s").attempts == 0  # not retried on its own: the student must act
+    await w.register("usr_s1", currency="USD")
+    await w.run_for(MINUTE)
+    assert (w.payout("eng_01s").status, w.payout("eng_01s").attempts) == (S.PAID, 1)
+    assert w.event_types("pay_01s") == [
+        "PayoutScheduled",
+        "PayoutFailed",
+        "PayoutScheduled",
+        "PayoutPaid",
+    ]

@@ -68,8 +68,10 @@ class World:
         cause = Cause.system(correlation_id=f"corr-{engagement_id}", causation_id=new_id("evt"))
         return await self.handlers.payouts.on_submission_approved(cmd, cause)
 
-    async def register(self, student_id: str, token: str = "tok_good_1234") -> None:
-        cmd = RegisterAccount("", "", token, "US", "USD")
+    async def register(
+        self, student_id: str, token: str = "tok_good_1234", currency: str = "USD"
+    ) -> None:
+        cmd = RegisterAccount("", "", token, "US" if currency == "USD" else "DE", currency)
         await self.handlers.accounts.register_account(student(student_id), cmd)
 
     async def fire_timers(self) -> int:

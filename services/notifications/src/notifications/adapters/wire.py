@@ -18,6 +18,7 @@ from stint.kit.envelope import Envelope, EventFactory
 from stint.kit.wire import event_context, timestamp
 from stint.notifications.v1 import notifications_service_pb2 as pb
 from stint.notifications.v1.events_pb2 import WebhookEndpointDisabled
+from stint.payouts.v1 import events_pb2 as payouts_events
 
 _STATUS = {
     Status.PENDING: pb.MESSAGE_STATUS_PENDING,
@@ -137,7 +138,17 @@ def inbox_event(kind: str, message: ProtoMessage, envelope: Envelope) -> InboxEv
         student_id=min(tenants.students, default=""),
         company_id=min(tenants.companies, default=""),
         university_ids=tenants.universities,
+        **_finality(message),
     )
+
+
+def _finality(message: ProtoMessage) -> dict[str, Any]:
+    """A payout failure that will not be retried is final; its reason is the provider's
+    message (or code): what the student has to fix."""
+    if not isinstance(message, payouts_events.PayoutFailed) or message.payout.retryable:
+        return {}
+    payout = message.payout
+    return {"final": True, "reason": payout.failure_message or payout.failure_code or "refused"}
 
 
 def _title(message: ProtoMessage) -> str:

@@ -21,6 +21,7 @@ class Rule:
     title: str
     body: str
     default: Channel = Channel.IN_APP
+    final_body: str = ""  # when the event says nothing more will happen by itself
 
 
 RULES: dict[str, Rule] = {
@@ -52,7 +53,11 @@ RULES: dict[str, Rule] = {
         (STUDENT,), "You were paid", "The payout for “{t}” was sent.", Channel.EMAIL
     ),
     "payout.failed": Rule(
-        (STUDENT,), "Payout failed", "The payout for “{t}” failed; it will be retried."
+        (STUDENT,),
+        "Payout failed",
+        "The payout for “{t}” failed; it will be retried automatically.",
+        final_body="The payout for “{t}” could not be sent ({reason}). Update your payout "
+        "account: it is sent again as soon as you do.",
     ),
     "posting.published": Rule(
         (UNIVERSITIES,), "Posting awaiting your approval", "“{t}” is aimed at your students."
@@ -85,6 +90,9 @@ class InboxEvent:
     student_id: str = ""
     company_id: str = ""
     university_ids: frozenset[str] = field(default_factory=frozenset)
+    # Nothing more happens by itself (e.g. a payout failure only the student can fix), and why.
+    final: bool = False
+    reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -116,8 +124,11 @@ def recipients(event: InboxEvent) -> list[str]:
 
 
 def text(event: InboxEvent) -> tuple[str, str]:
+    """The notification's title and body; a rule's `final_body` when the event is final, so a
+    notice never promises what will not happen."""
     rule = RULES[event.kind]
-    return rule.title, rule.body.format(t=event.title or "your project")
+    body = rule.final_body if event.final and rule.final_body else rule.body
+    return rule.title, body.format(t=event.title or "your project", reason=event.reason)
 
 
 def effective(chosen: dict[str, str]) -> dict[str, Channel]:

@@ -107,6 +107,7 @@ def statement_to_pb(s: Statement) -> svc.EarningsStatement:
         ],
         tax_form_threshold_reached=s.threshold_reached,
         tax_form_threshold=money_message(s.threshold),
+        tax_form_threshold_year=s.threshold_year,
     )
 
 

@@ -172,6 +172,14 @@ class Payout:
         )
         return emitting(failed, Kind.FAILED)
 
+    def refuse(self, now: datetime, failure: Failure) -> Transition:
+        """Not sent, for a reason only the student can fix (PayoutFailed, not retryable): their
+        next account registration resumes it."""
+        allowed = {PayoutStatus.PENDING, PayoutStatus.FAILED}
+        failure = replace(failure, retryable=False)
+        refused = self._to(PayoutStatus.FAILED, now, allowed, failure=failure, next_attempt_at=None)
+        return emitting(refused, Kind.FAILED)
+
     def returned(self, now: datetime, failure: Failure) -> Transition:
         """A settled payment came back (PayoutFailed): reverse it and wait for the student to fix
         the account."""

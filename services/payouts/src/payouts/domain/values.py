@@ -10,6 +10,8 @@ from stint.kit.money import Money
 PAYOUT_PREFIX = "pay"
 # The failure code of a blocked payout: its amount can be neither sent nor posted.
 AMOUNT_OUT_OF_BOUNDS = "amount_out_of_bounds"
+# The failure code of a payout whose account takes another currency: it is not sent.
+CURRENCY_MISMATCH = "currency_mismatch"
 
 
 class PayoutStatus(enum.StrEnum):

@@ -22,6 +22,7 @@ from datetime import datetime
 from payouts import metrics
 from payouts.domain.account import PayoutAccount
 from payouts.domain.bounds import block_if_out_of_bounds
+from payouts.domain.currency import refuse_if_currency_differs
 from payouts.domain.model import Decision, Payout, Transition
 from payouts.domain.policy import Policy
 from payouts.domain.values import Failure, PayoutStatus
@@ -78,6 +79,8 @@ class Processor:
             return replace(p, next_attempt_at=None), []
         if account is None or provider is None:
             return p.hold(now, now + self.policy.hold_recheck)
+        if refused := refuse_if_currency_differs(p, account, now):
+            return refused
         poll_at = now + self.policy.poll_interval
         return p.begin_attempt(now, provider.name, poll_at, account.version)
 

@@ -30,6 +30,7 @@ class Statement:
     by_company: list[tuple[str, Money, int]]
     threshold_reached: bool
     threshold: Money
+    threshold_year: int  # the threshold table's entry that applied
 
 
 class Views:
@@ -75,7 +76,8 @@ class Views:
             company = companies[(p.company_id, p.amount.currency)]
             company[0] += p.amount.amount_minor
             company[1] += 1
-        threshold = Money(self.policy.tax_form_threshold_minor, self.policy.tax_form_currency)
+        amount, since = self.policy.tax_form_threshold(year)
+        threshold = Money(amount, self.policy.tax_form_currency)
         return Statement(
             student_id,
             year,
@@ -87,6 +89,7 @@ class Views:
             ],
             totals.get(threshold.currency, 0) >= threshold.amount_minor,
             threshold,
+            since,
         )
 
     async def list_entries(

@@ -367,11 +367,17 @@ class EarningsStatement(_message.Message):
     BY_COMPANY_FIELD_NUMBER: _builtins.int
     TAX_FORM_THRESHOLD_REACHED_FIELD_NUMBER: _builtins.int
     TAX_FORM_THRESHOLD_FIELD_NUMBER: _builtins.int
+    TAX_FORM_THRESHOLD_YEAR_FIELD_NUMBER: _builtins.int
     student_id: _builtins.str
     year: _builtins.int
     payout_count: _builtins.int
     tax_form_threshold_reached: _builtins.bool
     """True when the total in the threshold's currency reached the tax-form threshold."""
+    tax_form_threshold_year: _builtins.int
+    """The first tax year of the threshold table's entry that applied (payouts'
+    STINT_TAX_FORM_THRESHOLDS_MINOR): 2025 for USD 600, 2026 for USD 2,000 (IRC §6041(a) as
+    amended by Public Law 119-21 §70433, payments after 2025).
+    """
     @_builtins.property
     def total_paid(self) -> _containers.RepeatedCompositeFieldContainer[_money_pb2.Money]:
         """One total per currency."""
@@ -379,7 +385,9 @@ class EarningsStatement(_message.Message):
     @_builtins.property
     def by_company(self) -> _containers.RepeatedCompositeFieldContainer[Global___CompanyEarnings]: ...
     @_builtins.property
-    def tax_form_threshold(self) -> _money_pb2.Money: ...
+    def tax_form_threshold(self) -> _money_pb2.Money:
+        """The information-reporting threshold for payments made in `year` (US Form 1099-NEC)."""
+
     def __init__(
         self,
         *,
@@ -390,10 +398,11 @@ class EarningsStatement(_message.Message):
         by_company: _abc.Iterable[Global___CompanyEarnings] | None = ...,
         tax_form_threshold_reached: _builtins.bool = ...,
         tax_form_threshold: _money_pb2.Money | None = ...,
+        tax_form_threshold_year: _builtins.int = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["tax_form_threshold", b"tax_form_threshold"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["by_company", b"by_company", "payout_count", b"payout_count", "student_id", b"student_id", "tax_form_threshold", b"tax_form_threshold", "tax_form_threshold_reached", b"tax_form_threshold_reached", "total_paid", b"total_paid", "year", b"year"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["by_company", b"by_company", "payout_count", b"payout_count", "student_id", b"student_id", "tax_form_threshold", b"tax_form_threshold", "tax_form_threshold_reached", b"tax_form_threshold_reached", "tax_form_threshold_year", b"tax_form_threshold_year", "total_paid", b"total_paid", "year", b"year"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
