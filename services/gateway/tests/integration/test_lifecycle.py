@@ -165,6 +165,22 @@ async def test_posting_to_payout_and_experience_record(
         )
         assert paid.json()["payouts"][0]["amount"] == {"amount_minor": "60000", "currency": "USD"}
 
+        # The operators' money tools: this payout's journal entries, the ledger check.
+        admin = token("admin", sub=f"ops_{unique}")
+        payout_id = paid.json()["payouts"][0]["id"]
+        journal = await c.get(f"/v1/ledger/entries?payout_id={payout_id}", headers=admin)
+        assert journal.status_code == 200, journal.text
+        kinds = {e["kind"] for e in journal.json()["entries"]}
+        assert {"JOURNAL_ENTRY_KIND_ACCRUAL", "JOURNAL_ENTRY_KIND_PAYMENT"} <= kinds
+        checked = await c.get("/v1/ledger/check", headers=admin)
+        assert checked.status_code == 200, checked.text
+        assert checked.json()["ok"] is True, checked.json()["violations"]
+        assert (await c.get("/v1/ledger/check", headers=employer)).status_code == 403
+        refused = await c.post(
+            f"/v1/payouts/{payout_id}/cancel", json={"reason": "x"}, headers=admin
+        )
+        assert refused.status_code == 409, refused.text  # paid: the money has left
+
         for who, body in (
             (employer, {"rating": 5, "comment": "Sharp", "endorsed_skills": ["excel"]}),
             (student, {"rating": 4, "comment": "Clear brief"}),

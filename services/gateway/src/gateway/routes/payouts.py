@@ -1,4 +1,5 @@
-"""Payouts: the intern's payout account, payouts and earnings."""
+"""Payouts: the intern's payout account, payouts and earnings; operators' money tools (admin):
+retry or cancel a payout, the journal, the ledger check."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from stint.payouts.v1.payouts_service_pb2_grpc import PayoutsServiceStub
 TAG = "payouts"
 PAYOUTS = Backend("payouts", PayoutsServiceStub, pb, TAG)
 PAYOUT_READERS = frozenset({"student", "employer", "admin"})
+ADMIN = frozenset({"admin"})
 
 
 ROUTES = [
@@ -59,5 +61,44 @@ ROUTES = [
             ),
         ),
         answer=Answer(field="statement"),
+    ),
+    PAYOUTS.route(
+        "POST",
+        "/v1/payouts/{payout_id}/retry",
+        "RetryPayout",
+        "Send a failed payout again now (admin)",
+        ADMIN,
+        body=Body(),
+        answer=Answer(field="payout"),
+    ),
+    PAYOUTS.route(
+        "POST",
+        "/v1/payouts/{payout_id}/cancel",
+        "CancelPayout",
+        "Cancel a payout that was not sent, with a reason (admin)",
+        ADMIN,
+        body=Body(),
+        answer=Answer(field="payout"),
+    ),
+    PAYOUTS.route(
+        "GET",
+        "/v1/ledger/entries",
+        "ListLedgerEntries",
+        "The double-entry journal, newest first (admin)",
+        ADMIN,
+        query=(
+            *PAGING,
+            Query("payout_id", "payout_id", "str", "only this payout's entries"),
+            Query("account", "account", "str", "only entries touching this account"),
+        ),
+        answer=Answer(list_field="entries"),
+    ),
+    PAYOUTS.route(
+        "GET",
+        "/v1/ledger/check",
+        "CheckLedger",
+        "Verify the whole ledger: balanced entries, no negative payable, entries per payout "
+        "(admin)",
+        ADMIN,
     ),
 ]
