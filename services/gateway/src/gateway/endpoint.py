@@ -16,7 +16,13 @@ from gateway.auth import Principal
 from gateway.context import GatewayContext
 from gateway.idempotent import idempotently
 from gateway.input_rules import check_query_text, check_times, parse_body
-from gateway.problems import FieldError, ProblemError, from_rpc_error, relative_to_body
+from gateway.problems import (
+    ProblemError,
+    from_rpc_error,
+    invalid,
+    invalid_field,
+    relative_to_body,
+)
 from gateway.protojson import from_json, to_json
 from gateway.routing import Prepared, Query, Route, Rpc
 
@@ -71,14 +77,7 @@ async def _build_request(
     if route.body is not None:
         fields = data
         if isinstance(data, dict) and route.body.derived & data.keys():
-            name = min(route.body.derived & data.keys())
-            raise ProblemError(
-                422,
-                "invalid-argument",
-                "The request is not valid",
-                f"{name}: unknown field",
-                errors=[FieldError(field=name, description="unknown field")],
-            )
+            raise invalid_field(min(route.body.derived & data.keys()), "unknown field")
         if isinstance(data, dict) and not route.body.field:
             fields = {k: v for k, v in data.items() if k not in route.path_params}  # path wins
             if route.choice is not None:
@@ -103,12 +102,7 @@ def _chosen_fields(route: Route, rpc: Rpc, fields: dict[str, Any]) -> dict[str, 
     picked = fields.get(route.choice.field)
     if not isinstance(picked, str) or picked not in route.choice.rpcs:
         allowed = ", ".join(sorted(route.choice.rpcs))
-        raise ProblemError(
-            422,
-            "invalid-argument",
-            "The request is not valid",
-            f"{route.choice.field}: must be one of {allowed}",
-        )
+        raise invalid(f"{route.choice.field}: must be one of {allowed}")
     own = set(rpc.request.DESCRIPTOR.fields_by_name)
     others = {f for r in route.choice.rpcs.values() for f in r.request.DESCRIPTOR.fields_by_name}
     return {
@@ -160,13 +154,7 @@ def _enum_names(target: Message, leaf: str, values: list[str]) -> None:
 
 
 def _bad_query(query: Query, problem: str) -> ProblemError:
-    return ProblemError(
-        422,
-        "invalid-argument",
-        "The request is not valid",
-        f"query parameter {query.name}: {problem}",
-        errors=[FieldError(field=query.name, description=problem)],
-    )
+    return invalid_field(query.name, problem, f"query parameter {query.name}: {problem}")
 
 
 def _respond(route: Route, result: Message) -> Response:

@@ -24,7 +24,7 @@ from typing import Any
 
 from google.protobuf.message import Message
 
-from gateway.problems import FieldError, ProblemError
+from gateway.problems import FieldError, ProblemError, invalid
 
 MAX_DEPTH = 32
 EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
@@ -47,7 +47,7 @@ def _bad_request(detail: str) -> ProblemError:
 
 def _invalid(errors: list[FieldError]) -> ProblemError:
     detail = "; ".join(f"{e.field}: {e.description}" for e in errors)
-    return ProblemError(422, "invalid-argument", "The request is not valid", detail, errors=errors)
+    return invalid(detail, errors)
 
 
 def _refuse_constant(name: str) -> Any:

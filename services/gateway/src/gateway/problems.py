@@ -42,6 +42,17 @@ class Problem(BaseModel):
     errors: list[FieldError] = []
 
 
+def invalid(detail: str, errors: list[FieldError] | None = None) -> ProblemError:
+    """422 `invalid-argument`: what the caller sent breaks a rule (the fields named, if any)."""
+    return ProblemError(422, "invalid-argument", "The request is not valid", detail, errors=errors)
+
+
+def invalid_field(field: str, description: str, detail: str = "") -> ProblemError:
+    """`invalid` for one field; the detail defaults to "<field>: <description>"."""
+    errors = [FieldError(field=field, description=description)]
+    return invalid(detail or f"{field}: {description}", errors)
+
+
 def code_of(slug: str) -> str:
     """The gateway's own codes: its problem slugs in CONSTANT_CASE (``rate-limited``)."""
     return slug.upper().replace("-", "_")

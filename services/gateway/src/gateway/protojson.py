@@ -12,7 +12,7 @@ from typing import Any
 from google.protobuf import json_format
 from google.protobuf.message import Message
 
-from gateway.problems import FieldError, ProblemError
+from gateway.problems import invalid, invalid_field
 
 
 def to_json(message: Message) -> dict[str, Any]:
@@ -25,20 +25,12 @@ def to_json(message: Message) -> dict[str, Any]:
 def from_json(data: Any, message: Message) -> None:
     """Merge JSON `data` into `message`; unknown fields and wrong types are 422 problems."""
     if not isinstance(data, dict):
-        raise ProblemError(
-            422, "invalid-argument", "The request is not valid", "body must be an object"
-        )
+        raise invalid("body must be an object")
     try:
         json_format.ParseDict(data, message, ignore_unknown_fields=False)
     except json_format.ParseError as exc:
         field, description = parse_error_field(str(exc))
-        raise ProblemError(
-            422,
-            "invalid-argument",
-            "The request is not valid",
-            f"{field}: {description}",
-            errors=[FieldError(field=field, description=description)],
-        ) from exc
+        raise invalid_field(field, description) from exc
 
 
 _FIELD_PREFIX = re.compile(r"Failed to parse (\w+) field: ")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from gateway.problems import FieldError, ProblemError
+from gateway.problems import invalid_field
 from gateway.routes.common import ANYONE, EMPLOYER, PAGING, UNIVERSITY
 from gateway.routing import Answer, Backend, Body, Prepared, Query
 from stint.postings.v1 import postings_service_pb2 as pb
@@ -20,23 +20,15 @@ _CURRENCY = re.compile("[A-Z]{3}")
 def _list_filters(r: Prepared) -> None:
     currency = r.query.get("currency", "")
     if "currency" in r.query and not _CURRENCY.fullmatch(currency):
-        raise ProblemError(
-            422,
-            "invalid-argument",
-            "The request is not valid",
+        raise invalid_field(
+            "currency",
+            "must be 3 capital letters",
             "currency: must be an ISO 4217 code (3 capital letters)",
-            errors=[FieldError(field="currency", description="must be 3 capital letters")],
         )
     for side in ("fee_min", "fee_max"):
         if r.message.HasField(side):
             if not currency:
-                raise ProblemError(
-                    422,
-                    "invalid-argument",
-                    "The request is not valid",
-                    f"{side} needs currency",
-                    errors=[FieldError(field="currency", description=f"required with {side}")],
-                )
+                raise invalid_field("currency", f"required with {side}", f"{side} needs currency")
             getattr(r.message, side).currency = currency
 
 
