@@ -8,7 +8,10 @@ JSON Schema can state, documented on its operation; the rules themselves have th
 - a `page_token` is opaque and server-issued: any other value is a 422, so none is sent;
 - `fee_min`/`fee_max` compare amounts in one currency: they come with `currency`;
 - an admin creates a posting for a company it names (`?company_id`, which others may not send);
-- a payout account names a provider the deployment has configured (`sandbox` here);
+- a payout account or funding method names a provider the deployment has configured
+  (`sandbox` here);
+- an admin reads or sets a company's funding method for a company it names (`company_id`;
+  employers always act for their own);
 - query bounds (`hours_min` <= `hours_max`, `fee_min` <= `fee_max`) are ordered;
 - a webhook URL must reach a public address (judged on the host, as the client will read it),
   so a URL the schema allows becomes one that does;
@@ -44,7 +47,10 @@ def before_call(ctx: Any, case: Any, **kwargs: Any) -> None:
     if case.headers and "Idempotency-Key" in case.headers:
         case.headers["Idempotency-Key"] = uuid.uuid4().hex
     operation = (case.method.upper(), case.operation.path)
-    if case.query is None and operation == ("POST", "/v1/postings"):
+    if case.query is None and operation in (
+        ("POST", "/v1/postings"),
+        ("GET", "/v1/me/funding-method"),
+    ):
         case.query = {}
     if isinstance(case.query, dict):
         case.query.pop("page_token", None)
@@ -54,6 +60,8 @@ def before_call(ctx: Any, case: Any, **kwargs: Any) -> None:
             bounds = [case.query.get(low), case.query.get(high)]
             if all(isinstance(b, int) for b in bounds) and bounds[0] > bounds[1]:
                 case.query[low], case.query[high] = bounds[1], bounds[0]
+        if operation == ("GET", "/v1/me/funding-method") and _admin():
+            case.query["company_id"] = case.query.get("company_id") or "cmp_schemathesis"
         if operation == ("POST", "/v1/postings"):
             if os.environ.get("STINT_SCHEMATHESIS_ROLE") == "admin":
                 case.query["company_id"] = case.query.get("company_id") or "cmp_schemathesis"
@@ -67,6 +75,15 @@ def before_call(ctx: Any, case: Any, **kwargs: Any) -> None:
         case.body["url"] = _PUBLIC_URL
     if operation == ("PUT", "/v1/me/payout-account") and isinstance(case.body.get("provider"), str):
         case.body["provider"] = "sandbox"  # the providers configured (payouts' settings)
+    if operation == ("PUT", "/v1/me/funding-method"):
+        if isinstance(case.body.get("provider"), str):
+            case.body["provider"] = "sandbox"
+        if _admin():
+            case.body["company_id"] = case.body.get("company_id") or "cmp_schemathesis"
+
+
+def _admin() -> bool:
+    return os.environ.get("STINT_SCHEMATHESIS_ROLE") == "admin"
 
 
 def _mend_posting(body: dict[str, Any], *, partial: bool) -> None:

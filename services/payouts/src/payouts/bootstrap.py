@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from payouts.adapters.funding_repository import FundingRepository
 from payouts.adapters.repository import PayoutRepository
 from payouts.adapters.sandbox import MongoSandboxStore, SandboxProvider
+from payouts.adapters.sandbox_charges import SandboxCharges
 from payouts.config import Settings
 from payouts.entrypoints.grpc import PayoutsServicer
 from payouts.entrypoints.kafka import router
 from payouts.entrypoints.timers import timers
 from payouts.handlers import Handlers
+from payouts.handlers.funding_ports import ChargeProvider
 from payouts.handlers.ports import PaymentProvider
 from stint.contracts import topics
 from stint.kit.bootstrap import connect
@@ -33,6 +36,11 @@ async def build(settings: Settings, clock: Clock | None = None) -> ServiceRunner
         infra.events(topics.PAYOUTS),
     )
     await repo.ensure_indexes()
+    fundings = infra.aggregate("fundings")
+    funding_repo = FundingRepository(
+        fundings, infra.versioned("funding_methods"), infra.events(topics.PAYOUTS)
+    )
+    await funding_repo.ensure_indexes()
     sandbox = SandboxProvider(
         MongoSandboxStore(infra.db["sandbox_provider_payouts"]),
         infra.clock,
@@ -42,11 +50,17 @@ async def build(settings: Settings, clock: Clock | None = None) -> ServiceRunner
     providers: dict[str, PaymentProvider] = {sandbox.name: sandbox}
     if settings.default_provider not in providers:
         raise ValueError(f"STINT_DEFAULT_PROVIDER must be one of {sorted(providers)}")
-    handlers = Handlers.build(repo, infra.clock, settings.policy(), providers)
-    infra.consume(router(settings, handlers.payouts))
+    charges = SandboxCharges(MongoSandboxStore(infra.db["sandbox_provider_charges"]), infra.clock)
+    chargers: dict[str, ChargeProvider] = {charges.name: charges}
+    handlers = Handlers.build(
+        repo, infra.clock, settings.policy(), providers, funding_repo, chargers
+    )
+    infra.consume(router(settings, handlers.payouts, handlers.funding))
 
     lease = timedelta(seconds=settings.timer_lease_seconds)
-    timer_worker = infra.timers(timers(handlers.processing, payouts, lease))
+    timer_worker = infra.timers(
+        timers(handlers.processing, payouts, handlers.funding, fundings, lease)
+    )
     server = grpc_server_for(
         settings,
         [

@@ -32,5 +32,13 @@ PAYOUTS_BLOCKED = Counter(
 )
 LEDGER_POST_FAILURES = Counter(
     "stint_ledger_post_failures_total",
-    "Failed attempts to post a payout's journal entries (the repair timer retries them).",
+    "Failed attempts to post journal entries of a payout or funding (the repair timer retries).",
+)
+FUNDING_TRANSITIONS = Counter(
+    "stint_fundings_transitions_total", "Fundings entering a status.", ["status"]
+)
+CHARGE_CALLS = Counter(
+    "stint_funding_charge_calls_total",
+    "Charges and refunds asked of payment providers, by outcome.",
+    ["provider", "outcome"],
 )

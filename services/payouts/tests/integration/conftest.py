@@ -11,6 +11,8 @@ from faststream.kafka import KafkaBroker
 
 from payouts.bootstrap import build
 from payouts.config import Settings
+from stint.applications.v1.application_pb2 import Application
+from stint.applications.v1.events_pb2 import CandidateHired, EngagementTerms
 from stint.common.v1.money_pb2 import Money
 from stint.contracts import topics
 from stint.kit.bus import KafkaEventPublisher, create_broker
@@ -27,7 +29,7 @@ from stint.payouts.v1 import payout_pb2 as pb
 from stint.payouts.v1 import payouts_service_pb2 as svc
 from stint.payouts.v1.payouts_service_pb2_grpc import PayoutsServiceStub
 from stint.submissions.v1.engagement_pb2 import Engagement
-from stint.submissions.v1.events_pb2 import SubmissionApproved
+from stint.submissions.v1.events_pb2 import EngagementCancelled, SubmissionApproved
 
 ADMIN = Caller("usr_admin", "admin", "", "req-admin")
 
@@ -49,6 +51,40 @@ class Service:
             source="/stint/submissions",
             clock=SystemClock(),
         )
+
+    async def hire(self, engagement: Engagement) -> str:
+        """Publish the CandidateHired that starts `engagement` (eng_X comes from app_X)."""
+        application = Application(
+            id="app_" + suffix(engagement.id),
+            posting_id="pst_" + suffix(engagement.id),
+            company_id=engagement.company_id,
+            student_id=engagement.student_id,
+        )
+        terms = EngagementTerms(
+            posting_id=application.posting_id,
+            posting_title=engagement.title,
+            fee=engagement.fee,
+            company_id=engagement.company_id,
+        )
+        envelope = new_envelope(
+            CandidateHired(application=application, terms=terms),
+            topic=self.settings.topic(topics.APPLICATIONS),
+            subject=application.id,
+            source="/stint/applications",
+            clock=SystemClock(),
+        )
+        await self.publisher.publish(envelope)
+        return envelope.id
+
+    async def cancel(self, engagement: Engagement, reason: str = "no longer needed") -> None:
+        envelope = new_envelope(
+            EngagementCancelled(engagement=engagement, reason=reason),
+            topic=self.settings.topic(topics.SUBMISSIONS),
+            subject=engagement.id,
+            source="/stint/submissions",
+            clock=SystemClock(),
+        )
+        await self.publisher.publish(envelope)
 
     async def approve(self, engagement: Engagement) -> str:
         """Publish a SubmissionApproved; returns its ce_id."""

@@ -165,6 +165,7 @@ class MemoryRepository:
             for entry_id, e in sorted(self.entries.items())
             if (not query.payout_id or e.payout_id == query.payout_id)
             and (not query.account or any(p.account == query.account for p in e.postings))
+            and (not query.funding_id or e.funding_id == query.funding_id)
             and (not page.after or entry_id > page.after)
         ]
         return Page.of(found[: page.limit], page, lambda e: e.id)

@@ -78,7 +78,7 @@ async def test_an_approval_above_the_maximum_is_blocked_never_sent_and_reported(
     assert await w.fire_timers() == 0
     assert sent(w) == []
     assert w.repo.entries == {}
-    report = await check(w.repo)
+    report = await check(w.repo, w.fundings)
     assert violation_kinds(report) == [("amount_out_of_bounds", p.id)]
     assert not wire.check_to_pb(report).ok
     statement = await w.views.earnings(student("usr_s1").actor, "", 2026)
@@ -111,7 +111,7 @@ async def test_a_blocked_payout_is_never_resumed_or_retried_only_cancelled() -> 
     cancelled = await w.handlers.payouts.cancel_payout(ADMIN, p.id, "fee entered wrongly")
     assert cancelled.status is S.CANCELLED
     assert w.repo.entries == {}  # nothing was accrued, nothing to reverse
-    assert (await check(w.repo)).violations == []
+    assert (await check(w.repo, w.fundings)).violations == []
 
 
 async def test_the_repair_timer_blocks_a_payout_the_overflow_broke() -> None:
@@ -141,7 +141,7 @@ async def test_the_repair_timer_blocks_a_payout_the_overflow_broke() -> None:
     assert (healed.ledger_due_at, healed.next_poll_at) == (None, None)
     assert w.event_types(healed.id) == ["PayoutFailed"]
     assert await w.fire_timers() == 0  # the repair timer stopped
-    report = await check(w.repo)
+    report = await check(w.repo, w.fundings)
     assert (violation_kinds(report), report.repairs_pending) == (
         [("amount_out_of_bounds", healed.id)],
         0,
@@ -160,7 +160,7 @@ async def test_the_submit_timer_never_sends_an_amount_above_the_maximum() -> Non
     await w.run_for(MINUTE)
     assert w.payout("eng_01e").status is S.FAILED
     assert sent(w) == []
-    report = await check(w.repo)
+    report = await check(w.repo, w.fundings)
     assert sorted(violation_kinds(report)) == [
         ("amount_out_of_bounds", pending.id),
         ("unexpected_entry", accrual.id),
@@ -196,7 +196,7 @@ async def test_a_balance_beyond_int64_is_reported() -> None:
         )
         entry = JournalEntry(f"je_0{n}_accrual", f"pay_0{n}", EntryKind.ACCRUAL, big, w.clock.now())
         w.repo.entries[entry.id] = entry
-    report = await check(w.repo)
+    report = await check(w.repo, w.fundings)
     out_of_range = [s for k, s in violation_kinds(report) if k == "balance_out_of_range"]
     assert out_of_range == ["receivable:company:c", "revenue:platform"]
 

@@ -35,7 +35,7 @@ async def test_approval_with_account_is_sent_and_paid_with_balanced_entries() ->
     assert (paid.status, paid.payments, paid.attempts) == (S.PAID, 1, 1)
     assert w.event_types("pay_01a") == ["PayoutScheduled", "PayoutPaid"]
     assert sorted(w.repo.entries) == ["je_01a_accrual", "je_01a_payment_1"]
-    assert (await check(w.repo)).violations == []
+    assert (await check(w.repo, w.fundings)).violations == []
 
 
 async def test_without_account_it_waits_on_hold_and_registration_resumes_it() -> None:
@@ -107,7 +107,7 @@ async def test_late_return_after_paid_is_reversed_and_paid_again_after_a_fix() -
         "je_01f_payment_2",
         "je_01f_payment_reversal_1",
     ]
-    report = await check(w.repo)
+    report = await check(w.repo, w.fundings)
     assert report.violations == []
 
 
@@ -125,7 +125,7 @@ async def test_engagement_cancelled_after_approval_cancels_an_unsent_payout() ->
     p = w.payout("eng_01h")
     assert (p.status, p.cancel_reason) == (S.CANCELLED, "engagement cancelled: fraud")
     assert "je_01h_cancellation" in w.repo.entries
-    assert (await check(w.repo)).violations == []
+    assert (await check(w.repo, w.fundings)).violations == []
 
 
 async def test_admin_cancel_and_retry_respect_states_and_roles() -> None:
@@ -165,13 +165,15 @@ async def test_crash_before_the_journal_insert_is_repaired_by_the_timer() -> Non
         await w.approve("eng_01k")
     assert w.payout("eng_01k").ledger_due_at is not None
     assert w.repo.entries == {}
-    report = await check(w.repo)  # the failed insert is reported, not taken for a repair
+    report = await check(
+        w.repo, w.fundings
+    )  # the failed insert is reported, not taken for a repair
     assert [(k, s) for k, s, _ in report.violations] == [("ledger_post_failed", "pay_01k")]
     assert report.repairs_pending == 0
     await w.run_for(MINUTE)
     assert "je_01k_accrual" in w.repo.entries
     assert w.payout("eng_01k").ledger_due_at is None
-    assert (await check(w.repo)).violations == []
+    assert (await check(w.repo, w.fundings)).violations == []
 
 
 async def test_reads_are_scoped_to_the_caller() -> None:

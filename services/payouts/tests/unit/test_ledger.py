@@ -25,6 +25,7 @@ from payouts.handlers import check
 from stint.kit.money import Money
 
 from .fakes import MemoryRepository
+from .funding_fakes import MemoryFundingStore
 
 NOW = datetime(2026, 3, 1, tzinfo=UTC)
 
@@ -129,7 +130,7 @@ async def test_check_reports_unbalanced_negative_missing_and_unexpected() -> Non
         "je_zz_accrual", "pay_zz", EntryKind.ACCRUAL, (LedgerPosting("a", 1, 0, "USD"),), NOW
     )
     repo.entries[stray.id] = stray
-    report = await check(repo)
+    report = await check(repo, MemoryFundingStore(repo.events, repo.published))
     kinds = sorted(k for k, _, _ in report.violations)
     assert kinds == ["missing_entry", "negative_payable", "unbalanced_entry", "unexpected_entry"]
 
@@ -148,6 +149,6 @@ async def test_check_of_a_consistent_ledger_is_clean_and_missing_with_repair_is_
         failure=Failure("x", "y", True),
     )
     repo.payouts[pending.id] = pending
-    report = await check(repo)
+    report = await check(repo, MemoryFundingStore(repo.events, repo.published))
     assert report.violations == []
     assert (report.entries, report.payouts, report.repairs_pending) == (2, 2, 1)

@@ -130,7 +130,7 @@ async def scenario(ops: list[tuple[str, object, object]]) -> None:
         assert (p.payments - p.returns, out.get(p.id, 0)) == (1, 1)
         assert world.event_types(p.id).count("PayoutPaid") == p.payments
     assert set(world.repo.payouts) == {"pay_" + e.split("_")[1] for e in amounts}
-    report = await check(world.repo)
+    report = await check(world.repo, world.fundings)
     assert (report.violations, report.repairs_pending) == ([], 0)
 
 

@@ -5,19 +5,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from payouts.adapters.sandbox import SandboxProvider
-from payouts.domain.commands import ApprovedEngagement, RegisterAccount
+from payouts.adapters.sandbox_charges import SandboxCharges
+from payouts.domain.commands import ApprovedEngagement, RegisterAccount, SetFundingMethod
+from payouts.domain.funding import Funding
+from payouts.domain.hire import HiredEngagement
 from payouts.domain.model import Payout
 from payouts.domain.policy import Policy
 from payouts.handlers import Handlers
 from stint.kit.actor import ADMIN as ADMIN_ROLE
-from stint.kit.actor import STUDENT, Actor, Cause
+from stint.kit.actor import EMPLOYER, STUDENT, Actor, Cause
 from stint.kit.ids import new_id
 from stint.kit.money import Money
 from stint.kit.testing.clock import ManualClock
 
 from .fakes import MemoryRepository, MemorySandboxStore, event_factory
+from .funding_fakes import MemoryFundingStore
 
 TEST_POLICY = Policy(
     poll_interval=timedelta(seconds=5),
@@ -31,6 +36,10 @@ ADMIN = Cause(Actor("usr_admin", ADMIN_ROLE), "req_admin")
 
 def student(student_id: str) -> Cause:
     return Cause(Actor(student_id, STUDENT), "req_" + student_id)
+
+
+def employer(company_id: str, user: str = "usr_e1") -> Cause:
+    return Cause(Actor(user, EMPLOYER, company_id), "req_" + user)
 
 
 @dataclass
@@ -51,7 +60,16 @@ class World:
             return_seconds=self.return_seconds,
         )
         providers = {self.sandbox.name: self.sandbox}
-        self.handlers = Handlers.build(self.repo, self.clock, self.policy, providers)
+        self.fundings = MemoryFundingStore(self.repo.events, self.repo.published)
+        self.charges = SandboxCharges(MemorySandboxStore(), self.clock)
+        self.handlers = Handlers.build(
+            self.repo,
+            self.clock,
+            self.policy,
+            providers,
+            self.fundings,
+            {self.charges.name: self.charges},
+        )
         self.processor = self.handlers.processing
         self.views = self.handlers.views
 
@@ -68,6 +86,46 @@ class World:
         cause = Cause.system(correlation_id=f"corr-{engagement_id}", causation_id=new_id("evt"))
         return await self.handlers.payouts.on_submission_approved(cmd, cause)
 
+    async def hire(
+        self,
+        engagement_id: str,
+        student_id: str = "usr_s1",
+        fee: int = 10_000,
+        company_id: str = "cmp_c1",
+        currency: str = "USD",
+    ) -> Funding | None:
+        hire = HiredEngagement(
+            engagement_id,
+            "app_" + engagement_id.split("_", 1)[1],
+            company_id,
+            student_id,
+            "Market scan",
+            Money(fee, currency),
+        )
+        cause = Cause.system(correlation_id=f"corr-{engagement_id}", causation_id=new_id("evt"))
+        return await self.handlers.funding.on_candidate_hired(hire, cause)
+
+    async def set_method(
+        self, company_id: str = "cmp_c1", token: str = "tok_card_4242", currency: str = "USD"
+    ) -> None:
+        cmd = SetFundingMethod("", "CARD", "", token, currency)
+        await self.handlers.funding.set_method(employer(company_id), cmd)
+
+    async def approve_funded(self, engagement_id: str, **kw: Any) -> Payout | None:
+        """What the SubmissionApproved consumer does: the payout, then the escrow release."""
+        payout = await self.approve(engagement_id, **kw)
+        await self.handlers.funding.on_submission_approved(engagement_id, Cause.system())
+        return payout
+
+    async def cancel(self, engagement_id: str, reason: str = "no longer needed") -> None:
+        """What the EngagementCancelled consumer does."""
+        cause = Cause.system(causation_id=new_id("evt"))
+        await self.handlers.payouts.on_engagement_cancelled(engagement_id, reason, cause)
+        await self.handlers.funding.on_engagement_cancelled(engagement_id, reason, cause)
+
+    def funding(self, engagement_id: str) -> Funding:
+        return self.fundings.fundings["fnd_" + engagement_id.split("_", 1)[1]]
+
     async def register(
         self, student_id: str, token: str = "tok_good_1234", currency: str = "USD"
     ) -> None:
@@ -78,6 +136,14 @@ class World:
         """One pass of every due timer, like the TimerWorker (claim = skip the lease)."""
         fired = 0
         now = self.clock.now()
+        for f in list(self.fundings.fundings.values()):
+            if f.charge_due_at is not None and f.charge_due_at <= now:
+                await self.handlers.funding.charger.repair_due(f.id)
+                fired += 1
+            current_f = self.fundings.fundings[f.id]
+            if current_f.ledger_due_at is not None and current_f.ledger_due_at <= now:
+                await self.handlers.funding.repair_ledger(f.id)
+                fired += 1
         for p in list(self.repo.payouts.values()):
             if p.ledger_due_at is not None and p.ledger_due_at <= now:
                 await self.processor.repair_ledger(p.id)

@@ -1,9 +1,10 @@
-"""Payouts: the intern's payout account, payouts and earnings; operators' money tools (admin):
-retry or cancel a payout, the journal, the ledger check."""
+"""Payouts: the intern's payout account, payouts and earnings; money in: the company's funding
+method and each engagement's funding (escrow); operators' money tools (admin): retry or cancel
+a payout, the journal, the ledger check."""
 
 from __future__ import annotations
 
-from gateway.routes.common import PAGING, STUDENT
+from gateway.routes.common import EMPLOYER, PAGING, STUDENT
 from gateway.routing import Answer, Backend, Body, Query
 from stint.payouts.v1 import payouts_service_pb2 as pb
 from stint.payouts.v1.payouts_service_pb2_grpc import PayoutsServiceStub
@@ -14,7 +15,60 @@ PAYOUT_READERS = frozenset({"student", "employer", "admin"})
 ADMIN = frozenset({"admin"})
 
 
+FUNDING_ROUTES = [
+    PAYOUTS.route(
+        "PUT",
+        "/v1/me/funding-method",
+        "SetFundingMethod",
+        "Register or replace how the caller's company pays at hire (a provider token; admins "
+        "name the company); hires waiting for funding are charged with it at once",
+        EMPLOYER,
+        body=Body(),
+        answer=Answer(field="method"),
+    ),
+    PAYOUTS.route(
+        "GET",
+        "/v1/me/funding-method",
+        "GetFundingMethod",
+        "The caller's company's funding method (token masked)",
+        EMPLOYER,
+        query=(Query("company_id", "company_id", "str", "admin only: the company"),),
+        answer=Answer(field="method"),
+    ),
+    PAYOUTS.route(
+        "GET",
+        "/v1/engagements/{engagement_id}/funding",
+        "GetFunding",
+        "Where the money for an engagement is: awaiting funding, in escrow, released, refunded",
+        PAYOUT_READERS,
+        answer=Answer(field="funding"),
+    ),
+    PAYOUTS.route(
+        "POST",
+        "/v1/engagements/{engagement_id}/funding/retry",
+        "RetryFunding",
+        "Charge an engagement that waits for funding again, with the company's current method",
+        EMPLOYER,
+        body=Body(),
+        answer=Answer(field="funding"),
+    ),
+    PAYOUTS.route(
+        "GET",
+        "/v1/fundings",
+        "ListFundings",
+        "Fundings, newest first: the caller's company's, the caller's own (students), any (admins)",
+        PAYOUT_READERS,
+        query=(
+            *PAGING,
+            Query("status", "status", "enum", "FUNDING_STATUS_AWAITING_FUNDING, …"),
+            Query("company_id", "company_id", "str", "admin only: one company's"),
+        ),
+        answer=Answer(list_field="fundings"),
+    ),
+]
+
 ROUTES = [
+    *FUNDING_ROUTES,
     PAYOUTS.route(
         "PUT",
         "/v1/me/payout-account",
@@ -84,11 +138,12 @@ ROUTES = [
         "GET",
         "/v1/ledger/entries",
         "ListLedgerEntries",
-        "The double-entry journal, newest first (admin)",
+        "The double-entry journal, in id order (admin)",
         ADMIN,
         query=(
             *PAGING,
             Query("payout_id", "payout_id", "str", "only this payout's entries"),
+            Query("funding_id", "funding_id", "str", "only this funding's (escrow) entries"),
             Query("account", "account", "str", "only entries touching this account"),
         ),
         answer=Answer(list_field="entries"),

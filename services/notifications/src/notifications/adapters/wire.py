@@ -38,6 +38,7 @@ _TITLE_PATHS = (
     ("posting", "title"),
     ("engagement", "title"),
     ("payout", "posting_title"),
+    ("funding", "posting_title"),
     ("terms", "posting_title"),
     ("url",),
 )

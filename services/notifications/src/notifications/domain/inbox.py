@@ -59,6 +59,18 @@ RULES: dict[str, Rule] = {
         final_body="The payout for “{t}” could not be sent ({reason}). Update your payout "
         "account: it is sent again as soon as you do.",
     ),
+    "funding.declined": Rule(
+        (COMPANY, STUDENT),
+        "Payment needed before work starts",
+        "The payment for “{t}” did not go through; the work starts as soon as it is funded.",
+        Channel.EMAIL,
+    ),
+    "funding.secured": Rule(
+        (STUDENT,), "Work can start", "“{t}” is paid for and held in escrow: start the work."
+    ),
+    "funding.refunded": Rule(
+        (COMPANY,), "Payment refunded", "The payment for “{t}” was refunded in full."
+    ),
     "posting.published": Rule(
         (UNIVERSITIES,), "Posting awaiting your approval", "“{t}” is aimed at your students."
     ),

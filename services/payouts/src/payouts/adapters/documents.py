@@ -120,6 +120,7 @@ def entry_doc(e: JournalEntry) -> Doc:
     return {
         "_id": e.id,
         "payout_id": e.payout_id,
+        **({"funding_id": e.funding_id} if e.funding_id else {}),
         "kind": e.kind.value,
         "postings": postings,
         "accounts": sorted({p.account for p in e.postings}),
@@ -131,4 +132,18 @@ def entry_from(d: Doc) -> JournalEntry:
     postings = tuple(
         LedgerPosting(p["account"], p["debit"], p["credit"], p["currency"]) for p in d["postings"]
     )
-    return JournalEntry(d["_id"], d["payout_id"], EntryKind(d["kind"]), postings, d["created_at"])
+    return JournalEntry(
+        d["_id"],
+        d["payout_id"],
+        EntryKind(d["kind"]),
+        postings,
+        d["created_at"],
+        funding_id=d.get("funding_id", ""),
+    )
+
+
+def split_absent(fields: Doc) -> tuple[Doc, list[str]]:
+    """The fields to $set, and the names of those that are None (absent: to $unset)."""
+    return {k: v for k, v in fields.items() if v is not None}, [
+        k for k, v in fields.items() if v is None
+    ]

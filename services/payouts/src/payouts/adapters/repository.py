@@ -25,6 +25,7 @@ from payouts.adapters.documents import (
     entry_from,
     payout_fields,
     payout_from,
+    split_absent,
 )
 from payouts.domain.account import PayoutAccount
 from payouts.domain.events import PayoutEvent
@@ -48,13 +49,8 @@ PAYOUT_INDEXES = [
 ENTRY_INDEXES = [
     IndexSpec([("payout_id", 1), ("_id", 1)]),
     IndexSpec([("accounts", 1), ("_id", 1)]),
+    IndexSpec([("funding_id", 1), ("_id", 1)]),
 ]
-
-
-def _split(fields: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
-    return {k: v for k, v in fields.items() if v is not None}, [
-        k for k, v in fields.items() if v is None
-    ]
 
 
 def _payout_id(p: Payout) -> str:
@@ -92,7 +88,7 @@ class PayoutRepository:
     async def insert_payout(
         self, payout: Payout, events: Sequence[PayoutEvent], cause: Cause
     ) -> Payout:
-        fields, _ = _split(payout_fields(payout))
+        fields, _ = split_absent(payout_fields(payout))
         envelopes = wire.envelopes(self.events, events, cause, 1)
         doc = {"_id": payout.id, **fields}
         await self.payouts.insert(doc, envelopes, applied_event=cause.causation_id)
@@ -105,7 +101,7 @@ class PayoutRepository:
         events: Sequence[PayoutEvent] = (),
         cause: Cause | None = None,
     ) -> Payout:
-        changes, unset = _split(payout_fields(payout))
+        changes, unset = split_absent(payout_fields(payout))
         envelopes = wire.envelopes(self.events, events, cause, expected_version + 1)
         version = await self.payouts.update(
             payout.id, expected_version, changes, envelopes, unset=unset
@@ -181,6 +177,8 @@ class PayoutRepository:
             filt["payout_id"] = str(query.payout_id)
         if query.account:
             filt["accounts"] = str(query.account)
+        if query.funding_id:
+            filt["funding_id"] = str(query.funding_id)
         if page.after:
             filt["_id"] = {"$gt": str(page.after)}
         cursor = self.journal.find(filt, sort=[("_id", 1)], limit=page.limit)

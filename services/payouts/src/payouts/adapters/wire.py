@@ -92,6 +92,7 @@ def entry_to_pb(e: JournalEntry) -> svc.JournalEntry:
         kind=_KIND[e.kind],
         postings=postings,
         created_at=timestamp(e.created_at),
+        funding_id=e.funding_id,
     )
 
 
@@ -116,6 +117,7 @@ def check_to_pb(r: CheckReport) -> svc.CheckLedgerResponse:
         ok=not r.violations,
         entries_checked=r.entries,
         payouts_checked=r.payouts,
+        fundings_checked=r.fundings,
         violations=[svc.LedgerViolation(kind=k, subject=s, detail=d) for k, s, d in r.violations],
         repairs_pending=r.repairs_pending,
     )

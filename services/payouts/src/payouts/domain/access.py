@@ -39,8 +39,7 @@ def require_student_or_admin(actor: Actor, student_id: str) -> str:
 
 
 def may_see(actor: Actor, payout: Payout) -> bool:
-    # A payout has no university party: career offices do not see students' money.
-    return actor.is_party(student=payout.student_id, company=payout.company_id)
+    return may_see_party(actor, student_id=payout.student_id, company_id=payout.company_id)
 
 
 def visible(actor: Actor, payout: Payout | None, payout_id: str) -> Payout:
@@ -63,3 +62,23 @@ def list_scope(actor: Actor, student_id: str, company_id: str) -> tuple[str, str
     if actor.role == EMPLOYER and actor.org:
         return "", actor.org
     raise PermissionDenied("no payouts to show for this role")
+
+
+def company_of(actor: Actor, company_id: str) -> str:
+    """The company a funding-method request is about: the employer's own, or any for an
+    admin (who must name it)."""
+    require_known(actor)
+    if actor.is_admin:
+        if not company_id:
+            raise InvalidArgument.of("company_id", "is required for admins")
+        return company_id
+    if actor.role != EMPLOYER or not actor.org:
+        raise PermissionDenied("only employers fund their company's work")
+    if company_id and company_id != actor.org:
+        raise PermissionDenied("employers may only act for their own company")
+    return actor.org
+
+
+def may_see_party(actor: Actor, *, student_id: str, company_id: str) -> bool:
+    # Payouts and fundings have no university party: career offices do not see the money.
+    return actor.is_party(student=student_id, company=company_id)

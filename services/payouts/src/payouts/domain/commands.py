@@ -67,10 +67,37 @@ class ApprovedEngagement:
         v += id_violations("engagement.company_id", self.company_id)
         if not self.student_id:
             v.append(FieldViolation("engagement.student_id", "is required"))
-        if self.fee.amount_minor <= 0:
-            v.append(FieldViolation("engagement.fee.amount_minor", "must be positive"))
-        if not _CURRENCY.fullmatch(self.fee.currency):
-            v.append(FieldViolation("engagement.fee.currency", "must be an ISO 4217 code"))
+        v += money_violations("engagement.fee", self.fee)
+        raise_if(v)
+
+
+def money_violations(field: str, fee: Money) -> list[FieldViolation]:
+    v: list[FieldViolation] = []
+    if fee.amount_minor <= 0:
+        v.append(FieldViolation(f"{field}.amount_minor", "must be positive"))
+    if not _CURRENCY.fullmatch(fee.currency):
+        v.append(FieldViolation(f"{field}.currency", "must be an ISO 4217 code"))
+    return v
+
+
+@dataclass(frozen=True)
+class SetFundingMethod:
+    company_id: str
+    kind: str  # a MethodKind value, or "" when the caller sent none
+    provider: str
+    token: str
+    currency: str
+
+    def validate(self, kinds: set[str], providers: set[str]) -> None:
+        v = id_violations("company_id", self.company_id)
+        if self.kind not in kinds:
+            v.append(FieldViolation("kind", f"must be one of {sorted(kinds)}"))
+        if self.provider not in providers:
+            v.append(FieldViolation("provider", f"must be one of {sorted(providers)}"))
+        if not _TOKEN.fullmatch(self.token):
+            v.append(FieldViolation("token", "must be 4-200 of [A-Za-z0-9_.:-]"))
+        if not _CURRENCY.fullmatch(self.currency):
+            v.append(FieldViolation("currency", "must be an ISO 4217 code, upper case"))
         raise_if(v)
 
 

@@ -10,6 +10,7 @@ Accounts (balances are derived by summing postings):
 - ``payable:student:<id>``     liability: what the platform owes the intern (fee)
 - ``revenue:platform``         income: the platform fee
 - ``clearing:<provider>``      money in flight to / through the payment provider
+- ``escrow:company:<id>``      liability: a company's charges held until approval (`escrow.py`)
 """
 
 from __future__ import annotations
@@ -32,6 +33,9 @@ class EntryKind(enum.StrEnum):
     PAYMENT = "payment"
     PAYMENT_REVERSAL = "payment_reversal"
     CANCELLATION = "cancellation"
+    ESCROW_CHARGE = "escrow_charge"
+    ESCROW_RELEASE = "escrow_release"
+    ESCROW_REFUND = "escrow_refund"
 
 
 def receivable(company_id: str) -> str:
@@ -63,12 +67,18 @@ class JournalEntry:
     kind: EntryKind
     postings: tuple[LedgerPosting, ...]
     created_at: datetime
+    funding_id: str = ""  # escrow entries belong to a funding instead (`escrow.py`)
+
+    @property
+    def source_id(self) -> str:
+        """The payout or funding whose state requires the entry."""
+        return self.payout_id or self.funding_id
 
     def same_content(self, other: JournalEntry) -> bool:
         """Equal apart from the posting time (a repair posts what the first try did)."""
-        return (self.id, self.payout_id, self.kind, self.postings) == (
+        return (self.id, self.source_id, self.kind, self.postings) == (
             other.id,
-            other.payout_id,
+            other.source_id,
             other.kind,
             other.postings,
         )
@@ -89,8 +99,8 @@ def malformed_postings(entry: JournalEntry) -> list[LedgerPosting]:
     ]
 
 
-def entry_id(payout_id: str, kind: EntryKind, n: int = 0) -> str:
-    base = f"je_{suffix(payout_id)}_{kind.value}"
+def entry_id(source_id: str, kind: EntryKind, n: int = 0) -> str:
+    base = f"je_{suffix(source_id)}_{kind.value}"
     return f"{base}_{n}" if n else base
 
 
@@ -157,11 +167,12 @@ class Balances:
         return -self.net.get((payable(student_id), currency), 0)
 
     def negative_payables(self) -> list[tuple[str, str, int]]:
-        """Student payable accounts with more paid out than earned."""
+        """Liabilities with more taken out than put in: a student's payable (paid more than
+        earned) or a company's escrow (released or refunded more than charged)."""
         return [
             (acct, cur, -net)
             for (acct, cur), net in sorted(self.net.items())
-            if acct.startswith("payable:student:") and net > 0
+            if acct.startswith(("payable:student:", "escrow:company:")) and net > 0
         ]
 
     def out_of_range(self) -> list[tuple[str, str, int]]:

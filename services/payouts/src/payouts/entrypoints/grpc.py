@@ -5,9 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from payouts.adapters import wire
-from payouts.domain.commands import RegisterAccount, id_violations, raise_if
+from payouts.adapters import funding_wire, wire
+from payouts.domain.commands import (
+    RegisterAccount,
+    SetFundingMethod,
+    id_violations,
+    raise_if,
+)
 from payouts.handlers import Handlers
+from payouts.handlers.funding_ports import FundingQuery
 from payouts.handlers.ports import EntryQuery, PayoutQuery
 from stint.kit.errors import FieldViolation
 from stint.kit.grpc import current_caller
@@ -23,6 +29,8 @@ class PayoutsServicer(PayoutsServiceServicer):
         self._payouts = handlers.payouts
         self._accounts = handlers.accounts
         self._views = handlers.views
+        self._funding = handlers.funding
+        self._funding_views = handlers.funding_views
 
     async def RegisterPayoutAccount(  # noqa: N802 (gRPC method names)
         self, request: svc.RegisterPayoutAccountRequest, context: Any
@@ -90,12 +98,13 @@ class PayoutsServicer(PayoutsServiceServicer):
     ) -> svc.ListLedgerEntriesResponse:
         page = paging(request.page)
         violations = id_violations("payout_id", request.payout_id, required=False)
+        violations += id_violations("funding_id", request.funding_id, required=False)
         if len(request.account) > MAX_ACCOUNT:
             violations.append(
                 FieldViolation("account", f"must be at most {MAX_ACCOUNT} characters")
             )
         raise_if(violations)
-        query = EntryQuery(request.payout_id, request.account)
+        query = EntryQuery(request.payout_id, request.account, request.funding_id)
         found = await self._views.list_entries(actor_of(current_caller()), query, page)
         return svc.ListLedgerEntriesResponse(
             entries=[wire.entry_to_pb(e) for e in found.items], page=page_response(found)
@@ -105,3 +114,55 @@ class PayoutsServicer(PayoutsServiceServicer):
         self, request: svc.CheckLedgerRequest, context: Any
     ) -> svc.CheckLedgerResponse:
         return wire.check_to_pb(await self._views.check_ledger(actor_of(current_caller())))
+
+    async def SetFundingMethod(  # noqa: N802 (gRPC method names)
+        self, request: svc.SetFundingMethodRequest, context: Any
+    ) -> svc.SetFundingMethodResponse:
+        raise_if(id_violations("company_id", request.company_id, required=False))
+        cmd = SetFundingMethod(
+            request.company_id,
+            funding_wire.kind_from_pb(request.kind),
+            request.provider,
+            request.token,
+            request.currency,
+        )
+        method = await self._funding.set_method(cause_of(current_caller()), cmd)
+        return svc.SetFundingMethodResponse(method=funding_wire.method_to_pb(method))
+
+    async def GetFundingMethod(  # noqa: N802 (gRPC method names)
+        self, request: svc.GetFundingMethodRequest, context: Any
+    ) -> svc.GetFundingMethodResponse:
+        raise_if(id_violations("company_id", request.company_id, required=False))
+        actor = actor_of(current_caller())
+        method = await self._funding_views.get_method(actor, request.company_id)
+        return svc.GetFundingMethodResponse(method=funding_wire.method_to_pb(method))
+
+    async def GetFunding(  # noqa: N802 (gRPC method names)
+        self, request: svc.GetFundingRequest, context: Any
+    ) -> svc.GetFundingResponse:
+        raise_if(id_violations("engagement_id", request.engagement_id))
+        funding_id = funding_wire.funding_id_of(request.engagement_id)
+        funding = await self._funding_views.get_funding(actor_of(current_caller()), funding_id)
+        return svc.GetFundingResponse(funding=funding_wire.funding_to_pb(funding))
+
+    async def ListFundings(  # noqa: N802 (gRPC method names)
+        self, request: svc.ListFundingsRequest, context: Any
+    ) -> svc.ListFundingsResponse:
+        raise_if(id_violations("company_id", request.company_id, required=False))
+        page = paging(request.page)
+        query = FundingQuery(
+            company_id=request.company_id, status=funding_wire.status_from_pb(request.status)
+        )
+        found = await self._funding_views.list_fundings(actor_of(current_caller()), query, page)
+        return svc.ListFundingsResponse(
+            fundings=[funding_wire.funding_to_pb(f) for f in found.items],
+            page=page_response(found),
+        )
+
+    async def RetryFunding(  # noqa: N802 (gRPC method names)
+        self, request: svc.RetryFundingRequest, context: Any
+    ) -> svc.RetryFundingResponse:
+        raise_if(id_violations("engagement_id", request.engagement_id))
+        funding_id = funding_wire.funding_id_of(request.engagement_id)
+        funding = await self._funding.retry(cause_of(current_caller()), funding_id)
+        return svc.RetryFundingResponse(funding=funding_wire.funding_to_pb(funding))

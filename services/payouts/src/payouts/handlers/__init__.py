@@ -1,6 +1,8 @@
 """Use cases, one module per area: the payout itself (`payouts`), payout accounts
 (`accounts`), timer-driven sending and settlement (`processing`), the journal (`ledger`) and
-the reads (`views`); `writer` stores a change with its events, `ports` is what they need."""
+the reads (`views`); money in: fundings at hire (`funding`, `charging`, `funding_views`).
+`writer` / `funding_writer` store a change with its events, `ports` / `funding_ports` are what
+they need."""
 
 from __future__ import annotations
 
@@ -9,6 +11,10 @@ from dataclasses import dataclass
 
 from payouts.domain.policy import Policy
 from payouts.handlers.accounts import AccountHandlers
+from payouts.handlers.funding import FundingHandlers
+from payouts.handlers.funding_ports import ChargeProvider, FundingStore
+from payouts.handlers.funding_views import FundingViews
+from payouts.handlers.funding_writer import FundingWriter
 from payouts.handlers.ledger import CheckReport, check
 from payouts.handlers.payouts import PayoutHandlers
 from payouts.handlers.ports import PaymentProvider, Repository
@@ -20,6 +26,8 @@ from stint.kit.clock import Clock
 __all__ = [
     "AccountHandlers",
     "CheckReport",
+    "FundingHandlers",
+    "FundingViews",
     "Handlers",
     "PayoutHandlers",
     "Processor",
@@ -37,6 +45,8 @@ class Handlers:
     accounts: AccountHandlers
     processing: Processor
     views: Views
+    funding: FundingHandlers
+    funding_views: FundingViews
 
     @classmethod
     def build(
@@ -45,11 +55,16 @@ class Handlers:
         clock: Clock,
         policy: Policy,
         providers: Mapping[str, PaymentProvider],
+        fundings: FundingStore,
+        chargers: Mapping[str, ChargeProvider],
     ) -> Handlers:
         writer = PayoutWriter(repo, clock, policy.ledger_repair_delay)
+        funding_writer = FundingWriter(fundings, repo, clock, policy.ledger_repair_delay)
         return cls(
             PayoutHandlers(writer, policy),
             AccountHandlers(writer, policy, set(providers)),
             Processor(writer, policy, providers),
-            Views(repo, policy, clock),
+            Views(repo, fundings, policy, clock),
+            FundingHandlers(funding_writer, repo, policy, chargers),
+            FundingViews(fundings),
         )

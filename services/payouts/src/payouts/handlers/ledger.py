@@ -21,10 +21,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from payouts import metrics
+from payouts.domain import escrow
+from payouts.domain.funding import Funding
 from payouts.domain.ledger import Balances, JournalEntry, malformed_postings, plan
 from payouts.domain.ledger import unbalanced_currencies as unbalanced
 from payouts.domain.model import Payout
 from payouts.domain.values import PayoutStatus
+from payouts.handlers.funding_ports import FundingStore
 from payouts.handlers.ports import Repository
 from stint.kit.clock import Clock
 from stint.kit.errors import ConcurrencyConflict
@@ -53,15 +56,7 @@ class Ledger:
         """Insert every entry the payout requires that is not there yet, in plan order. On a
         failure, record it on the payout (best effort) and re-raise: the repair timer retries."""
         try:
-            for entry in plan(payout, self.clock.now()):
-                stored = await self.repo.insert_entry(entry)
-                if stored is None:
-                    metrics.LEDGER_ENTRIES.labels(entry.kind.value).inc()
-                elif not stored.same_content(entry):
-                    metrics.LEDGER_CONFLICTS.inc()
-                    log.error(
-                        "journal entry differs from the payout's plan", extra={"entry": entry.id}
-                    )
+            await insert_planned(self.repo, plan(payout, self.clock.now()))
         except Exception as exc:
             metrics.LEDGER_POST_FAILURES.inc()
             await self._record_failure(payout, f"{type(exc).__name__}: {exc}"[:MAX_ERROR])
@@ -74,19 +69,32 @@ class Ledger:
             await self.repo.update_payout(payout.ledger_failed(error), payout.version)
 
 
+async def insert_planned(repo: Repository, entries: list[JournalEntry]) -> None:
+    """Insert each planned entry not there yet, in order; one stored with other content is
+    logged and counted (an alert), never overwritten."""
+    for entry in entries:
+        stored = await repo.insert_entry(entry)
+        if stored is None:
+            metrics.LEDGER_ENTRIES.labels(entry.kind.value).inc()
+        elif not stored.same_content(entry):
+            metrics.LEDGER_CONFLICTS.inc()
+            log.error("journal entry differs from its plan", extra={"entry": entry.id})
+
+
 @dataclass
 class CheckReport:
     entries: int = 0
     payouts: int = 0
+    fundings: int = 0
     repairs_pending: int = 0
     violations: list[tuple[str, str, str]] = field(default_factory=list)
 
 
-async def check(repo: Repository) -> CheckReport:
+async def check(repo: Repository, fundings: FundingStore) -> CheckReport:
     """The ledger invariants over the whole journal (a full scan: an operator tool)."""
     report = CheckReport()
     balances = Balances()
-    by_payout: dict[str, dict[str, JournalEntry]] = defaultdict(dict)
+    by_source: dict[str, dict[str, JournalEntry]] = defaultdict(dict)
     async for entry in repo.all_entries():
         report.entries += 1
         for currency in unbalanced(entry):
@@ -94,7 +102,7 @@ async def check(repo: Repository) -> CheckReport:
         if malformed_postings(entry):
             report.violations.append(("unbalanced_entry", entry.id, "malformed posting"))
         balances.add(entry)
-        by_payout[entry.payout_id][entry.id] = entry
+        by_source[entry.source_id][entry.id] = entry
     for account, currency, overdrawn in balances.negative_payables():
         report.violations.append(
             ("negative_payable", account, f"overdrawn by {-overdrawn} {currency} minor units")
@@ -105,33 +113,44 @@ async def check(repo: Repository) -> CheckReport:
         )
     async for payout in repo.all_payouts():
         report.payouts += 1
-        _compare(payout, by_payout.pop(payout.id, {}), report)
-    for payout_id, orphans in by_payout.items():
+        stored = by_source.pop(payout.id, {})
+        if payout.blocked_reason:
+            _blocked(payout, stored, report)
+        else:
+            _compare(payout, plan(payout, payout.updated_at), stored, report)
+    async for funding in fundings.all_fundings():
+        report.fundings += 1
+        _compare(
+            funding, escrow.plan(funding, funding.updated_at), by_source.pop(funding.id, {}), report
+        )
+    for source_id, orphans in by_source.items():
         for orphan in orphans:
-            report.violations.append(("unexpected_entry", orphan, f"payout {payout_id} missing"))
+            report.violations.append(("unexpected_entry", orphan, f"{source_id} missing"))
     return report
 
 
-def _compare(payout: Payout, stored: dict[str, JournalEntry], report: CheckReport) -> None:
-    """The payout's stored entries against those its state requires."""
-    if payout.blocked_reason:
-        _blocked(payout, stored, report)
-        return
+def _compare(
+    source: Payout | Funding,
+    expected_entries: list[JournalEntry],
+    stored: dict[str, JournalEntry],
+    report: CheckReport,
+) -> None:
+    """A payout's or funding's stored entries against those its state requires."""
     missing = False
-    for expected in plan(payout, payout.updated_at):
+    for expected in expected_entries:
         found = stored.pop(expected.id, None)
         if found is None:
             missing = True
         elif not found.same_content(expected):
             report.violations.append(("entry_mismatch", expected.id, "differs from plan"))
-    if missing and payout.ledger_error:  # the last attempt failed: not merely in progress
-        report.violations.append(("ledger_post_failed", payout.id, payout.ledger_error))
-    elif missing and payout.ledger_due_at is not None:
+    if missing and source.ledger_error:  # the last attempt failed: not merely in progress
+        report.violations.append(("ledger_post_failed", source.id, source.ledger_error))
+    elif missing and source.ledger_due_at is not None:
         report.repairs_pending += 1  # the repair timer will post them
     elif missing:
-        report.violations.append(("missing_entry", payout.id, "required entry not posted"))
+        report.violations.append(("missing_entry", source.id, "required entry not posted"))
     for extra in stored:
-        report.violations.append(("unexpected_entry", extra, "not required by the payout"))
+        report.violations.append(("unexpected_entry", extra, f"not required by {source.id}"))
 
 
 def _blocked(payout: Payout, stored: dict[str, JournalEntry], report: CheckReport) -> None:

@@ -33,6 +33,7 @@ class PayoutQuery:
 class EntryQuery:
     payout_id: str = ""
     account: str = ""
+    funding_id: str = ""
 
 
 class Repository(Protocol):

@@ -13,6 +13,7 @@ from payouts.domain.errors import AccountNotFound
 from payouts.domain.ledger import JournalEntry
 from payouts.domain.model import Payout
 from payouts.domain.policy import Policy
+from payouts.handlers.funding_ports import FundingStore
 from payouts.handlers.ledger import CheckReport, check
 from payouts.handlers.ports import EntryQuery, PayoutQuery, Repository
 from stint.kit.actor import Actor
@@ -34,8 +35,11 @@ class Statement:
 
 
 class Views:
-    def __init__(self, repo: Repository, policy: Policy, clock: Clock) -> None:
+    def __init__(
+        self, repo: Repository, fundings: FundingStore, policy: Policy, clock: Clock
+    ) -> None:
         self.repo = repo
+        self.fundings = fundings
         self.policy = policy
         self.clock = clock
 
@@ -101,9 +105,9 @@ class Views:
 
     async def check_ledger(self, actor: Actor) -> CheckReport:
         """CheckLedger (admin): every entry balances, no student payable is negative, and
-        each payout's entries are exactly those its state requires."""
+        each payout's and funding's entries are exactly those its state requires."""
         require_admin(actor)
-        return await check(self.repo)
+        return await check(self.repo, self.fundings)
 
 
 def _total(amount_minor: int, currency: str, what: str) -> Money:

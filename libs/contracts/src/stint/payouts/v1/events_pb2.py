@@ -23,24 +23,35 @@ _sym_db = _symbol_database.Default()
 
 
 from stint.common.v1 import event_pb2 as stint_dot_common_dot_v1_dot_event__pb2
+from stint.payouts.v1 import funding_pb2 as stint_dot_payouts_dot_v1_dot_funding__pb2
 from stint.payouts.v1 import payout_pb2 as stint_dot_payouts_dot_v1_dot_payout__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1dstint/payouts/v1/events.proto\x12\x10stint.payouts.v1\x1a\x1bstint/common/v1/event.proto\x1a\x1dstint/payouts/v1/payout.proto\"k\n\x0fPayoutScheduled\x12.\n\x07\x63ontext\x18\x01 \x01(\x0b\x32\x1d.stint.common.v1.EventContext\x12(\n\x06payout\x18\x02 \x01(\x0b\x32\x18.stint.payouts.v1.Payout\"h\n\x0cPayoutOnHold\x12.\n\x07\x63ontext\x18\x01 \x01(\x0b\x32\x1d.stint.common.v1.EventContext\x12(\n\x06payout\x18\x02 \x01(\x0b\x32\x18.stint.payouts.v1.Payout\"f\n\nPayoutPaid\x12.\n\x07\x63ontext\x18\x01 \x01(\x0b\x32\x1d.stint.common.v1.EventContext\x12(\n\x06payout\x18\x02 \x01(\x0b\x32\x18.stint.payouts.v1.Payout\"h\n\x0cPayoutFailed\x12.\n\x07\x63ontext\x18\x01 \x01(\x0b\x32\x1d.stint.common.v1.EventContext\x12(\n\x06payout\x18\x02 \x01(\x0b\x32\x18.stint.payouts.v1.Payout\"{\n\x0fPayoutCancelled\x12.\n\x07\x63ontext\x18\x01 \x01(\x0b\x32\x1d.stint.common.v1.EventContext\x12(\n\x06payout\x18\x02 \x01(\x0b\x32\x18.stint.payouts.v1.Payout\x12\x0e\n\x06reason\x18\x03 \x01(\tb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1dstint/payouts/v1/events.proto\x12\x10stint.payouts.v1\x1a\x1bstint/common/v1/event.proto\x1a\x1estint/payouts/v1/funding.proto\x1a\x1dstint/payouts/v1/payout.proto\"k\n\x0fPayoutScheduled\x12.\n\x07\x63ontext\x18\x01 \x01(\x0b\x32\x1d.stint.common.v1.EventContext\x12(\n\x06payout\x18\x02 \x01(\x0b\x32\x18.stint.payouts.v1.Payout\"h\n\x0cPayoutOnHold\x12.\n\x07\x63ontext\x18\x01 \x01(\x0b\x32\x1d.stint.common.v1.EventContext\x12(\n\x06payout\x18\x02 \x01(\x0b\x32\x18.stint.payouts.v1.Payout\"f\n\nPayoutPaid\x12.\n\x07\x63ontext\x18\x01 \x01(\x0b\x32\x1d.stint.common.v1.EventContext\x12(\n\x06payout\x18\x02 \x01(\x0b\x32\x18.stint.payouts.v1.Payout\"h\n\x0cPayoutFailed\x12.\n\x07\x63ontext\x18\x01 \x01(\x0b\x32\x1d.stint.common.v1.EventContext\x12(\n\x06payout\x18\x02 \x01(\x0b\x32\x18.stint.payouts.v1.Payout\"{\n\x0fPayoutCancelled\x12.\n\x07\x63ontext\x18\x01 \x01(\x0b\x32\x1d.stint.common.v1.EventContext\x12(\n\x06payout\x18\x02 \x01(\x0b\x32\x18.stint.payouts.v1.Payout\x12\x0e\n\x06reason\x18\x03 \x01(\t\"l\n\x0e\x46undingSecured\x12.\n\x07\x63ontext\x18\x01 \x01(\x0b\x32\x1d.stint.common.v1.EventContext\x12*\n\x07\x66unding\x18\x02 \x01(\x0b\x32\x19.stint.payouts.v1.Funding\"m\n\x0f\x46undingDeclined\x12.\n\x07\x63ontext\x18\x01 \x01(\x0b\x32\x1d.stint.common.v1.EventContext\x12*\n\x07\x66unding\x18\x02 \x01(\x0b\x32\x19.stint.payouts.v1.Funding\"m\n\x0f\x46undingReleased\x12.\n\x07\x63ontext\x18\x01 \x01(\x0b\x32\x1d.stint.common.v1.EventContext\x12*\n\x07\x66unding\x18\x02 \x01(\x0b\x32\x19.stint.payouts.v1.Funding\"}\n\x0f\x46undingRefunded\x12.\n\x07\x63ontext\x18\x01 \x01(\x0b\x32\x1d.stint.common.v1.EventContext\x12*\n\x07\x66unding\x18\x02 \x01(\x0b\x32\x19.stint.payouts.v1.Funding\x12\x0e\n\x06reason\x18\x03 \x01(\t\"~\n\x10\x46undingCancelled\x12.\n\x07\x63ontext\x18\x01 \x01(\x0b\x32\x1d.stint.common.v1.EventContext\x12*\n\x07\x66unding\x18\x02 \x01(\x0b\x32\x19.stint.payouts.v1.Funding\x12\x0e\n\x06reason\x18\x03 \x01(\tb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'stint.payouts.v1.events_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_PAYOUTSCHEDULED']._serialized_start=111
-  _globals['_PAYOUTSCHEDULED']._serialized_end=218
-  _globals['_PAYOUTONHOLD']._serialized_start=220
-  _globals['_PAYOUTONHOLD']._serialized_end=324
-  _globals['_PAYOUTPAID']._serialized_start=326
-  _globals['_PAYOUTPAID']._serialized_end=428
-  _globals['_PAYOUTFAILED']._serialized_start=430
-  _globals['_PAYOUTFAILED']._serialized_end=534
-  _globals['_PAYOUTCANCELLED']._serialized_start=536
-  _globals['_PAYOUTCANCELLED']._serialized_end=659
+  _globals['_PAYOUTSCHEDULED']._serialized_start=143
+  _globals['_PAYOUTSCHEDULED']._serialized_end=250
+  _globals['_PAYOUTONHOLD']._serialized_start=252
+  _globals['_PAYOUTONHOLD']._serialized_end=356
+  _globals['_PAYOUTPAID']._serialized_start=358
+  _globals['_PAYOUTPAID']._serialized_end=460
+  _globals['_PAYOUTFAILED']._serialized_start=462
+  _globals['_PAYOUTFAILED']._serialized_end=566
+  _globals['_PAYOUTCANCELLED']._serialized_start=568
+  _globals['_PAYOUTCANCELLED']._serialized_end=691
+  _globals['_FUNDINGSECURED']._serialized_start=693
+  _globals['_FUNDINGSECURED']._serialized_end=801
+  _globals['_FUNDINGDECLINED']._serialized_start=803
+  _globals['_FUNDINGDECLINED']._serialized_end=912
+  _globals['_FUNDINGRELEASED']._serialized_start=914
+  _globals['_FUNDINGRELEASED']._serialized_end=1023
+  _globals['_FUNDINGREFUNDED']._serialized_start=1025
+  _globals['_FUNDINGREFUNDED']._serialized_end=1150
+  _globals['_FUNDINGCANCELLED']._serialized_start=1152
+  _globals['_FUNDINGCANCELLED']._serialized_end=1278
 # @@protoc_insertion_point(module_scope)

@@ -11,6 +11,7 @@ from google.protobuf.internal import containers as _containers
 from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
 from stint.common.v1 import money_pb2 as _money_pb2
 from stint.common.v1 import pagination_pb2 as _pagination_pb2
+from stint.payouts.v1 import funding_pb2 as _funding_pb2
 from stint.payouts.v1 import payout_pb2 as _payout_pb2
 import builtins as _builtins
 import sys
@@ -38,6 +39,12 @@ class _JournalEntryKindEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_Jour
     """A paid payout came back: reverses one payment."""
     JOURNAL_ENTRY_KIND_CANCELLATION: _JournalEntryKind.ValueType  # 4
     """The payout was cancelled before it was sent: reverses the accrual."""
+    JOURNAL_ENTRY_KIND_ESCROW_CHARGE: _JournalEntryKind.ValueType  # 5
+    """Hire: the company's charge, from payment clearing into its escrow account."""
+    JOURNAL_ENTRY_KIND_ESCROW_RELEASE: _JournalEntryKind.ValueType  # 6
+    """Approval: escrow settles the company receivable the payout's accrual raised."""
+    JOURNAL_ENTRY_KIND_ESCROW_REFUND: _JournalEntryKind.ValueType  # 7
+    """The engagement ended unapproved: escrow back to payment clearing (the refund)."""
 
 class JournalEntryKind(_JournalEntryKind, metaclass=_JournalEntryKindEnumTypeWrapper):
     """Why a journal entry was posted."""
@@ -51,6 +58,12 @@ JOURNAL_ENTRY_KIND_PAYMENT_REVERSAL: JournalEntryKind.ValueType  # 3
 """A paid payout came back: reverses one payment."""
 JOURNAL_ENTRY_KIND_CANCELLATION: JournalEntryKind.ValueType  # 4
 """The payout was cancelled before it was sent: reverses the accrual."""
+JOURNAL_ENTRY_KIND_ESCROW_CHARGE: JournalEntryKind.ValueType  # 5
+"""Hire: the company's charge, from payment clearing into its escrow account."""
+JOURNAL_ENTRY_KIND_ESCROW_RELEASE: JournalEntryKind.ValueType  # 6
+"""Approval: escrow settles the company receivable the payout's accrual raised."""
+JOURNAL_ENTRY_KIND_ESCROW_REFUND: JournalEntryKind.ValueType  # 7
+"""The engagement ended unapproved: escrow back to payment clearing (the refund)."""
 Global___JournalEntryKind: _TypeAlias = JournalEntryKind  # noqa: Y015
 
 @_typing.final
@@ -537,7 +550,9 @@ class LedgerPosting(_message.Message):
     CREDIT_MINOR_FIELD_NUMBER: _builtins.int
     CURRENCY_FIELD_NUMBER: _builtins.int
     account: _builtins.str
-    """e.g. receivable:company:<id>, payable:student:<id>, revenue:platform, clearing:<provider>."""
+    """e.g. receivable:company:<id>, payable:student:<id>, escrow:company:<id>, revenue:platform,
+    clearing:<provider>.
+    """
     debit_minor: _builtins.int
     credit_minor: _builtins.int
     currency: _builtins.str
@@ -568,10 +583,14 @@ class JournalEntry(_message.Message):
     KIND_FIELD_NUMBER: _builtins.int
     POSTINGS_FIELD_NUMBER: _builtins.int
     CREATED_AT_FIELD_NUMBER: _builtins.int
+    FUNDING_ID_FIELD_NUMBER: _builtins.int
     id: _builtins.str
-    """je_<payout suffix>_<kind>[_<n>]"""
+    """je_<payout or funding suffix>_<kind>[_<n>]"""
     payout_id: _builtins.str
+    """The payout the entry belongs to (empty for an escrow entry)."""
     kind: Global___JournalEntryKind.ValueType
+    funding_id: _builtins.str
+    """The funding the entry belongs to (escrow entries only)."""
     @_builtins.property
     def postings(self) -> _containers.RepeatedCompositeFieldContainer[Global___LedgerPosting]: ...
     @_builtins.property
@@ -584,10 +603,11 @@ class JournalEntry(_message.Message):
         kind: Global___JournalEntryKind.ValueType = ...,
         postings: _abc.Iterable[Global___LedgerPosting] | None = ...,
         created_at: _timestamp_pb2.Timestamp | None = ...,
+        funding_id: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["created_at", b"created_at"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["created_at", b"created_at", "id", b"id", "kind", b"kind", "payout_id", b"payout_id", "postings", b"postings"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["created_at", b"created_at", "funding_id", b"funding_id", "id", b"id", "kind", b"kind", "payout_id", b"payout_id", "postings", b"postings"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -602,8 +622,11 @@ class ListLedgerEntriesRequest(_message.Message):
     PAGE_FIELD_NUMBER: _builtins.int
     PAYOUT_ID_FIELD_NUMBER: _builtins.int
     ACCOUNT_FIELD_NUMBER: _builtins.int
+    FUNDING_ID_FIELD_NUMBER: _builtins.int
     payout_id: _builtins.str
     account: _builtins.str
+    funding_id: _builtins.str
+    """Entries of one funding (escrow charge, release, refund)."""
     @_builtins.property
     def page(self) -> _pagination_pb2.PageRequest: ...
     def __init__(
@@ -612,10 +635,11 @@ class ListLedgerEntriesRequest(_message.Message):
         page: _pagination_pb2.PageRequest | None = ...,
         payout_id: _builtins.str = ...,
         account: _builtins.str = ...,
+        funding_id: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["page", b"page"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["account", b"account", "page", b"page", "payout_id", b"payout_id"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["account", b"account", "funding_id", b"funding_id", "page", b"page", "payout_id", b"payout_id"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -704,11 +728,13 @@ class CheckLedgerResponse(_message.Message):
     PAYOUTS_CHECKED_FIELD_NUMBER: _builtins.int
     VIOLATIONS_FIELD_NUMBER: _builtins.int
     REPAIRS_PENDING_FIELD_NUMBER: _builtins.int
+    FUNDINGS_CHECKED_FIELD_NUMBER: _builtins.int
     ok: _builtins.bool
     entries_checked: _builtins.int
     payouts_checked: _builtins.int
     repairs_pending: _builtins.int
     """Payouts whose entries are still being posted (a repair is scheduled); not a violation."""
+    fundings_checked: _builtins.int
     @_builtins.property
     def violations(self) -> _containers.RepeatedCompositeFieldContainer[Global___LedgerViolation]: ...
     def __init__(
@@ -719,11 +745,259 @@ class CheckLedgerResponse(_message.Message):
         payouts_checked: _builtins.int = ...,
         violations: _abc.Iterable[Global___LedgerViolation] | None = ...,
         repairs_pending: _builtins.int = ...,
+        fundings_checked: _builtins.int = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["entries_checked", b"entries_checked", "ok", b"ok", "payouts_checked", b"payouts_checked", "repairs_pending", b"repairs_pending", "violations", b"violations"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["entries_checked", b"entries_checked", "fundings_checked", b"fundings_checked", "ok", b"ok", "payouts_checked", b"payouts_checked", "repairs_pending", b"repairs_pending", "violations", b"violations"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___CheckLedgerResponse: _TypeAlias = CheckLedgerResponse  # noqa: Y015
+
+@_typing.final
+class SetFundingMethodRequest(_message.Message):
+    """Register or replace a company's funding method."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    COMPANY_ID_FIELD_NUMBER: _builtins.int
+    KIND_FIELD_NUMBER: _builtins.int
+    PROVIDER_FIELD_NUMBER: _builtins.int
+    TOKEN_FIELD_NUMBER: _builtins.int
+    CURRENCY_FIELD_NUMBER: _builtins.int
+    company_id: _builtins.str
+    """Admins only; employers always set their own company's (empty = the caller's company)."""
+    kind: _funding_pb2.FundingMethodKind.ValueType
+    provider: _builtins.str
+    """Empty means the default provider."""
+    token: _builtins.str
+    """Opaque token from the provider's checkout (never a raw card or account number)."""
+    currency: _builtins.str
+    """ISO 4217, upper case: a hire is charged only in this currency."""
+    def __init__(
+        self,
+        *,
+        company_id: _builtins.str = ...,
+        kind: _funding_pb2.FundingMethodKind.ValueType = ...,
+        provider: _builtins.str = ...,
+        token: _builtins.str = ...,
+        currency: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["company_id", b"company_id", "currency", b"currency", "kind", b"kind", "provider", b"provider", "token", b"token"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___SetFundingMethodRequest: _TypeAlias = SetFundingMethodRequest  # noqa: Y015
+
+@_typing.final
+class SetFundingMethodResponse(_message.Message):
+    """The registered method."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    METHOD_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def method(self) -> _funding_pb2.FundingMethod: ...
+    def __init__(
+        self,
+        *,
+        method: _funding_pb2.FundingMethod | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["method", b"method"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["method", b"method"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___SetFundingMethodResponse: _TypeAlias = SetFundingMethodResponse  # noqa: Y015
+
+@_typing.final
+class GetFundingMethodRequest(_message.Message):
+    """Read a company's funding method."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    COMPANY_ID_FIELD_NUMBER: _builtins.int
+    company_id: _builtins.str
+    """Admins only; empty = the caller's company."""
+    def __init__(
+        self,
+        *,
+        company_id: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["company_id", b"company_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___GetFundingMethodRequest: _TypeAlias = GetFundingMethodRequest  # noqa: Y015
+
+@_typing.final
+class GetFundingMethodResponse(_message.Message):
+    """The funding method."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    METHOD_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def method(self) -> _funding_pb2.FundingMethod: ...
+    def __init__(
+        self,
+        *,
+        method: _funding_pb2.FundingMethod | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["method", b"method"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["method", b"method"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___GetFundingMethodResponse: _TypeAlias = GetFundingMethodResponse  # noqa: Y015
+
+@_typing.final
+class GetFundingRequest(_message.Message):
+    """Read one engagement's funding."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ENGAGEMENT_ID_FIELD_NUMBER: _builtins.int
+    engagement_id: _builtins.str
+    """The engagement (eng_…) or its funding (fnd_…)."""
+    def __init__(
+        self,
+        *,
+        engagement_id: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["engagement_id", b"engagement_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___GetFundingRequest: _TypeAlias = GetFundingRequest  # noqa: Y015
+
+@_typing.final
+class GetFundingResponse(_message.Message):
+    """The funding."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    FUNDING_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def funding(self) -> _funding_pb2.Funding: ...
+    def __init__(
+        self,
+        *,
+        funding: _funding_pb2.Funding | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["funding", b"funding"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["funding", b"funding"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___GetFundingResponse: _TypeAlias = GetFundingResponse  # noqa: Y015
+
+@_typing.final
+class ListFundingsRequest(_message.Message):
+    """List fundings; filters narrow what the caller may see anyway."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    PAGE_FIELD_NUMBER: _builtins.int
+    COMPANY_ID_FIELD_NUMBER: _builtins.int
+    STATUS_FIELD_NUMBER: _builtins.int
+    company_id: _builtins.str
+    """Admins only (employers see their company's, students their own)."""
+    status: _funding_pb2.FundingStatus.ValueType
+    """Unspecified = any status."""
+    @_builtins.property
+    def page(self) -> _pagination_pb2.PageRequest: ...
+    def __init__(
+        self,
+        *,
+        page: _pagination_pb2.PageRequest | None = ...,
+        company_id: _builtins.str = ...,
+        status: _funding_pb2.FundingStatus.ValueType = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["page", b"page"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["company_id", b"company_id", "page", b"page", "status", b"status"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ListFundingsRequest: _TypeAlias = ListFundingsRequest  # noqa: Y015
+
+@_typing.final
+class ListFundingsResponse(_message.Message):
+    """One page of fundings."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    FUNDINGS_FIELD_NUMBER: _builtins.int
+    PAGE_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def fundings(self) -> _containers.RepeatedCompositeFieldContainer[_funding_pb2.Funding]: ...
+    @_builtins.property
+    def page(self) -> _pagination_pb2.PageResponse: ...
+    def __init__(
+        self,
+        *,
+        fundings: _abc.Iterable[_funding_pb2.Funding] | None = ...,
+        page: _pagination_pb2.PageResponse | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["page", b"page"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["fundings", b"fundings", "page", b"page"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ListFundingsResponse: _TypeAlias = ListFundingsResponse  # noqa: Y015
+
+@_typing.final
+class RetryFundingRequest(_message.Message):
+    """Charge a funding that waits again."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ENGAGEMENT_ID_FIELD_NUMBER: _builtins.int
+    engagement_id: _builtins.str
+    """The engagement (eng_…) or its funding (fnd_…)."""
+    def __init__(
+        self,
+        *,
+        engagement_id: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["engagement_id", b"engagement_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___RetryFundingRequest: _TypeAlias = RetryFundingRequest  # noqa: Y015
+
+@_typing.final
+class RetryFundingResponse(_message.Message):
+    """The funding after the charge: FUNDED, or still AWAITING_FUNDING with why."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    FUNDING_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def funding(self) -> _funding_pb2.Funding: ...
+    def __init__(
+        self,
+        *,
+        funding: _funding_pb2.Funding | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["funding", b"funding"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["funding", b"funding"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___RetryFundingResponse: _TypeAlias = RetryFundingResponse  # noqa: Y015

@@ -80,6 +80,31 @@ class PayoutsServiceStub:
                 request_serializer=stint_dot_payouts_dot_v1_dot_payouts__service__pb2.CheckLedgerRequest.SerializeToString,
                 response_deserializer=stint_dot_payouts_dot_v1_dot_payouts__service__pb2.CheckLedgerResponse.FromString,
                 _registered_method=True)
+        self.SetFundingMethod = channel.unary_unary(
+                '/stint.payouts.v1.PayoutsService/SetFundingMethod',
+                request_serializer=stint_dot_payouts_dot_v1_dot_payouts__service__pb2.SetFundingMethodRequest.SerializeToString,
+                response_deserializer=stint_dot_payouts_dot_v1_dot_payouts__service__pb2.SetFundingMethodResponse.FromString,
+                _registered_method=True)
+        self.GetFundingMethod = channel.unary_unary(
+                '/stint.payouts.v1.PayoutsService/GetFundingMethod',
+                request_serializer=stint_dot_payouts_dot_v1_dot_payouts__service__pb2.GetFundingMethodRequest.SerializeToString,
+                response_deserializer=stint_dot_payouts_dot_v1_dot_payouts__service__pb2.GetFundingMethodResponse.FromString,
+                _registered_method=True)
+        self.GetFunding = channel.unary_unary(
+                '/stint.payouts.v1.PayoutsService/GetFunding',
+                request_serializer=stint_dot_payouts_dot_v1_dot_payouts__service__pb2.GetFundingRequest.SerializeToString,
+                response_deserializer=stint_dot_payouts_dot_v1_dot_payouts__service__pb2.GetFundingResponse.FromString,
+                _registered_method=True)
+        self.ListFundings = channel.unary_unary(
+                '/stint.payouts.v1.PayoutsService/ListFundings',
+                request_serializer=stint_dot_payouts_dot_v1_dot_payouts__service__pb2.ListFundingsRequest.SerializeToString,
+                response_deserializer=stint_dot_payouts_dot_v1_dot_payouts__service__pb2.ListFundingsResponse.FromString,
+                _registered_method=True)
+        self.RetryFunding = channel.unary_unary(
+                '/stint.payouts.v1.PayoutsService/RetryFunding',
+                request_serializer=stint_dot_payouts_dot_v1_dot_payouts__service__pb2.RetryFundingRequest.SerializeToString,
+                response_deserializer=stint_dot_payouts_dot_v1_dot_payouts__service__pb2.RetryFundingResponse.FromString,
+                _registered_method=True)
 
 
 class PayoutsServiceServicer:
@@ -149,6 +174,42 @@ class PayoutsServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def SetFundingMethod(self, request, context):
+        """An employer registers (or replaces) how their company pays at hire; engagements waiting
+        for funding are charged again with it.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetFundingMethod(self, request, context):
+        """The company's funding method (token masked).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetFunding(self, request, context):
+        """One engagement's funding, visible to its company, its student and admins.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListFundings(self, request, context):
+        """Fundings, newest first: a company's own, a student's, or any for admins.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RetryFunding(self, request, context):
+        """The employer (or an admin) charges a funding that waits again, with the current method.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_PayoutsServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -196,6 +257,31 @@ def add_PayoutsServiceServicer_to_server(servicer, server):
                     servicer.CheckLedger,
                     request_deserializer=stint_dot_payouts_dot_v1_dot_payouts__service__pb2.CheckLedgerRequest.FromString,
                     response_serializer=stint_dot_payouts_dot_v1_dot_payouts__service__pb2.CheckLedgerResponse.SerializeToString,
+            ),
+            'SetFundingMethod': grpc.unary_unary_rpc_method_handler(
+                    servicer.SetFundingMethod,
+                    request_deserializer=stint_dot_payouts_dot_v1_dot_payouts__service__pb2.SetFundingMethodRequest.FromString,
+                    response_serializer=stint_dot_payouts_dot_v1_dot_payouts__service__pb2.SetFundingMethodResponse.SerializeToString,
+            ),
+            'GetFundingMethod': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetFundingMethod,
+                    request_deserializer=stint_dot_payouts_dot_v1_dot_payouts__service__pb2.GetFundingMethodRequest.FromString,
+                    response_serializer=stint_dot_payouts_dot_v1_dot_payouts__service__pb2.GetFundingMethodResponse.SerializeToString,
+            ),
+            'GetFunding': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetFunding,
+                    request_deserializer=stint_dot_payouts_dot_v1_dot_payouts__service__pb2.GetFundingRequest.FromString,
+                    response_serializer=stint_dot_payouts_dot_v1_dot_payouts__service__pb2.GetFundingResponse.SerializeToString,
+            ),
+            'ListFundings': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListFundings,
+                    request_deserializer=stint_dot_payouts_dot_v1_dot_payouts__service__pb2.ListFundingsRequest.FromString,
+                    response_serializer=stint_dot_payouts_dot_v1_dot_payouts__service__pb2.ListFundingsResponse.SerializeToString,
+            ),
+            'RetryFunding': grpc.unary_unary_rpc_method_handler(
+                    servicer.RetryFunding,
+                    request_deserializer=stint_dot_payouts_dot_v1_dot_payouts__service__pb2.RetryFundingRequest.FromString,
+                    response_serializer=stint_dot_payouts_dot_v1_dot_payouts__service__pb2.RetryFundingResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -442,6 +528,141 @@ class PayoutsService:
             '/stint.payouts.v1.PayoutsService/CheckLedger',
             stint_dot_payouts_dot_v1_dot_payouts__service__pb2.CheckLedgerRequest.SerializeToString,
             stint_dot_payouts_dot_v1_dot_payouts__service__pb2.CheckLedgerResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SetFundingMethod(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/stint.payouts.v1.PayoutsService/SetFundingMethod',
+            stint_dot_payouts_dot_v1_dot_payouts__service__pb2.SetFundingMethodRequest.SerializeToString,
+            stint_dot_payouts_dot_v1_dot_payouts__service__pb2.SetFundingMethodResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetFundingMethod(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/stint.payouts.v1.PayoutsService/GetFundingMethod',
+            stint_dot_payouts_dot_v1_dot_payouts__service__pb2.GetFundingMethodRequest.SerializeToString,
+            stint_dot_payouts_dot_v1_dot_payouts__service__pb2.GetFundingMethodResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetFunding(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/stint.payouts.v1.PayoutsService/GetFunding',
+            stint_dot_payouts_dot_v1_dot_payouts__service__pb2.GetFundingRequest.SerializeToString,
+            stint_dot_payouts_dot_v1_dot_payouts__service__pb2.GetFundingResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListFundings(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/stint.payouts.v1.PayoutsService/ListFundings',
+            stint_dot_payouts_dot_v1_dot_payouts__service__pb2.ListFundingsRequest.SerializeToString,
+            stint_dot_payouts_dot_v1_dot_payouts__service__pb2.ListFundingsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RetryFunding(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/stint.payouts.v1.PayoutsService/RetryFunding',
+            stint_dot_payouts_dot_v1_dot_payouts__service__pb2.RetryFundingRequest.SerializeToString,
+            stint_dot_payouts_dot_v1_dot_payouts__service__pb2.RetryFundingResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -51,6 +51,18 @@ class PayoutsServiceStub:
     """Admin: journal entries, optionally of one payout or touching one account."""
     CheckLedger: _grpc.UnaryUnaryMultiCallable[_payouts_service_pb2.CheckLedgerRequest, _payouts_service_pb2.CheckLedgerResponse]
     """Admin: verify the ledger invariants and report every violation found."""
+    SetFundingMethod: _grpc.UnaryUnaryMultiCallable[_payouts_service_pb2.SetFundingMethodRequest, _payouts_service_pb2.SetFundingMethodResponse]
+    """An employer registers (or replaces) how their company pays at hire; engagements waiting
+    for funding are charged again with it.
+    """
+    GetFundingMethod: _grpc.UnaryUnaryMultiCallable[_payouts_service_pb2.GetFundingMethodRequest, _payouts_service_pb2.GetFundingMethodResponse]
+    """The company's funding method (token masked)."""
+    GetFunding: _grpc.UnaryUnaryMultiCallable[_payouts_service_pb2.GetFundingRequest, _payouts_service_pb2.GetFundingResponse]
+    """One engagement's funding, visible to its company, its student and admins."""
+    ListFundings: _grpc.UnaryUnaryMultiCallable[_payouts_service_pb2.ListFundingsRequest, _payouts_service_pb2.ListFundingsResponse]
+    """Fundings, newest first: a company's own, a student's, or any for admins."""
+    RetryFunding: _grpc.UnaryUnaryMultiCallable[_payouts_service_pb2.RetryFundingRequest, _payouts_service_pb2.RetryFundingResponse]
+    """The employer (or an admin) charges a funding that waits again, with the current method."""
 
 @_typing.type_check_only
 class PayoutsServiceAsyncStub(PayoutsServiceStub):
@@ -75,6 +87,18 @@ class PayoutsServiceAsyncStub(PayoutsServiceStub):
     """Admin: journal entries, optionally of one payout or touching one account."""
     CheckLedger: _aio.UnaryUnaryMultiCallable[_payouts_service_pb2.CheckLedgerRequest, _payouts_service_pb2.CheckLedgerResponse]  # type: ignore[assignment]
     """Admin: verify the ledger invariants and report every violation found."""
+    SetFundingMethod: _aio.UnaryUnaryMultiCallable[_payouts_service_pb2.SetFundingMethodRequest, _payouts_service_pb2.SetFundingMethodResponse]  # type: ignore[assignment]
+    """An employer registers (or replaces) how their company pays at hire; engagements waiting
+    for funding are charged again with it.
+    """
+    GetFundingMethod: _aio.UnaryUnaryMultiCallable[_payouts_service_pb2.GetFundingMethodRequest, _payouts_service_pb2.GetFundingMethodResponse]  # type: ignore[assignment]
+    """The company's funding method (token masked)."""
+    GetFunding: _aio.UnaryUnaryMultiCallable[_payouts_service_pb2.GetFundingRequest, _payouts_service_pb2.GetFundingResponse]  # type: ignore[assignment]
+    """One engagement's funding, visible to its company, its student and admins."""
+    ListFundings: _aio.UnaryUnaryMultiCallable[_payouts_service_pb2.ListFundingsRequest, _payouts_service_pb2.ListFundingsResponse]  # type: ignore[assignment]
+    """Fundings, newest first: a company's own, a student's, or any for admins."""
+    RetryFunding: _aio.UnaryUnaryMultiCallable[_payouts_service_pb2.RetryFundingRequest, _payouts_service_pb2.RetryFundingResponse]  # type: ignore[assignment]
+    """The employer (or an admin) charges a funding that waits again, with the current method."""
 
 class PayoutsServiceServicer(metaclass=_abc_1.ABCMeta):
     """Pays interns for approved work, exactly once, and keeps the double-entry ledger behind it."""
@@ -150,5 +174,47 @@ class PayoutsServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_payouts_service_pb2.CheckLedgerResponse, _abc.Awaitable[_payouts_service_pb2.CheckLedgerResponse]]:
         """Admin: verify the ledger invariants and report every violation found."""
+
+    @_abc_1.abstractmethod
+    def SetFundingMethod(
+        self,
+        request: _payouts_service_pb2.SetFundingMethodRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_payouts_service_pb2.SetFundingMethodResponse, _abc.Awaitable[_payouts_service_pb2.SetFundingMethodResponse]]:
+        """An employer registers (or replaces) how their company pays at hire; engagements waiting
+        for funding are charged again with it.
+        """
+
+    @_abc_1.abstractmethod
+    def GetFundingMethod(
+        self,
+        request: _payouts_service_pb2.GetFundingMethodRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_payouts_service_pb2.GetFundingMethodResponse, _abc.Awaitable[_payouts_service_pb2.GetFundingMethodResponse]]:
+        """The company's funding method (token masked)."""
+
+    @_abc_1.abstractmethod
+    def GetFunding(
+        self,
+        request: _payouts_service_pb2.GetFundingRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_payouts_service_pb2.GetFundingResponse, _abc.Awaitable[_payouts_service_pb2.GetFundingResponse]]:
+        """One engagement's funding, visible to its company, its student and admins."""
+
+    @_abc_1.abstractmethod
+    def ListFundings(
+        self,
+        request: _payouts_service_pb2.ListFundingsRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_payouts_service_pb2.ListFundingsResponse, _abc.Awaitable[_payouts_service_pb2.ListFundingsResponse]]:
+        """Fundings, newest first: a company's own, a student's, or any for admins."""
+
+    @_abc_1.abstractmethod
+    def RetryFunding(
+        self,
+        request: _payouts_service_pb2.RetryFundingRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_payouts_service_pb2.RetryFundingResponse, _abc.Awaitable[_payouts_service_pb2.RetryFundingResponse]]:
+        """The employer (or an admin) charges a funding that waits again, with the current method."""
 
 def add_PayoutsServiceServicer_to_server(servicer: PayoutsServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...

@@ -35,6 +35,10 @@ class _EngagementStatusEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_Enga
     ENGAGEMENT_STATUS_APPROVED: _EngagementStatus.ValueType  # 4
     ENGAGEMENT_STATUS_COMPLETED: _EngagementStatus.ValueType  # 5
     ENGAGEMENT_STATUS_CANCELLED: _EngagementStatus.ValueType  # 6
+    ENGAGEMENT_STATUS_AWAITING_FUNDING: _EngagementStatus.ValueType  # 7
+    """Hired, but the company's money is not in escrow yet (payouts' FundingSecured): the work
+    does not start, and the engagement is cancelled if funding_due_at passes first.
+    """
 
 class EngagementStatus(_EngagementStatus, metaclass=_EngagementStatusEnumTypeWrapper):
     """Where an engagement is in its lifecycle."""
@@ -46,6 +50,10 @@ ENGAGEMENT_STATUS_REVISION_REQUESTED: EngagementStatus.ValueType  # 3
 ENGAGEMENT_STATUS_APPROVED: EngagementStatus.ValueType  # 4
 ENGAGEMENT_STATUS_COMPLETED: EngagementStatus.ValueType  # 5
 ENGAGEMENT_STATUS_CANCELLED: EngagementStatus.ValueType  # 6
+ENGAGEMENT_STATUS_AWAITING_FUNDING: EngagementStatus.ValueType  # 7
+"""Hired, but the company's money is not in escrow yet (payouts' FundingSecured): the work
+does not start, and the engagement is cancelled if funding_due_at passes first.
+"""
 Global___EngagementStatus: _TypeAlias = EngagementStatus  # noqa: Y015
 
 class _ReviewDecision:
@@ -290,6 +298,7 @@ class Engagement(_message.Message):
     COMPLETED_AT_FIELD_NUMBER: _builtins.int
     CANCELLED_AT_FIELD_NUMBER: _builtins.int
     VERSION_FIELD_NUMBER: _builtins.int
+    FUNDING_DUE_AT_FIELD_NUMBER: _builtins.int
     id: _builtins.str
     """eng_<suffix of the application id>"""
     application_id: _builtins.str
@@ -323,13 +332,21 @@ class Engagement(_message.Message):
         """Only revealed feedback appears here."""
 
     @_builtins.property
-    def started_at(self) -> _timestamp_pb2.Timestamp: ...
+    def started_at(self) -> _timestamp_pb2.Timestamp:
+        """When the engagement became ACTIVE (its funding was secured); unset while awaiting funding."""
+
     @_builtins.property
     def approved_at(self) -> _timestamp_pb2.Timestamp: ...
     @_builtins.property
     def completed_at(self) -> _timestamp_pb2.Timestamp: ...
     @_builtins.property
     def cancelled_at(self) -> _timestamp_pb2.Timestamp: ...
+    @_builtins.property
+    def funding_due_at(self) -> _timestamp_pb2.Timestamp:
+        """Until when the company can fund the engagement before it is cancelled; set only while
+        AWAITING_FUNDING.
+        """
+
     def __init__(
         self,
         *,
@@ -359,10 +376,11 @@ class Engagement(_message.Message):
         completed_at: _timestamp_pb2.Timestamp | None = ...,
         cancelled_at: _timestamp_pb2.Timestamp | None = ...,
         version: _builtins.int = ...,
+        funding_due_at: _timestamp_pb2.Timestamp | None = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _typing.Literal["approved_at", b"approved_at", "cancelled_at", b"cancelled_at", "completed_at", b"completed_at", "due_date", b"due_date", "fee", b"fee", "started_at", b"started_at"]  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["approved_at", b"approved_at", "cancelled_at", b"cancelled_at", "completed_at", b"completed_at", "due_date", b"due_date", "fee", b"fee", "funding_due_at", b"funding_due_at", "started_at", b"started_at"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["acceptance_criteria", b"acceptance_criteria", "ai_policy", b"ai_policy", "application_id", b"application_id", "approved_at", b"approved_at", "cancel_reason", b"cancel_reason", "cancelled_at", b"cancelled_at", "category", b"category", "company_id", b"company_id", "completed_at", b"completed_at", "due_date", b"due_date", "estimated_hours", b"estimated_hours", "fee", b"fee", "feedback", b"feedback", "id", b"id", "posting_id", b"posting_id", "reviews", b"reviews", "revision_limit", b"revision_limit", "revisions_used", b"revisions_used", "skills", b"skills", "started_at", b"started_at", "status", b"status", "student_id", b"student_id", "submissions", b"submissions", "title", b"title", "university_id", b"university_id", "version", b"version"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["acceptance_criteria", b"acceptance_criteria", "ai_policy", b"ai_policy", "application_id", b"application_id", "approved_at", b"approved_at", "cancel_reason", b"cancel_reason", "cancelled_at", b"cancelled_at", "category", b"category", "company_id", b"company_id", "completed_at", b"completed_at", "due_date", b"due_date", "estimated_hours", b"estimated_hours", "fee", b"fee", "feedback", b"feedback", "funding_due_at", b"funding_due_at", "id", b"id", "posting_id", b"posting_id", "reviews", b"reviews", "revision_limit", b"revision_limit", "revisions_used", b"revisions_used", "skills", b"skills", "started_at", b"started_at", "status", b"status", "student_id", b"student_id", "submissions", b"submissions", "title", b"title", "university_id", b"university_id", "version", b"version"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 

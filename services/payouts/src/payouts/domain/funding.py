@@ -1,0 +1,212 @@
+"""The funding of one engagement (pure): the company pays at hire, the money waits in escrow.
+
+    (hire) AWAITING_FUNDING ──charge approved──> FUNDED ──approval──> RELEASED
+                 │   ^                             │
+                 │   └──declined / no method       └──ended unapproved──> REFUNDED
+                 └──ended before funding──> CANCELLED
+
+A charge is recorded as begun (`charging`, `attempts` + 1) before the provider is called, so a
+crash repeats the same idempotency key and gets the first answer instead of charging twice.
+The journal entries a funding needs are a function of its state (`escrow.plan`); `ledger_due_at`
+is the repair timer for a crash between the write and the posting, as for payouts.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from payouts.domain.errors import InvalidTransition
+from stint.kit.ids import suffix
+from stint.kit.money import Money
+
+FUNDING_PREFIX = "fnd"
+
+
+class FundingStatus(enum.StrEnum):
+    AWAITING_FUNDING = "AWAITING_FUNDING"
+    FUNDED = "FUNDED"
+    RELEASED = "RELEASED"
+    REFUNDED = "REFUNDED"
+    CANCELLED = "CANCELLED"
+
+
+class MethodKind(enum.StrEnum):
+    CARD = "CARD"
+    BANK_DEBIT = "BANK_DEBIT"
+
+
+class FundingEventKind(enum.StrEnum):
+    SECURED = "secured"
+    DECLINED = "declined"
+    RELEASED = "released"
+    REFUNDED = "refunded"
+    CANCELLED = "cancelled"
+
+
+@dataclass(frozen=True)
+class FundingMethod:
+    """How one company pays; `token` is the provider's opaque token (never returned)."""
+
+    company_id: str
+    kind: MethodKind
+    provider: str
+    token: str
+    currency: str
+    created_at: datetime
+    updated_at: datetime
+    version: int = 0
+
+    @property
+    def token_hint(self) -> str:
+        return "…" + self.token[-4:]
+
+
+@dataclass(frozen=True)
+class Decline:
+    code: str
+    message: str
+
+
+@dataclass(frozen=True)
+class FundingEvent:
+    kind: FundingEventKind
+    funding: Funding
+    reason: str = ""
+
+
+FundingTransition = tuple["Funding", list[FundingEvent]]
+
+
+def funding_id_for(engagement_id: str) -> str:
+    """The engagement's one funding: deterministic, so a redelivery finds it."""
+    return f"{FUNDING_PREFIX}_{suffix(engagement_id)}"
+
+
+@dataclass(frozen=True)
+class Funding:
+    id: str
+    engagement_id: str
+    application_id: str
+    company_id: str
+    student_id: str
+    posting_title: str
+    fee: Money
+    platform_fee: Money
+    status: FundingStatus
+    created_at: datetime
+    updated_at: datetime
+    method: MethodKind | None = None
+    attempts: int = 0
+    charging: bool = False  # an attempt was begun and its answer is not recorded yet
+    charge_due_at: datetime | None = None  # when a begun attempt is asked again (crash repair)
+    decline: Decline | None = None
+    provider: str = ""
+    provider_reference: str = ""
+    refund_reference: str = ""
+    funded_at: datetime | None = None
+    released_at: datetime | None = None
+    refunded_at: datetime | None = None
+    end_reason: str = ""
+    ledger_due_at: datetime | None = None
+    ledger_error: str = ""
+    correlation_id: str = ""
+    version: int = 0
+
+    @property
+    def total(self) -> Money:
+        return Money(self.fee.amount_minor + self.platform_fee.amount_minor, self.fee.currency)
+
+    @property
+    def idempotency_key(self) -> str:
+        """The provider key of the current attempt (a retry after a decline is a new one)."""
+        return f"{self.id}.{self.attempts}"
+
+    @property
+    def refund_key(self) -> str:
+        return f"{self.id}.refund"
+
+    def _require(self, *allowed: FundingStatus, doing: str) -> None:
+        if self.status not in allowed:
+            raise InvalidTransition(f"funding {self.id} is {self.status.value}; cannot {doing}")
+
+    def begin_charge(
+        self, now: datetime, method: FundingMethod, repair_at: datetime
+    ) -> FundingTransition:
+        """Record the attempt before the provider is called; `repair_at` asks the provider
+        again with the same key if its answer was never recorded."""
+        self._require(FundingStatus.AWAITING_FUNDING, doing="charge it")
+        begun = replace(
+            self,
+            attempts=self.attempts + 1,
+            charging=True,
+            charge_due_at=repair_at,
+            method=method.kind,
+            provider=method.provider,
+            updated_at=now,
+        )
+        return begun, []
+
+    def secured(self, now: datetime, reference: str) -> FundingTransition:
+        """The charge was approved: in escrow (FundingSecured), its charge entry due."""
+        self._require(FundingStatus.AWAITING_FUNDING, doing="fund it")
+        funded = replace(
+            self,
+            status=FundingStatus.FUNDED,
+            charging=False,
+            charge_due_at=None,
+            decline=None,
+            provider_reference=reference,
+            funded_at=now,
+            updated_at=now,
+            ledger_due_at=now,
+        )
+        return funded, [FundingEvent(FundingEventKind.SECURED, funded)]
+
+    def declined(self, now: datetime, decline: Decline) -> FundingTransition:
+        """Not funded (FundingDeclined): the work waits for a retry or another method."""
+        self._require(FundingStatus.AWAITING_FUNDING, doing="decline it")
+        waiting = replace(self, charging=False, charge_due_at=None, decline=decline, updated_at=now)
+        return waiting, [FundingEvent(FundingEventKind.DECLINED, waiting, decline.message)]
+
+    def release(self, now: datetime) -> FundingTransition:
+        """The work was approved (FundingReleased): escrow settles the company's receivable."""
+        self._require(FundingStatus.FUNDED, doing="release it")
+        released = replace(
+            self, status=FundingStatus.RELEASED, released_at=now, updated_at=now, ledger_due_at=now
+        )
+        return released, [FundingEvent(FundingEventKind.RELEASED, released)]
+
+    def refund(self, now: datetime, reason: str, reference: str) -> FundingTransition:
+        """Ended unapproved after funding (FundingRefunded): escrow back to the company."""
+        self._require(FundingStatus.FUNDED, doing="refund it")
+        refunded = replace(
+            self,
+            status=FundingStatus.REFUNDED,
+            refund_reference=reference,
+            refunded_at=now,
+            end_reason=reason,
+            updated_at=now,
+            ledger_due_at=now,
+        )
+        return refunded, [FundingEvent(FundingEventKind.REFUNDED, refunded, reason)]
+
+    def cancel(self, now: datetime, reason: str) -> FundingTransition:
+        """Ended before it was funded (FundingCancelled): nothing was charged."""
+        self._require(FundingStatus.AWAITING_FUNDING, doing="cancel it")
+        cancelled = replace(
+            self,
+            status=FundingStatus.CANCELLED,
+            charging=False,
+            charge_due_at=None,
+            end_reason=reason,
+            updated_at=now,
+        )
+        return cancelled, [FundingEvent(FundingEventKind.CANCELLED, cancelled, reason)]
+
+    def ledger_posted(self) -> Funding:
+        return replace(self, ledger_due_at=None, ledger_error="")
+
+    def ledger_failed(self, error: str) -> Funding:
+        return replace(self, ledger_error=error)
