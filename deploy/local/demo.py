@@ -4,7 +4,8 @@ A company subscribes a webhook receiver (started here, on loopback) and posts tw
 aimed at a university whose career office approves it. Three students apply to the public one;
 one is shortlisted and hired (with an Idempotency-Key), the others are answered automatically
 when it fills. The intern delivers, gets a revision request, delivers again, is approved and —
-once a payout account is registered — paid. Both sides rate, the intern fetches the signed
+once a payout account is registered — paid (the company's card was charged into escrow at hire
+and released on approval; the money side is shown). Both sides rate, the intern fetches the signed
 experience record and anyone can verify it. Finally the receiver's signed events are listed.
 
     python deploy/local/demo.py [--url http://127.0.0.1:8080] [--secret …]
@@ -21,11 +22,28 @@ from collections.abc import Callable
 from typing import Any
 
 import httpx
-from demo_support import Cast, Demo, DemoError, Receiver, cast, posting
+from demo_support import (
+    Cast,
+    Demo,
+    DemoError,
+    Receiver,
+    cast,
+    money,
+    pay,
+    posting,
+    show_webhooks,
+)
 
 from gateway.config import DEV_JWT_SECRET
 
-HOOK_TYPES = ("candidate.hired", "submission.approved", "engagement.completed", "payout.paid")
+HOOK_TYPES = (
+    "candidate.hired",
+    "funding.secured",
+    "submission.approved",
+    "funding.released",
+    "engagement.completed",
+    "payout.paid",
+)
 
 
 def subscribe(d: Demo, c: Cast, receiver: Receiver) -> str:
@@ -102,6 +120,9 @@ def hire(d: Demo, c: Cast, posting_id: str) -> None:
     ada = applications["ada"]
     d.call("POST", f"/v1/applications/{ada}/shortlist", c.boss, json={})
     d.say(f"company shortlists ada ({ada})")
+    card = {"kind": "FUNDING_METHOD_KIND_CARD", "token": "tok_card_4242", "currency": "USD"}
+    method = d.call("PUT", "/v1/me/funding-method", c.boss, json=card)
+    d.say(f"company registers a card ({method['token_hint']}): a hire is charged at once")
     key = {"Idempotency-Key": f"hire-{ada}"}
     d.call("POST", f"/v1/applications/{ada}/hire", c.boss, json={}, headers=key)
     replay = d.http.post(f"/v1/applications/{ada}/hire", json={}, headers=c.boss | key)
@@ -129,9 +150,14 @@ def deliver(d: Demo, c: Cast) -> str:
     engagement: str = d.until(
         "ada's engagement",
         lambda: d.call("GET", "/v1/me/engagements", ada),
-        lambda r: len(r["engagements"]) == 1,
+        lambda r: [e["status"] for e in r["engagements"]] == ["ENGAGEMENT_STATUS_ACTIVE"],
     )["engagements"][0]["id"]
-    d.say(f"engagement {engagement} starts")
+    funding = d.call("GET", f"/v1/engagements/{engagement}/funding", c.boss)
+    d.say(
+        f"the company was charged {money(funding['total'])} into escrow "
+        f"(fee {money(funding['fee'])} + platform fee {money(funding['platform_fee'])}); "
+        f"engagement {engagement} starts"
+    )
     work = {
         "note": "Report and slide attached.",
         "artifacts": [
@@ -150,25 +176,6 @@ def deliver(d: Demo, c: Cast) -> str:
     d.call("POST", f"/v1/engagements/{engagement}/approve", c.boss, json=approve)
     d.say("company approves submission 2")
     return engagement
-
-
-def pay(d: Demo, c: Cast) -> None:
-    """The payout waits for ada's account, then is paid."""
-    ada = c.students["ada"]
-    payout = d.until(
-        "the payout", lambda: d.call("GET", "/v1/me/payouts", ada), lambda r: len(r["payouts"]) == 1
-    )["payouts"][0]
-    d.say(f"payout {payout['id']} is {payout['status']} (ada has no payout account yet)")
-    account = {"destination_token": "tok_demo", "country": "US", "currency": "USD"}
-    d.call("PUT", "/v1/me/payout-account", ada, json=account)
-    d.say("ada registers a payout account")
-    paid = d.until(
-        "payout paid",
-        lambda: d.call("GET", f"/v1/payouts/{payout['id']}", ada),
-        lambda p: p["status"] == "PAYOUT_STATUS_PAID",
-    )
-    amount = int(paid["amount"]["amount_minor"]) / 100
-    d.say(f"payout {paid['id']} is PAID: {paid['amount']['currency']} {amount:.2f}")
 
 
 def rate_and_verify(d: Demo, c: Cast, engagement: str) -> None:
@@ -191,17 +198,6 @@ def rate_and_verify(d: Demo, c: Cast, engagement: str) -> None:
     d.say(f"anyone verifies it without a token: valid={verified['valid']} ({verified['reason']})")
 
 
-def show_webhooks(d: Demo, receiver: Receiver, secret: str) -> None:
-    got = d.until(
-        "the webhooks",
-        lambda: receiver.unique(secret),
-        lambda u: {p["type"] for p in u.values()} >= set(HOOK_TYPES),
-    )
-    d.say(f"the receiver got {len(got)} signed events, each verified:")
-    for msg_id, payload in sorted(got.items(), key=lambda kv: kv[1]["timestamp"]):
-        print(f"          {payload['timestamp']}  {payload['type']:<22} {msg_id}")
-
-
 def scenario(d: Demo, receiver: Receiver) -> None:
     c = cast(d)
     secret = subscribe(d, c, receiver)
@@ -210,7 +206,7 @@ def scenario(d: Demo, receiver: Receiver) -> None:
     engagement = deliver(d, c)
     pay(d, c)
     rate_and_verify(d, c, engagement)
-    show_webhooks(d, receiver, secret)
+    show_webhooks(d, receiver, secret, HOOK_TYPES)
 
 
 def main() -> int:

@@ -163,3 +163,44 @@ def cast(d: Demo) -> Cast:
     )
     d.say(f"run {d.run}: company {company}, university {university}, students {', '.join(names)}")
     return c
+
+
+def money(m: dict[str, Any]) -> str:
+    return f"{m['currency']} {int(m['amount_minor']) / 100:.2f}"
+
+
+def show_webhooks(d: Demo, receiver: Receiver, secret: str, types: tuple[str, ...]) -> None:
+    """Wait for every subscribed type, then list the signed events the receiver verified."""
+    got = d.until(
+        "the webhooks",
+        lambda: receiver.unique(secret),
+        lambda u: {p["type"] for p in u.values()} >= set(types),
+    )
+    d.say(f"the receiver got {len(got)} signed events, each verified:")
+    for msg_id, payload in sorted(got.items(), key=lambda kv: kv[1]["timestamp"]):
+        print(f"          {payload['timestamp']}  {payload['type']:<22} {msg_id}")
+
+
+def pay(d: Demo, c: Cast) -> None:
+    """The payout waits for ada's account, then is paid."""
+    ada = c.students["ada"]
+    payout = d.until(
+        "the payout", lambda: d.call("GET", "/v1/me/payouts", ada), lambda r: len(r["payouts"]) == 1
+    )["payouts"][0]
+    d.say(f"payout {payout['id']} is {payout['status']} (ada has no payout account yet)")
+    account = {"destination_token": "tok_demo", "country": "US", "currency": "USD"}
+    d.call("PUT", "/v1/me/payout-account", ada, json=account)
+    d.say("ada registers a payout account")
+    paid = d.until(
+        "payout paid",
+        lambda: d.call("GET", f"/v1/payouts/{payout['id']}", ada),
+        lambda p: p["status"] == "PAYOUT_STATUS_PAID",
+    )
+    d.say(f"payout {paid['id']} is PAID: {money(paid['amount'])} to ada")
+    engagement = paid["engagement_id"]
+    funding = d.call("GET", f"/v1/engagements/{engagement}/funding", c.boss)
+    d.say(
+        f"money side: the employer paid {money(funding['total'])} "
+        f"({funding['status'].removeprefix('FUNDING_STATUS_')} from escrow), the intern received "
+        f"{money(paid['amount'])}, the platform kept {money(funding['platform_fee'])}"
+    )

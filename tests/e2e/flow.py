@@ -57,7 +57,28 @@ async def apply(http: httpx.AsyncClient, posting_id: str, student: dict[str, str
     return application_id
 
 
-async def hire(http: httpx.AsyncClient, application_id: str, employer: dict[str, str]) -> None:
+CARD = {"kind": "FUNDING_METHOD_KIND_CARD", "token": "tok_card_4242", "currency": "USD"}
+
+
+async def fund(http: httpx.AsyncClient, employer: dict[str, str], **method: str) -> dict[str, Any]:
+    """Register (or replace) the employer's company's funding method: a good card by default."""
+    registered = await http.put("/v1/me/funding-method", json=CARD | method, headers=employer)
+    assert registered.status_code == 200, registered.text
+    body: dict[str, Any] = registered.json()
+    return body
+
+
+async def hire(
+    http: httpx.AsyncClient,
+    application_id: str,
+    employer: dict[str, str],
+    *,
+    funded: bool = True,
+) -> None:
+    """Shortlist and hire (idempotently); `funded`: with a good card on file first, so the
+    engagement is charged into escrow and starts."""
+    if funded:
+        await fund(http, employer)
     shortlisted = await http.post(
         f"/v1/applications/{application_id}/shortlist", json={}, headers=employer
     )
@@ -74,11 +95,19 @@ async def hire(http: httpx.AsyncClient, application_id: str, employer: dict[str,
     assert again.json() == first.json()
 
 
-async def engagement_of(http: httpx.AsyncClient, student: dict[str, str]) -> str:
-    """The student's only engagement, once the submissions service has created it."""
+async def engagement_of(
+    http: httpx.AsyncClient, student: dict[str, str], status: str = "ENGAGEMENT_STATUS_ACTIVE"
+) -> str:
+    """The student's only engagement, once the submissions service has created it and it is
+    in `status` (ACTIVE: funded, the work can start)."""
+
+    def ready(r: httpx.Response) -> bool:
+        found = r.json().get("engagements", []) if r.status_code == 200 else []
+        return len(found) == 1 and found[0]["status"] == status
+
     listed = await eventually(
         lambda: http.get("/v1/me/engagements", headers=student),
-        until=lambda r: r.status_code == 200 and len(r.json()["engagements"]) == 1,
+        until=ready,
         timeout=30,
         interval=0.1,
         what="the engagement",

@@ -40,6 +40,8 @@ COMPANY_HOOK_TYPES = {
     "engagement.completed",
     "payout.on_hold",
     "payout.paid",
+    "funding.secured",
+    "funding.released",
 }
 
 
@@ -158,6 +160,7 @@ async def test_posting_to_paid_intern_with_notifications_and_webhooks(
             {
                 "application.shortlisted": 1,
                 "candidate.hired": 1,
+                "funding.secured": 1,
                 "revision.requested": 1,
                 "submission.approved": 1,
                 "payout.paid": 1,

@@ -34,6 +34,8 @@ WANTED = {
     "revision.requested",
     "submission.approved",
     "payout.paid",
+    "funding.secured",
+    "funding.released",
 }
 
 

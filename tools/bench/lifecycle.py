@@ -95,6 +95,9 @@ async def when_told(
     raise StepFailed(f"not done in time after {event} (webhook {'seen' if told else 'missing'})")
 
 
+CARD = {"kind": "FUNDING_METHOD_KIND_CARD", "token": "tok_card_4242", "currency": "USD"}
+
+
 async def hire(
     api: Api, t: Tenant, receiver: Receiver, student: dict[str, str], deadline: float
 ) -> str:
@@ -116,6 +119,7 @@ async def hire(
     await api.call(
         "POST", "/v1/applications/{application_id}/shortlist", t.employer, {}, application_id=aid
     )
+    await api.call("PUT", "/v1/me/funding-method", t.employer, CARD)  # charged at hire
     await api.call(
         "POST", "/v1/applications/{application_id}/hire", t.employer, {}, application_id=aid
     )

@@ -142,6 +142,11 @@ export async function internship(baseUrl: string, employerToken: string, student
     path: { application_id },
     body: {},
   });
+  // Money in: the company's card is charged into escrow at hire; the work starts once funded.
+  const method = await employer.call("put", "/v1/me/funding-method", {
+    body: { kind: "FUNDING_METHOD_KIND_CARD", token: "tok_card_4242", currency: "USD" },
+  });
+  if (method.token_hint === undefined) throw new Error("no funding method");
   const hired = await employer.call("post", "/v1/applications/{application_id}/hire", {
     path: { application_id },
     body: {},
@@ -152,7 +157,10 @@ export async function internship(baseUrl: string, employerToken: string, student
   const mine = await eventually(
     "the engagement",
     () => student.call("get", "/v1/me/engagements", { query: { page_size: 100 } }),
-    (page) => page.engagements.some((e) => e.application_id === application_id),
+    (page) =>
+      page.engagements.some(
+        (e) => e.application_id === application_id && e.status === "ENGAGEMENT_STATUS_ACTIVE",
+      ),
   );
   const engagement = mine.engagements.find((e) => e.application_id === application_id);
   if (engagement === undefined) throw new Error("no engagement");

@@ -100,6 +100,13 @@ async def test_posting_to_payout_and_experience_record(
             f"/v1/applications/{application_id}/shortlist", json={}, headers=employer
         )
         assert shortlisted.json()["status"] == "APPLICATION_STATUS_SHORTLISTED", shortlisted.text
+        # Money in: the company's card is on file, so the hire is charged into escrow.
+        card = {"kind": "FUNDING_METHOD_KIND_CARD", "token": "tok_card_4242", "currency": "USD"}
+        method = await c.put("/v1/me/funding-method", json=card, headers=employer)
+        assert method.status_code == 200, method.text
+        assert method.json()["token_hint"] == "…4242"
+        assert "token" not in method.json()
+        assert (await c.put("/v1/me/funding-method", json=card, headers=student)).status_code == 403
         hire_url = f"/v1/applications/{application_id}/hire"
         first = await c.post(hire_url, json={}, headers=employer | {"Idempotency-Key": "hire-1"})
         again = await c.post(hire_url, json={}, headers=employer | {"Idempotency-Key": "hire-1"})
@@ -117,11 +124,21 @@ async def test_posting_to_payout_and_experience_record(
 
         engagements = await eventually(
             lambda: c.get("/v1/me/engagements", headers=student),
-            until=lambda r: r.status_code == 200 and len(r.json()["engagements"]) == 1,
+            until=lambda r: (
+                r.status_code == 200
+                and [e["status"] for e in r.json()["engagements"]] == ["ENGAGEMENT_STATUS_ACTIVE"]
+            ),
             timeout=30,
-            what="the engagement",
+            what="the engagement, funded and active",
         )
         engagement_id = engagements.json()["engagements"][0]["id"]
+        funding = await c.get(f"/v1/engagements/{engagement_id}/funding", headers=student)
+        assert funding.status_code == 200, funding.text
+        assert funding.json()["status"] == "FUNDING_STATUS_FUNDED"
+        assert funding.json()["total"] == {"amount_minor": "66000", "currency": "USD"}
+        rival_view = await c.get(f"/v1/engagements/{engagement_id}/funding", headers=rival)
+        assert rival_view.status_code == 404
+        assert rival_view.headers["content-type"].startswith("application/problem+json")
         assert (
             await c.get(f"/v1/engagements/{engagement_id}", headers=stranger)
         ).status_code == 404
@@ -172,9 +189,27 @@ async def test_posting_to_payout_and_experience_record(
         assert journal.status_code == 200, journal.text
         kinds = {e["kind"] for e in journal.json()["entries"]}
         assert {"JOURNAL_ENTRY_KIND_ACCRUAL", "JOURNAL_ENTRY_KIND_PAYMENT"} <= kinds
+        released = await eventually(
+            lambda: c.get(f"/v1/engagements/{engagement_id}/funding", headers=employer),
+            until=lambda r: r.json().get("status") == "FUNDING_STATUS_RELEASED",
+            timeout=30,
+            what="the escrow released",
+        )
+        funding_id = released.json()["id"]
+        escrow = await eventually(  # the release's entries are posted right after its write
+            lambda: c.get(f"/v1/ledger/entries?funding_id={funding_id}", headers=admin),
+            until=lambda r: len(r.json().get("entries", [])) == 2,
+            timeout=30,
+            what="the escrow entries",
+        )
+        assert [e["kind"] for e in escrow.json()["entries"]] == [
+            "JOURNAL_ENTRY_KIND_ESCROW_CHARGE",
+            "JOURNAL_ENTRY_KIND_ESCROW_RELEASE",
+        ], escrow.text
         checked = await c.get("/v1/ledger/check", headers=admin)
         assert checked.status_code == 200, checked.text
         assert checked.json()["ok"] is True, checked.json()["violations"]
+        assert int(checked.json()["fundings_checked"]) >= 1
         assert (await c.get("/v1/ledger/check", headers=employer)).status_code == 403
         refused = await c.post(
             f"/v1/payouts/{payout_id}/cancel", json={"reason": "x"}, headers=admin

@@ -32,11 +32,18 @@ SERVICE = "stint.submissions.v1.SubmissionsService"
 async def build(settings: Settings, clock: Clock | None = None) -> ServiceRunner:
     infra = await connect(settings, clock)
     engagements = infra.aggregate("engagements")
-    repo = EngagementRepository(engagements, wire.envelopes_for(infra.events(topics.SUBMISSIONS)))
+    # Funding markers are immutable inserts keyed by engagement id (never updated): a plain
+    # collection, no version, no guard needed.
+    repo = EngagementRepository(
+        engagements,
+        infra.db["funded_engagements"],
+        wire.envelopes_for(infra.events(topics.SUBMISSIONS)),
+    )
     await repo.ensure_indexes()
     windows = Windows(
         review=timedelta(days=settings.review_window_days),
         reveal=timedelta(days=settings.reveal_window_days),
+        funding=timedelta(hours=settings.funding_window_hours),
     )
     keys = await key_ring(settings, SigningKeyStore(infra.db["signing_keys"]))
     handlers = Handlers.build(repo, infra.clock, keys, windows, settings.default_revision_limit)

@@ -18,6 +18,9 @@ class Settings(KitSettings):
     review_window_days: float = Field(7.0, gt=0)
     # Double-blind feedback: ratings are revealed when both rated or this long after completion.
     reveal_window_days: float = Field(14.0, gt=0)
+    # The company's time to fund a hire (payouts' FundingSecured) before the engagement is
+    # cancelled. At most 30 days: the hired student should not wait longer to hear.
+    funding_window_hours: float = Field(72.0, gt=0, le=720)
 
     # The platform's Ed25519 signing key for experience records: base64 of the raw 32-byte
     # seed, and its key id (the JWS `kid`). Empty: a development key kept in the service's

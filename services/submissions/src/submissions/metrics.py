@@ -4,8 +4,17 @@ from __future__ import annotations
 
 from prometheus_client import Counter
 
+ENGAGEMENTS_CREATED = Counter(
+    "stint_engagements_created_total",
+    "Engagements created from CandidateHired events (awaiting funding).",
+)
 ENGAGEMENTS_STARTED = Counter(
-    "stint_engagements_started_total", "Engagements created from CandidateHired events."
+    "stint_engagements_started_total",
+    "Engagements started: their funding was secured (EngagementStarted).",
+)
+ENGAGEMENTS_FUNDING_EXPIRED = Counter(
+    "stint_engagements_funding_expired_total",
+    "Engagements cancelled because the funding window passed without funding.",
 )
 SUBMISSIONS_RECEIVED = Counter("stint_submissions_received_total", "Work submissions received.")
 REVISIONS_REQUESTED = Counter(

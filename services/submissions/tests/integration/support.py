@@ -1,4 +1,5 @@
-"""Helpers for the submissions integration tests: the real service, a hire, callers."""
+"""Helpers for the submissions integration tests: the real service, a hire and its funding,
+callers."""
 
 from __future__ import annotations
 
@@ -25,11 +26,16 @@ from stint.kit.runner import ServiceRunner
 from stint.kit.testing.identity import metadata_for
 from stint.kit.testing.kafka import Record, read_all
 from stint.kit.testing.poll import eventually
+from stint.payouts.v1 import events_pb2 as payout_events
+from stint.payouts.v1 import funding_pb2
+from stint.submissions.v1 import engagement_pb2 as pb
+from stint.submissions.v1 import submissions_service_pb2 as api
 from stint.submissions.v1 import submissions_service_pb2_grpc as api_grpc
 from submissions.bootstrap import build
 from submissions.config import Settings
 
 HIRED_TYPE = "stint.applications.v1.CandidateHired"
+FUNDED_TYPE = "stint.payouts.v1.FundingSecured"
 SKILLS = ("Excel", "SQL", "Python")
 CRITERIA = ("Covers five competitors", "Sources cited")
 
@@ -93,6 +99,10 @@ class Parties:
     def engagement_id(self) -> str:
         return "eng_" + self.application_id.split("_", 1)[1]
 
+    @property
+    def funding_id(self) -> str:
+        return "fnd_" + self.application_id.split("_", 1)[1]
+
     def student_md(self) -> tuple[tuple[str, str], ...]:
         return as_caller(self.student, "student", self.university)
 
@@ -142,6 +152,41 @@ def hired_envelope(env: Env, p: Parties, due_in: timedelta = timedelta(days=10))
     )
 
 
+def funded_envelope(env: Env, p: Parties) -> Envelope:
+    """Payouts' FundingSecured for the engagement of `p`'s hire (what it needs of the funding:
+    the ids)."""
+    funded_at = Timestamp()
+    funded_at.FromDatetime(datetime.now(UTC))
+    event = payout_events.FundingSecured(
+        context=event_pb2.EventContext(
+            actor=event_pb2.Actor(subject="system", role="system"), correlation_id="req-hire"
+        ),
+        funding=funding_pb2.Funding(
+            id=p.funding_id,
+            engagement_id=p.engagement_id,
+            application_id=p.application_id,
+            company_id=p.company,
+            student_id=p.student,
+            status=funding_pb2.FUNDING_STATUS_FUNDED,
+            funded_at=funded_at,
+        ),
+    )
+    return new_envelope(
+        event,
+        topic=env.topic(topics.PAYOUTS),
+        subject=p.funding_id,
+        source="/stint/payouts",
+        clock=SystemClock(),
+    )
+
+
+def hired_and_funded(
+    env: Env, p: Parties, due_in: timedelta = timedelta(days=10)
+) -> list[Envelope]:
+    """What an engagement that starts needs: the hire, then payouts' FundingSecured."""
+    return [hired_envelope(env, p, due_in), funded_envelope(env, p)]
+
+
 async def publish(env: Env, *envelopes: Envelope) -> None:
     broker = create_broker(env.bootstrap, client_id="submissions-test")
     await broker.connect()
@@ -153,18 +198,45 @@ async def publish(env: Env, *envelopes: Envelope) -> None:
         await broker.stop()
 
 
-def consumed(env: Env, outcome: str = "applied") -> float:
+def consumed(env: Env, outcome: str = "applied", *, funding: bool = False) -> float:
+    """How many hires (or, with `funding`, FundingSecured events) were handled so far."""
+    topic, kind = (topics.PAYOUTS, FUNDED_TYPE) if funding else (topics.APPLICATIONS, HIRED_TYPE)
     labels = {
         "service": "submissions",
-        "topic": env.topic(topics.APPLICATIONS),
-        "type": HIRED_TYPE,
+        "topic": env.topic(topic),
+        "type": kind,
         "outcome": outcome,
     }
     return REGISTRY.get_sample_value("stint_events_consumed_total", labels) or 0.0
 
 
-async def wait(probe: Callable[[], Awaitable[Any]], until: Callable[[Any], bool], what: str) -> Any:
+async def wait(
+    probe: Callable[[], Awaitable[Any] | Any], until: Callable[[Any], bool], what: str
+) -> Any:
+    """Poll `probe` (sync or async) until `until` holds, for at most 20 seconds."""
     return await eventually(probe, until=until, timeout=20.0, what=what)
+
+
+async def wait_status(
+    runner: ServiceRunner, p: Parties, status: pb.EngagementStatus.ValueType
+) -> pb.Engagement:
+    """The engagement once it exists in `status` (polled over gRPC, as the student)."""
+    async with stub_for(runner) as stub:
+
+        async def get() -> Any:  # the engagement, or None before the hire is handled
+            request = api.GetEngagementRequest(engagement_id=p.engagement_id)
+            try:
+                reply = await stub.GetEngagement(request, metadata=p.student_md())
+            except grpc.aio.AioRpcError as exc:
+                if exc.code() != grpc.StatusCode.NOT_FOUND:
+                    raise
+                return None
+            return reply.engagement
+
+        name = pb.EngagementStatus.Name(status)
+        found = await wait(get, lambda e: e is not None and e.status == status, name)
+    assert isinstance(found, pb.Engagement)
+    return found
 
 
 async def published(env: Env, runner: ServiceRunner, engagement_id: str) -> list[Record]:

@@ -17,6 +17,8 @@ from .support import (
     Env,
     Parties,
     consumed,
+    funded_envelope,
+    hired_and_funded,
     hired_envelope,
     new_parties,
     publish,
@@ -24,6 +26,7 @@ from .support import (
     stub_for,
     types_of,
     wait,
+    wait_status,
 )
 
 
@@ -43,18 +46,9 @@ def submit_request(p: Parties) -> api.SubmitWorkRequest:
 async def hire_and_wait(
     env: Env, runner: ServiceRunner, p: Parties, due_in: timedelta = timedelta(days=10)
 ) -> None:
-    await publish(env, hired_envelope(env, p, due_in))
-    async with stub_for(runner) as stub:
-
-        async def get() -> str:
-            try:
-                request = api.GetEngagementRequest(engagement_id=p.engagement_id)
-                await stub.GetEngagement(request, metadata=p.student_md())
-            except grpc.aio.AioRpcError as exc:
-                return exc.code().name
-            return "OK"
-
-        await wait(get, lambda code: code == "OK", "the engagement exists")
+    """Hire and fund (as applications and payouts would), then wait until the work started."""
+    await publish(env, *hired_and_funded(env, p, due_in))
+    await wait_status(runner, p, pb.ENGAGEMENT_STATUS_ACTIVE)
 
 
 async def test_a_redelivered_hire_creates_one_engagement(env: Env, service: ServiceRunner) -> None:
@@ -62,8 +56,12 @@ async def test_a_redelivered_hire_creates_one_engagement(env: Env, service: Serv
     first = hired_envelope(env, p)
     # The same record twice (a producer retry) and the same hire as a new event (a re-emit).
     again = dataclasses.replace(hired_envelope(env, p), data=first.data)
+    before = consumed(env)
     await publish(env, first, first, again)
-    await wait(lambda: consumed(env), lambda n: n >= 3, "three deliveries handled")
+    await wait(lambda: consumed(env), lambda n: n >= before + 3, "three deliveries handled")
+    funding = funded_envelope(env, p)
+    await publish(env, funding)
+    await wait_status(service, p, pb.ENGAGEMENT_STATUS_ACTIVE)
 
     records = await published(env, service, p.engagement_id)
 
@@ -73,7 +71,7 @@ async def test_a_redelivered_hire_creates_one_engagement(env: Env, service: Serv
     assert started.engagement.status == pb.ENGAGEMENT_STATUS_ACTIVE
     assert started.engagement.fee.amount_minor == 50_000
     assert started.engagement.revision_limit == 2
-    assert started.context.causation_id == first.id
+    assert started.context.causation_id == funding.id
     async with stub_for(service) as stub:
         listed = await stub.ListEngagements(api.ListEngagementsRequest(), metadata=p.student_md())
     assert [e.id for e in listed.engagements] == [p.engagement_id]

@@ -13,7 +13,7 @@ from stint.kit.money import Money
 from stint.kit.paging import PageRequest
 from submissions.domain import commands as cmd
 from submissions.domain.events import Event
-from submissions.domain.model import AiPolicy, Engagement, Status, start
+from submissions.domain.model import AiPolicy, Engagement, Status, Windows, start
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 SKILLS = ("Excel", "SQL", "Python")
@@ -27,6 +27,7 @@ class FakeStore:
         self.docs: dict[str, Engagement] = {}
         self.events: list[tuple[Event, Cause]] = []
         self.conflicts = 0  # the next N saves lose a race
+        self.funded: dict[str, tuple[str, datetime]] = {}
 
     async def get(self, engagement_id: str) -> Engagement | None:
         found = self.docs.get(engagement_id)
@@ -49,6 +50,12 @@ class FakeStore:
         engagement.version += 1
         self.docs[engagement.id] = copy.deepcopy(engagement)
         self.events += [(e, cause) for e in events]
+
+    async def mark_funded(self, engagement_id: str, funding_id: str, at: datetime) -> None:
+        self.funded.setdefault(engagement_id, (funding_id, at))
+
+    async def is_funded(self, engagement_id: str) -> bool:
+        return engagement_id in self.funded
 
     async def list(
         self, filters: dict[str, str], statuses: Sequence[Status], page: PageRequest
@@ -82,9 +89,17 @@ def hire(policy: AiPolicy = AiPolicy.DISCLOSE, due_in: timedelta = timedelta(day
     )
 
 
-def engagement(policy: AiPolicy = AiPolicy.DISCLOSE, limit: int = 2) -> Engagement:
+def unfunded(policy: AiPolicy = AiPolicy.DISCLOSE, limit: int = 2) -> Engagement:
+    """Just hired: awaiting the company's funding."""
     h = hire(policy)
-    return start("eng_" + h.application_id[4:], h, limit, T0)
+    return start("eng_" + h.application_id[4:], h, limit, T0, Windows())
+
+
+def engagement(policy: AiPolicy = AiPolicy.DISCLOSE, limit: int = 2) -> Engagement:
+    """Hired and funded at T0: ACTIVE."""
+    e = unfunded(policy, limit)
+    e.fund(T0)
+    return e
 
 
 def student(e: Engagement) -> Actor:

@@ -1,18 +1,26 @@
-"""The Protobuf boundary: the kit's paging rule, open enums, the cause of a consumed hire."""
+"""The Protobuf boundary: the kit's paging rule, open enums, the consumed hire and funding."""
 
 from __future__ import annotations
 
+from datetime import UTC
+
 import pytest
+from google.protobuf.timestamp_pb2 import Timestamp
 
 from stint.applications.v1 import events_pb2 as app_events
 from stint.common.v1 import event_pb2, pagination_pb2
 from stint.kit.actor import SYSTEM_ACTOR
 from stint.kit.errors import InvalidArgument
 from stint.kit.paging import encode_token
+from stint.payouts.v1 import events_pb2 as payout_events
+from stint.payouts.v1 import funding_pb2
 from stint.submissions.v1 import engagement_pb2 as pb
 from stint.submissions.v1 import submissions_service_pb2 as api
 from submissions.adapters import wire
+from submissions.domain import commands as cmd
 from submissions.domain.model import AiPolicy, Status
+
+from .fakes import T0, unfunded
 
 
 def listing(
@@ -46,3 +54,26 @@ def test_a_hire_of_a_newer_policy_is_unspecified_and_caused_by_its_event() -> No
     )
     event.context.CopyFrom(event_pb2.EventContext(correlation_id="req-1"))
     assert wire.hire_cause(event, "evt_1").correlation_id == "req-1"
+
+
+def test_a_funding_names_its_engagement_and_an_awaiting_one_says_until_when() -> None:
+    funded_at = Timestamp(seconds=1_772_442_000)
+    event = payout_events.FundingSecured(
+        funding=funding_pb2.Funding(id="fnd_1", engagement_id="eng_1", funded_at=funded_at)
+    )
+    assert wire.funding(event) == cmd.Funded("eng_1", "fnd_1", funded_at.ToDatetime(UTC))
+    assert wire.funding(payout_events.FundingSecured()).funded_at is None
+    assert wire.funding_cause(event, "evt_9").causation_id == "evt_9"
+
+    e = unfunded()
+    snapshot = wire.engagement(e)
+    assert snapshot.status == pb.ENGAGEMENT_STATUS_AWAITING_FUNDING
+    assert snapshot.funding_due_at.ToDatetime(UTC) == e.funding_due_at
+    assert not snapshot.HasField("started_at")
+    e.fund(T0)
+    snapshot = wire.engagement(e)
+    assert snapshot.status == pb.ENGAGEMENT_STATUS_ACTIVE
+    assert not snapshot.HasField("funding_due_at")
+    assert snapshot.started_at.ToDatetime(UTC) == T0
+    q = wire.list_query(listing(0, statuses=(pb.ENGAGEMENT_STATUS_AWAITING_FUNDING,)))
+    assert q.statuses == (Status.AWAITING_FUNDING,)

@@ -51,6 +51,7 @@ def engagement(e: m.Engagement) -> pb.Engagement:
         completed_at=timestamp(e.completed_at),
         cancelled_at=timestamp(e.cancelled_at),
         version=e.version,
+        funding_due_at=timestamp(e.funding_due_at),
     )
 
 

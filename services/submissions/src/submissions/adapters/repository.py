@@ -1,10 +1,14 @@
-"""The only module that touches MongoDB: engagements (through the kit's outbox) and the
-development signing key.
+"""The only module that touches MongoDB: engagements (through the kit's outbox), the markers
+of funded engagements and the development signing key.
 
-An engagement is one document: its state, its pending events (`outbox`) and three timer
+An engagement is one document: its state, its pending events (`outbox`) and four timer
 fields derived from the state on every write (`timer_*`), which the TimerWorker claims. The
 timer fields are never read back into the domain: a claim moves them, the domain keeps its
 own due times.
+
+A funding marker (`funded_engagements`, `_id` = engagement id) is inserted once when payouts'
+FundingSecured arrives and never changed: it is how a hire handled after its funding learns
+that the money is already in escrow (the two events travel on different topics).
 """
 
 from __future__ import annotations
@@ -45,6 +49,8 @@ Envelopes = Callable[[Sequence[Event], Cause], list[Envelope]]
 TIMER_AUTO_APPROVE = "timer_auto_approve"
 TIMER_OVERDUE = "timer_overdue"
 TIMER_REVEAL = "timer_reveal"
+TIMER_FUNDING = "timer_funding"
+TIMERS = (TIMER_AUTO_APPROVE, TIMER_OVERDUE, TIMER_REVEAL, TIMER_FUNDING)
 INDEXES = [
     IndexSpec([("student_id", 1), ("_id", -1)]),
     IndexSpec([("company_id", 1), ("_id", -1)]),
@@ -53,8 +59,11 @@ INDEXES = [
 
 
 class EngagementRepository:
-    def __init__(self, engagements: OutboxCollection, envelopes: Envelopes) -> None:
+    def __init__(
+        self, engagements: OutboxCollection, funded: Collection, envelopes: Envelopes
+    ) -> None:
         self._engagements = engagements
+        self._funded = funded
         self._envelopes = envelopes
 
     async def ensure_indexes(self) -> None:
@@ -76,13 +85,22 @@ class EngagementRepository:
         """Write the new state and its events in one versioned update (ConcurrencyConflict
         when someone else changed the engagement since it was loaded)."""
         state = to_document(engagement)
-        timers = {k: state.pop(k) for k in (TIMER_AUTO_APPROVE, TIMER_OVERDUE, TIMER_REVEAL)}
+        timers = {k: state.pop(k) for k in TIMERS}
         state.pop("_id")
         unset = [k for k, v in timers.items() if v is None]
         state |= {k: v for k, v in timers.items() if v is not None}
         engagement.version = await self._engagements.update(
             engagement.id, engagement.version, state, self._envelopes(events, cause), unset=unset
         )
+
+    async def mark_funded(self, engagement_id: str, funding_id: str, at: datetime) -> None:
+        """Insert the immutable marker; a duplicate key means it is already recorded."""
+        marker = {"_id": str(engagement_id), "funding_id": str(funding_id), "funded_at": at}
+        with contextlib.suppress(DuplicateKeyError):
+            await self._funded.insert_one(marker)
+
+    async def is_funded(self, engagement_id: str) -> bool:
+        return await self._funded.find_one({"_id": str(engagement_id)}) is not None
 
     async def list(
         self, filters: dict[str, str], statuses: Sequence[Status], page: PageRequest
@@ -126,6 +144,7 @@ def to_document(e: Engagement) -> Document:
     doc[TIMER_AUTO_APPROVE] = e.review_due_at if e.status is Status.SUBMITTED else None
     doc[TIMER_OVERDUE] = e.overdue_due_at()
     doc[TIMER_REVEAL] = fb.reveal_due_at(e)
+    doc[TIMER_FUNDING] = e.funding_due_at if e.status is Status.AWAITING_FUNDING else None
     return doc
 
 
@@ -151,7 +170,10 @@ def from_document(d: Document) -> Engagement:
         acceptance_criteria=tuple(d["acceptance_criteria"]),
         ai_policy=AiPolicy(d["ai_policy"]),
         revision_limit=d["revision_limit"],
-        started_at=d["started_at"],
+        # Engagements stored before funding existed were started at creation.
+        created_at=d.get("created_at") or d["started_at"],
+        started_at=_dt(d.get("started_at")),
+        funding_due_at=_dt(d.get("funding_due_at")),
         revisions_used=d["revisions_used"],
         status=Status(d["status"]),
         submissions=[_submission(s) for s in d["submissions"]],

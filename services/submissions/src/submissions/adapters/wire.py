@@ -9,10 +9,11 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from stint.applications.v1 import events_pb2 as app_events
-from stint.common.v1 import work_pb2
+from stint.common.v1 import event_pb2, work_pb2
 from stint.kit import wire
 from stint.kit.actor import Cause
 from stint.kit.envelope import Envelope, EventFactory
+from stint.payouts.v1 import events_pb2 as payout_events
 from stint.submissions.v1 import engagement_pb2 as pb
 from stint.submissions.v1 import submissions_service_pb2 as api
 from submissions.adapters import payloads
@@ -26,6 +27,8 @@ __all__ = [
     "engagement",
     "envelopes_for",
     "feedback",
+    "funding",
+    "funding_cause",
     "give_feedback",
     "hire",
     "hire_cause",
@@ -70,7 +73,21 @@ def hire(event: app_events.CandidateHired) -> cmd.Hire:
 def hire_cause(event: app_events.CandidateHired, event_id: str) -> Cause:
     """The platform acting on a hire: its correlation (the hire's own id when it has none),
     caused by the consumed event."""
-    cause = wire.cause_from(event.context, event_id)
+    return _consumed_cause(event.context, event_id)
+
+
+def funding(event: payout_events.FundingSecured) -> cmd.Funded:
+    f = event.funding
+    return cmd.Funded(f.engagement_id, f.id, wire.optional_time(f, "funded_at"))
+
+
+def funding_cause(event: payout_events.FundingSecured, event_id: str) -> Cause:
+    """The platform acting on secured funding, as on a hire (`hire_cause`)."""
+    return _consumed_cause(event.context, event_id)
+
+
+def _consumed_cause(context: event_pb2.EventContext, event_id: str) -> Cause:
+    cause = wire.cause_from(context, event_id)
     return cause if cause.correlation_id else Cause.system(event_id, event_id)
 
 

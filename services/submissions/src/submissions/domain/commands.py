@@ -32,6 +32,15 @@ class Hire:
 
 
 @dataclass(frozen=True)
+class Funded:
+    """A FundingSecured event: the company's money for the engagement is in escrow."""
+
+    engagement_id: str
+    funding_id: str
+    funded_at: datetime | None
+
+
+@dataclass(frozen=True)
 class SubmitWork:
     engagement_id: str
     note: str

@@ -3,6 +3,11 @@
 Pure Python: no I/O, no protobuf. Every state change is a method that checks the state
 machine, mutates the aggregate and returns the domain events it produced (each carrying a
 snapshot of the engagement as it was when the event happened).
+
+A hire creates the engagement AWAITING_FUNDING: the work starts (ACTIVE, `EngagementStarted`)
+only once the company's money is in escrow (`fund`), and it is cancelled when `funding_due_at`
+passes first. So `created_at` is when the hire arrived, and `started_at` when the engagement
+became ACTIVE (unset until then; the experience record's start date).
 """
 
 from __future__ import annotations
@@ -50,8 +55,9 @@ __all__ = [
 ]
 
 REVIEWABLE = (Status.SUBMITTED,)
-CANCELLABLE = (Status.ACTIVE, Status.SUBMITTED, Status.REVISION_REQUESTED)
+CANCELLABLE = (Status.AWAITING_FUNDING, Status.ACTIVE, Status.SUBMITTED, Status.REVISION_REQUESTED)
 SUBMITTABLE = (Status.ACTIVE, Status.REVISION_REQUESTED)
+FUNDING_EXPIRED = "funding not received in time"
 
 
 @dataclass
@@ -71,9 +77,11 @@ class Engagement:
     acceptance_criteria: tuple[str, ...]
     ai_policy: AiPolicy
     revision_limit: int
-    started_at: datetime
+    created_at: datetime
+    started_at: datetime | None = None
+    funding_due_at: datetime | None = None
     revisions_used: int = 0
-    status: Status = Status.ACTIVE
+    status: Status = Status.AWAITING_FUNDING
     submissions: list[Submission] = field(default_factory=list)
     reviews: list[Review] = field(default_factory=list)
     feedback: list[Feedback] = field(default_factory=list)
@@ -95,11 +103,30 @@ class Engagement:
     def latest(self) -> Submission | None:
         return self.submissions[-1] if self.submissions else None
 
-    def started(self) -> list[ev.Event]:
+    def fund(self, now: datetime) -> list[ev.Event]:
+        """The company's money is in escrow: the work starts. Only while awaiting funding, so a
+        redelivered FundingSecured, or one after a cancellation, changes nothing. Funding that
+        lands after `funding_due_at` but before the expiry is written still starts the work:
+        the money is there."""
+        if self.status is not Status.AWAITING_FUNDING:
+            return []
+        self.status = Status.ACTIVE
+        self.started_at = now
+        self.funding_due_at = None
         return [ev.EngagementStarted(self.snapshot())]
+
+    def expire_funding(self, now: datetime) -> list[ev.Event]:
+        """Cancel when the funding window passed with no money in escrow; nothing when it is
+        not (or no longer) due."""
+        due = self.funding_due_at
+        if self.status is not Status.AWAITING_FUNDING or due is None or now < due:
+            return []
+        return self.cancel(FUNDING_EXPIRED, now)
 
     def submit(self, submission: Submission, windows: Windows) -> list[ev.Event]:
         """Record a delivery (numbered from 1) and start the employer's review window."""
+        if self.status is Status.AWAITING_FUNDING:
+            raise WrongState("the engagement is not funded yet")
         if self.status not in SUBMITTABLE:
             raise WrongState(f"cannot submit work to a {self.status.value} engagement")
         self.submissions.append(submission)
@@ -165,6 +192,7 @@ class Engagement:
         self.cancel_reason = reason
         self.cancelled_at = now
         self.review_due_at = None
+        self.funding_due_at = None
         return [ev.EngagementCancelled(self.snapshot(), reason)]
 
     def mark_overdue(self, now: datetime) -> list[ev.Event]:
@@ -175,6 +203,8 @@ class Engagement:
         return [ev.EngagementOverdue(self.snapshot())]
 
     def overdue_due_at(self) -> datetime | None:
+        # ACTIVE only: an unfunded engagement has not started, so it cannot be late (funded
+        # after its due date, it is announced overdue at once).
         pending = self.status is Status.ACTIVE and not self.submissions
         return self.due_date if pending and not self.overdue_notified else None
 
@@ -187,8 +217,10 @@ class Engagement:
             raise WrongState(f"submission {submission_number} is not the latest ({number})")
 
 
-def start(engagement_id: str, hire: Hire, revision_limit: int, now: datetime) -> Engagement:
-    """A new ACTIVE engagement on the terms of a hire."""
+def start(
+    engagement_id: str, hire: Hire, revision_limit: int, now: datetime, windows: Windows
+) -> Engagement:
+    """A new engagement on the terms of a hire, awaiting the company's funding."""
     return Engagement(
         id=engagement_id,
         application_id=hire.application_id,
@@ -205,5 +237,6 @@ def start(engagement_id: str, hire: Hire, revision_limit: int, now: datetime) ->
         acceptance_criteria=hire.acceptance_criteria,
         ai_policy=hire.ai_policy,
         revision_limit=revision_limit,
-        started_at=now,
+        created_at=now,
+        funding_due_at=now + windows.funding,
     )

@@ -54,7 +54,9 @@ def parse_iso(value: str) -> datetime:
 
 def payload(engagement: Engagement, issued_at: datetime) -> dict[str, Any]:
     """The claims of the record; the employer's rating and endorsements only once revealed."""
-    if engagement.status is not Status.COMPLETED or engagement.completed_at is None:
+    started, completed = engagement.started_at, engagement.completed_at
+    # A completed engagement was started (funded) and completed: both times are set.
+    if engagement.status is not Status.COMPLETED or started is None or completed is None:
         raise WrongState("an experience record is issued once the engagement is completed")
     employer = feedback.revealed_employer_feedback(engagement)
     approved = engagement.latest
@@ -67,8 +69,8 @@ def payload(engagement: Engagement, issued_at: datetime) -> dict[str, Any]:
         "company_id": engagement.company_id,
         "project_title": engagement.title,
         "category": CATEGORY_PREFIX + engagement.category,
-        "started_at": iso(engagement.started_at),
-        "completed_at": iso(engagement.completed_at),
+        "started_at": iso(started),
+        "completed_at": iso(completed),
         "estimated_hours": engagement.estimated_hours,
         "endorsed_skills": list(employer.endorsed_skills) if employer else [],
         "employer_rating": employer.rating if employer else 0,

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from stint.kit.errors import FieldViolation, InvalidArgument
 from stint.kit.ids import is_id
-from submissions.domain.commands import Hire
+from submissions.domain.commands import Funded, Hire
 from submissions.domain.errors import AiUseForbidden
 from submissions.domain.model import AiPolicy, Artifact, CriterionResult
 
@@ -139,4 +139,12 @@ def hire(h: Hire) -> None:
         v.add("terms.company_id", "required")
     if h.fee.amount_minor < 0 or (h.fee.amount_minor and len(h.fee.currency) != 3):
         v.add("terms.fee", "a non-negative amount with an ISO 4217 currency")
+    v.raise_if_any()
+
+
+def funding(f: Funded) -> None:
+    """A FundingSecured must name the engagement it pays for (eng_…, as this service made it)."""
+    v = Violations()
+    if not is_id(f.engagement_id, "eng"):
+        v.add("funding.engagement_id", "must be an engagement id (eng_…)")
     v.raise_if_any()

@@ -8,6 +8,7 @@ from enum import StrEnum
 
 
 class Status(StrEnum):
+    AWAITING_FUNDING = "AWAITING_FUNDING"  # hired; the company's money is not in escrow yet
     ACTIVE = "ACTIVE"
     SUBMITTED = "SUBMITTED"
     REVISION_REQUESTED = "REVISION_REQUESTED"
@@ -89,7 +90,8 @@ class IssuedRecord:
 
 @dataclass(frozen=True)
 class Windows:
-    """Time limits of the review and feedback process (service settings)."""
+    """Time limits of the funding, review and feedback process (service settings)."""
 
     review: timedelta = timedelta(days=7)
     reveal: timedelta = timedelta(days=14)
+    funding: timedelta = timedelta(hours=72)

@@ -7,7 +7,12 @@ from datetime import timedelta
 from stint.kit.mongo import Document
 from stint.kit.outbox import OutboxCollection
 from stint.kit.timers import DueTimer
-from submissions.adapters.repository import TIMER_AUTO_APPROVE, TIMER_OVERDUE, TIMER_REVEAL
+from submissions.adapters.repository import (
+    TIMER_AUTO_APPROVE,
+    TIMER_FUNDING,
+    TIMER_OVERDUE,
+    TIMER_REVEAL,
+)
 from submissions.handlers import TimerHandlers
 
 # A claimed timer whose handler crashed fires again after this long.
@@ -26,8 +31,12 @@ def timers(collection: OutboxCollection, handlers: TimerHandlers) -> list[DueTim
     async def reveal(doc: Document) -> None:
         await handlers.reveal(doc["_id"])
 
+    async def funding_expired(doc: Document) -> None:
+        await handlers.funding_expired(doc["_id"])
+
     return [
         DueTimer("auto-approval", collection, TIMER_AUTO_APPROVE, auto_approve, LEASE),
         DueTimer("overdue", collection, TIMER_OVERDUE, overdue, LEASE),
         DueTimer("feedback-reveal", collection, TIMER_REVEAL, reveal, LEASE),
+        DueTimer("funding-expiry", collection, TIMER_FUNDING, funding_expired, LEASE),
     ]

@@ -1,10 +1,11 @@
-"""Use cases of the engagement itself: started by a hire, work delivered, cancelled. Each
-handler's docstring says what it consumes and what it emits."""
+"""Use cases of the engagement itself: created by a hire, started once funded, work delivered,
+cancelled. Each handler's docstring says what it consumes and what it emits."""
 
 from __future__ import annotations
 
 from stint.kit.actor import Cause
 from stint.kit.clock import Clock
+from stint.kit.conflicts import retry_on_conflict
 from stint.kit.errors import AlreadyExists
 from stint.kit.ids import suffix
 from submissions import metrics
@@ -30,17 +31,54 @@ class EngagementHandlers:
         self._revision_limit = default_revision_limit
 
     async def start(self, hire: cmd.Hire, cause: Cause, event_id: str) -> bool:
-        """Consumes CandidateHired; emits EngagementStarted. The id eng_<application suffix>
-        makes a redelivery hit AlreadyExists, which is done (returns False)."""
+        """Consumes CandidateHired; creates the engagement AWAITING_FUNDING (emits nothing),
+        and starts it at once (EngagementStarted) when its FundingSecured came first. The id
+        eng_<application suffix> makes a redelivery hit AlreadyExists: nothing is created
+        (returns False), yet the funding is looked up again, in case the first delivery
+        stopped between the two."""
         validation.hire(hire)  # a malformed hire fails (and ends in the DLQ), never half-starts
         engagement_id = f"eng_{suffix(hire.application_id)}"
-        engagement = start(engagement_id, hire, self._revision_limit, self._clock.now())
+        now = self._clock.now()
+        engagement = start(engagement_id, hire, self._revision_limit, now, self._windows)
+        created = True
         try:
-            await self._repo.add(engagement, engagement.started(), cause, event_id)
+            await self._repo.add(engagement, [], cause, event_id)
         except AlreadyExists:
-            return False
-        metrics.ENGAGEMENTS_STARTED.inc()
-        return True
+            created = False
+        else:
+            metrics.ENGAGEMENTS_CREATED.inc()
+        # Only after the insert: `fund` writes its marker before it loads the engagement, so
+        # whichever of the two events is handled second sees the other's write and starts it.
+        if await self._repo.is_funded(engagement_id):
+            await self._activate(engagement_id, cause)
+        return created
+
+    async def fund(self, funded: cmd.Funded, cause: Cause) -> bool:
+        """Consumes FundingSecured; emits EngagementStarted when the engagement awaits its
+        funding (whether it did is returned). The marker comes first (see `start`): an
+        engagement not created yet is started by its hire; one in any other state is left
+        alone (a redelivery; or funding after a cancellation, which payouts refunds)."""
+        validation.funding(funded)
+        at = funded.funded_at or self._clock.now()
+        await self._repo.mark_funded(funded.engagement_id, funded.funding_id, at)
+        return await self._activate(funded.engagement_id, cause)
+
+    async def _activate(self, engagement_id: str, cause: Cause) -> bool:
+        """AWAITING_FUNDING → ACTIVE, decided on the state it changes: a lost race (the other
+        event's activation, a cancellation, the funding expiry) reloads and decides again."""
+
+        async def attempt() -> bool:
+            e = await self._repo.get(engagement_id)
+            events = e.fund(self._clock.now()) if e else []
+            if e is None or not events:
+                return False
+            await self._repo.save(e, events, cause)
+            return True
+
+        started = await retry_on_conflict(attempt)
+        if started:
+            metrics.ENGAGEMENTS_STARTED.inc()
+        return started
 
     async def submit_work(self, c: cmd.SubmitWork, cause: Cause) -> tuple[Engagement, int]:
         """SubmitWork by the hired student; emits WorkSubmitted and starts the review window."""

@@ -1,9 +1,11 @@
-"""What the use cases need from the outside world: the engagement store (adapters/repository.py;
-unit tests use an in-memory fake) and the record signer (adapters/signing.py)."""
+"""What the use cases need from the outside world: the engagement store with its funding
+markers (adapters/repository.py; unit tests use an in-memory fake) and the record signer
+(adapters/signing.py)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Protocol
 
 from stint.kit.actor import Cause
@@ -25,6 +27,12 @@ class EngagementStore(Protocol):
     async def save(self, engagement: Engagement, events: Sequence[Event], cause: Cause) -> None:
         """Versioned update with events; ConcurrencyConflict when the version moved."""
         ...
+
+    async def mark_funded(self, engagement_id: str, funding_id: str, at: datetime) -> None:
+        """Record once that the engagement's money is in escrow (a repeat changes nothing)."""
+        ...
+
+    async def is_funded(self, engagement_id: str) -> bool: ...
 
     async def list(
         self, filters: dict[str, str], statuses: Sequence[Status], page: PageRequest

@@ -35,6 +35,12 @@ class TimerHandlers:
         if await self._decide(engagement_id, lambda e, now: e.mark_overdue(now)):
             metrics.ENGAGEMENTS_OVERDUE.inc()
 
+    async def funding_expired(self, engagement_id: str) -> None:
+        """The funding window passed with no money in escrow; emits EngagementCancelled
+        (reason FUNDING_EXPIRED), so applications and payouts react as to any cancellation."""
+        if await self._decide(engagement_id, lambda e, now: e.expire_funding(now)):
+            metrics.ENGAGEMENTS_FUNDING_EXPIRED.inc()
+
     async def reveal(self, engagement_id: str) -> None:
         """The feedback window closed; emits FeedbackRevealed."""
         if await self._decide(engagement_id, fb.reveal_if_due):
