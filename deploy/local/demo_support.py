@@ -204,3 +204,8 @@ def pay(d: Demo, c: Cast) -> None:
         f"({funding['status'].removeprefix('FUNDING_STATUS_')} from escrow), the intern received "
         f"{money(paid['amount'])}, the platform kept {money(funding['platform_fee'])}"
     )
+    receipt = d.call("GET", "/v1/me/invoices", c.boss)["invoices"][0]
+    d.say(
+        f"the employer's receipt {receipt['number']} ({receipt['status']}, "
+        f"{money(receipt['total'])}): GET /v1/invoices/{receipt['id']}.pdf"
+    )

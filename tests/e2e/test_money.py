@@ -1,14 +1,17 @@
 """Money in, through the gateway of the running platform: the company's card is charged into
 escrow at hire and the work starts only then; approval releases the escrow to the intern's
-payout and the platform's revenue; a declined card keeps the engagement waiting until the
-employer fixes it; a cancellation refunds. After each, the ledger balances per account."""
+payout and the platform's revenue, and the employer files the receipt (JSON and PDF); a
+declined card keeps the engagement waiting until the employer fixes it; a cancellation
+refunds, with a credit note. After each, the ledger balances per account."""
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 import httpx
 import pytest
+from pypdf import PdfReader
 
 from stint.kit.testing.poll import eventually
 
@@ -124,6 +127,27 @@ async def test_card_funded_hire_is_held_in_escrow_and_released_on_approval(
     assert await balance(http, admin, f"payable:student:stu_{unique}") == -FEE
     await ledger_is_clean(http, admin)
 
+    # The employer's finance team files the receipt: the invoice, paid by the card at hire.
+    (receipt,) = (await http.get("/v1/me/invoices", headers=employer)).json()["invoices"]
+    assert (receipt["status"], receipt["kind"]) == ("INVOICE_STATUS_PAID", "INVOICE_KIND_INVOICE")
+    assert receipt["number"].startswith("INV-")
+    assert receipt["total"] == {"amount_minor": str(FEE + PLATFORM_FEE), "currency": "USD"}
+    assert [line["kind"] for line in receipt["lines"]] == [
+        "INVOICE_LINE_KIND_PROJECT_FEE",
+        "INVOICE_LINE_KIND_PLATFORM_FEE",
+    ]
+    document = await http.get(f"/v1/invoices/{receipt['id']}.pdf", headers=employer)
+    assert document.status_code == 200, document.text
+    assert document.headers["content-type"] == "application/pdf"
+    assert f'filename="{receipt["number"]}.pdf"' in document.headers["content-disposition"]
+    text = PdfReader(io.BytesIO(document.content)).pages[0].extract_text()
+    assert receipt["number"] in text, text
+    assert "USD 660.00" in text, text
+    rival = auth("employer", f"rival_{unique}", f"cmp_rival_{unique}")
+    assert (await http.get(f"/v1/invoices/{receipt['id']}", headers=rival)).status_code == 404
+    assert (await http.get(f"/v1/invoices/{receipt['id']}.pdf", headers=rival)).status_code == 404
+    assert (await http.get("/v1/me/invoices", headers=student)).status_code == 403
+
 
 @pytest.mark.timeout(180)
 async def test_a_declined_card_keeps_the_work_waiting_until_the_employer_fixes_it(
@@ -218,4 +242,17 @@ async def test_cancelling_a_funded_engagement_refunds_the_company(
         "/v1/fundings", params={"status": "FUNDING_STATUS_REFUNDED"}, headers=employer
     )
     assert [f["id"] for f in listed.json()["fundings"]] == [refunded["id"]]
+    documents = await eventually(
+        lambda: http.get("/v1/me/invoices", headers=employer),
+        until=lambda r: len(r.json().get("invoices", [])) == 2,
+        timeout=30,
+        interval=0.1,
+        what="the invoice and its credit note",
+    )
+    by_kind = {i["kind"]: i for i in documents.json()["invoices"]}
+    credit, credited = by_kind["INVOICE_KIND_CREDIT_NOTE"], by_kind["INVOICE_KIND_INVOICE"]
+    assert credited["status"] == "INVOICE_STATUS_CREDITED"
+    assert credited["credit_note_id"] == credit["id"]
+    assert credit["number"].startswith("CRN-")
+    assert credit["total"] == {"amount_minor": str(-(FEE + PLATFORM_FEE)), "currency": "USD"}
     await ledger_is_clean(http, admin)

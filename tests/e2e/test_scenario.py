@@ -42,6 +42,8 @@ COMPANY_HOOK_TYPES = {
     "payout.paid",
     "funding.secured",
     "funding.released",
+    "invoice.issued",
+    "invoice.paid",
 }
 
 

@@ -36,6 +36,8 @@ WANTED = {
     "payout.paid",
     "funding.secured",
     "funding.released",
+    "invoice.issued",
+    "invoice.paid",
 }
 
 

@@ -161,6 +161,11 @@ def _respond(route: Route, result: Message) -> Response:
     answer = route.answer
     if answer.status == 204:
         return Response(status_code=204)
+    if answer.media_type:
+        name = getattr(result, answer.filename_field) if answer.filename_field else ""
+        disposition = {"Content-Disposition": f'attachment; filename="{name}"'} if name else {}
+        content = getattr(result, answer.field)
+        return Response(content, answer.status, disposition, media_type=answer.media_type)
     if answer.list_field:
         body: Any = to_json(result)
         page = body.pop("page", None) or {}

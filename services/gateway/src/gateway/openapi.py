@@ -8,7 +8,12 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
-from gateway.problems import PROBLEM_JSON, Problem
+from gateway.openapi_responses import (
+    REQUEST_ID,
+    STRING_HEADER,
+    success_response,
+)
+from gateway.problems import Problem
 from gateway.routing import Route
 from stint.contracts.descriptors import comments
 from stint.kit.jsonschema import SchemaRegistry
@@ -19,10 +24,6 @@ _QUERY_SCHEMAS: dict[str, dict[str, Any]] = {
 }
 
 
-PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
-_HEADER = {"schema": {"type": "string"}}
-REQUEST_ID = {"X-Request-ID": {"description": "The request's id (echoed or made)", **_HEADER}}
-RETRY_AFTER = {"Retry-After": {"description": "Seconds to wait before retrying", **_HEADER}}
 # Every tag a route uses, in the order a reader meets them (`redocly lint` with
 # operation-tag-defined fails on a route whose tag is missing here).
 _TAGS = {
@@ -34,28 +35,6 @@ _TAGS = {
     "webhooks": "Webhook endpoints that receive the platform's events, for third parties.",
 }
 TAGS = [{"name": name, "description": text} for name, text in _TAGS.items()]
-
-
-def error_responses(route: Route) -> dict[int | str, dict[str, Any]]:
-    """Every status the route can answer with a problem, as `application/problem+json`."""
-    # 404 everywhere: an id in the path, or a /me resource not created yet (a payout account).
-    statuses = [400, 404, 422, 429, 500, 502, 503]
-    if route.roles is not None:
-        statuses += [401, 403]
-    if route.method != "GET":
-        statuses.append(409)
-    if route.body is not None:
-        statuses.append(413)
-    return {status: _problem(status) for status in sorted(statuses)}
-
-
-def _problem(status: int) -> dict[str, Any]:
-    headers = REQUEST_ID | (RETRY_AFTER if status in (429, 503) else {})
-    return {
-        "description": "Problem details (RFC 9457)",
-        "content": {PROBLEM_JSON: {"schema": PROBLEM_REF}},
-        "headers": headers,
-    }
 
 
 def operation_id(route: Route) -> str:
@@ -90,19 +69,14 @@ def operation(route: Route, registry: SchemaRegistry) -> dict[str, Any]:
         }
     headers = dict(REQUEST_ID)
     if route.answer.location:
-        headers["Location"] = {"description": "Where the created resource is", **_HEADER}
+        headers["Location"] = {"description": "Where the created resource is", **STRING_HEADER}
     if route.method == "POST":
         headers["Idempotent-Replayed"] = {
             "description": "`true` when this is the stored answer to an earlier request with "
             "the same Idempotency-Key",
-            **_HEADER,
+            **STRING_HEADER,
         }
-    if route.answer.status == 204:
-        done: dict[str, Any] = {"description": "Done", "headers": headers}
-    else:
-        content = {"application/json": {"schema": _success(route, registry)}}
-        done = {"description": "OK", "content": content, "headers": headers}
-    extra["responses"] = {str(route.answer.status): done}
+    extra["responses"] = {str(route.answer.status): success_response(route, registry, headers)}
     # Public operations say so: no token needed (an empty requirement overrides the default).
     extra["security"] = [{"bearerAuth": []}] if route.roles is not None else []
     return extra
@@ -209,18 +183,6 @@ def _request_body(route: Route, registry: SchemaRegistry) -> dict[str, Any] | No
         "additionalProperties": False,
         **({"allOf": each} if each else {}),
     }
-
-
-def _success(route: Route, registry: SchemaRegistry) -> dict[str, Any]:
-    descriptor = route.rpc.response.DESCRIPTOR
-    if route.answer.list_field:
-        ok: dict[str, Any] = registry.message(descriptor, exclude=frozenset({"page"}))
-        ok["properties"]["next_page_token"] = {"type": "string"}
-        ok["required"] = [*ok.get("required", []), "next_page_token"]
-        return ok
-    if route.answer.field:
-        return registry.field(descriptor.fields_by_name[route.answer.field])
-    return registry.ref(descriptor)
 
 
 def document(app: FastAPI, registry: SchemaRegistry) -> dict[str, Any]:

@@ -60,12 +60,17 @@ class Body:
 @dataclass(frozen=True)
 class Answer:
     """What the endpoint returns: `status`; the response's `field` only ("" = all of it); for
-    lists, `list_field` plus ``next_page_token``; for 201, a `location` filled from the body."""
+    lists, `list_field` plus ``next_page_token``; for 201, a `location` filled from the body;
+    for a document (a PDF), its `media_type`."""
 
     status: int = 200
     field: str = ""
     list_field: str = ""
     location: str = ""  # e.g. "/v1/postings/{id}" or "/v1/webhooks/endpoints/{endpoint[id]}"
+    # A document instead of JSON: `field` holds its bytes, served as `media_type`, and
+    # `filename_field` names the download (Content-Disposition).
+    media_type: str = ""
+    filename_field: str = ""
 
 
 @dataclass(frozen=True)
@@ -164,7 +169,8 @@ class Backend:
 
 def install(app: FastAPI, routes: list[Route], registry: SchemaRegistry) -> None:
     from gateway.endpoint import endpoint_for
-    from gateway.openapi import error_responses, operation
+    from gateway.openapi import operation
+    from gateway.openapi_responses import error_responses
 
     for route in routes:
         app.add_api_route(

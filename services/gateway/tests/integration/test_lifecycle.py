@@ -185,8 +185,12 @@ async def test_posting_to_payout_and_experience_record(
         # The operators' money tools: this payout's journal entries, the ledger check.
         admin = token("admin", sub=f"ops_{unique}")
         payout_id = paid.json()["payouts"][0]["id"]
-        journal = await c.get(f"/v1/ledger/entries?payout_id={payout_id}", headers=admin)
-        assert journal.status_code == 200, journal.text
+        journal = await eventually(  # the payment's entry is posted right after its write
+            lambda: c.get(f"/v1/ledger/entries?payout_id={payout_id}", headers=admin),
+            until=lambda r: r.status_code == 200 and len(r.json()["entries"]) >= 2,
+            timeout=30,
+            what="the payout's entries",
+        )
         kinds = {e["kind"] for e in journal.json()["entries"]}
         assert {"JOURNAL_ENTRY_KIND_ACCRUAL", "JOURNAL_ENTRY_KIND_PAYMENT"} <= kinds
         released = await eventually(

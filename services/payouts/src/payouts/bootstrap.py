@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from payouts.adapters import invoice_pdf
 from payouts.adapters.funding_repository import FundingRepository
+from payouts.adapters.invoice_repository import InvoiceRepository
 from payouts.adapters.repository import PayoutRepository
 from payouts.adapters.sandbox import MongoSandboxStore, SandboxProvider
 from payouts.adapters.sandbox_charges import SandboxCharges
@@ -41,6 +43,11 @@ async def build(settings: Settings, clock: Clock | None = None) -> ServiceRunner
         fundings, infra.versioned("funding_methods"), infra.events(topics.PAYOUTS)
     )
     await funding_repo.ensure_indexes()
+    # Number claims are immutable inserts keyed by the number: a plain collection.
+    invoices = InvoiceRepository(
+        infra.aggregate("invoices"), infra.db["invoice_numbers"], infra.events(topics.PAYOUTS)
+    )
+    await invoices.ensure_indexes()
     sandbox = SandboxProvider(
         MongoSandboxStore(infra.db["sandbox_provider_payouts"]),
         infra.clock,
@@ -53,7 +60,14 @@ async def build(settings: Settings, clock: Clock | None = None) -> ServiceRunner
     charges = SandboxCharges(MongoSandboxStore(infra.db["sandbox_provider_charges"]), infra.clock)
     chargers: dict[str, ChargeProvider] = {charges.name: charges}
     handlers = Handlers.build(
-        repo, infra.clock, settings.policy(), providers, funding_repo, chargers
+        repo,
+        infra.clock,
+        settings.policy(),
+        providers,
+        funding_repo,
+        chargers,
+        invoices,
+        invoice_pdf.document,
     )
     infra.consume(router(settings, handlers.payouts, handlers.funding))
 

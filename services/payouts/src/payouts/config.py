@@ -6,7 +6,8 @@ from datetime import timedelta
 
 from pydantic import Field
 
-from payouts.domain.policy import Policy
+from payouts.domain.invoice import Party
+from payouts.domain.policy import PLATFORM_ISSUER, Policy
 from stint.kit.settings import KitSettings
 
 
@@ -39,6 +40,8 @@ class Settings(KitSettings):
         default_factory=lambda: {2025: 60_000, 2026: 200_000}, min_length=1
     )
     tax_form_currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$")
+    # The legal name printed as the issuer of invoices, receipts and credit notes.
+    invoice_issuer_name: str = Field(default=PLATFORM_ISSUER.name, min_length=1, max_length=120)
     sandbox_settle_seconds: float = Field(default=2.0, ge=0)
     sandbox_return_seconds: float = Field(default=60.0, ge=0)
 
@@ -56,4 +59,5 @@ class Settings(KitSettings):
             tax_form_thresholds=tuple(sorted(self.tax_form_thresholds_minor.items())),
             tax_form_currency=self.tax_form_currency,
             max_amount_minor=self.max_amount_minor,
+            invoice_issuer=Party("platform", PLATFORM_ISSUER.id, self.invoice_issuer_name),
         )

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from payouts.adapters import invoice_pdf
 from payouts.adapters.sandbox import SandboxProvider
 from payouts.adapters.sandbox_charges import SandboxCharges
 from payouts.domain.commands import ApprovedEngagement, RegisterAccount, SetFundingMethod
@@ -23,6 +24,7 @@ from stint.kit.testing.clock import ManualClock
 
 from .fakes import MemoryRepository, MemorySandboxStore, event_factory
 from .funding_fakes import MemoryFundingStore
+from .invoice_fakes import MemoryInvoiceStore
 
 TEST_POLICY = Policy(
     poll_interval=timedelta(seconds=5),
@@ -62,6 +64,7 @@ class World:
         providers = {self.sandbox.name: self.sandbox}
         self.fundings = MemoryFundingStore(self.repo.events, self.repo.published)
         self.charges = SandboxCharges(MemorySandboxStore(), self.clock)
+        self.invoices = MemoryInvoiceStore(self.repo.events, self.repo.published)
         self.handlers = Handlers.build(
             self.repo,
             self.clock,
@@ -69,6 +72,8 @@ class World:
             providers,
             self.fundings,
             {self.charges.name: self.charges},
+            self.invoices,
+            invoice_pdf.document,
         )
         self.processor = self.handlers.processing
         self.views = self.handlers.views

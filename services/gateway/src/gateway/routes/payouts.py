@@ -67,8 +67,42 @@ FUNDING_ROUTES = [
     ),
 ]
 
+INVOICE_ROUTES = [
+    PAYOUTS.route(
+        "GET",
+        "/v1/me/invoices",
+        "ListInvoices",
+        "The caller's company's invoices, receipts and credit notes (admins: any)",
+        EMPLOYER,
+        query=(
+            *PAGING,
+            Query("status", "status", "enum", "INVOICE_STATUS_PAID, …"),
+            Query("company_id", "company_id", "str", "admin only: one company's"),
+        ),
+        answer=Answer(list_field="invoices"),
+    ),
+    # Before /v1/invoices/{invoice_id}, which would otherwise take "….pdf" as an id.
+    PAYOUTS.route(
+        "GET",
+        "/v1/invoices/{invoice_id}.pdf",
+        "RenderInvoicePdf",
+        "An invoice, receipt or credit note as a PDF document",
+        EMPLOYER,
+        answer=Answer(field="pdf", media_type="application/pdf", filename_field="filename"),
+    ),
+    PAYOUTS.route(
+        "GET",
+        "/v1/invoices/{invoice_id}",
+        "GetInvoice",
+        "An invoice, receipt or credit note: number, issuer, payer, lines, status",
+        EMPLOYER,
+        answer=Answer(field="invoice"),
+    ),
+]
+
 ROUTES = [
     *FUNDING_ROUTES,
+    *INVOICE_ROUTES,
     PAYOUTS.route(
         "PUT",
         "/v1/me/payout-account",

@@ -39,6 +39,7 @@ _TITLE_PATHS = (
     ("engagement", "title"),
     ("payout", "posting_title"),
     ("funding", "posting_title"),
+    ("invoice", "posting_title"),
     ("terms", "posting_title"),
     ("url",),
 )

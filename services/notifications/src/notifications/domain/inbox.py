@@ -71,6 +71,12 @@ RULES: dict[str, Rule] = {
     "funding.refunded": Rule(
         (COMPANY,), "Payment refunded", "The payment for “{t}” was refunded in full."
     ),
+    "invoice.paid": Rule(
+        (COMPANY,),
+        "Payment received",
+        "Your payment for “{t}” was received: the receipt is in your invoices.",
+        Channel.EMAIL,
+    ),
     "posting.published": Rule(
         (UNIVERSITIES,), "Posting awaiting your approval", "“{t}” is aimed at your students."
     ),

@@ -6,15 +6,19 @@ most 8-byte ints, and a clear AmountOverflow naming the amount beats the driver'
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from payouts.domain.account import PayoutAccount
 from payouts.domain.ledger import EntryKind, JournalEntry, LedgerPosting
 from payouts.domain.model import Payout
 from payouts.domain.values import Failure, PayoutStatus
 from stint.kit.money import Money, checked_int64
+from stint.kit.mongo import Collection
+from stint.kit.paging import Page, PageRequest
 
 Doc = dict[str, Any]
+T = TypeVar("T")
 
 
 def payout_fields(p: Payout) -> Doc:
@@ -147,3 +151,19 @@ def split_absent(fields: Doc) -> tuple[Doc, list[str]]:
     return {k: v for k, v in fields.items() if v is not None}, [
         k for k, v in fields.items() if v is None
     ]
+
+
+async def newest_first(
+    collection: Collection,
+    filt: dict[str, str],
+    page: PageRequest,
+    read: Callable[[Doc], T],
+    key: Callable[[T], str],
+) -> Page[T]:
+    """One page in id order, descending, of the documents matching `filt` (its empty values
+    are no filter), after `page.after`; reads `page.limit` rows (one more than the page)."""
+    query: Doc = {k: str(v) for k, v in filt.items() if v}
+    if page.after:
+        query["_id"] = {"$lt": str(page.after)}
+    cursor = collection.find(query, sort=[("_id", -1)], limit=page.limit)
+    return Page.of([read(d) async for d in cursor], page, key)

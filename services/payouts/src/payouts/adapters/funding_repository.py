@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import replace
-from typing import Any
 
 from payouts.adapters import funding_wire
-from payouts.adapters.documents import split_absent
+from payouts.adapters.documents import newest_first, split_absent
 from payouts.adapters.funding_documents import (
     funding_fields,
     funding_from,
@@ -80,17 +79,10 @@ class FundingRepository:
         return replace(funding, version=version)
 
     async def list_fundings(self, query: FundingQuery, page: PageRequest) -> Page[Funding]:
-        filt: dict[str, Any] = {}
-        if query.company_id:
-            filt["company_id"] = str(query.company_id)
-        if query.student_id:
-            filt["student_id"] = str(query.student_id)
-        if query.status is not None:
-            filt["status"] = query.status.value
-        if page.after:
-            filt["_id"] = {"$lt": str(page.after)}
-        cursor = self.fundings.collection.find(filt, sort=[("_id", -1)], limit=page.limit)
-        return Page.of([funding_from(d) async for d in cursor], page, _funding_id)
+        filt = {"company_id": query.company_id, "student_id": query.student_id}
+        filt["status"] = query.status.value if query.status else ""
+        collection = self.fundings.collection
+        return await newest_first(collection, filt, page, funding_from, _funding_id)
 
     async def fundings_of_company(
         self, company_id: str, status: FundingStatus

@@ -23,6 +23,7 @@ from payouts.adapters.documents import (
     account_from,
     entry_doc,
     entry_from,
+    newest_first,
     payout_fields,
     payout_from,
     split_absent,
@@ -109,17 +110,9 @@ class PayoutRepository:
         return replace(payout, version=version)
 
     async def list_payouts(self, query: PayoutQuery, page: PageRequest) -> Page[Payout]:
-        filt: dict[str, Any] = {}
-        if query.student_id:
-            filt["student_id"] = str(query.student_id)
-        if query.company_id:
-            filt["company_id"] = str(query.company_id)
-        if query.status is not None:
-            filt["status"] = query.status.value
-        if page.after:
-            filt["_id"] = {"$lt": str(page.after)}
-        cursor = self.payouts.collection.find(filt, sort=[("_id", -1)], limit=page.limit)
-        return Page.of([payout_from(d) async for d in cursor], page, _payout_id)
+        filt = {"student_id": query.student_id, "company_id": query.company_id}
+        filt["status"] = query.status.value if query.status else ""
+        return await newest_first(self.payouts.collection, filt, page, payout_from, _payout_id)
 
     async def payouts_of_student(
         self, student_id: str, statuses: set[PayoutStatus]

@@ -5,7 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
+from payouts.domain.invoice import Party
 from stint.kit.money import DEFAULT_MAX_AMOUNT_MINOR
+
+PLATFORM_ISSUER = Party("platform", "stint", "Stint Platform")
 
 
 @dataclass(frozen=True)
@@ -25,6 +28,8 @@ class Policy:
     tax_form_currency: str = "USD"
     # The platform maximum per amount (STINT_MAX_AMOUNT_MINOR): a larger fee is never sent.
     max_amount_minor: int = DEFAULT_MAX_AMOUNT_MINOR
+    # Who issues invoices and receipts (STINT_INVOICE_ISSUER_NAME).
+    invoice_issuer: Party = PLATFORM_ISSUER
 
     def tax_form_threshold(self, year: int) -> tuple[int, int]:
         """(threshold in minor units, the table year it is from) for payments made in `year`:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from payouts.adapters import funding_wire, wire
+from payouts.adapters import funding_wire, invoice_wire, wire
 from payouts.domain.commands import (
     RegisterAccount,
     SetFundingMethod,
@@ -14,6 +14,7 @@ from payouts.domain.commands import (
 )
 from payouts.handlers import Handlers
 from payouts.handlers.funding_ports import FundingQuery
+from payouts.handlers.invoice_ports import InvoiceQuery
 from payouts.handlers.ports import EntryQuery, PayoutQuery
 from stint.kit.errors import FieldViolation
 from stint.kit.grpc import current_caller
@@ -31,6 +32,7 @@ class PayoutsServicer(PayoutsServiceServicer):
         self._views = handlers.views
         self._funding = handlers.funding
         self._funding_views = handlers.funding_views
+        self._invoices = handlers.invoices
 
     async def RegisterPayoutAccount(  # noqa: N802 (gRPC method names)
         self, request: svc.RegisterPayoutAccountRequest, context: Any
@@ -166,3 +168,29 @@ class PayoutsServicer(PayoutsServiceServicer):
         funding_id = funding_wire.funding_id_of(request.engagement_id)
         funding = await self._funding.retry(cause_of(current_caller()), funding_id)
         return svc.RetryFundingResponse(funding=funding_wire.funding_to_pb(funding))
+
+    async def GetInvoice(  # noqa: N802 (gRPC method names)
+        self, request: svc.GetInvoiceRequest, context: Any
+    ) -> svc.GetInvoiceResponse:
+        raise_if(id_violations("invoice_id", request.invoice_id))
+        invoice = await self._invoices.get(actor_of(current_caller()), request.invoice_id)
+        return svc.GetInvoiceResponse(invoice=invoice_wire.invoice_to_pb(invoice))
+
+    async def ListInvoices(  # noqa: N802 (gRPC method names)
+        self, request: svc.ListInvoicesRequest, context: Any
+    ) -> svc.ListInvoicesResponse:
+        raise_if(id_violations("company_id", request.company_id, required=False))
+        page = paging(request.page)
+        query = InvoiceQuery(request.company_id, invoice_wire.status_from_pb(request.status))
+        found = await self._invoices.list(actor_of(current_caller()), query, page)
+        return svc.ListInvoicesResponse(
+            invoices=[invoice_wire.invoice_to_pb(i) for i in found.items],
+            page=page_response(found),
+        )
+
+    async def RenderInvoicePdf(  # noqa: N802 (gRPC method names)
+        self, request: svc.RenderInvoicePdfRequest, context: Any
+    ) -> svc.RenderInvoicePdfResponse:
+        raise_if(id_violations("invoice_id", request.invoice_id))
+        pdf, name = await self._invoices.pdf(actor_of(current_caller()), request.invoice_id)
+        return svc.RenderInvoicePdfResponse(pdf=pdf, filename=name)

@@ -15,6 +15,9 @@ from payouts.handlers.funding import FundingHandlers
 from payouts.handlers.funding_ports import ChargeProvider, FundingStore
 from payouts.handlers.funding_views import FundingViews
 from payouts.handlers.funding_writer import FundingWriter
+from payouts.handlers.invoice_ports import InvoiceStore
+from payouts.handlers.invoice_views import InvoiceViews, Renderer
+from payouts.handlers.invoicing import Invoicing
 from payouts.handlers.ledger import CheckReport, check
 from payouts.handlers.payouts import PayoutHandlers
 from payouts.handlers.ports import PaymentProvider, Repository
@@ -29,6 +32,7 @@ __all__ = [
     "FundingHandlers",
     "FundingViews",
     "Handlers",
+    "InvoiceViews",
     "PayoutHandlers",
     "Processor",
     "Statement",
@@ -47,6 +51,7 @@ class Handlers:
     views: Views
     funding: FundingHandlers
     funding_views: FundingViews
+    invoices: InvoiceViews
 
     @classmethod
     def build(
@@ -57,9 +62,14 @@ class Handlers:
         providers: Mapping[str, PaymentProvider],
         fundings: FundingStore,
         chargers: Mapping[str, ChargeProvider],
+        invoices: InvoiceStore,
+        render: Renderer,
     ) -> Handlers:
         writer = PayoutWriter(repo, clock, policy.ledger_repair_delay)
-        funding_writer = FundingWriter(fundings, repo, clock, policy.ledger_repair_delay)
+        invoicing = Invoicing(invoices, policy.invoice_issuer)
+        funding_writer = FundingWriter(
+            fundings, repo, clock, policy.ledger_repair_delay, invoicing.follow
+        )
         return cls(
             PayoutHandlers(writer, policy),
             AccountHandlers(writer, policy, set(providers)),
@@ -67,4 +77,5 @@ class Handlers:
             Views(repo, fundings, policy, clock),
             FundingHandlers(funding_writer, repo, policy, chargers),
             FundingViews(fundings),
+            InvoiceViews(invoices, render),
         )

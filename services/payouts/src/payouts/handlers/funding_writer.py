@@ -9,7 +9,7 @@ at the version whose plan was posted.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import timedelta
 
@@ -25,6 +25,12 @@ from stint.kit.conflicts import retry_on_conflict
 from stint.kit.errors import ConcurrencyConflict, NotFound
 
 FundingDecision = FundingTransition | None
+# What else follows a funding's state once its entries are posted (the invoices).
+Follower = Callable[[Funding, Cause], Awaitable[None]]
+
+
+async def _nothing(f: Funding, cause: Cause) -> None:
+    return None
 
 
 class FundingNotFound(NotFound):
@@ -37,6 +43,7 @@ class FundingWriter:
     journal: Repository
     clock: Clock
     repair_delay: timedelta = timedelta(seconds=30)
+    follow: Follower = _nothing
 
     async def create(self, funding: Funding, cause: Cause) -> Funding:
         """Insert at version 1 (AlreadyExists when a redelivery got there first)."""
@@ -67,15 +74,18 @@ class FundingWriter:
             return stored, due is not None and due != current.ledger_due_at
 
         stored, post = await retry_on_conflict(once)
-        return await self.post_and_clear(stored) if post else stored
+        return await self.post_and_clear(stored, cause) if post else stored
 
-    async def post_and_clear(self, stored: Funding) -> Funding:
-        """Post the escrow entries `stored` requires, then clear its repair timer at that
-        version; a failure is recorded on the funding (best effort) and re-raised."""
+    async def post_and_clear(self, stored: Funding, cause: Cause | None = None) -> Funding:
+        """Post the escrow entries `stored` requires and its documents (`follow`), then clear
+        its repair timer at that version; a failure is recorded on the funding (best effort)
+        and re-raised, and the repair timer tries again."""
         if stored.ledger_due_at is None:
             return stored
+        cause = cause or Cause.system(correlation_id=stored.correlation_id)
         try:
             await insert_planned(self.journal, escrow.plan(stored, self.clock.now()))
+            await self.follow(stored, cause)
         except Exception as exc:
             metrics.LEDGER_POST_FAILURES.inc()
             error = f"{type(exc).__name__}: {exc}"[:MAX_ERROR]

@@ -24,34 +24,41 @@ _sym_db = _symbol_database.Default()
 
 from stint.common.v1 import event_pb2 as stint_dot_common_dot_v1_dot_event__pb2
 from stint.payouts.v1 import funding_pb2 as stint_dot_payouts_dot_v1_dot_funding__pb2
+from stint.payouts.v1 import invoice_pb2 as stint_dot_payouts_dot_v1_dot_invoice__pb2
 from stint.payouts.v1 import payout_pb2 as stint_dot_payouts_dot_v1_dot_payout__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1dstint/payouts/v1/events.proto\x12\x10stint.payouts.v1\x1a\x1bstint/common/v1/event.proto\x1a\x1estint/payouts/v1/funding.proto\x1a\x1dstint/payouts/v1/payout.proto\"k\n\x0fPayoutScheduled\x12.\n\x07\x63ontext\x18\x01 \x01(\x0b\x32\x1d.stint.common.v1.EventContext\x12(\n\x06payout\x18\x02 \x01(\x0b\x32\x18.stint.payouts.v1.Payout\"h\n\x0cPayoutOnHold\x12.\n\x07\x63ontext\x18\x01 \x01(\x0b\x32\x1d.stint.common.v1.EventContext\x12(\n\x06payout\x18\x02 \x01(\x0b\x32\x18.stint.payouts.v1.Payout\"f\n\nPayoutPaid\x12.\n\x07\x63ontext\x18\x01 \x01(\x0b\x32\x1d.stint.common.v1.EventContext\x12(\n\x06payout\x18\x02 \x01(\x0b\x32\x18.stint.payouts.v1.Payout\"h\n\x0cPayoutFailed\x12.\n\x07\x63ontext\x18\x01 \x01(\x0b\x32\x1d.stint.common.v1.EventContext\x12(\n\x06payout\x18\x02 \x01(\x0b\x32\x18.stint.payouts.v1.Payout\"{\n\x0fPayoutCancelled\x12.\n\x07\x63ontext\x18\x01 \x01(\x0b\x32\x1d.stint.common.v1.EventContext\x12(\n\x06payout\x18\x02 \x01(\x0b\x32\x18.stint.payouts.v1.Payout\x12\x0e\n\x06reason\x18\x03 \x01(\t\"l\n\x0e\x46undingSecured\x12.\n\x07\x63ontext\x18\x01 \x01(\x0b\x32\x1d.stint.common.v1.EventContext\x12*\n\x07\x66unding\x18\x02 \x01(\x0b\x32\x19.stint.payouts.v1.Funding\"m\n\x0f\x46undingDeclined\x12.\n\x07\x63ontext\x18\x01 \x01(\x0b\x32\x1d.stint.common.v1.EventContext\x12*\n\x07\x66unding\x18\x02 \x01(\x0b\x32\x19.stint.payouts.v1.Funding\"m\n\x0f\x46undingReleased\x12.\n\x07\x63ontext\x18\x01 \x01(\x0b\x32\x1d.stint.common.v1.EventContext\x12*\n\x07\x66unding\x18\x02 \x01(\x0b\x32\x19.stint.payouts.v1.Funding\"}\n\x0f\x46undingRefunded\x12.\n\x07\x63ontext\x18\x01 \x01(\x0b\x32\x1d.stint.common.v1.EventContext\x12*\n\x07\x66unding\x18\x02 \x01(\x0b\x32\x19.stint.payouts.v1.Funding\x12\x0e\n\x06reason\x18\x03 \x01(\t\"~\n\x10\x46undingCancelled\x12.\n\x07\x63ontext\x18\x01 \x01(\x0b\x32\x1d.stint.common.v1.EventContext\x12*\n\x07\x66unding\x18\x02 \x01(\x0b\x32\x19.stint.payouts.v1.Funding\x12\x0e\n\x06reason\x18\x03 \x01(\tb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1dstint/payouts/v1/events.proto\x12\x10stint.payouts.v1\x1a\x1bstint/common/v1/event.proto\x1a\x1estint/payouts/v1/funding.proto\x1a\x1estint/payouts/v1/invoice.proto\x1a\x1dstint/payouts/v1/payout.proto\"k\n\x0fPayoutScheduled\x12.\n\x07\x63ontext\x18\x01 \x01(\x0b\x32\x1d.stint.common.v1.EventContext\x12(\n\x06payout\x18\x02 \x01(\x0b\x32\x18.stint.payouts.v1.Payout\"h\n\x0cPayoutOnHold\x12.\n\x07\x63ontext\x18\x01 \x01(\x0b\x32\x1d.stint.common.v1.EventContext\x12(\n\x06payout\x18\x02 \x01(\x0b\x32\x18.stint.payouts.v1.Payout\"f\n\nPayoutPaid\x12.\n\x07\x63ontext\x18\x01 \x01(\x0b\x32\x1d.stint.common.v1.EventContext\x12(\n\x06payout\x18\x02 \x01(\x0b\x32\x18.stint.payouts.v1.Payout\"h\n\x0cPayoutFailed\x12.\n\x07\x63ontext\x18\x01 \x01(\x0b\x32\x1d.stint.common.v1.EventContext\x12(\n\x06payout\x18\x02 \x01(\x0b\x32\x18.stint.payouts.v1.Payout\"{\n\x0fPayoutCancelled\x12.\n\x07\x63ontext\x18\x01 \x01(\x0b\x32\x1d.stint.common.v1.EventContext\x12(\n\x06payout\x18\x02 \x01(\x0b\x32\x18.stint.payouts.v1.Payout\x12\x0e\n\x06reason\x18\x03 \x01(\t\"l\n\x0e\x46undingSecured\x12.\n\x07\x63ontext\x18\x01 \x01(\x0b\x32\x1d.stint.common.v1.EventContext\x12*\n\x07\x66unding\x18\x02 \x01(\x0b\x32\x19.stint.payouts.v1.Funding\"m\n\x0f\x46undingDeclined\x12.\n\x07\x63ontext\x18\x01 \x01(\x0b\x32\x1d.stint.common.v1.EventContext\x12*\n\x07\x66unding\x18\x02 \x01(\x0b\x32\x19.stint.payouts.v1.Funding\"m\n\x0f\x46undingReleased\x12.\n\x07\x63ontext\x18\x01 \x01(\x0b\x32\x1d.stint.common.v1.EventContext\x12*\n\x07\x66unding\x18\x02 \x01(\x0b\x32\x19.stint.payouts.v1.Funding\"}\n\x0f\x46undingRefunded\x12.\n\x07\x63ontext\x18\x01 \x01(\x0b\x32\x1d.stint.common.v1.EventContext\x12*\n\x07\x66unding\x18\x02 \x01(\x0b\x32\x19.stint.payouts.v1.Funding\x12\x0e\n\x06reason\x18\x03 \x01(\t\"~\n\x10\x46undingCancelled\x12.\n\x07\x63ontext\x18\x01 \x01(\x0b\x32\x1d.stint.common.v1.EventContext\x12*\n\x07\x66unding\x18\x02 \x01(\x0b\x32\x19.stint.payouts.v1.Funding\x12\x0e\n\x06reason\x18\x03 \x01(\t\"k\n\rInvoiceIssued\x12.\n\x07\x63ontext\x18\x01 \x01(\x0b\x32\x1d.stint.common.v1.EventContext\x12*\n\x07invoice\x18\x02 \x01(\x0b\x32\x19.stint.payouts.v1.Invoice\"i\n\x0bInvoicePaid\x12.\n\x07\x63ontext\x18\x01 \x01(\x0b\x32\x1d.stint.common.v1.EventContext\x12*\n\x07invoice\x18\x02 \x01(\x0b\x32\x19.stint.payouts.v1.Invoice\"m\n\x0fInvoiceCredited\x12.\n\x07\x63ontext\x18\x01 \x01(\x0b\x32\x1d.stint.common.v1.EventContext\x12*\n\x07invoice\x18\x02 \x01(\x0b\x32\x19.stint.payouts.v1.Invoiceb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'stint.payouts.v1.events_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_PAYOUTSCHEDULED']._serialized_start=143
-  _globals['_PAYOUTSCHEDULED']._serialized_end=250
-  _globals['_PAYOUTONHOLD']._serialized_start=252
-  _globals['_PAYOUTONHOLD']._serialized_end=356
-  _globals['_PAYOUTPAID']._serialized_start=358
-  _globals['_PAYOUTPAID']._serialized_end=460
-  _globals['_PAYOUTFAILED']._serialized_start=462
-  _globals['_PAYOUTFAILED']._serialized_end=566
-  _globals['_PAYOUTCANCELLED']._serialized_start=568
-  _globals['_PAYOUTCANCELLED']._serialized_end=691
-  _globals['_FUNDINGSECURED']._serialized_start=693
-  _globals['_FUNDINGSECURED']._serialized_end=801
-  _globals['_FUNDINGDECLINED']._serialized_start=803
-  _globals['_FUNDINGDECLINED']._serialized_end=912
-  _globals['_FUNDINGRELEASED']._serialized_start=914
-  _globals['_FUNDINGRELEASED']._serialized_end=1023
-  _globals['_FUNDINGREFUNDED']._serialized_start=1025
-  _globals['_FUNDINGREFUNDED']._serialized_end=1150
-  _globals['_FUNDINGCANCELLED']._serialized_start=1152
-  _globals['_FUNDINGCANCELLED']._serialized_end=1278
+  _globals['_PAYOUTSCHEDULED']._serialized_start=175
+  _globals['_PAYOUTSCHEDULED']._serialized_end=282
+  _globals['_PAYOUTONHOLD']._serialized_start=284
+  _globals['_PAYOUTONHOLD']._serialized_end=388
+  _globals['_PAYOUTPAID']._serialized_start=390
+  _globals['_PAYOUTPAID']._serialized_end=492
+  _globals['_PAYOUTFAILED']._serialized_start=494
+  _globals['_PAYOUTFAILED']._serialized_end=598
+  _globals['_PAYOUTCANCELLED']._serialized_start=600
+  _globals['_PAYOUTCANCELLED']._serialized_end=723
+  _globals['_FUNDINGSECURED']._serialized_start=725
+  _globals['_FUNDINGSECURED']._serialized_end=833
+  _globals['_FUNDINGDECLINED']._serialized_start=835
+  _globals['_FUNDINGDECLINED']._serialized_end=944
+  _globals['_FUNDINGRELEASED']._serialized_start=946
+  _globals['_FUNDINGRELEASED']._serialized_end=1055
+  _globals['_FUNDINGREFUNDED']._serialized_start=1057
+  _globals['_FUNDINGREFUNDED']._serialized_end=1182
+  _globals['_FUNDINGCANCELLED']._serialized_start=1184
+  _globals['_FUNDINGCANCELLED']._serialized_end=1310
+  _globals['_INVOICEISSUED']._serialized_start=1312
+  _globals['_INVOICEISSUED']._serialized_end=1419
+  _globals['_INVOICEPAID']._serialized_start=1421
+  _globals['_INVOICEPAID']._serialized_end=1526
+  _globals['_INVOICECREDITED']._serialized_start=1528
+  _globals['_INVOICECREDITED']._serialized_end=1637
 # @@protoc_insertion_point(module_scope)

@@ -7,6 +7,7 @@ from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
 from stint.common.v1 import event_pb2 as _event_pb2
 from stint.payouts.v1 import funding_pb2 as _funding_pb2
+from stint.payouts.v1 import invoice_pb2 as _invoice_pb2
 from stint.payouts.v1 import payout_pb2 as _payout_pb2
 import builtins as _builtins
 import sys
@@ -21,7 +22,8 @@ DESCRIPTOR: _descriptor.FileDescriptor
 
 @_typing.final
 class PayoutScheduled(_message.Message):
-    """Topic stint.payouts.v1, key = payout id (payout events) or funding id (funding events).
+    """Topic stint.payouts.v1, key = payout id (payout events), funding id (funding events) or
+    invoice id (invoice events).
 
     An approved engagement's payout was created and will be sent.
     """
@@ -293,3 +295,84 @@ class FundingCancelled(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___FundingCancelled: _TypeAlias = FundingCancelled  # noqa: Y015
+
+@_typing.final
+class InvoiceIssued(_message.Message):
+    """Keyed by invoice id (inv_… or crn_…).
+
+    An invoice or credit note was issued to its payer.
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    CONTEXT_FIELD_NUMBER: _builtins.int
+    INVOICE_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def context(self) -> _event_pb2.EventContext: ...
+    @_builtins.property
+    def invoice(self) -> _invoice_pb2.Invoice: ...
+    def __init__(
+        self,
+        *,
+        context: _event_pb2.EventContext | None = ...,
+        invoice: _invoice_pb2.Invoice | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["context", b"context", "invoice", b"invoice"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["context", b"context", "invoice", b"invoice"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___InvoiceIssued: _TypeAlias = InvoiceIssued  # noqa: Y015
+
+@_typing.final
+class InvoicePaid(_message.Message):
+    """An invoice was paid (a card-funded one at issue: the receipt); a credit note's refund made."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    CONTEXT_FIELD_NUMBER: _builtins.int
+    INVOICE_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def context(self) -> _event_pb2.EventContext: ...
+    @_builtins.property
+    def invoice(self) -> _invoice_pb2.Invoice: ...
+    def __init__(
+        self,
+        *,
+        context: _event_pb2.EventContext | None = ...,
+        invoice: _invoice_pb2.Invoice | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["context", b"context", "invoice", b"invoice"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["context", b"context", "invoice", b"invoice"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___InvoicePaid: _TypeAlias = InvoicePaid  # noqa: Y015
+
+@_typing.final
+class InvoiceCredited(_message.Message):
+    """A paid invoice was refunded by a credit note (its id on the invoice)."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    CONTEXT_FIELD_NUMBER: _builtins.int
+    INVOICE_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def context(self) -> _event_pb2.EventContext: ...
+    @_builtins.property
+    def invoice(self) -> _invoice_pb2.Invoice: ...
+    def __init__(
+        self,
+        *,
+        context: _event_pb2.EventContext | None = ...,
+        invoice: _invoice_pb2.Invoice | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["context", b"context", "invoice", b"invoice"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["context", b"context", "invoice", b"invoice"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___InvoiceCredited: _TypeAlias = InvoiceCredited  # noqa: Y015

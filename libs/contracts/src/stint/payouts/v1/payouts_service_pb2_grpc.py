@@ -105,6 +105,21 @@ class PayoutsServiceStub:
                 request_serializer=stint_dot_payouts_dot_v1_dot_payouts__service__pb2.RetryFundingRequest.SerializeToString,
                 response_deserializer=stint_dot_payouts_dot_v1_dot_payouts__service__pb2.RetryFundingResponse.FromString,
                 _registered_method=True)
+        self.GetInvoice = channel.unary_unary(
+                '/stint.payouts.v1.PayoutsService/GetInvoice',
+                request_serializer=stint_dot_payouts_dot_v1_dot_payouts__service__pb2.GetInvoiceRequest.SerializeToString,
+                response_deserializer=stint_dot_payouts_dot_v1_dot_payouts__service__pb2.GetInvoiceResponse.FromString,
+                _registered_method=True)
+        self.ListInvoices = channel.unary_unary(
+                '/stint.payouts.v1.PayoutsService/ListInvoices',
+                request_serializer=stint_dot_payouts_dot_v1_dot_payouts__service__pb2.ListInvoicesRequest.SerializeToString,
+                response_deserializer=stint_dot_payouts_dot_v1_dot_payouts__service__pb2.ListInvoicesResponse.FromString,
+                _registered_method=True)
+        self.RenderInvoicePdf = channel.unary_unary(
+                '/stint.payouts.v1.PayoutsService/RenderInvoicePdf',
+                request_serializer=stint_dot_payouts_dot_v1_dot_payouts__service__pb2.RenderInvoicePdfRequest.SerializeToString,
+                response_deserializer=stint_dot_payouts_dot_v1_dot_payouts__service__pb2.RenderInvoicePdfResponse.FromString,
+                _registered_method=True)
 
 
 class PayoutsServiceServicer:
@@ -210,6 +225,27 @@ class PayoutsServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GetInvoice(self, request, context):
+        """One invoice or credit note, visible to its payer's employers and admins.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListInvoices(self, request, context):
+        """Invoices and credit notes, newest first: the caller's company's, or any for admins.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RenderInvoicePdf(self, request, context):
+        """The invoice as a PDF document.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_PayoutsServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -282,6 +318,21 @@ def add_PayoutsServiceServicer_to_server(servicer, server):
                     servicer.RetryFunding,
                     request_deserializer=stint_dot_payouts_dot_v1_dot_payouts__service__pb2.RetryFundingRequest.FromString,
                     response_serializer=stint_dot_payouts_dot_v1_dot_payouts__service__pb2.RetryFundingResponse.SerializeToString,
+            ),
+            'GetInvoice': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetInvoice,
+                    request_deserializer=stint_dot_payouts_dot_v1_dot_payouts__service__pb2.GetInvoiceRequest.FromString,
+                    response_serializer=stint_dot_payouts_dot_v1_dot_payouts__service__pb2.GetInvoiceResponse.SerializeToString,
+            ),
+            'ListInvoices': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListInvoices,
+                    request_deserializer=stint_dot_payouts_dot_v1_dot_payouts__service__pb2.ListInvoicesRequest.FromString,
+                    response_serializer=stint_dot_payouts_dot_v1_dot_payouts__service__pb2.ListInvoicesResponse.SerializeToString,
+            ),
+            'RenderInvoicePdf': grpc.unary_unary_rpc_method_handler(
+                    servicer.RenderInvoicePdf,
+                    request_deserializer=stint_dot_payouts_dot_v1_dot_payouts__service__pb2.RenderInvoicePdfRequest.FromString,
+                    response_serializer=stint_dot_payouts_dot_v1_dot_payouts__service__pb2.RenderInvoicePdfResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -663,6 +714,87 @@ class PayoutsService:
             '/stint.payouts.v1.PayoutsService/RetryFunding',
             stint_dot_payouts_dot_v1_dot_payouts__service__pb2.RetryFundingRequest.SerializeToString,
             stint_dot_payouts_dot_v1_dot_payouts__service__pb2.RetryFundingResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetInvoice(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/stint.payouts.v1.PayoutsService/GetInvoice',
+            stint_dot_payouts_dot_v1_dot_payouts__service__pb2.GetInvoiceRequest.SerializeToString,
+            stint_dot_payouts_dot_v1_dot_payouts__service__pb2.GetInvoiceResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListInvoices(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/stint.payouts.v1.PayoutsService/ListInvoices',
+            stint_dot_payouts_dot_v1_dot_payouts__service__pb2.ListInvoicesRequest.SerializeToString,
+            stint_dot_payouts_dot_v1_dot_payouts__service__pb2.ListInvoicesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RenderInvoicePdf(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/stint.payouts.v1.PayoutsService/RenderInvoicePdf',
+            stint_dot_payouts_dot_v1_dot_payouts__service__pb2.RenderInvoicePdfRequest.SerializeToString,
+            stint_dot_payouts_dot_v1_dot_payouts__service__pb2.RenderInvoicePdfResponse.FromString,
             options,
             channel_credentials,
             insecure,

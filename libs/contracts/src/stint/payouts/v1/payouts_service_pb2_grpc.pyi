@@ -63,6 +63,12 @@ class PayoutsServiceStub:
     """Fundings, newest first: a company's own, a student's, or any for admins."""
     RetryFunding: _grpc.UnaryUnaryMultiCallable[_payouts_service_pb2.RetryFundingRequest, _payouts_service_pb2.RetryFundingResponse]
     """The employer (or an admin) charges a funding that waits again, with the current method."""
+    GetInvoice: _grpc.UnaryUnaryMultiCallable[_payouts_service_pb2.GetInvoiceRequest, _payouts_service_pb2.GetInvoiceResponse]
+    """One invoice or credit note, visible to its payer's employers and admins."""
+    ListInvoices: _grpc.UnaryUnaryMultiCallable[_payouts_service_pb2.ListInvoicesRequest, _payouts_service_pb2.ListInvoicesResponse]
+    """Invoices and credit notes, newest first: the caller's company's, or any for admins."""
+    RenderInvoicePdf: _grpc.UnaryUnaryMultiCallable[_payouts_service_pb2.RenderInvoicePdfRequest, _payouts_service_pb2.RenderInvoicePdfResponse]
+    """The invoice as a PDF document."""
 
 @_typing.type_check_only
 class PayoutsServiceAsyncStub(PayoutsServiceStub):
@@ -99,6 +105,12 @@ class PayoutsServiceAsyncStub(PayoutsServiceStub):
     """Fundings, newest first: a company's own, a student's, or any for admins."""
     RetryFunding: _aio.UnaryUnaryMultiCallable[_payouts_service_pb2.RetryFundingRequest, _payouts_service_pb2.RetryFundingResponse]  # type: ignore[assignment]
     """The employer (or an admin) charges a funding that waits again, with the current method."""
+    GetInvoice: _aio.UnaryUnaryMultiCallable[_payouts_service_pb2.GetInvoiceRequest, _payouts_service_pb2.GetInvoiceResponse]  # type: ignore[assignment]
+    """One invoice or credit note, visible to its payer's employers and admins."""
+    ListInvoices: _aio.UnaryUnaryMultiCallable[_payouts_service_pb2.ListInvoicesRequest, _payouts_service_pb2.ListInvoicesResponse]  # type: ignore[assignment]
+    """Invoices and credit notes, newest first: the caller's company's, or any for admins."""
+    RenderInvoicePdf: _aio.UnaryUnaryMultiCallable[_payouts_service_pb2.RenderInvoicePdfRequest, _payouts_service_pb2.RenderInvoicePdfResponse]  # type: ignore[assignment]
+    """The invoice as a PDF document."""
 
 class PayoutsServiceServicer(metaclass=_abc_1.ABCMeta):
     """Pays interns for approved work, exactly once, and keeps the double-entry ledger behind it."""
@@ -216,5 +228,29 @@ class PayoutsServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_payouts_service_pb2.RetryFundingResponse, _abc.Awaitable[_payouts_service_pb2.RetryFundingResponse]]:
         """The employer (or an admin) charges a funding that waits again, with the current method."""
+
+    @_abc_1.abstractmethod
+    def GetInvoice(
+        self,
+        request: _payouts_service_pb2.GetInvoiceRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_payouts_service_pb2.GetInvoiceResponse, _abc.Awaitable[_payouts_service_pb2.GetInvoiceResponse]]:
+        """One invoice or credit note, visible to its payer's employers and admins."""
+
+    @_abc_1.abstractmethod
+    def ListInvoices(
+        self,
+        request: _payouts_service_pb2.ListInvoicesRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_payouts_service_pb2.ListInvoicesResponse, _abc.Awaitable[_payouts_service_pb2.ListInvoicesResponse]]:
+        """Invoices and credit notes, newest first: the caller's company's, or any for admins."""
+
+    @_abc_1.abstractmethod
+    def RenderInvoicePdf(
+        self,
+        request: _payouts_service_pb2.RenderInvoicePdfRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_payouts_service_pb2.RenderInvoicePdfResponse, _abc.Awaitable[_payouts_service_pb2.RenderInvoicePdfResponse]]:
+        """The invoice as a PDF document."""
 
 def add_PayoutsServiceServicer_to_server(servicer: PayoutsServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...

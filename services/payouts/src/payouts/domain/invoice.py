@@ -1,0 +1,195 @@
+"""Invoices and credit notes (pure): the documents a funding requires, as a function of it.
+
+Like the journal (`escrow.plan`), which documents must exist follows from the funding's state
+(`required`): once funded, its invoice, paid at once by the card charge (a receipt); once
+refunded, a credit note for the whole total and the invoice marked CREDITED. A document is
+immutable apart from its status, so `required` also says which status each must have, and
+`advance` moves a stored one there (never back). Numbers come from a gapless series per kind
+and year (`series`); the adapter claims them (`adapters/invoice_numbers.py`).
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from payouts.domain.funding import Funding, FundingStatus
+from stint.kit.ids import suffix
+from stint.kit.money import Money
+
+
+class InvoiceKind(enum.StrEnum):
+    INVOICE = "INVOICE"
+    CREDIT_NOTE = "CREDIT_NOTE"
+
+
+class InvoiceStatus(enum.StrEnum):
+    ISSUED = "ISSUED"
+    PAID = "PAID"
+    VOID = "VOID"
+    CREDITED = "CREDITED"
+
+
+class LineKind(enum.StrEnum):
+    PROJECT_FEE = "PROJECT_FEE"
+    PLATFORM_FEE = "PLATFORM_FEE"
+    REFUND = "REFUND"
+
+
+class InvoiceEventKind(enum.StrEnum):
+    ISSUED = "issued"
+    PAID = "paid"
+    CREDITED = "credited"
+
+
+_PREFIX = {InvoiceKind.INVOICE: ("inv", "INV"), InvoiceKind.CREDIT_NOTE: ("crn", "CRN")}
+# Which statuses a document may move to from each (forward only).
+_NEXT = {
+    InvoiceStatus.ISSUED: {InvoiceStatus.PAID, InvoiceStatus.VOID, InvoiceStatus.CREDITED},
+    InvoiceStatus.PAID: {InvoiceStatus.CREDITED},
+    InvoiceStatus.VOID: set(),
+    InvoiceStatus.CREDITED: set(),
+}
+
+
+@dataclass(frozen=True)
+class Party:
+    kind: str  # "platform" or "company"
+    id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Line:
+    kind: LineKind
+    description: str
+    amount: Money
+
+
+@dataclass(frozen=True)
+class Invoice:
+    id: str
+    kind: InvoiceKind
+    status: InvoiceStatus
+    issuer: Party
+    payer: Party
+    engagement_id: str
+    funding_id: str
+    posting_title: str
+    lines: tuple[Line, ...]
+    issued_at: datetime
+    number: str = ""  # assigned from the series when it is first stored
+    due_at: datetime | None = None
+    paid_at: datetime | None = None
+    credited_at: datetime | None = None
+    credit_note_id: str = ""
+    credits_invoice_id: str = ""
+    version: int = 0
+
+    @property
+    def currency(self) -> str:
+        return self.lines[0].amount.currency
+
+    @property
+    def total(self) -> Money:
+        return Money(sum(line.amount.amount_minor for line in self.lines), self.currency)
+
+    @property
+    def series(self) -> str:
+        """The number series it belongs to: kind and the UTC year of issue."""
+        return f"{_PREFIX[self.kind][1]}-{self.issued_at.year}"
+
+
+@dataclass(frozen=True)
+class InvoiceEvent:
+    kind: InvoiceEventKind
+    invoice: Invoice
+
+
+def invoice_id(kind: InvoiceKind, funding_id: str) -> str:
+    return f"{_PREFIX[kind][0]}_{suffix(funding_id)}"
+
+
+def number(series: str, n: int) -> str:
+    return f"{series}-{n:06d}"
+
+
+def required(f: Funding, issuer: Party) -> list[Invoice]:
+    """Every document the funding's state requires, with the status it must have."""
+    if f.funded_at is None or f.status not in (
+        FundingStatus.FUNDED,
+        FundingStatus.RELEASED,
+        FundingStatus.REFUNDED,
+    ):
+        return []
+    payer = Party("company", f.company_id, f.company_id)
+    fee, platform = f.fee, f.platform_fee
+    invoice = Invoice(
+        id=invoice_id(InvoiceKind.INVOICE, f.id),
+        kind=InvoiceKind.INVOICE,
+        status=InvoiceStatus.PAID,
+        issuer=issuer,
+        payer=payer,
+        engagement_id=f.engagement_id,
+        funding_id=f.id,
+        posting_title=f.posting_title,
+        lines=(
+            Line(LineKind.PROJECT_FEE, f"Micro-internship: {f.posting_title}", fee),
+            Line(LineKind.PLATFORM_FEE, "Platform fee", platform),
+        ),
+        issued_at=f.funded_at,
+        due_at=f.funded_at,
+        paid_at=f.funded_at,
+    )
+    if f.status is not FundingStatus.REFUNDED or f.refunded_at is None:
+        return [invoice]
+    credit_id = invoice_id(InvoiceKind.CREDIT_NOTE, f.id)
+    refund = Money(-f.total.amount_minor, f.total.currency)
+    credit = replace(
+        invoice,
+        id=credit_id,
+        kind=InvoiceKind.CREDIT_NOTE,
+        lines=(Line(LineKind.REFUND, f"Refund: {f.end_reason or 'engagement ended'}", refund),),
+        issued_at=f.refunded_at,
+        due_at=f.refunded_at,
+        paid_at=f.refunded_at,
+        credits_invoice_id=invoice.id,
+    )
+    credited = replace(
+        invoice,
+        status=InvoiceStatus.CREDITED,
+        credited_at=f.refunded_at,
+        credit_note_id=credit_id,
+    )
+    return [credited, credit]
+
+
+def issued(doc: Invoice) -> list[InvoiceEvent]:
+    """The events of a document stored for the first time at its required status."""
+    return [InvoiceEvent(InvoiceEventKind.ISSUED, doc), *_moved(doc, InvoiceStatus.ISSUED)]
+
+
+def advance(stored: Invoice, wanted: Invoice) -> tuple[Invoice, list[InvoiceEvent]] | None:
+    """Move a stored document to the wanted status (None when it is there, or cannot go)."""
+    if stored.status is wanted.status or wanted.status not in _NEXT[stored.status]:
+        return None
+    moved = replace(
+        stored,
+        status=wanted.status,
+        paid_at=stored.paid_at or wanted.paid_at,
+        credited_at=wanted.credited_at,
+        credit_note_id=wanted.credit_note_id,
+    )
+    return moved, _moved(moved, stored.status)
+
+
+def _moved(doc: Invoice, since: InvoiceStatus) -> list[InvoiceEvent]:
+    """One event per step from `since` to the document's status: paid, then credited."""
+    events = []
+    if since is InvoiceStatus.ISSUED and doc.status in (InvoiceStatus.PAID, InvoiceStatus.CREDITED):
+        paid = replace(doc, status=InvoiceStatus.PAID, credited_at=None, credit_note_id="")
+        events.append(InvoiceEvent(InvoiceEventKind.PAID, paid))
+    if doc.status is InvoiceStatus.CREDITED:
+        events.append(InvoiceEvent(InvoiceEventKind.CREDITED, doc))
+    return events
