@@ -256,3 +256,49 @@ async def test_cancelling_a_funded_engagement_refunds_the_company(
     assert credit["number"].startswith("CRN-")
     assert credit["total"] == {"amount_minor": str(-(FEE + PLATFORM_FEE)), "currency": "USD"}
     await ledger_is_clean(http, admin)
+
+
+@pytest.mark.timeout(180)
+async def test_the_intern_withdraws_before_work_and_nobody_walks_away_after(
+    http: httpx.AsyncClient, unique: str
+) -> None:
+    company = f"cmp_{unique}"
+    employer = auth("employer", f"boss_{unique}", company)
+    student = auth("student", f"stu_{unique}")
+    admin = auth("admin", f"ops_{unique}")
+    first = await apply(http, await publish(http, employer, posting(f"Leave {unique}")), student)
+    await hire(http, first, employer)
+    engagement_id = await engagement_of(http, student)
+    await funding(http, engagement_id, student, "FUNDING_STATUS_FUNDED")
+    left = await http.post(
+        f"/v1/engagements/{engagement_id}/withdraw",
+        json={"reason": "I accepted a full-time offer"},
+        headers=student,
+    )
+    assert left.status_code == 200, left.text
+    assert (left.json()["status"], left.json()["cancelled_by"]) == (
+        "ENGAGEMENT_STATUS_CANCELLED",
+        "PARTY_STUDENT",
+    )
+    await funding(http, engagement_id, employer, "FUNDING_STATUS_REFUNDED")
+    assert await balance(http, admin, f"escrow:company:{company}") == 0
+
+    # After work is submitted, neither side simply leaves: the employer reviews it.
+    other = auth("student", f"stu2_{unique}")
+    second = await apply(http, await publish(http, employer, posting(f"Stay {unique}")), other)
+    await hire(http, second, employer)
+    engaged = await engagement_of(http, other)
+    await submit(http, engaged, other)
+    for path, who in (("cancel", employer), ("withdraw", other)):
+        refused = await http.post(
+            f"/v1/engagements/{engaged}/{path}", json={"reason": "leaving"}, headers=who
+        )
+        assert refused.status_code == 409, refused.text
+        assert "work was submitted" in refused.json()["detail"], refused.text
+    assert (
+        await http.post(
+            f"/v1/engagements/{engaged}/withdraw", json={"reason": "x"}, headers=employer
+        )
+    ).status_code == 403
+    await funding(http, engaged, employer, "FUNDING_STATUS_FUNDED")  # still held in escrow
+    await ledger_is_clean(http, admin)

@@ -101,7 +101,7 @@ CARD = {"kind": "FUNDING_METHOD_KIND_CARD", "token": "tok_card_4242", "currency"
 async def hire(
     api: Api, t: Tenant, receiver: Receiver, student: dict[str, str], deadline: float
 ) -> str:
-    """Post → … → hired; the engagement id once the intern can see it."""
+    """Post → … → hired; the engagement id once it is funded and the intern can start."""
     created = await api.call("POST", "/v1/postings", t.employer, posting(), ok=201)
     pid = created["id"]
     await api.call("POST", "/v1/postings/{posting_id}/publish", t.employer, {}, posting_id=pid)
@@ -126,7 +126,9 @@ async def hire(
 
     async def engagement() -> str | None:
         found = (await api.call("GET", "/v1/me/engagements", student))["engagements"]
-        return str(found[0]["id"]) if found else None
+        # Listed at hire, but the work starts once the company's charge is in escrow.
+        active = [e for e in found if e["status"] == "ENGAGEMENT_STATUS_ACTIVE"]
+        return str(active[0]["id"]) if active else None
 
     return await when_told(receiver, "engagement.started", aid, engagement, deadline)
 

@@ -26,7 +26,9 @@ SUBMISSIONS_APPROVED = Counter(
     ["mode"],
 )
 ENGAGEMENTS_CANCELLED = Counter(
-    "stint_engagements_cancelled_total", "Engagements cancelled by an employer or admin."
+    "stint_engagements_cancelled_total",
+    "Engagements cancelled by a person, by who: employer, student (withdrew) or platform (admin).",
+    ["by"],
 )
 ENGAGEMENTS_OVERDUE = Counter(
     "stint_engagements_overdue_total", "Engagements whose due date passed with nothing submitted."

@@ -24,7 +24,7 @@ from submissions.adapters.signing import KeyRing, verify
 from submissions.domain import commands as cmd
 from submissions.domain import record
 from submissions.domain.errors import AiUseForbidden
-from submissions.domain.model import AiPolicy, Artifact, Engagement, Status, Windows
+from submissions.domain.model import AiPolicy, Artifact, Engagement, Party, Status, Windows
 from submissions.handlers import Handlers
 
 from .fakes import T0, FakeStore, hire
@@ -62,6 +62,9 @@ class World:
 
     def as_employer(self, e: Engagement) -> Cause:
         return Cause(Actor("usr_boss", "employer", e.company_id), "req-2")
+
+    def as_admin(self) -> Cause:
+        return Cause(Actor("usr_ops", "admin"), "req-3")
 
     async def submit(self, e: Engagement) -> None:
         work = cmd.SubmitWork(e.id, "done", ART, False, "")
@@ -160,8 +163,29 @@ async def test_revision_needs_feedback_and_respects_the_limit(w: World) -> None:
     await w.submit(e)
     with pytest.raises(FailedPrecondition):
         await w.h.reviews.request_revision(cmd.ReviewWork(e.id, 3, "again"), w.as_employer(e))
-    cancelled = await w.h.engagements.cancel(cmd.Cancel(e.id, "not usable"), w.as_employer(e))
-    assert cancelled.status is Status.CANCELLED
+    with pytest.raises(FailedPrecondition):  # the work is in: review it, do not walk away
+        await w.h.engagements.cancel(cmd.Cancel(e.id, "not usable"), w.as_employer(e))
+    cancelled = await w.h.engagements.cancel(cmd.Cancel(e.id, "settled"), w.as_admin())
+    assert (cancelled.status, cancelled.cancelled_by) == (Status.CANCELLED, Party.PLATFORM)
+
+
+async def test_either_side_may_leave_before_any_work_but_not_after(w: World) -> None:
+    e = await w.engagement()
+    withdrawn = await w.h.engagements.withdraw(cmd.Cancel(e.id, " found a job "), w.as_student(e))
+    assert (withdrawn.status, withdrawn.cancelled_by) == (Status.CANCELLED, Party.STUDENT)
+    assert withdrawn.cancel_reason == "found a job"
+    assert w.store.kinds()[-1] == "EngagementCancelled"
+    other = await w.engagement()
+    with pytest.raises(PermissionDenied):  # only the hired intern withdraws
+        await w.h.engagements.withdraw(cmd.Cancel(other.id, "x"), w.as_employer(other))
+    with pytest.raises(InvalidArgument):
+        await w.h.engagements.withdraw(cmd.Cancel(other.id, "  "), w.as_student(other))
+    await w.submit(other)
+    with pytest.raises(FailedPrecondition):
+        await w.h.engagements.withdraw(cmd.Cancel(other.id, "bored"), w.as_student(other))
+    waiting = await w.unfunded()
+    cancelled = await w.h.engagements.cancel(cmd.Cancel(waiting.id, "x"), w.as_employer(waiting))
+    assert cancelled.cancelled_by is Party.EMPLOYER
 
 
 async def test_timers_act_once_and_retry_a_lost_race(w: World) -> None:

@@ -46,6 +46,7 @@ def engagement(e: m.Engagement) -> pb.Engagement:
         reviews=[_review(r) for r in e.reviews],
         feedback=[feedback(f) for f in fb.visible(e)],
         cancel_reason=e.cancel_reason,
+        cancelled_by=_party(e.cancelled_by) if e.cancelled_by else pb.PARTY_UNSPECIFIED,
         started_at=timestamp(e.started_at),
         approved_at=timestamp(e.approved_at),
         completed_at=timestamp(e.completed_at),

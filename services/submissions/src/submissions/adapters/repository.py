@@ -184,6 +184,7 @@ def from_document(d: Document) -> Engagement:
         reveal_due_at=_dt(d.get("reveal_due_at")),
         overdue_notified=d["overdue_notified"],
         cancel_reason=d["cancel_reason"],
+        cancelled_by=Party(d["cancelled_by"]) if d.get("cancelled_by") else None,
         approved_at=_dt(d.get("approved_at")),
         completed_at=_dt(d.get("completed_at")),
         cancelled_at=_dt(d.get("cancelled_at")),

@@ -28,7 +28,7 @@ def give(engagement: Engagement, feedback: Feedback) -> list[ev.Event]:
             engagement.id, engagement.company_id, engagement.student_id, feedback.author
         )
     ]
-    if {f.author for f in engagement.feedback} == set(Party):
+    if {f.author for f in engagement.feedback} == {Party.EMPLOYER, Party.STUDENT}:
         events += _reveal(engagement)
     return events
 

@@ -90,6 +90,7 @@ class Engagement:
     reveal_due_at: datetime | None = None
     overdue_notified: bool = False
     cancel_reason: str = ""
+    cancelled_by: Party | None = None
     approved_at: datetime | None = None
     completed_at: datetime | None = None
     cancelled_at: datetime | None = None
@@ -185,11 +186,12 @@ class Engagement:
         review = Review(latest.number, Decision.AUTO_APPROVED, "", (), "", now)
         return self.approve(review, windows)
 
-    def cancel(self, reason: str, now: datetime) -> list[ev.Event]:
+    def cancel(self, reason: str, now: datetime, by: Party = Party.PLATFORM) -> list[ev.Event]:
+        """Who may cancel when is `cancellation.check` (the sides only before any work)."""
         if self.status not in CANCELLABLE:
             raise WrongState(f"cannot cancel a {self.status.value} engagement")
         self.status = Status.CANCELLED
-        self.cancel_reason = reason
+        self.cancel_reason, self.cancelled_by = reason, by
         self.cancelled_at = now
         self.review_due_at = None
         self.funding_due_at = None

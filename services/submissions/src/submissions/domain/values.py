@@ -33,6 +33,7 @@ class Decision(StrEnum):
 class Party(StrEnum):
     EMPLOYER = "EMPLOYER"
     STUDENT = "STUDENT"
+    PLATFORM = "PLATFORM"  # an admin or the platform itself (never a feedback author)
 
 
 @dataclass(frozen=True)

@@ -68,6 +68,13 @@ class SubmissionsServicer(api_grpc.SubmissionsServiceServicer):
         e = await self._h.engagements.cancel(c, _cause())
         return api.CancelEngagementResponse(engagement=wire.engagement(e))
 
+    async def WithdrawFromEngagement(
+        self, request: api.WithdrawFromEngagementRequest, context: Any
+    ) -> api.WithdrawFromEngagementResponse:
+        c = cmd.Cancel(request.engagement_id, request.reason)
+        e = await self._h.engagements.withdraw(c, _cause())
+        return api.WithdrawFromEngagementResponse(engagement=wire.engagement(e))
+
     async def GiveFeedback(
         self, request: api.GiveFeedbackRequest, context: Any
     ) -> api.GiveFeedbackResponse:

@@ -9,10 +9,11 @@ from stint.kit.conflicts import retry_on_conflict
 from stint.kit.errors import AlreadyExists
 from stint.kit.ids import suffix
 from submissions import metrics
-from submissions.domain import access, validation
+from submissions.domain import access, cancellation, validation
 from submissions.domain import commands as cmd
 from submissions.domain.model import Engagement, Submission, Windows, start
 from submissions.domain.validation import Violations
+from submissions.domain.values import Party
 from submissions.handlers.ports import EngagementStore
 from submissions.handlers.views import visible
 
@@ -97,12 +98,28 @@ class EngagementHandlers:
         return e, number
 
     async def cancel(self, c: cmd.Cancel, cause: Cause) -> Engagement:
-        """CancelEngagement by the employer or an admin; emits EngagementCancelled."""
+        """CancelEngagement by the employer (before any work was submitted) or an admin (until
+        approval); emits EngagementCancelled."""
         v = Violations()
         validation.cancel_reason(v, c.reason)
         e = await visible(self._repo, v, c.engagement_id, cause.actor)
         access.check_employer(e, cause.actor, admin_too=True)
         v.raise_if_any()
-        await self._repo.save(e, e.cancel(c.reason.strip(), self._clock.now()), cause)
-        metrics.ENGAGEMENTS_CANCELLED.inc()
+        by = Party.PLATFORM if cause.actor.is_admin else Party.EMPLOYER
+        return await self._end(e, c.reason, by, cause)
+
+    async def withdraw(self, c: cmd.Cancel, cause: Cause) -> Engagement:
+        """WithdrawFromEngagement by the hired intern, before any work was submitted; emits
+        EngagementCancelled (cancelled_by STUDENT), and payouts refunds the company."""
+        v = Violations()
+        validation.cancel_reason(v, c.reason)
+        e = await visible(self._repo, v, c.engagement_id, cause.actor)
+        access.check_student(e, cause.actor)
+        v.raise_if_any()
+        return await self._end(e, c.reason, Party.STUDENT, cause)
+
+    async def _end(self, e: Engagement, reason: str, by: Party, cause: Cause) -> Engagement:
+        cancellation.check(e, by)
+        await self._repo.save(e, e.cancel(reason.strip(), self._clock.now(), by), cause)
+        metrics.ENGAGEMENTS_CANCELLED.labels(by.value.lower()).inc()
         return e

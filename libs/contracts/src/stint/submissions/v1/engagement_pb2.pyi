@@ -87,6 +87,8 @@ class _PartyEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_Party.ValueType
     PARTY_UNSPECIFIED: _Party.ValueType  # 0
     PARTY_EMPLOYER: _Party.ValueType  # 1
     PARTY_STUDENT: _Party.ValueType  # 2
+    PARTY_PLATFORM: _Party.ValueType  # 3
+    """Neither side: an admin, or the platform itself (e.g. funding not received in time)."""
 
 class Party(_Party, metaclass=_PartyEnumTypeWrapper):
     """Who gave feedback."""
@@ -94,6 +96,8 @@ class Party(_Party, metaclass=_PartyEnumTypeWrapper):
 PARTY_UNSPECIFIED: Party.ValueType  # 0
 PARTY_EMPLOYER: Party.ValueType  # 1
 PARTY_STUDENT: Party.ValueType  # 2
+PARTY_PLATFORM: Party.ValueType  # 3
+"""Neither side: an admin, or the platform itself (e.g. funding not received in time)."""
 Global___Party: _TypeAlias = Party  # noqa: Y015
 
 @_typing.final
@@ -299,6 +303,7 @@ class Engagement(_message.Message):
     CANCELLED_AT_FIELD_NUMBER: _builtins.int
     VERSION_FIELD_NUMBER: _builtins.int
     FUNDING_DUE_AT_FIELD_NUMBER: _builtins.int
+    CANCELLED_BY_FIELD_NUMBER: _builtins.int
     id: _builtins.str
     """eng_<suffix of the application id>"""
     application_id: _builtins.str
@@ -315,6 +320,10 @@ class Engagement(_message.Message):
     status: Global___EngagementStatus.ValueType
     cancel_reason: _builtins.str
     version: _builtins.int
+    cancelled_by: Global___Party.ValueType
+    """Who cancelled it: the employer or the intern (both only before any work was submitted),
+    or the platform (an admin, the funding expiry).
+    """
     @_builtins.property
     def skills(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]: ...
     @_builtins.property
@@ -377,10 +386,11 @@ class Engagement(_message.Message):
         cancelled_at: _timestamp_pb2.Timestamp | None = ...,
         version: _builtins.int = ...,
         funding_due_at: _timestamp_pb2.Timestamp | None = ...,
+        cancelled_by: Global___Party.ValueType = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["approved_at", b"approved_at", "cancelled_at", b"cancelled_at", "completed_at", b"completed_at", "due_date", b"due_date", "fee", b"fee", "funding_due_at", b"funding_due_at", "started_at", b"started_at"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["acceptance_criteria", b"acceptance_criteria", "ai_policy", b"ai_policy", "application_id", b"application_id", "approved_at", b"approved_at", "cancel_reason", b"cancel_reason", "cancelled_at", b"cancelled_at", "category", b"category", "company_id", b"company_id", "completed_at", b"completed_at", "due_date", b"due_date", "estimated_hours", b"estimated_hours", "fee", b"fee", "feedback", b"feedback", "funding_due_at", b"funding_due_at", "id", b"id", "posting_id", b"posting_id", "reviews", b"reviews", "revision_limit", b"revision_limit", "revisions_used", b"revisions_used", "skills", b"skills", "started_at", b"started_at", "status", b"status", "student_id", b"student_id", "submissions", b"submissions", "title", b"title", "university_id", b"university_id", "version", b"version"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["acceptance_criteria", b"acceptance_criteria", "ai_policy", b"ai_policy", "application_id", b"application_id", "approved_at", b"approved_at", "cancel_reason", b"cancel_reason", "cancelled_at", b"cancelled_at", "cancelled_by", b"cancelled_by", "category", b"category", "company_id", b"company_id", "completed_at", b"completed_at", "due_date", b"due_date", "estimated_hours", b"estimated_hours", "fee", b"fee", "feedback", b"feedback", "funding_due_at", b"funding_due_at", "id", b"id", "posting_id", b"posting_id", "reviews", b"reviews", "revision_limit", b"revision_limit", "revisions_used", b"revisions_used", "skills", b"skills", "started_at", b"started_at", "status", b"status", "student_id", b"student_id", "submissions", b"submissions", "title", b"title", "university_id", b"university_id", "version", b"version"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 

@@ -359,6 +359,53 @@ class CancelEngagementResponse(_message.Message):
 Global___CancelEngagementResponse: _TypeAlias = CancelEngagementResponse  # noqa: Y015
 
 @_typing.final
+class WithdrawFromEngagementRequest(_message.Message):
+    """Input of WithdrawFromEngagement."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ENGAGEMENT_ID_FIELD_NUMBER: _builtins.int
+    REASON_FIELD_NUMBER: _builtins.int
+    engagement_id: _builtins.str
+    reason: _builtins.str
+    """Why (required, up to 1000 characters); the employer sees it."""
+    def __init__(
+        self,
+        *,
+        engagement_id: _builtins.str = ...,
+        reason: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["engagement_id", b"engagement_id", "reason", b"reason"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___WithdrawFromEngagementRequest: _TypeAlias = WithdrawFromEngagementRequest  # noqa: Y015
+
+@_typing.final
+class WithdrawFromEngagementResponse(_message.Message):
+    """Response of WithdrawFromEngagement."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ENGAGEMENT_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def engagement(self) -> _engagement_pb2.Engagement: ...
+    def __init__(
+        self,
+        *,
+        engagement: _engagement_pb2.Engagement | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["engagement", b"engagement"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["engagement", b"engagement"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___WithdrawFromEngagementResponse: _TypeAlias = WithdrawFromEngagementResponse  # noqa: Y015
+
+@_typing.final
 class GiveFeedbackRequest(_message.Message):
     """Request of GiveFeedback. The caller's role decides which side is rating."""
 

@@ -66,6 +66,11 @@ class SubmissionsServiceStub:
                 request_serializer=stint_dot_submissions_dot_v1_dot_submissions__service__pb2.CancelEngagementRequest.SerializeToString,
                 response_deserializer=stint_dot_submissions_dot_v1_dot_submissions__service__pb2.CancelEngagementResponse.FromString,
                 _registered_method=True)
+        self.WithdrawFromEngagement = channel.unary_unary(
+                '/stint.submissions.v1.SubmissionsService/WithdrawFromEngagement',
+                request_serializer=stint_dot_submissions_dot_v1_dot_submissions__service__pb2.WithdrawFromEngagementRequest.SerializeToString,
+                response_deserializer=stint_dot_submissions_dot_v1_dot_submissions__service__pb2.WithdrawFromEngagementResponse.FromString,
+                _registered_method=True)
         self.GiveFeedback = channel.unary_unary(
                 '/stint.submissions.v1.SubmissionsService/GiveFeedback',
                 request_serializer=stint_dot_submissions_dot_v1_dot_submissions__service__pb2.GiveFeedbackRequest.SerializeToString,
@@ -129,7 +134,15 @@ class SubmissionsServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def CancelEngagement(self, request, context):
-        """The employer or an admin cancels an engagement that is not yet approved.
+        """The employer cancels before any work was submitted (afterwards the work is reviewed:
+        approved or sent back); an admin cancels any engagement not yet approved.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def WithdrawFromEngagement(self, request, context):
+        """The hired intern withdraws before submitting any work; the company is refunded in full.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -195,6 +208,11 @@ def add_SubmissionsServiceServicer_to_server(servicer, server):
                     servicer.CancelEngagement,
                     request_deserializer=stint_dot_submissions_dot_v1_dot_submissions__service__pb2.CancelEngagementRequest.FromString,
                     response_serializer=stint_dot_submissions_dot_v1_dot_submissions__service__pb2.CancelEngagementResponse.SerializeToString,
+            ),
+            'WithdrawFromEngagement': grpc.unary_unary_rpc_method_handler(
+                    servicer.WithdrawFromEngagement,
+                    request_deserializer=stint_dot_submissions_dot_v1_dot_submissions__service__pb2.WithdrawFromEngagementRequest.FromString,
+                    response_serializer=stint_dot_submissions_dot_v1_dot_submissions__service__pb2.WithdrawFromEngagementResponse.SerializeToString,
             ),
             'GiveFeedback': grpc.unary_unary_rpc_method_handler(
                     servicer.GiveFeedback,
@@ -381,6 +399,33 @@ class SubmissionsService:
             '/stint.submissions.v1.SubmissionsService/CancelEngagement',
             stint_dot_submissions_dot_v1_dot_submissions__service__pb2.CancelEngagementRequest.SerializeToString,
             stint_dot_submissions_dot_v1_dot_submissions__service__pb2.CancelEngagementResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def WithdrawFromEngagement(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/stint.submissions.v1.SubmissionsService/WithdrawFromEngagement',
+            stint_dot_submissions_dot_v1_dot_submissions__service__pb2.WithdrawFromEngagementRequest.SerializeToString,
+            stint_dot_submissions_dot_v1_dot_submissions__service__pb2.WithdrawFromEngagementResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -46,7 +46,11 @@ class SubmissionsServiceStub:
     ApproveSubmission: _grpc.UnaryUnaryMultiCallable[_submissions_service_pb2.ApproveSubmissionRequest, _submissions_service_pb2.ApproveSubmissionResponse]
     """The employer accepts the latest submission: the intern gets paid. Idempotent."""
     CancelEngagement: _grpc.UnaryUnaryMultiCallable[_submissions_service_pb2.CancelEngagementRequest, _submissions_service_pb2.CancelEngagementResponse]
-    """The employer or an admin cancels an engagement that is not yet approved."""
+    """The employer cancels before any work was submitted (afterwards the work is reviewed:
+    approved or sent back); an admin cancels any engagement not yet approved.
+    """
+    WithdrawFromEngagement: _grpc.UnaryUnaryMultiCallable[_submissions_service_pb2.WithdrawFromEngagementRequest, _submissions_service_pb2.WithdrawFromEngagementResponse]
+    """The hired intern withdraws before submitting any work; the company is refunded in full."""
     GiveFeedback: _grpc.UnaryUnaryMultiCallable[_submissions_service_pb2.GiveFeedbackRequest, _submissions_service_pb2.GiveFeedbackResponse]
     """After completion, the employer rates the intern or the intern rates the project."""
     GetExperienceRecord: _grpc.UnaryUnaryMultiCallable[_submissions_service_pb2.GetExperienceRecordRequest, _submissions_service_pb2.GetExperienceRecordResponse]
@@ -74,7 +78,11 @@ class SubmissionsServiceAsyncStub(SubmissionsServiceStub):
     ApproveSubmission: _aio.UnaryUnaryMultiCallable[_submissions_service_pb2.ApproveSubmissionRequest, _submissions_service_pb2.ApproveSubmissionResponse]  # type: ignore[assignment]
     """The employer accepts the latest submission: the intern gets paid. Idempotent."""
     CancelEngagement: _aio.UnaryUnaryMultiCallable[_submissions_service_pb2.CancelEngagementRequest, _submissions_service_pb2.CancelEngagementResponse]  # type: ignore[assignment]
-    """The employer or an admin cancels an engagement that is not yet approved."""
+    """The employer cancels before any work was submitted (afterwards the work is reviewed:
+    approved or sent back); an admin cancels any engagement not yet approved.
+    """
+    WithdrawFromEngagement: _aio.UnaryUnaryMultiCallable[_submissions_service_pb2.WithdrawFromEngagementRequest, _submissions_service_pb2.WithdrawFromEngagementResponse]  # type: ignore[assignment]
+    """The hired intern withdraws before submitting any work; the company is refunded in full."""
     GiveFeedback: _aio.UnaryUnaryMultiCallable[_submissions_service_pb2.GiveFeedbackRequest, _submissions_service_pb2.GiveFeedbackResponse]  # type: ignore[assignment]
     """After completion, the employer rates the intern or the intern rates the project."""
     GetExperienceRecord: _aio.UnaryUnaryMultiCallable[_submissions_service_pb2.GetExperienceRecordRequest, _submissions_service_pb2.GetExperienceRecordResponse]  # type: ignore[assignment]
@@ -135,7 +143,17 @@ class SubmissionsServiceServicer(metaclass=_abc_1.ABCMeta):
         request: _submissions_service_pb2.CancelEngagementRequest,
         context: _ServicerContext,
     ) -> _typing.Union[_submissions_service_pb2.CancelEngagementResponse, _abc.Awaitable[_submissions_service_pb2.CancelEngagementResponse]]:
-        """The employer or an admin cancels an engagement that is not yet approved."""
+        """The employer cancels before any work was submitted (afterwards the work is reviewed:
+        approved or sent back); an admin cancels any engagement not yet approved.
+        """
+
+    @_abc_1.abstractmethod
+    def WithdrawFromEngagement(
+        self,
+        request: _submissions_service_pb2.WithdrawFromEngagementRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_submissions_service_pb2.WithdrawFromEngagementResponse, _abc.Awaitable[_submissions_service_pb2.WithdrawFromEngagementResponse]]:
+        """The hired intern withdraws before submitting any work; the company is refunded in full."""
 
     @_abc_1.abstractmethod
     def GiveFeedback(
