@@ -59,7 +59,8 @@ async def escrow_entries(s: Service, funding_id: str, count: int) -> list[svc.Jo
     return await eventually(probe, until=lambda e: len(e) >= count, what=f"{count} entries")
 
 
-async def funding_events(s: Service, funding_id: str, count: int) -> list[str]:
+async def events_keyed(s: Service, key: str, count: int) -> list[str]:
+    """The types of the payouts-topic events keyed by `key` (a funding or invoice id)."""
     topic = s.settings.topic(topics.PAYOUTS)
 
     async def probe() -> list[str]:
@@ -67,7 +68,7 @@ async def funding_events(s: Service, funding_id: str, count: int) -> list[str]:
         return [
             headers_of(r)["ce_type"].rsplit(".", 1)[1]
             for r in records
-            if r.key is not None and r.key.decode() == funding_id
+            if r.key is not None and r.key.decode() == key
         ]
 
     return await eventually(probe, until=lambda t: len(t) >= count, what=f"{count} events")
@@ -94,7 +95,7 @@ async def test_a_hire_is_charged_into_escrow_and_released_on_approval(
         svc.JOURNAL_ENTRY_KIND_ESCROW_CHARGE,
         svc.JOURNAL_ENTRY_KIND_ESCROW_RELEASE,
     ]
-    assert await funding_events(service, released.id, 2) == ["FundingSecured", "FundingReleased"]
+    assert await events_keyed(service, released.id, 2) == ["FundingSecured", "FundingReleased"]
     check = await service.stub.CheckLedger(svc.CheckLedgerRequest(), metadata=md(ADMIN))
     assert check.ok, check.violations
     assert check.fundings_checked == 1
@@ -141,7 +142,7 @@ async def test_a_declined_card_waits_until_a_good_one_is_registered(
         svc.ListFundingsRequest(status=fpb.FUNDING_STATUS_FUNDED), metadata=boss
     )
     assert [f.id for f in listed.fundings] == [funded.id]
-    assert await funding_events(service, funded.id, 3) == [
+    assert await events_keyed(service, funded.id, 3) == [
         "FundingDeclined",
         "FundingDeclined",
         "FundingSecured",

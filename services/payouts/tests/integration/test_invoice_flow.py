@@ -17,7 +17,7 @@ from stint.payouts.v1 import invoice_pb2 as ipb
 from stint.payouts.v1 import payouts_service_pb2 as svc
 
 from .conftest import ADMIN, Service, engagement, md, student
-from .test_funding_flow import employer, funding_events, funding_of, set_card
+from .test_funding_flow import employer, events_keyed, funding_of, set_card
 
 
 async def invoice(s: Service, invoice_id: str, status: int) -> ipb.Invoice:
@@ -70,7 +70,7 @@ async def test_a_funded_hire_is_invoiced_paid_and_a_refund_credited(
     credit = await invoice(service, credited.credit_note_id, ipb.INVOICE_STATUS_PAID)
     assert credit.kind == ipb.INVOICE_KIND_CREDIT_NOTE
     assert credit.total.amount_minor == -44_000
-    assert await funding_events(service, paid.id, 3) == [
+    assert await events_keyed(service, paid.id, 3) == [
         "InvoiceIssued",
         "InvoicePaid",
         "InvoiceCredited",

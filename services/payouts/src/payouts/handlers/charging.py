@@ -45,16 +45,23 @@ class Charger:
             return await self.writer.change(f.id, self._decline_if_waiting(refusal), cause)
         assert method is not None  # refuse_before_charge refuses a missing method
         begun = await self.writer.change(f.id, self._begin(method), cause)
-        return await self.finish(begun.id, cause, begun)
+        return await self.finish(begun.id, cause, begun, method)
 
-    async def finish(self, funding_id: str, cause: Cause, begun: Funding | None = None) -> Funding:
-        """Ask the provider for the answer to the attempt in flight and store it."""
+    async def finish(
+        self,
+        funding_id: str,
+        cause: Cause,
+        begun: Funding | None = None,
+        method: FundingMethod | None = None,
+    ) -> Funding:
+        """Ask the provider for the answer to the attempt in flight and store it (`begun` and
+        `method`: as the caller just read them, so they are not read again)."""
         f = begun or await self.store.get_funding(funding_id)
         if f is None:
             raise FundingNotFound(f"funding {funding_id} not found")
         if f.status is not AWAITING or not f.charging:
             return f
-        method = await self.store.get_method(f.company_id)
+        method = method or await self.store.get_method(f.company_id)
         provider = self.providers.get(f.provider)
         if provider is None or method is None:  # the provider was unconfigured since
             log.error("charge in flight has no provider or method", extra={"funding": f.id})
