@@ -167,12 +167,17 @@ class EngagementTerms(_message.Message):
     ACCEPTANCE_CRITERIA_FIELD_NUMBER: _builtins.int
     AI_POLICY_FIELD_NUMBER: _builtins.int
     COMPANY_ID_FIELD_NUMBER: _builtins.int
+    KILL_FEE_PERCENT_FIELD_NUMBER: _builtins.int
     posting_id: _builtins.str
     posting_title: _builtins.str
     category: _work_pb2.Category.ValueType
     estimated_hours: _builtins.int
     ai_policy: _work_pb2.AiPolicy.ValueType
     company_id: _builtins.str
+    kill_fee_percent: _builtins.int
+    """The posting's kill fee: the percent of the fee paid to the intern when the employer
+    cancels work in progress.
+    """
     @_builtins.property
     def skills(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]: ...
     @_builtins.property
@@ -194,10 +199,11 @@ class EngagementTerms(_message.Message):
         acceptance_criteria: _abc.Iterable[_builtins.str] | None = ...,
         ai_policy: _work_pb2.AiPolicy.ValueType = ...,
         company_id: _builtins.str = ...,
+        kill_fee_percent: _builtins.int = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["due_date", b"due_date", "fee", b"fee"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["acceptance_criteria", b"acceptance_criteria", "ai_policy", b"ai_policy", "category", b"category", "company_id", b"company_id", "due_date", b"due_date", "estimated_hours", b"estimated_hours", "fee", b"fee", "posting_id", b"posting_id", "posting_title", b"posting_title", "skills", b"skills"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["acceptance_criteria", b"acceptance_criteria", "ai_policy", b"ai_policy", "category", b"category", "company_id", b"company_id", "due_date", b"due_date", "estimated_hours", b"estimated_hours", "fee", b"fee", "kill_fee_percent", b"kill_fee_percent", "posting_id", b"posting_id", "posting_title", b"posting_title", "skills", b"skills"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 

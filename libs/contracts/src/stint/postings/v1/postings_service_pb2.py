@@ -31,7 +31,7 @@ from stint.common.v1 import work_pb2 as stint_dot_common_dot_v1_dot_work__pb2
 from stint.postings.v1 import posting_pb2 as stint_dot_postings_dot_v1_dot_posting__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n(stint/postings/v1/postings_service.proto\x12\x11stint.postings.v1\x1a\x1b\x62uf/validate/validate.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1bstint/common/v1/money.proto\x1a stint/common/v1/pagination.proto\x1a\x1astint/common/v1/work.proto\x1a\x1fstint/postings/v1/posting.proto\"\xaa\x07\n\x0cPostingInput\x12L\n\x05title\x18\x01 \x01(\tB=\xbaH:r5\x10\x03\x18x\x92\x02.Market sizing for a campus coffee subscription\xc8\x01\x01\x12r\n\x07summary\x18\x02 \x01(\tBa\xbaH^r\\\x18\x98\x02\x92\x02VEstimate the addressable market in three college towns and recommend one to launch in.\x12]\n\x0b\x64\x65scription\x18\x03 \x01(\tBH\xbaHErC\x18\x90N\x92\x02=## Deliverables\n\nA 5-page memo and the spreadsheet behind it.\x12\x38\n\x08\x63\x61tegory\x18\x04 \x01(\x0e\x32\x19.stint.common.v1.CategoryB\x0b\xbaH\x08\x82\x01\x02\x10\x01\xc8\x01\x01\x12\x32\n\x06skills\x18\x05 \x03(\tB\"\xbaH\x1f\x92\x01\x1c\x10\x0f\"\x18r\x16\x10\x01\x18(\x92\x02\x0fmarket research\x12$\n\x0f\x65stimated_hours\x18\x06 \x01(\x05\x42\x0b\xbaH\x08\x1a\x06\x18((\n@\x14\x12+\n\x03\x66\x65\x65\x18\x07 \x01(\x0b\x32\x16.stint.common.v1.MoneyB\x06\xbaH\x03\xc8\x01\x01\x12\x1e\n\tpositions\x18\x08 \x01(\x05\x42\x0b\xbaH\x08\x1a\x06\x18\n(\x01@\x01\x12@\n\x14\x61pplication_deadline\x18\t \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x06\xbaH\x03\xc8\x01\x01\x12\x34\n\x08\x64ue_date\x18\n \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x06\xbaH\x03\xc8\x01\x01\x12O\n\x13\x61\x63\x63\x65ptance_criteria\x18\x0b \x03(\tB2\xbaH/\x92\x01,\x10\n\"(r&\x10\x01\x18\xc8\x01\x92\x02\x1eSources cited for every number\x12\x39\n\tai_policy\x18\x0c \x01(\x0e\x32\x19.stint.common.v1.AiPolicyB\x0b\xbaH\x08\x82\x01\x02\x10\x01\xc8\x01\x01\x12>\n\nvisibility\x18\r \x01(\x0e\x32\x1d.stint.postings.v1.VisibilityB\x0b\xbaH\x08\x82\x01\x02\x10\x01\xc8\x01\x01\x12T\n\x0euniversity_ids\x18\x0e \x03(\tB<\xbaH9\x92\x01\x36\x10\x14\x18\x01\"0r.\x18\x64\x32\x1e^[A-Za-z0-9][A-Za-z0-9_.:@-]*$\x92\x02\tuni_state\"m\n\x14\x43reatePostingRequest\x12\x38\n\x07posting\x18\x01 \x01(\x0b\x32\x1f.stint.postings.v1.PostingInputB\x06\xbaH\x03\xc8\x01\x01\x12\x1b\n\ncompany_id\x18\x02 \x01(\tB\x07\xbaH\x04r\x02\x18\x64\"D\n\x15\x43reatePostingResponse\x12+\n\x07posting\x18\x01 \x01(\x0b\x32\x1a.stint.postings.v1.Posting\"\xc3\x01\n\x14UpdatePostingRequest\x12\x1d\n\nposting_id\x18\x01 \x01(\tB\t\xbaH\x06r\x04\x10\x01\x18\x64\x12\x38\n\x07posting\x18\x02 \x01(\x0b\x32\x1f.stint.postings.v1.PostingInputB\x06\xbaH\x03\xd8\x01\x03\x12/\n\x0bupdate_mask\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.FieldMask\x12!\n\x10\x65xpected_version\x18\x04 \x01(\x03\x42\x07\xbaH\x04\"\x02(\x00\"D\n\x15UpdatePostingResponse\x12+\n\x07posting\x18\x01 \x01(\x0b\x32\x1a.stint.postings.v1.Posting\"Y\n\x15PublishPostingRequest\x12\x1d\n\nposting_id\x18\x01 \x01(\tB\t\xbaH\x06r\x04\x10\x01\x18\x64\x12!\n\x10\x65xpected_version\x18\x02 \x01(\x03\x42\x07\xbaH\x04\"\x02(\x00\"E\n\x16PublishPostingResponse\x12+\n\x07posting\x18\x01 \x01(\x0b\x32\x1a.stint.postings.v1.Posting\"W\n\x13\x43losePostingRequest\x12\x1d\n\nposting_id\x18\x01 \x01(\tB\t\xbaH\x06r\x04\x10\x01\x18\x64\x12!\n\x10\x65xpected_version\x18\x02 \x01(\x03\x42\x07\xbaH\x04\"\x02(\x00\"C\n\x14\x43losePostingResponse\x12+\n\x07posting\x18\x01 \x01(\x0b\x32\x1a.stint.postings.v1.Posting\"r\n\x14\x43\x61ncelPostingRequest\x12\x1d\n\nposting_id\x18\x01 \x01(\tB\t\xbaH\x06r\x04\x10\x01\x18\x64\x12\x18\n\x06reason\x18\x02 \x01(\tB\x08\xbaH\x05r\x03\x18\xf4\x03\x12!\n\x10\x65xpected_version\x18\x03 \x01(\x03\x42\x07\xbaH\x04\"\x02(\x00\"D\n\x15\x43\x61ncelPostingResponse\x12+\n\x07posting\x18\x01 \x01(\x0b\x32\x1a.stint.postings.v1.Posting\"c\n\"ApprovePostingForUniversityRequest\x12\x1d\n\nposting_id\x18\x01 \x01(\tB\t\xbaH\x06r\x04\x10\x01\x18\x64\x12\x1e\n\runiversity_id\x18\x02 \x01(\tB\x07\xbaH\x04r\x02\x18\x64\"R\n#ApprovePostingForUniversityResponse\x12+\n\x07posting\x18\x01 \x01(\x0b\x32\x1a.stint.postings.v1.Posting\"\x82\x01\n\"DeclinePostingForUniversityRequest\x12\x1d\n\nposting_id\x18\x01 \x01(\tB\t\xbaH\x06r\x04\x10\x01\x18\x64\x12\x1e\n\runiversity_id\x18\x02 \x01(\tB\x07\xbaH\x04r\x02\x18\x64\x12\x1d\n\x06reason\x18\x03 \x01(\tB\r\xbaH\nr\x05\x10\x01\x18\xf4\x03\xc8\x01\x01\"R\n#DeclinePostingForUniversityResponse\x12+\n\x07posting\x18\x01 \x01(\x0b\x32\x1a.stint.postings.v1.Posting\"2\n\x11GetPostingRequest\x12\x1d\n\nposting_id\x18\x01 \x01(\tB\t\xbaH\x06r\x04\x10\x01\x18\x64\"A\n\x12GetPostingResponse\x12+\n\x07posting\x18\x01 \x01(\x0b\x32\x1a.stint.postings.v1.Posting\"\xbe\x04\n\x13ListPostingsRequest\x12*\n\x04page\x18\x01 \x01(\x0b\x32\x1c.stint.common.v1.PageRequest\x12\x41\n\x08statuses\x18\x02 \x03(\x0e\x32 .stint.postings.v1.PostingStatusB\r\xbaH\n\x92\x01\x07\"\x05\x82\x01\x02\x10\x01\x12<\n\ncategories\x18\x03 \x03(\x0e\x32\x19.stint.common.v1.CategoryB\r\xbaH\n\x92\x01\x07\"\x05\x82\x01\x02\x10\x01\x12\x1e\n\x06skills\x18\x04 \x03(\tB\x0e\xbaH\x0b\x92\x01\x08\x10\x0f\"\x04r\x02\x18\x64\x12<\n\x0bskill_match\x18\x05 \x01(\x0e\x32\x1d.stint.postings.v1.SkillMatchB\x08\xbaH\x05\x82\x01\x02\x10\x01\x12\x1b\n\ncompany_id\x18\x06 \x01(\tB\x07\xbaH\x04r\x02\x18\x64\x12\'\n\x07\x66\x65\x65_min\x18\x07 \x01(\x0b\x32\x16.stint.common.v1.Money\x12\'\n\x07\x66\x65\x65_max\x18\x08 \x01(\x0b\x32\x16.stint.common.v1.Money\x12\x1a\n\thours_min\x18\t \x01(\x05\x42\x07\xbaH\x04\x1a\x02(\x00\x12\x1a\n\thours_max\x18\n \x01(\x05\x42\x07\xbaH\x04\x1a\x02(\x00\x12;\n\x05query\x18\x0b \x01(\tB,\xbaH)r\'2%^\\s*(\\S{1,50}(\\s+\\S{1,50}){0,9})?\\s*$\x12\x38\n\x05order\x18\x0c \x01(\x0e\x32\x1f.stint.postings.v1.PostingOrderB\x08\xbaH\x05\x82\x01\x02\x10\x01\"q\n\x14ListPostingsResponse\x12,\n\x08postings\x18\x01 \x03(\x0b\x32\x1a.stint.postings.v1.Posting\x12+\n\x04page\x18\x02 \x01(\x0b\x32\x1d.stint.common.v1.PageResponse*S\n\nSkillMatch\x12\x1b\n\x17SKILL_MATCH_UNSPECIFIED\x10\x00\x12\x13\n\x0fSKILL_MATCH_ANY\x10\x01\x12\x13\n\x0fSKILL_MATCH_ALL\x10\x02*c\n\x0cPostingOrder\x12\x1d\n\x19POSTING_ORDER_UNSPECIFIED\x10\x00\x12\x18\n\x14POSTING_ORDER_NEWEST\x10\x01\x12\x1a\n\x16POSTING_ORDER_DEADLINE\x10\x02\x32\xdf\x07\n\x0fPostingsService\x12\x62\n\rCreatePosting\x12\'.stint.postings.v1.CreatePostingRequest\x1a(.stint.postings.v1.CreatePostingResponse\x12\x62\n\rUpdatePosting\x12\'.stint.postings.v1.UpdatePostingRequest\x1a(.stint.postings.v1.UpdatePostingResponse\x12\x65\n\x0ePublishPosting\x12(.stint.postings.v1.PublishPostingRequest\x1a).stint.postings.v1.PublishPostingResponse\x12_\n\x0c\x43losePosting\x12&.stint.postings.v1.ClosePostingRequest\x1a\'.stint.postings.v1.ClosePostingResponse\x12\x62\n\rCancelPosting\x12\'.stint.postings.v1.CancelPostingRequest\x1a(.stint.postings.v1.CancelPostingResponse\x12\x8c\x01\n\x1b\x41pprovePostingForUniversity\x12\x35.stint.postings.v1.ApprovePostingForUniversityRequest\x1a\x36.stint.postings.v1.ApprovePostingForUniversityResponse\x12\x8c\x01\n\x1b\x44\x65\x63linePostingForUniversity\x12\x35.stint.postings.v1.DeclinePostingForUniversityRequest\x1a\x36.stint.postings.v1.DeclinePostingForUniversityResponse\x12Y\n\nGetPosting\x12$.stint.postings.v1.GetPostingRequest\x1a%.stint.postings.v1.GetPostingResponse\x12_\n\x0cListPostings\x12&.stint.postings.v1.ListPostingsRequest\x1a\'.stint.postings.v1.ListPostingsResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n(stint/postings/v1/postings_service.proto\x12\x11stint.postings.v1\x1a\x1b\x62uf/validate/validate.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1bstint/common/v1/money.proto\x1a stint/common/v1/pagination.proto\x1a\x1astint/common/v1/work.proto\x1a\x1fstint/postings/v1/posting.proto\"\xd1\x07\n\x0cPostingInput\x12L\n\x05title\x18\x01 \x01(\tB=\xbaH:r5\x10\x03\x18x\x92\x02.Market sizing for a campus coffee subscription\xc8\x01\x01\x12r\n\x07summary\x18\x02 \x01(\tBa\xbaH^r\\\x18\x98\x02\x92\x02VEstimate the addressable market in three college towns and recommend one to launch in.\x12]\n\x0b\x64\x65scription\x18\x03 \x01(\tBH\xbaHErC\x18\x90N\x92\x02=## Deliverables\n\nA 5-page memo and the spreadsheet behind it.\x12\x38\n\x08\x63\x61tegory\x18\x04 \x01(\x0e\x32\x19.stint.common.v1.CategoryB\x0b\xbaH\x08\x82\x01\x02\x10\x01\xc8\x01\x01\x12\x32\n\x06skills\x18\x05 \x03(\tB\"\xbaH\x1f\x92\x01\x1c\x10\x0f\"\x18r\x16\x10\x01\x18(\x92\x02\x0fmarket research\x12$\n\x0f\x65stimated_hours\x18\x06 \x01(\x05\x42\x0b\xbaH\x08\x1a\x06\x18((\n@\x14\x12+\n\x03\x66\x65\x65\x18\x07 \x01(\x0b\x32\x16.stint.common.v1.MoneyB\x06\xbaH\x03\xc8\x01\x01\x12\x1e\n\tpositions\x18\x08 \x01(\x05\x42\x0b\xbaH\x08\x1a\x06\x18\n(\x01@\x01\x12@\n\x14\x61pplication_deadline\x18\t \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x06\xbaH\x03\xc8\x01\x01\x12\x34\n\x08\x64ue_date\x18\n \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x06\xbaH\x03\xc8\x01\x01\x12O\n\x13\x61\x63\x63\x65ptance_criteria\x18\x0b \x03(\tB2\xbaH/\x92\x01,\x10\n\"(r&\x10\x01\x18\xc8\x01\x92\x02\x1eSources cited for every number\x12\x39\n\tai_policy\x18\x0c \x01(\x0e\x32\x19.stint.common.v1.AiPolicyB\x0b\xbaH\x08\x82\x01\x02\x10\x01\xc8\x01\x01\x12>\n\nvisibility\x18\r \x01(\x0e\x32\x1d.stint.postings.v1.VisibilityB\x0b\xbaH\x08\x82\x01\x02\x10\x01\xc8\x01\x01\x12T\n\x0euniversity_ids\x18\x0e \x03(\tB<\xbaH9\x92\x01\x36\x10\x14\x18\x01\"0r.\x18\x64\x32\x1e^[A-Za-z0-9][A-Za-z0-9_.:@-]*$\x92\x02\tuni_state\x12%\n\x10kill_fee_percent\x18\x0f \x01(\x05\x42\x0b\xbaH\x08\x1a\x06\x18\x64(\x00@\x19\"m\n\x14\x43reatePostingRequest\x12\x38\n\x07posting\x18\x01 \x01(\x0b\x32\x1f.stint.postings.v1.PostingInputB\x06\xbaH\x03\xc8\x01\x01\x12\x1b\n\ncompany_id\x18\x02 \x01(\tB\x07\xbaH\x04r\x02\x18\x64\"D\n\x15\x43reatePostingResponse\x12+\n\x07posting\x18\x01 \x01(\x0b\x32\x1a.stint.postings.v1.Posting\"\xc3\x01\n\x14UpdatePostingRequest\x12\x1d\n\nposting_id\x18\x01 \x01(\tB\t\xbaH\x06r\x04\x10\x01\x18\x64\x12\x38\n\x07posting\x18\x02 \x01(\x0b\x32\x1f.stint.postings.v1.PostingInputB\x06\xbaH\x03\xd8\x01\x03\x12/\n\x0bupdate_mask\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.FieldMask\x12!\n\x10\x65xpected_version\x18\x04 \x01(\x03\x42\x07\xbaH\x04\"\x02(\x00\"D\n\x15UpdatePostingResponse\x12+\n\x07posting\x18\x01 \x01(\x0b\x32\x1a.stint.postings.v1.Posting\"Y\n\x15PublishPostingRequest\x12\x1d\n\nposting_id\x18\x01 \x01(\tB\t\xbaH\x06r\x04\x10\x01\x18\x64\x12!\n\x10\x65xpected_version\x18\x02 \x01(\x03\x42\x07\xbaH\x04\"\x02(\x00\"E\n\x16PublishPostingResponse\x12+\n\x07posting\x18\x01 \x01(\x0b\x32\x1a.stint.postings.v1.Posting\"W\n\x13\x43losePostingRequest\x12\x1d\n\nposting_id\x18\x01 \x01(\tB\t\xbaH\x06r\x04\x10\x01\x18\x64\x12!\n\x10\x65xpected_version\x18\x02 \x01(\x03\x42\x07\xbaH\x04\"\x02(\x00\"C\n\x14\x43losePostingResponse\x12+\n\x07posting\x18\x01 \x01(\x0b\x32\x1a.stint.postings.v1.Posting\"r\n\x14\x43\x61ncelPostingRequest\x12\x1d\n\nposting_id\x18\x01 \x01(\tB\t\xbaH\x06r\x04\x10\x01\x18\x64\x12\x18\n\x06reason\x18\x02 \x01(\tB\x08\xbaH\x05r\x03\x18\xf4\x03\x12!\n\x10\x65xpected_version\x18\x03 \x01(\x03\x42\x07\xbaH\x04\"\x02(\x00\"D\n\x15\x43\x61ncelPostingResponse\x12+\n\x07posting\x18\x01 \x01(\x0b\x32\x1a.stint.postings.v1.Posting\"c\n\"ApprovePostingForUniversityRequest\x12\x1d\n\nposting_id\x18\x01 \x01(\tB\t\xbaH\x06r\x04\x10\x01\x18\x64\x12\x1e\n\runiversity_id\x18\x02 \x01(\tB\x07\xbaH\x04r\x02\x18\x64\"R\n#ApprovePostingForUniversityResponse\x12+\n\x07posting\x18\x01 \x01(\x0b\x32\x1a.stint.postings.v1.Posting\"\x82\x01\n\"DeclinePostingForUniversityRequest\x12\x1d\n\nposting_id\x18\x01 \x01(\tB\t\xbaH\x06r\x04\x10\x01\x18\x64\x12\x1e\n\runiversity_id\x18\x02 \x01(\tB\x07\xbaH\x04r\x02\x18\x64\x12\x1d\n\x06reason\x18\x03 \x01(\tB\r\xbaH\nr\x05\x10\x01\x18\xf4\x03\xc8\x01\x01\"R\n#DeclinePostingForUniversityResponse\x12+\n\x07posting\x18\x01 \x01(\x0b\x32\x1a.stint.postings.v1.Posting\"2\n\x11GetPostingRequest\x12\x1d\n\nposting_id\x18\x01 \x01(\tB\t\xbaH\x06r\x04\x10\x01\x18\x64\"A\n\x12GetPostingResponse\x12+\n\x07posting\x18\x01 \x01(\x0b\x32\x1a.stint.postings.v1.Posting\"\xbe\x04\n\x13ListPostingsRequest\x12*\n\x04page\x18\x01 \x01(\x0b\x32\x1c.stint.common.v1.PageRequest\x12\x41\n\x08statuses\x18\x02 \x03(\x0e\x32 .stint.postings.v1.PostingStatusB\r\xbaH\n\x92\x01\x07\"\x05\x82\x01\x02\x10\x01\x12<\n\ncategories\x18\x03 \x03(\x0e\x32\x19.stint.common.v1.CategoryB\r\xbaH\n\x92\x01\x07\"\x05\x82\x01\x02\x10\x01\x12\x1e\n\x06skills\x18\x04 \x03(\tB\x0e\xbaH\x0b\x92\x01\x08\x10\x0f\"\x04r\x02\x18\x64\x12<\n\x0bskill_match\x18\x05 \x01(\x0e\x32\x1d.stint.postings.v1.SkillMatchB\x08\xbaH\x05\x82\x01\x02\x10\x01\x12\x1b\n\ncompany_id\x18\x06 \x01(\tB\x07\xbaH\x04r\x02\x18\x64\x12\'\n\x07\x66\x65\x65_min\x18\x07 \x01(\x0b\x32\x16.stint.common.v1.Money\x12\'\n\x07\x66\x65\x65_max\x18\x08 \x01(\x0b\x32\x16.stint.common.v1.Money\x12\x1a\n\thours_min\x18\t \x01(\x05\x42\x07\xbaH\x04\x1a\x02(\x00\x12\x1a\n\thours_max\x18\n \x01(\x05\x42\x07\xbaH\x04\x1a\x02(\x00\x12;\n\x05query\x18\x0b \x01(\tB,\xbaH)r\'2%^\\s*(\\S{1,50}(\\s+\\S{1,50}){0,9})?\\s*$\x12\x38\n\x05order\x18\x0c \x01(\x0e\x32\x1f.stint.postings.v1.PostingOrderB\x08\xbaH\x05\x82\x01\x02\x10\x01\"q\n\x14ListPostingsResponse\x12,\n\x08postings\x18\x01 \x03(\x0b\x32\x1a.stint.postings.v1.Posting\x12+\n\x04page\x18\x02 \x01(\x0b\x32\x1d.stint.common.v1.PageResponse*S\n\nSkillMatch\x12\x1b\n\x17SKILL_MATCH_UNSPECIFIED\x10\x00\x12\x13\n\x0fSKILL_MATCH_ANY\x10\x01\x12\x13\n\x0fSKILL_MATCH_ALL\x10\x02*c\n\x0cPostingOrder\x12\x1d\n\x19POSTING_ORDER_UNSPECIFIED\x10\x00\x12\x18\n\x14POSTING_ORDER_NEWEST\x10\x01\x12\x1a\n\x16POSTING_ORDER_DEADLINE\x10\x02\x32\xdf\x07\n\x0fPostingsService\x12\x62\n\rCreatePosting\x12\'.stint.postings.v1.CreatePostingRequest\x1a(.stint.postings.v1.CreatePostingResponse\x12\x62\n\rUpdatePosting\x12\'.stint.postings.v1.UpdatePostingRequest\x1a(.stint.postings.v1.UpdatePostingResponse\x12\x65\n\x0ePublishPosting\x12(.stint.postings.v1.PublishPostingRequest\x1a).stint.postings.v1.PublishPostingResponse\x12_\n\x0c\x43losePosting\x12&.stint.postings.v1.ClosePostingRequest\x1a\'.stint.postings.v1.ClosePostingResponse\x12\x62\n\rCancelPosting\x12\'.stint.postings.v1.CancelPostingRequest\x1a(.stint.postings.v1.CancelPostingResponse\x12\x8c\x01\n\x1b\x41pprovePostingForUniversity\x12\x35.stint.postings.v1.ApprovePostingForUniversityRequest\x1a\x36.stint.postings.v1.ApprovePostingForUniversityResponse\x12\x8c\x01\n\x1b\x44\x65\x63linePostingForUniversity\x12\x35.stint.postings.v1.DeclinePostingForUniversityRequest\x1a\x36.stint.postings.v1.DeclinePostingForUniversityResponse\x12Y\n\nGetPosting\x12$.stint.postings.v1.GetPostingRequest\x1a%.stint.postings.v1.GetPostingResponse\x12_\n\x0cListPostings\x12&.stint.postings.v1.ListPostingsRequest\x1a\'.stint.postings.v1.ListPostingsResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -66,6 +66,8 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_POSTINGINPUT'].fields_by_name['visibility']._serialized_options = b'\272H\010\202\001\002\020\001\310\001\001'
   _globals['_POSTINGINPUT'].fields_by_name['university_ids']._loaded_options = None
   _globals['_POSTINGINPUT'].fields_by_name['university_ids']._serialized_options = b'\272H9\222\0016\020\024\030\001\"0r.\030d2\036^[A-Za-z0-9][A-Za-z0-9_.:@-]*$\222\002\tuni_state'
+  _globals['_POSTINGINPUT'].fields_by_name['kill_fee_percent']._loaded_options = None
+  _globals['_POSTINGINPUT'].fields_by_name['kill_fee_percent']._serialized_options = b'\272H\010\032\006\030d(\000@\031'
   _globals['_CREATEPOSTINGREQUEST'].fields_by_name['posting']._loaded_options = None
   _globals['_CREATEPOSTINGREQUEST'].fields_by_name['posting']._serialized_options = b'\272H\003\310\001\001'
   _globals['_CREATEPOSTINGREQUEST'].fields_by_name['company_id']._loaded_options = None
@@ -120,48 +122,48 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_LISTPOSTINGSREQUEST'].fields_by_name['query']._serialized_options = b'\272H)r\'2%^\\s*(\\S{1,50}(\\s+\\S{1,50}){0,9})?\\s*$'
   _globals['_LISTPOSTINGSREQUEST'].fields_by_name['order']._loaded_options = None
   _globals['_LISTPOSTINGSREQUEST'].fields_by_name['order']._serialized_options = b'\272H\005\202\001\002\020\001'
-  _globals['_SKILLMATCH']._serialized_start=3392
-  _globals['_SKILLMATCH']._serialized_end=3475
-  _globals['_POSTINGORDER']._serialized_start=3477
-  _globals['_POSTINGORDER']._serialized_end=3576
+  _globals['_SKILLMATCH']._serialized_start=3431
+  _globals['_SKILLMATCH']._serialized_end=3514
+  _globals['_POSTINGORDER']._serialized_start=3516
+  _globals['_POSTINGORDER']._serialized_end=3615
   _globals['_POSTINGINPUT']._serialized_start=284
-  _globals['_POSTINGINPUT']._serialized_end=1222
-  _globals['_CREATEPOSTINGREQUEST']._serialized_start=1224
-  _globals['_CREATEPOSTINGREQUEST']._serialized_end=1333
-  _globals['_CREATEPOSTINGRESPONSE']._serialized_start=1335
-  _globals['_CREATEPOSTINGRESPONSE']._serialized_end=1403
-  _globals['_UPDATEPOSTINGREQUEST']._serialized_start=1406
-  _globals['_UPDATEPOSTINGREQUEST']._serialized_end=1601
-  _globals['_UPDATEPOSTINGRESPONSE']._serialized_start=1603
-  _globals['_UPDATEPOSTINGRESPONSE']._serialized_end=1671
-  _globals['_PUBLISHPOSTINGREQUEST']._serialized_start=1673
-  _globals['_PUBLISHPOSTINGREQUEST']._serialized_end=1762
-  _globals['_PUBLISHPOSTINGRESPONSE']._serialized_start=1764
-  _globals['_PUBLISHPOSTINGRESPONSE']._serialized_end=1833
-  _globals['_CLOSEPOSTINGREQUEST']._serialized_start=1835
-  _globals['_CLOSEPOSTINGREQUEST']._serialized_end=1922
-  _globals['_CLOSEPOSTINGRESPONSE']._serialized_start=1924
-  _globals['_CLOSEPOSTINGRESPONSE']._serialized_end=1991
-  _globals['_CANCELPOSTINGREQUEST']._serialized_start=1993
-  _globals['_CANCELPOSTINGREQUEST']._serialized_end=2107
-  _globals['_CANCELPOSTINGRESPONSE']._serialized_start=2109
-  _globals['_CANCELPOSTINGRESPONSE']._serialized_end=2177
-  _globals['_APPROVEPOSTINGFORUNIVERSITYREQUEST']._serialized_start=2179
-  _globals['_APPROVEPOSTINGFORUNIVERSITYREQUEST']._serialized_end=2278
-  _globals['_APPROVEPOSTINGFORUNIVERSITYRESPONSE']._serialized_start=2280
-  _globals['_APPROVEPOSTINGFORUNIVERSITYRESPONSE']._serialized_end=2362
-  _globals['_DECLINEPOSTINGFORUNIVERSITYREQUEST']._serialized_start=2365
-  _globals['_DECLINEPOSTINGFORUNIVERSITYREQUEST']._serialized_end=2495
-  _globals['_DECLINEPOSTINGFORUNIVERSITYRESPONSE']._serialized_start=2497
-  _globals['_DECLINEPOSTINGFORUNIVERSITYRESPONSE']._serialized_end=2579
-  _globals['_GETPOSTINGREQUEST']._serialized_start=2581
-  _globals['_GETPOSTINGREQUEST']._serialized_end=2631
-  _globals['_GETPOSTINGRESPONSE']._serialized_start=2633
-  _globals['_GETPOSTINGRESPONSE']._serialized_end=2698
-  _globals['_LISTPOSTINGSREQUEST']._serialized_start=2701
-  _globals['_LISTPOSTINGSREQUEST']._serialized_end=3275
-  _globals['_LISTPOSTINGSRESPONSE']._serialized_start=3277
-  _globals['_LISTPOSTINGSRESPONSE']._serialized_end=3390
-  _globals['_POSTINGSSERVICE']._serialized_start=3579
-  _globals['_POSTINGSSERVICE']._serialized_end=4570
+  _globals['_POSTINGINPUT']._serialized_end=1261
+  _globals['_CREATEPOSTINGREQUEST']._serialized_start=1263
+  _globals['_CREATEPOSTINGREQUEST']._serialized_end=1372
+  _globals['_CREATEPOSTINGRESPONSE']._serialized_start=1374
+  _globals['_CREATEPOSTINGRESPONSE']._serialized_end=1442
+  _globals['_UPDATEPOSTINGREQUEST']._serialized_start=1445
+  _globals['_UPDATEPOSTINGREQUEST']._serialized_end=1640
+  _globals['_UPDATEPOSTINGRESPONSE']._serialized_start=1642
+  _globals['_UPDATEPOSTINGRESPONSE']._serialized_end=1710
+  _globals['_PUBLISHPOSTINGREQUEST']._serialized_start=1712
+  _globals['_PUBLISHPOSTINGREQUEST']._serialized_end=1801
+  _globals['_PUBLISHPOSTINGRESPONSE']._serialized_start=1803
+  _globals['_PUBLISHPOSTINGRESPONSE']._serialized_end=1872
+  _globals['_CLOSEPOSTINGREQUEST']._serialized_start=1874
+  _globals['_CLOSEPOSTINGREQUEST']._serialized_end=1961
+  _globals['_CLOSEPOSTINGRESPONSE']._serialized_start=1963
+  _globals['_CLOSEPOSTINGRESPONSE']._serialized_end=2030
+  _globals['_CANCELPOSTINGREQUEST']._serialized_start=2032
+  _globals['_CANCELPOSTINGREQUEST']._serialized_end=2146
+  _globals['_CANCELPOSTINGRESPONSE']._serialized_start=2148
+  _globals['_CANCELPOSTINGRESPONSE']._serialized_end=2216
+  _globals['_APPROVEPOSTINGFORUNIVERSITYREQUEST']._serialized_start=2218
+  _globals['_APPROVEPOSTINGFORUNIVERSITYREQUEST']._serialized_end=2317
+  _globals['_APPROVEPOSTINGFORUNIVERSITYRESPONSE']._serialized_start=2319
+  _globals['_APPROVEPOSTINGFORUNIVERSITYRESPONSE']._serialized_end=2401
+  _globals['_DECLINEPOSTINGFORUNIVERSITYREQUEST']._serialized_start=2404
+  _globals['_DECLINEPOSTINGFORUNIVERSITYREQUEST']._serialized_end=2534
+  _globals['_DECLINEPOSTINGFORUNIVERSITYRESPONSE']._serialized_start=2536
+  _globals['_DECLINEPOSTINGFORUNIVERSITYRESPONSE']._serialized_end=2618
+  _globals['_GETPOSTINGREQUEST']._serialized_start=2620
+  _globals['_GETPOSTINGREQUEST']._serialized_end=2670
+  _globals['_GETPOSTINGRESPONSE']._serialized_start=2672
+  _globals['_GETPOSTINGRESPONSE']._serialized_end=2737
+  _globals['_LISTPOSTINGSREQUEST']._serialized_start=2740
+  _globals['_LISTPOSTINGSREQUEST']._serialized_end=3314
+  _globals['_LISTPOSTINGSRESPONSE']._serialized_start=3316
+  _globals['_LISTPOSTINGSRESPONSE']._serialized_end=3429
+  _globals['_POSTINGSSERVICE']._serialized_start=3618
+  _globals['_POSTINGSSERVICE']._serialized_end=4609
 # @@protoc_insertion_point(module_scope)

@@ -89,6 +89,7 @@ class PostingInput(_message.Message):
     AI_POLICY_FIELD_NUMBER: _builtins.int
     VISIBILITY_FIELD_NUMBER: _builtins.int
     UNIVERSITY_IDS_FIELD_NUMBER: _builtins.int
+    KILL_FEE_PERCENT_FIELD_NUMBER: _builtins.int
     title: _builtins.str
     summary: _builtins.str
     description: _builtins.str
@@ -98,6 +99,10 @@ class PostingInput(_message.Message):
     positions: _builtins.int
     ai_policy: _work_pb2.AiPolicy.ValueType
     visibility: _posting_pb2.Visibility.ValueType
+    kill_fee_percent: _builtins.int
+    """The cancellation policy: the percent of the fee paid to the intern when the employer
+    cancels after the work started and before anything was submitted (the rest is refunded).
+    """
     @_builtins.property
     def skills(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
         """Free text; stored as normalized slugs ("Data Visualization" -> "data-visualization")."""
@@ -131,10 +136,11 @@ class PostingInput(_message.Message):
         ai_policy: _work_pb2.AiPolicy.ValueType = ...,
         visibility: _posting_pb2.Visibility.ValueType = ...,
         university_ids: _abc.Iterable[_builtins.str] | None = ...,
+        kill_fee_percent: _builtins.int = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["application_deadline", b"application_deadline", "due_date", b"due_date", "fee", b"fee"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["acceptance_criteria", b"acceptance_criteria", "ai_policy", b"ai_policy", "application_deadline", b"application_deadline", "category", b"category", "description", b"description", "due_date", b"due_date", "estimated_hours", b"estimated_hours", "fee", b"fee", "positions", b"positions", "skills", b"skills", "summary", b"summary", "title", b"title", "university_ids", b"university_ids", "visibility", b"visibility"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["acceptance_criteria", b"acceptance_criteria", "ai_policy", b"ai_policy", "application_deadline", b"application_deadline", "category", b"category", "description", b"description", "due_date", b"due_date", "estimated_hours", b"estimated_hours", "fee", b"fee", "kill_fee_percent", b"kill_fee_percent", "positions", b"positions", "skills", b"skills", "summary", b"summary", "title", b"title", "university_ids", b"university_ids", "visibility", b"visibility"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 

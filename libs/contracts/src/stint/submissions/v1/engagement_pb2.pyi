@@ -39,6 +39,8 @@ class _EngagementStatusEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_Enga
     """Hired, but the company's money is not in escrow yet (payouts' FundingSecured): the work
     does not start, and the engagement is cancelled if funding_due_at passes first.
     """
+    ENGAGEMENT_STATUS_DISPUTED: _EngagementStatus.ValueType  # 8
+    """A dispute is open: review, auto-approval and cancellation wait for an admin's decision."""
 
 class EngagementStatus(_EngagementStatus, metaclass=_EngagementStatusEnumTypeWrapper):
     """Where an engagement is in its lifecycle."""
@@ -54,6 +56,8 @@ ENGAGEMENT_STATUS_AWAITING_FUNDING: EngagementStatus.ValueType  # 7
 """Hired, but the company's money is not in escrow yet (payouts' FundingSecured): the work
 does not start, and the engagement is cancelled if funding_due_at passes first.
 """
+ENGAGEMENT_STATUS_DISPUTED: EngagementStatus.ValueType  # 8
+"""A dispute is open: review, auto-approval and cancellation wait for an admin's decision."""
 Global___EngagementStatus: _TypeAlias = EngagementStatus  # noqa: Y015
 
 class _ReviewDecision:
@@ -304,6 +308,7 @@ class Engagement(_message.Message):
     VERSION_FIELD_NUMBER: _builtins.int
     FUNDING_DUE_AT_FIELD_NUMBER: _builtins.int
     CANCELLED_BY_FIELD_NUMBER: _builtins.int
+    KILL_FEE_PERCENT_FIELD_NUMBER: _builtins.int
     id: _builtins.str
     """eng_<suffix of the application id>"""
     application_id: _builtins.str
@@ -323,6 +328,10 @@ class Engagement(_message.Message):
     cancelled_by: Global___Party.ValueType
     """Who cancelled it: the employer or the intern (both only before any work was submitted),
     or the platform (an admin, the funding expiry).
+    """
+    kill_fee_percent: _builtins.int
+    """The posting's cancellation policy: the percent of the fee paid to the intern when the
+    employer cancels after the work started and before anything was submitted (0-100).
     """
     @_builtins.property
     def skills(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]: ...
@@ -387,10 +396,11 @@ class Engagement(_message.Message):
         version: _builtins.int = ...,
         funding_due_at: _timestamp_pb2.Timestamp | None = ...,
         cancelled_by: Global___Party.ValueType = ...,
+        kill_fee_percent: _builtins.int = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["approved_at", b"approved_at", "cancelled_at", b"cancelled_at", "completed_at", b"completed_at", "due_date", b"due_date", "fee", b"fee", "funding_due_at", b"funding_due_at", "started_at", b"started_at"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["acceptance_criteria", b"acceptance_criteria", "ai_policy", b"ai_policy", "application_id", b"application_id", "approved_at", b"approved_at", "cancel_reason", b"cancel_reason", "cancelled_at", b"cancelled_at", "cancelled_by", b"cancelled_by", "category", b"category", "company_id", b"company_id", "completed_at", b"completed_at", "due_date", b"due_date", "estimated_hours", b"estimated_hours", "fee", b"fee", "feedback", b"feedback", "funding_due_at", b"funding_due_at", "id", b"id", "posting_id", b"posting_id", "reviews", b"reviews", "revision_limit", b"revision_limit", "revisions_used", b"revisions_used", "skills", b"skills", "started_at", b"started_at", "status", b"status", "student_id", b"student_id", "submissions", b"submissions", "title", b"title", "university_id", b"university_id", "version", b"version"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["acceptance_criteria", b"acceptance_criteria", "ai_policy", b"ai_policy", "application_id", b"application_id", "approved_at", b"approved_at", "cancel_reason", b"cancel_reason", "cancelled_at", b"cancelled_at", "cancelled_by", b"cancelled_by", "category", b"category", "company_id", b"company_id", "completed_at", b"completed_at", "due_date", b"due_date", "estimated_hours", b"estimated_hours", "fee", b"fee", "feedback", b"feedback", "funding_due_at", b"funding_due_at", "id", b"id", "kill_fee_percent", b"kill_fee_percent", "posting_id", b"posting_id", "reviews", b"reviews", "revision_limit", b"revision_limit", "revisions_used", b"revisions_used", "skills", b"skills", "started_at", b"started_at", "status", b"status", "student_id", b"student_id", "submissions", b"submissions", "title", b"title", "university_id", b"university_id", "version", b"version"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 

@@ -7,6 +7,8 @@ from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from stint.common.v1 import event_pb2 as _event_pb2
+from stint.common.v1 import money_pb2 as _money_pb2
+from stint.submissions.v1 import dispute_pb2 as _dispute_pb2
 from stint.submissions.v1 import engagement_pb2 as _engagement_pb2
 import builtins as _builtins
 import sys
@@ -167,28 +169,38 @@ Global___EngagementCompleted: _TypeAlias = EngagementCompleted  # noqa: Y015
 
 @_typing.final
 class EngagementCancelled(_message.Message):
-    """The employer or an admin cancelled the engagement; no payout follows unless approved before."""
+    """The employer, the intern or an admin cancelled the engagement; no payout follows unless
+    approved before, except the kill fee.
+    """
 
     DESCRIPTOR: _descriptor.Descriptor
 
     CONTEXT_FIELD_NUMBER: _builtins.int
     ENGAGEMENT_FIELD_NUMBER: _builtins.int
     REASON_FIELD_NUMBER: _builtins.int
+    KILL_FEE_FIELD_NUMBER: _builtins.int
     reason: _builtins.str
     @_builtins.property
     def context(self) -> _event_pb2.EventContext: ...
     @_builtins.property
     def engagement(self) -> _engagement_pb2.Engagement: ...
+    @_builtins.property
+    def kill_fee(self) -> _money_pb2.Money:
+        """The share of the fee paid to the intern when the employer cancels work in progress (the
+        posting's kill fee); unset or zero: the company is refunded in full.
+        """
+
     def __init__(
         self,
         *,
         context: _event_pb2.EventContext | None = ...,
         engagement: _engagement_pb2.Engagement | None = ...,
         reason: _builtins.str = ...,
+        kill_fee: _money_pb2.Money | None = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _typing.Literal["context", b"context", "engagement", b"engagement"]  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["context", b"context", "engagement", b"engagement", "kill_fee", b"kill_fee"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["context", b"context", "engagement", b"engagement", "reason", b"reason"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["context", b"context", "engagement", b"engagement", "kill_fee", b"kill_fee", "reason", b"reason"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -318,3 +330,118 @@ class ExperienceRecordIssued(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___ExperienceRecordIssued: _TypeAlias = ExperienceRecordIssued  # noqa: Y015
+
+@_typing.final
+class DisputeOpened(_message.Message):
+    """One side opened a dispute; the engagement is DISPUTED until an admin resolves it."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    CONTEXT_FIELD_NUMBER: _builtins.int
+    DISPUTE_FIELD_NUMBER: _builtins.int
+    ENGAGEMENT_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def context(self) -> _event_pb2.EventContext: ...
+    @_builtins.property
+    def dispute(self) -> _dispute_pb2.Dispute: ...
+    @_builtins.property
+    def engagement(self) -> _engagement_pb2.Engagement: ...
+    def __init__(
+        self,
+        *,
+        context: _event_pb2.EventContext | None = ...,
+        dispute: _dispute_pb2.Dispute | None = ...,
+        engagement: _engagement_pb2.Engagement | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["context", b"context", "dispute", b"dispute", "engagement", b"engagement"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["context", b"context", "dispute", b"dispute", "engagement", b"engagement"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___DisputeOpened: _TypeAlias = DisputeOpened  # noqa: Y015
+
+@_typing.final
+class DisputeAnswered(_message.Message):
+    """The other side answered a dispute; an admin decides now."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    CONTEXT_FIELD_NUMBER: _builtins.int
+    DISPUTE_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def context(self) -> _event_pb2.EventContext: ...
+    @_builtins.property
+    def dispute(self) -> _dispute_pb2.Dispute: ...
+    def __init__(
+        self,
+        *,
+        context: _event_pb2.EventContext | None = ...,
+        dispute: _dispute_pb2.Dispute | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["context", b"context", "dispute", b"dispute"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["context", b"context", "dispute", b"dispute"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___DisputeAnswered: _TypeAlias = DisputeAnswered  # noqa: Y015
+
+@_typing.final
+class DisputeEscalated(_message.Message):
+    """The answer deadline passed without an answer; an admin decides now (emitted once)."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    CONTEXT_FIELD_NUMBER: _builtins.int
+    DISPUTE_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def context(self) -> _event_pb2.EventContext: ...
+    @_builtins.property
+    def dispute(self) -> _dispute_pb2.Dispute: ...
+    def __init__(
+        self,
+        *,
+        context: _event_pb2.EventContext | None = ...,
+        dispute: _dispute_pb2.Dispute | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["context", b"context", "dispute", b"dispute"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["context", b"context", "dispute", b"dispute"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___DisputeEscalated: _TypeAlias = DisputeEscalated  # noqa: Y015
+
+@_typing.final
+class DisputeResolved(_message.Message):
+    """An admin resolved a dispute: payouts pays the intern dispute.resolution.released (if any)
+    and refunds the company the rest. Followed by EngagementCompleted (something released) or
+    EngagementCancelled (refunded in full).
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    CONTEXT_FIELD_NUMBER: _builtins.int
+    DISPUTE_FIELD_NUMBER: _builtins.int
+    ENGAGEMENT_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def context(self) -> _event_pb2.EventContext: ...
+    @_builtins.property
+    def dispute(self) -> _dispute_pb2.Dispute: ...
+    @_builtins.property
+    def engagement(self) -> _engagement_pb2.Engagement: ...
+    def __init__(
+        self,
+        *,
+        context: _event_pb2.EventContext | None = ...,
+        dispute: _dispute_pb2.Dispute | None = ...,
+        engagement: _engagement_pb2.Engagement | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["context", b"context", "dispute", b"dispute", "engagement", b"engagement"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["context", b"context", "dispute", b"dispute", "engagement", b"engagement"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___DisputeResolved: _TypeAlias = DisputeResolved  # noqa: Y015
