@@ -69,7 +69,7 @@ async def build(settings: Settings, clock: Clock | None = None) -> ServiceRunner
         invoices,
         invoice_pdf.document,
     )
-    infra.consume(router(settings, handlers.payouts, handlers.funding))
+    infra.consume(router(settings, handlers.settlements, handlers.funding))
 
     lease = timedelta(seconds=settings.timer_lease_seconds)
     timer_worker = infra.timers(

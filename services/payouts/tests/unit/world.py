@@ -128,6 +128,37 @@ class World:
         await self.handlers.payouts.on_engagement_cancelled(engagement_id, reason, cause)
         await self.handlers.funding.on_engagement_cancelled(engagement_id, reason, cause)
 
+    def engagement(
+        self, engagement_id: str, company_id: str = "cmp_c1", fee: int = 10_000
+    ) -> ApprovedEngagement:
+        return ApprovedEngagement(
+            engagement_id, company_id, "usr_s1", "Market scan", Money(fee, "USD")
+        )
+
+    async def kill(
+        self, engagement_id: str, kill_fee: int, company_id: str = "cmp_c1", fee: int = 10_000
+    ) -> None:
+        """What the EngagementCancelled consumer does when it carries a kill fee."""
+        cause = Cause.system(causation_id=new_id("evt"))
+        await self.handlers.settlements.on_engagement_cancelled(
+            self.engagement(engagement_id, company_id, fee),
+            "stopped",
+            cause,
+            Money(kill_fee, "USD"),
+        )
+
+    async def resolve(
+        self, engagement_id: str, released: int, company_id: str = "cmp_c1", fee: int = 10_000
+    ) -> None:
+        """What the DisputeResolved consumer does."""
+        cause = Cause.system(causation_id=new_id("evt"))
+        await self.handlers.settlements.on_dispute_resolved(
+            self.engagement(engagement_id, company_id, fee),
+            Money(released, "USD"),
+            "decided",
+            cause,
+        )
+
     def funding(self, engagement_id: str) -> Funding:
         return self.fundings.fundings["fnd_" + engagement_id.split("_", 1)[1]]
 

@@ -69,7 +69,10 @@ RULES: dict[str, Rule] = {
         (STUDENT,), "Work can start", "“{t}” is paid for and held in escrow: start the work."
     ),
     "funding.refunded": Rule(
-        (COMPANY,), "Payment refunded", "The payment for “{t}” was refunded in full."
+        (COMPANY,),
+        "Payment refunded",
+        "The payment for “{t}” was refunded, all of it or the part not paid to the intern: "
+        "the credit note is in your invoices.",
     ),
     "invoice.paid": Rule(
         (COMPANY,),

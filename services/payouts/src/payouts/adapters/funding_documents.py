@@ -37,6 +37,7 @@ def funding_fields(f: Funding) -> Doc:
         "released_at": f.released_at,
         "refunded_at": f.refunded_at,
         "end_reason": f.end_reason,
+        "released_fee_minor": f.released_fee.amount_minor if f.released_fee else None,
         "ledger_due_at": f.ledger_due_at,
         "ledger_error": f.ledger_error or None,
         "correlation_id": f.correlation_id,
@@ -70,6 +71,11 @@ def funding_from(d: Doc) -> Funding:
         released_at=d.get("released_at"),
         refunded_at=d.get("refunded_at"),
         end_reason=d.get("end_reason", ""),
+        released_fee=(
+            Money(d["released_fee_minor"], currency)
+            if d.get("released_fee_minor") is not None
+            else None
+        ),
         ledger_due_at=d.get("ledger_due_at"),
         ledger_error=d.get("ledger_error") or "",
         correlation_id=d.get("correlation_id", ""),

@@ -18,6 +18,7 @@ from payouts.domain.funding import (
     funding_id_for,
 )
 from payouts.domain.hire import HiredEngagement
+from payouts.domain.settlement import refund_total, released_fee, released_total
 from payouts.handlers.funding_writer import FundingNotFound
 from stint.applications.v1.events_pb2 import CandidateHired
 from stint.kit.actor import Cause
@@ -104,6 +105,9 @@ def funding_to_pb(f: Funding) -> pb.Funding:
         released_at=timestamp(f.released_at),
         refunded_at=timestamp(f.refunded_at),
         version=f.version,
+        released_fee=money_message(released_fee(f)),
+        released_total=money_message(released_total(f)),
+        refunded_total=money_message(refund_total(f)),
     )
 
 

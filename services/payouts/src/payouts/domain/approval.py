@@ -9,8 +9,10 @@ from payouts.domain.commands import ApprovedEngagement
 from payouts.domain.events import PayoutEventKind as Kind
 from payouts.domain.model import Payout, Transition, emitting
 from payouts.domain.policy import Policy
-from payouts.domain.values import PAYOUT_PREFIX, PayoutStatus, platform_fee
+from payouts.domain.values import PAYOUT_PREFIX, PayoutStatus
+from payouts.domain.values import platform_fee as fee_at
 from stint.kit.ids import suffix
+from stint.kit.money import Money
 
 
 def payout_id_for(engagement_id: str) -> str:
@@ -25,11 +27,13 @@ def approved_payout(
     policy: Policy,
     now: datetime,
     correlation_id: str,
+    platform_fee: Money | None = None,
 ) -> Transition:
     """The new payout: PENDING (PayoutScheduled, sent by the submit timer) when the student has
     an account on file, else ON_HOLD (PayoutOnHold, rechecked after `hold_recheck`); its
     accrual is due at once. A fee above the platform maximum creates it blocked (PayoutFailed,
-    no entries)."""
+    no entries). `platform_fee` is given for a partial release (the funding's share of it);
+    else it is the policy's share of the fee."""
     held = not has_account
     payout = Payout(
         id=payout_id_for(cmd.engagement_id),
@@ -38,7 +42,7 @@ def approved_payout(
         student_id=cmd.student_id,
         posting_title=cmd.title,
         amount=cmd.fee,
-        platform_fee=platform_fee(cmd.fee, policy.platform_fee_bps),
+        platform_fee=platform_fee or fee_at(cmd.fee, policy.platform_fee_bps),
         status=PayoutStatus.ON_HOLD if held else PayoutStatus.PENDING,
         created_at=now,
         updated_at=now,

@@ -1,8 +1,11 @@
 """Which journal entries a funding needs (pure), like `ledger.plan` for a payout.
 
     charge   Dr clearing:<provider>      Cr escrow:company:<id>        fee + platform fee
-    release  Dr escrow:company:<id>      Cr receivable:company:<id>    fee + platform fee
-    refund   Dr escrow:company:<id>      Cr clearing:<provider>        fee + platform fee
+    release  Dr escrow:company:<id>      Cr receivable:company:<id>    released_total
+    refund   Dr escrow:company:<id>      Cr clearing:<provider>        refund_total
+
+(released in full: the whole total released; refunded: the whole total refunded; SETTLED by a
+kill fee or a dispute: the released share and its platform fee, and the rest refunded.)
 
 The release settles the receivable that the payout's accrual raises on the same approval
 (Dr receivable, Cr payable:student fee, Cr revenue:platform fee), so after a funded engagement
@@ -23,8 +26,14 @@ from payouts.domain.ledger import (
     entry_id,
     receivable,
 )
+from payouts.domain.settlement import refund_total, released_total
 
-FUNDED_ONCE = {FundingStatus.FUNDED, FundingStatus.RELEASED, FundingStatus.REFUNDED}
+FUNDED_ONCE = {
+    FundingStatus.FUNDED,
+    FundingStatus.RELEASED,
+    FundingStatus.REFUNDED,
+    FundingStatus.SETTLED,
+}
 
 
 def escrow(company_id: str) -> str:
@@ -38,13 +47,13 @@ def plan(f: Funding, now: datetime) -> list[JournalEntry]:
     total, cur = f.total.amount_minor, f.fee.currency
     held, clear = escrow(f.company_id), clearing(f.provider or "unknown")
 
-    def entry(kind: EntryKind, debit: str, credit: str) -> JournalEntry:
-        postings = (LedgerPosting(debit, total, 0, cur), LedgerPosting(credit, 0, total, cur))
+    def entry(kind: EntryKind, debit: str, credit: str, amount: int) -> JournalEntry:
+        postings = (LedgerPosting(debit, amount, 0, cur), LedgerPosting(credit, 0, amount, cur))
         return JournalEntry(entry_id(f.id, kind), "", kind, postings, now, funding_id=f.id)
 
-    entries = [entry(EntryKind.ESCROW_CHARGE, clear, held)]
-    if f.status is FundingStatus.RELEASED:
-        entries.append(entry(EntryKind.ESCROW_RELEASE, held, receivable(f.company_id)))
-    if f.status is FundingStatus.REFUNDED:
-        entries.append(entry(EntryKind.ESCROW_REFUND, held, clear))
+    entries = [entry(EntryKind.ESCROW_CHARGE, clear, held, total)]
+    if (released := released_total(f).amount_minor) > 0:
+        entries.append(entry(EntryKind.ESCROW_RELEASE, held, receivable(f.company_id), released))
+    if (refunded := refund_total(f).amount_minor) > 0:
+        entries.append(entry(EntryKind.ESCROW_REFUND, held, clear, refunded))
     return entries

@@ -1,9 +1,12 @@
 """The funding of one engagement (pure): the company pays at hire, the money waits in escrow.
 
     (hire) AWAITING_FUNDING ──charge approved──> FUNDED ──approval──> RELEASED
-                 │   ^                             │
-                 │   └──declined / no method       └──ended unapproved──> REFUNDED
+                 │   ^                             ├──ended unapproved──> REFUNDED
+                 │   └──declined / no method       └──kill fee, dispute: part of it──> SETTLED
                  └──ended before funding──> CANCELLED
+
+SETTLED releases `released_fee` to the intern with the same share of the platform fee, and
+refunds the rest of the total (`released_total` + `refund_total` = `total` in every state).
 
 A charge is recorded as begun (`charging`, `attempts` + 1) before the provider is called, so a
 crash repeats the same idempotency key and gets the first answer instead of charging twice.
@@ -30,6 +33,7 @@ class FundingStatus(enum.StrEnum):
     RELEASED = "RELEASED"
     REFUNDED = "REFUNDED"
     CANCELLED = "CANCELLED"
+    SETTLED = "SETTLED"  # part released to the intern, the rest refunded
 
 
 class MethodKind(enum.StrEnum):
@@ -109,6 +113,7 @@ class Funding:
     released_at: datetime | None = None
     refunded_at: datetime | None = None
     end_reason: str = ""
+    released_fee: Money | None = None  # SETTLED: the share of the fee paid to the intern
     ledger_due_at: datetime | None = None
     ledger_error: str = ""
     correlation_id: str = ""
@@ -178,19 +183,34 @@ class Funding:
         )
         return released, [FundingEvent(FundingEventKind.RELEASED, released)]
 
-    def refund(self, now: datetime, reason: str, reference: str) -> FundingTransition:
-        """Ended unapproved after funding (FundingRefunded): escrow back to the company."""
+    def refund(
+        self, now: datetime, reason: str, reference: str, released_fee: Money | None = None
+    ) -> FundingTransition:
+        """Ended unapproved after funding (FundingRefunded): escrow back to the company; with
+        `released_fee` (0 < it < fee: a kill fee, a dispute's partial release) that share goes
+        to the intern first (SETTLED: FundingReleased, then FundingRefunded)."""
         self._require(FundingStatus.FUNDED, doing="refund it")
+        if released_fee is not None and not (
+            released_fee.currency == self.fee.currency
+            and 0 < released_fee.amount_minor < self.fee.amount_minor
+        ):
+            raise InvalidTransition(f"funding {self.id}: {released_fee} is not a part of the fee")
+        partly = released_fee is not None
         refunded = replace(
             self,
-            status=FundingStatus.REFUNDED,
+            status=FundingStatus.SETTLED if partly else FundingStatus.REFUNDED,
+            released_fee=released_fee,
+            released_at=now if partly else None,
             refund_reference=reference,
             refunded_at=now,
             end_reason=reason,
             updated_at=now,
             ledger_due_at=now,
         )
-        return refunded, [FundingEvent(FundingEventKind.REFUNDED, refunded, reason)]
+        events = [FundingEvent(FundingEventKind.REFUNDED, refunded, reason)]
+        if partly:
+            events.insert(0, FundingEvent(FundingEventKind.RELEASED, refunded, reason))
+        return refunded, events
 
     def cancel(self, now: datetime, reason: str) -> FundingTransition:
         """Ended before it was funded (FundingCancelled): nothing was charged."""

@@ -2,7 +2,9 @@
 
 Like the journal (`escrow.plan`), which documents must exist follows from the funding's state
 (`required`): once funded, its invoice, paid at once by the card charge (a receipt); once
-refunded, a credit note for the whole total and the invoice marked CREDITED. A document is
+refunded, a credit note for the whole total and the invoice marked CREDITED; once SETTLED (a
+kill fee, a dispute's partial release), a credit note for the refunded part only, the invoice
+staying PAID for the rest. A document is
 immutable apart from its status, so `required` also says which status each must have, and
 `advance` moves a stored one there (never back). Numbers come from a gapless series per kind
 and year (`series`); the adapter claims them (`adapters/invoice_numbers.py`).
@@ -14,7 +16,9 @@ import enum
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from payouts.domain import escrow
 from payouts.domain.funding import Funding, FundingStatus
+from payouts.domain.settlement import refund_total
 from stint.kit.ids import suffix
 from stint.kit.money import Money
 
@@ -117,11 +121,7 @@ def number(series: str, n: int) -> str:
 
 def required(f: Funding, issuer: Party) -> list[Invoice]:
     """Every document the funding's state requires, with the status it must have."""
-    if f.funded_at is None or f.status not in (
-        FundingStatus.FUNDED,
-        FundingStatus.RELEASED,
-        FundingStatus.REFUNDED,
-    ):
+    if f.funded_at is None or f.status not in escrow.FUNDED_ONCE:
         return []
     payer = Party("company", f.company_id, f.company_id)
     fee, platform = f.fee, f.platform_fee
@@ -142,10 +142,11 @@ def required(f: Funding, issuer: Party) -> list[Invoice]:
         due_at=f.funded_at,
         paid_at=f.funded_at,
     )
-    if f.status is not FundingStatus.REFUNDED or f.refunded_at is None:
+    refunded = refund_total(f)
+    if refunded.amount_minor == 0 or f.refunded_at is None:
         return [invoice]
     credit_id = invoice_id(InvoiceKind.CREDIT_NOTE, f.id)
-    refund = Money(-f.total.amount_minor, f.total.currency)
+    refund = Money(-refunded.amount_minor, refunded.currency)
     credit = replace(
         invoice,
         id=credit_id,
@@ -156,6 +157,8 @@ def required(f: Funding, issuer: Party) -> list[Invoice]:
         paid_at=f.refunded_at,
         credits_invoice_id=invoice.id,
     )
+    if f.status is FundingStatus.SETTLED:
+        return [invoice, credit]
     credited = replace(
         invoice,
         status=InvoiceStatus.CREDITED,

@@ -22,6 +22,7 @@ from payouts.handlers.ledger import CheckReport, check
 from payouts.handlers.payouts import PayoutHandlers
 from payouts.handlers.ports import PaymentProvider, Repository
 from payouts.handlers.processing import Processor
+from payouts.handlers.settlement import Settlements
 from payouts.handlers.views import Statement, Views
 from payouts.handlers.writer import PayoutWriter
 from stint.kit.clock import Clock
@@ -35,6 +36,7 @@ __all__ = [
     "InvoiceViews",
     "PayoutHandlers",
     "Processor",
+    "Settlements",
     "Statement",
     "Views",
     "check",
@@ -52,6 +54,7 @@ class Handlers:
     funding: FundingHandlers
     funding_views: FundingViews
     invoices: InvoiceViews
+    settlements: Settlements
 
     @classmethod
     def build(
@@ -70,12 +73,15 @@ class Handlers:
         funding_writer = FundingWriter(
             fundings, repo, clock, policy.ledger_repair_delay, invoicing.follow
         )
+        payouts = PayoutHandlers(writer, policy)
+        funding = FundingHandlers(funding_writer, repo, policy, chargers)
         return cls(
-            PayoutHandlers(writer, policy),
+            payouts,
             AccountHandlers(writer, policy, set(providers)),
             Processor(writer, policy, providers),
             Views(repo, fundings, policy, clock),
-            FundingHandlers(funding_writer, repo, policy, chargers),
+            funding,
             FundingViews(fundings),
             InvoiceViews(invoices, render),
+            Settlements(payouts, funding),
         )

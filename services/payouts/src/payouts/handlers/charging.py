@@ -14,11 +14,13 @@ import logging
 from collections.abc import Callable, Mapping
 
 from payouts import metrics
+from payouts.domain import settlement
 from payouts.domain.funding import Decline, Funding, FundingMethod, FundingStatus
 from payouts.domain.hire import PROVIDER_UNAVAILABLE, refuse_before_charge
 from payouts.handlers.funding_ports import ChargeProvider, ChargeRequest, ChargeResult
 from payouts.handlers.funding_writer import FundingDecision, FundingNotFound, FundingWriter
 from stint.kit.actor import Cause
+from stint.kit.money import Money
 
 log = logging.getLogger(__name__)
 AWAITING = FundingStatus.AWAITING_FUNDING
@@ -86,19 +88,24 @@ class Charger:
         if f is not None:  # timers act as the platform, in the hire's correlation chain
             await self.finish(f.id, Cause.system(correlation_id=f.correlation_id), f)
 
-    async def refund(self, f: Funding, reason: str, cause: Cause) -> Funding:
-        """Refund a funded engagement in full; emits FundingRefunded."""
+    async def refund(
+        self, f: Funding, reason: str, cause: Cause, released_fee: Money | None = None
+    ) -> Funding:
+        """Refund a funded engagement in full (FundingRefunded), or all but `released_fee`
+        and its platform fee (SETTLED: FundingReleased, FundingRefunded). The refund key is
+        fixed, so a crash before recording asks the provider again and gets the same refund."""
         provider = self.providers.get(f.provider)
         if provider is None:
             log.error("refund needs a provider that is gone", extra={"funding": f.id})
             raise RuntimeError(f"payment provider {f.provider!r} is not configured")
-        reference = await provider.refund(f.refund_key, f.provider_reference, f.total)
+        amount = settlement.refund_for(f, released_fee)
+        reference = await provider.refund(f.refund_key, f.provider_reference, amount)
         metrics.CHARGE_CALLS.labels(provider.name, "refunded").inc()
 
         def record(x: Funding) -> FundingDecision:
             if x.status is not FundingStatus.FUNDED:
                 return None
-            return x.refund(self.clock.now(), reason, reference)
+            return x.refund(self.clock.now(), reason, reference, released_fee)
 
         return await self.writer.change(f.id, record, cause)
 

@@ -8,6 +8,9 @@ approval and cancellation do to it (`charging.py` talks to the provider).
     SubmissionApproved    → a funded engagement's escrow released (FundingReleased)
     EngagementCancelled   → funded: refunded (FundingRefunded); waiting: cancelled
                             (FundingCancelled)
+    settle (kill fee, dispute) → funded: the released share kept, the rest refunded (SETTLED)
+
+`settlement.py` moves the payout and the funding together for each consumed event.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from payouts.handlers.funding_writer import FundingDecision, FundingNotFound, Fu
 from payouts.handlers.ports import Repository
 from stint.kit.actor import Actor, Cause
 from stint.kit.errors import AlreadyExists, PermissionDenied
+from stint.kit.money import Money
 
 log = logging.getLogger(__name__)
 AWAITING = FundingStatus.AWAITING_FUNDING
@@ -140,10 +144,18 @@ class FundingHandlers:
         """Consumes EngagementCancelled (after the payouts handler has marked it): a funded
         engagement is refunded in full, a waiting one cancelled (a charge in flight is
         finished first, so a late approval is refunded rather than kept)."""
+        await self.settle(engagement_id, None, f"engagement cancelled: {reason}", cause)
+
+    async def settle(
+        self, engagement_id: str, released_fee: Money | None, reason: str, cause: Cause
+    ) -> Funding | None:
+        """The engagement ended with `released_fee` (or nothing) owed to the intern: a funded
+        funding is refunded the rest (SETTLED, or REFUNDED in full), a waiting one cancelled;
+        an ended one is left as it is. Returns the funding as it ends up."""
         f = await self.store.get_funding(funding_id_for(engagement_id))
         if f is None:
-            return
-        why = f"engagement cancelled: {reason}".strip()[:MAX_REASON]
+            return None
+        why = reason.strip()[:MAX_REASON]
 
         def cancel(x: Funding) -> FundingDecision:
             if x.status is not AWAITING or x.charging:
@@ -154,13 +166,12 @@ class FundingHandlers:
             if f.charging:
                 f = await self.charger.finish(f.id, cause)
             if f.status is FundingStatus.FUNDED:
-                await self.charger.refund(f, why, cause)
-                return
+                return await self.charger.refund(f, why, cause, released_fee)
             if f.status is not AWAITING:
-                return
+                return f
             f = await self.writer.change(f.id, cancel, cause)
             if f.status is not AWAITING:
-                return
+                return f
         raise RuntimeError(f"funding {f.id} kept charging while its engagement was cancelled")
 
     async def repair_ledger(self, funding_id: str) -> None:

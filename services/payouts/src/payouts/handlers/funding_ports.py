@@ -87,5 +87,6 @@ class ChargeProvider(Protocol):
     async def charge(self, request: ChargeRequest) -> ChargeResult: ...
 
     async def refund(self, refund_key: str, charge_reference: str, amount: Money) -> str:
-        """Refund a charge in full; returns the refund's reference."""
+        """Refund `amount` of a charge (all of it, or the rest after a partial release);
+        returns the refund's reference."""
         ...

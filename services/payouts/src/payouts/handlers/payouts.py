@@ -18,6 +18,7 @@ from payouts.domain.values import PayoutStatus
 from payouts.handlers.writer import PayoutWriter
 from stint.kit.actor import Cause
 from stint.kit.errors import AlreadyExists
+from stint.kit.money import Money
 
 log = logging.getLogger(__name__)
 CANCELLABLE = {PayoutStatus.ON_HOLD, PayoutStatus.PENDING, PayoutStatus.FAILED}
@@ -60,6 +61,31 @@ class PayoutHandlers:
         if payout.status is PayoutStatus.ON_HOLD and await self.repo.get_account(cmd.student_id):
             # The account was registered while we inserted: its resume pass may have missed us.
             return await self.writer.change(payout_id, self._resume, cause)
+        return payout
+
+    async def on_partial_release(
+        self, cmd: ApprovedEngagement, platform_fee: Money, cause: Cause
+    ) -> Payout | None:
+        """A kill fee or a dispute's partial release: the engagement's one payout, of
+        `cmd.fee` (the released share) with `platform_fee` (the funding's share of it), even
+        though the engagement ended cancelled. Emits PayoutScheduled or PayoutOnHold."""
+        cmd.validate()
+        payout_id = payout_id_for(cmd.engagement_id)
+        if (existing := await self.repo.get_payout(payout_id)) is not None:
+            return self._same_or_alert(existing, cmd)
+        account = await self.repo.get_account(cmd.student_id)
+        transition = approved_payout(
+            cmd,
+            has_account=account is not None,
+            policy=self.policy,
+            now=self.clock.now(),
+            correlation_id=cause.correlation_id,
+            platform_fee=platform_fee,
+        )
+        try:
+            payout = await self.writer.create(transition, cause)
+        except AlreadyExists:
+            return self._same_or_alert(await self.repo.get_payout(payout_id), cmd)
         return payout
 
     def _same_or_alert(self, existing: Payout | None, cmd: ApprovedEngagement) -> Payout | None:

@@ -30,6 +30,10 @@ class _FundingMethodKindEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_Fun
     """A card token from the payment provider's checkout; charged at hire."""
     FUNDING_METHOD_KIND_BANK_DEBIT: _FundingMethodKind.ValueType  # 2
     """A bank-debit mandate token from the provider; debited at hire."""
+    FUNDING_METHOD_KIND_INVOICE: _FundingMethodKind.ValueType  # 3
+    """Invoice terms granted by an admin: nothing is charged at hire; an invoice is issued, due
+    net_days later, and hires are refused once the unpaid invoices would exceed credit_limit.
+    """
 
 class FundingMethodKind(_FundingMethodKind, metaclass=_FundingMethodKindEnumTypeWrapper):
     """How a company pays for the work it hires."""
@@ -39,6 +43,10 @@ FUNDING_METHOD_KIND_CARD: FundingMethodKind.ValueType  # 1
 """A card token from the payment provider's checkout; charged at hire."""
 FUNDING_METHOD_KIND_BANK_DEBIT: FundingMethodKind.ValueType  # 2
 """A bank-debit mandate token from the provider; debited at hire."""
+FUNDING_METHOD_KIND_INVOICE: FundingMethodKind.ValueType  # 3
+"""Invoice terms granted by an admin: nothing is charged at hire; an invoice is issued, due
+net_days later, and hires are refused once the unpaid invoices would exceed credit_limit.
+"""
 Global___FundingMethodKind: _TypeAlias = FundingMethodKind  # noqa: Y015
 
 class _FundingStatus:
@@ -60,6 +68,10 @@ class _FundingStatusEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_Funding
     """The engagement ended without approval after it was funded: the charge was refunded."""
     FUNDING_STATUS_CANCELLED: _FundingStatus.ValueType  # 5
     """The engagement ended before it was funded: nothing was charged."""
+    FUNDING_STATUS_SETTLED: _FundingStatus.ValueType  # 6
+    """Part of it went to the intern (a kill fee, a dispute's partial release) with the same
+    share of the platform fee; the rest was refunded.
+    """
 
 class FundingStatus(_FundingStatus, metaclass=_FundingStatusEnumTypeWrapper):
     """Where the money for one engagement is."""
@@ -77,6 +89,10 @@ FUNDING_STATUS_REFUNDED: FundingStatus.ValueType  # 4
 """The engagement ended without approval after it was funded: the charge was refunded."""
 FUNDING_STATUS_CANCELLED: FundingStatus.ValueType  # 5
 """The engagement ended before it was funded: nothing was charged."""
+FUNDING_STATUS_SETTLED: FundingStatus.ValueType  # 6
+"""Part of it went to the intern (a kill fee, a dispute's partial release) with the same
+share of the platform fee; the rest was refunded.
+"""
 Global___FundingStatus: _TypeAlias = FundingStatus  # noqa: Y015
 
 @_typing.final
@@ -93,6 +109,8 @@ class FundingMethod(_message.Message):
     CREATED_AT_FIELD_NUMBER: _builtins.int
     UPDATED_AT_FIELD_NUMBER: _builtins.int
     VERSION_FIELD_NUMBER: _builtins.int
+    CREDIT_LIMIT_FIELD_NUMBER: _builtins.int
+    NET_DAYS_FIELD_NUMBER: _builtins.int
     company_id: _builtins.str
     kind: Global___FundingMethodKind.ValueType
     provider: _builtins.str
@@ -102,10 +120,16 @@ class FundingMethod(_message.Message):
     currency: _builtins.str
     """ISO 4217, upper case: the currency the method is charged in."""
     version: _builtins.int
+    net_days: _builtins.int
+    """Invoice terms only: days from issue to the invoice's due date."""
     @_builtins.property
     def created_at(self) -> _timestamp_pb2.Timestamp: ...
     @_builtins.property
     def updated_at(self) -> _timestamp_pb2.Timestamp: ...
+    @_builtins.property
+    def credit_limit(self) -> _money_pb2.Money:
+        """Invoice terms only: the most the company may owe on unpaid invoices."""
+
     def __init__(
         self,
         *,
@@ -117,10 +141,12 @@ class FundingMethod(_message.Message):
         created_at: _timestamp_pb2.Timestamp | None = ...,
         updated_at: _timestamp_pb2.Timestamp | None = ...,
         version: _builtins.int = ...,
+        credit_limit: _money_pb2.Money | None = ...,
+        net_days: _builtins.int = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _typing.Literal["created_at", b"created_at", "updated_at", b"updated_at"]  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["created_at", b"created_at", "credit_limit", b"credit_limit", "updated_at", b"updated_at"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["company_id", b"company_id", "created_at", b"created_at", "currency", b"currency", "kind", b"kind", "provider", b"provider", "token_hint", b"token_hint", "updated_at", b"updated_at", "version", b"version"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["company_id", b"company_id", "created_at", b"created_at", "credit_limit", b"credit_limit", "currency", b"currency", "kind", b"kind", "net_days", b"net_days", "provider", b"provider", "token_hint", b"token_hint", "updated_at", b"updated_at", "version", b"version"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -154,6 +180,11 @@ class Funding(_message.Message):
     RELEASED_AT_FIELD_NUMBER: _builtins.int
     REFUNDED_AT_FIELD_NUMBER: _builtins.int
     VERSION_FIELD_NUMBER: _builtins.int
+    RELEASED_FEE_FIELD_NUMBER: _builtins.int
+    RELEASED_TOTAL_FIELD_NUMBER: _builtins.int
+    REFUNDED_TOTAL_FIELD_NUMBER: _builtins.int
+    PAID_AT_FIELD_NUMBER: _builtins.int
+    PAYMENT_DUE_AT_FIELD_NUMBER: _builtins.int
     id: _builtins.str
     """fnd_<suffix of the engagement id>"""
     engagement_id: _builtins.str
@@ -196,6 +227,28 @@ class Funding(_message.Message):
     def released_at(self) -> _timestamp_pb2.Timestamp: ...
     @_builtins.property
     def refunded_at(self) -> _timestamp_pb2.Timestamp: ...
+    @_builtins.property
+    def released_fee(self) -> _money_pb2.Money:
+        """SETTLED: the share of the fee paid to the intern (RELEASED: the whole fee)."""
+
+    @_builtins.property
+    def released_total(self) -> _money_pb2.Money:
+        """What left escrow for the intern and the platform (released_fee and its platform fee)."""
+
+    @_builtins.property
+    def refunded_total(self) -> _money_pb2.Money:
+        """What went back to the company; released_total + refunded_total = total once ended."""
+
+    @_builtins.property
+    def paid_at(self) -> _timestamp_pb2.Timestamp:
+        """When the company's money arrived: the charge at hire, or the payment of the invoice
+        (unset while an invoice is unpaid).
+        """
+
+    @_builtins.property
+    def payment_due_at(self) -> _timestamp_pb2.Timestamp:
+        """Invoice terms: when the invoice is due."""
+
     def __init__(
         self,
         *,
@@ -221,10 +274,15 @@ class Funding(_message.Message):
         released_at: _timestamp_pb2.Timestamp | None = ...,
         refunded_at: _timestamp_pb2.Timestamp | None = ...,
         version: _builtins.int = ...,
+        released_fee: _money_pb2.Money | None = ...,
+        released_total: _money_pb2.Money | None = ...,
+        refunded_total: _money_pb2.Money | None = ...,
+        paid_at: _timestamp_pb2.Timestamp | None = ...,
+        payment_due_at: _timestamp_pb2.Timestamp | None = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _typing.Literal["created_at", b"created_at", "fee", b"fee", "funded_at", b"funded_at", "platform_fee", b"platform_fee", "refunded_at", b"refunded_at", "released_at", b"released_at", "total", b"total", "updated_at", b"updated_at"]  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["created_at", b"created_at", "fee", b"fee", "funded_at", b"funded_at", "paid_at", b"paid_at", "payment_due_at", b"payment_due_at", "platform_fee", b"platform_fee", "refunded_at", b"refunded_at", "refunded_total", b"refunded_total", "released_at", b"released_at", "released_fee", b"released_fee", "released_total", b"released_total", "total", b"total", "updated_at", b"updated_at"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["application_id", b"application_id", "attempts", b"attempts", "company_id", b"company_id", "created_at", b"created_at", "decline_code", b"decline_code", "decline_message", b"decline_message", "engagement_id", b"engagement_id", "fee", b"fee", "funded_at", b"funded_at", "id", b"id", "method", b"method", "platform_fee", b"platform_fee", "posting_title", b"posting_title", "provider", b"provider", "provider_reference", b"provider_reference", "refunded_at", b"refunded_at", "released_at", b"released_at", "status", b"status", "student_id", b"student_id", "total", b"total", "updated_at", b"updated_at", "version", b"version"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["application_id", b"application_id", "attempts", b"attempts", "company_id", b"company_id", "created_at", b"created_at", "decline_code", b"decline_code", "decline_message", b"decline_message", "engagement_id", b"engagement_id", "fee", b"fee", "funded_at", b"funded_at", "id", b"id", "method", b"method", "paid_at", b"paid_at", "payment_due_at", b"payment_due_at", "platform_fee", b"platform_fee", "posting_title", b"posting_title", "provider", b"provider", "provider_reference", b"provider_reference", "refunded_at", b"refunded_at", "refunded_total", b"refunded_total", "released_at", b"released_at", "released_fee", b"released_fee", "released_total", b"released_total", "status", b"status", "student_id", b"student_id", "total", b"total", "updated_at", b"updated_at", "version", b"version"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 

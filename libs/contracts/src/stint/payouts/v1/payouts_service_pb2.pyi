@@ -767,6 +767,8 @@ class SetFundingMethodRequest(_message.Message):
     PROVIDER_FIELD_NUMBER: _builtins.int
     TOKEN_FIELD_NUMBER: _builtins.int
     CURRENCY_FIELD_NUMBER: _builtins.int
+    CREDIT_LIMIT_FIELD_NUMBER: _builtins.int
+    NET_DAYS_FIELD_NUMBER: _builtins.int
     company_id: _builtins.str
     """Admins only; employers always set their own company's (empty = the caller's company)."""
     kind: _funding_pb2.FundingMethodKind.ValueType
@@ -776,6 +778,14 @@ class SetFundingMethodRequest(_message.Message):
     """Opaque token from the provider's checkout (never a raw card or account number)."""
     currency: _builtins.str
     """ISO 4217, upper case: a hire is charged only in this currency."""
+    net_days: _builtins.int
+    """Invoice terms only: days from issue to due (1-90)."""
+    @_builtins.property
+    def credit_limit(self) -> _money_pb2.Money:
+        """Invoice terms only (admins only): the most the company may owe on unpaid invoices, in
+        `currency`.
+        """
+
     def __init__(
         self,
         *,
@@ -784,10 +794,12 @@ class SetFundingMethodRequest(_message.Message):
         provider: _builtins.str = ...,
         token: _builtins.str = ...,
         currency: _builtins.str = ...,
+        credit_limit: _money_pb2.Money | None = ...,
+        net_days: _builtins.int = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["credit_limit", b"credit_limit"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["company_id", b"company_id", "currency", b"currency", "kind", b"kind", "provider", b"provider", "token", b"token"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["company_id", b"company_id", "credit_limit", b"credit_limit", "currency", b"currency", "kind", b"kind", "net_days", b"net_days", "provider", b"provider", "token", b"token"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
