@@ -42,6 +42,8 @@ def test_valid_terms_pass(make_terms: MakeTerms, now: datetime) -> None:
         ("positions", 10, 11),
         ("skills", tuple(f"s{i}" for i in range(15)), tuple(f"s{i}" for i in range(16))),
         ("acceptance_criteria", ("x",) * 10, ("x",) * 11),
+        ("kill_fee_percent", 100, 101),
+        ("kill_fee_percent", 0, -1),
     ],
 )
 def test_every_bound(make_terms: MakeTerms, now: datetime, field: str, ok: Any, bad: Any) -> None:

@@ -184,6 +184,7 @@ def _posting_doc(p: PostingView) -> Document:
         "category": p.category,
         "skills": list(p.skills),
         "estimated_hours": p.estimated_hours,
+        "kill_fee_percent": p.kill_fee_percent,
         "source_version": p.source_version,
         "hired_application_ids": list(p.hired_application_ids),
     }
@@ -206,6 +207,7 @@ def _posting(doc: Document) -> PostingView:
         category=doc["category"],
         skills=tuple(doc["skills"]),
         estimated_hours=doc["estimated_hours"],
+        kill_fee_percent=doc.get("kill_fee_percent", 0),
         source_version=doc["source_version"],
         hired_application_ids=tuple(doc["hired_application_ids"]),
         version=doc["version"],

@@ -46,6 +46,7 @@ def posting_view(p: posting_pb2.Posting) -> PostingView:
         category=p.category,
         skills=tuple(p.skills),
         estimated_hours=p.estimated_hours,
+        kill_fee_percent=p.kill_fee_percent,
         source_version=p.version,
     )
 
@@ -80,6 +81,7 @@ def engagement_terms(p: PostingView) -> events_pb2.EngagementTerms:
         acceptance_criteria=list(p.acceptance_criteria),
         ai_policy=p.ai_policy,  # type: ignore[arg-type]
         company_id=p.company_id,
+        kill_fee_percent=p.kill_fee_percent,
     )
 
 

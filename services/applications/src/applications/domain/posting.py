@@ -73,6 +73,7 @@ class PostingView:
     source_version: int
     hired_application_ids: tuple[str, ...] = ()
     version: int = 0
+    kill_fee_percent: int = 0  # the cancellation policy, passed on to the engagement
 
     def newer_than(self, current: PostingView | None) -> bool:
         """Whether this snapshot should replace `current` (redeliveries and stragglers not)."""

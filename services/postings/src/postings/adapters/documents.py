@@ -37,6 +37,7 @@ def to_document(p: Posting) -> Document:
         "acceptance_criteria": list(t.acceptance_criteria),
         "ai_policy": t.ai_policy.value if t.ai_policy else None,
         "visibility": t.visibility.value if t.visibility else None,
+        "kill_fee_percent": t.kill_fee_percent,
         "universities": [
             {
                 "university_id": u.university_id,
@@ -80,6 +81,7 @@ def from_document(d: Document) -> Posting:
         ai_policy=_opt(AiPolicy, d.get("ai_policy")),
         visibility=_opt(Visibility, d.get("visibility")),
         university_ids=tuple(u.university_id for u in universities),
+        kill_fee_percent=d.get("kill_fee_percent", 0),
     )
     return Posting(
         id=d["_id"],

@@ -88,6 +88,7 @@ def terms_in(p: svc.PostingInput) -> Terms:
         ai_policy=enum_in(AiPolicy, p.ai_policy),
         visibility=enum_in(Visibility, p.visibility),
         university_ids=tuple(u.strip() for u in p.university_ids),
+        kill_fee_percent=p.kill_fee_percent,
     )
 
 
@@ -110,6 +111,7 @@ def posting_out(p: Posting) -> posting_pb2.Posting:
         acceptance_criteria=t.acceptance_criteria,
         ai_policy=enum_out(t.ai_policy),
         visibility=enum_out(t.visibility),
+        kill_fee_percent=t.kill_fee_percent,
         universities=[
             posting_pb2.UniversityTarget(
                 university_id=u.university_id,

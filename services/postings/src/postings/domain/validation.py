@@ -75,6 +75,8 @@ def validate_terms(terms: Terms, policy: Policy, now: datetime) -> None:
     _check_dates(terms, now, bad)
     _check_criteria(terms.acceptance_criteria, bad)
     _check_visibility(terms, bad)
+    if not 0 <= terms.kill_fee_percent <= 100:
+        bad("kill_fee_percent", "must be 0 to 100")
     if problems:
         raise InvalidArgument("the posting is not valid", problems)
 

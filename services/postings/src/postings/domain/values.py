@@ -73,3 +73,6 @@ class Terms:
     ai_policy: AiPolicy | None
     visibility: Visibility | None
     university_ids: tuple[str, ...]
+    # The cancellation policy: the percent of the fee paid to the intern when the employer
+    # cancels work in progress (frozen once open: applicants accept it).
+    kill_fee_percent: int = 0

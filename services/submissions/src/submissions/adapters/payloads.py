@@ -53,6 +53,8 @@ def engagement(e: m.Engagement) -> pb.Engagement:
         cancelled_at=timestamp(e.cancelled_at),
         version=e.version,
         funding_due_at=timestamp(e.funding_due_at),
+        kill_fee_percent=e.kill_fee_percent,
+        kill_fee=money_message(e.kill_fee) if e.kill_fee else None,
     )
 
 
@@ -120,8 +122,13 @@ def event(e: ev.Event, cause: Cause) -> tuple[Message, str]:
             return msg, snap.id
         case ev.EngagementCompleted(snap):
             return events.EngagementCompleted(context=c, engagement=engagement(snap)), snap.id
-        case ev.EngagementCancelled(snap, reason):
-            msg = events.EngagementCancelled(context=c, engagement=engagement(snap), reason=reason)
+        case ev.EngagementCancelled(snap, reason, kill_fee):
+            msg = events.EngagementCancelled(
+                context=c,
+                engagement=engagement(snap),
+                reason=reason,
+                kill_fee=money_message(kill_fee) if kill_fee else None,
+            )
             return msg, snap.id
         case ev.EngagementOverdue(snap):
             return events.EngagementOverdue(context=c, engagement=engagement(snap)), snap.id

@@ -185,6 +185,8 @@ def from_document(d: Document) -> Engagement:
         overdue_notified=d["overdue_notified"],
         cancel_reason=d["cancel_reason"],
         cancelled_by=Party(d["cancelled_by"]) if d.get("cancelled_by") else None,
+        kill_fee_percent=d.get("kill_fee_percent", 0),
+        kill_fee=Money(**d["kill_fee"]) if d.get("kill_fee") else None,
         approved_at=_dt(d.get("approved_at")),
         completed_at=_dt(d.get("completed_at")),
         cancelled_at=_dt(d.get("cancelled_at")),

@@ -67,6 +67,7 @@ def hire(event: app_events.CandidateHired) -> cmd.Hire:
         acceptance_criteria=tuple(terms.acceptance_criteria),
         ai_policy=m.AiPolicy(policy),
         hired_at=wire.optional_time(event, "hired_at"),
+        kill_fee_percent=min(max(terms.kill_fee_percent, 0), 100),
     )
 
 

@@ -1,14 +1,17 @@
 """Who may end an engagement, and when (pure): the cancellation policy.
 
 Before any work is submitted (AWAITING_FUNDING or ACTIVE) either side may walk away: the
-employer cancels, the intern withdraws, and the company's payment is refunded in full (payouts
-consumes EngagementCancelled). Once work was submitted, neither side can simply leave: the
-employer reviews it (approve, or ask for a revision within the limit; silence auto-approves),
-and a disagreement goes to an admin, who may still cancel any engagement not yet approved.
+intern withdraws and the company is refunded in full; the employer cancels and, once the work
+has started (ACTIVE), owes the intern the posting's kill fee, the rest refunded (payouts
+consumes EngagementCancelled and its kill_fee). Once work was submitted, neither side can
+simply leave: the employer reviews it (approve, or ask for a revision within the limit; silence
+auto-approves), and a disagreement goes to a dispute an admin settles (an admin may also still
+cancel any engagement not yet approved).
 """
 
 from __future__ import annotations
 
+from stint.kit.money import Money
 from submissions.domain.errors import WrongState
 from submissions.domain.model import Engagement
 from submissions.domain.values import Party, Status
@@ -26,3 +29,13 @@ def check(e: Engagement, by: Party) -> None:
             "disagreement"
         )
     raise WrongState("work was submitted: it is under review; an admin can settle a disagreement")
+
+
+def kill_fee(e: Engagement, by: Party) -> Money | None:
+    """The intern's share when the employer cancels work in progress: the posting's
+    kill_fee_percent of the fee, rounded down to the minor unit (the company keeps the
+    fraction). Nothing when the work never started (unfunded), when the intern withdraws, or
+    when an admin cancels (an admin settles a disagreement through a dispute instead)."""
+    if by is not Party.EMPLOYER or e.status is not Status.ACTIVE or e.kill_fee_percent <= 0:
+        return None
+    return Money(e.fee.amount_minor * e.kill_fee_percent // 100, e.fee.currency)

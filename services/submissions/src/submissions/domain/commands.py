@@ -29,6 +29,7 @@ class Hire:
     acceptance_criteria: tuple[str, ...]
     ai_policy: AiPolicy
     hired_at: datetime | None
+    kill_fee_percent: int = 0
 
 
 @dataclass(frozen=True)

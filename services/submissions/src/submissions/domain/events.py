@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from stint.kit.money import Money
+
 if TYPE_CHECKING:
     from submissions.domain.model import Engagement, Party
 
@@ -44,6 +46,7 @@ class EngagementCompleted:
 class EngagementCancelled:
     engagement: Engagement
     reason: str
+    kill_fee: Money | None = None  # the intern's share when the employer cancelled mid-work
 
 
 @dataclass(frozen=True)

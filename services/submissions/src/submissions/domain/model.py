@@ -91,6 +91,8 @@ class Engagement:
     overdue_notified: bool = False
     cancel_reason: str = ""
     cancelled_by: Party | None = None
+    kill_fee_percent: int = 0  # the posting's cancellation policy (cancellation.kill_fee)
+    kill_fee: Money | None = None  # paid to the intern when the employer cancelled mid-work
     approved_at: datetime | None = None
     completed_at: datetime | None = None
     cancelled_at: datetime | None = None
@@ -186,16 +188,18 @@ class Engagement:
         review = Review(latest.number, Decision.AUTO_APPROVED, "", (), "", now)
         return self.approve(review, windows)
 
-    def cancel(self, reason: str, now: datetime, by: Party = Party.PLATFORM) -> list[ev.Event]:
-        """Who may cancel when is `cancellation.check` (the sides only before any work)."""
+    def cancel(
+        self, reason: str, now: datetime, by: Party = Party.PLATFORM, kill_fee: Money | None = None
+    ) -> list[ev.Event]:
+        """Who may cancel when, and the kill fee owed, are `cancellation`'s rules."""
         if self.status not in CANCELLABLE:
             raise WrongState(f"cannot cancel a {self.status.value} engagement")
         self.status = Status.CANCELLED
-        self.cancel_reason, self.cancelled_by = reason, by
+        self.cancel_reason, self.cancelled_by, self.kill_fee = reason, by, kill_fee
         self.cancelled_at = now
         self.review_due_at = None
         self.funding_due_at = None
-        return [ev.EngagementCancelled(self.snapshot(), reason)]
+        return [ev.EngagementCancelled(self.snapshot(), reason, kill_fee)]
 
     def mark_overdue(self, now: datetime) -> list[ev.Event]:
         """Once, when the due date passed and nothing was submitted."""
@@ -238,6 +242,7 @@ def start(
         due_date=hire.due_date,
         acceptance_criteria=hire.acceptance_criteria,
         ai_policy=hire.ai_policy,
+        kill_fee_percent=hire.kill_fee_percent,
         revision_limit=revision_limit,
         created_at=now,
         funding_due_at=now + windows.funding,

@@ -120,6 +120,7 @@ class EngagementHandlers:
 
     async def _end(self, e: Engagement, reason: str, by: Party, cause: Cause) -> Engagement:
         cancellation.check(e, by)
-        await self._repo.save(e, e.cancel(reason.strip(), self._clock.now(), by), cause)
+        owed = cancellation.kill_fee(e, by)
+        await self._repo.save(e, e.cancel(reason.strip(), self._clock.now(), by, owed), cause)
         metrics.ENGAGEMENTS_CANCELLED.labels(by.value.lower()).inc()
         return e
