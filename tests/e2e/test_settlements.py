@@ -88,3 +88,63 @@ async def test_an_employer_stopping_work_in_progress_pays_the_kill_fee(
     assert by_kind["INVOICE_KIND_INVOICE"]["status"] == "INVOICE_STATUS_PAID"
     credit = by_kind["INVOICE_KIND_CREDIT_NOTE"]
     assert credit["total"]["amount_minor"] == str(-(FEE + PLATFORM_FEE - kept))
+
+
+@pytest.mark.timeout(180)
+async def test_invoice_terms_fund_the_work_on_credit_until_the_transfer_pays_the_invoice(
+    http: httpx.AsyncClient, unique: str
+) -> None:
+    company = f"cmp_{unique}"
+    employer = auth("employer", f"boss_{unique}", company)
+    student = auth("student", f"stu_{unique}")
+    admin = auth("admin", f"ops_{unique}")
+    terms = {
+        "company_id": company,
+        "kind": "FUNDING_METHOD_KIND_INVOICE",
+        "token": "po-2026-0042",
+        "currency": "USD",
+        "credit_limit": {"amount_minor": "100000", "currency": "USD"},
+        "net_days": 14,
+    }
+    refused = await http.put("/v1/me/funding-method", json=terms, headers=employer)
+    assert refused.status_code == 403, refused.text  # only an admin grants credit
+    granted = await http.put("/v1/me/funding-method", json=terms, headers=admin)
+    assert granted.status_code == 200, granted.text
+    assert granted.json()["net_days"] == 14
+
+    posting_id = await publish(http, employer, posting(f"Terms study {unique}"))
+    application_id = await apply(http, posting_id, student)
+    await hire(http, application_id, employer, funded=False)
+    engagement_id = await engagement_of(http, student)  # ACTIVE: the work starts on credit
+    funded = await funding(http, engagement_id, employer, "FUNDING_STATUS_FUNDED")
+    assert funded["method"] == "FUNDING_METHOD_KIND_INVOICE"
+    assert "paid_at" not in funded
+    documents = await eventually(
+        lambda: http.get("/v1/me/invoices", headers=employer),
+        until=lambda r: len(r.json().get("invoices", [])) == 1,
+        timeout=30,
+        interval=0.1,
+        what="the invoice issued at hire",
+    )
+    (invoice,) = documents.json()["invoices"]
+    assert invoice["status"] == "INVOICE_STATUS_ISSUED"
+    assert invoice["due_at"] == funded["payment_due_at"]
+    assert await balance(http, admin, f"invoiced:company:{company}") == FEE + PLATFORM_FEE
+
+    path = f"/v1/invoices/{invoice['id']}/payment"
+    denied = await http.post(path, json={"reference": "TRF-1"}, headers=employer)
+    assert denied.status_code == 403, denied.text
+    paid = await http.post(path, json={"reference": "TRF-889"}, headers=admin)
+    assert paid.status_code == 200, paid.text
+    assert paid.json()["status"] == "INVOICE_STATUS_PAID"
+    twice = await http.post(path, json={"reference": "TRF-889"}, headers=admin)
+    assert twice.status_code == 409, twice.text
+    settled = await eventually(
+        lambda: balance(http, admin, f"invoiced:company:{company}"),
+        until=lambda b: b == 0,
+        timeout=30,
+        interval=0.1,
+        what="the invoice debt paid",
+    )
+    assert settled == 0
+    await ledger_is_clean(http, admin)

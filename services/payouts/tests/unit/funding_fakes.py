@@ -8,7 +8,14 @@ from dataclasses import replace
 
 from payouts.adapters import funding_wire
 from payouts.adapters.funding_documents import funding_fields
-from payouts.domain.funding import Funding, FundingEvent, FundingMethod, FundingStatus
+from payouts.domain.escrow import FUNDED_ONCE
+from payouts.domain.funding import (
+    Funding,
+    FundingEvent,
+    FundingMethod,
+    FundingStatus,
+    MethodKind,
+)
 from payouts.handlers.funding_ports import FundingQuery
 from stint.kit.actor import Cause
 from stint.kit.envelope import Envelope, EventFactory
@@ -72,6 +79,13 @@ class MemoryFundingStore:
         for fid in sorted(self.fundings):
             f = self.fundings[fid]
             if f.company_id == company_id and f.status is status:
+                yield f
+
+    async def unpaid_on_terms(self, company_id: str) -> AsyncIterator[Funding]:
+        for fid in sorted(self.fundings):
+            f = self.fundings[fid]
+            on_terms = f.method is MethodKind.INVOICE and f.paid_at is None
+            if f.company_id == company_id and on_terms and f.status in FUNDED_ONCE:
                 yield f
 
     async def all_fundings(self) -> AsyncIterator[Funding]:

@@ -21,7 +21,8 @@ FUNDING_ROUTES = [
         "/v1/me/funding-method",
         "SetFundingMethod",
         "Register or replace how the caller's company pays at hire (a provider token; admins "
-        "name the company); hires waiting for funding are charged with it at once",
+        "name the company, and only admins grant invoice terms with a credit limit); hires "
+        "waiting for funding are charged with it at once",
         EMPLOYER,
         body=Body(),
         answer=Answer(field="method"),
@@ -96,6 +97,16 @@ INVOICE_ROUTES = [
         "GetInvoice",
         "An invoice, receipt or credit note: number, issuer, payer, lines, status",
         EMPLOYER,
+        answer=Answer(field="invoice"),
+    ),
+    PAYOUTS.route(
+        "POST",
+        "/v1/invoices/{invoice_id}/payment",
+        "RecordInvoicePayment",
+        "Admins: the company's bank transfer for an invoice on invoice terms arrived (the "
+        "invoice becomes PAID; once only)",
+        ADMIN,
+        body=Body(),
         answer=Answer(field="invoice"),
     ),
 ]

@@ -38,6 +38,11 @@ def funding_fields(f: Funding) -> Doc:
         "refunded_at": f.refunded_at,
         "end_reason": f.end_reason,
         "released_fee_minor": f.released_fee.amount_minor if f.released_fee else None,
+        "paid_at": f.paid_at,
+        "paid_amount_minor": f.paid_amount.amount_minor if f.paid_amount else None,
+        "payment_reference": f.payment_reference,
+        "net_days": f.net_days,
+        "payment_due_at": f.payment_due_at,
         "ledger_due_at": f.ledger_due_at,
         "ledger_error": f.ledger_error or None,
         "correlation_id": f.correlation_id,
@@ -46,6 +51,9 @@ def funding_fields(f: Funding) -> Doc:
 
 def funding_from(d: Doc) -> Funding:
     decline = d.get("decline")
+    # A card or bank debit was paid by its charge (stored before `paid_at` existed too); only
+    # invoice terms wait for a recorded payment.
+    charged = d if d.get("method") != MethodKind.INVOICE.value else {}
     currency = d["currency"]
     return Funding(
         id=d["_id"],
@@ -71,16 +79,27 @@ def funding_from(d: Doc) -> Funding:
         released_at=d.get("released_at"),
         refunded_at=d.get("refunded_at"),
         end_reason=d.get("end_reason", ""),
-        released_fee=(
-            Money(d["released_fee_minor"], currency)
-            if d.get("released_fee_minor") is not None
-            else None
-        ),
+        released_fee=_money(d.get("released_fee_minor"), currency),
+        paid_at=d.get("paid_at") or charged.get("funded_at"),
+        paid_amount=_money(d.get("paid_amount_minor") or _charged_total(charged), currency),
+        payment_reference=d.get("payment_reference", ""),
+        net_days=d.get("net_days", 0),
+        payment_due_at=d.get("payment_due_at") or charged.get("funded_at"),
         ledger_due_at=d.get("ledger_due_at"),
         ledger_error=d.get("ledger_error") or "",
         correlation_id=d.get("correlation_id", ""),
         version=d["version"],
     )
+
+
+def _money(minor: int | None, currency: str) -> Money | None:
+    return Money(minor, currency) if minor is not None else None
+
+
+def _charged_total(charged: Doc) -> int | None:
+    if charged.get("funded_at") is None:
+        return None
+    return int(charged["fee_minor"]) + int(charged["platform_fee_minor"])
 
 
 def method_fields(m: FundingMethod) -> Doc:
@@ -91,6 +110,8 @@ def method_fields(m: FundingMethod) -> Doc:
         "currency": m.currency,
         "created_at": m.created_at,
         "updated_at": m.updated_at,
+        "credit_limit_minor": m.credit_limit.amount_minor if m.credit_limit else None,
+        "net_days": m.net_days,
     }
 
 
@@ -104,4 +125,6 @@ def method_from(d: Doc) -> FundingMethod:
         d["created_at"],
         d["updated_at"],
         d["version"],
+        credit_limit=_money(d.get("credit_limit_minor"), d["currency"]),
+        net_days=d.get("net_days", 0),
     )

@@ -18,7 +18,14 @@ from payouts.adapters.funding_documents import (
     method_fields,
     method_from,
 )
-from payouts.domain.funding import Funding, FundingEvent, FundingMethod, FundingStatus
+from payouts.domain.escrow import FUNDED_ONCE
+from payouts.domain.funding import (
+    Funding,
+    FundingEvent,
+    FundingMethod,
+    FundingStatus,
+    MethodKind,
+)
 from payouts.handlers.funding_ports import FundingQuery
 from stint.kit.actor import Cause
 from stint.kit.envelope import EventFactory
@@ -88,6 +95,16 @@ class FundingRepository:
         self, company_id: str, status: FundingStatus
     ) -> AsyncIterator[Funding]:
         filt = {"company_id": str(company_id), "status": status.value}
+        async for doc in self.fundings.collection.find(filt, sort=[("_id", 1)]):
+            yield funding_from(doc)
+
+    async def unpaid_on_terms(self, company_id: str) -> AsyncIterator[Funding]:
+        filt = {
+            "company_id": str(company_id),
+            "status": {"$in": [s.value for s in FUNDED_ONCE]},
+            "method": MethodKind.INVOICE.value,
+            "paid_at": None,  # absent: not paid yet
+        }
         async for doc in self.fundings.collection.find(filt, sort=[("_id", 1)]):
             yield funding_from(doc)
 

@@ -108,6 +108,8 @@ def funding_to_pb(f: Funding) -> pb.Funding:
         released_fee=money_message(released_fee(f)),
         released_total=money_message(released_total(f)),
         refunded_total=money_message(refund_total(f)),
+        paid_at=timestamp(f.paid_at),
+        payment_due_at=timestamp(f.payment_due_at),
     )
 
 
@@ -121,6 +123,8 @@ def method_to_pb(m: FundingMethod) -> pb.FundingMethod:
         created_at=timestamp(m.created_at),
         updated_at=timestamp(m.updated_at),
         version=m.version,
+        credit_limit=money_message(m.credit_limit) if m.credit_limit else None,
+        net_days=m.net_days,
     )
 
 

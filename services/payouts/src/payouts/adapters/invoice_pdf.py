@@ -11,7 +11,7 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 from payouts.domain.invoice import Invoice, InvoiceKind
-from stint.kit.money import Money
+from payouts.domain.values import shown
 
 _TITLE = {InvoiceKind.INVOICE: "Invoice", InvoiceKind.CREDIT_NOTE: "Credit note"}
 
@@ -26,10 +26,7 @@ def _latin1(text: str) -> str:
     return text.encode("latin-1", "replace").decode("latin-1")
 
 
-def _amount(m: Money) -> str:
-    sign = "-" if m.amount_minor < 0 else ""
-    whole, cents = divmod(abs(m.amount_minor), 100)
-    return f"{sign}{m.currency} {whole:,}.{cents:02d}"
+_amount = shown
 
 
 def filename(i: Invoice) -> str:

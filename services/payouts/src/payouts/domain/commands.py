@@ -87,18 +87,36 @@ class SetFundingMethod:
     provider: str
     token: str
     currency: str
+    credit_limit: Money | None = None  # invoice terms only
+    net_days: int = 0  # invoice terms only; 0: the default
 
     def validate(self, kinds: set[str], providers: set[str]) -> None:
+        """`providers`: the charge providers a card or bank debit may name."""
         v = id_violations("company_id", self.company_id)
         if self.kind not in kinds:
             v.append(FieldViolation("kind", f"must be one of {sorted(kinds)}"))
-        if self.provider not in providers:
+        if self.kind == "INVOICE":
+            v += self._terms_violations()
+        elif self.provider not in providers:
             v.append(FieldViolation("provider", f"must be one of {sorted(providers)}"))
+        elif self.credit_limit is not None or self.net_days:
+            v.append(FieldViolation("credit_limit", "only for invoice terms"))
         if not _TOKEN.fullmatch(self.token):
             v.append(FieldViolation("token", "must be 4-200 of [A-Za-z0-9_.:-]"))
         if not _CURRENCY.fullmatch(self.currency):
             v.append(FieldViolation("currency", "must be an ISO 4217 code, upper case"))
         raise_if(v)
+
+    def _terms_violations(self) -> list[FieldViolation]:
+        limit = self.credit_limit
+        if limit is None:
+            return [FieldViolation("credit_limit", "is required for invoice terms")]
+        v = money_violations("credit_limit", limit)
+        if limit.currency != self.currency:
+            v.append(FieldViolation("credit_limit.currency", "must be the method's currency"))
+        if not 0 <= self.net_days <= 90:
+            v.append(FieldViolation("net_days", "must be 1 to 90 (0: the default, 30)"))
+        return v
 
 
 def validate_reason(reason: str) -> None:

@@ -3,6 +3,11 @@
     charge   Dr clearing:<provider>      Cr escrow:company:<id>        fee + platform fee
     release  Dr escrow:company:<id>      Cr receivable:company:<id>    released_total
     refund   Dr escrow:company:<id>      Cr clearing:<provider>        refund_total
+    payment  Dr clearing:invoice         Cr invoiced:company:<id>      paid_amount
+
+On invoice terms (`invoice_terms.py`) the charge's source, and the refund's destination, is
+`invoiced:company:<id>` (the company's invoice debt) instead of the provider's clearing
+account, and the recorded bank transfer posts the payment entry.
 
 (released in full: the whole total released; refunded: the whole total refunded; SETTLED by a
 kill fee or a dispute: the released share and its platform fee, and the rest refunded.)
@@ -17,7 +22,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from payouts.domain.funding import Funding, FundingStatus
+from payouts.domain.funding import Funding, FundingStatus, MethodKind
+from payouts.domain.funding_method import INVOICE_PROVIDER
 from payouts.domain.ledger import (
     EntryKind,
     JournalEntry,
@@ -40,12 +46,25 @@ def escrow(company_id: str) -> str:
     return f"escrow:company:{company_id}"
 
 
+def invoiced(company_id: str) -> str:
+    """What the company owes on its invoice-terms invoices (an asset, like a receivable)."""
+    return f"invoiced:company:{company_id}"
+
+
+def source(f: Funding) -> str:
+    """Where the escrow's money came from, and a refund returns it to: the provider's clearing
+    account, or (invoice terms) the company's invoiced debt."""
+    if f.method is MethodKind.INVOICE:
+        return invoiced(f.company_id)
+    return clearing(f.provider or "unknown")
+
+
 def plan(f: Funding, now: datetime) -> list[JournalEntry]:
     """Every entry the funding's state requires, in posting order."""
     if f.status not in FUNDED_ONCE:
         return []
     total, cur = f.total.amount_minor, f.fee.currency
-    held, clear = escrow(f.company_id), clearing(f.provider or "unknown")
+    held, clear = escrow(f.company_id), source(f)
 
     def entry(kind: EntryKind, debit: str, credit: str, amount: int) -> JournalEntry:
         postings = (LedgerPosting(debit, amount, 0, cur), LedgerPosting(credit, 0, amount, cur))
@@ -56,4 +75,9 @@ def plan(f: Funding, now: datetime) -> list[JournalEntry]:
         entries.append(entry(EntryKind.ESCROW_RELEASE, held, receivable(f.company_id), released))
     if (refunded := refund_total(f).amount_minor) > 0:
         entries.append(entry(EntryKind.ESCROW_REFUND, held, clear, refunded))
+    if f.method is MethodKind.INVOICE and f.paid_amount is not None:
+        received = clearing(INVOICE_PROVIDER)
+        entries.append(
+            entry(EntryKind.INVOICE_PAYMENT, received, clear, f.paid_amount.amount_minor)
+        )
     return entries

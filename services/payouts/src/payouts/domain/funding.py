@@ -18,13 +18,24 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from payouts.domain.errors import InvalidTransition
+from payouts.domain.funding_method import Decline, FundingMethod, MethodKind
 from stint.kit.ids import suffix
 from stint.kit.money import Money
 
 FUNDING_PREFIX = "fnd"
+__all__ = [
+    "Decline",
+    "Funding",
+    "FundingEvent",
+    "FundingEventKind",
+    "FundingMethod",
+    "FundingStatus",
+    "MethodKind",
+    "funding_id_for",
+]
 
 
 class FundingStatus(enum.StrEnum):
@@ -36,41 +47,12 @@ class FundingStatus(enum.StrEnum):
     SETTLED = "SETTLED"  # part released to the intern, the rest refunded
 
 
-class MethodKind(enum.StrEnum):
-    CARD = "CARD"
-    BANK_DEBIT = "BANK_DEBIT"
-
-
 class FundingEventKind(enum.StrEnum):
     SECURED = "secured"
     DECLINED = "declined"
     RELEASED = "released"
     REFUNDED = "refunded"
     CANCELLED = "cancelled"
-
-
-@dataclass(frozen=True)
-class FundingMethod:
-    """How one company pays; `token` is the provider's opaque token (never returned)."""
-
-    company_id: str
-    kind: MethodKind
-    provider: str
-    token: str
-    currency: str
-    created_at: datetime
-    updated_at: datetime
-    version: int = 0
-
-    @property
-    def token_hint(self) -> str:
-        return "…" + self.token[-4:]
-
-
-@dataclass(frozen=True)
-class Decline:
-    code: str
-    message: str
 
 
 @dataclass(frozen=True)
@@ -114,6 +96,13 @@ class Funding:
     refunded_at: datetime | None = None
     end_reason: str = ""
     released_fee: Money | None = None  # SETTLED: the share of the fee paid to the intern
+    # When the company's money arrived: at the charge, or (invoice terms) when the payment of
+    # the invoice was recorded (`invoice_terms.record_payment`); unset while it is due.
+    paid_at: datetime | None = None
+    paid_amount: Money | None = None
+    payment_reference: str = ""
+    net_days: int = 0  # invoice terms of the attempt: payment due this many days after issue
+    payment_due_at: datetime | None = None
     ledger_due_at: datetime | None = None
     ledger_error: str = ""
     correlation_id: str = ""
@@ -149,13 +138,16 @@ class Funding:
             charge_due_at=repair_at,
             method=method.kind,
             provider=method.provider,
+            net_days=method.net_days if method.kind is MethodKind.INVOICE else 0,
             updated_at=now,
         )
         return begun, []
 
     def secured(self, now: datetime, reference: str) -> FundingTransition:
-        """The charge was approved: in escrow (FundingSecured), its charge entry due."""
+        """The charge was approved: in escrow (FundingSecured), its charge entry due. On
+        invoice terms the escrow is held on credit: the invoice is due `net_days` later."""
         self._require(FundingStatus.AWAITING_FUNDING, doing="fund it")
+        on_terms = self.method is MethodKind.INVOICE
         funded = replace(
             self,
             status=FundingStatus.FUNDED,
@@ -164,6 +156,9 @@ class Funding:
             decline=None,
             provider_reference=reference,
             funded_at=now,
+            paid_at=None if on_terms else now,
+            paid_amount=None if on_terms else self.total,
+            payment_due_at=now + timedelta(days=self.net_days) if on_terms else now,
             updated_at=now,
             ledger_due_at=now,
         )

@@ -1,7 +1,8 @@
 """Invoices and credit notes (pure): the documents a funding requires, as a function of it.
 
 Like the journal (`escrow.plan`), which documents must exist follows from the funding's state
-(`required`): once funded, its invoice, paid at once by the card charge (a receipt); once
+(`required`): once funded, its invoice, paid at once by the card charge (a receipt) or, on
+invoice terms, ISSUED and due `net_days` later until the transfer is recorded; once
 refunded, a credit note for the whole total and the invoice marked CREDITED; once SETTLED (a
 kill fee, a dispute's partial release), a credit note for the refunded part only, the invoice
 staying PAID for the rest. A document is
@@ -128,7 +129,8 @@ def required(f: Funding, issuer: Party) -> list[Invoice]:
     invoice = Invoice(
         id=invoice_id(InvoiceKind.INVOICE, f.id),
         kind=InvoiceKind.INVOICE,
-        status=InvoiceStatus.PAID,
+        # Paid by the charge at hire (a receipt), or on invoice terms once the transfer came.
+        status=InvoiceStatus.PAID if f.paid_at else InvoiceStatus.ISSUED,
         issuer=issuer,
         payer=payer,
         engagement_id=f.engagement_id,
@@ -139,8 +141,8 @@ def required(f: Funding, issuer: Party) -> list[Invoice]:
             Line(LineKind.PLATFORM_FEE, "Platform fee", platform),
         ),
         issued_at=f.funded_at,
-        due_at=f.funded_at,
-        paid_at=f.funded_at,
+        due_at=f.payment_due_at or f.funded_at,
+        paid_at=f.paid_at,
     )
     refunded = refund_total(f)
     if refunded.amount_minor == 0 or f.refunded_at is None:
@@ -190,7 +192,8 @@ def advance(stored: Invoice, wanted: Invoice) -> tuple[Invoice, list[InvoiceEven
 def _moved(doc: Invoice, since: InvoiceStatus) -> list[InvoiceEvent]:
     """One event per step from `since` to the document's status: paid, then credited."""
     events = []
-    if since is InvoiceStatus.ISSUED and doc.status in (InvoiceStatus.PAID, InvoiceStatus.CREDITED):
+    moved_on = doc.status in (InvoiceStatus.PAID, InvoiceStatus.CREDITED)
+    if since is InvoiceStatus.ISSUED and moved_on and doc.paid_at is not None:
         paid = replace(doc, status=InvoiceStatus.PAID, credited_at=None, credit_note_id="")
         events.append(InvoiceEvent(InvoiceEventKind.PAID, paid))
     if doc.status is InvoiceStatus.CREDITED:

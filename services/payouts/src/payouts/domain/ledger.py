@@ -36,6 +36,7 @@ class EntryKind(enum.StrEnum):
     ESCROW_CHARGE = "escrow_charge"
     ESCROW_RELEASE = "escrow_release"
     ESCROW_REFUND = "escrow_refund"
+    INVOICE_PAYMENT = "invoice_payment"
 
 
 def receivable(company_id: str) -> str:

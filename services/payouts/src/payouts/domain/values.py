@@ -33,3 +33,10 @@ class Failure:
 def platform_fee(fee: Money, basis_points: int) -> Money:
     """`basis_points` of `fee`, rounded half up to a whole minor unit."""
     return Money((fee.amount_minor * basis_points + 5_000) // 10_000, fee.currency)
+
+
+def shown(m: Money) -> str:
+    """For people: "USD 1,234.50" (two decimals; the platform's currencies all have cents)."""
+    sign = "-" if m.amount_minor < 0 else ""
+    whole, cents = divmod(abs(m.amount_minor), 100)
+    return f"{sign}{m.currency} {whole:,}.{cents:02d}"

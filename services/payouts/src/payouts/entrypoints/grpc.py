@@ -18,7 +18,7 @@ from payouts.handlers.invoice_ports import InvoiceQuery
 from payouts.handlers.ports import EntryQuery, PayoutQuery
 from stint.kit.errors import FieldViolation
 from stint.kit.grpc import current_caller
-from stint.kit.wire import actor_of, cause_of, page_response, paging
+from stint.kit.wire import actor_of, cause_of, money_of, page_response, paging
 from stint.payouts.v1 import payouts_service_pb2 as svc
 from stint.payouts.v1.payouts_service_pb2_grpc import PayoutsServiceServicer
 
@@ -33,6 +33,7 @@ class PayoutsServicer(PayoutsServiceServicer):
         self._funding = handlers.funding
         self._funding_views = handlers.funding_views
         self._invoices = handlers.invoices
+        self._payments = handlers.invoice_payments
 
     async def RegisterPayoutAccount(  # noqa: N802 (gRPC method names)
         self, request: svc.RegisterPayoutAccountRequest, context: Any
@@ -127,6 +128,8 @@ class PayoutsServicer(PayoutsServiceServicer):
             request.provider,
             request.token,
             request.currency,
+            money_of(request.credit_limit) if request.HasField("credit_limit") else None,
+            request.net_days,
         )
         method = await self._funding.set_method(cause_of(current_caller()), cmd)
         return svc.SetFundingMethodResponse(method=funding_wire.method_to_pb(method))
@@ -194,3 +197,12 @@ class PayoutsServicer(PayoutsServiceServicer):
         raise_if(id_violations("invoice_id", request.invoice_id))
         pdf, name = await self._invoices.pdf(actor_of(current_caller()), request.invoice_id)
         return svc.RenderInvoicePdfResponse(pdf=pdf, filename=name)
+
+    async def RecordInvoicePayment(  # noqa: N802 (gRPC method names)
+        self, request: svc.RecordInvoicePaymentRequest, context: Any
+    ) -> svc.RecordInvoicePaymentResponse:
+        raise_if(id_violations("invoice_id", request.invoice_id))
+        invoice = await self._payments.record(
+            cause_of(current_caller()), request.invoice_id, request.reference
+        )
+        return svc.RecordInvoicePaymentResponse(invoice=invoice_wire.invoice_to_pb(invoice))

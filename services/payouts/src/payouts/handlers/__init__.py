@@ -9,13 +9,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from payouts.domain.funding_method import INVOICE_PROVIDER
 from payouts.domain.policy import Policy
 from payouts.handlers.accounts import AccountHandlers
 from payouts.handlers.funding import FundingHandlers
 from payouts.handlers.funding_ports import ChargeProvider, FundingStore
 from payouts.handlers.funding_views import FundingViews
 from payouts.handlers.funding_writer import FundingWriter
+from payouts.handlers.invoice_payments import InvoicePayments
 from payouts.handlers.invoice_ports import InvoiceStore
+from payouts.handlers.invoice_terms import InvoiceTerms
 from payouts.handlers.invoice_views import InvoiceViews, Renderer
 from payouts.handlers.invoicing import Invoicing
 from payouts.handlers.ledger import CheckReport, check
@@ -55,6 +58,7 @@ class Handlers:
     funding_views: FundingViews
     invoices: InvoiceViews
     settlements: Settlements
+    invoice_payments: InvoicePayments
 
     @classmethod
     def build(
@@ -74,6 +78,8 @@ class Handlers:
             fundings, repo, clock, policy.ledger_repair_delay, invoicing.follow
         )
         payouts = PayoutHandlers(writer, policy)
+        # Invoice terms are asked like any charge provider (no money moves at hire).
+        chargers = {**chargers, INVOICE_PROVIDER: InvoiceTerms(fundings)}
         funding = FundingHandlers(funding_writer, repo, policy, chargers)
         return cls(
             payouts,
@@ -84,4 +90,5 @@ class Handlers:
             FundingViews(fundings),
             InvoiceViews(invoices, render),
             Settlements(payouts, funding),
+            InvoicePayments(funding_writer, invoices),
         )

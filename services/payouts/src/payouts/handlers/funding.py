@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from dataclasses import replace
 
 from payouts.domain.access import company_of, may_see_party, require_known
 from payouts.domain.commands import MAX_REASON, SetFundingMethod
@@ -28,7 +29,9 @@ from payouts.domain.funding import (
     MethodKind,
     funding_id_for,
 )
+from payouts.domain.funding_method import INVOICE_PROVIDER
 from payouts.domain.hire import HiredEngagement, hired_funding
+from payouts.domain.invoice_terms import DEFAULT_NET_DAYS
 from payouts.domain.policy import Policy
 from payouts.handlers.charging import Charger
 from payouts.handlers.funding_ports import ChargeProvider
@@ -94,9 +97,12 @@ class FundingHandlers:
         then charge every funding of the company that waits (each emits FundingSecured or
         FundingDeclined; a failure of one is logged and left to RetryFunding)."""
         company_id = company_of(cause.actor, cmd.company_id)
-        provider = cmd.provider or self.policy.default_provider
-        cmd = SetFundingMethod(company_id, cmd.kind, provider, cmd.token, cmd.currency)
-        cmd.validate({k.value for k in MethodKind}, self.providers)
+        on_terms = cmd.kind == MethodKind.INVOICE.value
+        if on_terms and not cause.actor.is_admin:
+            raise PermissionDenied("invoice terms and their credit limit are granted by an admin")
+        provider = INVOICE_PROVIDER if on_terms else cmd.provider or self.policy.default_provider
+        cmd = replace(cmd, company_id=company_id, provider=provider)
+        cmd.validate({k.value for k in MethodKind}, self.providers - {INVOICE_PROVIDER})
         now = self.clock.now()
         old = await self.store.get_method(company_id)
         method = FundingMethod(
@@ -108,6 +114,8 @@ class FundingHandlers:
             created_at=old.created_at if old else now,
             updated_at=now,
             version=old.version if old else 0,
+            credit_limit=cmd.credit_limit if on_terms else None,
+            net_days=(cmd.net_days or DEFAULT_NET_DAYS) if on_terms else 0,
         )
         saved = await self.store.save_method(method)
         async for waiting in self.store.fundings_of_company(company_id, AWAITING):

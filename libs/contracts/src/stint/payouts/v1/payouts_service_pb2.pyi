@@ -46,6 +46,10 @@ class _JournalEntryKindEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_Jour
     """Approval: escrow settles the company receivable the payout's accrual raised."""
     JOURNAL_ENTRY_KIND_ESCROW_REFUND: _JournalEntryKind.ValueType  # 7
     """The engagement ended unapproved: escrow back to payment clearing (the refund)."""
+    JOURNAL_ENTRY_KIND_INVOICE_PAYMENT: _JournalEntryKind.ValueType  # 8
+    """Invoice terms: the company's bank transfer for its invoice arrived (clearing:invoice /
+    invoiced:company).
+    """
 
 class JournalEntryKind(_JournalEntryKind, metaclass=_JournalEntryKindEnumTypeWrapper):
     """Why a journal entry was posted."""
@@ -65,6 +69,10 @@ JOURNAL_ENTRY_KIND_ESCROW_RELEASE: JournalEntryKind.ValueType  # 6
 """Approval: escrow settles the company receivable the payout's accrual raised."""
 JOURNAL_ENTRY_KIND_ESCROW_REFUND: JournalEntryKind.ValueType  # 7
 """The engagement ended unapproved: escrow back to payment clearing (the refund)."""
+JOURNAL_ENTRY_KIND_INVOICE_PAYMENT: JournalEntryKind.ValueType  # 8
+"""Invoice terms: the company's bank transfer for its invoice arrived (clearing:invoice /
+invoiced:company).
+"""
 Global___JournalEntryKind: _TypeAlias = JournalEntryKind  # noqa: Y015
 
 @_typing.final
@@ -1159,3 +1167,51 @@ class RenderInvoicePdfResponse(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___RenderInvoicePdfResponse: _TypeAlias = RenderInvoicePdfResponse  # noqa: Y015
+
+@_typing.final
+class RecordInvoicePaymentRequest(_message.Message):
+    """Record the payment of an invoice on invoice terms (admins)."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    INVOICE_ID_FIELD_NUMBER: _builtins.int
+    REFERENCE_FIELD_NUMBER: _builtins.int
+    invoice_id: _builtins.str
+    """The invoice (inv_…); any other id names no invoice (NOT_FOUND)."""
+    reference: _builtins.str
+    """The bank transfer's reference, as the bank statement shows it."""
+    def __init__(
+        self,
+        *,
+        invoice_id: _builtins.str = ...,
+        reference: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["invoice_id", b"invoice_id", "reference", b"reference"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___RecordInvoicePaymentRequest: _TypeAlias = RecordInvoicePaymentRequest  # noqa: Y015
+
+@_typing.final
+class RecordInvoicePaymentResponse(_message.Message):
+    """The invoice, now PAID."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    INVOICE_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def invoice(self) -> _invoice_pb2.Invoice: ...
+    def __init__(
+        self,
+        *,
+        invoice: _invoice_pb2.Invoice | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["invoice", b"invoice"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["invoice", b"invoice"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___RecordInvoicePaymentResponse: _TypeAlias = RecordInvoicePaymentResponse  # noqa: Y015

@@ -120,6 +120,11 @@ class PayoutsServiceStub:
                 request_serializer=stint_dot_payouts_dot_v1_dot_payouts__service__pb2.RenderInvoicePdfRequest.SerializeToString,
                 response_deserializer=stint_dot_payouts_dot_v1_dot_payouts__service__pb2.RenderInvoicePdfResponse.FromString,
                 _registered_method=True)
+        self.RecordInvoicePayment = channel.unary_unary(
+                '/stint.payouts.v1.PayoutsService/RecordInvoicePayment',
+                request_serializer=stint_dot_payouts_dot_v1_dot_payouts__service__pb2.RecordInvoicePaymentRequest.SerializeToString,
+                response_deserializer=stint_dot_payouts_dot_v1_dot_payouts__service__pb2.RecordInvoicePaymentResponse.FromString,
+                _registered_method=True)
 
 
 class PayoutsServiceServicer:
@@ -246,6 +251,13 @@ class PayoutsServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def RecordInvoicePayment(self, request, context):
+        """Admins: the company's bank transfer for an invoice on invoice terms arrived.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_PayoutsServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -333,6 +345,11 @@ def add_PayoutsServiceServicer_to_server(servicer, server):
                     servicer.RenderInvoicePdf,
                     request_deserializer=stint_dot_payouts_dot_v1_dot_payouts__service__pb2.RenderInvoicePdfRequest.FromString,
                     response_serializer=stint_dot_payouts_dot_v1_dot_payouts__service__pb2.RenderInvoicePdfResponse.SerializeToString,
+            ),
+            'RecordInvoicePayment': grpc.unary_unary_rpc_method_handler(
+                    servicer.RecordInvoicePayment,
+                    request_deserializer=stint_dot_payouts_dot_v1_dot_payouts__service__pb2.RecordInvoicePaymentRequest.FromString,
+                    response_serializer=stint_dot_payouts_dot_v1_dot_payouts__service__pb2.RecordInvoicePaymentResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -795,6 +812,33 @@ class PayoutsService:
             '/stint.payouts.v1.PayoutsService/RenderInvoicePdf',
             stint_dot_payouts_dot_v1_dot_payouts__service__pb2.RenderInvoicePdfRequest.SerializeToString,
             stint_dot_payouts_dot_v1_dot_payouts__service__pb2.RenderInvoicePdfResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RecordInvoicePayment(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/stint.payouts.v1.PayoutsService/RecordInvoicePayment',
+            stint_dot_payouts_dot_v1_dot_payouts__service__pb2.RecordInvoicePaymentRequest.SerializeToString,
+            stint_dot_payouts_dot_v1_dot_payouts__service__pb2.RecordInvoicePaymentResponse.FromString,
             options,
             channel_credentials,
             insecure,

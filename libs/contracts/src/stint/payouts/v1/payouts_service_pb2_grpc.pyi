@@ -69,6 +69,8 @@ class PayoutsServiceStub:
     """Invoices and credit notes, newest first: the caller's company's, or any for admins."""
     RenderInvoicePdf: _grpc.UnaryUnaryMultiCallable[_payouts_service_pb2.RenderInvoicePdfRequest, _payouts_service_pb2.RenderInvoicePdfResponse]
     """The invoice as a PDF document."""
+    RecordInvoicePayment: _grpc.UnaryUnaryMultiCallable[_payouts_service_pb2.RecordInvoicePaymentRequest, _payouts_service_pb2.RecordInvoicePaymentResponse]
+    """Admins: the company's bank transfer for an invoice on invoice terms arrived."""
 
 @_typing.type_check_only
 class PayoutsServiceAsyncStub(PayoutsServiceStub):
@@ -111,6 +113,8 @@ class PayoutsServiceAsyncStub(PayoutsServiceStub):
     """Invoices and credit notes, newest first: the caller's company's, or any for admins."""
     RenderInvoicePdf: _aio.UnaryUnaryMultiCallable[_payouts_service_pb2.RenderInvoicePdfRequest, _payouts_service_pb2.RenderInvoicePdfResponse]  # type: ignore[assignment]
     """The invoice as a PDF document."""
+    RecordInvoicePayment: _aio.UnaryUnaryMultiCallable[_payouts_service_pb2.RecordInvoicePaymentRequest, _payouts_service_pb2.RecordInvoicePaymentResponse]  # type: ignore[assignment]
+    """Admins: the company's bank transfer for an invoice on invoice terms arrived."""
 
 class PayoutsServiceServicer(metaclass=_abc_1.ABCMeta):
     """Pays interns for approved work, exactly once, and keeps the double-entry ledger behind it."""
@@ -252,5 +256,13 @@ class PayoutsServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_payouts_service_pb2.RenderInvoicePdfResponse, _abc.Awaitable[_payouts_service_pb2.RenderInvoicePdfResponse]]:
         """The invoice as a PDF document."""
+
+    @_abc_1.abstractmethod
+    def RecordInvoicePayment(
+        self,
+        request: _payouts_service_pb2.RecordInvoicePaymentRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_payouts_service_pb2.RecordInvoicePaymentResponse, _abc.Awaitable[_payouts_service_pb2.RecordInvoicePaymentResponse]]:
+        """Admins: the company's bank transfer for an invoice on invoice terms arrived."""
 
 def add_PayoutsServiceServicer_to_server(servicer: PayoutsServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...
