@@ -30,6 +30,8 @@ _TAGS = {
     "postings": "Employers publish projects; students find them; universities approve them.",
     "applications": "Students apply; employers shortlist, reject and hire.",
     "engagements": "Deliver, review, approve, rate, and the verifiable experience record.",
+    "disputes": "Either side opens a dispute on an engagement, the other answers, an admin "
+    "resolves it.",
     "payouts": "The intern's payout account, payouts and earnings.",
     "notifications": "The caller's in-app inbox and notification preferences.",
     "webhooks": "Webhook endpoints that receive the platform's events, for third parties.",
@@ -40,7 +42,10 @@ TAGS = [{"name": name, "description": text} for name, text in _TAGS.items()]
 def operation_id(route: Route) -> str:
     """Stable and readable: the RPC's name in lowerCamelCase (`createPosting`); an endpoint
     whose body chooses the RPC is named after the choice (`decideUniversityApprovals`); the
-    caller's own collections under /v1/me say so (`listMyApplications`)."""
+    caller's own collections under /v1/me say so (`listMyApplications`); a second route to
+    one RPC names itself (`getEngagementDispute`)."""
+    if route.operation_id:
+        return route.operation_id
     if route.choice is not None:
         last = route.path.rstrip("/").rsplit("/", 1)[-1]
         return "decide" + "".join(part.title() for part in last.split("-"))

@@ -108,6 +108,8 @@ class Route:
     answer: Answer = Answer()
     prepare: Prepare | None = None
     choice: Choice | None = None
+    # The operationId when another route calls the same RPC (else derived from the RPC).
+    operation_id: str = ""
     path_params: tuple[str, ...] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -148,6 +150,7 @@ class Backend:
         prepare: Prepare | None = None,
         choice: Mapping[str, str] | None = None,
         choice_field: str = "",
+        operation_id: str = "",
     ) -> Route:
         chosen = None
         if choice:
@@ -164,6 +167,7 @@ class Backend:
             answer,
             prepare,
             chosen,
+            operation_id,
         )
 
 

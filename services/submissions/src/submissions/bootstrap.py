@@ -17,6 +17,7 @@ from stint.kit.ids import new_id
 from stint.kit.runner import ServiceRunner
 from stint.submissions.v1 import submissions_service_pb2_grpc as api_grpc
 from submissions.adapters import wire
+from submissions.adapters.dispute_repository import DisputeRepository
 from submissions.adapters.repository import EngagementRepository, SigningKeyStore
 from submissions.adapters.signing import KeyRing
 from submissions.config import Settings
@@ -40,16 +41,25 @@ async def build(settings: Settings, clock: Clock | None = None) -> ServiceRunner
         wire.envelopes_for(infra.events(topics.SUBMISSIONS)),
     )
     await repo.ensure_indexes()
+    dispute_docs = infra.aggregate("disputes")
+    disputes = DisputeRepository(dispute_docs, wire.envelopes_for(infra.events(topics.SUBMISSIONS)))
+    await disputes.ensure_indexes()
     windows = Windows(
         review=timedelta(days=settings.review_window_days),
         reveal=timedelta(days=settings.reveal_window_days),
         funding=timedelta(hours=settings.funding_window_hours),
+        dispute_answer=timedelta(hours=settings.dispute_answer_hours),
     )
     keys = await key_ring(settings, SigningKeyStore(infra.db["signing_keys"]))
-    handlers = Handlers.build(repo, infra.clock, keys, windows, settings.default_revision_limit)
+    handlers = Handlers.build(
+        repo, infra.clock, keys, windows, settings.default_revision_limit, disputes=disputes
+    )
 
     infra.consume(kafka.router(settings, handlers.engagements))
-    timer_worker = infra.timers(timers.timers(engagements, handlers.timers))
+    timer_worker = infra.timers(
+        timers.timers(engagements, handlers.timers)
+        + timers.dispute_timers(engagements, dispute_docs, handlers.dispute_writes)
+    )
     server = grpc_server_for(
         settings,
         [(api_grpc.add_SubmissionsServiceServicer_to_server, SubmissionsServicer(handlers),

@@ -21,6 +21,9 @@ class Settings(KitSettings):
     # The company's time to fund a hire (payouts' FundingSecured) before the engagement is
     # cancelled. At most 30 days: the hired student should not wait longer to hear.
     funding_window_hours: float = Field(72.0, gt=0, le=720)
+    # The other side's time to answer a dispute before it goes to an admin unanswered (96 h:
+    # four days, as Riipen gives). At most 30 days: a dispute holds the intern's pay.
+    dispute_answer_hours: float = Field(96.0, gt=0, le=720)
 
     # The platform's Ed25519 signing key for experience records: base64 of the raw 32-byte
     # seed, and its key id (the JWS `kid`). Empty: a development key kept in the service's

@@ -47,3 +47,24 @@ RECORD_VERIFICATIONS = Counter(
     "Experience record verifications, by outcome (ok or the failure reason).",
     ["outcome"],
 )
+DISPUTES_OPENED = Counter(
+    "stint_disputes_opened_total", "Disputes opened, by the side that opened them.", ["by"]
+)
+DISPUTES_ANSWERED = Counter(
+    "stint_disputes_answered_total", "Disputes answered by the other side before the deadline."
+)
+DISPUTES_ESCALATED = Counter(
+    "stint_disputes_escalated_total",
+    "Disputes sent to an admin because the answer deadline passed unanswered.",
+)
+DISPUTES_RESOLVED = Counter(
+    "stint_disputes_resolved_total",
+    "Disputes resolved by an admin, by outcome (release_full, partial_release, refund_full).",
+    ["outcome"],
+)
+DISPUTE_REPAIRS = Counter(
+    "stint_dispute_repairs_total",
+    "Two-document dispute writes a timer finished after the request stopped half-way, by step "
+    "(opening: the dispute's document; settlement: the engagement's end).",
+    ["step"],
+)

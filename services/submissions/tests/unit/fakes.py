@@ -12,6 +12,7 @@ from stint.kit.ids import new_id
 from stint.kit.money import Money
 from stint.kit.paging import PageRequest
 from submissions.domain import commands as cmd
+from submissions.domain.dispute import Dispute, DisputeStatus
 from submissions.domain.events import Event
 from submissions.domain.model import AiPolicy, Engagement, Status, Windows, start
 
@@ -68,6 +69,49 @@ class FakeStore:
 
     def kinds(self) -> list[str]:
         return [type(e).__name__ for e, _ in self.events]
+
+
+class FakeDisputes:
+    """Disputes as the repository keeps them: versioned copies, events recorded; `crash_adds`
+    makes the next inserts fail as if the process died before writing."""
+
+    def __init__(self, events: list[tuple[Event, Cause]]) -> None:
+        self.docs: dict[str, Dispute] = {}
+        self.events = events  # shared with the engagements' store: one stream, as on Kafka
+        self.crash_adds = 0
+        self.conflicts = 0
+
+    async def get(self, dispute_id: str) -> Dispute | None:
+        found = self.docs.get(dispute_id)
+        return copy.deepcopy(found) if found else None
+
+    async def add(self, dispute: Dispute, events: Sequence[Event], cause: Cause) -> None:
+        if self.crash_adds:
+            self.crash_adds -= 1
+            raise RuntimeError("crashed before the dispute was written")
+        if dispute.id in self.docs:
+            raise AlreadyExists(dispute.id)
+        dispute.version = 1
+        self.docs[dispute.id] = copy.deepcopy(dispute)
+        self.events += [(e, cause) for e in events]
+
+    async def save(self, dispute: Dispute, events: Sequence[Event], cause: Cause) -> None:
+        stored = self.docs[dispute.id]
+        if self.conflicts or stored.version != dispute.version:
+            self.conflicts = max(self.conflicts - 1, 0)
+            raise ConcurrencyConflict(dispute.id)
+        dispute.version += 1
+        self.docs[dispute.id] = copy.deepcopy(dispute)
+        self.events += [(e, cause) for e in events]
+
+    async def list(
+        self, filters: dict[str, str], statuses: Sequence[DisputeStatus], page: PageRequest
+    ) -> list[Dispute]:
+        items = sorted(self.docs.values(), key=lambda d: d.id, reverse=True)
+        items = [d for d in items if all(getattr(d, k) == v for k, v in filters.items())]
+        items = [d for d in items if not statuses or d.status in statuses]
+        items = [d for d in items if not page.after or d.id < page.after]
+        return copy.deepcopy(items[: page.limit])
 
 
 def hire(policy: AiPolicy = AiPolicy.DISCLOSE, due_in: timedelta = timedelta(days=10)) -> cmd.Hire:

@@ -27,7 +27,7 @@ from submissions.domain.errors import AiUseForbidden
 from submissions.domain.model import AiPolicy, Artifact, Engagement, Party, Status, Windows
 from submissions.handlers import Handlers
 
-from .fakes import T0, FakeStore, hire
+from .fakes import T0, FakeDisputes, FakeStore, hire
 
 ART = (Artifact("deck.pdf", "https://files.example/deck.pdf", "cd" * 32),)
 
@@ -37,8 +37,14 @@ class World:
         self.clock = ManualClock(T0)
         self.store = FakeStore()
         self.keys = KeyRing.from_seed(b"\x07" * 32, "k1")
+        self.disputes = FakeDisputes(self.store.events)
         self.h = Handlers.build(
-            self.store, self.clock, self.keys, Windows(), default_revision_limit=2
+            self.store,
+            self.clock,
+            self.keys,
+            Windows(),
+            default_revision_limit=2,
+            disputes=self.disputes,
         )
         self.records = self.h.records
 

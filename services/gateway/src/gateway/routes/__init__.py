@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from gateway.routes import applications, notifications, payouts, postings, submissions
+from gateway.routes import (
+    applications,
+    disputes,
+    notifications,
+    payouts,
+    postings,
+    submissions,
+)
 from gateway.routing import Route
 
 
@@ -11,6 +18,7 @@ def all_routes() -> list[Route]:
         *postings.ROUTES,
         *applications.ROUTES,
         *submissions.ROUTES,
+        *disputes.ROUTES,
         *payouts.ROUTES,
         *notifications.ROUTES,
     ]

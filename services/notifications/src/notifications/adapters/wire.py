@@ -11,7 +11,7 @@ from google.protobuf.message import Message as ProtoMessage
 from notifications.adapters.catalogue import tenants_of
 from notifications.adapters.schemas import Entry
 from notifications.domain.events import EndpointDisabled
-from notifications.domain.inbox import Channel, InboxEvent, Notification
+from notifications.domain.inbox import COMPANY, STUDENT, Channel, InboxEvent, Notification
 from notifications.domain.model import Attempt, Endpoint, Message, Status
 from stint.kit.actor import Cause
 from stint.kit.envelope import Envelope, EventFactory
@@ -19,6 +19,8 @@ from stint.kit.wire import event_context, timestamp
 from stint.notifications.v1 import notifications_service_pb2 as pb
 from stint.notifications.v1.events_pb2 import WebhookEndpointDisabled
 from stint.payouts.v1 import events_pb2 as payouts_events
+from stint.submissions.v1 import engagement_pb2
+from stint.submissions.v1 import events_pb2 as submissions_events
 
 _STATUS = {
     Status.PENDING: pb.MESSAGE_STATUS_PENDING,
@@ -140,8 +142,22 @@ def inbox_event(kind: str, message: ProtoMessage, envelope: Envelope) -> InboxEv
         student_id=min(tenants.students, default=""),
         company_id=min(tenants.companies, default=""),
         university_ids=tenants.universities,
+        acted=_acted(message),
         **_finality(message),
     )
+
+
+def _acted(message: ProtoMessage) -> str:
+    """The side whose own act a dispute event is: the opener of DisputeOpened, the answerer
+    of DisputeAnswered ("" for everything else: everyone concerned is told)."""
+    if isinstance(message, submissions_events.DisputeOpened):
+        party = message.dispute.opened_by
+    elif isinstance(message, submissions_events.DisputeAnswered):
+        party = message.dispute.answer.party
+    else:
+        return ""
+    sides = {engagement_pb2.PARTY_STUDENT: STUDENT, engagement_pb2.PARTY_EMPLOYER: COMPANY}
+    return sides.get(party, "")
 
 
 def _finality(message: ProtoMessage) -> dict[str, Any]:

@@ -92,6 +92,27 @@ RULES: dict[str, Rule] = {
     "experience_record.issued": Rule(
         (STUDENT,), "Experience record issued", "Your verified record of “{t}” is ready."
     ),
+    # A dispute: the side that acted is not told of its own act (InboxEvent.acted).
+    "dispute.opened": Rule(
+        (STUDENT, COMPANY, UNIVERSITIES),
+        "Dispute opened",
+        "A dispute was opened on “{t}”: the other side answers, then an admin decides.",
+        Channel.EMAIL,
+    ),
+    "dispute.answered": Rule(
+        (STUDENT, COMPANY), "Dispute answered", "The dispute on “{t}” was answered."
+    ),
+    "dispute.escalated": Rule(
+        (STUDENT, COMPANY),
+        "Dispute awaiting a decision",
+        "The answer deadline for the dispute on “{t}” passed: an admin decides now.",
+    ),
+    "dispute.resolved": Rule(
+        (STUDENT, COMPANY, UNIVERSITIES),
+        "Dispute resolved",
+        "An admin decided the dispute on “{t}”: read the decision.",
+        Channel.EMAIL,
+    ),
     "webhook_endpoint.disabled": Rule(
         (COMPANY, UNIVERSITIES), "Webhook endpoint disabled", "{t} no longer receives events."
     ),
@@ -114,6 +135,8 @@ class InboxEvent:
     # Nothing more happens by itself (e.g. a payout failure only the student can fix), and why.
     final: bool = False
     reason: str = ""
+    # The audience (STUDENT or COMPANY) whose own act the event is, and who is not told.
+    acted: str = ""
 
 
 @dataclass(frozen=True)
@@ -135,9 +158,9 @@ def recipients(event: InboxEvent) -> list[str]:
     if rule is None:
         return []
     found: list[str] = []
-    if STUDENT in rule.audiences and event.student_id:
+    if STUDENT in rule.audiences and event.student_id and event.acted != STUDENT:
         found.append(f"student:{event.student_id}")
-    if COMPANY in rule.audiences and event.company_id:
+    if COMPANY in rule.audiences and event.company_id and event.acted != COMPANY:
         found.append(f"company:{event.company_id}")
     if UNIVERSITIES in rule.audiences:
         found += [f"university:{u}" for u in sorted(event.university_ids)]

@@ -27,6 +27,8 @@ from stint.kit.money import Money
 from stint.kit.mongo import Collection, Document, IndexSpec
 from stint.kit.outbox import OutboxCollection
 from stint.kit.paging import PageRequest
+from submissions.adapters import dispute_repository as disputes_db
+from submissions.domain import disputes
 from submissions.domain import feedback as fb
 from submissions.domain.events import Event
 from submissions.domain.model import (
@@ -50,7 +52,8 @@ TIMER_AUTO_APPROVE = "timer_auto_approve"
 TIMER_OVERDUE = "timer_overdue"
 TIMER_REVEAL = "timer_reveal"
 TIMER_FUNDING = "timer_funding"
-TIMERS = (TIMER_AUTO_APPROVE, TIMER_OVERDUE, TIMER_REVEAL, TIMER_FUNDING)
+TIMER_DISPUTE_OPENING = "timer_dispute_opening"  # the opened dispute's document is missing
+TIMERS = (TIMER_AUTO_APPROVE, TIMER_OVERDUE, TIMER_REVEAL, TIMER_FUNDING, TIMER_DISPUTE_OPENING)
 INDEXES = [
     IndexSpec([("student_id", 1), ("_id", -1)]),
     IndexSpec([("company_id", 1), ("_id", -1)]),
@@ -131,7 +134,8 @@ class SigningKeyStore:
 
 
 def to_document(e: Engagement) -> Document:
-    doc = {k: v for k, v in asdict(e).items() if k not in ("id", "version")}
+    doc = {k: v for k, v in asdict(e).items() if k not in ("id", "version", "opening")}
+    doc["opening"] = disputes_db.state_of(e.opening) if e.opening else None
     doc["_id"] = e.id
     doc["skills"] = list(e.skills)
     doc["acceptance_criteria"] = list(e.acceptance_criteria)
@@ -145,6 +149,7 @@ def to_document(e: Engagement) -> Document:
     doc[TIMER_OVERDUE] = e.overdue_due_at()
     doc[TIMER_REVEAL] = fb.reveal_due_at(e)
     doc[TIMER_FUNDING] = e.funding_due_at if e.status is Status.AWAITING_FUNDING else None
+    doc[TIMER_DISPUTE_OPENING] = disputes.repair_due_at(e)
     return doc
 
 
@@ -191,6 +196,7 @@ def from_document(d: Document) -> Engagement:
         completed_at=_dt(d.get("completed_at")),
         cancelled_at=_dt(d.get("cancelled_at")),
         record=IssuedRecord(**record) if record else None,
+        opening=disputes_db.from_document(d["opening"], 1) if d.get("opening") else None,
         version=d["version"],
     )
 

@@ -16,7 +16,7 @@ from stint.kit.envelope import Envelope, EventFactory
 from stint.payouts.v1 import events_pb2 as payout_events
 from stint.submissions.v1 import engagement_pb2 as pb
 from stint.submissions.v1 import submissions_service_pb2 as api
-from submissions.adapters import payloads
+from submissions.adapters import dispute_wire, payloads
 from submissions.adapters.payloads import engagement, feedback
 from submissions.domain import commands as cmd
 from submissions.domain import events as ev
@@ -158,6 +158,12 @@ def envelopes_for(factory: EventFactory) -> Callable[[Sequence[ev.Event], Cause]
     """Bind an EventFactory: domain events → envelopes (used by the repository)."""
 
     def build(items: Sequence[ev.Event], cause: Cause) -> list[Envelope]:
-        return [factory(*payloads.event(item, cause)) for item in items]
+        return [factory(*_payload(item, cause)) for item in items]
 
     return build
+
+
+def _payload(item: ev.Event, cause: Cause) -> tuple[Any, str]:
+    if isinstance(item, dispute_wire.EVENTS):
+        return dispute_wire.event(item, cause)
+    return payloads.event(item, cause)

@@ -5,8 +5,8 @@ intern withdraws and the company is refunded in full; the employer cancels and, 
 has started (ACTIVE), owes the intern the posting's kill fee, the rest refunded (payouts
 consumes EngagementCancelled and its kill_fee). Once work was submitted, neither side can
 simply leave: the employer reviews it (approve, or ask for a revision within the limit; silence
-auto-approves), and a disagreement goes to a dispute an admin settles (an admin may also still
-cancel any engagement not yet approved).
+auto-approves), and a disagreement is a dispute (`domain/disputes.py`) an admin resolves (an
+admin may also still cancel any engagement not yet approved and not disputed).
 """
 
 from __future__ import annotations
@@ -25,10 +25,13 @@ def check(e: Engagement, by: Party) -> None:
         return
     if by is Party.EMPLOYER:
         raise WrongState(
-            "work was submitted: approve it or request a revision; an admin can settle a "
-            "disagreement"
+            "work was submitted: approve it or request a revision; if you disagree about the "
+            "work, open a dispute and an admin decides"
         )
-    raise WrongState("work was submitted: it is under review; an admin can settle a disagreement")
+    raise WrongState(
+        "work was submitted: it is under review; if you disagree with the review, open a "
+        "dispute and an admin decides"
+    )
 
 
 def kill_fee(e: Engagement, by: Party) -> Money | None:

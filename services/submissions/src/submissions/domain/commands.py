@@ -8,6 +8,7 @@ from datetime import datetime
 
 from stint.kit.money import Money
 from stint.kit.paging import PageRequest
+from submissions.domain.dispute import DisputeStatus, EvidenceKind, Outcome, Reason
 from submissions.domain.model import AiPolicy, Artifact, CriterionResult, Status
 
 
@@ -80,4 +81,44 @@ class ListQuery:
     company_id: str = ""
     university_id: str = ""
     statuses: tuple[Status, ...] = ()
+    page: PageRequest = field(default_factory=PageRequest)
+
+
+@dataclass(frozen=True)
+class EvidenceRef:
+    """Evidence as given; `kind` None: unspecified, or a kind newer than this code."""
+
+    kind: EvidenceKind | None
+    reference: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class OpenDispute:
+    engagement_id: str
+    reason: Reason | None  # None: unspecified or unknown
+    statement: str
+    evidence: tuple[EvidenceRef, ...] = ()
+
+
+@dataclass(frozen=True)
+class AnswerDispute:
+    dispute_id: str
+    statement: str
+    evidence: tuple[EvidenceRef, ...] = ()
+
+
+@dataclass(frozen=True)
+class ResolveDispute:
+    dispute_id: str
+    outcome: Outcome | None  # None: unspecified or unknown
+    released: Money | None  # None: not given
+    decision: str
+
+
+@dataclass(frozen=True)
+class DisputeQuery:
+    statuses: tuple[DisputeStatus, ...] = ()
+    company_id: str = ""
+    student_id: str = ""
     page: PageRequest = field(default_factory=PageRequest)

@@ -12,6 +12,13 @@ class EngagementNotFound(NotFound):
         super().__init__(f"engagement {engagement_id} not found")
 
 
+class DisputeNotFound(NotFound):
+    """No such dispute, or the caller may not know that it exists."""
+
+    def __init__(self, ref: str) -> None:
+        super().__init__(f"dispute {ref} not found")
+
+
 class WrongState(FailedPrecondition):
     """The engagement is not in a state that allows the action."""
 
@@ -27,3 +34,10 @@ class AiUseForbidden(FailedPrecondition):
 
 class NotAllowed(PermissionDenied):
     """The caller can see the engagement but this action belongs to another party."""
+
+
+class DisputeOpen(FailedPrecondition):
+    """A dispute is open on the engagement: only an admin's resolution moves it now."""
+
+    def __init__(self) -> None:
+        super().__init__("a dispute is open: the engagement waits for an admin's decision")

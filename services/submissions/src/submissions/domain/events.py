@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from stint.kit.money import Money
 
 if TYPE_CHECKING:
+    from submissions.domain.dispute import Dispute
     from submissions.domain.model import Engagement, Party
 
 
@@ -76,6 +77,28 @@ class ExperienceRecordIssued:
     issued_at: datetime
 
 
+@dataclass(frozen=True)
+class DisputeOpened:
+    dispute: Dispute
+    engagement: Engagement
+
+
+@dataclass(frozen=True)
+class DisputeAnswered:
+    dispute: Dispute
+
+
+@dataclass(frozen=True)
+class DisputeEscalated:
+    dispute: Dispute
+
+
+@dataclass(frozen=True)
+class DisputeResolved:
+    dispute: Dispute
+    engagement: Engagement
+
+
 Event = (
     EngagementStarted
     | WorkSubmitted
@@ -87,4 +110,8 @@ Event = (
     | FeedbackGiven
     | FeedbackRevealed
     | ExperienceRecordIssued
+    | DisputeOpened
+    | DisputeAnswered
+    | DisputeEscalated
+    | DisputeResolved
 )

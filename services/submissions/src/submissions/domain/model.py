@@ -5,9 +5,8 @@ machine, mutates the aggregate and returns the domain events it produced (each c
 snapshot of the engagement as it was when the event happened).
 
 A hire creates the engagement AWAITING_FUNDING: the work starts (ACTIVE, `EngagementStarted`)
-only once the company's money is in escrow (`fund`), and it is cancelled when `funding_due_at`
-passes first. So `created_at` is when the hire arrived, and `started_at` when the engagement
-became ACTIVE (unset until then; the experience record's start date).
+only once the company's money is in escrow (`fund`); it is cancelled when `funding_due_at`
+passes first. While DISPUTED (`domain/disputes.py`) nothing here moves it.
 """
 
 from __future__ import annotations
@@ -19,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from stint.kit.money import Money
 from submissions.domain import events as ev
-from submissions.domain.errors import RevisionLimitReached, WrongState
+from submissions.domain.errors import DisputeOpen, RevisionLimitReached, WrongState
 from submissions.domain.values import (
     AiPolicy,
     Artifact,
@@ -36,6 +35,7 @@ from submissions.domain.values import (
 
 if TYPE_CHECKING:
     from submissions.domain.commands import Hire
+    from submissions.domain.dispute import Dispute
 
 
 __all__ = [
@@ -97,6 +97,7 @@ class Engagement:
     completed_at: datetime | None = None
     cancelled_at: datetime | None = None
     record: IssuedRecord | None = None
+    opening: Dispute | None = None  # opened here, its own document not written yet
     version: int = 0
 
     def snapshot(self) -> Engagement:
@@ -107,20 +108,15 @@ class Engagement:
         return self.submissions[-1] if self.submissions else None
 
     def fund(self, now: datetime) -> list[ev.Event]:
-        """The company's money is in escrow: the work starts. Only while awaiting funding, so a
-        redelivered FundingSecured, or one after a cancellation, changes nothing. Funding that
-        lands after `funding_due_at` but before the expiry is written still starts the work:
-        the money is there."""
+        """The money is in escrow: the work starts (only while awaiting funding: a redelivery
+        or funding after a cancellation changes nothing; after `funding_due_at`, it still does)."""
         if self.status is not Status.AWAITING_FUNDING:
             return []
-        self.status = Status.ACTIVE
-        self.started_at = now
-        self.funding_due_at = None
+        self.status, self.started_at, self.funding_due_at = Status.ACTIVE, now, None
         return [ev.EngagementStarted(self.snapshot())]
 
     def expire_funding(self, now: datetime) -> list[ev.Event]:
-        """Cancel when the funding window passed with no money in escrow; nothing when it is
-        not (or no longer) due."""
+        """Cancel when the funding window passed unfunded; nothing when not (or no longer) due."""
         due = self.funding_due_at
         if self.status is not Status.AWAITING_FUNDING or due is None or now < due:
             return []
@@ -128,6 +124,7 @@ class Engagement:
 
     def submit(self, submission: Submission, windows: Windows) -> list[ev.Event]:
         """Record a delivery (numbered from 1) and start the employer's review window."""
+        self._check_undisputed()
         if self.status is Status.AWAITING_FUNDING:
             raise WrongState("the engagement is not funded yet")
         if self.status not in SUBMITTABLE:
@@ -141,12 +138,11 @@ class Engagement:
         return len(self.submissions) + 1
 
     def request_revision(self, review: Review) -> list[ev.Event]:
-        """The employer asks for changes; allowed `revision_limit` times, then approve or
-        cancel."""
+        """The employer asks for changes; `revision_limit` times, then approve or dispute."""
         self._check_reviewable(review.submission_number)
         if self.revisions_used >= self.revision_limit:
             raise RevisionLimitReached(
-                f"all {self.revision_limit} revisions used: approve the work or cancel"
+                f"all {self.revision_limit} revisions used: approve the work or open a dispute"
             )
         self.reviews.append(review)
         self.revisions_used += 1
@@ -164,8 +160,7 @@ class Engagement:
         )
 
     def approve(self, review: Review, windows: Windows) -> list[ev.Event]:
-        """Accept the latest submission (by the employer, or automatically): the intern is
-        paid, and the engagement completes at once."""
+        """Accept the latest submission (employer or auto): the intern is paid; completed."""
         self._check_reviewable(review.submission_number)
         self.reviews.append(review)
         self.status = Status.APPROVED
@@ -192,6 +187,7 @@ class Engagement:
         self, reason: str, now: datetime, by: Party = Party.PLATFORM, kill_fee: Money | None = None
     ) -> list[ev.Event]:
         """Who may cancel when, and the kill fee owed, are `cancellation`'s rules."""
+        self._check_undisputed()
         if self.status not in CANCELLABLE:
             raise WrongState(f"cannot cancel a {self.status.value} engagement")
         self.status = Status.CANCELLED
@@ -214,7 +210,12 @@ class Engagement:
         pending = self.status is Status.ACTIVE and not self.submissions
         return self.due_date if pending and not self.overdue_notified else None
 
+    def _check_undisputed(self) -> None:
+        if self.status is Status.DISPUTED:
+            raise DisputeOpen()
+
     def _check_reviewable(self, submission_number: int) -> None:
+        self._check_undisputed()
         if self.status not in REVIEWABLE:
             raise WrongState(f"nothing to review: the engagement is {self.status.value}")
         latest = self.latest

@@ -15,6 +15,7 @@ class Status(StrEnum):
     APPROVED = "APPROVED"
     COMPLETED = "COMPLETED"
     CANCELLED = "CANCELLED"
+    DISPUTED = "DISPUTED"  # a dispute is open: nothing moves until an admin resolves it
 
 
 class AiPolicy(StrEnum):
@@ -91,8 +92,10 @@ class IssuedRecord:
 
 @dataclass(frozen=True)
 class Windows:
-    """Time limits of the funding, review and feedback process (service settings)."""
+    """Time limits of funding, review, feedback and disputes (service settings)."""
 
     review: timedelta = timedelta(days=7)
     reveal: timedelta = timedelta(days=14)
     funding: timedelta = timedelta(hours=72)
+    # The other side's time to answer a dispute before an admin decides without the answer.
+    dispute_answer: timedelta = timedelta(hours=96)

@@ -12,7 +12,7 @@ from stint.kit.grpc import current_caller
 from stint.kit.wire import actor_of, cause_of, page_response
 from stint.submissions.v1 import submissions_service_pb2 as api
 from stint.submissions.v1 import submissions_service_pb2_grpc as api_grpc
-from submissions.adapters import wire
+from submissions.adapters import dispute_wire, wire
 from submissions.domain import commands as cmd
 from submissions.handlers import Handlers
 
@@ -111,3 +111,40 @@ class SubmissionsServicer(api_grpc.SubmissionsServiceServicer):
 
     async def GetJwks(self, request: api.GetJwksRequest, context: Any) -> api.GetJwksResponse:
         return wire.jwks(self._h.records.jwks())
+
+    async def OpenDispute(
+        self, request: api.OpenDisputeRequest, context: Any
+    ) -> api.OpenDisputeResponse:
+        d, e = await self._h.disputes.open(dispute_wire.open_dispute(request), _cause())
+        return api.OpenDisputeResponse(
+            dispute=dispute_wire.dispute(d), engagement=wire.engagement(e)
+        )
+
+    async def AnswerDispute(
+        self, request: api.AnswerDisputeRequest, context: Any
+    ) -> api.AnswerDisputeResponse:
+        d = await self._h.disputes.answer(dispute_wire.answer_dispute(request), _cause())
+        return api.AnswerDisputeResponse(dispute=dispute_wire.dispute(d))
+
+    async def ResolveDispute(
+        self, request: api.ResolveDisputeRequest, context: Any
+    ) -> api.ResolveDisputeResponse:
+        d, e = await self._h.disputes.resolve(dispute_wire.resolve_dispute(request), _cause())
+        return api.ResolveDisputeResponse(
+            dispute=dispute_wire.dispute(d), engagement=wire.engagement(e)
+        )
+
+    async def GetDispute(
+        self, request: api.GetDisputeRequest, context: Any
+    ) -> api.GetDisputeResponse:
+        views = self._h.dispute_views
+        d = await views.get(request.dispute_id, request.engagement_id, _actor())
+        return api.GetDisputeResponse(dispute=dispute_wire.dispute(d))
+
+    async def ListDisputes(
+        self, request: api.ListDisputesRequest, context: Any
+    ) -> api.ListDisputesResponse:
+        page = await self._h.dispute_views.list(dispute_wire.dispute_query(request), _actor())
+        return api.ListDisputesResponse(
+            disputes=[dispute_wire.dispute(d) for d in page.items], page=page_response(page)
+        )

@@ -8,15 +8,22 @@ from dataclasses import dataclass
 
 from stint.kit.clock import Clock
 from submissions.domain.model import Windows
+from submissions.handlers.dispute_views import DisputeViews
+from submissions.handlers.dispute_writes import DisputeWrites
+from submissions.handlers.disputes import DisputeHandlers
 from submissions.handlers.engagements import EngagementHandlers
 from submissions.handlers.feedback import FeedbackHandlers
-from submissions.handlers.ports import EngagementStore, RecordSigner
+from submissions.handlers.ports import DisputeStore, EngagementStore, RecordSigner
 from submissions.handlers.records import ExperienceRecords, IssuedRecord
 from submissions.handlers.reviews import ReviewHandlers
 from submissions.handlers.timers import TimerHandlers
 from submissions.handlers.views import Views
 
 __all__ = [
+    "DisputeHandlers",
+    "DisputeStore",
+    "DisputeViews",
+    "DisputeWrites",
     "EngagementHandlers",
     "EngagementStore",
     "ExperienceRecords",
@@ -40,6 +47,9 @@ class Handlers:
     records: ExperienceRecords
     timers: TimerHandlers
     views: Views
+    disputes: DisputeHandlers
+    dispute_views: DisputeViews
+    dispute_writes: DisputeWrites
 
     @classmethod
     def build(
@@ -49,7 +59,11 @@ class Handlers:
         signer: RecordSigner,
         windows: Windows,
         default_revision_limit: int = 2,
+        *,
+        disputes: DisputeStore,
     ) -> Handlers:
+        writes = DisputeWrites(repo, disputes, clock, windows)
+        dispute_views = DisputeViews(repo, disputes)
         return cls(
             engagements=EngagementHandlers(repo, clock, windows, default_revision_limit),
             reviews=ReviewHandlers(repo, clock, windows),
@@ -57,4 +71,7 @@ class Handlers:
             records=ExperienceRecords(repo, clock, signer),
             timers=TimerHandlers(repo, clock, windows),
             views=Views(repo),
+            disputes=DisputeHandlers(repo, disputes, clock, windows, writes, dispute_views),
+            dispute_views=dispute_views,
+            dispute_writes=writes,
         )

@@ -1,6 +1,6 @@
 """What the use cases need from the outside world: the engagement store with its funding
-markers (adapters/repository.py; unit tests use an in-memory fake) and the record signer
-(adapters/signing.py)."""
+markers (adapters/repository.py; unit tests use an in-memory fake), the dispute store
+(adapters/dispute_repository.py) and the record signer (adapters/signing.py)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from typing import Protocol
 
 from stint.kit.actor import Cause
 from stint.kit.paging import PageRequest
+from submissions.domain.dispute import Dispute, DisputeStatus
 from submissions.domain.events import Event
 from submissions.domain.model import Engagement, Status
 from submissions.domain.record import Verification
@@ -38,6 +39,24 @@ class EngagementStore(Protocol):
         self, filters: dict[str, str], statuses: Sequence[Status], page: PageRequest
     ) -> list[Engagement]:
         """Newest first, after `page.after` (an engagement id), at most `page.limit` rows."""
+        ...
+
+
+class DisputeStore(Protocol):
+    async def get(self, dispute_id: str) -> Dispute | None: ...
+
+    async def add(self, dispute: Dispute, events: Sequence[Event], cause: Cause) -> None:
+        """Insert; AlreadyExists when the id (one per engagement) is taken."""
+        ...
+
+    async def save(self, dispute: Dispute, events: Sequence[Event], cause: Cause) -> None:
+        """Versioned update with events; ConcurrencyConflict when the version moved."""
+        ...
+
+    async def list(
+        self, filters: dict[str, str], statuses: Sequence[DisputeStatus], page: PageRequest
+    ) -> list[Dispute]:
+        """Newest first, after `page.after` (a dispute id), at most `page.limit` rows."""
         ...
 
 

@@ -22,32 +22,39 @@ _runtime_version.ValidateProtobufRuntimeVersion(
 _sym_db = _symbol_database.Default()
 
 
+from buf.validate import validate_pb2 as buf_dot_validate_dot_validate__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 from stint.common.v1 import money_pb2 as stint_dot_common_dot_v1_dot_money__pb2
 from stint.submissions.v1 import engagement_pb2 as stint_dot_submissions_dot_v1_dot_engagement__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\"stint/submissions/v1/dispute.proto\x12\x14stint.submissions.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1bstint/common/v1/money.proto\x1a%stint/submissions/v1/engagement.proto\"]\n\x08\x45vidence\x12\x30\n\x04kind\x18\x01 \x01(\x0e\x32\".stint.submissions.v1.EvidenceKind\x12\x11\n\treference\x18\x02 \x01(\t\x12\x0c\n\x04note\x18\x03 \x01(\t\"\xc1\x01\n\x10\x44isputeStatement\x12*\n\x05party\x18\x01 \x01(\x0e\x32\x1b.stint.submissions.v1.Party\x12\x0e\n\x06\x61uthor\x18\x02 \x01(\t\x12\x11\n\tstatement\x18\x03 \x01(\t\x12\x30\n\x08\x65vidence\x18\x04 \x03(\x0b\x32\x1e.stint.submissions.v1.Evidence\x12,\n\x08given_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xf6\x01\n\x11\x44isputeResolution\x12\x35\n\x07outcome\x18\x01 \x01(\x0e\x32$.stint.submissions.v1.DisputeOutcome\x12(\n\x08released\x18\x02 \x01(\x0b\x32\x16.stint.common.v1.Money\x12(\n\x08refunded\x18\x03 \x01(\x0b\x32\x16.stint.common.v1.Money\x12\x10\n\x08\x64\x65\x63ision\x18\x04 \x01(\t\x12\x13\n\x0bresolved_by\x18\x05 \x01(\t\x12/\n\x0bresolved_at\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x93\x05\n\x07\x44ispute\x12\n\n\x02id\x18\x01 \x01(\t\x12\x15\n\rengagement_id\x18\x02 \x01(\t\x12\x12\n\ncompany_id\x18\x03 \x01(\t\x12\x12\n\nstudent_id\x18\x04 \x01(\t\x12\x15\n\runiversity_id\x18\x05 \x01(\t\x12#\n\x03\x66\x65\x65\x18\x06 \x01(\x0b\x32\x16.stint.common.v1.Money\x12.\n\topened_by\x18\x07 \x01(\x0e\x32\x1b.stint.submissions.v1.Party\x12\x33\n\x06reason\x18\x08 \x01(\x0e\x32#.stint.submissions.v1.DisputeReason\x12\x33\n\x06status\x18\t \x01(\x0e\x32#.stint.submissions.v1.DisputeStatus\x12\x35\n\x05\x63laim\x18\n \x01(\x0b\x32&.stint.submissions.v1.DisputeStatement\x12\x36\n\x06\x61nswer\x18\x0b \x01(\x0b\x32&.stint.submissions.v1.DisputeStatement\x12-\n\topened_at\x18\x0c \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x31\n\ranswer_due_at\x18\r \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12;\n\nresolution\x18\x0e \x01(\x0b\x32\'.stint.submissions.v1.DisputeResolution\x12H\n\x18\x65ngagement_status_before\x18\x0f \x01(\x0e\x32&.stint.submissions.v1.EngagementStatus\x12\x0f\n\x07version\x18\x10 \x01(\x03*\x8b\x01\n\rDisputeStatus\x12\x1e\n\x1a\x44ISPUTE_STATUS_UNSPECIFIED\x10\x00\x12\x17\n\x13\x44ISPUTE_STATUS_OPEN\x10\x01\x12$\n DISPUTE_STATUS_AWAITING_DECISION\x10\x02\x12\x1b\n\x17\x44ISPUTE_STATUS_RESOLVED\x10\x03*\xc7\x01\n\rDisputeReason\x12\x1e\n\x1a\x44ISPUTE_REASON_UNSPECIFIED\x10\x00\x12\x1a\n\x16\x44ISPUTE_REASON_QUALITY\x10\x01\x12 \n\x1c\x44ISPUTE_REASON_NOT_DELIVERED\x10\x02\x12\x18\n\x14\x44ISPUTE_REASON_SCOPE\x10\x03\x12$\n DISPUTE_REASON_APPROVAL_WITHHELD\x10\x04\x12\x18\n\x14\x44ISPUTE_REASON_OTHER\x10\x05*\x99\x01\n\x0e\x44isputeOutcome\x12\x1f\n\x1b\x44ISPUTE_OUTCOME_UNSPECIFIED\x10\x00\x12 \n\x1c\x44ISPUTE_OUTCOME_RELEASE_FULL\x10\x01\x12#\n\x1f\x44ISPUTE_OUTCOME_PARTIAL_RELEASE\x10\x02\x12\x1f\n\x1b\x44ISPUTE_OUTCOME_REFUND_FULL\x10\x03*\x9a\x01\n\x0c\x45videnceKind\x12\x1d\n\x19\x45VIDENCE_KIND_UNSPECIFIED\x10\x00\x12\x1c\n\x18\x45VIDENCE_KIND_SUBMISSION\x10\x01\x12\x1a\n\x16\x45VIDENCE_KIND_ARTIFACT\x10\x02\x12\x19\n\x15\x45VIDENCE_KIND_MESSAGE\x10\x03\x12\x16\n\x12\x45VIDENCE_KIND_LINK\x10\x04\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\"stint/submissions/v1/dispute.proto\x12\x14stint.submissions.v1\x1a\x1b\x62uf/validate/validate.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1bstint/common/v1/money.proto\x1a%stint/submissions/v1/engagement.proto\"\x87\x01\n\x08\x45vidence\x12=\n\x04kind\x18\x01 \x01(\x0e\x32\".stint.submissions.v1.EvidenceKindB\x0b\xbaH\x08\x82\x01\x02\x10\x01\xc8\x01\x01\x12$\n\treference\x18\x02 \x01(\tB\x11\xbaH\x0er\t\x10\x01\x18\x80\x10\x92\x02\x01\x31\xc8\x01\x01\x12\x16\n\x04note\x18\x03 \x01(\tB\x08\xbaH\x05r\x03\x18\xe8\x07\"\xc1\x01\n\x10\x44isputeStatement\x12*\n\x05party\x18\x01 \x01(\x0e\x32\x1b.stint.submissions.v1.Party\x12\x0e\n\x06\x61uthor\x18\x02 \x01(\t\x12\x11\n\tstatement\x18\x03 \x01(\t\x12\x30\n\x08\x65vidence\x18\x04 \x03(\x0b\x32\x1e.stint.submissions.v1.Evidence\x12,\n\x08given_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xf6\x01\n\x11\x44isputeResolution\x12\x35\n\x07outcome\x18\x01 \x01(\x0e\x32$.stint.submissions.v1.DisputeOutcome\x12(\n\x08released\x18\x02 \x01(\x0b\x32\x16.stint.common.v1.Money\x12(\n\x08refunded\x18\x03 \x01(\x0b\x32\x16.stint.common.v1.Money\x12\x10\n\x08\x64\x65\x63ision\x18\x04 \x01(\t\x12\x13\n\x0bresolved_by\x18\x05 \x01(\t\x12/\n\x0bresolved_at\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x93\x05\n\x07\x44ispute\x12\n\n\x02id\x18\x01 \x01(\t\x12\x15\n\rengagement_id\x18\x02 \x01(\t\x12\x12\n\ncompany_id\x18\x03 \x01(\t\x12\x12\n\nstudent_id\x18\x04 \x01(\t\x12\x15\n\runiversity_id\x18\x05 \x01(\t\x12#\n\x03\x66\x65\x65\x18\x06 \x01(\x0b\x32\x16.stint.common.v1.Money\x12.\n\topened_by\x18\x07 \x01(\x0e\x32\x1b.stint.submissions.v1.Party\x12\x33\n\x06reason\x18\x08 \x01(\x0e\x32#.stint.submissions.v1.DisputeReason\x12\x33\n\x06status\x18\t \x01(\x0e\x32#.stint.submissions.v1.DisputeStatus\x12\x35\n\x05\x63laim\x18\n \x01(\x0b\x32&.stint.submissions.v1.DisputeStatement\x12\x36\n\x06\x61nswer\x18\x0b \x01(\x0b\x32&.stint.submissions.v1.DisputeStatement\x12-\n\topened_at\x18\x0c \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x31\n\ranswer_due_at\x18\r \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12;\n\nresolution\x18\x0e \x01(\x0b\x32\'.stint.submissions.v1.DisputeResolution\x12H\n\x18\x65ngagement_status_before\x18\x0f \x01(\x0e\x32&.stint.submissions.v1.EngagementStatus\x12\x0f\n\x07version\x18\x10 \x01(\x03*\x8b\x01\n\rDisputeStatus\x12\x1e\n\x1a\x44ISPUTE_STATUS_UNSPECIFIED\x10\x00\x12\x17\n\x13\x44ISPUTE_STATUS_OPEN\x10\x01\x12$\n DISPUTE_STATUS_AWAITING_DECISION\x10\x02\x12\x1b\n\x17\x44ISPUTE_STATUS_RESOLVED\x10\x03*\xc7\x01\n\rDisputeReason\x12\x1e\n\x1a\x44ISPUTE_REASON_UNSPECIFIED\x10\x00\x12\x1a\n\x16\x44ISPUTE_REASON_QUALITY\x10\x01\x12 \n\x1c\x44ISPUTE_REASON_NOT_DELIVERED\x10\x02\x12\x18\n\x14\x44ISPUTE_REASON_SCOPE\x10\x03\x12$\n DISPUTE_REASON_APPROVAL_WITHHELD\x10\x04\x12\x18\n\x14\x44ISPUTE_REASON_OTHER\x10\x05*\x99\x01\n\x0e\x44isputeOutcome\x12\x1f\n\x1b\x44ISPUTE_OUTCOME_UNSPECIFIED\x10\x00\x12 \n\x1c\x44ISPUTE_OUTCOME_RELEASE_FULL\x10\x01\x12#\n\x1f\x44ISPUTE_OUTCOME_PARTIAL_RELEASE\x10\x02\x12\x1f\n\x1b\x44ISPUTE_OUTCOME_REFUND_FULL\x10\x03*\x9a\x01\n\x0c\x45videnceKind\x12\x1d\n\x19\x45VIDENCE_KIND_UNSPECIFIED\x10\x00\x12\x1c\n\x18\x45VIDENCE_KIND_SUBMISSION\x10\x01\x12\x1a\n\x16\x45VIDENCE_KIND_ARTIFACT\x10\x02\x12\x19\n\x15\x45VIDENCE_KIND_MESSAGE\x10\x03\x12\x16\n\x12\x45VIDENCE_KIND_LINK\x10\x04\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'stint.submissions.v1.dispute_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_DISPUTESTATUS']._serialized_start=1364
-  _globals['_DISPUTESTATUS']._serialized_end=1503
-  _globals['_DISPUTEREASON']._serialized_start=1506
-  _globals['_DISPUTEREASON']._serialized_end=1705
-  _globals['_DISPUTEOUTCOME']._serialized_start=1708
-  _globals['_DISPUTEOUTCOME']._serialized_end=1861
-  _globals['_EVIDENCEKIND']._serialized_start=1864
-  _globals['_EVIDENCEKIND']._serialized_end=2018
-  _globals['_EVIDENCE']._serialized_start=161
-  _globals['_EVIDENCE']._serialized_end=254
-  _globals['_DISPUTESTATEMENT']._serialized_start=257
-  _globals['_DISPUTESTATEMENT']._serialized_end=450
-  _globals['_DISPUTERESOLUTION']._serialized_start=453
-  _globals['_DISPUTERESOLUTION']._serialized_end=699
-  _globals['_DISPUTE']._serialized_start=702
-  _globals['_DISPUTE']._serialized_end=1361
+  _globals['_EVIDENCE'].fields_by_name['kind']._loaded_options = None
+  _globals['_EVIDENCE'].fields_by_name['kind']._serialized_options = b'\272H\010\202\001\002\020\001\310\001\001'
+  _globals['_EVIDENCE'].fields_by_name['reference']._loaded_options = None
+  _globals['_EVIDENCE'].fields_by_name['reference']._serialized_options = b'\272H\016r\t\020\001\030\200\020\222\002\0011\310\001\001'
+  _globals['_EVIDENCE'].fields_by_name['note']._loaded_options = None
+  _globals['_EVIDENCE'].fields_by_name['note']._serialized_options = b'\272H\005r\003\030\350\007'
+  _globals['_DISPUTESTATUS']._serialized_start=1436
+  _globals['_DISPUTESTATUS']._serialized_end=1575
+  _globals['_DISPUTEREASON']._serialized_start=1578
+  _globals['_DISPUTEREASON']._serialized_end=1777
+  _globals['_DISPUTEOUTCOME']._serialized_start=1780
+  _globals['_DISPUTEOUTCOME']._serialized_end=1933
+  _globals['_EVIDENCEKIND']._serialized_start=1936
+  _globals['_EVIDENCEKIND']._serialized_end=2090
+  _globals['_EVIDENCE']._serialized_start=191
+  _globals['_EVIDENCE']._serialized_end=326
+  _globals['_DISPUTESTATEMENT']._serialized_start=329
+  _globals['_DISPUTESTATEMENT']._serialized_end=522
+  _globals['_DISPUTERESOLUTION']._serialized_start=525
+  _globals['_DISPUTERESOLUTION']._serialized_end=771
+  _globals['_DISPUTE']._serialized_start=774
+  _globals['_DISPUTE']._serialized_end=1433
 # @@protoc_insertion_point(module_scope)

@@ -147,7 +147,9 @@ class Evidence(_message.Message):
     NOTE_FIELD_NUMBER: _builtins.int
     kind: Global___EvidenceKind.ValueType
     reference: _builtins.str
+    """As the kind says: "2", "2/memo.pdf", a message id, an http(s) URL (up to 2048 characters)."""
     note: _builtins.str
+    """What it shows (up to 1000 characters)."""
     def __init__(
         self,
         *,

@@ -8,8 +8,10 @@ from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from google.protobuf.internal import containers as _containers
+from stint.common.v1 import money_pb2 as _money_pb2
 from stint.common.v1 import pagination_pb2 as _pagination_pb2
 from stint.common.v1 import work_pb2 as _work_pb2
+from stint.submissions.v1 import dispute_pb2 as _dispute_pb2
 from stint.submissions.v1 import engagement_pb2 as _engagement_pb2
 import builtins as _builtins
 import sys
@@ -761,3 +763,284 @@ class GetJwksResponse(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___GetJwksResponse: _TypeAlias = GetJwksResponse  # noqa: Y015
+
+@_typing.final
+class OpenDisputeRequest(_message.Message):
+    """Request of OpenDispute. The caller's role decides the side (employer or intern)."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ENGAGEMENT_ID_FIELD_NUMBER: _builtins.int
+    REASON_FIELD_NUMBER: _builtins.int
+    STATEMENT_FIELD_NUMBER: _builtins.int
+    EVIDENCE_FIELD_NUMBER: _builtins.int
+    engagement_id: _builtins.str
+    reason: _dispute_pb2.DisputeReason.ValueType
+    statement: _builtins.str
+    """The opener's account of the disagreement (required, up to 5000 characters)."""
+    @_builtins.property
+    def evidence(self) -> _containers.RepeatedCompositeFieldContainer[_dispute_pb2.Evidence]:
+        """Up to 10 references: submissions and artifacts of this engagement, messages, links."""
+
+    def __init__(
+        self,
+        *,
+        engagement_id: _builtins.str = ...,
+        reason: _dispute_pb2.DisputeReason.ValueType = ...,
+        statement: _builtins.str = ...,
+        evidence: _abc.Iterable[_dispute_pb2.Evidence] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["engagement_id", b"engagement_id", "evidence", b"evidence", "reason", b"reason", "statement", b"statement"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___OpenDisputeRequest: _TypeAlias = OpenDisputeRequest  # noqa: Y015
+
+@_typing.final
+class OpenDisputeResponse(_message.Message):
+    """Response of OpenDispute."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    DISPUTE_FIELD_NUMBER: _builtins.int
+    ENGAGEMENT_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def dispute(self) -> _dispute_pb2.Dispute: ...
+    @_builtins.property
+    def engagement(self) -> _engagement_pb2.Engagement: ...
+    def __init__(
+        self,
+        *,
+        dispute: _dispute_pb2.Dispute | None = ...,
+        engagement: _engagement_pb2.Engagement | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["dispute", b"dispute", "engagement", b"engagement"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["dispute", b"dispute", "engagement", b"engagement"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___OpenDisputeResponse: _TypeAlias = OpenDisputeResponse  # noqa: Y015
+
+@_typing.final
+class AnswerDisputeRequest(_message.Message):
+    """Request of AnswerDispute: the other side's account."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    DISPUTE_ID_FIELD_NUMBER: _builtins.int
+    STATEMENT_FIELD_NUMBER: _builtins.int
+    EVIDENCE_FIELD_NUMBER: _builtins.int
+    dispute_id: _builtins.str
+    statement: _builtins.str
+    """Required, up to 5000 characters."""
+    @_builtins.property
+    def evidence(self) -> _containers.RepeatedCompositeFieldContainer[_dispute_pb2.Evidence]:
+        """Up to 10 references, as for OpenDispute."""
+
+    def __init__(
+        self,
+        *,
+        dispute_id: _builtins.str = ...,
+        statement: _builtins.str = ...,
+        evidence: _abc.Iterable[_dispute_pb2.Evidence] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["dispute_id", b"dispute_id", "evidence", b"evidence", "statement", b"statement"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___AnswerDisputeRequest: _TypeAlias = AnswerDisputeRequest  # noqa: Y015
+
+@_typing.final
+class AnswerDisputeResponse(_message.Message):
+    """Response of AnswerDispute."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    DISPUTE_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def dispute(self) -> _dispute_pb2.Dispute: ...
+    def __init__(
+        self,
+        *,
+        dispute: _dispute_pb2.Dispute | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["dispute", b"dispute"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["dispute", b"dispute"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___AnswerDisputeResponse: _TypeAlias = AnswerDisputeResponse  # noqa: Y015
+
+@_typing.final
+class ResolveDisputeRequest(_message.Message):
+    """Request of ResolveDispute (admins)."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    DISPUTE_ID_FIELD_NUMBER: _builtins.int
+    OUTCOME_FIELD_NUMBER: _builtins.int
+    RELEASED_FIELD_NUMBER: _builtins.int
+    DECISION_FIELD_NUMBER: _builtins.int
+    dispute_id: _builtins.str
+    outcome: _dispute_pb2.DisputeOutcome.ValueType
+    decision: _builtins.str
+    """The written decision both sides read (required, up to 5000 characters)."""
+    @_builtins.property
+    def released(self) -> _money_pb2.Money:
+        """PARTIAL_RELEASE only (and required there): the share paid to the intern, in the fee's
+        currency, more than zero and less than the fee; the rest is refunded to the company.
+        """
+
+    def __init__(
+        self,
+        *,
+        dispute_id: _builtins.str = ...,
+        outcome: _dispute_pb2.DisputeOutcome.ValueType = ...,
+        released: _money_pb2.Money | None = ...,
+        decision: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["released", b"released"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["decision", b"decision", "dispute_id", b"dispute_id", "outcome", b"outcome", "released", b"released"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ResolveDisputeRequest: _TypeAlias = ResolveDisputeRequest  # noqa: Y015
+
+@_typing.final
+class ResolveDisputeResponse(_message.Message):
+    """Response of ResolveDispute."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    DISPUTE_FIELD_NUMBER: _builtins.int
+    ENGAGEMENT_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def dispute(self) -> _dispute_pb2.Dispute: ...
+    @_builtins.property
+    def engagement(self) -> _engagement_pb2.Engagement: ...
+    def __init__(
+        self,
+        *,
+        dispute: _dispute_pb2.Dispute | None = ...,
+        engagement: _engagement_pb2.Engagement | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["dispute", b"dispute", "engagement", b"engagement"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["dispute", b"dispute", "engagement", b"engagement"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ResolveDisputeResponse: _TypeAlias = ResolveDisputeResponse  # noqa: Y015
+
+@_typing.final
+class GetDisputeRequest(_message.Message):
+    """Request of GetDispute: exactly one of the dispute id and its engagement's id."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    DISPUTE_ID_FIELD_NUMBER: _builtins.int
+    ENGAGEMENT_ID_FIELD_NUMBER: _builtins.int
+    dispute_id: _builtins.str
+    engagement_id: _builtins.str
+    def __init__(
+        self,
+        *,
+        dispute_id: _builtins.str = ...,
+        engagement_id: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["dispute_id", b"dispute_id", "engagement_id", b"engagement_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___GetDisputeRequest: _TypeAlias = GetDisputeRequest  # noqa: Y015
+
+@_typing.final
+class GetDisputeResponse(_message.Message):
+    """Response of GetDispute."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    DISPUTE_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def dispute(self) -> _dispute_pb2.Dispute: ...
+    def __init__(
+        self,
+        *,
+        dispute: _dispute_pb2.Dispute | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["dispute", b"dispute"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["dispute", b"dispute"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___GetDisputeResponse: _TypeAlias = GetDisputeResponse  # noqa: Y015
+
+@_typing.final
+class ListDisputesRequest(_message.Message):
+    """Request of ListDisputes. Non-admin callers are always limited to their own disputes."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    STATUSES_FIELD_NUMBER: _builtins.int
+    COMPANY_ID_FIELD_NUMBER: _builtins.int
+    STUDENT_ID_FIELD_NUMBER: _builtins.int
+    PAGE_FIELD_NUMBER: _builtins.int
+    company_id: _builtins.str
+    student_id: _builtins.str
+    @_builtins.property
+    def statuses(self) -> _containers.RepeatedScalarFieldContainer[_dispute_pb2.DisputeStatus.ValueType]:
+        """Only disputes in one of these states; empty means all."""
+
+    @_builtins.property
+    def page(self) -> _pagination_pb2.PageRequest: ...
+    def __init__(
+        self,
+        *,
+        statuses: _abc.Iterable[_dispute_pb2.DisputeStatus.ValueType] | None = ...,
+        company_id: _builtins.str = ...,
+        student_id: _builtins.str = ...,
+        page: _pagination_pb2.PageRequest | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["page", b"page"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["company_id", b"company_id", "page", b"page", "statuses", b"statuses", "student_id", b"student_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ListDisputesRequest: _TypeAlias = ListDisputesRequest  # noqa: Y015
+
+@_typing.final
+class ListDisputesResponse(_message.Message):
+    """Response of ListDisputes."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    DISPUTES_FIELD_NUMBER: _builtins.int
+    PAGE_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def disputes(self) -> _containers.RepeatedCompositeFieldContainer[_dispute_pb2.Dispute]: ...
+    @_builtins.property
+    def page(self) -> _pagination_pb2.PageResponse: ...
+    def __init__(
+        self,
+        *,
+        disputes: _abc.Iterable[_dispute_pb2.Dispute] | None = ...,
+        page: _pagination_pb2.PageResponse | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["page", b"page"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["disputes", b"disputes", "page", b"page"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ListDisputesResponse: _TypeAlias = ListDisputesResponse  # noqa: Y015

@@ -91,6 +91,31 @@ class SubmissionsServiceStub:
                 request_serializer=stint_dot_submissions_dot_v1_dot_submissions__service__pb2.GetJwksRequest.SerializeToString,
                 response_deserializer=stint_dot_submissions_dot_v1_dot_submissions__service__pb2.GetJwksResponse.FromString,
                 _registered_method=True)
+        self.OpenDispute = channel.unary_unary(
+                '/stint.submissions.v1.SubmissionsService/OpenDispute',
+                request_serializer=stint_dot_submissions_dot_v1_dot_submissions__service__pb2.OpenDisputeRequest.SerializeToString,
+                response_deserializer=stint_dot_submissions_dot_v1_dot_submissions__service__pb2.OpenDisputeResponse.FromString,
+                _registered_method=True)
+        self.AnswerDispute = channel.unary_unary(
+                '/stint.submissions.v1.SubmissionsService/AnswerDispute',
+                request_serializer=stint_dot_submissions_dot_v1_dot_submissions__service__pb2.AnswerDisputeRequest.SerializeToString,
+                response_deserializer=stint_dot_submissions_dot_v1_dot_submissions__service__pb2.AnswerDisputeResponse.FromString,
+                _registered_method=True)
+        self.ResolveDispute = channel.unary_unary(
+                '/stint.submissions.v1.SubmissionsService/ResolveDispute',
+                request_serializer=stint_dot_submissions_dot_v1_dot_submissions__service__pb2.ResolveDisputeRequest.SerializeToString,
+                response_deserializer=stint_dot_submissions_dot_v1_dot_submissions__service__pb2.ResolveDisputeResponse.FromString,
+                _registered_method=True)
+        self.GetDispute = channel.unary_unary(
+                '/stint.submissions.v1.SubmissionsService/GetDispute',
+                request_serializer=stint_dot_submissions_dot_v1_dot_submissions__service__pb2.GetDisputeRequest.SerializeToString,
+                response_deserializer=stint_dot_submissions_dot_v1_dot_submissions__service__pb2.GetDisputeResponse.FromString,
+                _registered_method=True)
+        self.ListDisputes = channel.unary_unary(
+                '/stint.submissions.v1.SubmissionsService/ListDisputes',
+                request_serializer=stint_dot_submissions_dot_v1_dot_submissions__service__pb2.ListDisputesRequest.SerializeToString,
+                response_deserializer=stint_dot_submissions_dot_v1_dot_submissions__service__pb2.ListDisputesResponse.FromString,
+                _registered_method=True)
 
 
 class SubmissionsServiceServicer:
@@ -176,6 +201,45 @@ class SubmissionsServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def OpenDispute(self, request, context):
+        """The employer or the intern opens a dispute on an engagement whose work started (ACTIVE,
+        SUBMITTED, REVISION_REQUESTED): the engagement is DISPUTED until an admin resolves it.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def AnswerDispute(self, request, context):
+        """The other side answers an open dispute before its answer deadline.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ResolveDispute(self, request, context):
+        """An admin decides a dispute with a written decision: release in full, partial release and
+        refund, or full refund; the engagement completes (something released) or is cancelled.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetDispute(self, request, context):
+        """One dispute, by its id or its engagement's, visible to the parties, the student's
+        university and admins.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListDisputes(self, request, context):
+        """Disputes, newest first: the caller's own (student), the company's (employer), the
+        university's students' (university), any (admin).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_SubmissionsServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -233,6 +297,31 @@ def add_SubmissionsServiceServicer_to_server(servicer, server):
                     servicer.GetJwks,
                     request_deserializer=stint_dot_submissions_dot_v1_dot_submissions__service__pb2.GetJwksRequest.FromString,
                     response_serializer=stint_dot_submissions_dot_v1_dot_submissions__service__pb2.GetJwksResponse.SerializeToString,
+            ),
+            'OpenDispute': grpc.unary_unary_rpc_method_handler(
+                    servicer.OpenDispute,
+                    request_deserializer=stint_dot_submissions_dot_v1_dot_submissions__service__pb2.OpenDisputeRequest.FromString,
+                    response_serializer=stint_dot_submissions_dot_v1_dot_submissions__service__pb2.OpenDisputeResponse.SerializeToString,
+            ),
+            'AnswerDispute': grpc.unary_unary_rpc_method_handler(
+                    servicer.AnswerDispute,
+                    request_deserializer=stint_dot_submissions_dot_v1_dot_submissions__service__pb2.AnswerDisputeRequest.FromString,
+                    response_serializer=stint_dot_submissions_dot_v1_dot_submissions__service__pb2.AnswerDisputeResponse.SerializeToString,
+            ),
+            'ResolveDispute': grpc.unary_unary_rpc_method_handler(
+                    servicer.ResolveDispute,
+                    request_deserializer=stint_dot_submissions_dot_v1_dot_submissions__service__pb2.ResolveDisputeRequest.FromString,
+                    response_serializer=stint_dot_submissions_dot_v1_dot_submissions__service__pb2.ResolveDisputeResponse.SerializeToString,
+            ),
+            'GetDispute': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetDispute,
+                    request_deserializer=stint_dot_submissions_dot_v1_dot_submissions__service__pb2.GetDisputeRequest.FromString,
+                    response_serializer=stint_dot_submissions_dot_v1_dot_submissions__service__pb2.GetDisputeResponse.SerializeToString,
+            ),
+            'ListDisputes': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListDisputes,
+                    request_deserializer=stint_dot_submissions_dot_v1_dot_submissions__service__pb2.ListDisputesRequest.FromString,
+                    response_serializer=stint_dot_submissions_dot_v1_dot_submissions__service__pb2.ListDisputesResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -534,6 +623,141 @@ class SubmissionsService:
             '/stint.submissions.v1.SubmissionsService/GetJwks',
             stint_dot_submissions_dot_v1_dot_submissions__service__pb2.GetJwksRequest.SerializeToString,
             stint_dot_submissions_dot_v1_dot_submissions__service__pb2.GetJwksResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def OpenDispute(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/stint.submissions.v1.SubmissionsService/OpenDispute',
+            stint_dot_submissions_dot_v1_dot_submissions__service__pb2.OpenDisputeRequest.SerializeToString,
+            stint_dot_submissions_dot_v1_dot_submissions__service__pb2.OpenDisputeResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def AnswerDispute(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/stint.submissions.v1.SubmissionsService/AnswerDispute',
+            stint_dot_submissions_dot_v1_dot_submissions__service__pb2.AnswerDisputeRequest.SerializeToString,
+            stint_dot_submissions_dot_v1_dot_submissions__service__pb2.AnswerDisputeResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ResolveDispute(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/stint.submissions.v1.SubmissionsService/ResolveDispute',
+            stint_dot_submissions_dot_v1_dot_submissions__service__pb2.ResolveDisputeRequest.SerializeToString,
+            stint_dot_submissions_dot_v1_dot_submissions__service__pb2.ResolveDisputeResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetDispute(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/stint.submissions.v1.SubmissionsService/GetDispute',
+            stint_dot_submissions_dot_v1_dot_submissions__service__pb2.GetDisputeRequest.SerializeToString,
+            stint_dot_submissions_dot_v1_dot_submissions__service__pb2.GetDisputeResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListDisputes(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/stint.submissions.v1.SubmissionsService/ListDisputes',
+            stint_dot_submissions_dot_v1_dot_submissions__service__pb2.ListDisputesRequest.SerializeToString,
+            stint_dot_submissions_dot_v1_dot_submissions__service__pb2.ListDisputesResponse.FromString,
             options,
             channel_credentials,
             insecure,

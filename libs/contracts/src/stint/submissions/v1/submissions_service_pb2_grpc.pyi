@@ -59,6 +59,24 @@ class SubmissionsServiceStub:
     """Checks a record's signature offline against the platform keys; needs no identity."""
     GetJwks: _grpc.UnaryUnaryMultiCallable[_submissions_service_pb2.GetJwksRequest, _submissions_service_pb2.GetJwksResponse]
     """The platform's public signing keys (JWKS); needs no identity."""
+    OpenDispute: _grpc.UnaryUnaryMultiCallable[_submissions_service_pb2.OpenDisputeRequest, _submissions_service_pb2.OpenDisputeResponse]
+    """The employer or the intern opens a dispute on an engagement whose work started (ACTIVE,
+    SUBMITTED, REVISION_REQUESTED): the engagement is DISPUTED until an admin resolves it.
+    """
+    AnswerDispute: _grpc.UnaryUnaryMultiCallable[_submissions_service_pb2.AnswerDisputeRequest, _submissions_service_pb2.AnswerDisputeResponse]
+    """The other side answers an open dispute before its answer deadline."""
+    ResolveDispute: _grpc.UnaryUnaryMultiCallable[_submissions_service_pb2.ResolveDisputeRequest, _submissions_service_pb2.ResolveDisputeResponse]
+    """An admin decides a dispute with a written decision: release in full, partial release and
+    refund, or full refund; the engagement completes (something released) or is cancelled.
+    """
+    GetDispute: _grpc.UnaryUnaryMultiCallable[_submissions_service_pb2.GetDisputeRequest, _submissions_service_pb2.GetDisputeResponse]
+    """One dispute, by its id or its engagement's, visible to the parties, the student's
+    university and admins.
+    """
+    ListDisputes: _grpc.UnaryUnaryMultiCallable[_submissions_service_pb2.ListDisputesRequest, _submissions_service_pb2.ListDisputesResponse]
+    """Disputes, newest first: the caller's own (student), the company's (employer), the
+    university's students' (university), any (admin).
+    """
 
 @_typing.type_check_only
 class SubmissionsServiceAsyncStub(SubmissionsServiceStub):
@@ -91,6 +109,24 @@ class SubmissionsServiceAsyncStub(SubmissionsServiceStub):
     """Checks a record's signature offline against the platform keys; needs no identity."""
     GetJwks: _aio.UnaryUnaryMultiCallable[_submissions_service_pb2.GetJwksRequest, _submissions_service_pb2.GetJwksResponse]  # type: ignore[assignment]
     """The platform's public signing keys (JWKS); needs no identity."""
+    OpenDispute: _aio.UnaryUnaryMultiCallable[_submissions_service_pb2.OpenDisputeRequest, _submissions_service_pb2.OpenDisputeResponse]  # type: ignore[assignment]
+    """The employer or the intern opens a dispute on an engagement whose work started (ACTIVE,
+    SUBMITTED, REVISION_REQUESTED): the engagement is DISPUTED until an admin resolves it.
+    """
+    AnswerDispute: _aio.UnaryUnaryMultiCallable[_submissions_service_pb2.AnswerDisputeRequest, _submissions_service_pb2.AnswerDisputeResponse]  # type: ignore[assignment]
+    """The other side answers an open dispute before its answer deadline."""
+    ResolveDispute: _aio.UnaryUnaryMultiCallable[_submissions_service_pb2.ResolveDisputeRequest, _submissions_service_pb2.ResolveDisputeResponse]  # type: ignore[assignment]
+    """An admin decides a dispute with a written decision: release in full, partial release and
+    refund, or full refund; the engagement completes (something released) or is cancelled.
+    """
+    GetDispute: _aio.UnaryUnaryMultiCallable[_submissions_service_pb2.GetDisputeRequest, _submissions_service_pb2.GetDisputeResponse]  # type: ignore[assignment]
+    """One dispute, by its id or its engagement's, visible to the parties, the student's
+    university and admins.
+    """
+    ListDisputes: _aio.UnaryUnaryMultiCallable[_submissions_service_pb2.ListDisputesRequest, _submissions_service_pb2.ListDisputesResponse]  # type: ignore[assignment]
+    """Disputes, newest first: the caller's own (student), the company's (employer), the
+    university's students' (university), any (admin).
+    """
 
 class SubmissionsServiceServicer(metaclass=_abc_1.ABCMeta):
     """The work of a hired student: deliveries, reviews, feedback and the signed experience record.
@@ -186,5 +222,53 @@ class SubmissionsServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_submissions_service_pb2.GetJwksResponse, _abc.Awaitable[_submissions_service_pb2.GetJwksResponse]]:
         """The platform's public signing keys (JWKS); needs no identity."""
+
+    @_abc_1.abstractmethod
+    def OpenDispute(
+        self,
+        request: _submissions_service_pb2.OpenDisputeRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_submissions_service_pb2.OpenDisputeResponse, _abc.Awaitable[_submissions_service_pb2.OpenDisputeResponse]]:
+        """The employer or the intern opens a dispute on an engagement whose work started (ACTIVE,
+        SUBMITTED, REVISION_REQUESTED): the engagement is DISPUTED until an admin resolves it.
+        """
+
+    @_abc_1.abstractmethod
+    def AnswerDispute(
+        self,
+        request: _submissions_service_pb2.AnswerDisputeRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_submissions_service_pb2.AnswerDisputeResponse, _abc.Awaitable[_submissions_service_pb2.AnswerDisputeResponse]]:
+        """The other side answers an open dispute before its answer deadline."""
+
+    @_abc_1.abstractmethod
+    def ResolveDispute(
+        self,
+        request: _submissions_service_pb2.ResolveDisputeRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_submissions_service_pb2.ResolveDisputeResponse, _abc.Awaitable[_submissions_service_pb2.ResolveDisputeResponse]]:
+        """An admin decides a dispute with a written decision: release in full, partial release and
+        refund, or full refund; the engagement completes (something released) or is cancelled.
+        """
+
+    @_abc_1.abstractmethod
+    def GetDispute(
+        self,
+        request: _submissions_service_pb2.GetDisputeRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_submissions_service_pb2.GetDisputeResponse, _abc.Awaitable[_submissions_service_pb2.GetDisputeResponse]]:
+        """One dispute, by its id or its engagement's, visible to the parties, the student's
+        university and admins.
+        """
+
+    @_abc_1.abstractmethod
+    def ListDisputes(
+        self,
+        request: _submissions_service_pb2.ListDisputesRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_submissions_service_pb2.ListDisputesResponse, _abc.Awaitable[_submissions_service_pb2.ListDisputesResponse]]:
+        """Disputes, newest first: the caller's own (student), the company's (employer), the
+        university's students' (university), any (admin).
+        """
 
 def add_SubmissionsServiceServicer_to_server(servicer: SubmissionsServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...
