@@ -32,7 +32,9 @@ _TAGS = {
     "engagements": "Deliver, review, approve, rate, and the verifiable experience record.",
     "disputes": "Either side opens a dispute on an engagement, the other answers, an admin "
     "resolves it.",
-    "payouts": "The intern's payout account, payouts and earnings.",
+    "payouts": "Money in and out: funding at hire (escrow), invoices, the intern's payouts and "
+    "earnings, and the operators' ledger tools.",
+    "sponsorships": "Universities and grant programs pay a share of projects from a budget.",
     "notifications": "The caller's in-app inbox and notification preferences.",
     "webhooks": "Webhook endpoints that receive the platform's events, for third parties.",
 }

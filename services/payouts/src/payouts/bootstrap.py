@@ -10,6 +10,7 @@ from payouts.adapters.invoice_repository import InvoiceRepository
 from payouts.adapters.repository import PayoutRepository
 from payouts.adapters.sandbox import MongoSandboxStore, SandboxProvider
 from payouts.adapters.sandbox_charges import SandboxCharges
+from payouts.adapters.sponsorship_repository import SponsorshipRepository
 from payouts.config import Settings
 from payouts.entrypoints.grpc import PayoutsServicer
 from payouts.entrypoints.kafka import router
@@ -48,6 +49,8 @@ async def build(settings: Settings, clock: Clock | None = None) -> ServiceRunner
         infra.aggregate("invoices"), infra.db["invoice_numbers"], infra.events(topics.PAYOUTS)
     )
     await invoices.ensure_indexes()
+    sponsorships = SponsorshipRepository(infra.versioned("sponsorships"))
+    await sponsorships.ensure_indexes()
     sandbox = SandboxProvider(
         MongoSandboxStore(infra.db["sandbox_provider_payouts"]),
         infra.clock,
@@ -68,6 +71,7 @@ async def build(settings: Settings, clock: Clock | None = None) -> ServiceRunner
         chargers,
         invoices,
         invoice_pdf.document,
+        sponsorships,
     )
     infra.consume(router(settings, handlers.settlements, handlers.funding))
 

@@ -6,6 +6,8 @@ fee or a dispute decision only of a funded engagement (submissions starts the wo
 each engagement ending once. Whatever happens:
 
 - every entry balances and no payable or escrow account is overdrawn (after every step);
+- a sponsor (half of one company's hires, budget for two) pays its share and gets its part of
+  refunds back, and never reserves more than its budget;
 - a funding is never charged twice (at most one approved charge at the provider) nor refunded
   twice, and no payout is paid twice;
 - once the crashes stop and the events are redelivered, each company's escrow holds exactly
@@ -28,18 +30,25 @@ from payouts.domain.errors import InvalidTransition
 from payouts.domain.escrow import escrow
 from payouts.domain.funding import FundingStatus as F
 from payouts.domain.ledger import Balances, receivable, unbalanced_currencies
+from payouts.domain.sponsorship import Scope
+from payouts.domain.sponsorship_commands import CreateSponsorship
 from payouts.handlers import check
 from payouts.handlers.funding_writer import FundingNotFound
 from stint.kit.errors import ConcurrencyConflict
+from stint.kit.money import Money
 
 from .fakes import MemorySandboxStore
 from .test_properties import money_out
-from .world import World, employer
+from .world import ADMIN, World, employer
 
 ENGAGEMENTS = [f"eng_1{i}" for i in range(4)]
 COMPANIES = ["cmp_a", "cmp_b"]
 CARDS = ["tok_card_4242", "tok_card_5555", "tok_declined_0002", "tok_insufficient_3"]
 RELEASES = [0, 6_000, 10_000]  # of a 10_000 fee: a full refund, a partial release, all
+# Half of company b's engagements' totals (11_000 each), two at a time, then out of budget.
+SPONSOR = CreateSponsorship(
+    "GRANT_PROGRAM", "grant_b", "Grant B", Money(11_000, "USD"), 50, None, Scope("", ("cmp_b",))
+)
 
 hire = st.tuples(st.just("hire"), st.sampled_from(ENGAGEMENTS), st.just(0))
 method = st.tuples(st.just("method"), st.sampled_from(COMPANIES), st.sampled_from(CARDS))
@@ -174,6 +183,7 @@ async def scenario(ops: list[tuple[str, object, object]]) -> None:
     world.repo.interleave = True
     model = Model()
     await world.set_method(company_id=COMPANIES[0])  # one company starts with a good card
+    await world.handlers.sponsorships.create(ADMIN, SPONSOR)  # half of the other's, 2 hires
     for op in ops:
         if op[0] == "together":
             results = await asyncio.gather(
@@ -236,6 +246,8 @@ async def scenario(ops: list[tuple[str, object, object]]) -> None:
         assert balances.net.get((receivable(company), "USD"), 0) == 0  # settled by escrow
     report = await check(world.repo, world.fundings)
     assert (report.violations, report.repairs_pending) == ([], 0)
+    (sponsorship,) = world.sponsorships.sponsorships.values()
+    assert sponsorship.remaining.amount_minor >= 0, sponsorship
     for f in world.fundings.fundings.values():
         event(f"funding ended {f.status.value}")
 

@@ -25,6 +25,7 @@ from stint.kit.testing.clock import ManualClock
 from .fakes import MemoryRepository, MemorySandboxStore, event_factory
 from .funding_fakes import MemoryFundingStore
 from .invoice_fakes import MemoryInvoiceStore
+from .sponsorship_fakes import MemorySponsorships
 
 TEST_POLICY = Policy(
     poll_interval=timedelta(seconds=5),
@@ -65,6 +66,7 @@ class World:
         self.fundings = MemoryFundingStore(self.repo.events, self.repo.published)
         self.charges = SandboxCharges(MemorySandboxStore(), self.clock)
         self.invoices = MemoryInvoiceStore(self.repo.events, self.repo.published)
+        self.sponsorships = MemorySponsorships()
         self.handlers = Handlers.build(
             self.repo,
             self.clock,
@@ -74,6 +76,7 @@ class World:
             {self.charges.name: self.charges},
             self.invoices,
             invoice_pdf.document,
+            self.sponsorships,
         )
         self.processor = self.handlers.processing
         self.views = self.handlers.views
@@ -98,6 +101,7 @@ class World:
         fee: int = 10_000,
         company_id: str = "cmp_c1",
         currency: str = "USD",
+        university_id: str = "",
     ) -> Funding | None:
         hire = HiredEngagement(
             engagement_id,
@@ -106,6 +110,8 @@ class World:
             student_id,
             "Market scan",
             Money(fee, currency),
+            university_id=university_id,
+            posting_id="pst_1",
         )
         cause = Cause.system(correlation_id=f"corr-{engagement_id}", causation_id=new_id("evt"))
         return await self.handlers.funding.on_candidate_hired(hire, cause)

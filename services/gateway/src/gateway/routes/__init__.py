@@ -8,6 +8,7 @@ from gateway.routes import (
     notifications,
     payouts,
     postings,
+    sponsorships,
     submissions,
 )
 from gateway.routing import Route
@@ -20,5 +21,6 @@ def all_routes() -> list[Route]:
         *submissions.ROUTES,
         *disputes.ROUTES,
         *payouts.ROUTES,
+        *sponsorships.ROUTES,
         *notifications.ROUTES,
     ]

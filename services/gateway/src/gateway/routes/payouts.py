@@ -13,6 +13,8 @@ TAG = "payouts"
 PAYOUTS = Backend("payouts", PayoutsServiceStub, pb, TAG)
 PAYOUT_READERS = frozenset({"student", "employer", "admin"})
 ADMIN = frozenset({"admin"})
+# The payers: companies, and universities for what they sponsor.
+INVOICE_READERS = frozenset({"employer", "university", "admin"})
 
 
 FUNDING_ROUTES = [
@@ -73,8 +75,9 @@ INVOICE_ROUTES = [
         "GET",
         "/v1/me/invoices",
         "ListInvoices",
-        "The caller's company's invoices, receipts and credit notes (admins: any)",
-        EMPLOYER,
+        "The invoices, receipts and credit notes billed to the caller's company (or sponsoring "
+        "university; admins: any)",
+        INVOICE_READERS,
         query=(
             *PAGING,
             Query("status", "status", "enum", "INVOICE_STATUS_PAID, …"),
@@ -88,7 +91,7 @@ INVOICE_ROUTES = [
         "/v1/invoices/{invoice_id}.pdf",
         "RenderInvoicePdf",
         "An invoice, receipt or credit note as a PDF document",
-        EMPLOYER,
+        INVOICE_READERS,
         answer=Answer(field="pdf", media_type="application/pdf", filename_field="filename"),
     ),
     PAYOUTS.route(
@@ -96,15 +99,15 @@ INVOICE_ROUTES = [
         "/v1/invoices/{invoice_id}",
         "GetInvoice",
         "An invoice, receipt or credit note: number, issuer, payer, lines, status",
-        EMPLOYER,
+        INVOICE_READERS,
         answer=Answer(field="invoice"),
     ),
     PAYOUTS.route(
         "POST",
         "/v1/invoices/{invoice_id}/payment",
         "RecordInvoicePayment",
-        "Admins: the company's bank transfer for an invoice on invoice terms arrived (the "
-        "invoice becomes PAID; once only)",
+        "Admins: the payer's bank transfer for an invoice arrived (a company's on invoice "
+        "terms, or a sponsor's): the invoice becomes PAID, once only",
         ADMIN,
         body=Body(),
         answer=Answer(field="invoice"),

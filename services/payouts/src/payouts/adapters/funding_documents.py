@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from payouts.domain.funding import Decline, Funding, FundingMethod, FundingStatus, MethodKind
+from payouts.domain.sponsor_part import SponsorKind, SponsorPart
 from stint.kit.money import Money, checked_int64
 
 Doc = dict[str, Any]
@@ -43,6 +44,10 @@ def funding_fields(f: Funding) -> Doc:
         "payment_reference": f.payment_reference,
         "net_days": f.net_days,
         "payment_due_at": f.payment_due_at,
+        "sponsor": _sponsor_doc(f.sponsor),
+        "sponsor_refusal": f.sponsor_refusal or None,
+        "university_id": f.university_id,
+        "posting_id": f.posting_id,
         "ledger_due_at": f.ledger_due_at,
         "ledger_error": f.ledger_error or None,
         "correlation_id": f.correlation_id,
@@ -85,10 +90,44 @@ def funding_from(d: Doc) -> Funding:
         payment_reference=d.get("payment_reference", ""),
         net_days=d.get("net_days", 0),
         payment_due_at=d.get("payment_due_at") or charged.get("funded_at"),
+        sponsor=_sponsor_from(d.get("sponsor"), currency),
+        sponsor_refusal=d.get("sponsor_refusal") or "",
+        university_id=d.get("university_id", ""),
+        posting_id=d.get("posting_id", ""),
         ledger_due_at=d.get("ledger_due_at"),
         ledger_error=d.get("ledger_error") or "",
         correlation_id=d.get("correlation_id", ""),
         version=d["version"],
+    )
+
+
+def _sponsor_doc(p: SponsorPart | None) -> Doc | None:
+    if p is None:
+        return None
+    return {
+        "sponsorship_id": p.sponsorship_id,
+        "sponsor_kind": p.sponsor_kind.value,
+        "sponsor_id": p.sponsor_id,
+        "sponsor_name": p.sponsor_name,
+        "share_minor": p.share.amount_minor,
+        "paid_at": p.paid_at,
+        "paid_amount_minor": p.paid_amount.amount_minor if p.paid_amount else None,
+        "payment_reference": p.payment_reference,
+    }
+
+
+def _sponsor_from(d: Doc | None, currency: str) -> SponsorPart | None:
+    if not d:
+        return None
+    return SponsorPart(
+        d["sponsorship_id"],
+        SponsorKind(d["sponsor_kind"]),
+        d["sponsor_id"],
+        d["sponsor_name"],
+        Money(d["share_minor"], currency),
+        paid_at=d.get("paid_at"),
+        paid_amount=_money(d.get("paid_amount_minor"), currency),
+        payment_reference=d.get("payment_reference", ""),
     )
 
 

@@ -7,6 +7,7 @@ from dataclasses import replace
 
 from google.protobuf.message import Message
 
+from payouts.adapters import sponsorship_wire
 from payouts.domain.funding import (
     FUNDING_PREFIX,
     Funding,
@@ -77,6 +78,8 @@ def hired_from_pb(event: CandidateHired) -> HiredEngagement:
         student_id=application.student_id,
         title=terms.posting_title,
         fee=money_of(terms.fee),
+        university_id=application.university_id,
+        posting_id=terms.posting_id or application.posting_id,
     )
 
 
@@ -110,6 +113,8 @@ def funding_to_pb(f: Funding) -> pb.Funding:
         refunded_total=money_message(refund_total(f)),
         paid_at=timestamp(f.paid_at),
         payment_due_at=timestamp(f.payment_due_at),
+        sponsor=sponsorship_wire.part_to_pb(f.sponsor) if f.sponsor else None,
+        company_total=money_message(f.company_total),
     )
 
 

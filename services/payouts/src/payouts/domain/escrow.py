@@ -5,6 +5,12 @@
     refund   Dr escrow:company:<id>      Cr clearing:<provider>        refund_total
     payment  Dr clearing:invoice         Cr invoiced:company:<id>      paid_amount
 
+A sponsor's share comes in by its own entry (sponsor_charge: Dr sponsor:<kind>:<id>, Cr
+escrow), the company's charge is the rest (company_total), a refund returns to each payer its
+part in proportion to what it paid (escrow_refund to the company's source, sponsor_refund to
+the sponsor's account), and the sponsor's recorded transfer posts sponsor_payment (Dr
+clearing:invoice, Cr sponsor:<kind>:<id>).
+
 On invoice terms (`invoice_terms.py`) the charge's source, and the refund's destination, is
 `invoiced:company:<id>` (the company's invoice debt) instead of the provider's clearing
 account, and the recorded bank transfer posts the payment entry.
@@ -32,7 +38,7 @@ from payouts.domain.ledger import (
     entry_id,
     receivable,
 )
-from payouts.domain.settlement import refund_total, released_total
+from payouts.domain.settlement import refund_shares, released_total
 
 FUNDED_ONCE = {
     FundingStatus.FUNDED,
@@ -63,18 +69,33 @@ def plan(f: Funding, now: datetime) -> list[JournalEntry]:
     """Every entry the funding's state requires, in posting order."""
     if f.status not in FUNDED_ONCE:
         return []
-    total, cur = f.total.amount_minor, f.fee.currency
+    cur = f.fee.currency
     held, clear = escrow(f.company_id), source(f)
 
     def entry(kind: EntryKind, debit: str, credit: str, amount: int) -> JournalEntry:
         postings = (LedgerPosting(debit, amount, 0, cur), LedgerPosting(credit, 0, amount, cur))
         return JournalEntry(entry_id(f.id, kind), "", kind, postings, now, funding_id=f.id)
 
-    entries = [entry(EntryKind.ESCROW_CHARGE, clear, held, total)]
+    entries = []
+    if (charged := f.company_total.amount_minor) > 0:
+        entries.append(entry(EntryKind.ESCROW_CHARGE, clear, held, charged))
+    if (sponsor := f.sponsor) is not None:
+        entries.append(
+            entry(EntryKind.SPONSOR_CHARGE, sponsor.account, held, sponsor.share.amount_minor)
+        )
     if (released := released_total(f).amount_minor) > 0:
         entries.append(entry(EntryKind.ESCROW_RELEASE, held, receivable(f.company_id), released))
-    if (refunded := refund_total(f).amount_minor) > 0:
-        entries.append(entry(EntryKind.ESCROW_REFUND, held, clear, refunded))
+    company_refund, sponsor_refund = refund_shares(f)
+    if company_refund.amount_minor > 0:
+        entries.append(entry(EntryKind.ESCROW_REFUND, held, clear, company_refund.amount_minor))
+    if sponsor is not None and sponsor_refund.amount_minor > 0:
+        kind, back = EntryKind.SPONSOR_REFUND, sponsor_refund.amount_minor
+        entries.append(entry(kind, held, sponsor.account, back))
+    if sponsor is not None and sponsor.paid_amount is not None:
+        paid = sponsor.paid_amount.amount_minor
+        entries.append(
+            entry(EntryKind.SPONSOR_PAYMENT, clearing(INVOICE_PROVIDER), sponsor.account, paid)
+        )
     if f.method is MethodKind.INVOICE and f.paid_amount is not None:
         received = clearing(INVOICE_PROVIDER)
         entries.append(

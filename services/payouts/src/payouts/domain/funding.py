@@ -22,6 +22,7 @@ from datetime import datetime, timedelta
 
 from payouts.domain.errors import InvalidTransition
 from payouts.domain.funding_method import Decline, FundingMethod, MethodKind
+from payouts.domain.sponsor_part import SponsorPart
 from stint.kit.ids import suffix
 from stint.kit.money import Money
 
@@ -103,6 +104,13 @@ class Funding:
     payment_reference: str = ""
     net_days: int = 0  # invoice terms of the attempt: payment due this many days after issue
     payment_due_at: datetime | None = None
+    # Sponsors: the part a sponsorship reserved at hire (the company is charged the rest);
+    # `sponsor_refusal` says why while a sponsorship covers it but had no budget left: it is
+    # not charged until the sponsor tops up or the company pays it all (`without_sponsor`).
+    sponsor: SponsorPart | None = None
+    sponsor_refusal: str = ""
+    university_id: str = ""
+    posting_id: str = ""
     ledger_due_at: datetime | None = None
     ledger_error: str = ""
     correlation_id: str = ""
@@ -111,6 +119,12 @@ class Funding:
     @property
     def total(self) -> Money:
         return Money(self.fee.amount_minor + self.platform_fee.amount_minor, self.fee.currency)
+
+    @property
+    def company_total(self) -> Money:
+        """What the company is charged: the total less the sponsor's share."""
+        share = self.sponsor.share.amount_minor if self.sponsor else 0
+        return Money(self.total.amount_minor - share, self.fee.currency)
 
     @property
     def idempotency_key(self) -> str:
@@ -157,7 +171,7 @@ class Funding:
             provider_reference=reference,
             funded_at=now,
             paid_at=None if on_terms else now,
-            paid_amount=None if on_terms else self.total,
+            paid_amount=None if on_terms else self.company_total,
             payment_due_at=now + timedelta(days=self.net_days) if on_terms else now,
             updated_at=now,
             ledger_due_at=now,
@@ -217,6 +231,8 @@ class Funding:
             charge_due_at=None,
             end_reason=reason,
             updated_at=now,
+            # No entries, but a sponsor's reservation is released by the writer's followers.
+            ledger_due_at=now if self.sponsor else None,
         )
         return cancelled, [FundingEvent(FundingEventKind.CANCELLED, cancelled, reason)]
 

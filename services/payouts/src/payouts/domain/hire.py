@@ -14,6 +14,7 @@ from payouts.domain.funding import (
     FundingStatus,
     funding_id_for,
 )
+from payouts.domain.sponsorship import SPONSOR_BUDGET_EXHAUSTED
 from payouts.domain.values import platform_fee
 from stint.kit.errors import FieldViolation
 from stint.kit.money import Money
@@ -25,7 +26,8 @@ PROVIDER_UNAVAILABLE = "provider_unavailable"
 
 @dataclass(frozen=True)
 class HiredEngagement:
-    """What payouts needs from a CandidateHired: the engagement's parties and fee."""
+    """What payouts needs from a CandidateHired: the engagement's parties and fee, and what a
+    sponsorship's scope looks at (the student's university, the posting)."""
 
     engagement_id: str
     application_id: str
@@ -33,6 +35,8 @@ class HiredEngagement:
     student_id: str
     title: str
     fee: Money
+    university_id: str = ""
+    posting_id: str = ""
 
     def validate(self) -> None:
         v = id_violations("application.id", self.application_id)
@@ -60,6 +64,8 @@ def hired_funding(
         created_at=now,
         updated_at=now,
         correlation_id=correlation_id,
+        university_id=hire.university_id,
+        posting_id=hire.posting_id,
     )
 
 
@@ -67,6 +73,8 @@ def refuse_before_charge(
     f: Funding, method: FundingMethod | None, providers: set[str]
 ) -> Decline | None:
     """Why the company cannot be charged at all, else None."""
+    if f.sponsor_refusal:  # the sponsor's budget ran out: it tops up, or the company pays all
+        return Decline(SPONSOR_BUDGET_EXHAUSTED, f.sponsor_refusal)
     if method is None:
         return Decline(
             NO_FUNDING_METHOD,

@@ -19,7 +19,7 @@ from datetime import datetime
 
 from payouts.domain import escrow
 from payouts.domain.funding import Funding, FundingStatus
-from payouts.domain.settlement import refund_total
+from payouts.domain.settlement import refund_shares
 from stint.kit.ids import suffix
 from stint.kit.money import Money
 
@@ -27,6 +27,8 @@ from stint.kit.money import Money
 class InvoiceKind(enum.StrEnum):
     INVOICE = "INVOICE"
     CREDIT_NOTE = "CREDIT_NOTE"
+    SPONSOR_INVOICE = "SPONSOR_INVOICE"  # the sponsor's share, billed to the sponsor
+    SPONSOR_CREDIT_NOTE = "SPONSOR_CREDIT_NOTE"
 
 
 class InvoiceStatus(enum.StrEnum):
@@ -40,6 +42,7 @@ class LineKind(enum.StrEnum):
     PROJECT_FEE = "PROJECT_FEE"
     PLATFORM_FEE = "PLATFORM_FEE"
     REFUND = "REFUND"
+    SPONSOR_SHARE = "SPONSOR_SHARE"
 
 
 class InvoiceEventKind(enum.StrEnum):
@@ -48,7 +51,13 @@ class InvoiceEventKind(enum.StrEnum):
     CREDITED = "credited"
 
 
-_PREFIX = {InvoiceKind.INVOICE: ("inv", "INV"), InvoiceKind.CREDIT_NOTE: ("crn", "CRN")}
+# Id prefix and number series per kind (a sponsor's documents share the series).
+_PREFIX = {
+    InvoiceKind.INVOICE: ("inv", "INV"),
+    InvoiceKind.CREDIT_NOTE: ("crn", "CRN"),
+    InvoiceKind.SPONSOR_INVOICE: ("ins", "INV"),
+    InvoiceKind.SPONSOR_CREDIT_NOTE: ("cns", "CRN"),
+}
 # Which statuses a document may move to from each (forward only).
 _NEXT = {
     InvoiceStatus.ISSUED: {InvoiceStatus.PAID, InvoiceStatus.VOID, InvoiceStatus.CREDITED},
@@ -60,7 +69,7 @@ _NEXT = {
 
 @dataclass(frozen=True)
 class Party:
-    kind: str  # "platform" or "company"
+    kind: str  # "platform", "company", "university" or "grant_program"
     id: str
     name: str
 
@@ -121,45 +130,55 @@ def number(series: str, n: int) -> str:
 
 
 def required(f: Funding, issuer: Party) -> list[Invoice]:
-    """Every document the funding's state requires, with the status it must have."""
+    """Every document the funding's state requires, with the status it must have: the
+    company's (and, when sponsored, the sponsor's: `sponsor_invoice.py`)."""
     if f.funded_at is None or f.status not in escrow.FUNDED_ONCE:
         return []
-    payer = Party("company", f.company_id, f.company_id)
-    fee, platform = f.fee, f.platform_fee
+    lines = [
+        Line(LineKind.PROJECT_FEE, f"Micro-internship: {f.posting_title}", f.fee),
+        Line(LineKind.PLATFORM_FEE, "Platform fee", f.platform_fee),
+    ]
+    if (sponsor := f.sponsor) is not None:
+        covered = Money(-sponsor.share.amount_minor, sponsor.share.currency)
+        lines.append(Line(LineKind.SPONSOR_SHARE, f"Covered by {sponsor.sponsor_name}", covered))
     invoice = Invoice(
         id=invoice_id(InvoiceKind.INVOICE, f.id),
         kind=InvoiceKind.INVOICE,
         # Paid by the charge at hire (a receipt), or on invoice terms once the transfer came.
         status=InvoiceStatus.PAID if f.paid_at else InvoiceStatus.ISSUED,
         issuer=issuer,
-        payer=payer,
+        payer=Party("company", f.company_id, f.company_id),
         engagement_id=f.engagement_id,
         funding_id=f.id,
         posting_title=f.posting_title,
-        lines=(
-            Line(LineKind.PROJECT_FEE, f"Micro-internship: {f.posting_title}", fee),
-            Line(LineKind.PLATFORM_FEE, "Platform fee", platform),
-        ),
+        lines=tuple(lines),
         issued_at=f.funded_at,
         due_at=f.payment_due_at or f.funded_at,
         paid_at=f.paid_at,
     )
-    refunded = refund_total(f)
+    company_refund, _ = refund_shares(f)
+    return with_credit(f, invoice, company_refund, InvoiceKind.CREDIT_NOTE)
+
+
+def with_credit(f: Funding, invoice: Invoice, refunded: Money, kind: InvoiceKind) -> list[Invoice]:
+    """The invoice, and once part of it was refunded its credit note (`kind`) for that part;
+    refunded in full, the invoice is CREDITED, in part it keeps its status."""
     if refunded.amount_minor == 0 or f.refunded_at is None:
         return [invoice]
-    credit_id = invoice_id(InvoiceKind.CREDIT_NOTE, f.id)
+    credit_id = invoice_id(kind, f.id)
     refund = Money(-refunded.amount_minor, refunded.currency)
     credit = replace(
         invoice,
         id=credit_id,
-        kind=InvoiceKind.CREDIT_NOTE,
+        kind=kind,
+        status=InvoiceStatus.PAID,
         lines=(Line(LineKind.REFUND, f"Refund: {f.end_reason or 'engagement ended'}", refund),),
         issued_at=f.refunded_at,
         due_at=f.refunded_at,
         paid_at=f.refunded_at,
         credits_invoice_id=invoice.id,
     )
-    if f.status is FundingStatus.SETTLED:
+    if f.status is not FundingStatus.REFUNDED:
         return [invoice, credit]
     credited = replace(
         invoice,

@@ -17,7 +17,7 @@ from datetime import datetime
 from payouts.domain import escrow
 from payouts.domain.errors import InvalidTransition
 from payouts.domain.funding import Decline, Funding, FundingMethod, FundingTransition, MethodKind
-from payouts.domain.settlement import refund_total
+from payouts.domain.settlement import refund_shares
 from payouts.domain.values import shown
 from stint.kit.money import Money
 
@@ -34,7 +34,8 @@ def owed(f: Funding) -> Money:
     """What the company still owes on this funding's invoice (0 once paid or not on terms)."""
     if not on_terms(f) or f.paid_at is not None or f.status not in escrow.FUNDED_ONCE:
         return Money(0, f.fee.currency)
-    return Money(f.total.amount_minor - refund_total(f).amount_minor, f.fee.currency)
+    company_refund, _ = refund_shares(f)
+    return Money(f.company_total.amount_minor - company_refund.amount_minor, f.fee.currency)
 
 
 def refuse_over_limit(method: FundingMethod, outstanding: Money, needed: Money) -> Decline | None:
@@ -71,3 +72,21 @@ def record_payment(f: Funding, now: datetime, reference: str) -> FundingTransiti
         ledger_due_at=now,
     )
     return paid, []
+
+
+def record_sponsor_payment(f: Funding, now: datetime, reference: str) -> FundingTransition:
+    """The sponsor's transfer for its invoice arrived: its share, less its part of any refund,
+    is paid (the sponsor's invoice moves to PAID), and the sponsor_payment entry is due."""
+    sponsor = f.sponsor
+    if sponsor is None or f.status not in escrow.FUNDED_ONCE:
+        raise InvalidTransition(f"funding {f.id} has no sponsor's invoice to pay")
+    if sponsor.paid_at is not None:
+        raise InvalidTransition(f"the sponsor's invoice of funding {f.id} is already paid")
+    _, sponsor_refund = refund_shares(f)
+    due = sponsor.share.amount_minor - sponsor_refund.amount_minor
+    if due <= 0:
+        raise InvalidTransition(f"nothing is due on the sponsor's invoice of funding {f.id}")
+    paid = replace(
+        sponsor, paid_at=now, paid_amount=Money(due, f.fee.currency), payment_reference=reference
+    )
+    return replace(f, sponsor=paid, updated_at=now, ledger_due_at=now), []

@@ -37,6 +37,9 @@ class EntryKind(enum.StrEnum):
     ESCROW_RELEASE = "escrow_release"
     ESCROW_REFUND = "escrow_refund"
     INVOICE_PAYMENT = "invoice_payment"
+    SPONSOR_CHARGE = "sponsor_charge"
+    SPONSOR_REFUND = "sponsor_refund"
+    SPONSOR_PAYMENT = "sponsor_payment"
 
 
 def receivable(company_id: str) -> str:

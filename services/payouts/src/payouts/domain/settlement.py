@@ -10,6 +10,7 @@ lost by rounding.
 from __future__ import annotations
 
 from payouts.domain.funding import Funding, FundingStatus
+from payouts.domain.sponsor_part import split
 from stint.kit.money import Money
 
 
@@ -54,3 +55,13 @@ def released_fee(f: Funding) -> Money:
     if f.status is FundingStatus.SETTLED and f.released_fee is not None:
         return f.released_fee
     return Money(0, f.fee.currency)
+
+
+def refund_shares(f: Funding) -> tuple[Money, Money]:
+    """(company's, sponsor's) parts of what was refunded, in proportion to what each paid."""
+    return split(refund_total(f), f.sponsor, f.total)
+
+
+def sponsor_spent(f: Funding) -> Money:
+    """What the sponsor's share paid for: its part of what was released (0 until ended)."""
+    return split(released_total(f), f.sponsor, f.total)[1]

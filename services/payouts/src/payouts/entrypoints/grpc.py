@@ -12,6 +12,7 @@ from payouts.domain.commands import (
     id_violations,
     raise_if,
 )
+from payouts.entrypoints.grpc_sponsorships import SponsorshipRpcs
 from payouts.handlers import Handlers
 from payouts.handlers.funding_ports import FundingQuery
 from payouts.handlers.invoice_ports import InvoiceQuery
@@ -25,8 +26,9 @@ from stint.payouts.v1.payouts_service_pb2_grpc import PayoutsServiceServicer
 MAX_ACCOUNT = 200
 
 
-class PayoutsServicer(PayoutsServiceServicer):
+class PayoutsServicer(SponsorshipRpcs, PayoutsServiceServicer):
     def __init__(self, handlers: Handlers) -> None:
+        self._sponsorships = handlers.sponsorships
         self._payouts = handlers.payouts
         self._accounts = handlers.accounts
         self._views = handlers.views
@@ -169,7 +171,9 @@ class PayoutsServicer(PayoutsServiceServicer):
     ) -> svc.RetryFundingResponse:
         raise_if(id_violations("engagement_id", request.engagement_id))
         funding_id = funding_wire.funding_id_of(request.engagement_id)
-        funding = await self._funding.retry(cause_of(current_caller()), funding_id)
+        funding = await self._funding.retry(
+            cause_of(current_caller()), funding_id, without_sponsor=request.without_sponsor
+        )
         return svc.RetryFundingResponse(funding=funding_wire.funding_to_pb(funding))
 
     async def GetInvoice(  # noqa: N802 (gRPC method names)

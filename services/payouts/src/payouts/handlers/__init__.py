@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from payouts.domain.funding import Funding
 from payouts.domain.funding_method import INVOICE_PROVIDER
 from payouts.domain.policy import Policy
 from payouts.handlers.accounts import AccountHandlers
@@ -26,8 +27,12 @@ from payouts.handlers.payouts import PayoutHandlers
 from payouts.handlers.ports import PaymentProvider, Repository
 from payouts.handlers.processing import Processor
 from payouts.handlers.settlement import Settlements
+from payouts.handlers.sponsoring import Sponsoring
+from payouts.handlers.sponsorship_ports import SponsorshipStore
+from payouts.handlers.sponsorships import Sponsorships
 from payouts.handlers.views import Statement, Views
 from payouts.handlers.writer import PayoutWriter
+from stint.kit.actor import Cause
 from stint.kit.clock import Clock
 
 __all__ = [
@@ -59,6 +64,7 @@ class Handlers:
     invoices: InvoiceViews
     settlements: Settlements
     invoice_payments: InvoicePayments
+    sponsorships: Sponsorships
 
     @classmethod
     def build(
@@ -71,16 +77,21 @@ class Handlers:
         chargers: Mapping[str, ChargeProvider],
         invoices: InvoiceStore,
         render: Renderer,
+        sponsorships: SponsorshipStore,
     ) -> Handlers:
         writer = PayoutWriter(repo, clock, policy.ledger_repair_delay)
         invoicing = Invoicing(invoices, policy.invoice_issuer)
-        funding_writer = FundingWriter(
-            fundings, repo, clock, policy.ledger_repair_delay, invoicing.follow
-        )
+        sponsoring = Sponsoring(sponsorships, clock)
+
+        async def follow(f: Funding, cause: Cause) -> None:  # after each posting, and repairs
+            await invoicing.follow(f, cause)
+            await sponsoring.follow(f, cause)
+
+        funding_writer = FundingWriter(fundings, repo, clock, policy.ledger_repair_delay, follow)
         payouts = PayoutHandlers(writer, policy)
         # Invoice terms are asked like any charge provider (no money moves at hire).
         chargers = {**chargers, INVOICE_PROVIDER: InvoiceTerms(fundings)}
-        funding = FundingHandlers(funding_writer, repo, policy, chargers)
+        funding = FundingHandlers(funding_writer, repo, policy, chargers, sponsoring)
         return cls(
             payouts,
             AccountHandlers(writer, policy, set(providers)),
@@ -91,4 +102,5 @@ class Handlers:
             InvoiceViews(invoices, render),
             Settlements(payouts, funding),
             InvoicePayments(funding_writer, invoices),
+            Sponsorships(sponsorships, clock),
         )

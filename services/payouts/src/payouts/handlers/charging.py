@@ -17,6 +17,7 @@ from payouts import metrics
 from payouts.domain import settlement
 from payouts.domain.funding import Decline, Funding, FundingMethod, FundingStatus
 from payouts.domain.hire import PROVIDER_UNAVAILABLE, refuse_before_charge
+from payouts.domain.sponsor_part import split
 from payouts.handlers.funding_ports import ChargeProvider, ChargeRequest, ChargeResult
 from payouts.handlers.funding_writer import FundingDecision, FundingNotFound, FundingWriter
 from stint.kit.actor import Cause
@@ -41,6 +42,8 @@ class Charger:
             return f
         if f.charging:
             return await self.finish(f.id, cause)
+        if f.company_total.amount_minor == 0 and not f.sponsor_refusal:
+            return await self.writer.change(f.id, self._sponsored, cause)
         method = await self.store.get_method(f.company_id)
         refusal = refuse_before_charge(f, method, set(self.providers))
         if refusal is not None:
@@ -98,9 +101,12 @@ class Charger:
         if provider is None:
             log.error("refund needs a provider that is gone", extra={"funding": f.id})
             raise RuntimeError(f"payment provider {f.provider!r} is not configured")
-        amount = settlement.refund_for(f, released_fee)
-        reference = await provider.refund(f.refund_key, f.provider_reference, amount)
-        metrics.CHARGE_CALLS.labels(provider.name, "refunded").inc()
+        company_part, _ = split(settlement.refund_for(f, released_fee), f.sponsor, f.total)
+        if company_part.amount_minor > 0:  # the sponsor's part goes back to its account
+            reference = await provider.refund(f.refund_key, f.provider_reference, company_part)
+            metrics.CHARGE_CALLS.labels(provider.name, "refunded").inc()
+        else:
+            reference = ""
 
         def record(x: Funding) -> FundingDecision:
             if x.status is not FundingStatus.FUNDED:
@@ -110,7 +116,7 @@ class Charger:
         return await self.writer.change(f.id, record, cause)
 
     async def _call(self, provider: ChargeProvider, f: Funding, m: FundingMethod) -> ChargeResult:
-        request = ChargeRequest(f.idempotency_key, f.id, f.total, m.token)
+        request = ChargeRequest(f.idempotency_key, f.id, f.company_total, m.token)
         try:
             result = await provider.charge(request)
         except Exception:
@@ -120,6 +126,12 @@ class Charger:
             provider.name, "approved" if result.approved else "declined"
         ).inc()
         return result
+
+    def _sponsored(self, x: Funding) -> FundingDecision:
+        """Sponsored in full: funded without asking anyone for money (no method needed)."""
+        if x.status is not AWAITING or x.charging:
+            return None
+        return x.secured(self.clock.now(), "sponsored")
 
     def _begin(self, method: FundingMethod) -> Decide:
         def begin(x: Funding) -> FundingDecision:

@@ -37,6 +37,7 @@ from payouts.handlers.charging import Charger
 from payouts.handlers.funding_ports import ChargeProvider
 from payouts.handlers.funding_writer import FundingDecision, FundingNotFound, FundingWriter
 from payouts.handlers.ports import Repository
+from payouts.handlers.sponsoring import Sponsoring
 from stint.kit.actor import Actor, Cause
 from stint.kit.errors import AlreadyExists, PermissionDenied
 from stint.kit.money import Money
@@ -60,12 +61,14 @@ class FundingHandlers:
         payouts_repo: Repository,
         policy: Policy,
         providers: Mapping[str, ChargeProvider],
+        sponsoring: Sponsoring,
     ) -> None:
         self.writer = writer
         self.store = writer.store
         self.clock = writer.clock
         self.payouts_repo = payouts_repo
         self.policy = policy
+        self.sponsoring = sponsoring
         self.charger = Charger(writer, providers)
         self.providers = set(providers)
 
@@ -80,6 +83,10 @@ class FundingHandlers:
                 return None  # cancelled before we saw the hire: nothing to charge
             funding = hired_funding(
                 hire, self.policy.platform_fee_bps, self.clock.now(), cause.correlation_id
+            )
+            part, refusal = await self.sponsoring.reserve(funding)
+            funding = replace(
+                funding, sponsor=part, sponsor_refusal=refusal.message if refusal else ""
             )
             try:
                 existing = await self.writer.create(funding, cause)
@@ -125,13 +132,29 @@ class FundingHandlers:
                 log.exception("charging a waiting funding failed", extra={"funding": waiting.id})
         return saved
 
-    async def retry(self, cause: Cause, funding_id: str) -> Funding:
-        """RetryFunding (the company's employers, admins): charge a waiting funding again."""
+    async def retry(
+        self, cause: Cause, funding_id: str, *, without_sponsor: bool = False
+    ) -> Funding:
+        """RetryFunding (the company's employers, admins): charge a waiting funding again.
+        One waiting for an out-of-budget sponsor asks the sponsorships again first, or, with
+        `without_sponsor`, is charged the whole total."""
         f = visible_funding(cause.actor, await self.store.get_funding(funding_id), funding_id)
         if not cause.actor.is_admin and cause.actor.org != f.company_id:
             raise PermissionDenied("only the company's employers may retry its funding")
         if f.status is not AWAITING:
             raise InvalidTransition(f"funding {f.id} is {f.status.value}; nothing to retry")
+        if f.sponsor_refusal:
+            part, refusal = (None, None) if without_sponsor else await self.sponsoring.reserve(f)
+            why = refusal.message if refusal else ""
+
+            def attach(x: Funding) -> FundingDecision:
+                if x.status is not AWAITING or not x.sponsor_refusal:
+                    return None
+                return replace(
+                    x, sponsor=part, sponsor_refusal=why, updated_at=self.clock.now()
+                ), []
+
+            f = await self.writer.change(f.id, attach, cause)
         return await self.charger.charge(f, cause)
 
     async def on_submission_approved(self, engagement_id: str, cause: Cause) -> None:

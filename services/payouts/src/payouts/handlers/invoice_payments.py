@@ -1,4 +1,5 @@
-"""Recording the payment of an invoice on invoice terms (admins): the bank transfer arrived.
+"""Recording the payment of an invoice paid by transfer (admins): a company's on invoice terms,
+or a sponsor's.
 
     RecordInvoicePayment → the funding paid (the payment entry posted), its invoice PAID
                            (InvoicePaid, the `invoice.paid` webhook and e-mail)
@@ -19,7 +20,11 @@ from payouts.handlers.invoice_views import InvoiceNotFound
 from stint.kit.actor import Cause
 from stint.kit.errors import InvalidArgument
 
-_INVOICE_PREFIX = "inv_"
+# The company's invoice on invoice terms, or a sponsor's invoice.
+_PAYMENTS = {
+    "inv_": invoice_terms.record_payment,
+    "ins_": invoice_terms.record_sponsor_payment,
+}
 MAX_REFERENCE = 140
 
 
@@ -34,14 +39,14 @@ class InvoicePayments:
             raise InvalidArgument.of(
                 "reference", f"is required, at most {MAX_REFERENCE} characters"
             )
-        if not invoice_id.startswith(_INVOICE_PREFIX):  # credit notes are never paid
+        prefix = invoice_id[:4]
+        pay = _PAYMENTS.get(prefix)
+        if pay is None:  # credit notes are never paid
             raise InvoiceNotFound(f"invoice {invoice_id} not found")
-        funding_id = f"{FUNDING_PREFIX}_{invoice_id.removeprefix(_INVOICE_PREFIX)}"
+        funding_id = f"{FUNDING_PREFIX}_{invoice_id.removeprefix(prefix)}"
         now = self.writer.clock.now()
         try:
-            await self.writer.change(
-                funding_id, lambda f: invoice_terms.record_payment(f, now, reference.strip()), cause
-            )
+            await self.writer.change(funding_id, lambda f: pay(f, now, reference.strip()), cause)
         except FundingNotFound:
             raise InvoiceNotFound(f"invoice {invoice_id} not found") from None
         found = await self.invoices.get_invoice(invoice_id)

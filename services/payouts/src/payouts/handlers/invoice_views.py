@@ -9,12 +9,17 @@ from dataclasses import replace
 from payouts.domain.access import company_of, may_see_party, require_known
 from payouts.domain.invoice import Invoice
 from payouts.handlers.invoice_ports import InvoiceQuery, InvoiceStore
-from stint.kit.actor import EMPLOYER, Actor
+from stint.kit.actor import EMPLOYER, UNIVERSITY, Actor
 from stint.kit.errors import NotFound, PermissionDenied
 from stint.kit.paging import Page, PageRequest
 
 # The document renderer (adapters/invoice_pdf.py): invoice -> (PDF bytes, file name).
 Renderer = Callable[[Invoice], tuple[bytes, str]]
+
+
+def _sponsor_staff(actor: Actor, payer_kind: str, payer_id: str) -> bool:
+    """A university's career office sees the invoices billed to its university."""
+    return actor.role == UNIVERSITY and payer_kind == "university" and actor.org == payer_id
 
 
 class InvoiceNotFound(NotFound):
@@ -30,13 +35,18 @@ class InvoiceViews:
         """GetInvoice: the payer's employers and admins."""
         require_known(actor)
         found = await self.store.get_invoice(invoice_id)
-        if found is None or not may_see_party(actor, student_id="", company_id=found.payer.id):
+        if found is None or not (
+            may_see_party(actor, student_id="", company_id=found.payer.id)
+            or _sponsor_staff(actor, found.payer.kind, found.payer.id)
+        ):
             raise InvoiceNotFound(f"invoice {invoice_id} not found")
         return found
 
     async def list(self, actor: Actor, query: InvoiceQuery, page: PageRequest) -> Page[Invoice]:
         """ListInvoices: employers their company's; admins any (or one company's)."""
         require_known(actor)
+        if actor.role == UNIVERSITY and actor.org:  # a sponsoring career office's invoices
+            return await self.store.list_invoices(replace(query, company_id=actor.org), page)
         if not actor.is_admin and actor.role != EMPLOYER:
             raise PermissionDenied("invoices are the paying company's (students: see payouts)")
         if not actor.is_admin:

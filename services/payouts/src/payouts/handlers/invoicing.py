@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from payouts.domain import invoice as docs
+from payouts.domain import sponsor_invoice as sponsor_docs
 from payouts.domain.funding import Funding
 from payouts.handlers.invoice_ports import InvoiceStore
 from stint.kit.actor import Cause
@@ -24,7 +25,7 @@ class Invoicing:
 
     async def follow(self, f: Funding, cause: Cause) -> None:
         """Store every document `f` requires that is missing, and advance the others."""
-        for wanted in docs.required(f, self.issuer):
+        for wanted in [*docs.required(f, self.issuer), *sponsor_docs.required(f, self.issuer)]:
 
             async def ensure(w: docs.Invoice = wanted) -> None:
                 await self._ensure(w, cause)

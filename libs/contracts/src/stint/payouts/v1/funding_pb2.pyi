@@ -8,6 +8,7 @@ from google.protobuf import message as _message
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
 from stint.common.v1 import money_pb2 as _money_pb2
+from stint.payouts.v1 import sponsorship_pb2 as _sponsorship_pb2
 import builtins as _builtins
 import sys
 import typing as _typing
@@ -185,6 +186,8 @@ class Funding(_message.Message):
     REFUNDED_TOTAL_FIELD_NUMBER: _builtins.int
     PAID_AT_FIELD_NUMBER: _builtins.int
     PAYMENT_DUE_AT_FIELD_NUMBER: _builtins.int
+    SPONSOR_FIELD_NUMBER: _builtins.int
+    COMPANY_TOTAL_FIELD_NUMBER: _builtins.int
     id: _builtins.str
     """fnd_<suffix of the engagement id>"""
     engagement_id: _builtins.str
@@ -249,6 +252,14 @@ class Funding(_message.Message):
     def payment_due_at(self) -> _timestamp_pb2.Timestamp:
         """Invoice terms: when the invoice is due."""
 
+    @_builtins.property
+    def sponsor(self) -> _sponsorship_pb2.SponsorPart:
+        """The sponsor paying part of the total, if one covers the engagement."""
+
+    @_builtins.property
+    def company_total(self) -> _money_pb2.Money:
+        """What the company is charged: total minus the sponsor's share."""
+
     def __init__(
         self,
         *,
@@ -279,10 +290,12 @@ class Funding(_message.Message):
         refunded_total: _money_pb2.Money | None = ...,
         paid_at: _timestamp_pb2.Timestamp | None = ...,
         payment_due_at: _timestamp_pb2.Timestamp | None = ...,
+        sponsor: _sponsorship_pb2.SponsorPart | None = ...,
+        company_total: _money_pb2.Money | None = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _typing.Literal["created_at", b"created_at", "fee", b"fee", "funded_at", b"funded_at", "paid_at", b"paid_at", "payment_due_at", b"payment_due_at", "platform_fee", b"platform_fee", "refunded_at", b"refunded_at", "refunded_total", b"refunded_total", "released_at", b"released_at", "released_fee", b"released_fee", "released_total", b"released_total", "total", b"total", "updated_at", b"updated_at"]  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["company_total", b"company_total", "created_at", b"created_at", "fee", b"fee", "funded_at", b"funded_at", "paid_at", b"paid_at", "payment_due_at", b"payment_due_at", "platform_fee", b"platform_fee", "refunded_at", b"refunded_at", "refunded_total", b"refunded_total", "released_at", b"released_at", "released_fee", b"released_fee", "released_total", b"released_total", "sponsor", b"sponsor", "total", b"total", "updated_at", b"updated_at"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["application_id", b"application_id", "attempts", b"attempts", "company_id", b"company_id", "created_at", b"created_at", "decline_code", b"decline_code", "decline_message", b"decline_message", "engagement_id", b"engagement_id", "fee", b"fee", "funded_at", b"funded_at", "id", b"id", "method", b"method", "paid_at", b"paid_at", "payment_due_at", b"payment_due_at", "platform_fee", b"platform_fee", "posting_title", b"posting_title", "provider", b"provider", "provider_reference", b"provider_reference", "refunded_at", b"refunded_at", "refunded_total", b"refunded_total", "released_at", b"released_at", "released_fee", b"released_fee", "released_total", b"released_total", "status", b"status", "student_id", b"student_id", "total", b"total", "updated_at", b"updated_at", "version", b"version"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["application_id", b"application_id", "attempts", b"attempts", "company_id", b"company_id", "company_total", b"company_total", "created_at", b"created_at", "decline_code", b"decline_code", "decline_message", b"decline_message", "engagement_id", b"engagement_id", "fee", b"fee", "funded_at", b"funded_at", "id", b"id", "method", b"method", "paid_at", b"paid_at", "payment_due_at", b"payment_due_at", "platform_fee", b"platform_fee", "posting_title", b"posting_title", "provider", b"provider", "provider_reference", b"provider_reference", "refunded_at", b"refunded_at", "refunded_total", b"refunded_total", "released_at", b"released_at", "released_fee", b"released_fee", "released_total", b"released_total", "sponsor", b"sponsor", "status", b"status", "student_id", b"student_id", "total", b"total", "updated_at", b"updated_at", "version", b"version"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 

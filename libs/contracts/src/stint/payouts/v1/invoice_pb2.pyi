@@ -32,6 +32,10 @@ class _InvoiceKindEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_InvoiceKi
     """Numbered INV-<year>-<n>. A card-funded engagement's invoice is paid at issue (a receipt)."""
     INVOICE_KIND_CREDIT_NOTE: _InvoiceKind.ValueType  # 2
     """Numbered CRN-<year>-<n>: the refund of an invoice that was paid."""
+    INVOICE_KIND_SPONSOR_INVOICE: _InvoiceKind.ValueType  # 3
+    """Numbered INV-<year>-<n> too: a sponsor's share of one engagement, billed to the sponsor."""
+    INVOICE_KIND_SPONSOR_CREDIT_NOTE: _InvoiceKind.ValueType  # 4
+    """Numbered CRN-<year>-<n>: the refund of (part of) a sponsor's invoice."""
 
 class InvoiceKind(_InvoiceKind, metaclass=_InvoiceKindEnumTypeWrapper):
     """An invoice bills the payer; a credit note reverses (part of) one."""
@@ -41,6 +45,10 @@ INVOICE_KIND_INVOICE: InvoiceKind.ValueType  # 1
 """Numbered INV-<year>-<n>. A card-funded engagement's invoice is paid at issue (a receipt)."""
 INVOICE_KIND_CREDIT_NOTE: InvoiceKind.ValueType  # 2
 """Numbered CRN-<year>-<n>: the refund of an invoice that was paid."""
+INVOICE_KIND_SPONSOR_INVOICE: InvoiceKind.ValueType  # 3
+"""Numbered INV-<year>-<n> too: a sponsor's share of one engagement, billed to the sponsor."""
+INVOICE_KIND_SPONSOR_CREDIT_NOTE: InvoiceKind.ValueType  # 4
+"""Numbered CRN-<year>-<n>: the refund of (part of) a sponsor's invoice."""
 Global___InvoiceKind: _TypeAlias = InvoiceKind  # noqa: Y015
 
 class _InvoiceStatus:
@@ -86,6 +94,8 @@ class _InvoiceLineKindEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_Invoi
     """The platform's fee on top."""
     INVOICE_LINE_KIND_REFUND: _InvoiceLineKind.ValueType  # 3
     """A credit note's line: what is refunded (a negative amount)."""
+    INVOICE_LINE_KIND_SPONSOR_SHARE: _InvoiceLineKind.ValueType  # 4
+    """What a sponsor covers: negative on the company's invoice, positive on the sponsor's."""
 
 class InvoiceLineKind(_InvoiceLineKind, metaclass=_InvoiceLineKindEnumTypeWrapper):
     """What a line bills."""
@@ -97,6 +107,8 @@ INVOICE_LINE_KIND_PLATFORM_FEE: InvoiceLineKind.ValueType  # 2
 """The platform's fee on top."""
 INVOICE_LINE_KIND_REFUND: InvoiceLineKind.ValueType  # 3
 """A credit note's line: what is refunded (a negative amount)."""
+INVOICE_LINE_KIND_SPONSOR_SHARE: InvoiceLineKind.ValueType  # 4
+"""What a sponsor covers: negative on the company's invoice, positive on the sponsor's."""
 Global___InvoiceLineKind: _TypeAlias = InvoiceLineKind  # noqa: Y015
 
 @_typing.final
@@ -137,7 +149,7 @@ class InvoiceParty(_message.Message):
     ID_FIELD_NUMBER: _builtins.int
     NAME_FIELD_NUMBER: _builtins.int
     kind: _builtins.str
-    """"platform" or "company"."""
+    """"platform", "company", "university" or "grant_program"."""
     id: _builtins.str
     name: _builtins.str
     def __init__(

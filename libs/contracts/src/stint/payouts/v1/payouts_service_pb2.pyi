@@ -5,6 +5,7 @@ isort:skip_file
 
 from collections import abc as _abc
 from google.protobuf import descriptor as _descriptor
+from google.protobuf import field_mask_pb2 as _field_mask_pb2
 from google.protobuf import message as _message
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from google.protobuf.internal import containers as _containers
@@ -14,6 +15,7 @@ from stint.common.v1 import pagination_pb2 as _pagination_pb2
 from stint.payouts.v1 import funding_pb2 as _funding_pb2
 from stint.payouts.v1 import invoice_pb2 as _invoice_pb2
 from stint.payouts.v1 import payout_pb2 as _payout_pb2
+from stint.payouts.v1 import sponsorship_pb2 as _sponsorship_pb2
 import builtins as _builtins
 import sys
 import typing as _typing
@@ -50,6 +52,12 @@ class _JournalEntryKindEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_Jour
     """Invoice terms: the company's bank transfer for its invoice arrived (clearing:invoice /
     invoiced:company).
     """
+    JOURNAL_ENTRY_KIND_SPONSOR_CHARGE: _JournalEntryKind.ValueType  # 9
+    """A sponsor's share into escrow (sponsor:<kind>:<id> / escrow)."""
+    JOURNAL_ENTRY_KIND_SPONSOR_REFUND: _JournalEntryKind.ValueType  # 10
+    """The sponsor's share of a refund (escrow / sponsor:<kind>:<id>)."""
+    JOURNAL_ENTRY_KIND_SPONSOR_PAYMENT: _JournalEntryKind.ValueType  # 11
+    """The sponsor's transfer for its invoice (clearing:invoice / sponsor:<kind>:<id>)."""
 
 class JournalEntryKind(_JournalEntryKind, metaclass=_JournalEntryKindEnumTypeWrapper):
     """Why a journal entry was posted."""
@@ -73,6 +81,12 @@ JOURNAL_ENTRY_KIND_INVOICE_PAYMENT: JournalEntryKind.ValueType  # 8
 """Invoice terms: the company's bank transfer for its invoice arrived (clearing:invoice /
 invoiced:company).
 """
+JOURNAL_ENTRY_KIND_SPONSOR_CHARGE: JournalEntryKind.ValueType  # 9
+"""A sponsor's share into escrow (sponsor:<kind>:<id> / escrow)."""
+JOURNAL_ENTRY_KIND_SPONSOR_REFUND: JournalEntryKind.ValueType  # 10
+"""The sponsor's share of a refund (escrow / sponsor:<kind>:<id>)."""
+JOURNAL_ENTRY_KIND_SPONSOR_PAYMENT: JournalEntryKind.ValueType  # 11
+"""The sponsor's transfer for its invoice (clearing:invoice / sponsor:<kind>:<id>)."""
 Global___JournalEntryKind: _TypeAlias = JournalEntryKind  # noqa: Y015
 
 @_typing.final
@@ -986,16 +1000,22 @@ class RetryFundingRequest(_message.Message):
     DESCRIPTOR: _descriptor.Descriptor
 
     ENGAGEMENT_ID_FIELD_NUMBER: _builtins.int
+    WITHOUT_SPONSOR_FIELD_NUMBER: _builtins.int
     engagement_id: _builtins.str
     """The engagement (eng_…) or its funding (fnd_…)."""
+    without_sponsor: _builtins.bool
+    """When the sponsor covering it has no budget left (sponsor_budget_exhausted): pay the whole
+    total instead of waiting for the sponsor to top up its budget.
+    """
     def __init__(
         self,
         *,
         engagement_id: _builtins.str = ...,
+        without_sponsor: _builtins.bool = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["engagement_id", b"engagement_id"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["engagement_id", b"engagement_id", "without_sponsor", b"without_sponsor"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -1215,3 +1235,242 @@ class RecordInvoicePaymentResponse(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___RecordInvoicePaymentResponse: _TypeAlias = RecordInvoicePaymentResponse  # noqa: Y015
+
+@_typing.final
+class CreateSponsorshipRequest(_message.Message):
+    """Offer a sponsorship."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    SPONSOR_KIND_FIELD_NUMBER: _builtins.int
+    SPONSOR_ID_FIELD_NUMBER: _builtins.int
+    SPONSOR_NAME_FIELD_NUMBER: _builtins.int
+    BUDGET_FIELD_NUMBER: _builtins.int
+    SHARE_PERCENT_FIELD_NUMBER: _builtins.int
+    SHARE_AMOUNT_FIELD_NUMBER: _builtins.int
+    UNIVERSITY_ID_FIELD_NUMBER: _builtins.int
+    COMPANY_IDS_FIELD_NUMBER: _builtins.int
+    POSTING_IDS_FIELD_NUMBER: _builtins.int
+    FIRST_N_PER_COMPANY_FIELD_NUMBER: _builtins.int
+    sponsor_kind: _sponsorship_pb2.SponsorKind.ValueType
+    sponsor_id: _builtins.str
+    """University staff: empty (their own university). Admins: the university or grant program."""
+    sponsor_name: _builtins.str
+    share_percent: _builtins.int
+    """Exactly one of share_percent (1-100) and share_amount."""
+    university_id: _builtins.str
+    """Students of this university only; a university sponsor's own by default."""
+    first_n_per_company: _builtins.int
+    @_builtins.property
+    def budget(self) -> _money_pb2.Money: ...
+    @_builtins.property
+    def share_amount(self) -> _money_pb2.Money: ...
+    @_builtins.property
+    def company_ids(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]: ...
+    @_builtins.property
+    def posting_ids(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]: ...
+    def __init__(
+        self,
+        *,
+        sponsor_kind: _sponsorship_pb2.SponsorKind.ValueType = ...,
+        sponsor_id: _builtins.str = ...,
+        sponsor_name: _builtins.str = ...,
+        budget: _money_pb2.Money | None = ...,
+        share_percent: _builtins.int = ...,
+        share_amount: _money_pb2.Money | None = ...,
+        university_id: _builtins.str = ...,
+        company_ids: _abc.Iterable[_builtins.str] | None = ...,
+        posting_ids: _abc.Iterable[_builtins.str] | None = ...,
+        first_n_per_company: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["budget", b"budget", "share_amount", b"share_amount"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["budget", b"budget", "company_ids", b"company_ids", "first_n_per_company", b"first_n_per_company", "posting_ids", b"posting_ids", "share_amount", b"share_amount", "share_percent", b"share_percent", "sponsor_id", b"sponsor_id", "sponsor_kind", b"sponsor_kind", "sponsor_name", b"sponsor_name", "university_id", b"university_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___CreateSponsorshipRequest: _TypeAlias = CreateSponsorshipRequest  # noqa: Y015
+
+@_typing.final
+class CreateSponsorshipResponse(_message.Message):
+    """The new sponsorship, ACTIVE."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    SPONSORSHIP_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def sponsorship(self) -> _sponsorship_pb2.Sponsorship: ...
+    def __init__(
+        self,
+        *,
+        sponsorship: _sponsorship_pb2.Sponsorship | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["sponsorship", b"sponsorship"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["sponsorship", b"sponsorship"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___CreateSponsorshipResponse: _TypeAlias = CreateSponsorshipResponse  # noqa: Y015
+
+@_typing.final
+class GetSponsorshipRequest(_message.Message):
+    """Read one sponsorship."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    SPONSORSHIP_ID_FIELD_NUMBER: _builtins.int
+    sponsorship_id: _builtins.str
+    def __init__(
+        self,
+        *,
+        sponsorship_id: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["sponsorship_id", b"sponsorship_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___GetSponsorshipRequest: _TypeAlias = GetSponsorshipRequest  # noqa: Y015
+
+@_typing.final
+class GetSponsorshipResponse(_message.Message):
+    """The sponsorship."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    SPONSORSHIP_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def sponsorship(self) -> _sponsorship_pb2.Sponsorship: ...
+    def __init__(
+        self,
+        *,
+        sponsorship: _sponsorship_pb2.Sponsorship | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["sponsorship", b"sponsorship"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["sponsorship", b"sponsorship"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___GetSponsorshipResponse: _TypeAlias = GetSponsorshipResponse  # noqa: Y015
+
+@_typing.final
+class ListSponsorshipsRequest(_message.Message):
+    """List sponsorships."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    PAGE_FIELD_NUMBER: _builtins.int
+    STATUS_FIELD_NUMBER: _builtins.int
+    SPONSOR_ID_FIELD_NUMBER: _builtins.int
+    status: _sponsorship_pb2.SponsorshipStatus.ValueType
+    sponsor_id: _builtins.str
+    """Admins only: one sponsor's (university staff always see their own university's)."""
+    @_builtins.property
+    def page(self) -> _pagination_pb2.PageRequest: ...
+    def __init__(
+        self,
+        *,
+        page: _pagination_pb2.PageRequest | None = ...,
+        status: _sponsorship_pb2.SponsorshipStatus.ValueType = ...,
+        sponsor_id: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["page", b"page"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["page", b"page", "sponsor_id", b"sponsor_id", "status", b"status"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ListSponsorshipsRequest: _TypeAlias = ListSponsorshipsRequest  # noqa: Y015
+
+@_typing.final
+class ListSponsorshipsResponse(_message.Message):
+    """A page of sponsorships."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    SPONSORSHIPS_FIELD_NUMBER: _builtins.int
+    PAGE_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def sponsorships(self) -> _containers.RepeatedCompositeFieldContainer[_sponsorship_pb2.Sponsorship]: ...
+    @_builtins.property
+    def page(self) -> _pagination_pb2.PageResponse: ...
+    def __init__(
+        self,
+        *,
+        sponsorships: _abc.Iterable[_sponsorship_pb2.Sponsorship] | None = ...,
+        page: _pagination_pb2.PageResponse | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["page", b"page"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["page", b"page", "sponsorships", b"sponsorships"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ListSponsorshipsResponse: _TypeAlias = ListSponsorshipsResponse  # noqa: Y015
+
+@_typing.final
+class UpdateSponsorshipRequest(_message.Message):
+    """Change a sponsorship: only the fields named in update_mask (budget, status, sponsor_name)."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    SPONSORSHIP_ID_FIELD_NUMBER: _builtins.int
+    BUDGET_FIELD_NUMBER: _builtins.int
+    STATUS_FIELD_NUMBER: _builtins.int
+    SPONSOR_NAME_FIELD_NUMBER: _builtins.int
+    UPDATE_MASK_FIELD_NUMBER: _builtins.int
+    EXPECTED_VERSION_FIELD_NUMBER: _builtins.int
+    sponsorship_id: _builtins.str
+    status: _sponsorship_pb2.SponsorshipStatus.ValueType
+    """ACTIVE <-> PAUSED, or ENDED (final)."""
+    sponsor_name: _builtins.str
+    expected_version: _builtins.int
+    """When not 0, fails with ABORTED unless the sponsorship is at this version."""
+    @_builtins.property
+    def budget(self) -> _money_pb2.Money:
+        """At least what is reserved and spent already, in the budget's currency."""
+
+    @_builtins.property
+    def update_mask(self) -> _field_mask_pb2.FieldMask: ...
+    def __init__(
+        self,
+        *,
+        sponsorship_id: _builtins.str = ...,
+        budget: _money_pb2.Money | None = ...,
+        status: _sponsorship_pb2.SponsorshipStatus.ValueType = ...,
+        sponsor_name: _builtins.str = ...,
+        update_mask: _field_mask_pb2.FieldMask | None = ...,
+        expected_version: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["budget", b"budget", "update_mask", b"update_mask"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["budget", b"budget", "expected_version", b"expected_version", "sponsor_name", b"sponsor_name", "sponsorship_id", b"sponsorship_id", "status", b"status", "update_mask", b"update_mask"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___UpdateSponsorshipRequest: _TypeAlias = UpdateSponsorshipRequest  # noqa: Y015
+
+@_typing.final
+class UpdateSponsorshipResponse(_message.Message):
+    """The sponsorship after the change."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    SPONSORSHIP_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def sponsorship(self) -> _sponsorship_pb2.Sponsorship: ...
+    def __init__(
+        self,
+        *,
+        sponsorship: _sponsorship_pb2.Sponsorship | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["sponsorship", b"sponsorship"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["sponsorship", b"sponsorship"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___UpdateSponsorshipResponse: _TypeAlias = UpdateSponsorshipResponse  # noqa: Y015

@@ -125,6 +125,26 @@ class PayoutsServiceStub:
                 request_serializer=stint_dot_payouts_dot_v1_dot_payouts__service__pb2.RecordInvoicePaymentRequest.SerializeToString,
                 response_deserializer=stint_dot_payouts_dot_v1_dot_payouts__service__pb2.RecordInvoicePaymentResponse.FromString,
                 _registered_method=True)
+        self.CreateSponsorship = channel.unary_unary(
+                '/stint.payouts.v1.PayoutsService/CreateSponsorship',
+                request_serializer=stint_dot_payouts_dot_v1_dot_payouts__service__pb2.CreateSponsorshipRequest.SerializeToString,
+                response_deserializer=stint_dot_payouts_dot_v1_dot_payouts__service__pb2.CreateSponsorshipResponse.FromString,
+                _registered_method=True)
+        self.GetSponsorship = channel.unary_unary(
+                '/stint.payouts.v1.PayoutsService/GetSponsorship',
+                request_serializer=stint_dot_payouts_dot_v1_dot_payouts__service__pb2.GetSponsorshipRequest.SerializeToString,
+                response_deserializer=stint_dot_payouts_dot_v1_dot_payouts__service__pb2.GetSponsorshipResponse.FromString,
+                _registered_method=True)
+        self.ListSponsorships = channel.unary_unary(
+                '/stint.payouts.v1.PayoutsService/ListSponsorships',
+                request_serializer=stint_dot_payouts_dot_v1_dot_payouts__service__pb2.ListSponsorshipsRequest.SerializeToString,
+                response_deserializer=stint_dot_payouts_dot_v1_dot_payouts__service__pb2.ListSponsorshipsResponse.FromString,
+                _registered_method=True)
+        self.UpdateSponsorship = channel.unary_unary(
+                '/stint.payouts.v1.PayoutsService/UpdateSponsorship',
+                request_serializer=stint_dot_payouts_dot_v1_dot_payouts__service__pb2.UpdateSponsorshipRequest.SerializeToString,
+                response_deserializer=stint_dot_payouts_dot_v1_dot_payouts__service__pb2.UpdateSponsorshipResponse.FromString,
+                _registered_method=True)
 
 
 class PayoutsServiceServicer:
@@ -258,6 +278,35 @@ class PayoutsServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def CreateSponsorship(self, request, context):
+        """A university career office (for its students) or an admin (also grant programs) offers to
+        pay part of the engagements it covers, from a budget reserved at hire.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetSponsorship(self, request, context):
+        """One sponsorship: its sponsor's staff and admins.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListSponsorships(self, request, context):
+        """Sponsorships, newest first: a university's own, any for admins.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def UpdateSponsorship(self, request, context):
+        """Top up (or lower) the budget, pause, resume or end a sponsorship, rename its sponsor.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_PayoutsServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -350,6 +399,26 @@ def add_PayoutsServiceServicer_to_server(servicer, server):
                     servicer.RecordInvoicePayment,
                     request_deserializer=stint_dot_payouts_dot_v1_dot_payouts__service__pb2.RecordInvoicePaymentRequest.FromString,
                     response_serializer=stint_dot_payouts_dot_v1_dot_payouts__service__pb2.RecordInvoicePaymentResponse.SerializeToString,
+            ),
+            'CreateSponsorship': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateSponsorship,
+                    request_deserializer=stint_dot_payouts_dot_v1_dot_payouts__service__pb2.CreateSponsorshipRequest.FromString,
+                    response_serializer=stint_dot_payouts_dot_v1_dot_payouts__service__pb2.CreateSponsorshipResponse.SerializeToString,
+            ),
+            'GetSponsorship': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetSponsorship,
+                    request_deserializer=stint_dot_payouts_dot_v1_dot_payouts__service__pb2.GetSponsorshipRequest.FromString,
+                    response_serializer=stint_dot_payouts_dot_v1_dot_payouts__service__pb2.GetSponsorshipResponse.SerializeToString,
+            ),
+            'ListSponsorships': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListSponsorships,
+                    request_deserializer=stint_dot_payouts_dot_v1_dot_payouts__service__pb2.ListSponsorshipsRequest.FromString,
+                    response_serializer=stint_dot_payouts_dot_v1_dot_payouts__service__pb2.ListSponsorshipsResponse.SerializeToString,
+            ),
+            'UpdateSponsorship': grpc.unary_unary_rpc_method_handler(
+                    servicer.UpdateSponsorship,
+                    request_deserializer=stint_dot_payouts_dot_v1_dot_payouts__service__pb2.UpdateSponsorshipRequest.FromString,
+                    response_serializer=stint_dot_payouts_dot_v1_dot_payouts__service__pb2.UpdateSponsorshipResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -839,6 +908,114 @@ class PayoutsService:
             '/stint.payouts.v1.PayoutsService/RecordInvoicePayment',
             stint_dot_payouts_dot_v1_dot_payouts__service__pb2.RecordInvoicePaymentRequest.SerializeToString,
             stint_dot_payouts_dot_v1_dot_payouts__service__pb2.RecordInvoicePaymentResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CreateSponsorship(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/stint.payouts.v1.PayoutsService/CreateSponsorship',
+            stint_dot_payouts_dot_v1_dot_payouts__service__pb2.CreateSponsorshipRequest.SerializeToString,
+            stint_dot_payouts_dot_v1_dot_payouts__service__pb2.CreateSponsorshipResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetSponsorship(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/stint.payouts.v1.PayoutsService/GetSponsorship',
+            stint_dot_payouts_dot_v1_dot_payouts__service__pb2.GetSponsorshipRequest.SerializeToString,
+            stint_dot_payouts_dot_v1_dot_payouts__service__pb2.GetSponsorshipResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListSponsorships(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/stint.payouts.v1.PayoutsService/ListSponsorships',
+            stint_dot_payouts_dot_v1_dot_payouts__service__pb2.ListSponsorshipsRequest.SerializeToString,
+            stint_dot_payouts_dot_v1_dot_payouts__service__pb2.ListSponsorshipsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def UpdateSponsorship(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/stint.payouts.v1.PayoutsService/UpdateSponsorship',
+            stint_dot_payouts_dot_v1_dot_payouts__service__pb2.UpdateSponsorshipRequest.SerializeToString,
+            stint_dot_payouts_dot_v1_dot_payouts__service__pb2.UpdateSponsorshipResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -71,6 +71,16 @@ class PayoutsServiceStub:
     """The invoice as a PDF document."""
     RecordInvoicePayment: _grpc.UnaryUnaryMultiCallable[_payouts_service_pb2.RecordInvoicePaymentRequest, _payouts_service_pb2.RecordInvoicePaymentResponse]
     """Admins: the company's bank transfer for an invoice on invoice terms arrived."""
+    CreateSponsorship: _grpc.UnaryUnaryMultiCallable[_payouts_service_pb2.CreateSponsorshipRequest, _payouts_service_pb2.CreateSponsorshipResponse]
+    """A university career office (for its students) or an admin (also grant programs) offers to
+    pay part of the engagements it covers, from a budget reserved at hire.
+    """
+    GetSponsorship: _grpc.UnaryUnaryMultiCallable[_payouts_service_pb2.GetSponsorshipRequest, _payouts_service_pb2.GetSponsorshipResponse]
+    """One sponsorship: its sponsor's staff and admins."""
+    ListSponsorships: _grpc.UnaryUnaryMultiCallable[_payouts_service_pb2.ListSponsorshipsRequest, _payouts_service_pb2.ListSponsorshipsResponse]
+    """Sponsorships, newest first: a university's own, any for admins."""
+    UpdateSponsorship: _grpc.UnaryUnaryMultiCallable[_payouts_service_pb2.UpdateSponsorshipRequest, _payouts_service_pb2.UpdateSponsorshipResponse]
+    """Top up (or lower) the budget, pause, resume or end a sponsorship, rename its sponsor."""
 
 @_typing.type_check_only
 class PayoutsServiceAsyncStub(PayoutsServiceStub):
@@ -115,6 +125,16 @@ class PayoutsServiceAsyncStub(PayoutsServiceStub):
     """The invoice as a PDF document."""
     RecordInvoicePayment: _aio.UnaryUnaryMultiCallable[_payouts_service_pb2.RecordInvoicePaymentRequest, _payouts_service_pb2.RecordInvoicePaymentResponse]  # type: ignore[assignment]
     """Admins: the company's bank transfer for an invoice on invoice terms arrived."""
+    CreateSponsorship: _aio.UnaryUnaryMultiCallable[_payouts_service_pb2.CreateSponsorshipRequest, _payouts_service_pb2.CreateSponsorshipResponse]  # type: ignore[assignment]
+    """A university career office (for its students) or an admin (also grant programs) offers to
+    pay part of the engagements it covers, from a budget reserved at hire.
+    """
+    GetSponsorship: _aio.UnaryUnaryMultiCallable[_payouts_service_pb2.GetSponsorshipRequest, _payouts_service_pb2.GetSponsorshipResponse]  # type: ignore[assignment]
+    """One sponsorship: its sponsor's staff and admins."""
+    ListSponsorships: _aio.UnaryUnaryMultiCallable[_payouts_service_pb2.ListSponsorshipsRequest, _payouts_service_pb2.ListSponsorshipsResponse]  # type: ignore[assignment]
+    """Sponsorships, newest first: a university's own, any for admins."""
+    UpdateSponsorship: _aio.UnaryUnaryMultiCallable[_payouts_service_pb2.UpdateSponsorshipRequest, _payouts_service_pb2.UpdateSponsorshipResponse]  # type: ignore[assignment]
+    """Top up (or lower) the budget, pause, resume or end a sponsorship, rename its sponsor."""
 
 class PayoutsServiceServicer(metaclass=_abc_1.ABCMeta):
     """Pays interns for approved work, exactly once, and keeps the double-entry ledger behind it."""
@@ -264,5 +284,39 @@ class PayoutsServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_payouts_service_pb2.RecordInvoicePaymentResponse, _abc.Awaitable[_payouts_service_pb2.RecordInvoicePaymentResponse]]:
         """Admins: the company's bank transfer for an invoice on invoice terms arrived."""
+
+    @_abc_1.abstractmethod
+    def CreateSponsorship(
+        self,
+        request: _payouts_service_pb2.CreateSponsorshipRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_payouts_service_pb2.CreateSponsorshipResponse, _abc.Awaitable[_payouts_service_pb2.CreateSponsorshipResponse]]:
+        """A university career office (for its students) or an admin (also grant programs) offers to
+        pay part of the engagements it covers, from a budget reserved at hire.
+        """
+
+    @_abc_1.abstractmethod
+    def GetSponsorship(
+        self,
+        request: _payouts_service_pb2.GetSponsorshipRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_payouts_service_pb2.GetSponsorshipResponse, _abc.Awaitable[_payouts_service_pb2.GetSponsorshipResponse]]:
+        """One sponsorship: its sponsor's staff and admins."""
+
+    @_abc_1.abstractmethod
+    def ListSponsorships(
+        self,
+        request: _payouts_service_pb2.ListSponsorshipsRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_payouts_service_pb2.ListSponsorshipsResponse, _abc.Awaitable[_payouts_service_pb2.ListSponsorshipsResponse]]:
+        """Sponsorships, newest first: a university's own, any for admins."""
+
+    @_abc_1.abstractmethod
+    def UpdateSponsorship(
+        self,
+        request: _payouts_service_pb2.UpdateSponsorshipRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_payouts_service_pb2.UpdateSponsorshipResponse, _abc.Awaitable[_payouts_service_pb2.UpdateSponsorshipResponse]]:
+        """Top up (or lower) the budget, pause, resume or end a sponsorship, rename its sponsor."""
 
 def add_PayoutsServiceServicer_to_server(servicer: PayoutsServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...
