@@ -4,9 +4,12 @@ A company subscribes a webhook receiver (started here, on loopback) and posts tw
 aimed at a university whose career office approves it. Three students apply to the public one;
 one is shortlisted and hired (with an Idempotency-Key), the others are answered automatically
 when it fills. The intern delivers, gets a revision request, delivers again, is approved and —
-once a payout account is registered — paid (the company's card was charged into escrow at hire
-and released on approval; the money side is shown). Both sides rate, the intern fetches the signed
-experience record and anyone can verify it. Finally the receiver's signed events are listed.
+once a payout account is registered — paid: the university's career office sponsors half of its
+students' projects, so the company's card was charged the other half into escrow at hire, both
+released on approval; the money side shows what the employer paid, what the sponsor covered,
+what the intern received and what the platform kept, with each payer's invoice. Both sides
+rate, the intern fetches the signed experience record and anyone can verify it. Finally the
+receiver's signed events are listed.
 
     python deploy/local/demo.py [--url http://127.0.0.1:8080] [--secret …]
 
@@ -22,6 +25,7 @@ from collections.abc import Callable
 from typing import Any
 
 import httpx
+from demo_money import money_side, sponsor
 from demo_support import (
     Cast,
     Demo,
@@ -153,10 +157,12 @@ def deliver(d: Demo, c: Cast) -> str:
         lambda r: [e["status"] for e in r["engagements"]] == ["ENGAGEMENT_STATUS_ACTIVE"],
     )["engagements"][0]["id"]
     funding = d.call("GET", f"/v1/engagements/{engagement}/funding", c.boss)
+    covered = funding.get("sponsor", {}).get("share")
     d.say(
-        f"the company was charged {money(funding['total'])} into escrow "
-        f"(fee {money(funding['fee'])} + platform fee {money(funding['platform_fee'])}); "
-        f"engagement {engagement} starts"
+        f"the company was charged {money(funding['company_total'])} into escrow "
+        f"(fee {money(funding['fee'])} + platform fee {money(funding['platform_fee'])}"
+        + (f", less {money(covered)} the sponsor covers" if covered else "")
+        + f"); engagement {engagement} starts"
     )
     work = {
         "note": "Report and slide attached.",
@@ -202,9 +208,10 @@ def scenario(d: Demo, receiver: Receiver) -> None:
     c = cast(d)
     secret = subscribe(d, c, receiver)
     posting_id = post(d, c)
+    sponsorship_id = sponsor(d, c)
     hire(d, c, posting_id)
     engagement = deliver(d, c)
-    pay(d, c)
+    money_side(d, c, pay(d, c), sponsorship_id)
     rate_and_verify(d, c, engagement)
     show_webhooks(d, receiver, secret, HOOK_TYPES)
 

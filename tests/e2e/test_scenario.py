@@ -208,6 +208,14 @@ def test_make_demo_plays_the_scenario(platform: Platform) -> None:
         check=False,
     )
     assert demo.returncode == 0, demo.stdout[-3000:] + demo.stderr[-3000:]
-    for step in ("approves pst_", "REJECTED (posting_filled)", "is PAID: USD 600.00", "valid=True"):
+    steps = (
+        "approves pst_",
+        "REJECTED (posting_filled)",
+        "is PAID: USD 600.00",
+        "the employer paid USD 330.00, the sponsor covered USD 330.00",
+        "the sponsor's invoice INV-",
+        "valid=True",
+    )
+    for step in steps:
         assert step in demo.stdout, demo.stdout
     assert "signed events, each verified" in demo.stdout
