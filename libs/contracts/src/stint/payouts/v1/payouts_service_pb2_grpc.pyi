@@ -71,6 +71,12 @@ class PayoutsServiceStub:
     """The invoice as a PDF document."""
     RecordInvoicePayment: _grpc.UnaryUnaryMultiCallable[_payouts_service_pb2.RecordInvoicePaymentRequest, _payouts_service_pb2.RecordInvoicePaymentResponse]
     """Admins: the company's bank transfer for an invoice on invoice terms arrived."""
+    GetMoneyTotals: _grpc.UnaryUnaryMultiCallable[_payouts_service_pb2.GetMoneyTotalsRequest, _payouts_service_pb2.GetMoneyTotalsResponse]
+    """Admin: the money that moved per period (escrow charged, released, refunded, platform
+    revenue, paid out, returned, invoice payments) and the balances held at the end.
+    """
+    ReconcileProvider: _grpc.UnaryUnaryMultiCallable[_payouts_service_pb2.ReconcileProviderRequest, _payouts_service_pb2.ReconcileProviderResponse]
+    """Admin: the payment provider's records against the ledger; differences are findings."""
 
 @_typing.type_check_only
 class PayoutsServiceAsyncStub(PayoutsServiceStub):
@@ -115,6 +121,12 @@ class PayoutsServiceAsyncStub(PayoutsServiceStub):
     """The invoice as a PDF document."""
     RecordInvoicePayment: _aio.UnaryUnaryMultiCallable[_payouts_service_pb2.RecordInvoicePaymentRequest, _payouts_service_pb2.RecordInvoicePaymentResponse]  # type: ignore[assignment]
     """Admins: the company's bank transfer for an invoice on invoice terms arrived."""
+    GetMoneyTotals: _aio.UnaryUnaryMultiCallable[_payouts_service_pb2.GetMoneyTotalsRequest, _payouts_service_pb2.GetMoneyTotalsResponse]  # type: ignore[assignment]
+    """Admin: the money that moved per period (escrow charged, released, refunded, platform
+    revenue, paid out, returned, invoice payments) and the balances held at the end.
+    """
+    ReconcileProvider: _aio.UnaryUnaryMultiCallable[_payouts_service_pb2.ReconcileProviderRequest, _payouts_service_pb2.ReconcileProviderResponse]  # type: ignore[assignment]
+    """Admin: the payment provider's records against the ledger; differences are findings."""
 
 class PayoutsServiceServicer(metaclass=_abc_1.ABCMeta):
     """Pays interns for approved work, exactly once, and keeps the double-entry ledger behind it."""
@@ -264,5 +276,23 @@ class PayoutsServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_payouts_service_pb2.RecordInvoicePaymentResponse, _abc.Awaitable[_payouts_service_pb2.RecordInvoicePaymentResponse]]:
         """Admins: the company's bank transfer for an invoice on invoice terms arrived."""
+
+    @_abc_1.abstractmethod
+    def GetMoneyTotals(
+        self,
+        request: _payouts_service_pb2.GetMoneyTotalsRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_payouts_service_pb2.GetMoneyTotalsResponse, _abc.Awaitable[_payouts_service_pb2.GetMoneyTotalsResponse]]:
+        """Admin: the money that moved per period (escrow charged, released, refunded, platform
+        revenue, paid out, returned, invoice payments) and the balances held at the end.
+        """
+
+    @_abc_1.abstractmethod
+    def ReconcileProvider(
+        self,
+        request: _payouts_service_pb2.ReconcileProviderRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_payouts_service_pb2.ReconcileProviderResponse, _abc.Awaitable[_payouts_service_pb2.ReconcileProviderResponse]]:
+        """Admin: the payment provider's records against the ledger; differences are findings."""
 
 def add_PayoutsServiceServicer_to_server(servicer: PayoutsServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...
