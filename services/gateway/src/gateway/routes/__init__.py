@@ -6,6 +6,7 @@ from gateway.routes import (
     applications,
     disputes,
     notifications,
+    payout_reports,
     payouts,
     postings,
     submissions,
@@ -20,5 +21,6 @@ def all_routes() -> list[Route]:
         *submissions.ROUTES,
         *disputes.ROUTES,
         *payouts.ROUTES,
+        *payout_reports.ROUTES,
         *notifications.ROUTES,
     ]
