@@ -13,6 +13,8 @@ JSON Schema can state, documented on its operation; the rules themselves have th
 - an admin reads or sets a company's funding method for a company it names (`company_id`;
   employers always act for their own);
 - query bounds (`hours_min` <= `hours_max`, `fee_min` <= `fee_max`) are ordered;
+- a money report's range (`from` < `to`, at most 366 days for totals and 31 for the
+  reconciliation) is ordered and bounded, and names a provider configured (`sandbox`);
 - a webhook URL must reach a public address (judged on the host, as the client will read it),
   so a URL the schema allows becomes one that does;
 - a posting's domain rules (design.md §4, the second layer): its deadlines lie in the future
@@ -40,6 +42,7 @@ _WEBHOOK_BODIES = {
     ("PATCH", "/v1/webhooks/endpoints/{endpoint_id}"),
 }
 _PUBLIC_URL = "https://ats.example.com/hooks/stint"
+_REPORT_DAYS = {("GET", "/v1/ledger/totals"): 366, ("GET", "/v1/ledger/reconciliation"): 31}
 
 
 @schemathesis.hook
@@ -60,6 +63,8 @@ def before_call(ctx: Any, case: Any, **kwargs: Any) -> None:
             bounds = [case.query.get(low), case.query.get(high)]
             if all(isinstance(b, int) for b in bounds) and bounds[0] > bounds[1]:
                 case.query[low], case.query[high] = bounds[1], bounds[0]
+        if operation in _REPORT_DAYS:
+            _mend_range(case.query, _REPORT_DAYS[operation])
         if operation == ("GET", "/v1/me/funding-method") and _admin():
             case.query["company_id"] = case.query.get("company_id") or "cmp_schemathesis"
         if operation == ("POST", "/v1/postings"):
@@ -80,6 +85,23 @@ def before_call(ctx: Any, case: Any, **kwargs: Any) -> None:
             case.body["provider"] = "sandbox"
         if _admin():
             case.body["company_id"] = case.body.get("company_id") or "cmp_schemathesis"
+
+
+def _mend_range(query: dict[str, Any], days: int) -> None:
+    """Order and bound `from`/`to` when both are times the schema allows (else schemathesis
+    meant the request invalid)."""
+    if isinstance(query.get("provider"), str):
+        query["provider"] = "sandbox"
+    raw = [query.get("from"), query.get("to")]
+    if not all(isinstance(t, str) and _YEAR.match(t) for t in raw):
+        return
+    # A time the schema allows that Python cannot read (nanoseconds): any time of the range.
+    start, end = (_time(t) or datetime(2026, 3, 1, tzinfo=UTC) for t in raw)
+    start, end = sorted(t if t.tzinfo else t.replace(tzinfo=UTC) for t in (start, end))
+    start = min(start, datetime(2099, 12, 1, tzinfo=UTC))
+    if not timedelta(0) < end - start <= timedelta(days=days):
+        end = start + timedelta(days=1)
+    query["from"], query["to"] = start.isoformat(), end.isoformat()
 
 
 def _admin() -> bool:

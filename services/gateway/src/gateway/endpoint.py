@@ -15,7 +15,7 @@ from google.protobuf.message import Message
 from gateway.auth import Principal
 from gateway.context import GatewayContext
 from gateway.idempotent import idempotently
-from gateway.input_rules import check_query_text, check_times, parse_body
+from gateway.input_rules import check_query_text, check_times, parse_body, time_problem
 from gateway.problems import (
     ProblemError,
     from_rpc_error,
@@ -129,6 +129,11 @@ def _apply_query(message: Message, query: Query, request: Request) -> None:
         elif query.kind == "enum":
             _enum_names(target, leaf, values)
             from_json({leaf: values[-1]}, target)
+        elif query.kind == "timestamp":
+            stamp = getattr(target, leaf)
+            stamp.FromJsonString(values[-1])  # RFC 3339 with an offset; ValueError if not
+            if problem := time_problem(stamp.seconds):
+                raise ValueError(problem)
         elif query.kind == "int":
             setattr(target, leaf, int(values[-1]))
         elif query.kind == "bool":

@@ -88,6 +88,13 @@ def text_problem(value: str) -> str:
     return f"contains a control or bidirectional-override character (U+{ord(found[0]):04X})"
 
 
+def time_problem(seconds: int) -> str:
+    """Why a time (seconds since the epoch) is refused, or "" when it may be sent."""
+    if _EARLIEST_SECONDS <= seconds < _LATEST_SECONDS:
+        return ""
+    return f"must be between {EARLIEST.date()} and {LATEST.date()} (exclusive)"
+
+
 def check_times(message: Message, body_field: str = "") -> None:
     """Every Timestamp in `message` (at any depth) lies in [1970, 2100).
 
@@ -98,10 +105,10 @@ def check_times(message: Message, body_field: str = "") -> None:
     errors = [
         FieldError(
             field=path.removeprefix(prefix) if prefix else path,
-            description=f"must be between {EARLIEST.date()} and {LATEST.date()} (exclusive)",
+            description=time_problem(seconds),
         )
         for path, seconds in _timestamps(message, "")
-        if not _EARLIEST_SECONDS <= seconds < _LATEST_SECONDS
+        if time_problem(seconds)
     ]
     if errors:
         raise _invalid(errors)

@@ -118,7 +118,7 @@ def _parameter_schema(route: Route, kind: str, path: str, registry: SchemaRegist
     """The field's own request schema (type, constraints: the rules the service enforces), so
     a client generator and a fuzzer send only what can be accepted."""
     field = _request_field(route, path)
-    if field is None or field.message_type is not None:
+    if field is None or (field.message_type is not None and kind != "timestamp"):
         return _QUERY_SCHEMAS.get(kind, {"type": "string"})
     schema = registry.field(field, output=False)
     if kind == "int" and "anyOf" in schema:  # a 64-bit integer: a query gives the number form
@@ -137,7 +137,7 @@ def _parameters(route: Route, registry: SchemaRegistry) -> list[dict[str, Any]]:
             {
                 "name": q.name,
                 "in": "query",
-                "required": False,
+                "required": q.required,
                 "schema": _parameter_schema(route, q.kind, q.field or q.like, registry),
                 "description": q.description,
             }

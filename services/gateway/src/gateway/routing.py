@@ -21,20 +21,23 @@ from starlette.datastructures import QueryParams
 from gateway.auth import Principal
 from stint.kit.jsonschema import SchemaRegistry
 
-QueryKind = Literal["str", "int", "bool", "enum", "list"]
+QueryKind = Literal["str", "int", "bool", "enum", "list", "timestamp"]
 _PATH_PARAM = re.compile(r"{(\w+)}")
 
 
 @dataclass(frozen=True)
 class Query:
     """A query parameter copied into a request field (dotted path, e.g. ``page.page_size``);
-    no field: only the route's `prepare` reads it."""
+    no field: only the route's `prepare` reads it. A `timestamp` is RFC 3339 into a
+    `google.protobuf.Timestamp` field; `required` only documents it (the service refuses
+    its absence, as for a body field)."""
 
     name: str
     field: str
     kind: QueryKind = "str"
     description: str = ""
     like: str = ""  # no field: the request field whose rules (and schema) it follows
+    required: bool = False
 
 
 @dataclass(frozen=True)

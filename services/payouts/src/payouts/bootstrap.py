@@ -7,6 +7,8 @@ from datetime import timedelta
 from payouts.adapters import invoice_pdf
 from payouts.adapters.funding_repository import FundingRepository
 from payouts.adapters.invoice_repository import InvoiceRepository
+from payouts.adapters.provider_records import SandboxSettlements
+from payouts.adapters.report_queries import JournalQueries
 from payouts.adapters.repository import PayoutRepository
 from payouts.adapters.sandbox import MongoSandboxStore, SandboxProvider
 from payouts.adapters.sandbox_charges import SandboxCharges
@@ -18,6 +20,8 @@ from payouts.entrypoints.timers import timers
 from payouts.handlers import Handlers
 from payouts.handlers.funding_ports import ChargeProvider
 from payouts.handlers.ports import PaymentProvider
+from payouts.handlers.reconciliation import Reconciler
+from payouts.handlers.reports import OperatorReports, Reports
 from stint.contracts import topics
 from stint.kit.bootstrap import connect
 from stint.kit.clock import Clock
@@ -73,6 +77,14 @@ async def build(settings: Settings, clock: Clock | None = None) -> ServiceRunner
         invoice_pdf.document,
         sponsorships,
     )
+    journal = JournalQueries(infra.db["journal_entries"])
+    await journal.ensure_indexes()
+    settlements = SandboxSettlements(
+        infra.db["sandbox_provider_charges"], infra.db["sandbox_provider_payouts"], infra.clock
+    )
+    await settlements.ensure_indexes()
+    reconciler = Reconciler(journal, {settlements.provider: settlements}, repo, funding_repo)
+    reports = OperatorReports(Reports(journal), reconciler)
     infra.consume(router(settings, handlers.settlements, handlers.funding))
 
     lease = timedelta(seconds=settings.timer_lease_seconds)
@@ -84,7 +96,7 @@ async def build(settings: Settings, clock: Clock | None = None) -> ServiceRunner
         [
             (
                 add_PayoutsServiceServicer_to_server,
-                PayoutsServicer(handlers),
+                PayoutsServicer(handlers, reports),
                 "stint.payouts.v1.PayoutsService",
             )
         ],

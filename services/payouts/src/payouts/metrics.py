@@ -42,3 +42,8 @@ CHARGE_CALLS = Counter(
     "Charges and refunds asked of payment providers, by outcome.",
     ["provider", "outcome"],
 )
+RECONCILIATION_FINDINGS = Counter(
+    "stint_reconciliation_findings_total",
+    "Differences between a payment provider's records and the ledger found by ReconcileProvider.",
+    ["kind"],
+)

@@ -6,6 +6,7 @@ from gateway.routes import (
     applications,
     disputes,
     notifications,
+    payout_reports,
     payouts,
     postings,
     sponsorships,
@@ -22,5 +23,6 @@ def all_routes() -> list[Route]:
         *disputes.ROUTES,
         *payouts.ROUTES,
         *sponsorships.ROUTES,
+        *payout_reports.ROUTES,
         *notifications.ROUTES,
     ]

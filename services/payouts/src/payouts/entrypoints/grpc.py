@@ -12,11 +12,13 @@ from payouts.domain.commands import (
     id_violations,
     raise_if,
 )
+from payouts.entrypoints.grpc_reports import ReportRpcs
 from payouts.entrypoints.grpc_sponsorships import SponsorshipRpcs
 from payouts.handlers import Handlers
 from payouts.handlers.funding_ports import FundingQuery
 from payouts.handlers.invoice_ports import InvoiceQuery
 from payouts.handlers.ports import EntryQuery, PayoutQuery
+from payouts.handlers.reports import OperatorReports
 from stint.kit.errors import FieldViolation
 from stint.kit.grpc import current_caller
 from stint.kit.wire import actor_of, cause_of, money_of, page_response, paging
@@ -26,9 +28,10 @@ from stint.payouts.v1.payouts_service_pb2_grpc import PayoutsServiceServicer
 MAX_ACCOUNT = 200
 
 
-class PayoutsServicer(SponsorshipRpcs, PayoutsServiceServicer):
-    def __init__(self, handlers: Handlers) -> None:
+class PayoutsServicer(SponsorshipRpcs, ReportRpcs, PayoutsServiceServicer):
+    def __init__(self, handlers: Handlers, reports: OperatorReports) -> None:
         self._sponsorships = handlers.sponsorships
+        self._operator = reports  # GetMoneyTotals, ReconcileProvider (`grpc_reports.py`)
         self._payouts = handlers.payouts
         self._accounts = handlers.accounts
         self._views = handlers.views

@@ -15,6 +15,7 @@ from stint.common.v1 import pagination_pb2 as _pagination_pb2
 from stint.payouts.v1 import funding_pb2 as _funding_pb2
 from stint.payouts.v1 import invoice_pb2 as _invoice_pb2
 from stint.payouts.v1 import payout_pb2 as _payout_pb2
+from stint.payouts.v1 import reports_pb2 as _reports_pb2
 from stint.payouts.v1 import sponsorship_pb2 as _sponsorship_pb2
 import builtins as _builtins
 import sys
@@ -1474,3 +1475,147 @@ class UpdateSponsorshipResponse(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___UpdateSponsorshipResponse: _TypeAlias = UpdateSponsorshipResponse  # noqa: Y015
+
+@_typing.final
+class GetMoneyTotalsRequest(_message.Message):
+    """Money totals per period (admins), from the journal entries posted in [from_time, to_time)."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    FROM_TIME_FIELD_NUMBER: _builtins.int
+    TO_TIME_FIELD_NUMBER: _builtins.int
+    GRANULARITY_FIELD_NUMBER: _builtins.int
+    CURRENCY_FIELD_NUMBER: _builtins.int
+    granularity: _reports_pb2.TotalsGranularity.ValueType
+    """Unset: months."""
+    currency: _builtins.str
+    """Only this currency (ISO 4217); empty: every currency."""
+    @_builtins.property
+    def from_time(self) -> _timestamp_pb2.Timestamp:
+        """Start of the range, inclusive (RFC 3339)."""
+
+    @_builtins.property
+    def to_time(self) -> _timestamp_pb2.Timestamp:
+        """End of the range, exclusive; after `from_time`, at most 366 days later."""
+
+    def __init__(
+        self,
+        *,
+        from_time: _timestamp_pb2.Timestamp | None = ...,
+        to_time: _timestamp_pb2.Timestamp | None = ...,
+        granularity: _reports_pb2.TotalsGranularity.ValueType = ...,
+        currency: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["from_time", b"from_time", "to_time", b"to_time"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["currency", b"currency", "from_time", b"from_time", "granularity", b"granularity", "to_time", b"to_time"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___GetMoneyTotalsRequest: _TypeAlias = GetMoneyTotalsRequest  # noqa: Y015
+
+@_typing.final
+class GetMoneyTotalsResponse(_message.Message):
+    """The rows in period then currency order, and the balances at `to_time`."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ROWS_FIELD_NUMBER: _builtins.int
+    CLOSING_BALANCES_FIELD_NUMBER: _builtins.int
+    ENTRIES_READ_FIELD_NUMBER: _builtins.int
+    entries_read: _builtins.int
+    """Journal entries read (posted before `to_time`)."""
+    @_builtins.property
+    def rows(self) -> _containers.RepeatedCompositeFieldContainer[_reports_pb2.MoneyTotalsRow]: ...
+    @_builtins.property
+    def closing_balances(self) -> _containers.RepeatedCompositeFieldContainer[_reports_pb2.MoneyBalances]:
+        """Per currency, over every entry posted before `to_time`."""
+
+    def __init__(
+        self,
+        *,
+        rows: _abc.Iterable[_reports_pb2.MoneyTotalsRow] | None = ...,
+        closing_balances: _abc.Iterable[_reports_pb2.MoneyBalances] | None = ...,
+        entries_read: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["closing_balances", b"closing_balances", "entries_read", b"entries_read", "rows", b"rows"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___GetMoneyTotalsResponse: _TypeAlias = GetMoneyTotalsResponse  # noqa: Y015
+
+@_typing.final
+class ReconcileProviderRequest(_message.Message):
+    """Reconcile the payment provider's records made in [from_time, to_time) with the ledger."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    FROM_TIME_FIELD_NUMBER: _builtins.int
+    TO_TIME_FIELD_NUMBER: _builtins.int
+    PROVIDER_FIELD_NUMBER: _builtins.int
+    provider: _builtins.str
+    """Empty: sandbox (the only provider configured)."""
+    @_builtins.property
+    def from_time(self) -> _timestamp_pb2.Timestamp:
+        """Start of the window, inclusive (RFC 3339)."""
+
+    @_builtins.property
+    def to_time(self) -> _timestamp_pb2.Timestamp:
+        """End of the window, exclusive; after `from_time`, at most 31 days later."""
+
+    def __init__(
+        self,
+        *,
+        from_time: _timestamp_pb2.Timestamp | None = ...,
+        to_time: _timestamp_pb2.Timestamp | None = ...,
+        provider: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["from_time", b"from_time", "to_time", b"to_time"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["from_time", b"from_time", "provider", b"provider", "to_time", b"to_time"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ReconcileProviderRequest: _TypeAlias = ReconcileProviderRequest  # noqa: Y015
+
+@_typing.final
+class ReconcileProviderResponse(_message.Message):
+    """Findings (differences) and what was compared; `ok` when there are no findings."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    OK_FIELD_NUMBER: _builtins.int
+    FINDINGS_FIELD_NUMBER: _builtins.int
+    PROVIDER_RECORDS_CHECKED_FIELD_NUMBER: _builtins.int
+    ENTRIES_CHECKED_FIELD_NUMBER: _builtins.int
+    MATCHED_FIELD_NUMBER: _builtins.int
+    PENDING_FIELD_NUMBER: _builtins.int
+    ok: _builtins.bool
+    provider_records_checked: _builtins.int
+    entries_checked: _builtins.int
+    matched: _builtins.int
+    pending: _builtins.int
+    """Provider records whose entry is not posted yet while the service is still working on it
+    (a repair or a settlement poll is due): not a finding.
+    """
+    @_builtins.property
+    def findings(self) -> _containers.RepeatedCompositeFieldContainer[_reports_pb2.ReconciliationFinding]: ...
+    def __init__(
+        self,
+        *,
+        ok: _builtins.bool = ...,
+        findings: _abc.Iterable[_reports_pb2.ReconciliationFinding] | None = ...,
+        provider_records_checked: _builtins.int = ...,
+        entries_checked: _builtins.int = ...,
+        matched: _builtins.int = ...,
+        pending: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["entries_checked", b"entries_checked", "findings", b"findings", "matched", b"matched", "ok", b"ok", "pending", b"pending", "provider_records_checked", b"provider_records_checked"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ReconcileProviderResponse: _TypeAlias = ReconcileProviderResponse  # noqa: Y015

@@ -145,6 +145,16 @@ class PayoutsServiceStub:
                 request_serializer=stint_dot_payouts_dot_v1_dot_payouts__service__pb2.UpdateSponsorshipRequest.SerializeToString,
                 response_deserializer=stint_dot_payouts_dot_v1_dot_payouts__service__pb2.UpdateSponsorshipResponse.FromString,
                 _registered_method=True)
+        self.GetMoneyTotals = channel.unary_unary(
+                '/stint.payouts.v1.PayoutsService/GetMoneyTotals',
+                request_serializer=stint_dot_payouts_dot_v1_dot_payouts__service__pb2.GetMoneyTotalsRequest.SerializeToString,
+                response_deserializer=stint_dot_payouts_dot_v1_dot_payouts__service__pb2.GetMoneyTotalsResponse.FromString,
+                _registered_method=True)
+        self.ReconcileProvider = channel.unary_unary(
+                '/stint.payouts.v1.PayoutsService/ReconcileProvider',
+                request_serializer=stint_dot_payouts_dot_v1_dot_payouts__service__pb2.ReconcileProviderRequest.SerializeToString,
+                response_deserializer=stint_dot_payouts_dot_v1_dot_payouts__service__pb2.ReconcileProviderResponse.FromString,
+                _registered_method=True)
 
 
 class PayoutsServiceServicer:
@@ -307,6 +317,21 @@ class PayoutsServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GetMoneyTotals(self, request, context):
+        """Admin: the money that moved per period (escrow charged, released, refunded, platform
+        revenue, paid out, returned, invoice payments) and the balances held at the end.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ReconcileProvider(self, request, context):
+        """Admin: the payment provider's records against the ledger; differences are findings.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_PayoutsServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -419,6 +444,16 @@ def add_PayoutsServiceServicer_to_server(servicer, server):
                     servicer.UpdateSponsorship,
                     request_deserializer=stint_dot_payouts_dot_v1_dot_payouts__service__pb2.UpdateSponsorshipRequest.FromString,
                     response_serializer=stint_dot_payouts_dot_v1_dot_payouts__service__pb2.UpdateSponsorshipResponse.SerializeToString,
+            ),
+            'GetMoneyTotals': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetMoneyTotals,
+                    request_deserializer=stint_dot_payouts_dot_v1_dot_payouts__service__pb2.GetMoneyTotalsRequest.FromString,
+                    response_serializer=stint_dot_payouts_dot_v1_dot_payouts__service__pb2.GetMoneyTotalsResponse.SerializeToString,
+            ),
+            'ReconcileProvider': grpc.unary_unary_rpc_method_handler(
+                    servicer.ReconcileProvider,
+                    request_deserializer=stint_dot_payouts_dot_v1_dot_payouts__service__pb2.ReconcileProviderRequest.FromString,
+                    response_serializer=stint_dot_payouts_dot_v1_dot_payouts__service__pb2.ReconcileProviderResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -1016,6 +1051,60 @@ class PayoutsService:
             '/stint.payouts.v1.PayoutsService/UpdateSponsorship',
             stint_dot_payouts_dot_v1_dot_payouts__service__pb2.UpdateSponsorshipRequest.SerializeToString,
             stint_dot_payouts_dot_v1_dot_payouts__service__pb2.UpdateSponsorshipResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetMoneyTotals(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/stint.payouts.v1.PayoutsService/GetMoneyTotals',
+            stint_dot_payouts_dot_v1_dot_payouts__service__pb2.GetMoneyTotalsRequest.SerializeToString,
+            stint_dot_payouts_dot_v1_dot_payouts__service__pb2.GetMoneyTotalsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ReconcileProvider(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/stint.payouts.v1.PayoutsService/ReconcileProvider',
+            stint_dot_payouts_dot_v1_dot_payouts__service__pb2.ReconcileProviderRequest.SerializeToString,
+            stint_dot_payouts_dot_v1_dot_payouts__service__pb2.ReconcileProviderResponse.FromString,
             options,
             channel_credentials,
             insecure,

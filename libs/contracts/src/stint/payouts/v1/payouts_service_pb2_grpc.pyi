@@ -81,6 +81,12 @@ class PayoutsServiceStub:
     """Sponsorships, newest first: a university's own, any for admins."""
     UpdateSponsorship: _grpc.UnaryUnaryMultiCallable[_payouts_service_pb2.UpdateSponsorshipRequest, _payouts_service_pb2.UpdateSponsorshipResponse]
     """Top up (or lower) the budget, pause, resume or end a sponsorship, rename its sponsor."""
+    GetMoneyTotals: _grpc.UnaryUnaryMultiCallable[_payouts_service_pb2.GetMoneyTotalsRequest, _payouts_service_pb2.GetMoneyTotalsResponse]
+    """Admin: the money that moved per period (escrow charged, released, refunded, platform
+    revenue, paid out, returned, invoice payments) and the balances held at the end.
+    """
+    ReconcileProvider: _grpc.UnaryUnaryMultiCallable[_payouts_service_pb2.ReconcileProviderRequest, _payouts_service_pb2.ReconcileProviderResponse]
+    """Admin: the payment provider's records against the ledger; differences are findings."""
 
 @_typing.type_check_only
 class PayoutsServiceAsyncStub(PayoutsServiceStub):
@@ -135,6 +141,12 @@ class PayoutsServiceAsyncStub(PayoutsServiceStub):
     """Sponsorships, newest first: a university's own, any for admins."""
     UpdateSponsorship: _aio.UnaryUnaryMultiCallable[_payouts_service_pb2.UpdateSponsorshipRequest, _payouts_service_pb2.UpdateSponsorshipResponse]  # type: ignore[assignment]
     """Top up (or lower) the budget, pause, resume or end a sponsorship, rename its sponsor."""
+    GetMoneyTotals: _aio.UnaryUnaryMultiCallable[_payouts_service_pb2.GetMoneyTotalsRequest, _payouts_service_pb2.GetMoneyTotalsResponse]  # type: ignore[assignment]
+    """Admin: the money that moved per period (escrow charged, released, refunded, platform
+    revenue, paid out, returned, invoice payments) and the balances held at the end.
+    """
+    ReconcileProvider: _aio.UnaryUnaryMultiCallable[_payouts_service_pb2.ReconcileProviderRequest, _payouts_service_pb2.ReconcileProviderResponse]  # type: ignore[assignment]
+    """Admin: the payment provider's records against the ledger; differences are findings."""
 
 class PayoutsServiceServicer(metaclass=_abc_1.ABCMeta):
     """Pays interns for approved work, exactly once, and keeps the double-entry ledger behind it."""
@@ -318,5 +330,23 @@ class PayoutsServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_payouts_service_pb2.UpdateSponsorshipResponse, _abc.Awaitable[_payouts_service_pb2.UpdateSponsorshipResponse]]:
         """Top up (or lower) the budget, pause, resume or end a sponsorship, rename its sponsor."""
+
+    @_abc_1.abstractmethod
+    def GetMoneyTotals(
+        self,
+        request: _payouts_service_pb2.GetMoneyTotalsRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_payouts_service_pb2.GetMoneyTotalsResponse, _abc.Awaitable[_payouts_service_pb2.GetMoneyTotalsResponse]]:
+        """Admin: the money that moved per period (escrow charged, released, refunded, platform
+        revenue, paid out, returned, invoice payments) and the balances held at the end.
+        """
+
+    @_abc_1.abstractmethod
+    def ReconcileProvider(
+        self,
+        request: _payouts_service_pb2.ReconcileProviderRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_payouts_service_pb2.ReconcileProviderResponse, _abc.Awaitable[_payouts_service_pb2.ReconcileProviderResponse]]:
+        """Admin: the payment provider's records against the ledger; differences are findings."""
 
 def add_PayoutsServiceServicer_to_server(servicer: PayoutsServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...
