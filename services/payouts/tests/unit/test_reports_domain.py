@@ -180,3 +180,21 @@ def test_the_longest_range_is_allowed() -> None:
         start,
         start + timedelta(days=366),
     )
+
+
+def test_a_sponsors_share_counts_as_escrow_money_and_its_debt_as_unpaid_invoices() -> None:
+    totals = MoneyTotals(at(2026, 3, 1), at(2026, 4, 1), Granularity.MONTH)
+    share = entry(
+        EntryKind.SPONSOR_CHARGE, at(2026, 3, 2), ("sponsor:university:u1", 500, 0),
+        ("escrow:company:c1", 0, 500),
+    )  # fmt: skip
+    back = entry(
+        EntryKind.SPONSOR_REFUND, at(2026, 3, 3), ("escrow:company:c1", 200, 0),
+        ("sponsor:university:u1", 0, 200),
+    )  # fmt: skip
+    for e in [charge(at(2026, 3, 2), 500), share, back]:
+        totals.add(e)
+    [row] = totals.rows()
+    assert (row.escrow_charged, row.escrow_refunded) == (1000, 200)
+    [closing] = totals.balances()
+    assert (closing.escrow_held, closing.invoiced_unpaid) == (800, 300)

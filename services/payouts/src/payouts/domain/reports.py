@@ -104,6 +104,11 @@ _COLUMN = {
     EntryKind.PAYMENT: "paid_out",
     EntryKind.PAYMENT_REVERSAL: "returned",
     EntryKind.INVOICE_PAYMENT: "invoice_payments",
+    # A sponsor's share moves into and out of escrow like the company's, and its transfer is
+    # an invoice payment too.
+    EntryKind.SPONSOR_CHARGE: "escrow_charged",
+    EntryKind.SPONSOR_REFUND: "escrow_refunded",
+    EntryKind.SPONSOR_PAYMENT: "invoice_payments",
 }
 
 
@@ -137,7 +142,7 @@ class MoneyTotals:
             b.escrow_held += credit_net
         elif account.startswith("payable:student:"):
             b.owed_to_interns += credit_net
-        elif account.startswith("invoiced:company:"):
+        elif account.startswith(("invoiced:company:", "sponsor:")):
             b.invoiced_unpaid -= credit_net
 
     def _count(self, entry: JournalEntry) -> None:

@@ -129,7 +129,9 @@ class MoneyBalances(_message.Message):
     owed_to_interns_minor: _builtins.int
     """Owed to interns and not paid yet (all payable:student:*, credit minus debit)."""
     invoiced_unpaid_minor: _builtins.int
-    """Owed by companies on invoice-terms invoices (all invoiced:company:*, debit minus credit)."""
+    """Owed on unpaid invoices: by companies on invoice terms and by sponsors for their shares
+    (all invoiced:company:* and sponsor:*, debit minus credit).
+    """
     def __init__(
         self,
         *,
