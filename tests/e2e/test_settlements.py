@@ -11,7 +11,7 @@ import pytest
 from stint.kit.testing.poll import eventually
 
 from .conftest import auth
-from .flow import apply, engagement_of, hire, posting, publish
+from .flow import apply, engagement_of, hire, posting, publish, review, submit
 from .test_money import balance, entry_kinds, funding, ledger_is_clean
 
 FEE, PLATFORM_FEE, KILL_FEE_PERCENT = 60_000, 6_000, 25
@@ -147,4 +147,34 @@ async def test_invoice_terms_fund_the_work_on_credit_until_the_transfer_pays_the
         what="the invoice debt paid",
     )
     assert settled == 0
+    await ledger_is_clean(http, admin)
+
+
+@pytest.mark.timeout(180)
+async def test_an_admin_refunds_part_of_the_platform_fee_after_the_work_was_paid_for(
+    http: httpx.AsyncClient, unique: str
+) -> None:
+    company = f"cmp_{unique}"
+    employer = auth("employer", f"boss_{unique}", company)
+    student = auth("student", f"stu_{unique}")
+    admin = auth("admin", f"ops_{unique}")
+    posting_id = await publish(http, employer, posting(f"Goodwill study {unique}"))
+    await hire(http, await apply(http, posting_id, student), employer)
+    engagement_id = await engagement_of(http, student)
+    path = f"/v1/engagements/{engagement_id}/funding/refund"
+    body = {"amount": {"amount_minor": "2500", "currency": "USD"}, "reason": "Slow review"}
+    early = await http.post(path, json=body, headers=admin)
+    assert early.status_code == 409, early.text  # not paid for yet: cancel or dispute
+    number = await submit(http, engagement_id, student)
+    assert (await review(http, engagement_id, employer, "approve", number)).status_code == 200
+    await funding(http, engagement_id, employer, "FUNDING_STATUS_RELEASED")
+    assert (await http.post(path, json=body, headers=employer)).status_code == 403
+    too_much = body | {"amount": {"amount_minor": str(PLATFORM_FEE + 1), "currency": "USD"}}
+    assert (await http.post(path, json=too_much, headers=admin)).status_code == 422
+    refunded = await http.post(path, json=body, headers=admin)
+    assert refunded.status_code == 200, refunded.text
+    assert refunded.json()["goodwill_refund"]["amount_minor"] == "2500"
+    assert (await http.post(path, json=body, headers=admin)).status_code == 409  # once
+    kinds = await entry_kinds(http, admin, refunded.json()["id"], 3)
+    assert "JOURNAL_ENTRY_KIND_GOODWILL_REFUND" in kinds, kinds
     await ledger_is_clean(http, admin)

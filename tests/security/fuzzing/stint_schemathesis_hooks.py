@@ -12,6 +12,11 @@ JSON Schema can state, documented on its operation; the rules themselves have th
   (`sandbox` here);
 - an admin reads or sets a company's funding method for a company it names (`company_id`;
   employers always act for their own);
+- a funding method's credit limit and payment days go with invoice terms only, and an admin's
+  invoice terms come with a positive credit limit in the method's currency;
+- a sponsorship shares by exactly one of a percent (1-100) and an amount, from a positive
+  budget, in one currency, under a sponsor name that is not blank (an admin names the sponsor);
+  a change names a status it can move to;
 - query bounds (`hours_min` <= `hours_max`, `fee_min` <= `fee_max`) are ordered;
 - a money report's range (`from` < `to`, at most 366 days for totals and 31 for the
   reconciliation) is ordered and bounded, and names a provider configured (`sandbox`);
@@ -42,6 +47,10 @@ _WEBHOOK_BODIES = {
     ("PATCH", "/v1/webhooks/endpoints/{endpoint_id}"),
 }
 _PUBLIC_URL = "https://ats.example.com/hooks/stint"
+_SPONSORSHIP_BODIES = {
+    ("POST", "/v1/sponsorships"),
+    ("PATCH", "/v1/sponsorships/{sponsorship_id}"),
+}
 _REPORT_DAYS = {("GET", "/v1/ledger/totals"): 366, ("GET", "/v1/ledger/reconciliation"): 31}
 
 
@@ -85,6 +94,9 @@ def before_call(ctx: Any, case: Any, **kwargs: Any) -> None:
             case.body["provider"] = "sandbox"
         if _admin():
             case.body["company_id"] = case.body.get("company_id") or "cmp_schemathesis"
+        _mend_terms(case.body)
+    if operation in _SPONSORSHIP_BODIES:
+        _mend_sponsorship(case.body, partial=operation[0] == "PATCH")
 
 
 def _mend_range(query: dict[str, Any], days: int) -> None:
@@ -102,6 +114,48 @@ def _mend_range(query: dict[str, Any], days: int) -> None:
     if not timedelta(0) < end - start <= timedelta(days=days):
         end = start + timedelta(days=1)
     query["from"], query["to"] = start.isoformat(), end.isoformat()
+
+
+def _mend_terms(body: dict[str, Any]) -> None:
+    """Credit limit and net days only with invoice terms; an admin's terms have a limit."""
+    if body.get("kind") != "FUNDING_METHOD_KIND_INVOICE":
+        body.pop("credit_limit", None)
+        body.pop("net_days", None)
+        return
+    currency = body.get("currency")
+    if _admin() and isinstance(currency, str):
+        limit = body.get("credit_limit")
+        amount = limit.get("amount_minor") if isinstance(limit, dict) else None
+        positive = amount if isinstance(amount, int) and amount > 0 else 100_000
+        body["credit_limit"] = {"amount_minor": positive, "currency": currency}
+
+
+def _positive_usd(money: Any) -> dict[str, Any]:
+    amount = money.get("amount_minor") if isinstance(money, dict) else None
+    return {"amount_minor": amount if isinstance(amount, int) and amount > 0 else 100_000,
+            "currency": "USD"}  # fmt: skip
+
+
+def _mend_sponsorship(body: dict[str, Any], *, partial: bool) -> None:
+    name = body.get("sponsor_name")
+    if isinstance(name, str) and not name.strip():
+        body["sponsor_name"] = "Career Center"
+    if "budget" in body:
+        body["budget"] = _positive_usd(body["budget"])
+    if partial:
+        if body.get("status") == "SPONSORSHIP_STATUS_UNSPECIFIED":
+            body["status"] = "SPONSORSHIP_STATUS_PAUSED"
+        return
+    if not body.get("sponsor_name"):
+        body["sponsor_name"] = "Career Center"
+    if "share_amount" in body and not body.get("share_percent"):
+        body["share_amount"] = _positive_usd(body["share_amount"])
+    else:
+        body.pop("share_amount", None)
+        if not body.get("share_percent"):
+            body["share_percent"] = 50
+    if _admin():
+        body["sponsor_id"] = body.get("sponsor_id") or "uni_schemathesis"
 
 
 def _admin() -> bool:

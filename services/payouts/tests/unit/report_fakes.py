@@ -6,7 +6,12 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from datetime import datetime
 
-from payouts.adapters.provider_records import REFUND_SUFFIX, charge_records, payout_records
+from payouts.adapters.provider_records import (
+    GOODWILL_SUFFIX,
+    REFUND_SUFFIX,
+    charge_records,
+    payout_records,
+)
 from payouts.adapters.sandbox import SANDBOX
 from payouts.domain.ledger import JournalEntry
 from payouts.domain.reconciliation import ProviderRecord
@@ -61,7 +66,8 @@ class MemorySettlements:
 
     async def records_of(self, source_id: str) -> AsyncIterator[ProviderRecord]:
         for key, doc in list(self.charges.records.items()):
-            if doc.get("funding_id") == source_id or key == source_id + REFUND_SUFFIX:
+            refunds = (source_id + REFUND_SUFFIX, source_id + GOODWILL_SUFFIX)
+            if doc.get("funding_id") == source_id or key in refunds:
                 for record in charge_records(doc):
                     yield record
         for doc in list(self.payouts.records.values()):

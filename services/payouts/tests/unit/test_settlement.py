@@ -89,3 +89,11 @@ async def test_the_platform_share_rounds_half_up_and_the_whole_fee_carries_all_o
         f.refund(f.created_at, "x", "ref", Money(10_001, "USD"))  # not a part: all of it
     with pytest.raises(InvalidTransition):
         f.refund(f.created_at, "x", "ref", Money(100, "EUR"))
+
+
+async def test_a_kill_fee_on_work_never_funded_pays_nothing() -> None:
+    w = World()
+    await w.hire("eng_04", fee=60_000)  # no method: it waits for funding
+    await w.kill("eng_04", 15_000, fee=60_000)
+    assert w.funding("eng_04").status is F.CANCELLED
+    assert "pay_04" not in w.repo.payouts  # no escrow to pay a share from

@@ -94,10 +94,18 @@ async def test_open_answer_and_a_partial_release_complete_the_engagement(
     assert read.dispute.resolution.released.amount_minor == 30_000
     assert read.dispute.resolution.refunded.amount_minor == 20_000
     kinds = types_of(records)
-    assert kinds[:2] == ["EngagementStarted", "WorkSubmitted"]
-    assert sorted(kinds[2:]) == sorted(
-        ["DisputeOpened", "DisputeAnswered", "DisputeResolved", "EngagementCompleted"]
-    )
+    # Two outboxes publish (the engagement's and the dispute's), each in its own order; how
+    # the two interleave on the partition depends on their relays.
+    engagement_order = [
+        "EngagementStarted",
+        "WorkSubmitted",
+        "DisputeOpened",
+        "EngagementCompleted",
+    ]
+    dispute_order = ["DisputeAnswered", "DisputeResolved"]
+    assert sorted(kinds) == sorted(engagement_order + dispute_order)
+    assert [k for k in kinds if k in engagement_order] == engagement_order
+    assert [k for k in kinds if k in dispute_order] == dispute_order
     assert "SubmissionApproved" not in kinds  # payouts pays the released share only
     event = events_pb2.DisputeResolved.FromString(records[kinds.index("DisputeResolved")].value)
     assert event.dispute.resolution.released.amount_minor == 30_000

@@ -56,6 +56,16 @@ FUNDING_ROUTES = [
         answer=Answer(field="funding"),
     ),
     PAYOUTS.route(
+        "POST",
+        "/v1/engagements/{engagement_id}/funding/refund",
+        "RefundPlatformFee",
+        "Admins: a goodwill refund to the company of (part of) the platform fee it paid on "
+        "work already paid for, out of the platform's revenue; once per engagement",
+        ADMIN,
+        body=Body(),
+        answer=Answer(field="funding"),
+    ),
+    PAYOUTS.route(
         "GET",
         "/v1/fundings",
         "ListFundings",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from payouts.domain.funding import Decline, Funding, FundingMethod, FundingStatus, MethodKind
+from payouts.domain.goodwill import Goodwill
 from payouts.domain.sponsor_part import SponsorKind, SponsorPart
 from stint.kit.money import Money, checked_int64
 
@@ -48,6 +49,7 @@ def funding_fields(f: Funding) -> Doc:
         "sponsor_refusal": f.sponsor_refusal or None,
         "university_id": f.university_id,
         "posting_id": f.posting_id,
+        "goodwill": _goodwill_doc(f.goodwill),
         "ledger_due_at": f.ledger_due_at,
         "ledger_error": f.ledger_error or None,
         "correlation_id": f.correlation_id,
@@ -94,6 +96,7 @@ def funding_from(d: Doc) -> Funding:
         sponsor_refusal=d.get("sponsor_refusal") or "",
         university_id=d.get("university_id", ""),
         posting_id=d.get("posting_id", ""),
+        goodwill=_goodwill_from(d.get("goodwill"), currency),
         ledger_due_at=d.get("ledger_due_at"),
         ledger_error=d.get("ledger_error") or "",
         correlation_id=d.get("correlation_id", ""),
@@ -129,6 +132,19 @@ def _sponsor_from(d: Doc | None, currency: str) -> SponsorPart | None:
         paid_amount=_money(d.get("paid_amount_minor"), currency),
         payment_reference=d.get("payment_reference", ""),
     )
+
+
+def _goodwill_doc(g: Goodwill | None) -> Doc | None:
+    if g is None:
+        return None
+    return {"amount_minor": g.amount.amount_minor, "reason": g.reason, "reference": g.reference,
+            "at": g.at}  # fmt: skip
+
+
+def _goodwill_from(d: Doc | None, currency: str) -> Goodwill | None:
+    if not d:
+        return None
+    return Goodwill(Money(d["amount_minor"], currency), d["reason"], d["reference"], d["at"])
 
 
 def _money(minor: int | None, currency: str) -> Money | None:

@@ -115,6 +115,8 @@ def funding_to_pb(f: Funding) -> pb.Funding:
         payment_due_at=timestamp(f.payment_due_at),
         sponsor=sponsorship_wire.part_to_pb(f.sponsor) if f.sponsor else None,
         company_total=money_message(f.company_total),
+        goodwill_refund=money_message(f.goodwill.amount) if f.goodwill else None,
+        goodwill_refunded_at=timestamp(f.goodwill.at) if f.goodwill else None,
     )
 
 

@@ -22,6 +22,7 @@ from stint.kit.mongo import Collection, IndexSpec, ensure_indexes
 CHARGE_INDEXES = [IndexSpec([("at", 1)]), IndexSpec([("funding_id", 1)])]
 PAYOUT_INDEXES = [IndexSpec([("submitted_at", 1)]), IndexSpec([("payout_id", 1)])]
 REFUND_SUFFIX = ".refund"
+GOODWILL_SUFFIX = ".goodwill"
 
 
 class SandboxSettlements:
@@ -52,9 +53,10 @@ class SandboxSettlements:
             async for doc in self.charges.find({"funding_id": str(source_id)}):
                 for record in charge_records(doc):
                     yield record
-            refund = await self.charges.find_one({"_id": f"{source_id}{REFUND_SUFFIX}"})
-            for record in charge_records(refund) if refund else []:
-                yield record
+            for suffix in (REFUND_SUFFIX, GOODWILL_SUFFIX):
+                refund = await self.charges.find_one({"_id": f"{source_id}{suffix}"})
+                for record in charge_records(refund) if refund else []:
+                    yield record
             return
         now = self.clock.now()
         async for doc in self.payouts.find({"payout_id": str(source_id)}):
@@ -65,6 +67,9 @@ class SandboxSettlements:
 def charge_records(doc: dict[str, Any]) -> list[ProviderRecord]:
     amount = Money(int(doc["amount_minor"]), str(doc["currency"]))
     key = str(doc["_id"])
+    if doc.get("kind") == "refund" and key.endswith(GOODWILL_SUFFIX):
+        source = key.removesuffix(GOODWILL_SUFFIX)
+        return [ProviderRecord(key, RecordKind.GOODWILL, source, amount, doc["at"])]
     if doc.get("kind") == "refund":
         source = key.removesuffix(REFUND_SUFFIX)
         return [ProviderRecord(key, RecordKind.REFUND, source, amount, doc["at"])]

@@ -31,6 +31,7 @@ from datetime import datetime
 from payouts.domain.funding import Funding, FundingStatus, MethodKind
 from payouts.domain.funding_method import INVOICE_PROVIDER
 from payouts.domain.ledger import (
+    PLATFORM_REVENUE,
     EntryKind,
     JournalEntry,
     LedgerPosting,
@@ -91,6 +92,9 @@ def plan(f: Funding, now: datetime) -> list[JournalEntry]:
     if sponsor is not None and sponsor_refund.amount_minor > 0:
         kind, back = EntryKind.SPONSOR_REFUND, sponsor_refund.amount_minor
         entries.append(entry(kind, held, sponsor.account, back))
+    if (goodwill := f.goodwill) is not None:
+        back = goodwill.amount.amount_minor
+        entries.append(entry(EntryKind.GOODWILL_REFUND, PLATFORM_REVENUE, clear, back))
     if sponsor is not None and sponsor.paid_amount is not None:
         paid = sponsor.paid_amount.amount_minor
         entries.append(

@@ -19,10 +19,14 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from payouts.domain.errors import InvalidTransition
 from payouts.domain.funding_method import Decline, FundingMethod, MethodKind
 from payouts.domain.sponsor_part import SponsorPart
+
+if TYPE_CHECKING:
+    from payouts.domain.goodwill import Goodwill
 from stint.kit.ids import suffix
 from stint.kit.money import Money
 
@@ -111,6 +115,7 @@ class Funding:
     sponsor_refusal: str = ""
     university_id: str = ""
     posting_id: str = ""
+    goodwill: Goodwill | None = None  # an admin's refund of the platform fee (`goodwill.py`)
     ledger_due_at: datetime | None = None
     ledger_error: str = ""
     correlation_id: str = ""

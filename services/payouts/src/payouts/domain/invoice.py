@@ -29,6 +29,7 @@ class InvoiceKind(enum.StrEnum):
     CREDIT_NOTE = "CREDIT_NOTE"
     SPONSOR_INVOICE = "SPONSOR_INVOICE"  # the sponsor's share, billed to the sponsor
     SPONSOR_CREDIT_NOTE = "SPONSOR_CREDIT_NOTE"
+    GOODWILL_CREDIT_NOTE = "GOODWILL_CREDIT_NOTE"  # an admin's refund of the platform fee
 
 
 class InvoiceStatus(enum.StrEnum):
@@ -57,6 +58,7 @@ _PREFIX = {
     InvoiceKind.CREDIT_NOTE: ("crn", "CRN"),
     InvoiceKind.SPONSOR_INVOICE: ("ins", "INV"),
     InvoiceKind.SPONSOR_CREDIT_NOTE: ("cns", "CRN"),
+    InvoiceKind.GOODWILL_CREDIT_NOTE: ("crg", "CRN"),
 }
 # Which statuses a document may move to from each (forward only).
 _NEXT = {
@@ -157,7 +159,22 @@ def required(f: Funding, issuer: Party) -> list[Invoice]:
         paid_at=f.paid_at,
     )
     company_refund, _ = refund_shares(f)
-    return with_credit(f, invoice, company_refund, InvoiceKind.CREDIT_NOTE)
+    documents = with_credit(f, invoice, company_refund, InvoiceKind.CREDIT_NOTE)
+    if (g := f.goodwill) is not None:
+        documents.append(
+            replace(
+                invoice,
+                id=invoice_id(InvoiceKind.GOODWILL_CREDIT_NOTE, f.id),
+                kind=InvoiceKind.GOODWILL_CREDIT_NOTE,
+                status=InvoiceStatus.PAID,
+                lines=(Line(LineKind.REFUND, f"Goodwill refund: {g.reason}", _negative(g.amount)),),
+                issued_at=g.at,
+                due_at=g.at,
+                paid_at=g.at,
+                credits_invoice_id=invoice.id,
+            )
+        )
+    return documents
 
 
 def with_credit(f: Funding, invoice: Invoice, refunded: Money, kind: InvoiceKind) -> list[Invoice]:
@@ -218,3 +235,7 @@ def _moved(doc: Invoice, since: InvoiceStatus) -> list[InvoiceEvent]:
     if doc.status is InvoiceStatus.CREDITED:
         events.append(InvoiceEvent(InvoiceEventKind.CREDITED, doc))
     return events
+
+
+def _negative(m: Money) -> Money:
+    return Money(-m.amount_minor, m.currency)

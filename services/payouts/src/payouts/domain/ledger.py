@@ -40,6 +40,7 @@ class EntryKind(enum.StrEnum):
     SPONSOR_CHARGE = "sponsor_charge"
     SPONSOR_REFUND = "sponsor_refund"
     SPONSOR_PAYMENT = "sponsor_payment"
+    GOODWILL_REFUND = "goodwill_refund"
 
 
 def receivable(company_id: str) -> str:

@@ -6,6 +6,7 @@ Pairs, in order within each kind (records by attempt, entries by their number):
 - a refund                      ↔ the funding's ``escrow_refund``
 - a settled (paid) payout       ↔ the payout's ``payment_<n>``
 - a payout that came back       ↔ the payout's ``payment_reversal_<n>``
+- a goodwill refund             ↔ the funding's ``goodwill_refund``
 Only entries through the provider's clearing account take part: invoice-terms entries debit
 ``invoiced:company:<id>`` and no provider ever saw them.
 """
@@ -28,6 +29,7 @@ class RecordKind(enum.StrEnum):
     REFUND = "refund"
     PAYOUT = "payout"
     RETURN = "payout_return"
+    GOODWILL = "goodwill_refund"
 
 
 class FindingKind(enum.StrEnum):
@@ -42,6 +44,7 @@ ENTRY_OF = {
     RecordKind.REFUND: EntryKind.ESCROW_REFUND,
     RecordKind.PAYOUT: EntryKind.PAYMENT,
     RecordKind.RETURN: EntryKind.PAYMENT_REVERSAL,
+    RecordKind.GOODWILL: EntryKind.GOODWILL_REFUND,
 }
 RECONCILED = frozenset(ENTRY_OF.values())
 

@@ -39,6 +39,7 @@ class PayoutsServicer(SponsorshipRpcs, ReportRpcs, PayoutsServiceServicer):
         self._funding_views = handlers.funding_views
         self._invoices = handlers.invoices
         self._payments = handlers.invoice_payments
+        self._goodwill = handlers.goodwill
 
     async def RegisterPayoutAccount(  # noqa: N802 (gRPC method names)
         self, request: svc.RegisterPayoutAccountRequest, context: Any
@@ -213,3 +214,13 @@ class PayoutsServicer(SponsorshipRpcs, ReportRpcs, PayoutsServiceServicer):
             cause_of(current_caller()), request.invoice_id, request.reference
         )
         return svc.RecordInvoicePaymentResponse(invoice=invoice_wire.invoice_to_pb(invoice))
+
+    async def RefundPlatformFee(  # noqa: N802 (gRPC method names)
+        self, request: svc.RefundPlatformFeeRequest, context: Any
+    ) -> svc.RefundPlatformFeeResponse:
+        raise_if(id_violations("engagement_id", request.engagement_id))
+        funding_id = funding_wire.funding_id_of(request.engagement_id)
+        funding = await self._goodwill.refund(
+            cause_of(current_caller()), funding_id, money_of(request.amount), request.reason
+        )
+        return svc.RefundPlatformFeeResponse(funding=funding_wire.funding_to_pb(funding))

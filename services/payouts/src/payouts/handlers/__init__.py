@@ -17,6 +17,7 @@ from payouts.handlers.funding import FundingHandlers
 from payouts.handlers.funding_ports import ChargeProvider, FundingStore
 from payouts.handlers.funding_views import FundingViews
 from payouts.handlers.funding_writer import FundingWriter
+from payouts.handlers.goodwill_refunds import GoodwillRefunds
 from payouts.handlers.invoice_payments import InvoicePayments
 from payouts.handlers.invoice_ports import InvoiceStore
 from payouts.handlers.invoice_terms import InvoiceTerms
@@ -65,6 +66,7 @@ class Handlers:
     settlements: Settlements
     invoice_payments: InvoicePayments
     sponsorships: Sponsorships
+    goodwill: GoodwillRefunds
 
     @classmethod
     def build(
@@ -103,4 +105,5 @@ class Handlers:
             Settlements(payouts, funding),
             InvoicePayments(funding_writer, invoices),
             Sponsorships(sponsorships, clock),
+            GoodwillRefunds(funding_writer, chargers),
         )

@@ -70,6 +70,8 @@ class Settlements:
             await self.on_submission_approved(engagement, cause)
             return
         f = await self.funding.settle(engagement.engagement_id, released, reason, cause)
+        if f is not None and f.funded_at is None:
+            return  # never funded (cancelled now): there is no money to pay a share from
         share = (
             settlement.platform_share(f, released)
             if f is not None

@@ -188,6 +188,8 @@ class Funding(_message.Message):
     PAYMENT_DUE_AT_FIELD_NUMBER: _builtins.int
     SPONSOR_FIELD_NUMBER: _builtins.int
     COMPANY_TOTAL_FIELD_NUMBER: _builtins.int
+    GOODWILL_REFUND_FIELD_NUMBER: _builtins.int
+    GOODWILL_REFUNDED_AT_FIELD_NUMBER: _builtins.int
     id: _builtins.str
     """fnd_<suffix of the engagement id>"""
     engagement_id: _builtins.str
@@ -260,6 +262,12 @@ class Funding(_message.Message):
     def company_total(self) -> _money_pb2.Money:
         """What the company is charged: total minus the sponsor's share."""
 
+    @_builtins.property
+    def goodwill_refund(self) -> _money_pb2.Money:
+        """An admin's goodwill refund of the platform fee, once the work was paid for."""
+
+    @_builtins.property
+    def goodwill_refunded_at(self) -> _timestamp_pb2.Timestamp: ...
     def __init__(
         self,
         *,
@@ -292,10 +300,12 @@ class Funding(_message.Message):
         payment_due_at: _timestamp_pb2.Timestamp | None = ...,
         sponsor: _sponsorship_pb2.SponsorPart | None = ...,
         company_total: _money_pb2.Money | None = ...,
+        goodwill_refund: _money_pb2.Money | None = ...,
+        goodwill_refunded_at: _timestamp_pb2.Timestamp | None = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _typing.Literal["company_total", b"company_total", "created_at", b"created_at", "fee", b"fee", "funded_at", b"funded_at", "paid_at", b"paid_at", "payment_due_at", b"payment_due_at", "platform_fee", b"platform_fee", "refunded_at", b"refunded_at", "refunded_total", b"refunded_total", "released_at", b"released_at", "released_fee", b"released_fee", "released_total", b"released_total", "sponsor", b"sponsor", "total", b"total", "updated_at", b"updated_at"]  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["company_total", b"company_total", "created_at", b"created_at", "fee", b"fee", "funded_at", b"funded_at", "goodwill_refund", b"goodwill_refund", "goodwill_refunded_at", b"goodwill_refunded_at", "paid_at", b"paid_at", "payment_due_at", b"payment_due_at", "platform_fee", b"platform_fee", "refunded_at", b"refunded_at", "refunded_total", b"refunded_total", "released_at", b"released_at", "released_fee", b"released_fee", "released_total", b"released_total", "sponsor", b"sponsor", "total", b"total", "updated_at", b"updated_at"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["application_id", b"application_id", "attempts", b"attempts", "company_id", b"company_id", "company_total", b"company_total", "created_at", b"created_at", "decline_code", b"decline_code", "decline_message", b"decline_message", "engagement_id", b"engagement_id", "fee", b"fee", "funded_at", b"funded_at", "id", b"id", "method", b"method", "paid_at", b"paid_at", "payment_due_at", b"payment_due_at", "platform_fee", b"platform_fee", "posting_title", b"posting_title", "provider", b"provider", "provider_reference", b"provider_reference", "refunded_at", b"refunded_at", "refunded_total", b"refunded_total", "released_at", b"released_at", "released_fee", b"released_fee", "released_total", b"released_total", "sponsor", b"sponsor", "status", b"status", "student_id", b"student_id", "total", b"total", "updated_at", b"updated_at", "version", b"version"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["application_id", b"application_id", "attempts", b"attempts", "company_id", b"company_id", "company_total", b"company_total", "created_at", b"created_at", "decline_code", b"decline_code", "decline_message", b"decline_message", "engagement_id", b"engagement_id", "fee", b"fee", "funded_at", b"funded_at", "goodwill_refund", b"goodwill_refund", "goodwill_refunded_at", b"goodwill_refunded_at", "id", b"id", "method", b"method", "paid_at", b"paid_at", "payment_due_at", b"payment_due_at", "platform_fee", b"platform_fee", "posting_title", b"posting_title", "provider", b"provider", "provider_reference", b"provider_reference", "refunded_at", b"refunded_at", "refunded_total", b"refunded_total", "released_at", b"released_at", "released_fee", b"released_fee", "released_total", b"released_total", "sponsor", b"sponsor", "status", b"status", "student_id", b"student_id", "total", b"total", "updated_at", b"updated_at", "version", b"version"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 

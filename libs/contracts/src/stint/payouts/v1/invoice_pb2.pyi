@@ -36,6 +36,8 @@ class _InvoiceKindEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_InvoiceKi
     """Numbered INV-<year>-<n> too: a sponsor's share of one engagement, billed to the sponsor."""
     INVOICE_KIND_SPONSOR_CREDIT_NOTE: _InvoiceKind.ValueType  # 4
     """Numbered CRN-<year>-<n>: the refund of (part of) a sponsor's invoice."""
+    INVOICE_KIND_GOODWILL_CREDIT_NOTE: _InvoiceKind.ValueType  # 5
+    """Numbered CRN-<year>-<n>: an admin's goodwill refund of (part of) the platform fee."""
 
 class InvoiceKind(_InvoiceKind, metaclass=_InvoiceKindEnumTypeWrapper):
     """An invoice bills the payer; a credit note reverses (part of) one."""
@@ -49,6 +51,8 @@ INVOICE_KIND_SPONSOR_INVOICE: InvoiceKind.ValueType  # 3
 """Numbered INV-<year>-<n> too: a sponsor's share of one engagement, billed to the sponsor."""
 INVOICE_KIND_SPONSOR_CREDIT_NOTE: InvoiceKind.ValueType  # 4
 """Numbered CRN-<year>-<n>: the refund of (part of) a sponsor's invoice."""
+INVOICE_KIND_GOODWILL_CREDIT_NOTE: InvoiceKind.ValueType  # 5
+"""Numbered CRN-<year>-<n>: an admin's goodwill refund of (part of) the platform fee."""
 Global___InvoiceKind: _TypeAlias = InvoiceKind  # noqa: Y015
 
 class _InvoiceStatus:

@@ -59,6 +59,10 @@ class _JournalEntryKindEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_Jour
     """The sponsor's share of a refund (escrow / sponsor:<kind>:<id>)."""
     JOURNAL_ENTRY_KIND_SPONSOR_PAYMENT: _JournalEntryKind.ValueType  # 11
     """The sponsor's transfer for its invoice (clearing:invoice / sponsor:<kind>:<id>)."""
+    JOURNAL_ENTRY_KIND_GOODWILL_REFUND: _JournalEntryKind.ValueType  # 12
+    """An admin's goodwill refund to the company out of the platform's revenue
+    (revenue:platform / the company's source: clearing or invoiced).
+    """
 
 class JournalEntryKind(_JournalEntryKind, metaclass=_JournalEntryKindEnumTypeWrapper):
     """Why a journal entry was posted."""
@@ -88,6 +92,10 @@ JOURNAL_ENTRY_KIND_SPONSOR_REFUND: JournalEntryKind.ValueType  # 10
 """The sponsor's share of a refund (escrow / sponsor:<kind>:<id>)."""
 JOURNAL_ENTRY_KIND_SPONSOR_PAYMENT: JournalEntryKind.ValueType  # 11
 """The sponsor's transfer for its invoice (clearing:invoice / sponsor:<kind>:<id>)."""
+JOURNAL_ENTRY_KIND_GOODWILL_REFUND: JournalEntryKind.ValueType  # 12
+"""An admin's goodwill refund to the company out of the platform's revenue
+(revenue:platform / the company's source: clearing or invoiced).
+"""
 Global___JournalEntryKind: _TypeAlias = JournalEntryKind  # noqa: Y015
 
 @_typing.final
@@ -1619,3 +1627,56 @@ class ReconcileProviderResponse(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___ReconcileProviderResponse: _TypeAlias = ReconcileProviderResponse  # noqa: Y015
+
+@_typing.final
+class RefundPlatformFeeRequest(_message.Message):
+    """A goodwill refund of the platform fee (admins)."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ENGAGEMENT_ID_FIELD_NUMBER: _builtins.int
+    AMOUNT_FIELD_NUMBER: _builtins.int
+    REASON_FIELD_NUMBER: _builtins.int
+    engagement_id: _builtins.str
+    """The engagement (eng_…) or its funding (fnd_…)."""
+    reason: _builtins.str
+    @_builtins.property
+    def amount(self) -> _money_pb2.Money:
+        """At most the platform fee the company paid on the released work, in its currency."""
+
+    def __init__(
+        self,
+        *,
+        engagement_id: _builtins.str = ...,
+        amount: _money_pb2.Money | None = ...,
+        reason: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["amount", b"amount"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["amount", b"amount", "engagement_id", b"engagement_id", "reason", b"reason"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___RefundPlatformFeeRequest: _TypeAlias = RefundPlatformFeeRequest  # noqa: Y015
+
+@_typing.final
+class RefundPlatformFeeResponse(_message.Message):
+    """The funding with its goodwill refund."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    FUNDING_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def funding(self) -> _funding_pb2.Funding: ...
+    def __init__(
+        self,
+        *,
+        funding: _funding_pb2.Funding | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["funding", b"funding"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["funding", b"funding"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___RefundPlatformFeeResponse: _TypeAlias = RefundPlatformFeeResponse  # noqa: Y015

@@ -145,6 +145,11 @@ class PayoutsServiceStub:
                 request_serializer=stint_dot_payouts_dot_v1_dot_payouts__service__pb2.UpdateSponsorshipRequest.SerializeToString,
                 response_deserializer=stint_dot_payouts_dot_v1_dot_payouts__service__pb2.UpdateSponsorshipResponse.FromString,
                 _registered_method=True)
+        self.RefundPlatformFee = channel.unary_unary(
+                '/stint.payouts.v1.PayoutsService/RefundPlatformFee',
+                request_serializer=stint_dot_payouts_dot_v1_dot_payouts__service__pb2.RefundPlatformFeeRequest.SerializeToString,
+                response_deserializer=stint_dot_payouts_dot_v1_dot_payouts__service__pb2.RefundPlatformFeeResponse.FromString,
+                _registered_method=True)
         self.GetMoneyTotals = channel.unary_unary(
                 '/stint.payouts.v1.PayoutsService/GetMoneyTotals',
                 request_serializer=stint_dot_payouts_dot_v1_dot_payouts__service__pb2.GetMoneyTotalsRequest.SerializeToString,
@@ -317,6 +322,14 @@ class PayoutsServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def RefundPlatformFee(self, request, context):
+        """Admins: after the work was paid for, refund the company (part of) the platform fee it paid
+        on the engagement, out of the platform's revenue; once per funding.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def GetMoneyTotals(self, request, context):
         """Admin: the money that moved per period (escrow charged, released, refunded, platform
         revenue, paid out, returned, invoice payments) and the balances held at the end.
@@ -444,6 +457,11 @@ def add_PayoutsServiceServicer_to_server(servicer, server):
                     servicer.UpdateSponsorship,
                     request_deserializer=stint_dot_payouts_dot_v1_dot_payouts__service__pb2.UpdateSponsorshipRequest.FromString,
                     response_serializer=stint_dot_payouts_dot_v1_dot_payouts__service__pb2.UpdateSponsorshipResponse.SerializeToString,
+            ),
+            'RefundPlatformFee': grpc.unary_unary_rpc_method_handler(
+                    servicer.RefundPlatformFee,
+                    request_deserializer=stint_dot_payouts_dot_v1_dot_payouts__service__pb2.RefundPlatformFeeRequest.FromString,
+                    response_serializer=stint_dot_payouts_dot_v1_dot_payouts__service__pb2.RefundPlatformFeeResponse.SerializeToString,
             ),
             'GetMoneyTotals': grpc.unary_unary_rpc_method_handler(
                     servicer.GetMoneyTotals,
@@ -1051,6 +1069,33 @@ class PayoutsService:
             '/stint.payouts.v1.PayoutsService/UpdateSponsorship',
             stint_dot_payouts_dot_v1_dot_payouts__service__pb2.UpdateSponsorshipRequest.SerializeToString,
             stint_dot_payouts_dot_v1_dot_payouts__service__pb2.UpdateSponsorshipResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RefundPlatformFee(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/stint.payouts.v1.PayoutsService/RefundPlatformFee',
+            stint_dot_payouts_dot_v1_dot_payouts__service__pb2.RefundPlatformFeeRequest.SerializeToString,
+            stint_dot_payouts_dot_v1_dot_payouts__service__pb2.RefundPlatformFeeResponse.FromString,
             options,
             channel_credentials,
             insecure,

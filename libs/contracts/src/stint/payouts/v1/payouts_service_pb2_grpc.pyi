@@ -81,6 +81,10 @@ class PayoutsServiceStub:
     """Sponsorships, newest first: a university's own, any for admins."""
     UpdateSponsorship: _grpc.UnaryUnaryMultiCallable[_payouts_service_pb2.UpdateSponsorshipRequest, _payouts_service_pb2.UpdateSponsorshipResponse]
     """Top up (or lower) the budget, pause, resume or end a sponsorship, rename its sponsor."""
+    RefundPlatformFee: _grpc.UnaryUnaryMultiCallable[_payouts_service_pb2.RefundPlatformFeeRequest, _payouts_service_pb2.RefundPlatformFeeResponse]
+    """Admins: after the work was paid for, refund the company (part of) the platform fee it paid
+    on the engagement, out of the platform's revenue; once per funding.
+    """
     GetMoneyTotals: _grpc.UnaryUnaryMultiCallable[_payouts_service_pb2.GetMoneyTotalsRequest, _payouts_service_pb2.GetMoneyTotalsResponse]
     """Admin: the money that moved per period (escrow charged, released, refunded, platform
     revenue, paid out, returned, invoice payments) and the balances held at the end.
@@ -141,6 +145,10 @@ class PayoutsServiceAsyncStub(PayoutsServiceStub):
     """Sponsorships, newest first: a university's own, any for admins."""
     UpdateSponsorship: _aio.UnaryUnaryMultiCallable[_payouts_service_pb2.UpdateSponsorshipRequest, _payouts_service_pb2.UpdateSponsorshipResponse]  # type: ignore[assignment]
     """Top up (or lower) the budget, pause, resume or end a sponsorship, rename its sponsor."""
+    RefundPlatformFee: _aio.UnaryUnaryMultiCallable[_payouts_service_pb2.RefundPlatformFeeRequest, _payouts_service_pb2.RefundPlatformFeeResponse]  # type: ignore[assignment]
+    """Admins: after the work was paid for, refund the company (part of) the platform fee it paid
+    on the engagement, out of the platform's revenue; once per funding.
+    """
     GetMoneyTotals: _aio.UnaryUnaryMultiCallable[_payouts_service_pb2.GetMoneyTotalsRequest, _payouts_service_pb2.GetMoneyTotalsResponse]  # type: ignore[assignment]
     """Admin: the money that moved per period (escrow charged, released, refunded, platform
     revenue, paid out, returned, invoice payments) and the balances held at the end.
@@ -330,6 +338,16 @@ class PayoutsServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_payouts_service_pb2.UpdateSponsorshipResponse, _abc.Awaitable[_payouts_service_pb2.UpdateSponsorshipResponse]]:
         """Top up (or lower) the budget, pause, resume or end a sponsorship, rename its sponsor."""
+
+    @_abc_1.abstractmethod
+    def RefundPlatformFee(
+        self,
+        request: _payouts_service_pb2.RefundPlatformFeeRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_payouts_service_pb2.RefundPlatformFeeResponse, _abc.Awaitable[_payouts_service_pb2.RefundPlatformFeeResponse]]:
+        """Admins: after the work was paid for, refund the company (part of) the platform fee it paid
+        on the engagement, out of the platform's revenue; once per funding.
+        """
 
     @_abc_1.abstractmethod
     def GetMoneyTotals(
