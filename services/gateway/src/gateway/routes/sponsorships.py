@@ -13,8 +13,9 @@ ONE = "/v1/sponsorships/{sponsorship_id}"
 
 
 def _update_mask(r: Prepared) -> None:
-    # PATCH semantics: the fields present in the body are the ones to change.
-    r.message.update_mask.paths.extend(k for k in r.body if k != "expected_version")
+    # PATCH semantics: the fields present in the body are the ones to change (the body has
+    # only those: a REST change retries on a conflict rather than naming a version).
+    r.message.update_mask.paths.extend(r.body)
 
 
 ROUTES = [
@@ -61,7 +62,7 @@ ROUTES = [
         "Top up (or lower, not below what is used) the budget, pause, resume or end it, rename "
         "the sponsor: the fields present are changed",
         UNIVERSITY,
-        body=Body(derived=frozenset({"update_mask"})),
+        body=Body(derived=frozenset({"update_mask", "expected_version"})),
         prepare=_update_mask,
         tag=TAG,
         answer=Answer(field="sponsorship"),

@@ -92,13 +92,10 @@ class Sponsorships:
         name: str,
         expected_version: int = 0,
     ) -> Sponsorship:
-        """UpdateSponsorship: the masked fields (budget, status, sponsor_name); an empty mask
-        changes nothing (PATCH with no field) and answers the sponsorship as it is."""
+        """UpdateSponsorship: the masked fields (budget, status, sponsor_name), at least one."""
         unknown = [m for m in mask if m not in EDITABLE]
-        if unknown:
-            raise InvalidArgument.of("update_mask", f"only {', '.join(EDITABLE)} can change")
-        if not mask:
-            return await self.get(cause.actor, sponsorship_id)
+        if unknown or not mask:
+            raise InvalidArgument.of("update_mask", f"name at least one of {', '.join(EDITABLE)}")
         if "sponsor_name" in mask and not (name.strip() and len(name) <= MAX_NAME):
             raise InvalidArgument.of("sponsor_name", f"is required, at most {MAX_NAME} chars")
         if "status" in mask and status is None:
