@@ -105,6 +105,18 @@ async def test_bad_input_lists_every_violation_and_tenants_are_isolated(
         "ListApplications", api.ListApplicationsRequest(posting_id=open_.id), student()
     )
     assert list(others.applications) == []
+    # Another company's posting, or one nobody knows, is 404 (not an empty list).
+    for posting_id, caller in ((open_.id, employer("cmp_other")), (new_posting_id(), mine)):
+        request = api.ListApplicationsRequest(posting_id=posting_id)
+        with pytest.raises(grpc.aio.AioRpcError) as unknown:
+            await harness.call("ListApplications", request, caller)
+        assert unknown.value.code() == grpc.StatusCode.NOT_FOUND
+    own = await harness.call(
+        "ListApplications",
+        api.ListApplicationsRequest(posting_id=open_.id),
+        employer(open_.company_id),
+    )
+    assert [a.id for a in own.applications] == [app.id]
 
 
 def new_posting_id() -> str:

@@ -25,5 +25,10 @@ class NoOpenPosition(FailedPrecondition):
     """Every position of the posting is taken (or it stopped hiring)."""
 
 
+class ApprovalWithdrawn(WrongStatus):
+    """The student's university declined the posting after approving it: the application is
+    answered (rejected) and takes no further decision."""
+
+
 class DuplicateApplication(AlreadyExists):
     """The student already has a live application to this posting."""

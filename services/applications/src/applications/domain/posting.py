@@ -28,6 +28,9 @@ class PostingStatus(enum.StrEnum):
 # Statuses in which a posting no longer takes candidates, and the reason every application still
 # waiting is rejected with. COMPLETED only follows FILLED or CLOSED, so nobody should still be
 # waiting then; if its event overtook them, "posting_closed" is the honest answer.
+# The reason of an application answered because its university declined the posting after
+# approving it.
+APPROVAL_WITHDRAWN = "university_declined"
 CLOSURE_REASONS: dict[PostingStatus, str] = {
     PostingStatus.FILLED: "posting_filled",
     PostingStatus.CLOSED: "posting_closed",
@@ -91,6 +94,18 @@ class PostingView:
         if self.visibility is Visibility.PUBLIC:
             return True
         return bool(university_id) and university_id in self.approved_universities
+
+    def withdrawn_for(self, university_id: str) -> bool:
+        """Whether a student of `university_id` may no longer be considered: the posting is
+        aimed at universities and theirs does not approve it (any more)."""
+        return self.visibility is Visibility.UNIVERSITIES and not self.visible_to(university_id)
+
+    def check_still_approved(self, university_id: str) -> None:
+        if self.withdrawn_for(university_id):
+            raise errors.ApprovalWithdrawn(
+                "the student's university no longer approves this posting: the application "
+                "was answered and takes no further decision"
+            )
 
     @property
     def closure_reason(self) -> str | None:

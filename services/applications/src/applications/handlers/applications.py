@@ -12,7 +12,7 @@ from applications.domain.model import Application
 from applications.domain.posting import PostingView
 from applications.handlers.closure import Closure
 from applications.handlers.ports import Deps
-from stint.kit.actor import Actor, Cause
+from stint.kit.actor import EMPLOYER, Actor, Cause
 from stint.kit.conflicts import retry_on_conflict
 from stint.kit.errors import PermissionDenied
 from stint.kit.ids import new_id
@@ -75,8 +75,17 @@ class ApplicationHandlers:
         return await self.visible(application_id, actor)
 
     async def list(self, f: commands.ListFilter, actor: Actor) -> Page[Application]:
-        """A page of the applications the caller may see, newest first."""
+        """A page of the applications the caller may see, newest first. Listed by posting, an
+        unknown posting, or another company's for an employer, is NotFound (not an empty page:
+        another tenant's posting is 404 on every sub-resource)."""
         access.require_identity(actor)
+        if f.posting_id:
+            posting = await self._d.postings.get(f.posting_id)
+            others = (
+                actor.role == EMPLOYER and posting is not None and posting.company_id != actor.org
+            )
+            if posting is None or others:
+                raise errors.PostingNotFound(f"posting {f.posting_id} not found")
         scoped = access.scoped(f, actor)
         if scoped is None:
             return Page([])
@@ -113,6 +122,8 @@ class ApplicationHandlers:
             posting = await self.posting(app.posting_id)
             if app.id in posting.hired_application_ids:
                 raise errors.WrongStatus("this candidate has been hired")
+            if kind is ev.Kind.SHORTLISTED:  # rejecting or withdrawing still answers it
+                posting.check_still_approved(app.university_id)
             new = change(app, self._d.clock.now())
             event = ev.ApplicationChanged(
                 kind, new, posting.title, cause, reason=new.decision_reason

@@ -16,7 +16,7 @@ from applications import metrics
 from applications.domain import errors
 from applications.domain import events as ev
 from applications.domain.model import WAITING, Application, Status
-from applications.domain.posting import PostingView
+from applications.domain.posting import APPROVAL_WITHDRAWN, PostingView
 from applications.handlers.ports import Deps
 from stint.kit.actor import Cause
 from stint.kit.conflicts import retry_on_conflict
@@ -50,9 +50,30 @@ class Closure:
             )
         return changed
 
-    async def answer(self, application_id: str, posting: PostingView, cause: Cause) -> Application:
-        """Reject one waiting application of a closed posting (or complete its hire)."""
-        reason = posting.closure_reason
+    async def close_withdrawn(self, posting: PostingView, cause: Cause) -> int:
+        """Answer every waiting application whose student's university no longer approves the
+        posting (declined after approving it); returns how many were changed. Safe to repeat
+        on every event of a university-aimed posting: answered ones are not waiting."""
+        changed, after = 0, ""
+        while batch := await self._d.applications.waiting_for_posting(posting.id, after, BATCH):
+            for app in batch:
+                if posting.withdrawn_for(app.university_id):
+                    await self.answer(app.id, posting, cause, APPROVAL_WITHDRAWN)
+                    changed += 1
+            after = batch[-1].id
+        if changed:
+            log.info(
+                "answered applications of a university that declined the posting",
+                extra={"posting_id": posting.id, "count": changed},
+            )
+        return changed
+
+    async def answer(
+        self, application_id: str, posting: PostingView, cause: Cause, why: str = ""
+    ) -> Application:
+        """Reject one waiting application of a closed posting, or (`why`) one its university
+        no longer approves; a hire committed on the projection is completed instead."""
+        reason = why or posting.closure_reason
         if reason is None:
             raise ValueError(f"posting {posting.id} still takes candidates")
         if application_id in posting.hired_application_ids:

@@ -48,7 +48,7 @@ class HiringHandlers:
             posting = await retry_on_conflict(
                 lambda: self._claim(app, cause, now), attempts=self._d.write_attempts
             )
-        except errors.NoOpenPosition:
+        except (errors.NoOpenPosition, errors.ApprovalWithdrawn):
             metrics.HIRES_REFUSED.inc()
             await self._unmark(application_id, now)
             raise
@@ -63,6 +63,8 @@ class HiringHandlers:
 
     async def _claim(self, app: Application, cause: Cause, now: datetime) -> PostingView:
         posting = await self._apps.posting(app.posting_id)
+        if app.id not in posting.hired_application_ids:
+            posting.check_still_approved(app.university_id)  # at the projection's version
         updated = posting.with_hire(app.id)
         if updated is posting:
             return posting  # already hired: a retried request, answered again

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from applications import metrics
-from applications.domain.posting import PostingView
+from applications.domain.posting import PostingView, Visibility
 from applications.handlers.closure import Closure
 from applications.handlers.ports import Deps
 from stint.kit.actor import Cause
@@ -25,6 +25,8 @@ class PostingHandlers:
         When the stored posting no longer takes candidates, every waiting application is
         rejected (ApplicationRejected, automatic) - also on a redelivery, so that a pass cut
         short by a crash is finished; each application's status guard keeps it exactly once.
+        Likewise the waiting applications of students whose university declined the posting
+        after approving it (reason `university_declined`).
         """
 
         async def project() -> PostingView:
@@ -41,4 +43,6 @@ class PostingHandlers:
         view = await retry_on_conflict(project, attempts=self._d.write_attempts)
         if view.closure_reason:
             await self._closure.close_waiting(view, cause)
+        elif view.visibility is Visibility.UNIVERSITIES:
+            await self._closure.close_withdrawn(view, cause)  # a decline after an approval
         return view
