@@ -48,10 +48,14 @@ def test_an_opening_tells_the_other_side_and_the_university(
     assert RULES["dispute.opened"].default is Channel.EMAIL
 
 
-def test_an_answer_tells_the_opener_only() -> None:
+def test_an_answer_tells_the_opener_only_naming_the_project() -> None:
     answer = dpb.DisputeStatement(party=pb.PARTY_STUDENT)
-    answered = ev.DisputeAnswered(dispute=dispute(pb.PARTY_EMPLOYER, answer=answer))
-    assert recipients(inbox_event("dispute.answered", answered, envelope())) == ["company:cmp_1"]
+    answered = ev.DisputeAnswered(
+        dispute=dispute(pb.PARTY_EMPLOYER, answer=answer, title="Market scan")
+    )
+    got = inbox_event("dispute.answered", answered, envelope())
+    assert recipients(got) == ["company:cmp_1"]
+    assert "Market scan" in text(got)[1]  # the dispute carries the title (no engagement)
 
 
 def test_an_escalation_and_a_decision_tell_both_sides() -> None:

@@ -77,6 +77,7 @@ def test_a_dispute_can_be_opened_once_the_work_started(stage: str) -> None:
     assert e.review_due_at is None
     assert d.id == "dsp_" + e.id[4:]
     assert d.engagement_status_before is before
+    assert d.title == e.title  # its notices name the project
     assert (d.status, d.opened_by, d.answer_due_at) == (
         DisputeStatus.OPEN,
         Party.EMPLOYER,

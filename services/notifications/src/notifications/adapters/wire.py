@@ -39,6 +39,7 @@ _TITLE_PATHS = (
     ("posting_title",),
     ("posting", "title"),
     ("engagement", "title"),
+    ("dispute", "title"),
     ("payout", "posting_title"),
     ("funding", "posting_title"),
     ("invoice", "posting_title"),

@@ -127,6 +127,7 @@ def state_of(d: Dispute) -> Document:
         if r
         else None,
         "settled": d.settled,
+        "title": d.title,
     }
 
 
@@ -158,6 +159,7 @@ def from_document(doc: Document, version: int | None = None) -> Dispute:
         if r
         else None,
         settled=bool(doc.get("settled")),
+        title=doc.get("title", ""),
         version=doc.get("version", 1) if version is None else version,
     )
 

@@ -81,6 +81,7 @@ def dispute(x: d.Dispute) -> pb.Dispute:
         company_id=x.company_id,
         student_id=x.student_id,
         university_id=x.university_id,
+        title=x.title,
         fee=money_message(x.fee),
         opened_by=_wire(eng_pb.Party, x.opened_by, "PARTY_"),
         reason=_wire(pb.DisputeReason, x.reason, "DISPUTE_REASON_"),

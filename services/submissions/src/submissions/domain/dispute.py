@@ -112,6 +112,7 @@ class Dispute:
     # The engagement has ended as the resolution says (the second write of a resolution).
     settled: bool = False
     version: int = 0
+    title: str = ""  # the engagement's, so every notice about it can name the project
 
     def snapshot(self) -> Dispute:
         return copy.deepcopy(self)

@@ -57,6 +57,7 @@ def open_dispute(
         company_id=e.company_id,
         student_id=e.student_id,
         university_id=e.university_id,
+        title=e.title,
         fee=e.fee,
         opened_by=claim.party,
         reason=reason,

@@ -267,6 +267,7 @@ class Dispute(_message.Message):
     RESOLUTION_FIELD_NUMBER: _builtins.int
     ENGAGEMENT_STATUS_BEFORE_FIELD_NUMBER: _builtins.int
     VERSION_FIELD_NUMBER: _builtins.int
+    TITLE_FIELD_NUMBER: _builtins.int
     id: _builtins.str
     """dsp_<suffix of the engagement id>"""
     engagement_id: _builtins.str
@@ -282,6 +283,8 @@ class Dispute(_message.Message):
     ends in a resolution).
     """
     version: _builtins.int
+    title: _builtins.str
+    """The engagement's title (the posting's), for the parties' notices."""
     @_builtins.property
     def fee(self) -> _money_pb2.Money: ...
     @_builtins.property
@@ -317,10 +320,11 @@ class Dispute(_message.Message):
         resolution: Global___DisputeResolution | None = ...,
         engagement_status_before: _engagement_pb2.EngagementStatus.ValueType = ...,
         version: _builtins.int = ...,
+        title: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["answer", b"answer", "answer_due_at", b"answer_due_at", "claim", b"claim", "fee", b"fee", "opened_at", b"opened_at", "resolution", b"resolution"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["answer", b"answer", "answer_due_at", b"answer_due_at", "claim", b"claim", "company_id", b"company_id", "engagement_id", b"engagement_id", "engagement_status_before", b"engagement_status_before", "fee", b"fee", "id", b"id", "opened_at", b"opened_at", "opened_by", b"opened_by", "reason", b"reason", "resolution", b"resolution", "status", b"status", "student_id", b"student_id", "university_id", b"university_id", "version", b"version"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["answer", b"answer", "answer_due_at", b"answer_due_at", "claim", b"claim", "company_id", b"company_id", "engagement_id", b"engagement_id", "engagement_status_before", b"engagement_status_before", "fee", b"fee", "id", b"id", "opened_at", b"opened_at", "opened_by", b"opened_by", "reason", b"reason", "resolution", b"resolution", "status", b"status", "student_id", b"student_id", "title", b"title", "university_id", b"university_id", "version", b"version"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
