@@ -46,22 +46,7 @@ class PayoutHandlers:
         if await self.repo.engagement_cancelled(cmd.engagement_id):
             log.info("approval of a cancelled engagement ignored", extra={"payout": payout_id})
             return None
-        account = await self.repo.get_account(cmd.student_id)
-        transition = approved_payout(
-            cmd,
-            has_account=account is not None,
-            policy=self.policy,
-            now=self.clock.now(),
-            correlation_id=cause.correlation_id,
-        )
-        try:
-            payout = await self.writer.create(transition, cause)
-        except AlreadyExists:  # a concurrent redelivery won the insert
-            return self._same_or_alert(await self.repo.get_payout(payout_id), cmd)
-        if payout.status is PayoutStatus.ON_HOLD and await self.repo.get_account(cmd.student_id):
-            # The account was registered while we inserted: its resume pass may have missed us.
-            return await self.writer.change(payout_id, self._resume, cause)
-        return payout
+        return await self._create(cmd, cause)
 
     async def on_partial_release(
         self, cmd: ApprovedEngagement, platform_fee: Money, cause: Cause
@@ -73,6 +58,13 @@ class PayoutHandlers:
         payout_id = payout_id_for(cmd.engagement_id)
         if (existing := await self.repo.get_payout(payout_id)) is not None:
             return self._same_or_alert(existing, cmd)
+        return await self._create(cmd, cause, platform_fee)
+
+    async def _create(
+        self, cmd: ApprovedEngagement, cause: Cause, platform_fee: Money | None = None
+    ) -> Payout | None:
+        """Insert the engagement's payout (a concurrent redelivery may win the insert)."""
+        payout_id = payout_id_for(cmd.engagement_id)
         account = await self.repo.get_account(cmd.student_id)
         transition = approved_payout(
             cmd,
@@ -84,8 +76,11 @@ class PayoutHandlers:
         )
         try:
             payout = await self.writer.create(transition, cause)
-        except AlreadyExists:
+        except AlreadyExists:  # a concurrent redelivery won the insert
             return self._same_or_alert(await self.repo.get_payout(payout_id), cmd)
+        if payout.status is PayoutStatus.ON_HOLD and await self.repo.get_account(cmd.student_id):
+            # The account was registered while we inserted: its resume pass may have missed us.
+            return await self.writer.change(payout_id, self._resume, cause)
         return payout
 
     def _same_or_alert(self, existing: Payout | None, cmd: ApprovedEngagement) -> Payout | None:
