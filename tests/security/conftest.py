@@ -27,6 +27,10 @@ SUITE_ENV = SPEED | {
     "STINT_FAILED_AUTH_BURST": "100000",
     "STINT_RATE_LIMIT_BURST": "100000",
     "STINT_RATE_LIMIT_PER_SECOND": "10000",
+    # These suites look for wrong answers, not slow ones (make bench measures speed): on a
+    # loaded 2-core CI machine one backend call in ~22,000 fuzzed requests once took longer than
+    # the 5 s production deadline and came back 503. The deadline stays below the clients' 15 s.
+    "STINT_GRPC_DEADLINE_SECONDS": "12",
 }
 
 
