@@ -9,6 +9,8 @@ from google.protobuf import message as _message
 from google.protobuf.internal import containers as _containers
 from stint.applications.v1 import application_pb2 as _application_pb2
 from stint.applications.v1 import events_pb2 as _events_pb2
+from stint.applications.v1 import invitation_pb2 as _invitation_pb2
+from stint.applications.v1 import profile_pb2 as _profile_pb2
 from stint.common.v1 import pagination_pb2 as _pagination_pb2
 import builtins as _builtins
 import sys
@@ -365,3 +367,277 @@ class ListApplicationsResponse(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___ListApplicationsResponse: _TypeAlias = ListApplicationsResponse  # noqa: Y015
+
+@_typing.final
+class GetMyProfileRequest(_message.Message):
+    """Read the caller's own profile."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    def __init__(
+        self,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___GetMyProfileRequest: _TypeAlias = GetMyProfileRequest  # noqa: Y015
+
+@_typing.final
+class GetMyProfileResponse(_message.Message):
+    """The caller's profile."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    PROFILE_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def profile(self) -> _profile_pb2.StudentProfile: ...
+    def __init__(
+        self,
+        *,
+        profile: _profile_pb2.StudentProfile | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["profile", b"profile"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["profile", b"profile"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___GetMyProfileResponse: _TypeAlias = GetMyProfileResponse  # noqa: Y015
+
+@_typing.final
+class PutMyProfileRequest(_message.Message):
+    """The whole profile (a PUT replaces it)."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    NAME_FIELD_NUMBER: _builtins.int
+    SCHOOL_NAME_FIELD_NUMBER: _builtins.int
+    PROGRAMME_FIELD_NUMBER: _builtins.int
+    GRADUATION_YEAR_FIELD_NUMBER: _builtins.int
+    STAGE_FIELD_NUMBER: _builtins.int
+    SKILLS_FIELD_NUMBER: _builtins.int
+    PORTFOLIO_LINKS_FIELD_NUMBER: _builtins.int
+    WORK_AUTHORIZED_FIELD_NUMBER: _builtins.int
+    SHARED_WITH_EMPLOYERS_FIELD_NUMBER: _builtins.int
+    EXPECTED_VERSION_FIELD_NUMBER: _builtins.int
+    name: _builtins.str
+    """1..120 characters."""
+    school_name: _builtins.str
+    """The school's name when the caller has no university org claim (self-declared, unverified);
+    ignored when they have one.
+    """
+    programme: _builtins.str
+    """Programme or major."""
+    graduation_year: _builtins.int
+    """0: not given."""
+    stage: _profile_pb2.CareerStage.ValueType
+    work_authorized: _builtins.bool
+    """The student attests they are authorised to work (the time of the attestation is kept)."""
+    expected_version: _builtins.int
+    """The version read (0: do not check); a stale one is ABORTED."""
+    @_builtins.property
+    def skills(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
+        """Skill names or slugs; stored as normalised slugs."""
+
+    @_builtins.property
+    def portfolio_links(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
+        """Up to 5 https links, in ASCII."""
+
+    @_builtins.property
+    def shared_with_employers(self) -> _containers.RepeatedScalarFieldContainer[_profile_pb2.ProfileField.ValueType]:
+        """The fields employers may see besides the name."""
+
+    def __init__(
+        self,
+        *,
+        name: _builtins.str = ...,
+        school_name: _builtins.str = ...,
+        programme: _builtins.str = ...,
+        graduation_year: _builtins.int = ...,
+        stage: _profile_pb2.CareerStage.ValueType = ...,
+        skills: _abc.Iterable[_builtins.str] | None = ...,
+        portfolio_links: _abc.Iterable[_builtins.str] | None = ...,
+        work_authorized: _builtins.bool = ...,
+        shared_with_employers: _abc.Iterable[_profile_pb2.ProfileField.ValueType] | None = ...,
+        expected_version: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["expected_version", b"expected_version", "graduation_year", b"graduation_year", "name", b"name", "portfolio_links", b"portfolio_links", "programme", b"programme", "school_name", b"school_name", "shared_with_employers", b"shared_with_employers", "skills", b"skills", "stage", b"stage", "work_authorized", b"work_authorized"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___PutMyProfileRequest: _TypeAlias = PutMyProfileRequest  # noqa: Y015
+
+@_typing.final
+class PutMyProfileResponse(_message.Message):
+    """The profile as saved."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    PROFILE_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def profile(self) -> _profile_pb2.StudentProfile: ...
+    def __init__(
+        self,
+        *,
+        profile: _profile_pb2.StudentProfile | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["profile", b"profile"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["profile", b"profile"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___PutMyProfileResponse: _TypeAlias = PutMyProfileResponse  # noqa: Y015
+
+@_typing.final
+class GetStudentProfileRequest(_message.Message):
+    """Read a student's profile."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    STUDENT_ID_FIELD_NUMBER: _builtins.int
+    student_id: _builtins.str
+    def __init__(
+        self,
+        *,
+        student_id: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["student_id", b"student_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___GetStudentProfileRequest: _TypeAlias = GetStudentProfileRequest  # noqa: Y015
+
+@_typing.final
+class GetStudentProfileResponse(_message.Message):
+    """The profile, limited to what the caller may see."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    PROFILE_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def profile(self) -> _profile_pb2.StudentProfile: ...
+    def __init__(
+        self,
+        *,
+        profile: _profile_pb2.StudentProfile | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["profile", b"profile"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["profile", b"profile"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___GetStudentProfileResponse: _TypeAlias = GetStudentProfileResponse  # noqa: Y015
+
+@_typing.final
+class InviteStudentRequest(_message.Message):
+    """Invite a former intern to apply to a posting."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    POSTING_ID_FIELD_NUMBER: _builtins.int
+    STUDENT_ID_FIELD_NUMBER: _builtins.int
+    MESSAGE_FIELD_NUMBER: _builtins.int
+    posting_id: _builtins.str
+    student_id: _builtins.str
+    message: _builtins.str
+    """A note to the student, up to 2000 characters."""
+    def __init__(
+        self,
+        *,
+        posting_id: _builtins.str = ...,
+        student_id: _builtins.str = ...,
+        message: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["message", b"message", "posting_id", b"posting_id", "student_id", b"student_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___InviteStudentRequest: _TypeAlias = InviteStudentRequest  # noqa: Y015
+
+@_typing.final
+class InviteStudentResponse(_message.Message):
+    """The invitation as sent."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    INVITATION_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def invitation(self) -> _invitation_pb2.Invitation: ...
+    def __init__(
+        self,
+        *,
+        invitation: _invitation_pb2.Invitation | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["invitation", b"invitation"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["invitation", b"invitation"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___InviteStudentResponse: _TypeAlias = InviteStudentResponse  # noqa: Y015
+
+@_typing.final
+class ListInvitationsRequest(_message.Message):
+    """List invitations: to one posting, or (students) the caller's own."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    POSTING_ID_FIELD_NUMBER: _builtins.int
+    STUDENT_ID_FIELD_NUMBER: _builtins.int
+    PAGE_FIELD_NUMBER: _builtins.int
+    posting_id: _builtins.str
+    student_id: _builtins.str
+    """Only this student's (students: always their own)."""
+    @_builtins.property
+    def page(self) -> _pagination_pb2.PageRequest: ...
+    def __init__(
+        self,
+        *,
+        posting_id: _builtins.str = ...,
+        student_id: _builtins.str = ...,
+        page: _pagination_pb2.PageRequest | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["page", b"page"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["page", b"page", "posting_id", b"posting_id", "student_id", b"student_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ListInvitationsRequest: _TypeAlias = ListInvitationsRequest  # noqa: Y015
+
+@_typing.final
+class ListInvitationsResponse(_message.Message):
+    """One page of invitations, newest first."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    INVITATIONS_FIELD_NUMBER: _builtins.int
+    PAGE_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def invitations(self) -> _containers.RepeatedCompositeFieldContainer[_invitation_pb2.Invitation]: ...
+    @_builtins.property
+    def page(self) -> _pagination_pb2.PageResponse: ...
+    def __init__(
+        self,
+        *,
+        invitations: _abc.Iterable[_invitation_pb2.Invitation] | None = ...,
+        page: _pagination_pb2.PageResponse | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["page", b"page"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["invitations", b"invitations", "page", b"page"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ListInvitationsResponse: _TypeAlias = ListInvitationsResponse  # noqa: Y015

@@ -71,6 +71,31 @@ class ApplicationsServiceStub:
                 request_serializer=stint_dot_applications_dot_v1_dot_applications__service__pb2.ListApplicationsRequest.SerializeToString,
                 response_deserializer=stint_dot_applications_dot_v1_dot_applications__service__pb2.ListApplicationsResponse.FromString,
                 _registered_method=True)
+        self.GetMyProfile = channel.unary_unary(
+                '/stint.applications.v1.ApplicationsService/GetMyProfile',
+                request_serializer=stint_dot_applications_dot_v1_dot_applications__service__pb2.GetMyProfileRequest.SerializeToString,
+                response_deserializer=stint_dot_applications_dot_v1_dot_applications__service__pb2.GetMyProfileResponse.FromString,
+                _registered_method=True)
+        self.PutMyProfile = channel.unary_unary(
+                '/stint.applications.v1.ApplicationsService/PutMyProfile',
+                request_serializer=stint_dot_applications_dot_v1_dot_applications__service__pb2.PutMyProfileRequest.SerializeToString,
+                response_deserializer=stint_dot_applications_dot_v1_dot_applications__service__pb2.PutMyProfileResponse.FromString,
+                _registered_method=True)
+        self.GetStudentProfile = channel.unary_unary(
+                '/stint.applications.v1.ApplicationsService/GetStudentProfile',
+                request_serializer=stint_dot_applications_dot_v1_dot_applications__service__pb2.GetStudentProfileRequest.SerializeToString,
+                response_deserializer=stint_dot_applications_dot_v1_dot_applications__service__pb2.GetStudentProfileResponse.FromString,
+                _registered_method=True)
+        self.InviteStudent = channel.unary_unary(
+                '/stint.applications.v1.ApplicationsService/InviteStudent',
+                request_serializer=stint_dot_applications_dot_v1_dot_applications__service__pb2.InviteStudentRequest.SerializeToString,
+                response_deserializer=stint_dot_applications_dot_v1_dot_applications__service__pb2.InviteStudentResponse.FromString,
+                _registered_method=True)
+        self.ListInvitations = channel.unary_unary(
+                '/stint.applications.v1.ApplicationsService/ListInvitations',
+                request_serializer=stint_dot_applications_dot_v1_dot_applications__service__pb2.ListInvitationsRequest.SerializeToString,
+                response_deserializer=stint_dot_applications_dot_v1_dot_applications__service__pb2.ListInvitationsResponse.FromString,
+                _registered_method=True)
 
 
 class ApplicationsServiceServicer:
@@ -129,6 +154,46 @@ class ApplicationsServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GetMyProfile(self, request, context):
+        """The calling student's profile (NOT_FOUND until they saved one).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def PutMyProfile(self, request, context):
+        """The calling student replaces their profile (students only). The school's university_id and
+        verified flag come from the caller's org claim, never from the request.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetStudentProfile(self, request, context):
+        """A student's profile: the student themself, an employer whose company's posting the student
+        applied to (the name and the consented fields only), a university for its own students,
+        admins; NOT_FOUND for anyone else.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def InviteStudent(self, request, context):
+        """The posting's company invites an intern it hired before to apply to this open posting
+        (visible to the student). ALREADY_EXISTS when the student was invited to it already.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListInvitations(self, request, context):
+        """Invitations, newest first: to one posting (its company's employers, admins) or the
+        calling student's own.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_ApplicationsServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -166,6 +231,31 @@ def add_ApplicationsServiceServicer_to_server(servicer, server):
                     servicer.ListApplications,
                     request_deserializer=stint_dot_applications_dot_v1_dot_applications__service__pb2.ListApplicationsRequest.FromString,
                     response_serializer=stint_dot_applications_dot_v1_dot_applications__service__pb2.ListApplicationsResponse.SerializeToString,
+            ),
+            'GetMyProfile': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetMyProfile,
+                    request_deserializer=stint_dot_applications_dot_v1_dot_applications__service__pb2.GetMyProfileRequest.FromString,
+                    response_serializer=stint_dot_applications_dot_v1_dot_applications__service__pb2.GetMyProfileResponse.SerializeToString,
+            ),
+            'PutMyProfile': grpc.unary_unary_rpc_method_handler(
+                    servicer.PutMyProfile,
+                    request_deserializer=stint_dot_applications_dot_v1_dot_applications__service__pb2.PutMyProfileRequest.FromString,
+                    response_serializer=stint_dot_applications_dot_v1_dot_applications__service__pb2.PutMyProfileResponse.SerializeToString,
+            ),
+            'GetStudentProfile': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetStudentProfile,
+                    request_deserializer=stint_dot_applications_dot_v1_dot_applications__service__pb2.GetStudentProfileRequest.FromString,
+                    response_serializer=stint_dot_applications_dot_v1_dot_applications__service__pb2.GetStudentProfileResponse.SerializeToString,
+            ),
+            'InviteStudent': grpc.unary_unary_rpc_method_handler(
+                    servicer.InviteStudent,
+                    request_deserializer=stint_dot_applications_dot_v1_dot_applications__service__pb2.InviteStudentRequest.FromString,
+                    response_serializer=stint_dot_applications_dot_v1_dot_applications__service__pb2.InviteStudentResponse.SerializeToString,
+            ),
+            'ListInvitations': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListInvitations,
+                    request_deserializer=stint_dot_applications_dot_v1_dot_applications__service__pb2.ListInvitationsRequest.FromString,
+                    response_serializer=stint_dot_applications_dot_v1_dot_applications__service__pb2.ListInvitationsResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -359,6 +449,141 @@ class ApplicationsService:
             '/stint.applications.v1.ApplicationsService/ListApplications',
             stint_dot_applications_dot_v1_dot_applications__service__pb2.ListApplicationsRequest.SerializeToString,
             stint_dot_applications_dot_v1_dot_applications__service__pb2.ListApplicationsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetMyProfile(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/stint.applications.v1.ApplicationsService/GetMyProfile',
+            stint_dot_applications_dot_v1_dot_applications__service__pb2.GetMyProfileRequest.SerializeToString,
+            stint_dot_applications_dot_v1_dot_applications__service__pb2.GetMyProfileResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def PutMyProfile(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/stint.applications.v1.ApplicationsService/PutMyProfile',
+            stint_dot_applications_dot_v1_dot_applications__service__pb2.PutMyProfileRequest.SerializeToString,
+            stint_dot_applications_dot_v1_dot_applications__service__pb2.PutMyProfileResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetStudentProfile(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/stint.applications.v1.ApplicationsService/GetStudentProfile',
+            stint_dot_applications_dot_v1_dot_applications__service__pb2.GetStudentProfileRequest.SerializeToString,
+            stint_dot_applications_dot_v1_dot_applications__service__pb2.GetStudentProfileResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def InviteStudent(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/stint.applications.v1.ApplicationsService/InviteStudent',
+            stint_dot_applications_dot_v1_dot_applications__service__pb2.InviteStudentRequest.SerializeToString,
+            stint_dot_applications_dot_v1_dot_applications__service__pb2.InviteStudentResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListInvitations(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/stint.applications.v1.ApplicationsService/ListInvitations',
+            stint_dot_applications_dot_v1_dot_applications__service__pb2.ListInvitationsRequest.SerializeToString,
+            stint_dot_applications_dot_v1_dot_applications__service__pb2.ListInvitationsResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -53,6 +53,25 @@ class ApplicationsServiceStub:
     """One application, if the caller may see it (NOT_FOUND otherwise)."""
     ListApplications: _grpc.UnaryUnaryMultiCallable[_applications_service_pb2.ListApplicationsRequest, _applications_service_pb2.ListApplicationsResponse]
     """Applications the caller may see, newest first, filtered and paginated."""
+    GetMyProfile: _grpc.UnaryUnaryMultiCallable[_applications_service_pb2.GetMyProfileRequest, _applications_service_pb2.GetMyProfileResponse]
+    """The calling student's profile (NOT_FOUND until they saved one)."""
+    PutMyProfile: _grpc.UnaryUnaryMultiCallable[_applications_service_pb2.PutMyProfileRequest, _applications_service_pb2.PutMyProfileResponse]
+    """The calling student replaces their profile (students only). The school's university_id and
+    verified flag come from the caller's org claim, never from the request.
+    """
+    GetStudentProfile: _grpc.UnaryUnaryMultiCallable[_applications_service_pb2.GetStudentProfileRequest, _applications_service_pb2.GetStudentProfileResponse]
+    """A student's profile: the student themself, an employer whose company's posting the student
+    applied to (the name and the consented fields only), a university for its own students,
+    admins; NOT_FOUND for anyone else.
+    """
+    InviteStudent: _grpc.UnaryUnaryMultiCallable[_applications_service_pb2.InviteStudentRequest, _applications_service_pb2.InviteStudentResponse]
+    """The posting's company invites an intern it hired before to apply to this open posting
+    (visible to the student). ALREADY_EXISTS when the student was invited to it already.
+    """
+    ListInvitations: _grpc.UnaryUnaryMultiCallable[_applications_service_pb2.ListInvitationsRequest, _applications_service_pb2.ListInvitationsResponse]
+    """Invitations, newest first: to one posting (its company's employers, admins) or the
+    calling student's own.
+    """
 
 @_typing.type_check_only
 class ApplicationsServiceAsyncStub(ApplicationsServiceStub):
@@ -79,6 +98,25 @@ class ApplicationsServiceAsyncStub(ApplicationsServiceStub):
     """One application, if the caller may see it (NOT_FOUND otherwise)."""
     ListApplications: _aio.UnaryUnaryMultiCallable[_applications_service_pb2.ListApplicationsRequest, _applications_service_pb2.ListApplicationsResponse]  # type: ignore[assignment]
     """Applications the caller may see, newest first, filtered and paginated."""
+    GetMyProfile: _aio.UnaryUnaryMultiCallable[_applications_service_pb2.GetMyProfileRequest, _applications_service_pb2.GetMyProfileResponse]  # type: ignore[assignment]
+    """The calling student's profile (NOT_FOUND until they saved one)."""
+    PutMyProfile: _aio.UnaryUnaryMultiCallable[_applications_service_pb2.PutMyProfileRequest, _applications_service_pb2.PutMyProfileResponse]  # type: ignore[assignment]
+    """The calling student replaces their profile (students only). The school's university_id and
+    verified flag come from the caller's org claim, never from the request.
+    """
+    GetStudentProfile: _aio.UnaryUnaryMultiCallable[_applications_service_pb2.GetStudentProfileRequest, _applications_service_pb2.GetStudentProfileResponse]  # type: ignore[assignment]
+    """A student's profile: the student themself, an employer whose company's posting the student
+    applied to (the name and the consented fields only), a university for its own students,
+    admins; NOT_FOUND for anyone else.
+    """
+    InviteStudent: _aio.UnaryUnaryMultiCallable[_applications_service_pb2.InviteStudentRequest, _applications_service_pb2.InviteStudentResponse]  # type: ignore[assignment]
+    """The posting's company invites an intern it hired before to apply to this open posting
+    (visible to the student). ALREADY_EXISTS when the student was invited to it already.
+    """
+    ListInvitations: _aio.UnaryUnaryMultiCallable[_applications_service_pb2.ListInvitationsRequest, _applications_service_pb2.ListInvitationsResponse]  # type: ignore[assignment]
+    """Invitations, newest first: to one posting (its company's employers, admins) or the
+    calling student's own.
+    """
 
 class ApplicationsServiceServicer(metaclass=_abc_1.ABCMeta):
     """Students apply to open postings; the posting's company shortlists, rejects and hires.
@@ -144,5 +182,54 @@ class ApplicationsServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_applications_service_pb2.ListApplicationsResponse, _abc.Awaitable[_applications_service_pb2.ListApplicationsResponse]]:
         """Applications the caller may see, newest first, filtered and paginated."""
+
+    @_abc_1.abstractmethod
+    def GetMyProfile(
+        self,
+        request: _applications_service_pb2.GetMyProfileRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_applications_service_pb2.GetMyProfileResponse, _abc.Awaitable[_applications_service_pb2.GetMyProfileResponse]]:
+        """The calling student's profile (NOT_FOUND until they saved one)."""
+
+    @_abc_1.abstractmethod
+    def PutMyProfile(
+        self,
+        request: _applications_service_pb2.PutMyProfileRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_applications_service_pb2.PutMyProfileResponse, _abc.Awaitable[_applications_service_pb2.PutMyProfileResponse]]:
+        """The calling student replaces their profile (students only). The school's university_id and
+        verified flag come from the caller's org claim, never from the request.
+        """
+
+    @_abc_1.abstractmethod
+    def GetStudentProfile(
+        self,
+        request: _applications_service_pb2.GetStudentProfileRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_applications_service_pb2.GetStudentProfileResponse, _abc.Awaitable[_applications_service_pb2.GetStudentProfileResponse]]:
+        """A student's profile: the student themself, an employer whose company's posting the student
+        applied to (the name and the consented fields only), a university for its own students,
+        admins; NOT_FOUND for anyone else.
+        """
+
+    @_abc_1.abstractmethod
+    def InviteStudent(
+        self,
+        request: _applications_service_pb2.InviteStudentRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_applications_service_pb2.InviteStudentResponse, _abc.Awaitable[_applications_service_pb2.InviteStudentResponse]]:
+        """The posting's company invites an intern it hired before to apply to this open posting
+        (visible to the student). ALREADY_EXISTS when the student was invited to it already.
+        """
+
+    @_abc_1.abstractmethod
+    def ListInvitations(
+        self,
+        request: _applications_service_pb2.ListInvitationsRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_applications_service_pb2.ListInvitationsResponse, _abc.Awaitable[_applications_service_pb2.ListInvitationsResponse]]:
+        """Invitations, newest first: to one posting (its company's employers, admins) or the
+        calling student's own.
+        """
 
 def add_ApplicationsServiceServicer_to_server(servicer: ApplicationsServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...

@@ -9,6 +9,7 @@ from google.protobuf import message as _message
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from google.protobuf.internal import containers as _containers
 from stint.applications.v1 import application_pb2 as _application_pb2
+from stint.applications.v1 import invitation_pb2 as _invitation_pb2
 from stint.common.v1 import event_pb2 as _event_pb2
 from stint.common.v1 import money_pb2 as _money_pb2
 from stint.common.v1 import work_pb2 as _work_pb2
@@ -242,3 +243,31 @@ class CandidateHired(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___CandidateHired: _TypeAlias = CandidateHired  # noqa: Y015
+
+@_typing.final
+class StudentInvited(_message.Message):
+    """An employer invited an intern the company hired before to apply to a new posting
+    (key = the invitation id).
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    CONTEXT_FIELD_NUMBER: _builtins.int
+    INVITATION_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def context(self) -> _event_pb2.EventContext: ...
+    @_builtins.property
+    def invitation(self) -> _invitation_pb2.Invitation: ...
+    def __init__(
+        self,
+        *,
+        context: _event_pb2.EventContext | None = ...,
+        invitation: _invitation_pb2.Invitation | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["context", b"context", "invitation", b"invitation"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["context", b"context", "invitation", b"invitation"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___StudentInvited: _TypeAlias = StudentInvited  # noqa: Y015

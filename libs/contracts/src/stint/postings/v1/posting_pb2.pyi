@@ -154,6 +154,7 @@ class Posting(_message.Message):
     PUBLISHED_AT_FIELD_NUMBER: _builtins.int
     VERSION_FIELD_NUMBER: _builtins.int
     KILL_FEE_PERCENT_FIELD_NUMBER: _builtins.int
+    COMPANY_NAME_FIELD_NUMBER: _builtins.int
     id: _builtins.str
     """pst_…"""
     company_id: _builtins.str
@@ -177,6 +178,8 @@ class Posting(_message.Message):
     """The cancellation policy: the percent of the fee paid to the intern when the employer
     cancels after the work started and before anything was submitted (0-100).
     """
+    company_name: _builtins.str
+    """The company's display name when the posting was last saved (empty when it has none yet)."""
     @_builtins.property
     def skills(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
         """Normalized slugs, e.g. "data-visualization"."""
@@ -226,10 +229,11 @@ class Posting(_message.Message):
         published_at: _timestamp_pb2.Timestamp | None = ...,
         version: _builtins.int = ...,
         kill_fee_percent: _builtins.int = ...,
+        company_name: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["application_deadline", b"application_deadline", "created_at", b"created_at", "due_date", b"due_date", "fee", b"fee", "published_at", b"published_at", "updated_at", b"updated_at"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["acceptance_criteria", b"acceptance_criteria", "ai_policy", b"ai_policy", "application_deadline", b"application_deadline", "applications_count", b"applications_count", "category", b"category", "company_id", b"company_id", "completed_count", b"completed_count", "created_at", b"created_at", "created_by", b"created_by", "description", b"description", "due_date", b"due_date", "estimated_hours", b"estimated_hours", "fee", b"fee", "hired_count", b"hired_count", "id", b"id", "kill_fee_percent", b"kill_fee_percent", "positions", b"positions", "published_at", b"published_at", "skills", b"skills", "status", b"status", "summary", b"summary", "title", b"title", "universities", b"universities", "updated_at", b"updated_at", "version", b"version", "visibility", b"visibility"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["acceptance_criteria", b"acceptance_criteria", "ai_policy", b"ai_policy", "application_deadline", b"application_deadline", "applications_count", b"applications_count", "category", b"category", "company_id", b"company_id", "company_name", b"company_name", "completed_count", b"completed_count", "created_at", b"created_at", "created_by", b"created_by", "description", b"description", "due_date", b"due_date", "estimated_hours", b"estimated_hours", "fee", b"fee", "hired_count", b"hired_count", "id", b"id", "kill_fee_percent", b"kill_fee_percent", "positions", b"positions", "published_at", b"published_at", "skills", b"skills", "status", b"status", "summary", b"summary", "title", b"title", "universities", b"universities", "updated_at", b"updated_at", "version", b"version", "visibility", b"visibility"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
