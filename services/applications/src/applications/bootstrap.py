@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from applications.adapters.profiles import InvitationRepository, ProfileRepository
 from applications.adapters.repository import ApplicationRepository, PostingRepository
 from applications.config import Settings
 from applications.domain.commands import Limits
@@ -24,10 +25,14 @@ async def build(settings: Settings, clock: Clock | None = None) -> ServiceRunner
     events = infra.events(topics.APPLICATIONS)
     applications = ApplicationRepository(infra.aggregate("applications"), events)
     postings = PostingRepository(infra.aggregate("postings"), events)
-    await applications.ensure_indexes()
-    await postings.ensure_indexes()
+    profiles = ProfileRepository(infra.aggregate("profiles"))
+    invitations = InvitationRepository(infra.aggregate("invitations"), events)
+    for repo in (applications, postings, profiles, invitations):
+        await repo.ensure_indexes()
     limits = Limits(settings.max_pitch_chars, settings.max_links, settings.max_reason_chars)
-    deps = Deps(applications, postings, infra.clock, limits, settings.write_attempts)
+    deps = Deps(
+        applications, postings, profiles, invitations, infra.clock, limits, settings.write_attempts
+    )
     handlers = Handlers.build(deps)
 
     infra.consume(kafka.router(settings, handlers))

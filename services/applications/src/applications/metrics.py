@@ -21,3 +21,7 @@ POSTING_SNAPSHOTS = Counter(
     "Posting snapshots consumed into the projection, by outcome (applied, stale).",
     ["outcome"],
 )
+PROFILES_UPDATED = Counter("stint_profiles_updated_total", "Student profiles saved (PUT).")
+INVITATIONS_SENT = Counter(
+    "stint_invitations_sent_total", "Former interns invited to a new posting (StudentInvited)."
+)

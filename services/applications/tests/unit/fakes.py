@@ -25,6 +25,8 @@ from stint.kit.ids import new_id
 from stint.kit.money import Money
 from stint.kit.testing.clock import ManualClock
 
+from .fake_people import FakeInvitations, FakeProfiles
+
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 
 
@@ -36,6 +38,8 @@ class FakeRepository:
         # Events as committed, per document: ("app" | "posting", document id, envelope).
         self.outbox: list[tuple[str, str, Envelope]] = []
         self.posting_conflicts = 0  # the next N posting writes lose a race
+        self.profiles = FakeProfiles()
+        self.invitations = FakeInvitations(events)
 
     async def get_application(self, application_id: str) -> Application | None:
         return self.apps.get(application_id)
@@ -129,6 +133,14 @@ class FakeApplications:
     ) -> list[Application]:
         return await self._store.waiting_for_posting(posting_id, after_id, limit)
 
+    async def first_of_student(self, student_id: str, **equal: str) -> Application | None:
+        for app in sorted(self._store.apps.values(), key=lambda a: a.id):
+            fields = {"company_id": app.company_id, "university_id": app.university_id}
+            fields["status"] = str(app.status)
+            if app.student_id == student_id and all(fields[k] == v for k, v in equal.items()):
+                return app
+        return None
+
 
 class FakePostings:
     """`ports.PostingRepository` over the store."""
@@ -184,7 +196,7 @@ def build() -> tuple[Handlers, FakeRepository, ManualClock]:
     clock = ManualClock(NOW)
     events = EventFactory(source="/stint/applications", topic="stint.applications.v1", clock=clock)
     repo = FakeRepository(events)
-    deps = Deps(FakeApplications(repo), FakePostings(repo), clock)
+    deps = Deps(FakeApplications(repo), FakePostings(repo), repo.profiles, repo.invitations, clock)
     return Handlers.build(deps), repo, clock
 
 

@@ -79,6 +79,15 @@ class ApplicationRepository:
         cursor = self.collection.collection.find(query).sort("_id", -1).limit(f.page.limit)
         return [_application(doc) async for doc in cursor]
 
+    async def first_of_student(self, student_id: str, **equal: str) -> Application | None:
+        """One application of the student matching `equal` (company_id, university_id,
+        status), or None. Reads through the student_id index: a student's own history."""
+        query: dict[str, Any] = {"student_id": str(student_id)}
+        query |= {k: str(v) for k, v in equal.items()}
+        async for doc in self.collection.collection.find(query).limit(1):
+            return _application(doc)
+        return None
+
     async def waiting_for_posting(
         self, posting_id: str, after_id: str, limit: int
     ) -> list[Application]:
@@ -144,6 +153,8 @@ def _application_doc(app: Application) -> Document:
         "decided_at": app.decided_at,
         "hire_started_at": app.hire_started_at,
         "live_key": app.live_key,
+        "student_name": app.student_name,
+        "company_name": app.company_name,
     }
 
 
@@ -163,6 +174,8 @@ def _application(doc: Document) -> Application:
         decided_at=doc.get("decided_at"),
         hire_started_at=doc.get("hire_started_at"),
         version=doc["version"],
+        student_name=doc.get("student_name", ""),
+        company_name=doc.get("company_name", ""),
     )
 
 
@@ -185,6 +198,7 @@ def _posting_doc(p: PostingView) -> Document:
         "skills": list(p.skills),
         "estimated_hours": p.estimated_hours,
         "kill_fee_percent": p.kill_fee_percent,
+        "company_name": p.company_name,
         "source_version": p.source_version,
         "hired_application_ids": list(p.hired_application_ids),
     }
@@ -208,6 +222,7 @@ def _posting(doc: Document) -> PostingView:
         skills=tuple(doc["skills"]),
         estimated_hours=doc["estimated_hours"],
         kill_fee_percent=doc.get("kill_fee_percent", 0),
+        company_name=doc.get("company_name", ""),
         source_version=doc["source_version"],
         hired_application_ids=tuple(doc["hired_application_ids"]),
         version=doc["version"],

@@ -47,6 +47,7 @@ def posting_view(p: posting_pb2.Posting) -> PostingView:
         skills=tuple(p.skills),
         estimated_hours=p.estimated_hours,
         kill_fee_percent=p.kill_fee_percent,
+        company_name=p.company_name,
         source_version=p.version,
     )
 
@@ -66,6 +67,8 @@ def application_message(app: Application) -> application_pb2.Application:
         updated_at=wire.timestamp(app.updated_at),
         decided_at=wire.timestamp(app.decided_at),
         version=app.version,
+        student_name=app.student_name,
+        company_name=app.company_name,
     )
 
 

@@ -44,6 +44,9 @@ class Application:
     hire_started_at: datetime | None = None
     version: int = 0
     automatic: bool = field(default=False, compare=False)
+    # Snapshots when the student applied; the hire refreshes the student's name.
+    student_name: str = ""
+    company_name: str = ""
 
     @property
     def live_key(self) -> str:

@@ -77,6 +77,7 @@ class PostingView:
     hired_application_ids: tuple[str, ...] = ()
     version: int = 0
     kill_fee_percent: int = 0  # the cancellation policy, passed on to the engagement
+    company_name: str = ""  # the company's display name when the posting was last saved
 
     def newer_than(self, current: PostingView | None) -> bool:
         """Whether this snapshot should replace `current` (redeliveries and stragglers not)."""
@@ -123,9 +124,16 @@ class PostingView:
             raise errors.PostingNotOpen(f"the application deadline of {self.id} has passed")
 
     def application_from(
-        self, app_id: str, student: Actor, pitch: str, links: tuple[str, ...], now: datetime
+        self,
+        app_id: str,
+        student: Actor,
+        pitch: str,
+        links: tuple[str, ...],
+        now: datetime,
+        student_name: str = "",
     ) -> Application:
-        """A new application of `student` (their university: their org) to this posting."""
+        """A new application of `student` (their university: their org) to this posting,
+        with the names as they are now (snapshots: later renames do not change it)."""
         return Application(
             id=app_id,
             posting_id=self.id,
@@ -138,6 +146,8 @@ class PostingView:
             created_at=now,
             updated_at=now,
             version=1,
+            student_name=student_name,
+            company_name=self.company_name,
         )
 
     def with_hire(self, application_id: str) -> PostingView:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from applications.adapters import wire
+from applications.entrypoints.grpc_profiles import ProfileRpcs
 from applications.handlers import Handlers
 from stint.applications.v1 import applications_service_pb2 as api
 from stint.applications.v1.applications_service_pb2_grpc import ApplicationsServiceServicer
@@ -23,10 +24,11 @@ def _actor() -> Actor:
     return actor_of(current_caller())
 
 
-class ApplicationsServicer(ApplicationsServiceServicer):
+class ApplicationsServicer(ProfileRpcs, ApplicationsServiceServicer):
     """Errors are raised as `stint.kit.errors` and mapped to status codes by the interceptor."""
 
     def __init__(self, handlers: Handlers) -> None:
+        self._handlers = handlers
         self._apps = handlers.applications
         self._hiring = handlers.hiring
 

@@ -7,8 +7,10 @@ from dataclasses import dataclass
 from applications.handlers.applications import ApplicationHandlers
 from applications.handlers.closure import Closure
 from applications.handlers.hiring import HiringHandlers
+from applications.handlers.invitations import InvitationHandlers
 from applications.handlers.ports import ApplicationRepository, Deps, PostingRepository
 from applications.handlers.postings import PostingHandlers
+from applications.handlers.profiles import ProfileHandlers
 
 __all__ = [
     "ApplicationHandlers",
@@ -17,8 +19,10 @@ __all__ = [
     "Deps",
     "Handlers",
     "HiringHandlers",
+    "InvitationHandlers",
     "PostingHandlers",
     "PostingRepository",
+    "ProfileHandlers",
 ]
 
 
@@ -29,9 +33,19 @@ class Handlers:
     applications: ApplicationHandlers
     hiring: HiringHandlers
     postings: PostingHandlers
+    profiles: ProfileHandlers
+    invitations: InvitationHandlers
 
     @classmethod
     def build(cls, deps: Deps) -> Handlers:
         closure = Closure(deps)
-        apps = ApplicationHandlers(deps, closure)
-        return cls(apps, HiringHandlers(deps, apps, closure), PostingHandlers(deps, closure))
+        profiles = ProfileHandlers(deps)
+        invitations = InvitationHandlers(deps, profiles)
+        apps = ApplicationHandlers(deps, closure, profiles, invitations)
+        return cls(
+            apps,
+            HiringHandlers(deps, apps, closure, profiles),
+            PostingHandlers(deps, closure),
+            profiles,
+            invitations,
+        )

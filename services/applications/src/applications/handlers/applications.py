@@ -11,7 +11,9 @@ from applications.domain import events as ev
 from applications.domain.model import Application
 from applications.domain.posting import PostingView
 from applications.handlers.closure import Closure
+from applications.handlers.invitations import InvitationHandlers
 from applications.handlers.ports import Deps
+from applications.handlers.profiles import ProfileHandlers
 from stint.kit.actor import EMPLOYER, Actor, Cause
 from stint.kit.conflicts import retry_on_conflict
 from stint.kit.errors import PermissionDenied
@@ -22,12 +24,22 @@ from stint.kit.paging import Page
 class ApplicationHandlers:
     """Submit, withdraw, shortlist, reject, get and list."""
 
-    def __init__(self, deps: Deps, closure: Closure) -> None:
+    def __init__(
+        self,
+        deps: Deps,
+        closure: Closure,
+        profiles: ProfileHandlers,
+        invitations: InvitationHandlers,
+    ) -> None:
         self._d = deps
         self._closure = closure
+        self._profiles = profiles
+        self._invitations = invitations
 
     async def submit(self, cmd: commands.SubmitApplication, cause: Cause) -> Application:
-        """Create an application to an open, visible posting; emits ApplicationSubmitted."""
+        """Create an application to an open, visible posting; emits ApplicationSubmitted. It
+        carries the student's and the company's names as they are now, and accepts the
+        student's invitation to the posting, if any."""
         actor = cause.actor
         access.require_identity(actor)
         cmd.validate(self._d.limits)
@@ -36,10 +48,12 @@ class ApplicationHandlers:
         posting = await self.posting(cmd.posting_id)
         now = self._d.clock.now()
         posting.check_accepts_application(actor.org, now)
-        app = posting.application_from(new_id("app"), actor, cmd.pitch, cmd.links, now)
+        name = await self._profiles.name_of(actor.subject)
+        app = posting.application_from(new_id("app"), actor, cmd.pitch, cmd.links, now, name)
         submitted = ev.ApplicationChanged(ev.Kind.SUBMITTED, app, posting.title, cause)
         await self._d.applications.add(app, [submitted])
         metrics.APPLICATIONS_SUBMITTED.inc()
+        await self._invitations.accept(posting.id, actor.subject)
         # A closure that scanned just before this insert landed would miss it; re-reading the
         # projection after the insert closes that gap (one of the two sees the other's write).
         latest = await self.posting(posting.id)

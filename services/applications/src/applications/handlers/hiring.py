@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from dataclasses import replace
 from datetime import datetime
 
 from applications import metrics
@@ -14,6 +15,7 @@ from applications.domain.posting import PostingView
 from applications.handlers.applications import ApplicationHandlers
 from applications.handlers.closure import Closure
 from applications.handlers.ports import Deps
+from applications.handlers.profiles import ProfileHandlers
 from stint.kit.actor import Cause
 from stint.kit.conflicts import retry_on_conflict
 from stint.kit.errors import PermissionDenied, StintError
@@ -24,10 +26,13 @@ log = logging.getLogger(__name__)
 class HiringHandlers:
     """HireCandidate, and the repair path that completes a hire from its own event."""
 
-    def __init__(self, deps: Deps, apps: ApplicationHandlers, closure: Closure) -> None:
+    def __init__(
+        self, deps: Deps, apps: ApplicationHandlers, closure: Closure, profiles: ProfileHandlers
+    ) -> None:
         self._d = deps
         self._apps = apps
         self._closure = closure
+        self._profiles = profiles
 
     async def hire(self, application_id: str, cause: Cause) -> tuple[Application, PostingView]:
         """Take one open position of the posting for a shortlisted candidate; emits
@@ -42,8 +47,12 @@ class HiringHandlers:
             raise PermissionDenied("only the posting's company hires")
         now = self._d.clock.now()
         if app.status is not Status.HIRED:
-            # Mark the hire as started, from the application just loaded.
-            app = await self._closure.until_hired(app.id, lambda a: a.start_hire(now), app)
+            # Mark the hire as started, from the application just loaded, with the student's
+            # current name (CandidateHired and the engagement show it, not the one at apply).
+            name = await self._profiles.name_of(app.student_id) or app.student_name
+            app = await self._closure.until_hired(
+                app.id, lambda a: replace(a.start_hire(now), student_name=name), app
+            )
         try:
             posting = await retry_on_conflict(
                 lambda: self._claim(app, cause, now), attempts=self._d.write_attempts

@@ -8,9 +8,12 @@ from typing import Protocol
 
 from applications.domain.commands import Limits, ListFilter
 from applications.domain.events import ApplicationChanged, CandidateHired
+from applications.domain.invitation import Invitation, StudentInvited
 from applications.domain.model import Application
 from applications.domain.posting import PostingView
+from applications.domain.profile import StudentProfile
 from stint.kit.clock import Clock
+from stint.kit.paging import PageRequest
 
 
 class ApplicationRepository(Protocol):
@@ -35,6 +38,10 @@ class ApplicationRepository(Protocol):
         """The posting's applications still waiting for a decision, in id order."""
         ...
 
+    async def first_of_student(self, student_id: str, **equal: str) -> Application | None:
+        """One of the student's applications whose fields equal `equal`, or None."""
+        ...
+
 
 class PostingRepository(Protocol):
     """The local projection of postings, and the hires decided on it."""
@@ -46,6 +53,27 @@ class PostingRepository(Protocol):
         """Insert (expected_version 0) or replace; a lost race is a ConcurrencyConflict."""
 
 
+class ProfileRepository(Protocol):
+    """Student profiles, one per student (adapters/profiles.py)."""
+
+    async def get(self, student_id: str) -> StudentProfile | None: ...
+    async def save(self, profile: StudentProfile, expected_version: int) -> None:
+        """Insert (expected_version 0) or replace; a lost race is a ConcurrencyConflict."""
+
+
+class InvitationRepository(Protocol):
+    """Invitations; StudentInvited is committed with the new invitation."""
+
+    async def add(self, inv: Invitation, events: Sequence[StudentInvited]) -> None:
+        """Raises DuplicateInvitation (ALREADY_EXISTS) for a second one to the same pair."""
+
+    async def save(self, inv: Invitation, expected_version: int) -> None: ...
+    async def by_key(self, key: str) -> Invitation | None: ...
+    async def find(self, posting_id: str, student_id: str, page: PageRequest) -> list[Invitation]:
+        """Newest first after `page.after`: up to `page.limit` (one more than a page)."""
+        ...
+
+
 @dataclass(frozen=True)
 class Deps:
     """Everything a use case needs; built once in bootstrap (`write_attempts`: how often a
@@ -53,6 +81,8 @@ class Deps:
 
     applications: ApplicationRepository
     postings: PostingRepository
+    profiles: ProfileRepository
+    invitations: InvitationRepository
     clock: Clock
     limits: Limits = field(default_factory=Limits)
     write_attempts: int = 5
