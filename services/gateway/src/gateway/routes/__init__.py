@@ -9,6 +9,7 @@ from gateway.routes import (
     payout_reports,
     payouts,
     postings,
+    profiles,
     sponsorships,
     submissions,
 )
@@ -19,6 +20,7 @@ def all_routes() -> list[Route]:
     return [
         *postings.ROUTES,
         *applications.ROUTES,
+        *profiles.ROUTES,
         *submissions.ROUTES,
         *disputes.ROUTES,
         *payouts.ROUTES,

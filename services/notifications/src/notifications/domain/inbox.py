@@ -38,6 +38,12 @@ RULES: dict[str, Rule] = {
     "candidate.hired": Rule(
         (STUDENT,), "You are hired", "You were hired for “{t}”.", Channel.EMAIL
     ),
+    "student.invited": Rule(
+        (STUDENT,),
+        "You are invited to apply",
+        "A company you worked for invites you to apply to “{t}”.",
+        Channel.EMAIL,
+    ),
     "work.submitted": Rule(
         (COMPANY,), "Work submitted", "The work for “{t}” is ready for review.", Channel.EMAIL
     ),
