@@ -30,8 +30,7 @@ _TAGS = {
     "postings": "Employers publish projects; students find them; universities approve them.",
     "applications": "Students apply; employers shortlist, reject and hire.",
     "profiles": "Student profiles: what a student shows employers, field by field.",
-    "invitations": "Repeat hiring: a company invites an intern it hired before to a new "
-    "posting.",
+    "invitations": "Repeat hiring: a company invites an intern it hired before to a new posting.",
     "engagements": "Deliver, review, approve, rate, and the verifiable experience record.",
     "disputes": "Either side opens a dispute on an engagement, the other answers, an admin "
     "resolves it.",
