@@ -114,3 +114,11 @@ async def test_listing_is_scoped(setup: tuple) -> None:
     with pytest.raises(PermissionDenied):
         await handlers.invitations.list(NEXT, "", page, Actor("u", "university", "uni_a"))
     assert POSTING not in {i.posting_id for i in repo.invitations.rows.values()}
+
+
+async def test_an_unknown_posting_s_list_is_not_found_for_admins_too(setup: tuple) -> None:
+    handlers, _ = setup
+    admin = Actor("usr_adm", "admin")
+    with pytest.raises(errors.PostingNotFound):
+        await handlers.invitations.list(NEXT, "", PageRequest(20), admin)
+    assert (await handlers.invitations.list("", "", PageRequest(20), admin)).items == []

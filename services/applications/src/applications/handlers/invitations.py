@@ -65,12 +65,13 @@ class InvitationHandlers:
             if student_id and student_id != actor.subject:
                 return Page([])
             student_id = actor.subject
-        elif actor.role == EMPLOYER:
-            posting = await self._d.postings.get(posting_id) if posting_id else None
-            if posting is None or not actor.acts_for(posting.company_id):
-                raise errors.PostingNotFound(f"posting {posting_id or '(none)'} not found")
-        elif actor.role != ADMIN:
+        elif actor.role not in (EMPLOYER, ADMIN):
             raise PermissionDenied(f"role {actor.role} cannot list invitations")
+        elif posting_id or not actor.is_admin:
+            # A posting's list, like every sub-resource: unknown or another company's is 404.
+            posting = await self._d.postings.get(posting_id) if posting_id else None
+            if posting is None or not (actor.is_admin or actor.acts_for(posting.company_id)):
+                raise errors.PostingNotFound(f"posting {posting_id or '(none)'} not found")
         rows = await self._d.invitations.find(posting_id, student_id, page)
         return Page.of(rows, page, lambda inv: inv.id)
 
