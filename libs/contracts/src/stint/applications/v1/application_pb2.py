@@ -25,15 +25,15 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\'stint/applications/v1/application.proto\x12\x15stint.applications.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xfe\x02\n\x0b\x41pplication\x12\n\n\x02id\x18\x01 \x01(\t\x12\x12\n\nposting_id\x18\x02 \x01(\t\x12\x12\n\ncompany_id\x18\x03 \x01(\t\x12\x12\n\nstudent_id\x18\x04 \x01(\t\x12\x15\n\runiversity_id\x18\x05 \x01(\t\x12\r\n\x05pitch\x18\x06 \x01(\t\x12\r\n\x05links\x18\x07 \x03(\t\x12\x38\n\x06status\x18\x08 \x01(\x0e\x32(.stint.applications.v1.ApplicationStatus\x12\x17\n\x0f\x64\x65\x63ision_reason\x18\t \x01(\t\x12.\n\ncreated_at\x18\n \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nupdated_at\x18\x0b \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\ndecided_at\x18\x0c \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0f\n\x07version\x18\r \x01(\x03*\xde\x01\n\x11\x41pplicationStatus\x12\"\n\x1e\x41PPLICATION_STATUS_UNSPECIFIED\x10\x00\x12 \n\x1c\x41PPLICATION_STATUS_SUBMITTED\x10\x01\x12\"\n\x1e\x41PPLICATION_STATUS_SHORTLISTED\x10\x02\x12\x1c\n\x18\x41PPLICATION_STATUS_HIRED\x10\x03\x12\x1f\n\x1b\x41PPLICATION_STATUS_REJECTED\x10\x04\x12 \n\x1c\x41PPLICATION_STATUS_WITHDRAWN\x10\x05\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\'stint/applications/v1/application.proto\x12\x15stint.applications.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xaa\x03\n\x0b\x41pplication\x12\n\n\x02id\x18\x01 \x01(\t\x12\x12\n\nposting_id\x18\x02 \x01(\t\x12\x12\n\ncompany_id\x18\x03 \x01(\t\x12\x12\n\nstudent_id\x18\x04 \x01(\t\x12\x15\n\runiversity_id\x18\x05 \x01(\t\x12\r\n\x05pitch\x18\x06 \x01(\t\x12\r\n\x05links\x18\x07 \x03(\t\x12\x38\n\x06status\x18\x08 \x01(\x0e\x32(.stint.applications.v1.ApplicationStatus\x12\x17\n\x0f\x64\x65\x63ision_reason\x18\t \x01(\t\x12.\n\ncreated_at\x18\n \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nupdated_at\x18\x0b \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\ndecided_at\x18\x0c \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0f\n\x07version\x18\r \x01(\x03\x12\x14\n\x0cstudent_name\x18\x0e \x01(\t\x12\x14\n\x0c\x63ompany_name\x18\x0f \x01(\t*\xde\x01\n\x11\x41pplicationStatus\x12\"\n\x1e\x41PPLICATION_STATUS_UNSPECIFIED\x10\x00\x12 \n\x1c\x41PPLICATION_STATUS_SUBMITTED\x10\x01\x12\"\n\x1e\x41PPLICATION_STATUS_SHORTLISTED\x10\x02\x12\x1c\n\x18\x41PPLICATION_STATUS_HIRED\x10\x03\x12\x1f\n\x1b\x41PPLICATION_STATUS_REJECTED\x10\x04\x12 \n\x1c\x41PPLICATION_STATUS_WITHDRAWN\x10\x05\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'stint.applications.v1.application_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_APPLICATIONSTATUS']._serialized_start=485
-  _globals['_APPLICATIONSTATUS']._serialized_end=707
+  _globals['_APPLICATIONSTATUS']._serialized_start=529
+  _globals['_APPLICATIONSTATUS']._serialized_end=751
   _globals['_APPLICATION']._serialized_start=100
-  _globals['_APPLICATION']._serialized_end=482
+  _globals['_APPLICATION']._serialized_end=526
 # @@protoc_insertion_point(module_scope)

@@ -63,6 +63,8 @@ class Application(_message.Message):
     UPDATED_AT_FIELD_NUMBER: _builtins.int
     DECIDED_AT_FIELD_NUMBER: _builtins.int
     VERSION_FIELD_NUMBER: _builtins.int
+    STUDENT_NAME_FIELD_NUMBER: _builtins.int
+    COMPANY_NAME_FIELD_NUMBER: _builtins.int
     id: _builtins.str
     """app_…"""
     posting_id: _builtins.str
@@ -77,6 +79,10 @@ class Application(_message.Message):
     decision_reason: _builtins.str
     """Why it was rejected, e.g. "posting_filled" or the employer's text."""
     version: _builtins.int
+    student_name: _builtins.str
+    """The student's name from their profile when they applied (empty when they had none)."""
+    company_name: _builtins.str
+    """The posting's company's display name when the student applied (empty when it had none)."""
     @_builtins.property
     def links(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
         """Portfolio or answer links (https URLs)."""
@@ -103,10 +109,12 @@ class Application(_message.Message):
         updated_at: _timestamp_pb2.Timestamp | None = ...,
         decided_at: _timestamp_pb2.Timestamp | None = ...,
         version: _builtins.int = ...,
+        student_name: _builtins.str = ...,
+        company_name: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["created_at", b"created_at", "decided_at", b"decided_at", "updated_at", b"updated_at"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["company_id", b"company_id", "created_at", b"created_at", "decided_at", b"decided_at", "decision_reason", b"decision_reason", "id", b"id", "links", b"links", "pitch", b"pitch", "posting_id", b"posting_id", "status", b"status", "student_id", b"student_id", "university_id", b"university_id", "updated_at", b"updated_at", "version", b"version"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["company_id", b"company_id", "company_name", b"company_name", "created_at", b"created_at", "decided_at", b"decided_at", "decision_reason", b"decision_reason", "id", b"id", "links", b"links", "pitch", b"pitch", "posting_id", b"posting_id", "status", b"status", "student_id", b"student_id", "student_name", b"student_name", "university_id", b"university_id", "updated_at", b"updated_at", "version", b"version"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
