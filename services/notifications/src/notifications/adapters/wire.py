@@ -40,6 +40,7 @@ _TITLE_PATHS = (
     ("posting", "title"),
     ("engagement", "title"),
     ("dispute", "title"),
+    ("offer", "role_title"),
     ("payout", "posting_title"),
     ("funding", "posting_title"),
     ("invoice", "posting_title"),
