@@ -26,6 +26,8 @@ RECORD_MESSAGE_NAMES = {"issuer": "iss", "company": "company_id"}
 SHARED_WITH_ENGAGEMENT = {
     "student_id",
     "company_id",
+    "student_name",
+    "company_name",
     "category",
     "started_at",
     "completed_at",

@@ -34,6 +34,8 @@ _TAGS = {
     "engagements": "Deliver, review, approve, rate, and the verifiable experience record.",
     "disputes": "Either side opens a dispute on an engagement, the other answers, an admin "
     "resolves it.",
+    "offers": "After a completed engagement the employer offers the intern an internship or a "
+    "job; the intern accepts or declines it.",
     "payouts": "Money in and out: funding at hire (escrow), invoices, the intern's payouts and "
     "earnings, and the operators' ledger tools.",
     "sponsorships": "Universities and grant programs pay a share of projects from a budget.",

@@ -18,6 +18,7 @@ from stint.kit.runner import ServiceRunner
 from stint.submissions.v1 import submissions_service_pb2_grpc as api_grpc
 from submissions.adapters import wire
 from submissions.adapters.dispute_repository import DisputeRepository
+from submissions.adapters.offer_repository import OfferRepository
 from submissions.adapters.repository import EngagementRepository, SigningKeyStore
 from submissions.adapters.signing import KeyRing
 from submissions.config import Settings
@@ -44,6 +45,10 @@ async def build(settings: Settings, clock: Clock | None = None) -> ServiceRunner
     dispute_docs = infra.aggregate("disputes")
     disputes = DisputeRepository(dispute_docs, wire.envelopes_for(infra.events(topics.SUBMISSIONS)))
     await disputes.ensure_indexes()
+    offers = OfferRepository(
+        infra.aggregate("offers"), wire.envelopes_for(infra.events(topics.SUBMISSIONS))
+    )
+    await offers.ensure_indexes()
     windows = Windows(
         review=timedelta(days=settings.review_window_days),
         reveal=timedelta(days=settings.reveal_window_days),
@@ -52,7 +57,13 @@ async def build(settings: Settings, clock: Clock | None = None) -> ServiceRunner
     )
     keys = await key_ring(settings, SigningKeyStore(infra.db["signing_keys"]))
     handlers = Handlers.build(
-        repo, infra.clock, keys, windows, settings.default_revision_limit, disputes=disputes
+        repo,
+        infra.clock,
+        keys,
+        windows,
+        settings.default_revision_limit,
+        disputes=disputes,
+        offers=offers,
     )
 
     infra.consume(kafka.router(settings, handlers.engagements))

@@ -68,3 +68,15 @@ DISPUTE_REPAIRS = Counter(
     "(opening: the dispute's document; settlement: the engagement's end).",
     ["step"],
 )
+OFFERS_MADE = Counter(
+    "stint_offers_made_total",
+    "Offers made to interns after a completed engagement, by kind (internship, part_time, "
+    "full_time); a replacement of a declined or withdrawn offer counts again.",
+    ["kind"],
+)
+OFFERS_ANSWERED = Counter(
+    "stint_offers_answered_total",
+    "Offers answered by the intern, by outcome (accepted, declined).",
+    ["outcome"],
+)
+OFFERS_WITHDRAWN = Counter("stint_offers_withdrawn_total", "Open offers withdrawn by the employer.")

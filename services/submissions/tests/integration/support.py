@@ -94,6 +94,9 @@ class Parties:
     student: str
     company: str
     university: str
+    # As applications carries them on the hire ("" = a student or company without one).
+    student_name: str = ""
+    company_name: str = ""
 
     @property
     def engagement_id(self) -> str:
@@ -129,6 +132,8 @@ def hired_envelope(env: Env, p: Parties, due_in: timedelta = timedelta(days=10))
             student_id=p.student,
             university_id=p.university,
             status=application_pb2.APPLICATION_STATUS_HIRED,
+            student_name=p.student_name,
+            company_name=p.company_name,
         ),
         terms=events_pb2.EngagementTerms(
             posting_id=new_id("pst"),

@@ -71,7 +71,8 @@ async def another_process(env: Env, clock: ManualClock, crash: str) -> AsyncIter
         else:
             engagements = Crashing(engagements, "save")
         signer: Any = None  # records are not signed here
-        h = Handlers.build(engagements, clock, signer, Windows(), disputes=disputes)
+        offers: Any = None  # no offers here
+        h = Handlers.build(engagements, clock, signer, Windows(), disputes=disputes, offers=offers)
         # As in a service process: the timers' due fields are tracked (their indexed markers
         # written), though this process dies before it would run them.
         infra.timers(

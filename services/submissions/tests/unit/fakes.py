@@ -15,6 +15,7 @@ from submissions.domain import commands as cmd
 from submissions.domain.dispute import Dispute, DisputeStatus
 from submissions.domain.events import Event
 from submissions.domain.model import AiPolicy, Engagement, Status, Windows, start
+from submissions.domain.offer import Offer, OfferStatus
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 SKILLS = ("Excel", "SQL", "Python")
@@ -111,6 +112,41 @@ class FakeDisputes:
         items = [d for d in items if all(getattr(d, k) == v for k, v in filters.items())]
         items = [d for d in items if not statuses or d.status in statuses]
         items = [d for d in items if not page.after or d.id < page.after]
+        return copy.deepcopy(items[: page.limit])
+
+
+class FakeOffers:
+    """Offers as the repository keeps them: versioned copies, events on the shared stream."""
+
+    def __init__(self, events: list[tuple[Event, Cause]]) -> None:
+        self.docs: dict[str, Offer] = {}
+        self.events = events
+
+    async def get(self, offer_id: str) -> Offer | None:
+        found = self.docs.get(offer_id)
+        return copy.deepcopy(found) if found else None
+
+    async def add(self, offer: Offer, events: Sequence[Event], cause: Cause) -> None:
+        if offer.id in self.docs:
+            raise AlreadyExists(offer.id)
+        offer.version = 1
+        self.docs[offer.id] = copy.deepcopy(offer)
+        self.events += [(e, cause) for e in events]
+
+    async def save(self, offer: Offer, events: Sequence[Event], cause: Cause) -> None:
+        if self.docs[offer.id].version != offer.version:
+            raise ConcurrencyConflict(offer.id)
+        offer.version += 1
+        self.docs[offer.id] = copy.deepcopy(offer)
+        self.events += [(e, cause) for e in events]
+
+    async def list(
+        self, filters: dict[str, str], statuses: Sequence[OfferStatus], page: PageRequest
+    ) -> list[Offer]:
+        items = sorted(self.docs.values(), key=lambda o: o.id, reverse=True)
+        items = [o for o in items if all(getattr(o, k) == v for k, v in filters.items())]
+        items = [o for o in items if not statuses or o.status in statuses]
+        items = [o for o in items if not page.after or o.id < page.after]
         return copy.deepcopy(items[: page.limit])
 
 

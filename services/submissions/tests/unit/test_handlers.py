@@ -27,7 +27,7 @@ from submissions.domain.errors import AiUseForbidden
 from submissions.domain.model import AiPolicy, Artifact, Engagement, Party, Status, Windows
 from submissions.handlers import Handlers
 
-from .fakes import T0, FakeDisputes, FakeStore, hire
+from .fakes import T0, FakeDisputes, FakeOffers, FakeStore, hire
 
 ART = (Artifact("deck.pdf", "https://files.example/deck.pdf", "cd" * 32),)
 
@@ -38,6 +38,7 @@ class World:
         self.store = FakeStore()
         self.keys = KeyRing.from_seed(b"\x07" * 32, "k1")
         self.disputes = FakeDisputes(self.store.events)
+        self.offers = FakeOffers(self.store.events)
         self.h = Handlers.build(
             self.store,
             self.clock,
@@ -45,6 +46,7 @@ class World:
             Windows(),
             default_revision_limit=2,
             disputes=self.disputes,
+            offers=self.offers,
         )
         self.records = self.h.records
 

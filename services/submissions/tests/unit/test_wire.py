@@ -77,3 +77,38 @@ def test_a_funding_names_its_engagement_and_an_awaiting_one_says_until_when() ->
     assert snapshot.started_at.ToDatetime(UTC) == T0
     q = wire.list_query(listing(0, statuses=(pb.ENGAGEMENT_STATUS_AWAITING_FUNDING,)))
     assert q.statuses == (Status.AWAITING_FUNDING,)
+
+
+def test_a_hire_brings_the_names_trimmed_and_bounded_and_the_snapshot_carries_them() -> None:
+    from stint.applications.v1 import application_pb2
+
+    application = application_pb2.Application(student_name=" Ada Lovelace ", company_name="A" * 300)
+    h = wire.hire(app_events.CandidateHired(application=application))
+    assert (h.student_name, h.company_name) == ("Ada Lovelace", "A" * 200)
+    e = unfunded()
+    e.student_name, e.company_name = "Ada Lovelace", "Acme 3D"
+    snapshot = wire.engagement(e)
+    assert (snapshot.student_name, snapshot.company_name) == ("Ada Lovelace", "Acme 3D")
+
+
+def test_an_offer_request_of_an_unknown_kind_is_unspecified_and_statuses_filter_known_ones() -> (
+    None
+):
+    from stint.common.v1 import money_pb2
+    from stint.kit.money import Money
+    from stint.submissions.v1 import offer_pb2
+    from submissions.adapters import offer_wire
+    from submissions.domain.offer import OfferKind, OfferStatus
+
+    request = api.MakeOfferRequest(engagement_id="eng_1", kind=99, role_title="Analyst")
+    assert offer_wire.make_offer(request).kind is None
+    request.kind = offer_pb2.OFFER_KIND_PART_TIME
+    request.compensation.CopyFrom(money_pb2.Money(amount_minor=1, currency="EUR"))
+    made = offer_wire.make_offer(request)
+    assert (made.kind, made.compensation, made.start_date) == (
+        OfferKind.PART_TIME,
+        Money(1, "EUR"),
+        None,
+    )
+    listing = api.ListOffersRequest(statuses=[offer_pb2.OFFER_STATUS_DECLINED, 0, 42])
+    assert offer_wire.offer_query(listing).statuses == (OfferStatus.DECLINED,)

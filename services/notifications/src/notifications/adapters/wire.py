@@ -41,6 +41,7 @@ _TITLE_PATHS = (
     ("engagement", "title"),
     ("dispute", "title"),
     ("invitation", "posting_title"),
+    ("offer", "role_title"),
     ("payout", "posting_title"),
     ("funding", "posting_title"),
     ("invoice", "posting_title"),

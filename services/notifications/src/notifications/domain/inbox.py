@@ -119,6 +119,19 @@ RULES: dict[str, Rule] = {
         "An admin decided the dispute on “{t}”: read the decision.",
         Channel.EMAIL,
     ),
+    # An offer after a completed engagement ({t}: the role offered).
+    "offer.made": Rule(
+        (STUDENT,),
+        "You received an offer",
+        "An employer you worked for offers you “{t}”: accept or decline it.",
+        Channel.EMAIL,
+    ),
+    "offer.accepted": Rule(
+        (COMPANY,), "Offer accepted", "The intern accepted your offer “{t}”.", Channel.EMAIL
+    ),
+    "offer.declined": Rule(
+        (COMPANY,), "Offer declined", "The intern declined your offer “{t}”.", Channel.EMAIL
+    ),
     "webhook_endpoint.disabled": Rule(
         (COMPANY, UNIVERSITIES), "Webhook endpoint disabled", "{t} no longer receives events."
     ),

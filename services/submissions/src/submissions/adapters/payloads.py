@@ -55,6 +55,8 @@ def engagement(e: m.Engagement) -> pb.Engagement:
         funding_due_at=timestamp(e.funding_due_at),
         kill_fee_percent=e.kill_fee_percent,
         kill_fee=money_message(e.kill_fee) if e.kill_fee else None,
+        student_name=e.student_name,
+        company_name=e.company_name,
     )
 
 

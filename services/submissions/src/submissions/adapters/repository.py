@@ -192,6 +192,8 @@ def from_document(d: Document) -> Engagement:
         cancelled_by=Party(d["cancelled_by"]) if d.get("cancelled_by") else None,
         kill_fee_percent=d.get("kill_fee_percent", 0),
         kill_fee=Money(**d["kill_fee"]) if d.get("kill_fee") else None,
+        student_name=d.get("student_name", ""),
+        company_name=d.get("company_name", ""),
         approved_at=_dt(d.get("approved_at")),
         completed_at=_dt(d.get("completed_at")),
         cancelled_at=_dt(d.get("cancelled_at")),

@@ -16,7 +16,7 @@ from stint.kit.envelope import Envelope, EventFactory
 from stint.payouts.v1 import events_pb2 as payout_events
 from stint.submissions.v1 import engagement_pb2 as pb
 from stint.submissions.v1 import submissions_service_pb2 as api
-from submissions.adapters import dispute_wire, payloads
+from submissions.adapters import dispute_wire, offer_wire, payloads
 from submissions.adapters.payloads import engagement, feedback
 from submissions.domain import commands as cmd
 from submissions.domain import events as ev
@@ -68,6 +68,8 @@ def hire(event: app_events.CandidateHired) -> cmd.Hire:
         ai_policy=m.AiPolicy(policy),
         hired_at=wire.optional_time(event, "hired_at"),
         kill_fee_percent=min(max(terms.kill_fee_percent, 0), 100),
+        student_name=application.student_name.strip()[:200],
+        company_name=application.company_name.strip()[:200],
     )
 
 
@@ -145,6 +147,8 @@ def record(claims: dict[str, Any]) -> api.ExperienceRecord:
         ],
         issued_at=wire.timestamp(parse_iso(str(claims["issued_at"]))),
         issuer=str(claims["iss"]),
+        student_name=str(claims["student_name"]),
+        company_name=str(claims["company_name"]),
     )
 
 
@@ -166,4 +170,6 @@ def envelopes_for(factory: EventFactory) -> Callable[[Sequence[ev.Event], Cause]
 def _payload(item: ev.Event, cause: Cause) -> tuple[Any, str]:
     if isinstance(item, dispute_wire.EVENTS):
         return dispute_wire.event(item, cause)
+    if isinstance(item, offer_wire.EVENTS):
+        return offer_wire.event(item, cause)
     return payloads.event(item, cause)

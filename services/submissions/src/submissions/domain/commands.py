@@ -10,6 +10,7 @@ from stint.kit.money import Money
 from stint.kit.paging import PageRequest
 from submissions.domain.dispute import DisputeStatus, EvidenceKind, Outcome, Reason
 from submissions.domain.model import AiPolicy, Artifact, CriterionResult, Status
+from submissions.domain.offer import OfferKind, OfferStatus
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,8 @@ class Hire:
     ai_policy: AiPolicy
     hired_at: datetime | None
     kill_fee_percent: int = 0
+    student_name: str = ""
+    company_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -121,4 +124,23 @@ class DisputeQuery:
     statuses: tuple[DisputeStatus, ...] = ()
     company_id: str = ""
     student_id: str = ""
+    page: PageRequest = field(default_factory=PageRequest)
+
+
+@dataclass(frozen=True)
+class MakeOffer:
+    engagement_id: str
+    kind: OfferKind | None  # None: unspecified or unknown (a field violation)
+    role_title: str
+    details: str = ""
+    start_date: datetime | None = None
+    compensation: Money | None = None
+
+
+@dataclass(frozen=True)
+class OfferQuery:
+    statuses: tuple[OfferStatus, ...] = ()
+    company_id: str = ""
+    student_id: str = ""
+    university_id: str = ""
     page: PageRequest = field(default_factory=PageRequest)

@@ -41,3 +41,10 @@ class DisputeOpen(FailedPrecondition):
 
     def __init__(self) -> None:
         super().__init__("a dispute is open: the engagement waits for an admin's decision")
+
+
+class OfferNotFound(NotFound):
+    """No such offer, or the caller may not know that it exists."""
+
+    def __init__(self, ref: str) -> None:
+        super().__init__(f"offer {ref} not found")

@@ -12,6 +12,7 @@ from stint.kit.money import Money
 if TYPE_CHECKING:
     from submissions.domain.dispute import Dispute
     from submissions.domain.model import Engagement, Party
+    from submissions.domain.offer import Offer
 
 
 @dataclass(frozen=True)
@@ -99,6 +100,26 @@ class DisputeResolved:
     engagement: Engagement
 
 
+@dataclass(frozen=True)
+class OfferMade:
+    offer: Offer
+
+
+@dataclass(frozen=True)
+class OfferAccepted:
+    offer: Offer
+
+
+@dataclass(frozen=True)
+class OfferDeclined:
+    offer: Offer
+
+
+@dataclass(frozen=True)
+class OfferWithdrawn:
+    offer: Offer
+
+
 Event = (
     EngagementStarted
     | WorkSubmitted
@@ -114,4 +135,8 @@ Event = (
     | DisputeAnswered
     | DisputeEscalated
     | DisputeResolved
+    | OfferMade
+    | OfferAccepted
+    | OfferDeclined
+    | OfferWithdrawn
 )

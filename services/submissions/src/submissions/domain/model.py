@@ -1,8 +1,7 @@
 """The engagement aggregate: a hired student's work on one posting, from start to ratings.
 
-Pure Python: no I/O, no protobuf. Every state change is a method that checks the state
-machine, mutates the aggregate and returns the domain events it produced (each carrying a
-snapshot of the engagement as it was when the event happened).
+Pure Python: no I/O, no protobuf. Every state change is a method that checks the state machine,
+mutates the aggregate and returns its domain events (each with a snapshot of the engagement).
 
 A hire creates the engagement AWAITING_FUNDING: the work starts (ACTIVE, `EngagementStarted`)
 only once the company's money is in escrow (`fund`); it is cancelled when `funding_due_at`
@@ -93,6 +92,8 @@ class Engagement:
     cancelled_by: Party | None = None
     kill_fee_percent: int = 0  # the posting's cancellation policy (cancellation.kill_fee)
     kill_fee: Money | None = None  # paid to the intern when the employer cancelled mid-work
+    student_name: str = ""  # the names at the hire (from the application; "" when unknown)
+    company_name: str = ""
     approved_at: datetime | None = None
     completed_at: datetime | None = None
     cancelled_at: datetime | None = None
@@ -174,8 +175,7 @@ class Engagement:
         return [approved, ev.EngagementCompleted(self.snapshot())]
 
     def auto_approve(self, now: datetime, windows: Windows) -> list[ev.Event]:
-        """Approve the latest submission when the review window passed without a review;
-        nothing when it is not (or no longer) due."""
+        """Approve the latest when the review window passed unreviewed (else nothing)."""
         latest = self.latest
         due = self.review_due_at
         if self.status is not Status.SUBMITTED or latest is None or due is None or now < due:
@@ -193,8 +193,7 @@ class Engagement:
         self.status = Status.CANCELLED
         self.cancel_reason, self.cancelled_by, self.kill_fee = reason, by, kill_fee
         self.cancelled_at = now
-        self.review_due_at = None
-        self.funding_due_at = None
+        self.review_due_at = self.funding_due_at = None
         return [ev.EngagementCancelled(self.snapshot(), reason, kill_fee)]
 
     def mark_overdue(self, now: datetime) -> list[ev.Event]:
@@ -205,8 +204,7 @@ class Engagement:
         return [ev.EngagementOverdue(self.snapshot())]
 
     def overdue_due_at(self) -> datetime | None:
-        # ACTIVE only: an unfunded engagement has not started, so it cannot be late (funded
-        # after its due date, it is announced overdue at once).
+        # ACTIVE only: unfunded work cannot be late (funded after its due date: overdue at once).
         pending = self.status is Status.ACTIVE and not self.submissions
         return self.due_date if pending and not self.overdue_notified else None
 
@@ -244,6 +242,8 @@ def start(
         acceptance_criteria=hire.acceptance_criteria,
         ai_policy=hire.ai_policy,
         kill_fee_percent=hire.kill_fee_percent,
+        student_name=hire.student_name,
+        company_name=hire.company_name,
         revision_limit=revision_limit,
         created_at=now,
         funding_due_at=now + windows.funding,

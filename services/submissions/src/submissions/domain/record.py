@@ -7,6 +7,8 @@ The claims are spelled as the REST API and the webhooks spell the same engagemen
 names (`company_id`), enum values by their full proto names (`CATEGORY_MARKET_RESEARCH`), a
 default printed rather than null (`employer_rating` 0), times in RFC 3339 UTC as protojson
 prints a Timestamp. Records signed before that (issue 17) still verify: `current` reads them.
+The student's and the company's names (issue 19) are claims beside their ids, "" when unknown
+(as REST prints the engagement); records signed before names read as "" too.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ CATEGORY_PREFIX = "CATEGORY_"
 # Claim names of records signed before the claims took the REST spelling → today's names.
 _LEGACY_NAMES = {"company": "company_id"}
 _TIMES = ("started_at", "completed_at", "issued_at")
+_NAMES = ("student_name", "company_name")
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,8 @@ def payload(engagement: Engagement, issued_at: datetime) -> dict[str, Any]:
         "engagement_id": engagement.id,
         "student_id": engagement.student_id,
         "company_id": engagement.company_id,
+        "student_name": engagement.student_name,
+        "company_name": engagement.company_name,
         "project_title": engagement.title,
         "category": CATEGORY_PREFIX + engagement.category,
         "started_at": iso(started),
@@ -85,6 +90,8 @@ CLAIM_TYPES: dict[str, type | tuple[type, ...]] = {
     "engagement_id": str,
     "student_id": str,
     "company_id": str,
+    "student_name": str,
+    "company_name": str,
     "project_title": str,
     "category": str,
     "started_at": str,
@@ -114,6 +121,8 @@ def current(claims: dict[str, Any]) -> dict[str, Any]:
         out["category"] = CATEGORY_PREFIX + category
     if "employer_rating" in out and out["employer_rating"] is None:
         out["employer_rating"] = 0
+    for name in _NAMES:  # records signed before names (issue 19) have none: ""
+        out.setdefault(name, "")
     return out
 
 
@@ -155,7 +164,8 @@ def remember(engagement: Engagement, jws: str, key_id: str, issued_at: datetime)
 
 def resume_line(claims: dict[str, Any]) -> str:
     """E.g. "Competitor pricing study — 20-hour market research micro-internship for
-    cmp_…, completed Mar 2026; employer rating 5/5; skills: Excel, SQL (verified by Stint)"."""
+    Acme 3D, completed Mar 2026; employer rating 5/5; skills: Excel, SQL (verified by Stint)";
+    the company's id stands in for a name it did not have at the hire."""
     claims = current(claims)
     category = str(claims.get("category", "")).removeprefix(CATEGORY_PREFIX)
     category = category.replace("_", " ").lower()
@@ -167,7 +177,7 @@ def resume_line(claims: dict[str, Any]) -> str:
     completed = parse_iso(str(claims["completed_at"])).strftime("%b %Y")
     parts = [
         f"{claims['project_title']} — {claims['estimated_hours']}-hour {kind} for "
-        f"{claims['company_id']}, completed {completed}"
+        f"{claims['company_name'] or claims['company_id']}, completed {completed}"
     ]
     if claims.get("employer_rating"):
         parts.append(f"employer rating {claims['employer_rating']}/5")

@@ -14,6 +14,7 @@ from stint.submissions.v1 import submissions_service_pb2 as api
 from stint.submissions.v1 import submissions_service_pb2_grpc as api_grpc
 from submissions.adapters import dispute_wire, wire
 from submissions.domain import commands as cmd
+from submissions.entrypoints.grpc_offers import OfferRpcs
 from submissions.handlers import Handlers
 
 
@@ -25,9 +26,10 @@ def _cause() -> Cause:
     return cause_of(current_caller())
 
 
-class SubmissionsServicer(api_grpc.SubmissionsServiceServicer):
+class SubmissionsServicer(OfferRpcs, api_grpc.SubmissionsServiceServicer):
     def __init__(self, handlers: Handlers) -> None:
         self._h = handlers
+        self._offers = handlers.offers  # the offer RPCs (grpc_offers.py)
 
     async def GetEngagement(
         self, request: api.GetEngagementRequest, context: Any

@@ -13,7 +13,8 @@ from submissions.handlers.dispute_writes import DisputeWrites
 from submissions.handlers.disputes import DisputeHandlers
 from submissions.handlers.engagements import EngagementHandlers
 from submissions.handlers.feedback import FeedbackHandlers
-from submissions.handlers.ports import DisputeStore, EngagementStore, RecordSigner
+from submissions.handlers.offers import OfferHandlers
+from submissions.handlers.ports import DisputeStore, EngagementStore, OfferStore, RecordSigner
 from submissions.handlers.records import ExperienceRecords, IssuedRecord
 from submissions.handlers.reviews import ReviewHandlers
 from submissions.handlers.timers import TimerHandlers
@@ -30,6 +31,8 @@ __all__ = [
     "FeedbackHandlers",
     "Handlers",
     "IssuedRecord",
+    "OfferHandlers",
+    "OfferStore",
     "RecordSigner",
     "ReviewHandlers",
     "TimerHandlers",
@@ -50,6 +53,7 @@ class Handlers:
     disputes: DisputeHandlers
     dispute_views: DisputeViews
     dispute_writes: DisputeWrites
+    offers: OfferHandlers
 
     @classmethod
     def build(
@@ -61,6 +65,7 @@ class Handlers:
         default_revision_limit: int = 2,
         *,
         disputes: DisputeStore,
+        offers: OfferStore,
     ) -> Handlers:
         writes = DisputeWrites(repo, disputes, clock, windows)
         dispute_views = DisputeViews(repo, disputes)
@@ -74,4 +79,5 @@ class Handlers:
             disputes=DisputeHandlers(repo, disputes, clock, windows, writes, dispute_views),
             dispute_views=dispute_views,
             dispute_writes=writes,
+            offers=OfferHandlers(repo, offers, clock),
         )

@@ -1,6 +1,7 @@
 """What the use cases need from the outside world: the engagement store with its funding
 markers (adapters/repository.py; unit tests use an in-memory fake), the dispute store
-(adapters/dispute_repository.py) and the record signer (adapters/signing.py)."""
+(adapters/dispute_repository.py), the offer store (adapters/offer_repository.py) and the
+record signer (adapters/signing.py)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from stint.kit.paging import PageRequest
 from submissions.domain.dispute import Dispute, DisputeStatus
 from submissions.domain.events import Event
 from submissions.domain.model import Engagement, Status
+from submissions.domain.offer import Offer, OfferStatus
 from submissions.domain.record import Verification
 
 
@@ -57,6 +59,24 @@ class DisputeStore(Protocol):
         self, filters: dict[str, str], statuses: Sequence[DisputeStatus], page: PageRequest
     ) -> list[Dispute]:
         """Newest first, after `page.after` (a dispute id), at most `page.limit` rows."""
+        ...
+
+
+class OfferStore(Protocol):
+    async def get(self, offer_id: str) -> Offer | None: ...
+
+    async def add(self, offer: Offer, events: Sequence[Event], cause: Cause) -> None:
+        """Insert; AlreadyExists when the id (one per engagement) is taken."""
+        ...
+
+    async def save(self, offer: Offer, events: Sequence[Event], cause: Cause) -> None:
+        """Versioned update with events; ConcurrencyConflict when the version moved."""
+        ...
+
+    async def list(
+        self, filters: dict[str, str], statuses: Sequence[OfferStatus], page: PageRequest
+    ) -> list[Offer]:
+        """Newest first, after `page.after` (an offer id), at most `page.limit` rows."""
         ...
 
 

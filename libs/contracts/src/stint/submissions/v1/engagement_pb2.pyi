@@ -310,6 +310,8 @@ class Engagement(_message.Message):
     CANCELLED_BY_FIELD_NUMBER: _builtins.int
     KILL_FEE_PERCENT_FIELD_NUMBER: _builtins.int
     KILL_FEE_FIELD_NUMBER: _builtins.int
+    STUDENT_NAME_FIELD_NUMBER: _builtins.int
+    COMPANY_NAME_FIELD_NUMBER: _builtins.int
     id: _builtins.str
     """eng_<suffix of the application id>"""
     application_id: _builtins.str
@@ -333,6 +335,12 @@ class Engagement(_message.Message):
     kill_fee_percent: _builtins.int
     """The posting's cancellation policy: the percent of the fee paid to the intern when the
     employer cancels after the work started and before anything was submitted (0-100).
+    """
+    student_name: _builtins.str
+    """The student's name when they were hired (from the application; empty when unknown)."""
+    company_name: _builtins.str
+    """The company's display name when the student was hired (from the application; empty when
+    unknown).
     """
     @_builtins.property
     def skills(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]: ...
@@ -405,10 +413,12 @@ class Engagement(_message.Message):
         cancelled_by: Global___Party.ValueType = ...,
         kill_fee_percent: _builtins.int = ...,
         kill_fee: _money_pb2.Money | None = ...,
+        student_name: _builtins.str = ...,
+        company_name: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["approved_at", b"approved_at", "cancelled_at", b"cancelled_at", "completed_at", b"completed_at", "due_date", b"due_date", "fee", b"fee", "funding_due_at", b"funding_due_at", "kill_fee", b"kill_fee", "started_at", b"started_at"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["acceptance_criteria", b"acceptance_criteria", "ai_policy", b"ai_policy", "application_id", b"application_id", "approved_at", b"approved_at", "cancel_reason", b"cancel_reason", "cancelled_at", b"cancelled_at", "cancelled_by", b"cancelled_by", "category", b"category", "company_id", b"company_id", "completed_at", b"completed_at", "due_date", b"due_date", "estimated_hours", b"estimated_hours", "fee", b"fee", "feedback", b"feedback", "funding_due_at", b"funding_due_at", "id", b"id", "kill_fee", b"kill_fee", "kill_fee_percent", b"kill_fee_percent", "posting_id", b"posting_id", "reviews", b"reviews", "revision_limit", b"revision_limit", "revisions_used", b"revisions_used", "skills", b"skills", "started_at", b"started_at", "status", b"status", "student_id", b"student_id", "submissions", b"submissions", "title", b"title", "university_id", b"university_id", "version", b"version"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["acceptance_criteria", b"acceptance_criteria", "ai_policy", b"ai_policy", "application_id", b"application_id", "approved_at", b"approved_at", "cancel_reason", b"cancel_reason", "cancelled_at", b"cancelled_at", "cancelled_by", b"cancelled_by", "category", b"category", "company_id", b"company_id", "company_name", b"company_name", "completed_at", b"completed_at", "due_date", b"due_date", "estimated_hours", b"estimated_hours", "fee", b"fee", "feedback", b"feedback", "funding_due_at", b"funding_due_at", "id", b"id", "kill_fee", b"kill_fee", "kill_fee_percent", b"kill_fee_percent", "posting_id", b"posting_id", "reviews", b"reviews", "revision_limit", b"revision_limit", "revisions_used", b"revisions_used", "skills", b"skills", "started_at", b"started_at", "status", b"status", "student_id", b"student_id", "student_name", b"student_name", "submissions", b"submissions", "title", b"title", "university_id", b"university_id", "version", b"version"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 

@@ -27,41 +27,50 @@ from stint.common.v1 import event_pb2 as stint_dot_common_dot_v1_dot_event__pb2
 from stint.common.v1 import money_pb2 as stint_dot_common_dot_v1_dot_money__pb2
 from stint.submissions.v1 import dispute_pb2 as stint_dot_submissions_dot_v1_dot_dispute__pb2
 from stint.submissions.v1 import engagement_pb2 as stint_dot_submissions_dot_v1_dot_engagement__pb2
+from stint.submissions.v1 import offer_pb2 as stint_dot_submissions_dot_v1_dot_offer__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n!stint/submissions/v1/events.proto\x12\x14stint.submissions.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1bstint/common/v1/event.proto\x1a\x1bstint/common/v1/money.proto\x1a\"stint/submissions/v1/dispute.proto\x1a%stint/submissions/v1/engagement.proto\"y\n\x11\x45ngagementStarted\x12.\n\x07\x63ontext\x18\x01 \x01(\x0b\x32\x1d.stint.common.v1.EventContext\x12\x34\n\nengagement\x18\x02 \x01(\x0b\x32 .stint.submissions.v1.Engagement\"\x90\x01\n\rWorkSubmitted\x12.\n\x07\x63ontext\x18\x01 \x01(\x0b\x32\x1d.stint.common.v1.EventContext\x12\x34\n\nengagement\x18\x02 \x01(\x0b\x32 .stint.submissions.v1.Engagement\x12\x19\n\x11submission_number\x18\x03 \x01(\x05\"\x94\x01\n\x11RevisionRequested\x12.\n\x07\x63ontext\x18\x01 \x01(\x0b\x32\x1d.stint.common.v1.EventContext\x12\x34\n\nengagement\x18\x02 \x01(\x0b\x32 .stint.submissions.v1.Engagement\x12\x19\n\x11submission_number\x18\x03 \x01(\x05\"\xac\x01\n\x12SubmissionApproved\x12.\n\x07\x63ontext\x18\x01 \x01(\x0b\x32\x1d.stint.common.v1.EventContext\x12\x34\n\nengagement\x18\x02 \x01(\x0b\x32 .stint.submissions.v1.Engagement\x12\x19\n\x11submission_number\x18\x03 \x01(\x05\x12\x15\n\rauto_approved\x18\x04 \x01(\x08\"{\n\x13\x45ngagementCompleted\x12.\n\x07\x63ontext\x18\x01 \x01(\x0b\x32\x1d.stint.common.v1.EventContext\x12\x34\n\nengagement\x18\x02 \x01(\x0b\x32 .stint.submissions.v1.Engagement\"\xb5\x01\n\x13\x45ngagementCancelled\x12.\n\x07\x63ontext\x18\x01 \x01(\x0b\x32\x1d.stint.common.v1.EventContext\x12\x34\n\nengagement\x18\x02 \x01(\x0b\x32 .stint.submissions.v1.Engagement\x12\x0e\n\x06reason\x18\x03 \x01(\t\x12(\n\x08kill_fee\x18\x04 \x01(\x0b\x32\x16.stint.common.v1.Money\"y\n\x11\x45ngagementOverdue\x12.\n\x07\x63ontext\x18\x01 \x01(\x0b\x32\x1d.stint.common.v1.EventContext\x12\x34\n\nengagement\x18\x02 \x01(\x0b\x32 .stint.submissions.v1.Engagement\"\xab\x01\n\rFeedbackGiven\x12.\n\x07\x63ontext\x18\x01 \x01(\x0b\x32\x1d.stint.common.v1.EventContext\x12\x15\n\rengagement_id\x18\x02 \x01(\t\x12\x12\n\ncompany_id\x18\x03 \x01(\t\x12\x12\n\nstudent_id\x18\x04 \x01(\t\x12+\n\x06\x61uthor\x18\x05 \x01(\x0e\x32\x1b.stint.submissions.v1.Party\"x\n\x10\x46\x65\x65\x64\x62\x61\x63kRevealed\x12.\n\x07\x63ontext\x18\x01 \x01(\x0b\x32\x1d.stint.common.v1.EventContext\x12\x34\n\nengagement\x18\x02 \x01(\x0b\x32 .stint.submissions.v1.Engagement\"\xc6\x01\n\x16\x45xperienceRecordIssued\x12.\n\x07\x63ontext\x18\x01 \x01(\x0b\x32\x1d.stint.common.v1.EventContext\x12\x15\n\rengagement_id\x18\x02 \x01(\t\x12\x12\n\nstudent_id\x18\x03 \x01(\t\x12\x12\n\ncompany_id\x18\x04 \x01(\t\x12\x0e\n\x06key_id\x18\x05 \x01(\t\x12-\n\tissued_at\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xa5\x01\n\rDisputeOpened\x12.\n\x07\x63ontext\x18\x01 \x01(\x0b\x32\x1d.stint.common.v1.EventContext\x12.\n\x07\x64ispute\x18\x02 \x01(\x0b\x32\x1d.stint.submissions.v1.Dispute\x12\x34\n\nengagement\x18\x03 \x01(\x0b\x32 .stint.submissions.v1.Engagement\"q\n\x0f\x44isputeAnswered\x12.\n\x07\x63ontext\x18\x01 \x01(\x0b\x32\x1d.stint.common.v1.EventContext\x12.\n\x07\x64ispute\x18\x02 \x01(\x0b\x32\x1d.stint.submissions.v1.Dispute\"r\n\x10\x44isputeEscalated\x12.\n\x07\x63ontext\x18\x01 \x01(\x0b\x32\x1d.stint.common.v1.EventContext\x12.\n\x07\x64ispute\x18\x02 \x01(\x0b\x32\x1d.stint.submissions.v1.Dispute\"\xa7\x01\n\x0f\x44isputeResolved\x12.\n\x07\x63ontext\x18\x01 \x01(\x0b\x32\x1d.stint.common.v1.EventContext\x12.\n\x07\x64ispute\x18\x02 \x01(\x0b\x32\x1d.stint.submissions.v1.Dispute\x12\x34\n\nengagement\x18\x03 \x01(\x0b\x32 .stint.submissions.v1.Engagementb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n!stint/submissions/v1/events.proto\x12\x14stint.submissions.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1bstint/common/v1/event.proto\x1a\x1bstint/common/v1/money.proto\x1a\"stint/submissions/v1/dispute.proto\x1a%stint/submissions/v1/engagement.proto\x1a stint/submissions/v1/offer.proto\"y\n\x11\x45ngagementStarted\x12.\n\x07\x63ontext\x18\x01 \x01(\x0b\x32\x1d.stint.common.v1.EventContext\x12\x34\n\nengagement\x18\x02 \x01(\x0b\x32 .stint.submissions.v1.Engagement\"\x90\x01\n\rWorkSubmitted\x12.\n\x07\x63ontext\x18\x01 \x01(\x0b\x32\x1d.stint.common.v1.EventContext\x12\x34\n\nengagement\x18\x02 \x01(\x0b\x32 .stint.submissions.v1.Engagement\x12\x19\n\x11submission_number\x18\x03 \x01(\x05\"\x94\x01\n\x11RevisionRequested\x12.\n\x07\x63ontext\x18\x01 \x01(\x0b\x32\x1d.stint.common.v1.EventContext\x12\x34\n\nengagement\x18\x02 \x01(\x0b\x32 .stint.submissions.v1.Engagement\x12\x19\n\x11submission_number\x18\x03 \x01(\x05\"\xac\x01\n\x12SubmissionApproved\x12.\n\x07\x63ontext\x18\x01 \x01(\x0b\x32\x1d.stint.common.v1.EventContext\x12\x34\n\nengagement\x18\x02 \x01(\x0b\x32 .stint.submissions.v1.Engagement\x12\x19\n\x11submission_number\x18\x03 \x01(\x05\x12\x15\n\rauto_approved\x18\x04 \x01(\x08\"{\n\x13\x45ngagementCompleted\x12.\n\x07\x63ontext\x18\x01 \x01(\x0b\x32\x1d.stint.common.v1.EventContext\x12\x34\n\nengagement\x18\x02 \x01(\x0b\x32 .stint.submissions.v1.Engagement\"\xb5\x01\n\x13\x45ngagementCancelled\x12.\n\x07\x63ontext\x18\x01 \x01(\x0b\x32\x1d.stint.common.v1.EventContext\x12\x34\n\nengagement\x18\x02 \x01(\x0b\x32 .stint.submissions.v1.Engagement\x12\x0e\n\x06reason\x18\x03 \x01(\t\x12(\n\x08kill_fee\x18\x04 \x01(\x0b\x32\x16.stint.common.v1.Money\"y\n\x11\x45ngagementOverdue\x12.\n\x07\x63ontext\x18\x01 \x01(\x0b\x32\x1d.stint.common.v1.EventContext\x12\x34\n\nengagement\x18\x02 \x01(\x0b\x32 .stint.submissions.v1.Engagement\"\xab\x01\n\rFeedbackGiven\x12.\n\x07\x63ontext\x18\x01 \x01(\x0b\x32\x1d.stint.common.v1.EventContext\x12\x15\n\rengagement_id\x18\x02 \x01(\t\x12\x12\n\ncompany_id\x18\x03 \x01(\t\x12\x12\n\nstudent_id\x18\x04 \x01(\t\x12+\n\x06\x61uthor\x18\x05 \x01(\x0e\x32\x1b.stint.submissions.v1.Party\"x\n\x10\x46\x65\x65\x64\x62\x61\x63kRevealed\x12.\n\x07\x63ontext\x18\x01 \x01(\x0b\x32\x1d.stint.common.v1.EventContext\x12\x34\n\nengagement\x18\x02 \x01(\x0b\x32 .stint.submissions.v1.Engagement\"\xc6\x01\n\x16\x45xperienceRecordIssued\x12.\n\x07\x63ontext\x18\x01 \x01(\x0b\x32\x1d.stint.common.v1.EventContext\x12\x15\n\rengagement_id\x18\x02 \x01(\t\x12\x12\n\nstudent_id\x18\x03 \x01(\t\x12\x12\n\ncompany_id\x18\x04 \x01(\t\x12\x0e\n\x06key_id\x18\x05 \x01(\t\x12-\n\tissued_at\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xa5\x01\n\rDisputeOpened\x12.\n\x07\x63ontext\x18\x01 \x01(\x0b\x32\x1d.stint.common.v1.EventContext\x12.\n\x07\x64ispute\x18\x02 \x01(\x0b\x32\x1d.stint.submissions.v1.Dispute\x12\x34\n\nengagement\x18\x03 \x01(\x0b\x32 .stint.submissions.v1.Engagement\"q\n\x0f\x44isputeAnswered\x12.\n\x07\x63ontext\x18\x01 \x01(\x0b\x32\x1d.stint.common.v1.EventContext\x12.\n\x07\x64ispute\x18\x02 \x01(\x0b\x32\x1d.stint.submissions.v1.Dispute\"r\n\x10\x44isputeEscalated\x12.\n\x07\x63ontext\x18\x01 \x01(\x0b\x32\x1d.stint.common.v1.EventContext\x12.\n\x07\x64ispute\x18\x02 \x01(\x0b\x32\x1d.stint.submissions.v1.Dispute\"\xa7\x01\n\x0f\x44isputeResolved\x12.\n\x07\x63ontext\x18\x01 \x01(\x0b\x32\x1d.stint.common.v1.EventContext\x12.\n\x07\x64ispute\x18\x02 \x01(\x0b\x32\x1d.stint.submissions.v1.Dispute\x12\x34\n\nengagement\x18\x03 \x01(\x0b\x32 .stint.submissions.v1.Engagement\"g\n\tOfferMade\x12.\n\x07\x63ontext\x18\x01 \x01(\x0b\x32\x1d.stint.common.v1.EventContext\x12*\n\x05offer\x18\x02 \x01(\x0b\x32\x1b.stint.submissions.v1.Offer\"k\n\rOfferAccepted\x12.\n\x07\x63ontext\x18\x01 \x01(\x0b\x32\x1d.stint.common.v1.EventContext\x12*\n\x05offer\x18\x02 \x01(\x0b\x32\x1b.stint.submissions.v1.Offer\"k\n\rOfferDeclined\x12.\n\x07\x63ontext\x18\x01 \x01(\x0b\x32\x1d.stint.common.v1.EventContext\x12*\n\x05offer\x18\x02 \x01(\x0b\x32\x1b.stint.submissions.v1.Offer\"l\n\x0eOfferWithdrawn\x12.\n\x07\x63ontext\x18\x01 \x01(\x0b\x32\x1d.stint.common.v1.EventContext\x12*\n\x05offer\x18\x02 \x01(\x0b\x32\x1b.stint.submissions.v1.Offerb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'stint.submissions.v1.events_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_ENGAGEMENTSTARTED']._serialized_start=225
-  _globals['_ENGAGEMENTSTARTED']._serialized_end=346
-  _globals['_WORKSUBMITTED']._serialized_start=349
-  _globals['_WORKSUBMITTED']._serialized_end=493
-  _globals['_REVISIONREQUESTED']._serialized_start=496
-  _globals['_REVISIONREQUESTED']._serialized_end=644
-  _globals['_SUBMISSIONAPPROVED']._serialized_start=647
-  _globals['_SUBMISSIONAPPROVED']._serialized_end=819
-  _globals['_ENGAGEMENTCOMPLETED']._serialized_start=821
-  _globals['_ENGAGEMENTCOMPLETED']._serialized_end=944
-  _globals['_ENGAGEMENTCANCELLED']._serialized_start=947
-  _globals['_ENGAGEMENTCANCELLED']._serialized_end=1128
-  _globals['_ENGAGEMENTOVERDUE']._serialized_start=1130
-  _globals['_ENGAGEMENTOVERDUE']._serialized_end=1251
-  _globals['_FEEDBACKGIVEN']._serialized_start=1254
-  _globals['_FEEDBACKGIVEN']._serialized_end=1425
-  _globals['_FEEDBACKREVEALED']._serialized_start=1427
-  _globals['_FEEDBACKREVEALED']._serialized_end=1547
-  _globals['_EXPERIENCERECORDISSUED']._serialized_start=1550
-  _globals['_EXPERIENCERECORDISSUED']._serialized_end=1748
-  _globals['_DISPUTEOPENED']._serialized_start=1751
-  _globals['_DISPUTEOPENED']._serialized_end=1916
-  _globals['_DISPUTEANSWERED']._serialized_start=1918
-  _globals['_DISPUTEANSWERED']._serialized_end=2031
-  _globals['_DISPUTEESCALATED']._serialized_start=2033
-  _globals['_DISPUTEESCALATED']._serialized_end=2147
-  _globals['_DISPUTERESOLVED']._serialized_start=2150
-  _globals['_DISPUTERESOLVED']._serialized_end=2317
+  _globals['_ENGAGEMENTSTARTED']._serialized_start=259
+  _globals['_ENGAGEMENTSTARTED']._serialized_end=380
+  _globals['_WORKSUBMITTED']._serialized_start=383
+  _globals['_WORKSUBMITTED']._serialized_end=527
+  _globals['_REVISIONREQUESTED']._serialized_start=530
+  _globals['_REVISIONREQUESTED']._serialized_end=678
+  _globals['_SUBMISSIONAPPROVED']._serialized_start=681
+  _globals['_SUBMISSIONAPPROVED']._serialized_end=853
+  _globals['_ENGAGEMENTCOMPLETED']._serialized_start=855
+  _globals['_ENGAGEMENTCOMPLETED']._serialized_end=978
+  _globals['_ENGAGEMENTCANCELLED']._serialized_start=981
+  _globals['_ENGAGEMENTCANCELLED']._serialized_end=1162
+  _globals['_ENGAGEMENTOVERDUE']._serialized_start=1164
+  _globals['_ENGAGEMENTOVERDUE']._serialized_end=1285
+  _globals['_FEEDBACKGIVEN']._serialized_start=1288
+  _globals['_FEEDBACKGIVEN']._serialized_end=1459
+  _globals['_FEEDBACKREVEALED']._serialized_start=1461
+  _globals['_FEEDBACKREVEALED']._serialized_end=1581
+  _globals['_EXPERIENCERECORDISSUED']._serialized_start=1584
+  _globals['_EXPERIENCERECORDISSUED']._serialized_end=1782
+  _globals['_DISPUTEOPENED']._serialized_start=1785
+  _globals['_DISPUTEOPENED']._serialized_end=1950
+  _globals['_DISPUTEANSWERED']._serialized_start=1952
+  _globals['_DISPUTEANSWERED']._serialized_end=2065
+  _globals['_DISPUTEESCALATED']._serialized_start=2067
+  _globals['_DISPUTEESCALATED']._serialized_end=2181
+  _globals['_DISPUTERESOLVED']._serialized_start=2184
+  _globals['_DISPUTERESOLVED']._serialized_end=2351
+  _globals['_OFFERMADE']._serialized_start=2353
+  _globals['_OFFERMADE']._serialized_end=2456
+  _globals['_OFFERACCEPTED']._serialized_start=2458
+  _globals['_OFFERACCEPTED']._serialized_end=2565
+  _globals['_OFFERDECLINED']._serialized_start=2567
+  _globals['_OFFERDECLINED']._serialized_end=2674
+  _globals['_OFFERWITHDRAWN']._serialized_start=2676
+  _globals['_OFFERWITHDRAWN']._serialized_end=2784
 # @@protoc_insertion_point(module_scope)

@@ -13,6 +13,7 @@ from stint.common.v1 import pagination_pb2 as _pagination_pb2
 from stint.common.v1 import work_pb2 as _work_pb2
 from stint.submissions.v1 import dispute_pb2 as _dispute_pb2
 from stint.submissions.v1 import engagement_pb2 as _engagement_pb2
+from stint.submissions.v1 import offer_pb2 as _offer_pb2
 import builtins as _builtins
 import sys
 import typing as _typing
@@ -536,6 +537,8 @@ class ExperienceRecord(_message.Message):
     ISSUED_AT_FIELD_NUMBER: _builtins.int
     ISSUER_FIELD_NUMBER: _builtins.int
     COMPANY_ID_FIELD_NUMBER: _builtins.int
+    STUDENT_NAME_FIELD_NUMBER: _builtins.int
+    COMPANY_NAME_FIELD_NUMBER: _builtins.int
     engagement_id: _builtins.str
     student_id: _builtins.str
     @_builtins.property
@@ -557,6 +560,12 @@ class ExperienceRecord(_message.Message):
     """Who issued it ("stint")."""
     company_id: _builtins.str
     """Company id (the platform's stable identifier of the employer)."""
+    student_name: _builtins.str
+    """The student's name at the hire; empty when unknown (and in records signed before names)."""
+    company_name: _builtins.str
+    """The company's display name at the hire; empty when unknown (and in records signed before
+    names).
+    """
     @_builtins.property
     def started_at(self) -> _timestamp_pb2.Timestamp: ...
     @_builtins.property
@@ -584,10 +593,12 @@ class ExperienceRecord(_message.Message):
         issued_at: _timestamp_pb2.Timestamp | None = ...,
         issuer: _builtins.str = ...,
         company_id: _builtins.str = ...,
+        student_name: _builtins.str = ...,
+        company_name: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["completed_at", b"completed_at", "issued_at", b"issued_at", "started_at", b"started_at"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["artifacts", b"artifacts", "category", b"category", "company", b"company", "company_id", b"company_id", "completed_at", b"completed_at", "employer_rating", b"employer_rating", "endorsed_skills", b"endorsed_skills", "engagement_id", b"engagement_id", "estimated_hours", b"estimated_hours", "issued_at", b"issued_at", "issuer", b"issuer", "project_title", b"project_title", "started_at", b"started_at", "student_id", b"student_id"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["artifacts", b"artifacts", "category", b"category", "company", b"company", "company_id", b"company_id", "company_name", b"company_name", "completed_at", b"completed_at", "employer_rating", b"employer_rating", "endorsed_skills", b"endorsed_skills", "engagement_id", b"engagement_id", "estimated_hours", b"estimated_hours", "issued_at", b"issued_at", "issuer", b"issuer", "project_title", b"project_title", "started_at", b"started_at", "student_id", b"student_id", "student_name", b"student_name"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -1044,3 +1055,313 @@ class ListDisputesResponse(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___ListDisputesResponse: _TypeAlias = ListDisputesResponse  # noqa: Y015
+
+@_typing.final
+class MakeOfferRequest(_message.Message):
+    """Request of MakeOffer (the company's employers, on a COMPLETED engagement)."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ENGAGEMENT_ID_FIELD_NUMBER: _builtins.int
+    KIND_FIELD_NUMBER: _builtins.int
+    ROLE_TITLE_FIELD_NUMBER: _builtins.int
+    DETAILS_FIELD_NUMBER: _builtins.int
+    START_DATE_FIELD_NUMBER: _builtins.int
+    COMPENSATION_FIELD_NUMBER: _builtins.int
+    engagement_id: _builtins.str
+    kind: _offer_pb2.OfferKind.ValueType
+    role_title: _builtins.str
+    """The role offered (required, up to 200 characters)."""
+    details: _builtins.str
+    """Optional free text (up to 5000 characters): terms, location, whether compensation is
+    annual or total.
+    """
+    @_builtins.property
+    def start_date(self) -> _timestamp_pb2.Timestamp:
+        """When the role would start (optional)."""
+
+    @_builtins.property
+    def compensation(self) -> _money_pb2.Money:
+        """Optional: more than zero, in an ISO 4217 currency."""
+
+    def __init__(
+        self,
+        *,
+        engagement_id: _builtins.str = ...,
+        kind: _offer_pb2.OfferKind.ValueType = ...,
+        role_title: _builtins.str = ...,
+        details: _builtins.str = ...,
+        start_date: _timestamp_pb2.Timestamp | None = ...,
+        compensation: _money_pb2.Money | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["compensation", b"compensation", "start_date", b"start_date"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["compensation", b"compensation", "details", b"details", "engagement_id", b"engagement_id", "kind", b"kind", "role_title", b"role_title", "start_date", b"start_date"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___MakeOfferRequest: _TypeAlias = MakeOfferRequest  # noqa: Y015
+
+@_typing.final
+class MakeOfferResponse(_message.Message):
+    """Response of MakeOffer."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    OFFER_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def offer(self) -> _offer_pb2.Offer: ...
+    def __init__(
+        self,
+        *,
+        offer: _offer_pb2.Offer | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["offer", b"offer"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["offer", b"offer"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___MakeOfferResponse: _TypeAlias = MakeOfferResponse  # noqa: Y015
+
+@_typing.final
+class GetOfferRequest(_message.Message):
+    """Request of GetOffer: exactly one of the offer id and its engagement's id."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    OFFER_ID_FIELD_NUMBER: _builtins.int
+    ENGAGEMENT_ID_FIELD_NUMBER: _builtins.int
+    offer_id: _builtins.str
+    engagement_id: _builtins.str
+    def __init__(
+        self,
+        *,
+        offer_id: _builtins.str = ...,
+        engagement_id: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["engagement_id", b"engagement_id", "offer_id", b"offer_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___GetOfferRequest: _TypeAlias = GetOfferRequest  # noqa: Y015
+
+@_typing.final
+class GetOfferResponse(_message.Message):
+    """Response of GetOffer."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    OFFER_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def offer(self) -> _offer_pb2.Offer: ...
+    def __init__(
+        self,
+        *,
+        offer: _offer_pb2.Offer | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["offer", b"offer"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["offer", b"offer"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___GetOfferResponse: _TypeAlias = GetOfferResponse  # noqa: Y015
+
+@_typing.final
+class ListOffersRequest(_message.Message):
+    """Request of ListOffers. Non-admin callers are always limited to their own offers."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    STATUSES_FIELD_NUMBER: _builtins.int
+    COMPANY_ID_FIELD_NUMBER: _builtins.int
+    STUDENT_ID_FIELD_NUMBER: _builtins.int
+    UNIVERSITY_ID_FIELD_NUMBER: _builtins.int
+    PAGE_FIELD_NUMBER: _builtins.int
+    company_id: _builtins.str
+    student_id: _builtins.str
+    university_id: _builtins.str
+    @_builtins.property
+    def statuses(self) -> _containers.RepeatedScalarFieldContainer[_offer_pb2.OfferStatus.ValueType]:
+        """Only offers in one of these states; empty means all."""
+
+    @_builtins.property
+    def page(self) -> _pagination_pb2.PageRequest: ...
+    def __init__(
+        self,
+        *,
+        statuses: _abc.Iterable[_offer_pb2.OfferStatus.ValueType] | None = ...,
+        company_id: _builtins.str = ...,
+        student_id: _builtins.str = ...,
+        university_id: _builtins.str = ...,
+        page: _pagination_pb2.PageRequest | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["page", b"page"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["company_id", b"company_id", "page", b"page", "statuses", b"statuses", "student_id", b"student_id", "university_id", b"university_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ListOffersRequest: _TypeAlias = ListOffersRequest  # noqa: Y015
+
+@_typing.final
+class ListOffersResponse(_message.Message):
+    """Response of ListOffers."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    OFFERS_FIELD_NUMBER: _builtins.int
+    PAGE_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def offers(self) -> _containers.RepeatedCompositeFieldContainer[_offer_pb2.Offer]: ...
+    @_builtins.property
+    def page(self) -> _pagination_pb2.PageResponse: ...
+    def __init__(
+        self,
+        *,
+        offers: _abc.Iterable[_offer_pb2.Offer] | None = ...,
+        page: _pagination_pb2.PageResponse | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["page", b"page"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["offers", b"offers", "page", b"page"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ListOffersResponse: _TypeAlias = ListOffersResponse  # noqa: Y015
+
+@_typing.final
+class AcceptOfferRequest(_message.Message):
+    """Request of AcceptOffer (the intern)."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    OFFER_ID_FIELD_NUMBER: _builtins.int
+    offer_id: _builtins.str
+    def __init__(
+        self,
+        *,
+        offer_id: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["offer_id", b"offer_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___AcceptOfferRequest: _TypeAlias = AcceptOfferRequest  # noqa: Y015
+
+@_typing.final
+class AcceptOfferResponse(_message.Message):
+    """Response of AcceptOffer."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    OFFER_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def offer(self) -> _offer_pb2.Offer: ...
+    def __init__(
+        self,
+        *,
+        offer: _offer_pb2.Offer | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["offer", b"offer"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["offer", b"offer"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___AcceptOfferResponse: _TypeAlias = AcceptOfferResponse  # noqa: Y015
+
+@_typing.final
+class DeclineOfferRequest(_message.Message):
+    """Request of DeclineOffer (the intern)."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    OFFER_ID_FIELD_NUMBER: _builtins.int
+    REASON_FIELD_NUMBER: _builtins.int
+    offer_id: _builtins.str
+    reason: _builtins.str
+    """Why (optional, up to 1000 characters)."""
+    def __init__(
+        self,
+        *,
+        offer_id: _builtins.str = ...,
+        reason: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["offer_id", b"offer_id", "reason", b"reason"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___DeclineOfferRequest: _TypeAlias = DeclineOfferRequest  # noqa: Y015
+
+@_typing.final
+class DeclineOfferResponse(_message.Message):
+    """Response of DeclineOffer."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    OFFER_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def offer(self) -> _offer_pb2.Offer: ...
+    def __init__(
+        self,
+        *,
+        offer: _offer_pb2.Offer | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["offer", b"offer"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["offer", b"offer"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___DeclineOfferResponse: _TypeAlias = DeclineOfferResponse  # noqa: Y015
+
+@_typing.final
+class WithdrawOfferRequest(_message.Message):
+    """Request of WithdrawOffer (the company's employers)."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    OFFER_ID_FIELD_NUMBER: _builtins.int
+    offer_id: _builtins.str
+    def __init__(
+        self,
+        *,
+        offer_id: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["offer_id", b"offer_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___WithdrawOfferRequest: _TypeAlias = WithdrawOfferRequest  # noqa: Y015
+
+@_typing.final
+class WithdrawOfferResponse(_message.Message):
+    """Response of WithdrawOffer."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    OFFER_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def offer(self) -> _offer_pb2.Offer: ...
+    def __init__(
+        self,
+        *,
+        offer: _offer_pb2.Offer | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["offer", b"offer"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["offer", b"offer"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___WithdrawOfferResponse: _TypeAlias = WithdrawOfferResponse  # noqa: Y015

@@ -116,6 +116,36 @@ class SubmissionsServiceStub:
                 request_serializer=stint_dot_submissions_dot_v1_dot_submissions__service__pb2.ListDisputesRequest.SerializeToString,
                 response_deserializer=stint_dot_submissions_dot_v1_dot_submissions__service__pb2.ListDisputesResponse.FromString,
                 _registered_method=True)
+        self.MakeOffer = channel.unary_unary(
+                '/stint.submissions.v1.SubmissionsService/MakeOffer',
+                request_serializer=stint_dot_submissions_dot_v1_dot_submissions__service__pb2.MakeOfferRequest.SerializeToString,
+                response_deserializer=stint_dot_submissions_dot_v1_dot_submissions__service__pb2.MakeOfferResponse.FromString,
+                _registered_method=True)
+        self.GetOffer = channel.unary_unary(
+                '/stint.submissions.v1.SubmissionsService/GetOffer',
+                request_serializer=stint_dot_submissions_dot_v1_dot_submissions__service__pb2.GetOfferRequest.SerializeToString,
+                response_deserializer=stint_dot_submissions_dot_v1_dot_submissions__service__pb2.GetOfferResponse.FromString,
+                _registered_method=True)
+        self.ListOffers = channel.unary_unary(
+                '/stint.submissions.v1.SubmissionsService/ListOffers',
+                request_serializer=stint_dot_submissions_dot_v1_dot_submissions__service__pb2.ListOffersRequest.SerializeToString,
+                response_deserializer=stint_dot_submissions_dot_v1_dot_submissions__service__pb2.ListOffersResponse.FromString,
+                _registered_method=True)
+        self.AcceptOffer = channel.unary_unary(
+                '/stint.submissions.v1.SubmissionsService/AcceptOffer',
+                request_serializer=stint_dot_submissions_dot_v1_dot_submissions__service__pb2.AcceptOfferRequest.SerializeToString,
+                response_deserializer=stint_dot_submissions_dot_v1_dot_submissions__service__pb2.AcceptOfferResponse.FromString,
+                _registered_method=True)
+        self.DeclineOffer = channel.unary_unary(
+                '/stint.submissions.v1.SubmissionsService/DeclineOffer',
+                request_serializer=stint_dot_submissions_dot_v1_dot_submissions__service__pb2.DeclineOfferRequest.SerializeToString,
+                response_deserializer=stint_dot_submissions_dot_v1_dot_submissions__service__pb2.DeclineOfferResponse.FromString,
+                _registered_method=True)
+        self.WithdrawOffer = channel.unary_unary(
+                '/stint.submissions.v1.SubmissionsService/WithdrawOffer',
+                request_serializer=stint_dot_submissions_dot_v1_dot_submissions__service__pb2.WithdrawOfferRequest.SerializeToString,
+                response_deserializer=stint_dot_submissions_dot_v1_dot_submissions__service__pb2.WithdrawOfferResponse.FromString,
+                _registered_method=True)
 
 
 class SubmissionsServiceServicer:
@@ -240,6 +270,51 @@ class SubmissionsServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def MakeOffer(self, request, context):
+        """The company's employer offers the intern of a COMPLETED engagement an internship or a
+        job; one offer per engagement (a new one only after the last was declined or withdrawn).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetOffer(self, request, context):
+        """One offer, by its id or its engagement's, visible to the parties, the student's
+        university and admins.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListOffers(self, request, context):
+        """Offers, newest first: the caller's own (student), the company's (employer), the
+        university's students' (university), any (admin).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def AcceptOffer(self, request, context):
+        """The intern accepts an open offer.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DeclineOffer(self, request, context):
+        """The intern declines an open offer, optionally saying why.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def WithdrawOffer(self, request, context):
+        """The company's employer withdraws an open offer.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_SubmissionsServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -322,6 +397,36 @@ def add_SubmissionsServiceServicer_to_server(servicer, server):
                     servicer.ListDisputes,
                     request_deserializer=stint_dot_submissions_dot_v1_dot_submissions__service__pb2.ListDisputesRequest.FromString,
                     response_serializer=stint_dot_submissions_dot_v1_dot_submissions__service__pb2.ListDisputesResponse.SerializeToString,
+            ),
+            'MakeOffer': grpc.unary_unary_rpc_method_handler(
+                    servicer.MakeOffer,
+                    request_deserializer=stint_dot_submissions_dot_v1_dot_submissions__service__pb2.MakeOfferRequest.FromString,
+                    response_serializer=stint_dot_submissions_dot_v1_dot_submissions__service__pb2.MakeOfferResponse.SerializeToString,
+            ),
+            'GetOffer': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetOffer,
+                    request_deserializer=stint_dot_submissions_dot_v1_dot_submissions__service__pb2.GetOfferRequest.FromString,
+                    response_serializer=stint_dot_submissions_dot_v1_dot_submissions__service__pb2.GetOfferResponse.SerializeToString,
+            ),
+            'ListOffers': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListOffers,
+                    request_deserializer=stint_dot_submissions_dot_v1_dot_submissions__service__pb2.ListOffersRequest.FromString,
+                    response_serializer=stint_dot_submissions_dot_v1_dot_submissions__service__pb2.ListOffersResponse.SerializeToString,
+            ),
+            'AcceptOffer': grpc.unary_unary_rpc_method_handler(
+                    servicer.AcceptOffer,
+                    request_deserializer=stint_dot_submissions_dot_v1_dot_submissions__service__pb2.AcceptOfferRequest.FromString,
+                    response_serializer=stint_dot_submissions_dot_v1_dot_submissions__service__pb2.AcceptOfferResponse.SerializeToString,
+            ),
+            'DeclineOffer': grpc.unary_unary_rpc_method_handler(
+                    servicer.DeclineOffer,
+                    request_deserializer=stint_dot_submissions_dot_v1_dot_submissions__service__pb2.DeclineOfferRequest.FromString,
+                    response_serializer=stint_dot_submissions_dot_v1_dot_submissions__service__pb2.DeclineOfferResponse.SerializeToString,
+            ),
+            'WithdrawOffer': grpc.unary_unary_rpc_method_handler(
+                    servicer.WithdrawOffer,
+                    request_deserializer=stint_dot_submissions_dot_v1_dot_submissions__service__pb2.WithdrawOfferRequest.FromString,
+                    response_serializer=stint_dot_submissions_dot_v1_dot_submissions__service__pb2.WithdrawOfferResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -758,6 +863,168 @@ class SubmissionsService:
             '/stint.submissions.v1.SubmissionsService/ListDisputes',
             stint_dot_submissions_dot_v1_dot_submissions__service__pb2.ListDisputesRequest.SerializeToString,
             stint_dot_submissions_dot_v1_dot_submissions__service__pb2.ListDisputesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def MakeOffer(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/stint.submissions.v1.SubmissionsService/MakeOffer',
+            stint_dot_submissions_dot_v1_dot_submissions__service__pb2.MakeOfferRequest.SerializeToString,
+            stint_dot_submissions_dot_v1_dot_submissions__service__pb2.MakeOfferResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetOffer(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/stint.submissions.v1.SubmissionsService/GetOffer',
+            stint_dot_submissions_dot_v1_dot_submissions__service__pb2.GetOfferRequest.SerializeToString,
+            stint_dot_submissions_dot_v1_dot_submissions__service__pb2.GetOfferResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListOffers(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/stint.submissions.v1.SubmissionsService/ListOffers',
+            stint_dot_submissions_dot_v1_dot_submissions__service__pb2.ListOffersRequest.SerializeToString,
+            stint_dot_submissions_dot_v1_dot_submissions__service__pb2.ListOffersResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def AcceptOffer(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/stint.submissions.v1.SubmissionsService/AcceptOffer',
+            stint_dot_submissions_dot_v1_dot_submissions__service__pb2.AcceptOfferRequest.SerializeToString,
+            stint_dot_submissions_dot_v1_dot_submissions__service__pb2.AcceptOfferResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DeclineOffer(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/stint.submissions.v1.SubmissionsService/DeclineOffer',
+            stint_dot_submissions_dot_v1_dot_submissions__service__pb2.DeclineOfferRequest.SerializeToString,
+            stint_dot_submissions_dot_v1_dot_submissions__service__pb2.DeclineOfferResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def WithdrawOffer(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/stint.submissions.v1.SubmissionsService/WithdrawOffer',
+            stint_dot_submissions_dot_v1_dot_submissions__service__pb2.WithdrawOfferRequest.SerializeToString,
+            stint_dot_submissions_dot_v1_dot_submissions__service__pb2.WithdrawOfferResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -77,6 +77,24 @@ class SubmissionsServiceStub:
     """Disputes, newest first: the caller's own (student), the company's (employer), the
     university's students' (university), any (admin).
     """
+    MakeOffer: _grpc.UnaryUnaryMultiCallable[_submissions_service_pb2.MakeOfferRequest, _submissions_service_pb2.MakeOfferResponse]
+    """The company's employer offers the intern of a COMPLETED engagement an internship or a
+    job; one offer per engagement (a new one only after the last was declined or withdrawn).
+    """
+    GetOffer: _grpc.UnaryUnaryMultiCallable[_submissions_service_pb2.GetOfferRequest, _submissions_service_pb2.GetOfferResponse]
+    """One offer, by its id or its engagement's, visible to the parties, the student's
+    university and admins.
+    """
+    ListOffers: _grpc.UnaryUnaryMultiCallable[_submissions_service_pb2.ListOffersRequest, _submissions_service_pb2.ListOffersResponse]
+    """Offers, newest first: the caller's own (student), the company's (employer), the
+    university's students' (university), any (admin).
+    """
+    AcceptOffer: _grpc.UnaryUnaryMultiCallable[_submissions_service_pb2.AcceptOfferRequest, _submissions_service_pb2.AcceptOfferResponse]
+    """The intern accepts an open offer."""
+    DeclineOffer: _grpc.UnaryUnaryMultiCallable[_submissions_service_pb2.DeclineOfferRequest, _submissions_service_pb2.DeclineOfferResponse]
+    """The intern declines an open offer, optionally saying why."""
+    WithdrawOffer: _grpc.UnaryUnaryMultiCallable[_submissions_service_pb2.WithdrawOfferRequest, _submissions_service_pb2.WithdrawOfferResponse]
+    """The company's employer withdraws an open offer."""
 
 @_typing.type_check_only
 class SubmissionsServiceAsyncStub(SubmissionsServiceStub):
@@ -127,6 +145,24 @@ class SubmissionsServiceAsyncStub(SubmissionsServiceStub):
     """Disputes, newest first: the caller's own (student), the company's (employer), the
     university's students' (university), any (admin).
     """
+    MakeOffer: _aio.UnaryUnaryMultiCallable[_submissions_service_pb2.MakeOfferRequest, _submissions_service_pb2.MakeOfferResponse]  # type: ignore[assignment]
+    """The company's employer offers the intern of a COMPLETED engagement an internship or a
+    job; one offer per engagement (a new one only after the last was declined or withdrawn).
+    """
+    GetOffer: _aio.UnaryUnaryMultiCallable[_submissions_service_pb2.GetOfferRequest, _submissions_service_pb2.GetOfferResponse]  # type: ignore[assignment]
+    """One offer, by its id or its engagement's, visible to the parties, the student's
+    university and admins.
+    """
+    ListOffers: _aio.UnaryUnaryMultiCallable[_submissions_service_pb2.ListOffersRequest, _submissions_service_pb2.ListOffersResponse]  # type: ignore[assignment]
+    """Offers, newest first: the caller's own (student), the company's (employer), the
+    university's students' (university), any (admin).
+    """
+    AcceptOffer: _aio.UnaryUnaryMultiCallable[_submissions_service_pb2.AcceptOfferRequest, _submissions_service_pb2.AcceptOfferResponse]  # type: ignore[assignment]
+    """The intern accepts an open offer."""
+    DeclineOffer: _aio.UnaryUnaryMultiCallable[_submissions_service_pb2.DeclineOfferRequest, _submissions_service_pb2.DeclineOfferResponse]  # type: ignore[assignment]
+    """The intern declines an open offer, optionally saying why."""
+    WithdrawOffer: _aio.UnaryUnaryMultiCallable[_submissions_service_pb2.WithdrawOfferRequest, _submissions_service_pb2.WithdrawOfferResponse]  # type: ignore[assignment]
+    """The company's employer withdraws an open offer."""
 
 class SubmissionsServiceServicer(metaclass=_abc_1.ABCMeta):
     """The work of a hired student: deliveries, reviews, feedback and the signed experience record.
@@ -270,5 +306,59 @@ class SubmissionsServiceServicer(metaclass=_abc_1.ABCMeta):
         """Disputes, newest first: the caller's own (student), the company's (employer), the
         university's students' (university), any (admin).
         """
+
+    @_abc_1.abstractmethod
+    def MakeOffer(
+        self,
+        request: _submissions_service_pb2.MakeOfferRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_submissions_service_pb2.MakeOfferResponse, _abc.Awaitable[_submissions_service_pb2.MakeOfferResponse]]:
+        """The company's employer offers the intern of a COMPLETED engagement an internship or a
+        job; one offer per engagement (a new one only after the last was declined or withdrawn).
+        """
+
+    @_abc_1.abstractmethod
+    def GetOffer(
+        self,
+        request: _submissions_service_pb2.GetOfferRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_submissions_service_pb2.GetOfferResponse, _abc.Awaitable[_submissions_service_pb2.GetOfferResponse]]:
+        """One offer, by its id or its engagement's, visible to the parties, the student's
+        university and admins.
+        """
+
+    @_abc_1.abstractmethod
+    def ListOffers(
+        self,
+        request: _submissions_service_pb2.ListOffersRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_submissions_service_pb2.ListOffersResponse, _abc.Awaitable[_submissions_service_pb2.ListOffersResponse]]:
+        """Offers, newest first: the caller's own (student), the company's (employer), the
+        university's students' (university), any (admin).
+        """
+
+    @_abc_1.abstractmethod
+    def AcceptOffer(
+        self,
+        request: _submissions_service_pb2.AcceptOfferRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_submissions_service_pb2.AcceptOfferResponse, _abc.Awaitable[_submissions_service_pb2.AcceptOfferResponse]]:
+        """The intern accepts an open offer."""
+
+    @_abc_1.abstractmethod
+    def DeclineOffer(
+        self,
+        request: _submissions_service_pb2.DeclineOfferRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_submissions_service_pb2.DeclineOfferResponse, _abc.Awaitable[_submissions_service_pb2.DeclineOfferResponse]]:
+        """The intern declines an open offer, optionally saying why."""
+
+    @_abc_1.abstractmethod
+    def WithdrawOffer(
+        self,
+        request: _submissions_service_pb2.WithdrawOfferRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_submissions_service_pb2.WithdrawOfferResponse, _abc.Awaitable[_submissions_service_pb2.WithdrawOfferResponse]]:
+        """The company's employer withdraws an open offer."""
 
 def add_SubmissionsServiceServicer_to_server(servicer: SubmissionsServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...
