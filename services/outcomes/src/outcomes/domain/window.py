@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from stint.kit.errors import FieldViolation, InvalidArgument
+from stint.kit.errors import InvalidArgument
 
 
 @dataclass(frozen=True)
@@ -24,14 +24,9 @@ class Window:
 def checked_window(start: datetime | None, end: datetime | None, max_days: int) -> Window:
     """The range asked for, refused when `end` is not after `start` or when it spans more than
     `max_days` (an open side counts as unbounded only when the other is open too)."""
-    violations = []
     if start is not None and end is not None:
         if end <= start:
-            violations.append(FieldViolation("to_time", "must be after from_time"))
-        elif end - start > timedelta(days=max_days):
-            violations.append(
-                FieldViolation("to_time", f"must be at most {max_days} days after from_time")
-            )
-    if violations:
-        raise InvalidArgument("invalid range", violations)
+            raise InvalidArgument.of("to_time", "must be after from_time")
+        if end - start > timedelta(days=max_days):
+            raise InvalidArgument.of("to_time", f"must be at most {max_days} days after from_time")
     return Window(start, end)
