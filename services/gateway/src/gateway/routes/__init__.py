@@ -6,6 +6,7 @@ from gateway.routes import (
     applications,
     disputes,
     notifications,
+    outcomes,
     payout_reports,
     payouts,
     postings,
@@ -25,4 +26,5 @@ def all_routes() -> list[Route]:
         *sponsorships.ROUTES,
         *payout_reports.ROUTES,
         *notifications.ROUTES,
+        *outcomes.ROUTES,
     ]
