@@ -23,7 +23,7 @@ class PostingInfo:
     company_id: str = ""
     company_name: str = ""
     category: str = ""
-    version: int = 0
+    posting_version: int = 0
 
 
 @dataclass(frozen=True)

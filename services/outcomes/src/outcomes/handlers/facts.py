@@ -24,7 +24,7 @@ class FactHandlers:
         (a higher posting version replaces a lower one)."""
 
         def decide(current: PostingInfo | None) -> PostingInfo | None:
-            if current is not None and current.version >= info.version:
+            if current is not None and current.posting_version >= info.posting_version:
                 return None
             return info
 
