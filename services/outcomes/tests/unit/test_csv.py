@@ -23,6 +23,7 @@ def test_rows_for_totals_categories_and_companies_with_suppressed_cells() -> Non
     r = report(UNI, Facts(engagements=hires), Window(day(0), day(60)), 3, day(61), 10)
     out = rows(to_csv(r))
     assert [row["group"] for row in out] == ["total", "category", "category", "company", "company"]
+    assert [row["category"] for row in out[1:3]] == ["CATEGORY_DESIGN", "CATEGORY_SALES"]
     total = out[0]
     assert (total["from"], total["to"]) == ("2026-01-01T00:00:00Z", "2026-03-02T00:00:00Z")
     assert total["students_hired"] == "4"

@@ -75,7 +75,9 @@ def to_csv(r: Report) -> str:
     head = [r.university_id, _time(r.window.start), _time(r.window.end), str(r.k)]
     writer.writerow([*head, "total", "", "", "", *_figures(r.totals, r.k)])
     for category, figures in r.by_category:
-        writer.writerow([*head, "category", category, "", "", *_figures(figures, r.k)])
+        # The enum's name, as the JSON and the REST API spell it.
+        name = f"CATEGORY_{category}"
+        writer.writerow([*head, "category", name, "", "", *_figures(figures, r.k)])
     for c in r.by_company:
         row = [*head, "company", "", c.company_id, _safe(c.company_name)]
         writer.writerow([*row, *_figures(c.figures, r.k)])

@@ -15,8 +15,9 @@ from outcomes.domain.window import Window
 from stint.kit.money import Money, checked_int64
 
 UNKNOWN_CATEGORY = "UNSPECIFIED"
-# Whether a fact of (category, company) belongs to a group.
-Keep = Callable[[str, str], bool]
+# The group a fact of (category, company) belongs to.
+Key = Callable[[str, str], str]
+_Group = tuple[list[Approval], list[Applied], list[EngagementFact]]
 
 
 @dataclass(frozen=True)
@@ -74,16 +75,11 @@ def report(
     engagements = [e for e in facts.engagements if e.university_id == university_id]
     repeats = repeat_hire_ids(engagements)
 
-    def group(keep: Keep) -> ShownFigures:
-        raw = raw_figures(
-            window,
-            [a for a in approvals if keep(a.category, a.company_id)],
-            [a for a in applied if keep(a.category, a.company_id)],
-            [e for e in engagements if keep(e.category, e.company_id)],
-            repeats,
-        )
-        return shown(raw, k)
+    def figures(group: _Group) -> ShownFigures:
+        return shown(raw_figures(window, *group, repeats), k)
 
+    by_category = _grouped(approvals, applied, engagements, lambda c, _co: c or UNKNOWN_CATEGORY)
+    by_company = _grouped(approvals, applied, engagements, lambda _c, co: co)
     active = _active(window, approvals, applied, engagements)
     categories = sorted({c for c, _ in active}, key=_category_order)
     companies = _ranked_companies(active, window, applied, engagements)
@@ -93,21 +89,32 @@ def report(
         university_id=university_id,
         window=window,
         k=k,
-        totals=group(lambda _category, _company: True),
+        totals=figures((approvals, applied, engagements)),
         sponsored=_sponsored(university_id, facts.sponsored, window, k),
         generated_at=now,
-        by_category=[(c, group(_in_category(c))) for c in categories],
-        by_company=[CompanyFigures(co, names.get(co, ""), group(_of_company(co))) for co in listed],
+        by_category=[(c, figures(by_category[c])) for c in categories],
+        by_company=[
+            CompanyFigures(co, names.get(co, ""), figures(by_company[co])) for co in listed
+        ],
         companies_omitted=len(companies) - len(listed),
     )
 
 
-def _in_category(category: str) -> Keep:
-    return lambda c, _company: (c or UNKNOWN_CATEGORY) == category
-
-
-def _of_company(company_id: str) -> Keep:
-    return lambda _category, company: company == company_id
+def _grouped(
+    approvals: list[Approval],
+    applied: list[Applied],
+    engagements: list[EngagementFact],
+    key: Key,
+) -> defaultdict[str, _Group]:
+    """The facts split into groups by `key(category, company)`, in one pass each."""
+    groups: defaultdict[str, _Group] = defaultdict(lambda: ([], [], []))
+    for a in approvals:
+        groups[key(a.category, a.company_id)][0].append(a)
+    for ap in applied:
+        groups[key(ap.category, ap.company_id)][1].append(ap)
+    for e in engagements:
+        groups[key(e.category, e.company_id)][2].append(e)
+    return groups
 
 
 def _active(
