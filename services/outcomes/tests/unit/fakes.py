@@ -20,6 +20,9 @@ class MemoryStore(Generic[T]):
     applied_events: dict[str, set[str]] = field(default_factory=dict)
     writes: int = 0
 
+    async def get(self, fact_id: str) -> T | None:
+        return self.facts.get(fact_id)
+
     async def change(
         self, fact_id: str, event_id: str, decide: Callable[[T | None], T | None]
     ) -> bool:

@@ -93,3 +93,15 @@ async def test_the_csv_export_names_its_file_after_the_university() -> None:
     text, name = await handlers.reports.outcomes_csv(UNI, None, None, OFFICE)
     assert name == f"outcomes-{UNI}.csv"
     assert text.startswith("university_id,from,to,suppression_k,group")
+
+
+async def test_an_application_takes_its_postings_category_when_the_posting_was_seen() -> None:
+    handlers, repo, _ = build()
+    await handlers.facts.on_posting(PostingInfo("pst_1", "co_a", "Acme", "DESIGN", 2), "e1")
+    await handlers.facts.on_application(Applied("app_1", UNI, "s1", "pst_1", "co_a", day(1)), "e2")
+    await handlers.facts.on_application(Applied("app_2", UNI, "s2", "pst_9", "co_b", day(1)), "e3")
+    assert (repo.applied.facts["app_1"].category, repo.applied.facts["app_1"].company_name) == (
+        "DESIGN",
+        "Acme",
+    )
+    assert repo.applied.facts["app_2"].category == ""  # resolved when a report is made

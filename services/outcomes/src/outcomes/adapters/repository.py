@@ -8,6 +8,7 @@ to by `_id`: never a scan of all history.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Mapping
 from typing import Any, Generic, TypeVar
 
@@ -21,8 +22,8 @@ from stint.kit.outbox import OutboxCollection, already_applied, remember_applied
 F = TypeVar("F", bound=Fact)
 BY_UNIVERSITY = (IndexSpec([("university_id", 1)], name="university_id"),)
 BY_SPONSOR = (IndexSpec([("sponsor_university_id", 1)], name="sponsor_university_id"),)
-# How many posting ids one lookup asks for.
-LOOKUP_BATCH = 100
+# How many posting lookups run at once.
+LOOKUP_BATCH = 20
 
 
 class FactCollection(Generic[F]):
@@ -103,12 +104,13 @@ class FactRepository:
         )
 
     async def _postings(self, ids: set[str]) -> dict[str, PostingInfo]:
+        """By `_id`, one lookup each (what FerretDB pushes down; `$in` may not be): only the
+        few postings an application was recorded without (consumed before the posting)."""
         found: dict[str, PostingInfo] = {}
         ordered = sorted(ids)
         for i in range(0, len(ordered), LOOKUP_BATCH):
             batch = ordered[i : i + LOOKUP_BATCH]
-            cursor = self.postings.collection.collection.find({"_id": {"$in": batch}})
-            async for doc in cursor:
-                info = documents.posting_info(doc)
-                found[info.posting_id] = info
+            for info in await asyncio.gather(*(self.postings.get(p) for p in batch)):
+                if info is not None:
+                    found[info.posting_id] = info
         return found

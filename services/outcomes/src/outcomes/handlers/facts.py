@@ -52,7 +52,16 @@ class FactHandlers:
         )
 
     async def on_application(self, applied: Applied, event_id: str) -> None:
-        """Consumes ApplicationSubmitted: who applied, to what, when (first record wins)."""
+        """Consumes ApplicationSubmitted: who applied, to what, when (first record wins), with
+        the posting's category and company name when the posting was seen (it was published
+        before anyone could apply; a report looks up the rare one consumed out of order)."""
+        info = await self._stores.postings.get(applied.posting_id)
+        if info is not None:
+            applied = replace(
+                applied,
+                category=applied.category or info.category,
+                company_name=applied.company_name or info.company_name,
+            )
 
         def decide(current: Applied | None) -> Applied | None:
             return applied if current is None else None
@@ -70,7 +79,7 @@ class FactHandlers:
         def decide(current: EngagementFact | None) -> EngagementFact | None:
             fact = current or EngagementFact(change.engagement_id)
             new = change.apply(fact)
-            return None if new == current else replace(new, engagement_id=change.engagement_id)
+            return None if new == current else new
 
         await retry_on_conflict(
             lambda: self._stores.engagements.change(change.engagement_id, event_id, decide),

@@ -15,6 +15,8 @@ T = TypeVar("T")
 class FactStore(Protocol[T]):
     """One kind of fact, by deterministic id (adapters/repository.py)."""
 
+    async def get(self, fact_id: str) -> T | None: ...
+
     async def change(
         self, fact_id: str, event_id: str, decide: Callable[[T | None], T | None]
     ) -> bool:
