@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import timedelta
 from typing import Any
 
 import grpc
@@ -145,6 +146,11 @@ async def test_a_universitys_outcomes_match_the_scenario_exactly(harness: Harnes
         {"amountMinor": "10000", "currency": "USD"}
     ]
     assert r.sponsored.engagements.display == "2"
+    later = api.GetUniversityOutcomesRequest(university_id=UNI)
+    later.from_time.FromDatetime(T0 + timedelta(days=1))  # every fact is dated T0
+    after = (await harness.call("GetUniversityOutcomes", later, OFFICE)).outcomes
+    assert counts(after.totals)["students_hired"] == "< 2"
+    assert (list(after.by_company), list(after.sponsored.spent)) == ([], [])
 
 
 async def test_the_csv_export_and_who_may_read(harness: Harness) -> None:
