@@ -19,6 +19,7 @@ from stint.outcomes.v1 import outcomes_service_pb2 as api
 from stint.postings.v1 import events_pb2 as posting_events
 
 from .support import (
+    T0,
     Harness,
     K,
     application,
@@ -147,7 +148,9 @@ async def test_a_universitys_outcomes_match_the_scenario_exactly(harness: Harnes
     ]
     assert r.sponsored.engagements.display == "2"
     later = api.GetUniversityOutcomesRequest(university_id=UNI)
-    later.from_time.FromDatetime(T0 + timedelta(days=1))  # every fact is dated T0
+    # Every fact is dated T0, but the ratings: when they were revealed (now).
+    later.from_time.FromDatetime(T0 + timedelta(days=1))
+    later.to_time.FromDatetime(T0 + timedelta(days=2))
     after = (await harness.call("GetUniversityOutcomes", later, OFFICE)).outcomes
     assert counts(after.totals)["students_hired"] == "< 2"
     assert (list(after.by_company), list(after.sponsored.spent)) == ([], [])
