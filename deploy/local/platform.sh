@@ -21,7 +21,7 @@ source "$HERE/lib.sh"  # for `alive` (zombie-aware: a stopped service is gone at
 # Start order; stop order is the reverse (gateway first, infrastructure last).
 # name:grpc-port:http-port (metrics/health) — design.md §6. STINT_PORT_OFFSET shifts them all,
 # so a second stack (or a test) can run beside the usual one.
-SERVICES="postings:50051:9101 applications:50052:9102 submissions:50053:9103 payouts:50054:9104 notifications:50055:9105 gateway:0:8080"
+SERVICES="postings:50051:9101 applications:50052:9102 submissions:50053:9103 payouts:50054:9104 notifications:50055:9105 outcomes:50056:9106 gateway:0:8080"
 OFFSET="${STINT_PORT_OFFSET:-0}"
 # The gateway's ops port (/metrics, /healthz, /readyz); its 8080 serves the API only.
 GATEWAY_OPS=9100
@@ -84,7 +84,7 @@ up() {
   "$ROOT/.venv/bin/python" "$HERE/topics.py" create
   export STINT_POSTINGS_ADDR="127.0.0.1:$((50051 + OFFSET))" STINT_APPLICATIONS_ADDR="127.0.0.1:$((50052 + OFFSET))" \
     STINT_SUBMISSIONS_ADDR="127.0.0.1:$((50053 + OFFSET))" STINT_PAYOUTS_ADDR="127.0.0.1:$((50054 + OFFSET))" \
-    STINT_NOTIFICATIONS_ADDR="127.0.0.1:$((50055 + OFFSET))"
+    STINT_NOTIFICATIONS_ADDR="127.0.0.1:$((50055 + OFFSET))" STINT_OUTCOMES_ADDR="127.0.0.1:$((50056 + OFFSET))"
   # Local development defaults (production sets real values): a dev JWT secret shared with
   # `make token`, and webhooks may target receivers on this machine.
   export STINT_JWT_SECRET="${STINT_JWT_SECRET:-stint-dev-secret-not-for-production}"

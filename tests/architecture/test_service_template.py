@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-SERVICES = ("postings", "applications", "submissions", "payouts", "notifications")
+SERVICES = ("postings", "applications", "submissions", "payouts", "notifications", "outcomes")
 TOP_LEVEL_REQUIRED = {
     "__init__.py",
     "__main__.py",
@@ -43,7 +43,8 @@ PACKAGE_REQUIRED = {
 # What an entrypoint module exports: one function of this name.
 ENTRYPOINT_EXPORTS = {"kafka.py": "router", "timers.py": "timers"}
 PROTOBUF = ("google.protobuf", "grpc", "stint.common.", "stint.postings.", "stint.applications.",
-            "stint.submissions.", "stint.payouts.", "stint.notifications.")  # fmt: skip
+            "stint.submissions.", "stint.payouts.", "stint.notifications.",
+            "stint.outcomes.")  # fmt: skip
 DRIVER = ("pymongo", "bson", "aiokafka", "faststream")
 KIT_EDGE = ("stint.kit.grpc", "stint.kit.wire", "stint.kit.bus", "stint.kit.mongo",
             "stint.kit.outbox", "stint.kit.bootstrap", "stint.kit.runner")  # fmt: skip

@@ -13,8 +13,16 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 INSTALL = ROOT / "deploy/tools/install.sh"
-DEPLOYABLES = ("postings", "applications", "submissions", "payouts", "notifications", "gateway")
-GRPC_SERVICES = DEPLOYABLES[:5]
+DEPLOYABLES = (
+    "postings",
+    "applications",
+    "submissions",
+    "payouts",
+    "notifications",
+    "outcomes",
+    "gateway",
+)
+GRPC_SERVICES = DEPLOYABLES[:6]
 
 _TO_JSON = "import json, sys, yaml; json.dump(list(yaml.safe_load_all(sys.stdin)), sys.stdout)"
 

@@ -9,7 +9,7 @@ import pytest
 from stint.contracts import topics
 
 DEPLOYABLES = (*topics.SERVICES, "gateway")
-GRPC_PORTS = dict(zip(topics.SERVICES, range(50051, 50056), strict=True))
+GRPC_PORTS = dict(zip(topics.SERVICES, range(50051, 50057), strict=True))
 
 
 def _by_kind(resources: list[dict[str, Any]], kind: str) -> dict[str, dict[str, Any]]:

@@ -46,6 +46,7 @@ SERVICES = {
     "submissions": (50053, 9103),
     "payouts": (50054, 9104),
     "notifications": (50055, 9105),
+    "outcomes": (50056, 9106),
     "gateway": (8080, 9100),  # the API, and the ops port (/metrics, /readyz)
 }
 # Review window before auto-approval, in days (submissions' STINT_REVIEW_WINDOW_DAYS).

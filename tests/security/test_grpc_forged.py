@@ -28,6 +28,7 @@ PORTS = {
     "submissions": 50053,
     "payouts": 50054,
     "notifications": 50055,
+    "outcomes": 50056,
 }
 ADMIN = Caller("usr_forger", "admin", "", "req-forged")
 STUDENT = Caller("usr_s", "student", "", "")

@@ -42,6 +42,7 @@ class GatewaySettings(KitSettings):
     submissions_addr: str = "127.0.0.1:50053"
     payouts_addr: str = "127.0.0.1:50054"
     notifications_addr: str = "127.0.0.1:50055"
+    outcomes_addr: str = "127.0.0.1:50056"
 
     # Per-subject token bucket (anonymous callers are keyed by client address).
     rate_limit_per_second: float = Field(default=20.0, gt=0)
@@ -72,4 +73,5 @@ class GatewaySettings(KitSettings):
             "submissions": self.submissions_addr,
             "payouts": self.payouts_addr,
             "notifications": self.notifications_addr,
+            "outcomes": self.outcomes_addr,
         }

@@ -40,6 +40,8 @@ _TAGS = {
     "earnings, and the operators' ledger tools.",
     "sponsorships": "Universities and grant programs pay a share of projects from a budget.",
     "notifications": "The caller's in-app inbox and notification preferences.",
+    "outcomes": "A university's outcomes for its career office: hires, completions, earnings, "
+    "ratings and offers, small groups suppressed; as JSON or CSV.",
     "webhooks": "Webhook endpoints that receive the platform's events, for third parties.",
 }
 TAGS = [{"name": name, "description": text} for name, text in _TAGS.items()]

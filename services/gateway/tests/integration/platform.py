@@ -1,4 +1,4 @@
-"""The four backend services, built and started in-process on real Kafka and FerretDB, with
+"""The backend services, built and started in-process on real Kafka and FerretDB, with
 private topics and databases: what the gateway talks to in its integration tests."""
 
 from __future__ import annotations
@@ -11,6 +11,8 @@ import applications.bootstrap
 import applications.config
 import notifications.bootstrap
 import notifications.config
+import outcomes.bootstrap
+import outcomes.config
 import payouts.bootstrap
 import payouts.config
 import postings.bootstrap
@@ -31,7 +33,7 @@ async def backends(mongo: MongoClient, unique: str) -> AsyncIterator[dict[str, s
         "timer_poll_seconds": 0.1,
         "relay_sweep_seconds": 0.5,
     }
-    names = ["postings", "applications", "submissions", "payouts", "notifications"]
+    names = ["postings", "applications", "submissions", "payouts", "notifications", "outcomes"]
     databases = {name: f"gw_{unique}_{name}" for name in names}
     runners: dict[str, ServiceRunner] = {
         "postings": await postings.bootstrap.build(
@@ -55,6 +57,11 @@ async def backends(mongo: MongoClient, unique: str) -> AsyncIterator[dict[str, s
         "notifications": await notifications.bootstrap.build(
             notifications.config.Settings(
                 mongo_database=databases["notifications"], webhook_allow_loopback=True, **common
+            )
+        ),
+        "outcomes": await outcomes.bootstrap.build(
+            outcomes.config.Settings(
+                mongo_database=databases["outcomes"], outcomes_suppression_k=2, **common
             )
         ),
     }

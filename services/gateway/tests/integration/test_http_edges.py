@@ -20,7 +20,7 @@ from ..conftest import client, settings, token
 DEAD = "127.0.0.1:1"
 DEAD_BACKENDS = {
     f"{b}_addr": DEAD
-    for b in ("postings", "applications", "submissions", "payouts", "notifications")
+    for b in ("postings", "applications", "submissions", "payouts", "notifications", "outcomes")
 }
 
 

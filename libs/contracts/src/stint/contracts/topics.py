@@ -37,7 +37,16 @@ DOMAIN_TOPICS: Final[tuple[TopicSpec, ...]] = (
     TopicSpec(NOTIFICATIONS, 3, "webhook endpoint id (whe_…)"),
 )
 
-SERVICES: Final = ("postings", "applications", "submissions", "payouts", "notifications")
+# Every consuming service (each has a dead-letter topic); outcomes is a read model that
+# publishes no topic of its own.
+SERVICES: Final = (
+    "postings",
+    "applications",
+    "submissions",
+    "payouts",
+    "notifications",
+    "outcomes",
+)
 
 
 def dlq_topic(consuming_service: str) -> str:

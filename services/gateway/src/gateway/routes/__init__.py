@@ -7,6 +7,7 @@ from gateway.routes import (
     disputes,
     notifications,
     offers,
+    outcomes,
     payout_reports,
     payouts,
     postings,
@@ -29,4 +30,5 @@ def all_routes() -> list[Route]:
         *sponsorships.ROUTES,
         *payout_reports.ROUTES,
         *notifications.ROUTES,
+        *outcomes.ROUTES,
     ]
