@@ -102,11 +102,11 @@ def visible_company(actor: Actor, company: Company | None, company_id: str) -> C
 
 
 def require_editor(actor: Actor, company: Company | None, company_id: str) -> None:
-    """The company's own employers and admins edit its profile. Anyone else may see a saved
-    profile, so is refused; an unknown company is not found for them."""
+    """The company's own employers and admins edit its profile. Other roles never do; another
+    company's employer may see a saved profile, so is refused, and an unknown one not found."""
     if actor.role == ADMIN or is_member(actor, company_id):
         return
-    if company is None:
+    if actor.role == EMPLOYER and company is None:
         raise CompanyNotFound(company_id)
     raise NotAllowed("only the company's employers edit its profile")
 
