@@ -28,6 +28,9 @@ _QUERY_SCHEMAS: dict[str, dict[str, Any]] = {
 # operation-tag-defined fails on a route whose tag is missing here).
 _TAGS = {
     "postings": "Employers publish projects; students find them; universities approve them.",
+    "companies": "Company profiles, and their verification by the platform's admins.",
+    "review": "The admins' review of postings: the queue (unverified companies, automatic "
+    "findings, flags), approvals, declines and takedowns; anyone may flag an open posting.",
     "applications": "Students apply; employers shortlist, reject and hire.",
     "engagements": "Deliver, review, approve, rate, and the verifiable experience record.",
     "disputes": "Either side opens a dispute on an engagement, the other answers, an admin "

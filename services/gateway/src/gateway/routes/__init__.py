@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from gateway.routes import (
     applications,
+    companies,
     disputes,
     notifications,
     payout_reports,
@@ -18,6 +19,7 @@ from gateway.routing import Route
 def all_routes() -> list[Route]:
     return [
         *postings.ROUTES,
+        *companies.ROUTES,
         *applications.ROUTES,
         *submissions.ROUTES,
         *disputes.ROUTES,
