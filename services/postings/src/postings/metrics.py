@@ -19,8 +19,13 @@ PAY_FLOOR_REJECTIONS = Counter(
 )
 SENT_TO_REVIEW = Counter(
     "stint_posting_reviews_submitted_total",
-    "Publishes sent to the review queue, and flags that put an open posting in it, by cause.",
+    "Postings put in the review queue: by a publish with findings, or by a flag.",
     ["cause"],
+)
+REVIEW_FINDINGS = Counter(
+    "stint_posting_review_findings_total",
+    "Automatic review findings at publish, by code (unverified_company, prohibited_work, …).",
+    ["code"],
 )
 REVIEW_DECISIONS = Counter(
     "stint_posting_review_decisions_total",

@@ -90,8 +90,10 @@ class PostingCommands:
         )
         after, events = moderation.publish(named, findings, now)
         saved = await self._repo.save(loaded, after, events, cause)
+        if findings:
+            metrics.SENT_TO_REVIEW.labels("publish").inc()
         for finding in findings:
-            metrics.SENT_TO_REVIEW.labels(finding.code).inc()
+            metrics.REVIEW_FINDINGS.labels(finding.code).inc()
         return saved
 
     async def close(self, posting_id: str, expected_version: int, cause: Cause) -> Posting:
