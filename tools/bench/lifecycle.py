@@ -27,8 +27,9 @@ T = TypeVar("T")
 
 @dataclass(frozen=True)
 class Tenant:
-    """A verified company with a webhook endpoint for the events the lifecycles wait for. Each worker of
-    a level posts for its own company, so one endpoint's delivery limit is not the bottleneck."""
+    """A verified company with a webhook endpoint for the events the lifecycles wait for. Each
+    worker of a level posts for its own company, so one endpoint's delivery limit is not the
+    bottleneck."""
 
     company: str
     employer: dict[str, str]
