@@ -205,3 +205,26 @@ def test_take_down_needs_an_open_or_pending_posting(
 ) -> None:
     with pytest.raises(InvalidTransition):
         moderation.take_down(make_posting(status), "scam", "usr_root", now)
+
+
+def test_the_prohibited_list_comes_from_the_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    from postings.config import Settings
+
+    assert "door-to-door" in Settings().policy().prohibited_work
+    monkeypatch.setenv("STINT_PROHIBITED_WORK", '[" Crypto Pump ", ""]')
+    assert Settings().policy().prohibited_work == ("crypto pump",)
+
+
+def test_the_review_travels_on_the_posting_snapshot(
+    make_posting: Callable[..., Posting], now: datetime
+) -> None:
+    from postings.adapters import wire
+    from stint.postings.v1 import posting_pb2
+
+    flagged, _ = moderation.flag(make_posting(Status.OPEN), "usr_kim", "deposit", now)
+    out = wire.posting_out(replace(flagged, company_name="Acme"))
+    assert out.company_name == "Acme"
+    assert out.review.status == posting_pb2.REVIEW_STATUS_PENDING
+    assert [(f.code, f.message) for f in out.review.findings] == [("flagged", "deposit")]
+    assert out.review.flag_count == 1
+    assert wire.posting_out(make_posting(Status.DRAFT)).HasField("review") is False
