@@ -115,8 +115,9 @@ class PostingRepository:
         return Page.of(rows, request, partial(_position, query.order))
 
     async def review_queue(self, request: PageRequest) -> Page[Posting]:
-        """One page of the review queue, oldest entry first (ties by id)."""
-        conditions: list[dict[str, Any]] = [{REVIEW_QUEUE: True}]
+        """One page of the review queue, oldest entry first (ties by id). The filter is a
+        top-level equality on the indexed marker, so only queued postings are read."""
+        query: dict[str, Any] = {REVIEW_QUEUE: True}
         if request.after:
             since, _, after_id = request.after.partition(_SEP)
             try:
@@ -125,11 +126,12 @@ class PostingRepository:
                 raise InvalidArgument.of(
                     "page.page_token", "is not a token from this list"
                 ) from exc
-            conditions.append(
-                {"$or": [{REVIEW_SINCE: {"$gt": at}}, {REVIEW_SINCE: at, "_id": {"$gt": after_id}}]}
-            )
+            query["$or"] = [
+                {REVIEW_SINCE: {"$gt": at}},
+                {REVIEW_SINCE: at, "_id": {"$gt": after_id}},
+            ]
         cursor = self._postings.collection.find(
-            {"$and": conditions}, sort=[(REVIEW_SINCE, 1), ("_id", 1)], limit=request.limit
+            query, sort=[(REVIEW_SINCE, 1), ("_id", 1)], limit=request.limit
         )
         rows = [from_document(doc) async for doc in cursor]
         return Page.of(rows, request, _queue_position)
