@@ -162,6 +162,12 @@ def cast(d: Demo) -> Cast:
         students={n: d.who("student", f"stu_{n}{d.run}", university) for n in names},
     )
     d.say(f"run {d.run}: company {company}, university {university}, students {', '.join(names)}")
+    profile = {"display_name": "BrewCo", "website": "https://brewco.example"}
+    d.call("PUT", f"/v1/companies/{company}", c.boss, json=profile)
+    verification = {"status": "VERIFICATION_STATUS_VERIFIED", "domain": "brewco.example"}
+    admin = d.who("admin", f"usr_ops{d.run}")
+    d.call("POST", f"/v1/companies/{company}/verification", admin, json=verification)
+    d.say(f"{company} saves its profile (BrewCo); an admin verifies it: its postings open directly")
     return c
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -9,7 +11,10 @@ import httpx
 
 from stint.kit.testing.poll import eventually
 
-from .conftest import until_status
+from .conftest import auth, until_status
+
+# Companies an admin verified in this run (each once: a clean posting then opens on publish).
+_VERIFIED: set[str] = set()
 
 
 def posting(title: str, positions: int = 1, universities: tuple[str, ...] = ()) -> dict[str, Any]:
@@ -34,7 +39,23 @@ def posting(title: str, positions: int = 1, universities: tuple[str, ...] = ()) 
     return body
 
 
+async def verify_company(http: httpx.AsyncClient, employer: dict[str, str]) -> None:
+    """An admin verifies the employer's company (its token's `org`) once per run."""
+    claims = employer["Authorization"].split()[1].split(".")[1]
+    company = json.loads(base64.urlsafe_b64decode(claims + "=" * (-len(claims) % 4)))["org"]
+    if company in _VERIFIED:
+        return
+    verified = await http.post(
+        f"/v1/companies/{company}/verification",
+        json={"status": "VERIFICATION_STATUS_VERIFIED", "domain": "example.com"},
+        headers=auth("admin", "usr_e2e_verifier"),
+    )
+    assert verified.status_code == 200, verified.text
+    _VERIFIED.add(company)
+
+
 async def publish(http: httpx.AsyncClient, employer: dict[str, str], body: dict[str, Any]) -> str:
+    await verify_company(http, employer)
     created = await http.post("/v1/postings", json=body, headers=employer)
     assert created.status_code == 201, created.text
     posting_id: str = created.json()["id"]

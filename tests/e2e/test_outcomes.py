@@ -15,6 +15,7 @@ import httpx
 import pytest
 
 from stint.kit.testing.poll import eventually
+
 from .conftest import Receiver, auth
 from .flow import apply, engagement_of, hire, posting, publish, review, submit
 

@@ -19,7 +19,7 @@ import pytest
 from stint.kit.testing.poll import eventually
 
 from .conftest import Platform, Receiver, auth
-from .flow import posting
+from .flow import posting, verify_company
 
 Span = dict[str, Any]
 
@@ -61,6 +61,7 @@ async def test_a_request_is_one_trace_down_to_its_webhook(
         headers=employer,
     )
     assert hook.status_code == 201, hook.text
+    await verify_company(http, employer)
     created = await http.post("/v1/postings", json=posting(f"Traced {unique}"), headers=employer)
     assert created.status_code == 201, created.text
     request_id = f"trace-{unique}"

@@ -27,8 +27,9 @@ T = TypeVar("T")
 
 @dataclass(frozen=True)
 class Tenant:
-    """A company with a webhook endpoint for the events the lifecycles wait for. Each worker of
-    a level posts for its own company, so one endpoint's delivery limit is not the bottleneck."""
+    """A verified company with a webhook endpoint for the events the lifecycles wait for. Each
+    worker of a level posts for its own company, so one endpoint's delivery limit is not the
+    bottleneck."""
 
     company: str
     employer: dict[str, str]
@@ -45,6 +46,12 @@ async def new_tenant(api: Api, receiver: Receiver) -> Tenant:
     tenant = Tenant(company, bearer("employer", new_id("usr"), org=company))
     hook = {"url": receiver.url, "event_types": list(EVENT_TYPES)}
     await api.call("POST", "/v1/webhooks/endpoints", tenant.employer, hook, 201)
+    # A verified company's clean postings open on publish (an unverified one's wait for review).
+    verified = {"status": "VERIFICATION_STATUS_VERIFIED", "domain": "bench.example"}
+    admin = bearer("admin", new_id("usr"))
+    await api.call(
+        "POST", "/v1/companies/{company_id}/verification", admin, verified, company_id=company
+    )
     return tenant
 
 

@@ -27,6 +27,16 @@ def token(role: str, org: str = "", sub: str = "u1", ttl: int = 600) -> dict[str
     return {"Authorization": f"Bearer {jwt}"}
 
 
+async def verify_company(c: httpx.AsyncClient, company_id: str) -> None:
+    """An admin verifies the company, so its clean postings open on publish (no review)."""
+    verified = await c.post(
+        f"/v1/companies/{company_id}/verification",
+        json={"status": "VERIFICATION_STATUS_VERIFIED", "domain": "example.com"},
+        headers=token("admin", sub="usr_verifier"),
+    )
+    assert verified.status_code == 200, verified.text
+
+
 class GatewayClient(httpx.AsyncClient):
     """A client of the API; `ops_url` is the gateway's ops server (/metrics, /readyz)."""
 

@@ -174,6 +174,8 @@ def test_projection_is_monotonic_and_keeps_local_hires() -> None:
         (PostingStatus.CLOSED, "posting_closed"),
         (PostingStatus.CANCELLED, "posting_cancelled"),
         (PostingStatus.EXPIRED, "posting_expired"),
+        (PostingStatus.TAKEN_DOWN, "posting_taken_down"),
+        (PostingStatus.PENDING_REVIEW, None),
         (PostingStatus.OPEN, None),
         (PostingStatus.DRAFT, None),
     ],

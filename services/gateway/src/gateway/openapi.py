@@ -28,6 +28,9 @@ _QUERY_SCHEMAS: dict[str, dict[str, Any]] = {
 # operation-tag-defined fails on a route whose tag is missing here).
 _TAGS = {
     "postings": "Employers publish projects; students find them; universities approve them.",
+    "companies": "Company profiles, and their verification by the platform's admins.",
+    "review": "The admins' review of postings: the queue (unverified companies, automatic "
+    "findings, flags), approvals, declines and takedowns; anyone may flag an open posting.",
     "applications": "Students apply; employers shortlist, reject and hire.",
     "profiles": "Student profiles: what a student shows employers, field by field.",
     "invitations": "Repeat hiring: a company invites an intern it hired before to a new posting.",

@@ -12,7 +12,7 @@ import pytest
 from stint.kit.mongo import Database, MongoClient
 from stint.kit.testing.poll import eventually
 
-from ..conftest import client, settings, token
+from ..conftest import client, settings, token, verify_company
 from .platform import backends
 from .test_lifecycle import _posting, _until
 
@@ -64,6 +64,7 @@ async def test_a_dispute_from_opening_to_a_partial_release(
         backends(mongo_client, unique) as addresses,
         client(settings(mongo_database=mongo_db.name, **addresses)) as c,
     ):
+        await verify_company(c, company)
         engagement_id = await _active_engagement(c, employer, student)
         report = {"name": "report.pdf", "url": "https://files.example/report.pdf"}
         work = {"note": "Report.", "artifacts": [report]}

@@ -13,7 +13,7 @@ import pytest
 from stint.kit.mongo import Database, MongoClient
 from stint.kit.testing.poll import eventually
 
-from ..conftest import client, settings, token
+from ..conftest import client, settings, token, verify_company
 from .platform import backends
 
 
@@ -71,6 +71,17 @@ async def test_posting_to_payout_and_experience_record(
         posting_id = created.json()["id"]
         assert created.headers["location"] == f"/v1/postings/{posting_id}"
         assert created.json()["skills"] == ["market-research", "excel"]
+        # An unverified company's posting waits for an admin; a verified one opens directly.
+        pending = await c.post(f"/v1/postings/{posting_id}/publish", json={}, headers=employer)
+        assert pending.json()["status"] == "POSTING_STATUS_PENDING_REVIEW", pending.text
+        admin = token("admin", sub=f"ops_{unique}")
+        queue = await c.get("/v1/admin/review/postings", headers=admin)
+        assert [p["id"] for p in queue.json()["postings"]] == [posting_id], queue.text
+        declined = await c.post(
+            f"/v1/admin/review/postings/{posting_id}/decline", json={"reason": "x"}, headers=admin
+        )
+        assert declined.json()["status"] == "POSTING_STATUS_DRAFT", declined.text
+        await verify_company(c, company)
         published = await c.post(f"/v1/postings/{posting_id}/publish", json={}, headers=employer)
         assert published.json()["status"] == "POSTING_STATUS_OPEN", published.text
 

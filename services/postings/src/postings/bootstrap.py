@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from postings.adapters.company_repository import CompanyRepository
 from postings.adapters.repository import PostingRepository
 from postings.config import Settings
 from postings.entrypoints.grpc import SERVICE_NAME, PostingsServicer
@@ -23,7 +24,9 @@ async def build(settings: Settings, clock: Clock | None = None) -> ServiceRunner
     postings = infra.aggregate("postings")
     repository = PostingRepository(postings, infra.events(topics.POSTINGS))
     await repository.ensure_indexes()
-    handlers = Handlers.build(repository, infra.clock, settings.policy())
+    companies = CompanyRepository(infra.aggregate("companies"), infra.events(topics.POSTINGS))
+    await companies.ensure_indexes()
+    handlers = Handlers.build(repository, companies, infra.clock, settings.policy())
     infra.consume(router(settings, handlers.reactions))
     lease = timedelta(seconds=settings.expiry_lease_seconds)
     expiry = infra.timers(timers(postings, handlers.reactions, lease))

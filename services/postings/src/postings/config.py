@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
+from postings.domain.review import DEFAULT_PROHIBITED_WORK
 from postings.domain.validation import Policy
 from stint.kit.settings import KitSettings
 
@@ -23,6 +24,11 @@ class Settings(KitSettings):
     hourly_pay_floor_minor: dict[str, int] = Field(default_factory=lambda: {"USD": 2000})
     # How long a replica owns a due expiry before another may retry it (renewed while it runs).
     expiry_lease_seconds: float = Field(10.0, gt=0)
+    # Phrases of prohibited kinds of work; a posting mentioning one (title, summary,
+    # description, skills) goes to review (STINT_PROHIBITED_WORK='["unpaid trial", …]').
+    prohibited_work: list[str] = Field(
+        default_factory=lambda: list(DEFAULT_PROHIBITED_WORK), max_length=500
+    )
 
     def policy(self) -> Policy:
         return Policy(
@@ -30,4 +36,5 @@ class Settings(KitSettings):
             max_hours=self.max_estimated_hours,
             hourly_floor_minor=dict(self.hourly_pay_floor_minor),
             max_amount_minor=self.max_amount_minor,
+            prohibited_work=tuple(p.strip().lower() for p in self.prohibited_work if p.strip()),
         )

@@ -26,7 +26,7 @@ from stint.kit.mongo import Database
 from stint.kit.runner import ServiceRunner
 from stint.kit.testing.identity import metadata_for
 from stint.kit.testing.infra import Infra
-from stint.postings.v1 import posting_pb2
+from stint.postings.v1 import company_pb2, posting_pb2
 from stint.postings.v1 import postings_service_pb2 as svc
 from stint.postings.v1.postings_service_pb2_grpc import PostingsServiceStub
 
@@ -37,6 +37,7 @@ class Service:
     settings: Settings
     stub: PostingsServiceStub
     channel: grpc.aio.Channel
+    verified: set[str] = dataclasses.field(default_factory=set)
 
     @property
     def topic(self) -> str:
@@ -82,12 +83,36 @@ async def service(infra: Infra, mongo_db: Database, unique: str) -> AsyncIterato
         await stop_service(started)
 
 
+# The org of each caller's metadata (open_posting verifies an employer's company first).
+_ORGS: dict[Any, str] = {}
+
+
 def who(role: str, org: str = "", subject: str = "") -> tuple[tuple[str, str], ...]:
     """gRPC metadata for a caller, as the gateway sets it."""
-    return metadata_for(Caller(subject or f"usr_{role}_{org}", role, org, "req-test"), "postings")
+    metadata = metadata_for(
+        Caller(subject or f"usr_{role}_{org}", role, org, "req-test"), "postings"
+    )
+    _ORGS[metadata] = org
+    return metadata
 
 
 EMPLOYER = who("employer", "cmp_acme")
+ADMIN = who("admin", subject="usr_root")
+
+
+async def verify_company(service: Service, company_id: str) -> None:
+    """An admin verifies the company (its clean postings then open on publish)."""
+    if company_id in service.verified:
+        return
+    await service.stub.SetCompanyVerification(
+        svc.SetCompanyVerificationRequest(
+            company_id=company_id,
+            status=company_pb2.VERIFICATION_STATUS_VERIFIED,
+            domain="acme.example",
+        ),
+        metadata=ADMIN,
+    )
+    service.verified.add(company_id)
 
 
 def posting_input(**changes: Any) -> svc.PostingInput:
@@ -117,6 +142,9 @@ def posting_input(**changes: Any) -> svc.PostingInput:
 async def open_posting(
     service: Service, metadata: Any = EMPLOYER, **changes: Any
 ) -> posting_pb2.Posting:
+    """A published OPEN posting of the caller's company (verified first)."""
+    if _ORGS.get(metadata):
+        await verify_company(service, _ORGS[metadata])
     created = await service.stub.CreatePosting(
         svc.CreatePostingRequest(posting=posting_input(**changes)), metadata=metadata
     )

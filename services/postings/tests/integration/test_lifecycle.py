@@ -41,7 +41,11 @@ async def test_create_then_publish_produces_posting_published_with_cloudevents_h
     assert posting.status == posting_pb2.POSTING_STATUS_OPEN
     assert list(posting.skills) == ["excel", "market-research"]
 
-    records = await wait_for_records(kafka_bootstrap, service.topic, count=2)
+    # The company's verification (open_posting verifies it first) is keyed by the company.
+    records = await wait_for_records(kafka_bootstrap, service.topic, count=3)
+    [company] = [r for r in records if r.key == b"cmp_acme"]
+    assert headers_of(company)["ce_type"] == "stint.postings.v1.CompanyVerified"
+    records = [r for r in records if r.key == posting.id.encode()]
     types = [headers_of(r)["ce_type"] for r in records]
     assert types == ["stint.postings.v1.PostingCreated", "stint.postings.v1.PostingPublished"]
     record = records[1]
@@ -125,7 +129,8 @@ async def test_every_engagement_ended_completes_the_posting(
         until=lambda p: p.status == posting_pb2.POSTING_STATUS_COMPLETED,
     )
     assert completed.completed_count == 1
-    records = await wait_for_records(kafka_bootstrap, service.topic, count=4)
+    # CompanyVerified, PostingCreated, PostingPublished, PostingFilled, PostingCompleted
+    records = await wait_for_records(kafka_bootstrap, service.topic, count=5)
     types = [headers_of(r)["ce_type"].rsplit(".", 1)[1] for r in records]
     assert types.count("PostingCompleted") == 1
 

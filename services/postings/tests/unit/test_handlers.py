@@ -26,6 +26,8 @@ from stint.kit.paging import Page, PageRequest
 from stint.kit.testing.clock import ManualClock
 from stint.postings.v1 import events_pb2
 
+from .fakes import FakeCompanies
+
 
 class FakeRepository:
     """Keeps postings in memory with the real repository's version rules, and turns domain
@@ -86,8 +88,13 @@ def repo(clock: ManualClock) -> FakeRepository:
 
 
 @pytest.fixture
-def handlers(repo: FakeRepository, clock: ManualClock) -> Handlers:
-    return Handlers.build(repo, clock, Policy(), next_id=lambda: "pst_1")
+def companies() -> FakeCompanies:
+    return FakeCompanies().verified("cmp_acme")
+
+
+@pytest.fixture
+def handlers(repo: FakeRepository, companies: FakeCompanies, clock: ManualClock) -> Handlers:
+    return Handlers.build(repo, companies, clock, Policy(), next_id=lambda: "pst_1")
 
 
 @pytest.fixture

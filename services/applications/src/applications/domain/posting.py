@@ -23,6 +23,8 @@ class PostingStatus(enum.StrEnum):
     CLOSED = "CLOSED"
     CANCELLED = "CANCELLED"
     EXPIRED = "EXPIRED"
+    PENDING_REVIEW = "PENDING_REVIEW"  # not open for applying (its events are not consumed)
+    TAKEN_DOWN = "TAKEN_DOWN"
 
 
 # Statuses in which a posting no longer takes candidates, and the reason every application still
@@ -36,6 +38,7 @@ CLOSURE_REASONS: dict[PostingStatus, str] = {
     PostingStatus.CLOSED: "posting_closed",
     PostingStatus.CANCELLED: "posting_cancelled",
     PostingStatus.EXPIRED: "posting_expired",
+    PostingStatus.TAKEN_DOWN: "posting_taken_down",
     PostingStatus.COMPLETED: "posting_closed",
 }
 

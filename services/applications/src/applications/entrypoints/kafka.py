@@ -26,6 +26,8 @@ POSTING_EVENTS = (
     posting_events.PostingExpired,
     posting_events.PostingFilled,
     posting_events.PostingCompleted,
+    # An admin took it down: closed for applying, every waiting application answered.
+    posting_events.PostingTakenDown,
 )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from gateway.routes import (
     applications,
+    companies,
     disputes,
     notifications,
     offers,
@@ -21,6 +22,7 @@ from gateway.routing import Route
 def all_routes() -> list[Route]:
     return [
         *postings.ROUTES,
+        *companies.ROUTES,
         *applications.ROUTES,
         *profiles.ROUTES,
         *submissions.ROUTES,

@@ -24,12 +24,18 @@ from notifications.domain.payload import TEST_TYPE, payload
 from stint.common.v1.event_pb2 import EventContext
 from stint.contracts import descriptors
 from stint.notifications.v1 import events_pb2 as notifications
+from stint.postings.v1 import company_pb2
 
 # Where "the last word is what happened" reads badly.
 _OVERRIDES: dict[str, str] = {
     "PostingApprovedForUniversity": "posting.approved_for_university",
     "PostingDeclinedForUniversity": "posting.declined_for_university",
     "PayoutOnHold": "payout.on_hold",
+    "CompanyVerificationRevoked": "company.verification_revoked",
+    "PostingSubmittedForReview": "posting.submitted_for_review",
+    "PostingReviewApproved": "posting.review_approved",
+    "PostingReviewDeclined": "posting.review_declined",
+    "PostingTakenDown": "posting.taken_down",
 }
 _ROUTING_FIELDS = {"company_id", "university_id", "student_id"}
 EXAMPLE_TIME = datetime(2026, 1, 15, 9, 30, tzinfo=UTC)
@@ -83,6 +89,8 @@ def tenants_of(message: Message) -> Tenants:
 def _collect(message: Message, found: dict[str, set[str]]) -> None:
     if isinstance(message, EventContext):
         return  # the actor's org is who acted, not whom the event is about
+    if isinstance(message, company_pb2.Company) and message.id:
+        found["company_id"].add(message.id)  # a company's own id is its routing key
     for field, value in message.ListFields():
         if field.type == FieldDescriptor.TYPE_MESSAGE:
             for item in value if _repeated(field) else [value]:

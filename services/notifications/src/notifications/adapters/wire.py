@@ -38,6 +38,7 @@ CHANNEL_FROM_PB = {v: k for k, v in CHANNEL_TO_PB.items()}
 _TITLE_PATHS = (
     ("posting_title",),
     ("posting", "title"),
+    ("company", "display_name"),
     ("engagement", "title"),
     ("dispute", "title"),
     ("invitation", "posting_title"),

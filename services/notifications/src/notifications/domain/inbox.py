@@ -95,6 +95,25 @@ RULES: dict[str, Rule] = {
     "posting.declined_for_university": Rule(
         (COMPANY,), "Posting declined", "A university declined “{t}”."
     ),
+    "company.verified": Rule(
+        (COMPANY,),
+        "Company verified",
+        "{t} is verified: postings with no review finding open as soon as you publish them.",
+    ),
+    "posting.review_approved": Rule(
+        (COMPANY,), "Posting passed review", "“{t}” passed the platform's review."
+    ),
+    "posting.review_declined": Rule(
+        (COMPANY,),
+        "Posting returned after review",
+        "“{t}” was returned to draft after review: read the reason, edit it and publish again.",
+    ),
+    "posting.taken_down": Rule(
+        (COMPANY,),
+        "Posting taken down",
+        "“{t}” was taken down by the platform; its applicants were answered.",
+        Channel.EMAIL,
+    ),
     "experience_record.issued": Rule(
         (STUDENT,), "Experience record issued", "Your verified record of “{t}” is ready."
     ),

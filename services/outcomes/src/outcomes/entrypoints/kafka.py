@@ -32,6 +32,7 @@ ENGAGEMENT_EVENTS: tuple[tuple[str, Any, ToChange], ...] = (
     (topics.SUBMISSIONS, submission_events.OfferAccepted, wire.offer_accepted),
 )
 
+
 class MalformedEvent(ValueError):
     """An event without the ids the read model keys its facts on: sent to the DLQ."""
 

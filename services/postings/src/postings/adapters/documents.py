@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from postings.domain.model import Posting
+from postings.domain.review import Finding, Review, ReviewStatus
 from postings.domain.values import (
     AiPolicy,
     Category,
@@ -38,6 +39,10 @@ def to_document(p: Posting) -> Document:
         "ai_policy": t.ai_policy.value if t.ai_policy else None,
         "visibility": t.visibility.value if t.visibility else None,
         "kill_fee_percent": t.kill_fee_percent,
+        "pay_floor_exception": t.pay_floor_exception,
+        "company_name": p.company_name,
+        "review": _review_doc(p.review),
+        "flagged_by": list(p.flagged_by),
         "universities": [
             {
                 "university_id": u.university_id,
@@ -82,6 +87,7 @@ def from_document(d: Document) -> Posting:
         visibility=_opt(Visibility, d.get("visibility")),
         university_ids=tuple(u.university_id for u in universities),
         kill_fee_percent=d.get("kill_fee_percent", 0),
+        pay_floor_exception=d.get("pay_floor_exception", ""),
     )
     return Posting(
         id=d["_id"],
@@ -98,6 +104,37 @@ def from_document(d: Document) -> Posting:
         finished_engagements=tuple(d.get("finished_engagements", [])),
         completed_count=d.get("completed_count", 0),
         version=d["version"],
+        company_name=d.get("company_name", ""),
+        review=_review(d.get("review")),
+        flagged_by=tuple(d.get("flagged_by", [])),
+    )
+
+
+def _review_doc(r: Review | None) -> Document | None:
+    if r is None:
+        return None
+    return {
+        "status": r.status.value,
+        "findings": [{"code": f.code, "message": f.message} for f in r.findings],
+        "reason": r.reason,
+        "submitted_at": r.submitted_at,
+        "decided_at": r.decided_at,
+        "decided_by": r.decided_by,
+        "flag_count": r.flag_count,
+    }
+
+
+def _review(d: Document | None) -> Review | None:
+    if not d:
+        return None
+    return Review(
+        ReviewStatus(d["status"]),
+        tuple(Finding(f["code"], f["message"]) for f in d.get("findings", [])),
+        d.get("reason", ""),
+        d.get("submitted_at"),
+        d.get("decided_at"),
+        d.get("decided_by", ""),
+        d.get("flag_count", 0),
     )
 
 

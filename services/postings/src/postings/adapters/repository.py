@@ -23,6 +23,7 @@ from postings.domain.access import Scope, ScopeKind
 from postings.domain.commands import ListQuery, Order
 from postings.domain.events import DomainEvent
 from postings.domain.model import Posting
+from postings.domain.moderation import in_queue
 from postings.domain.values import Decision, Visibility
 from postings.handlers.ports import Loaded
 from stint.kit.actor import Cause
@@ -33,7 +34,11 @@ from stint.kit.outbox import APPLIED_EVENTS, OutboxCollection, remember_applied
 from stint.kit.paging import Page, PageRequest
 
 EXPIRES_AT = "expires_at"
+# The review queue (`moderation.in_queue`): present and true only while an admin must decide,
+# so the queue is an indexed-equality lookup; ordered by when it entered the queue.
+REVIEW_QUEUE, REVIEW_SINCE = "review_queue", "review_since"
 INDEXES = (
+    IndexSpec([(REVIEW_QUEUE, 1)]),
     IndexSpec([("company_id", 1), ("_id", -1)]),
     IndexSpec([("status", 1), ("_id", -1)]),
     IndexSpec([("application_deadline", 1), ("_id", 1)]),
@@ -77,7 +82,7 @@ class PostingRepository:
         after = replace(after, version=before.posting.version + 1)
         state = _state(after)
         del state["_id"]  # the kit filters on it; it never changes
-        unset = [] if EXPIRES_AT in state else [EXPIRES_AT]
+        unset = [f for f in (EXPIRES_AT, REVIEW_QUEUE, REVIEW_SINCE) if f not in state]
         applied_events = (
             remember_applied({APPLIED_EVENTS: list(before.applied_events)}, applied)
             if applied
@@ -109,6 +114,33 @@ class PostingRepository:
         rows = [from_document(doc) async for doc in cursor]
         return Page.of(rows, request, partial(_position, query.order))
 
+    async def review_queue(self, request: PageRequest) -> Page[Posting]:
+        """One page of the review queue, oldest entry first (ties by id). The filter is a
+        top-level equality on the indexed marker, so only queued postings are read."""
+        query: dict[str, Any] = {REVIEW_QUEUE: True}
+        if request.after:
+            since, _, after_id = request.after.partition(_SEP)
+            try:
+                at = datetime.fromisoformat(since)
+            except ValueError as exc:
+                raise InvalidArgument.of(
+                    "page.page_token", "is not a token from this list"
+                ) from exc
+            query["$or"] = [
+                {REVIEW_SINCE: {"$gt": at}},
+                {REVIEW_SINCE: at, "_id": {"$gt": after_id}},
+            ]
+        cursor = self._postings.collection.find(
+            query, sort=[(REVIEW_SINCE, 1), ("_id", 1)], limit=request.limit
+        )
+        rows = [from_document(doc) async for doc in cursor]
+        return Page.of(rows, request, _queue_position)
+
+
+def _queue_position(last: Posting) -> str:
+    since = (last.review.submitted_at if last.review else None) or last.updated_at
+    return f"{since.isoformat()}{_SEP}{last.id}"
+
 
 def _count(events: Sequence[DomainEvent]) -> None:
     for event in events:
@@ -121,6 +153,9 @@ def _state(posting: Posting) -> Document:
     doc.pop("version", None)
     if posting.expires_at is not None:
         doc[EXPIRES_AT] = posting.expires_at
+    if in_queue(posting) and posting.review is not None:
+        doc[REVIEW_QUEUE] = True
+        doc[REVIEW_SINCE] = posting.review.submitted_at or posting.updated_at
     doc["published"] = posting.published_at is not None
     doc["university_ids"] = [t.university_id for t in posting.universities]
     doc["approved_university_ids"] = [

@@ -15,6 +15,7 @@ from google.protobuf.message import Message
 from postings.domain.commands import ListQuery, Order
 from postings.domain.events import DomainEvent, EventKind
 from postings.domain.model import Posting
+from postings.domain.review import Review, ReviewStatus
 from postings.domain.skills import normalize_skills
 from postings.domain.values import AiPolicy, Category, Decision, Status, Terms, Visibility
 from stint.common.v1 import money_pb2, work_pb2
@@ -39,7 +40,19 @@ EVENT_TYPES: dict[EventKind, type[Message]] = {
     EventKind.EXPIRED: events_pb2.PostingExpired,
     EventKind.FILLED: events_pb2.PostingFilled,
     EventKind.COMPLETED: events_pb2.PostingCompleted,
+    EventKind.SUBMITTED_FOR_REVIEW: events_pb2.PostingSubmittedForReview,
+    EventKind.REVIEW_APPROVED: events_pb2.PostingReviewApproved,
+    EventKind.REVIEW_DECLINED: events_pb2.PostingReviewDeclined,
+    EventKind.FLAGGED: events_pb2.PostingFlagged,
+    EventKind.TAKEN_DOWN: events_pb2.PostingTakenDown,
 }
+_WITH_REASON = (
+    EventKind.DECLINED,
+    EventKind.CANCELLED,
+    EventKind.REVIEW_DECLINED,
+    EventKind.FLAGGED,
+    EventKind.TAKEN_DOWN,
+)
 # Proto enum value name prefixes, e.g. CATEGORY_DATA_ANALYSIS <-> Category.DATA_ANALYSIS.
 _PREFIXES: dict[type[enum.Enum], tuple[Any, str]] = {
     Category: (work_pb2.Category, "CATEGORY_"),
@@ -47,6 +60,7 @@ _PREFIXES: dict[type[enum.Enum], tuple[Any, str]] = {
     Visibility: (posting_pb2.Visibility, "VISIBILITY_"),
     Decision: (posting_pb2.UniversityDecision, "UNIVERSITY_DECISION_"),
     Status: (posting_pb2.PostingStatus, "POSTING_STATUS_"),
+    ReviewStatus: (posting_pb2.ReviewStatus, "REVIEW_STATUS_"),
 }
 
 
@@ -89,6 +103,7 @@ def terms_in(p: svc.PostingInput) -> Terms:
         visibility=enum_in(Visibility, p.visibility),
         university_ids=tuple(u.strip() for u in p.university_ids),
         kill_fee_percent=p.kill_fee_percent,
+        pay_floor_exception=p.pay_floor_exception,
     )
 
 
@@ -129,6 +144,23 @@ def posting_out(p: Posting) -> posting_pb2.Posting:
         updated_at=kit.timestamp(p.updated_at),
         published_at=kit.timestamp(p.published_at),
         version=p.version,
+        company_name=p.company_name,
+        review=review_out(p.review),
+        pay_floor_exception=t.pay_floor_exception,
+    )
+
+
+def review_out(r: Review | None) -> posting_pb2.PostingReview | None:
+    if r is None:
+        return None
+    return posting_pb2.PostingReview(
+        status=enum_out(r.status),
+        findings=[posting_pb2.ReviewFinding(code=f.code, message=f.message) for f in r.findings],
+        reason=r.reason,
+        submitted_at=kit.timestamp(r.submitted_at),
+        decided_at=kit.timestamp(r.decided_at),
+        decided_by=r.decided_by,
+        flag_count=r.flag_count,
     )
 
 
@@ -139,7 +171,7 @@ def event_out(event: DomainEvent, posting: Posting, cause: Cause) -> Message:
         fields["changed_fields"] = list(event.changed_fields)
     if event.kind in (EventKind.APPROVED, EventKind.DECLINED):
         fields["university_id"] = event.university_id
-    if event.kind in (EventKind.DECLINED, EventKind.CANCELLED):
+    if event.kind in _WITH_REASON:
         fields["reason"] = event.reason
     return EVENT_TYPES[event.kind](**fields)
 

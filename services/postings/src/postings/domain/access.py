@@ -6,7 +6,7 @@ Cross-tenant access reads as "not found", so that posting ids do not leak betwee
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from postings.domain.errors import NotAllowed, PostingNotFound, UniversityNotTargeted
 from postings.domain.model import Posting
@@ -80,6 +80,33 @@ def require_manager(actor: Actor, posting: Posting | None, posting_id: str) -> P
     if actor.role in (STUDENT, UNIVERSITY, EMPLOYER) and can_see(actor, posting):
         raise NotAllowed("only the posting's company may change it")
     raise PostingNotFound(posting_id)
+
+
+def require_flagger(actor: Actor, posting: Posting | None, posting_id: str) -> Posting:
+    """Students and universities flag what they can see; employers of another company flag
+    published public postings (public information); the owning company and admins do not
+    flag (they edit, cancel or take down)."""
+    if posting is None:
+        raise PostingNotFound(posting_id)
+    if actor.role == EMPLOYER and actor.org and actor.org != posting.company_id:
+        public = posting.terms.visibility is Visibility.PUBLIC
+        if public and posting.published_at is not None:
+            return posting
+        raise PostingNotFound(posting_id)
+    if actor.role in (STUDENT, UNIVERSITY):
+        return require_visible(actor, posting, posting_id)
+    if actor.role == EMPLOYER or actor.role == ADMIN:
+        require_visible(actor, posting, posting_id)
+        raise NotAllowed("the posting's company and admins do not flag it")
+    raise NotAllowed("this role cannot flag postings")
+
+
+def for_viewer(actor: Actor, posting: Posting) -> Posting:
+    """What the caller sees of a posting it may see: the review (findings, flags, reasons)
+    only for the posting's company and admins."""
+    if actor.role == ADMIN or (actor.role == EMPLOYER and actor.org == posting.company_id):
+        return posting
+    return replace(posting, review=None, flagged_by=())
 
 
 def company_for_new_posting(actor: Actor, requested: str) -> str:

@@ -18,6 +18,11 @@ class EventKind(enum.Enum):
     EXPIRED = "PostingExpired"
     FILLED = "PostingFilled"
     COMPLETED = "PostingCompleted"
+    SUBMITTED_FOR_REVIEW = "PostingSubmittedForReview"
+    REVIEW_APPROVED = "PostingReviewApproved"
+    REVIEW_DECLINED = "PostingReviewDeclined"
+    FLAGGED = "PostingFlagged"
+    TAKEN_DOWN = "PostingTakenDown"
 
 
 @dataclass(frozen=True)

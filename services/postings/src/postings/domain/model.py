@@ -13,6 +13,7 @@ from datetime import datetime
 
 from postings.domain.errors import InvalidTransition
 from postings.domain.events import DomainEvent, EventKind
+from postings.domain.review import Review
 from postings.domain.values import Decision, Status, Terms, UniversityTarget
 
 # Fields an employer may still change once the posting is open (the rest is what applicants
@@ -38,6 +39,11 @@ class Posting:
     finished_engagements: tuple[str, ...] = ()
     completed_count: int = 0
     version: int = 0
+    # The company's display name when last saved, the platform's review (`domain.review`,
+    # transitions in `domain.moderation`) and who flagged it (each caller counts once).
+    company_name: str = ""
+    review: Review | None = None
+    flagged_by: tuple[str, ...] = ()
 
     @property
     def hired_count(self) -> int:
@@ -100,7 +106,7 @@ class Posting:
         )
 
     def cancel(self, reason: str, now: datetime) -> tuple[Posting, list[DomainEvent]]:
-        self._require("cancel", Status.DRAFT, Status.OPEN, Status.CLOSED)
+        self._require("cancel", Status.DRAFT, Status.OPEN, Status.CLOSED, Status.PENDING_REVIEW)
         if self.hired_count:
             raise InvalidTransition("cannot cancel a posting with hires")
         posting = replace(self, status=Status.CANCELLED, updated_at=now)

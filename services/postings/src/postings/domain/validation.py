@@ -43,6 +43,9 @@ class Policy:
     # The platform maximum per amount (design.md §10, STINT_MAX_AMOUNT_MINOR): a fee above it
     # is refused here, where it enters, so payouts never has to sum absurd amounts.
     max_amount_minor: int = DEFAULT_MAX_AMOUNT_MINOR
+    # Phrases of prohibited kinds of work (lower case), matched in title, summary, description
+    # and skills by the automatic review checks (`domain.review`).
+    prohibited_work: tuple[str, ...] = ()
 
     def minimum_fee(self, hours: int, currency: str) -> int | None:
         floor = self.hourly_floor_minor.get(currency)
@@ -75,6 +78,8 @@ def validate_terms(terms: Terms, policy: Policy, now: datetime) -> None:
     _check_dates(terms, now, bad)
     _check_criteria(terms.acceptance_criteria, bad)
     _check_visibility(terms, bad)
+    if len(terms.pay_floor_exception) > MAX_REASON:
+        bad("pay_floor_exception", f"must be at most {MAX_REASON} characters")
     if not 0 <= terms.kill_fee_percent <= 100:
         bad("kill_fee_percent", "must be 0 to 100")
     if problems:
@@ -107,7 +112,7 @@ def _check_work(terms: Terms, policy: Policy, bad: Bad) -> None:
         bad("fee.amount_minor", f"must be at most {maximum} (the platform maximum per amount)")
     elif hours_ok:
         minimum = policy.minimum_fee(terms.estimated_hours, fee.currency) or 0
-        if fee.amount_minor < minimum:
+        if fee.amount_minor < minimum and not terms.pay_floor_exception.strip():
             floor = format_minor(policy.hourly_floor_minor[fee.currency], fee.currency)
             bad(
                 "fee.amount_minor",

@@ -17,6 +17,8 @@ class Status(enum.Enum):
     CLOSED = "CLOSED"
     CANCELLED = "CANCELLED"
     EXPIRED = "EXPIRED"
+    PENDING_REVIEW = "PENDING_REVIEW"
+    TAKEN_DOWN = "TAKEN_DOWN"
 
 
 class Category(enum.Enum):
@@ -76,3 +78,6 @@ class Terms:
     # The cancellation policy: the percent of the fee paid to the intern when the employer
     # cancels work in progress (frozen once open: applicants accept it).
     kill_fee_percent: int = 0
+    # Why a fee below the pay floor is fair; empty means the floor applies. With one, the
+    # posting always goes to review.
+    pay_floor_exception: str = ""

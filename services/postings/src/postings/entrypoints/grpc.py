@@ -10,24 +10,16 @@ from postings.adapters import wire
 from postings.domain.commands import CreatePosting, UpdatePosting
 from postings.domain.validation import check_reason
 from postings.domain.values import Decision
+from postings.entrypoints.grpc_review import CompanyReviewRpcs
+from postings.entrypoints.identity import caller_cause as _cause
 from postings.handlers import Handlers
 from stint.kit import wire as kit
-from stint.kit.actor import Cause
-from stint.kit.errors import InvalidArgument, Unauthenticated
-from stint.kit.grpc import current_caller
+from stint.kit.errors import InvalidArgument
 from stint.postings.v1 import postings_service_pb2 as svc
 from stint.postings.v1.postings_service_pb2_grpc import PostingsServiceServicer
 
 SERVICE_NAME = "stint.postings.v1.PostingsService"
 MAX_ID = 100
-
-
-def _cause() -> Cause:
-    """The caller and its request; every RPC needs an identity set by the gateway."""
-    caller = current_caller()
-    if caller.is_anonymous or not caller.role:
-        raise Unauthenticated("a signed-in caller (subject and role) is required")
-    return kit.cause_of(caller)
 
 
 def _posting_id(value: str) -> str:
@@ -36,10 +28,12 @@ def _posting_id(value: str) -> str:
     return value
 
 
-class PostingsServicer(PostingsServiceServicer):
+class PostingsServicer(CompanyReviewRpcs, PostingsServiceServicer):
     def __init__(self, handlers: Handlers) -> None:
         self._commands = handlers.commands
         self._views = handlers.views
+        self._companies = handlers.companies  # company and review RPCs: `grpc_review.py`
+        self._review = handlers.review
 
     async def CreatePosting(
         self, request: svc.CreatePostingRequest, context: Any

@@ -9,12 +9,13 @@ from dataclasses import replace
 from datetime import datetime
 
 from postings import metrics
-from postings.domain import access
+from postings.domain import access, moderation
 from postings.domain.commands import CreatePosting, UpdatePosting, changed_fields, merge, normalized
 from postings.domain.model import Posting
+from postings.domain.review import automatic_findings
 from postings.domain.validation import Policy, validate_terms
 from postings.domain.values import Decision, Terms
-from postings.handlers.ports import Loaded, Repository
+from postings.handlers.ports import Companies, Loaded, Repository
 from stint.kit.actor import Actor, Cause
 from stint.kit.clock import Clock
 from stint.kit.errors import ConcurrencyConflict, FailedPrecondition, InvalidArgument
@@ -29,11 +30,13 @@ class PostingCommands:
     def __init__(
         self,
         repository: Repository,
+        companies: Companies,
         clock: Clock,
         policy: Policy,
         next_id: Callable[[], str] = new_posting_id,
     ) -> None:
         self._repo = repository
+        self._companies = companies
         self._clock = clock
         self._policy = policy
         self._next_id = next_id
@@ -44,6 +47,7 @@ class PostingCommands:
         now = self._clock.now()
         terms = self._valid(cmd.terms, now, prefix="posting.")
         posting, events = Posting.draft(self._next_id(), company, cause.actor.subject, terms, now)
+        posting = replace(posting, company_name=await self._company_name(company))
         return await self._repo.add(posting, events, cause)
 
     async def update(self, cmd: UpdatePosting, cause: Cause) -> Posting:
@@ -63,19 +67,34 @@ class PostingCommands:
         after, events = current.edit(terms, changed_fields(current.terms, terms), now)
         if not events:
             return current
+        after = replace(after, company_name=await self._company_name(after.company_id))
         return await self._repo.save(loaded, after, events, cause)
 
     async def publish(self, posting_id: str, expected_version: int, cause: Cause) -> Posting:
-        """PublishPosting: DRAFT -> OPEN after validating everything again; PostingPublished."""
+        """PublishPosting: after validating everything again, the automatic review checks
+        (`domain.review`): none found for a verified company, DRAFT -> OPEN (PostingPublished);
+        any finding, -> PENDING_REVIEW (PostingSubmittedForReview)."""
         loaded = await self._managed(posting_id, cause.actor, expected_version)
         now = self._clock.now()
-        after, events = loaded.posting.publish(now)
+        loaded.posting.publish(now)  # the state check first: a wrong state is reported as such
         try:
             self._valid(loaded.posting.terms, now, prefix="")
         except InvalidArgument as exc:
             problems = "; ".join(f"{v.field}: {v.description}" for v in exc.violations)
             raise FailedPrecondition(f"the draft cannot be published: {problems}") from exc
-        return await self._repo.save(loaded, after, events, cause)
+        company = await self._companies.load(loaded.posting.company_id)
+        verified = company is not None and company.verified
+        findings = automatic_findings(loaded.posting.terms, verified, self._policy.prohibited_work)
+        named = replace(
+            loaded.posting, company_name=company.profile.display_name if company else ""
+        )
+        after, events = moderation.publish(named, findings, now)
+        saved = await self._repo.save(loaded, after, events, cause)
+        if findings:
+            metrics.SENT_TO_REVIEW.labels("publish").inc()
+        for finding in findings:
+            metrics.REVIEW_FINDINGS.labels(finding.code).inc()
+        return saved
 
     async def close(self, posting_id: str, expected_version: int, cause: Cause) -> Posting:
         """ClosePosting: OPEN -> CLOSED; emits PostingClosed (and PostingCompleted when every
@@ -115,6 +134,10 @@ class PostingCommands:
                 f"not {expected_version}"
             )
         return loaded
+
+    async def _company_name(self, company_id: str) -> str:
+        company = await self._companies.load(company_id)
+        return company.profile.display_name if company else ""
 
     def _valid(self, terms: Terms, now: datetime, prefix: str) -> Terms:
         try:

@@ -8,6 +8,7 @@ from typing import Protocol
 
 from postings.domain.access import Scope
 from postings.domain.commands import ListQuery
+from postings.domain.company import Company, CompanyEventKind, Verification
 from postings.domain.events import DomainEvent
 from postings.domain.model import Posting
 from stint.kit.actor import Cause
@@ -48,3 +49,22 @@ class Repository(Protocol):
     async def page(self, scope: Scope, query: ListQuery, request: PageRequest) -> Page[Posting]:
         """One page of the postings in `scope` matching `query`, in the query's order."""
         ...
+
+    async def review_queue(self, request: PageRequest) -> Page[Posting]:
+        """One page of the postings awaiting an admin's review, oldest entry first."""
+        ...
+
+
+class Companies(Protocol):
+    """Company profiles and their events, written together (adapters/company_repository.py)."""
+
+    async def load(self, company_id: str) -> Company | None: ...
+
+    async def save(
+        self, before: Company, after: Company, events: list[CompanyEventKind], cause: Cause
+    ) -> Company:
+        """Insert (`before` never saved: version 0) or replace `before`; ConcurrencyConflict
+        (or AlreadyExists for a racing insert) when someone else wrote first."""
+        ...
+
+    async def page(self, status: Verification | None, request: PageRequest) -> Page[Company]: ...

@@ -23,34 +23,51 @@ _sym_db = _symbol_database.Default()
 
 
 from stint.common.v1 import event_pb2 as stint_dot_common_dot_v1_dot_event__pb2
+from stint.postings.v1 import company_pb2 as stint_dot_postings_dot_v1_dot_company__pb2
 from stint.postings.v1 import posting_pb2 as stint_dot_postings_dot_v1_dot_posting__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1estint/postings/v1/events.proto\x12\x11stint.postings.v1\x1a\x1bstint/common/v1/event.proto\x1a\x1fstint/postings/v1/posting.proto\"m\n\x0ePostingCreated\x12.\n\x07\x63ontext\x18\x01 \x01(\x0b\x32\x1d.stint.common.v1.EventContext\x12+\n\x07posting\x18\x02 \x01(\x0b\x32\x1a.stint.postings.v1.Posting\"\x85\x01\n\x0ePostingUpdated\x12.\n\x07\x63ontext\x18\x01 \x01(\x0b\x32\x1d.stint.common.v1.EventContext\x12+\n\x07posting\x18\x02 \x01(\x0b\x32\x1a.stint.postings.v1.Posting\x12\x16\n\x0e\x63hanged_fields\x18\x03 \x03(\t\"o\n\x10PostingPublished\x12.\n\x07\x63ontext\x18\x01 \x01(\x0b\x32\x1d.stint.common.v1.EventContext\x12+\n\x07posting\x18\x02 \x01(\x0b\x32\x1a.stint.postings.v1.Posting\"\x92\x01\n\x1cPostingApprovedForUniversity\x12.\n\x07\x63ontext\x18\x01 \x01(\x0b\x32\x1d.stint.common.v1.EventContext\x12+\n\x07posting\x18\x02 \x01(\x0b\x32\x1a.stint.postings.v1.Posting\x12\x15\n\runiversity_id\x18\x03 \x01(\t\"\xa2\x01\n\x1cPostingDeclinedForUniversity\x12.\n\x07\x63ontext\x18\x01 \x01(\x0b\x32\x1d.stint.common.v1.EventContext\x12+\n\x07posting\x18\x02 \x01(\x0b\x32\x1a.stint.postings.v1.Posting\x12\x15\n\runiversity_id\x18\x03 \x01(\t\x12\x0e\n\x06reason\x18\x04 \x01(\t\"l\n\rPostingClosed\x12.\n\x07\x63ontext\x18\x01 \x01(\x0b\x32\x1d.stint.common.v1.EventContext\x12+\n\x07posting\x18\x02 \x01(\x0b\x32\x1a.stint.postings.v1.Posting\"\x7f\n\x10PostingCancelled\x12.\n\x07\x63ontext\x18\x01 \x01(\x0b\x32\x1d.stint.common.v1.EventContext\x12+\n\x07posting\x18\x02 \x01(\x0b\x32\x1a.stint.postings.v1.Posting\x12\x0e\n\x06reason\x18\x03 \x01(\t\"m\n\x0ePostingExpired\x12.\n\x07\x63ontext\x18\x01 \x01(\x0b\x32\x1d.stint.common.v1.EventContext\x12+\n\x07posting\x18\x02 \x01(\x0b\x32\x1a.stint.postings.v1.Posting\"l\n\rPostingFilled\x12.\n\x07\x63ontext\x18\x01 \x01(\x0b\x32\x1d.stint.common.v1.EventContext\x12+\n\x07posting\x18\x02 \x01(\x0b\x32\x1a.stint.postings.v1.Posting\"o\n\x10PostingCompleted\x12.\n\x07\x63ontext\x18\x01 \x01(\x0b\x32\x1d.stint.common.v1.EventContext\x12+\n\x07posting\x18\x02 \x01(\x0b\x32\x1a.stint.postings.v1.Postingb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1estint/postings/v1/events.proto\x12\x11stint.postings.v1\x1a\x1bstint/common/v1/event.proto\x1a\x1fstint/postings/v1/company.proto\x1a\x1fstint/postings/v1/posting.proto\"m\n\x0ePostingCreated\x12.\n\x07\x63ontext\x18\x01 \x01(\x0b\x32\x1d.stint.common.v1.EventContext\x12+\n\x07posting\x18\x02 \x01(\x0b\x32\x1a.stint.postings.v1.Posting\"\x85\x01\n\x0ePostingUpdated\x12.\n\x07\x63ontext\x18\x01 \x01(\x0b\x32\x1d.stint.common.v1.EventContext\x12+\n\x07posting\x18\x02 \x01(\x0b\x32\x1a.stint.postings.v1.Posting\x12\x16\n\x0e\x63hanged_fields\x18\x03 \x03(\t\"o\n\x10PostingPublished\x12.\n\x07\x63ontext\x18\x01 \x01(\x0b\x32\x1d.stint.common.v1.EventContext\x12+\n\x07posting\x18\x02 \x01(\x0b\x32\x1a.stint.postings.v1.Posting\"\x92\x01\n\x1cPostingApprovedForUniversity\x12.\n\x07\x63ontext\x18\x01 \x01(\x0b\x32\x1d.stint.common.v1.EventContext\x12+\n\x07posting\x18\x02 \x01(\x0b\x32\x1a.stint.postings.v1.Posting\x12\x15\n\runiversity_id\x18\x03 \x01(\t\"\xa2\x01\n\x1cPostingDeclinedForUniversity\x12.\n\x07\x63ontext\x18\x01 \x01(\x0b\x32\x1d.stint.common.v1.EventContext\x12+\n\x07posting\x18\x02 \x01(\x0b\x32\x1a.stint.postings.v1.Posting\x12\x15\n\runiversity_id\x18\x03 \x01(\t\x12\x0e\n\x06reason\x18\x04 \x01(\t\"l\n\rPostingClosed\x12.\n\x07\x63ontext\x18\x01 \x01(\x0b\x32\x1d.stint.common.v1.EventContext\x12+\n\x07posting\x18\x02 \x01(\x0b\x32\x1a.stint.postings.v1.Posting\"\x7f\n\x10PostingCancelled\x12.\n\x07\x63ontext\x18\x01 \x01(\x0b\x32\x1d.stint.common.v1.EventContext\x12+\n\x07posting\x18\x02 \x01(\x0b\x32\x1a.stint.postings.v1.Posting\x12\x0e\n\x06reason\x18\x03 \x01(\t\"m\n\x0ePostingExpired\x12.\n\x07\x63ontext\x18\x01 \x01(\x0b\x32\x1d.stint.common.v1.EventContext\x12+\n\x07posting\x18\x02 \x01(\x0b\x32\x1a.stint.postings.v1.Posting\"l\n\rPostingFilled\x12.\n\x07\x63ontext\x18\x01 \x01(\x0b\x32\x1d.stint.common.v1.EventContext\x12+\n\x07posting\x18\x02 \x01(\x0b\x32\x1a.stint.postings.v1.Posting\"o\n\x10PostingCompleted\x12.\n\x07\x63ontext\x18\x01 \x01(\x0b\x32\x1d.stint.common.v1.EventContext\x12+\n\x07posting\x18\x02 \x01(\x0b\x32\x1a.stint.postings.v1.Posting\"m\n\x0e\x43ompanyUpdated\x12.\n\x07\x63ontext\x18\x01 \x01(\x0b\x32\x1d.stint.common.v1.EventContext\x12+\n\x07\x63ompany\x18\x02 \x01(\x0b\x32\x1a.stint.postings.v1.Company\"n\n\x0f\x43ompanyVerified\x12.\n\x07\x63ontext\x18\x01 \x01(\x0b\x32\x1d.stint.common.v1.EventContext\x12+\n\x07\x63ompany\x18\x02 \x01(\x0b\x32\x1a.stint.postings.v1.Company\"y\n\x1a\x43ompanyVerificationRevoked\x12.\n\x07\x63ontext\x18\x01 \x01(\x0b\x32\x1d.stint.common.v1.EventContext\x12+\n\x07\x63ompany\x18\x02 \x01(\x0b\x32\x1a.stint.postings.v1.Company\"x\n\x19PostingSubmittedForReview\x12.\n\x07\x63ontext\x18\x01 \x01(\x0b\x32\x1d.stint.common.v1.EventContext\x12+\n\x07posting\x18\x02 \x01(\x0b\x32\x1a.stint.postings.v1.Posting\"t\n\x15PostingReviewApproved\x12.\n\x07\x63ontext\x18\x01 \x01(\x0b\x32\x1d.stint.common.v1.EventContext\x12+\n\x07posting\x18\x02 \x01(\x0b\x32\x1a.stint.postings.v1.Posting\"\x84\x01\n\x15PostingReviewDeclined\x12.\n\x07\x63ontext\x18\x01 \x01(\x0b\x32\x1d.stint.common.v1.EventContext\x12+\n\x07posting\x18\x02 \x01(\x0b\x32\x1a.stint.postings.v1.Posting\x12\x0e\n\x06reason\x18\x03 \x01(\t\"}\n\x0ePostingFlagged\x12.\n\x07\x63ontext\x18\x01 \x01(\x0b\x32\x1d.stint.common.v1.EventContext\x12+\n\x07posting\x18\x02 \x01(\x0b\x32\x1a.stint.postings.v1.Posting\x12\x0e\n\x06reason\x18\x03 \x01(\t\"\x7f\n\x10PostingTakenDown\x12.\n\x07\x63ontext\x18\x01 \x01(\x0b\x32\x1d.stint.common.v1.EventContext\x12+\n\x07posting\x18\x02 \x01(\x0b\x32\x1a.stint.postings.v1.Posting\x12\x0e\n\x06reason\x18\x03 \x01(\tb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'stint.postings.v1.events_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_POSTINGCREATED']._serialized_start=115
-  _globals['_POSTINGCREATED']._serialized_end=224
-  _globals['_POSTINGUPDATED']._serialized_start=227
-  _globals['_POSTINGUPDATED']._serialized_end=360
-  _globals['_POSTINGPUBLISHED']._serialized_start=362
-  _globals['_POSTINGPUBLISHED']._serialized_end=473
-  _globals['_POSTINGAPPROVEDFORUNIVERSITY']._serialized_start=476
-  _globals['_POSTINGAPPROVEDFORUNIVERSITY']._serialized_end=622
-  _globals['_POSTINGDECLINEDFORUNIVERSITY']._serialized_start=625
-  _globals['_POSTINGDECLINEDFORUNIVERSITY']._serialized_end=787
-  _globals['_POSTINGCLOSED']._serialized_start=789
-  _globals['_POSTINGCLOSED']._serialized_end=897
-  _globals['_POSTINGCANCELLED']._serialized_start=899
-  _globals['_POSTINGCANCELLED']._serialized_end=1026
-  _globals['_POSTINGEXPIRED']._serialized_start=1028
-  _globals['_POSTINGEXPIRED']._serialized_end=1137
-  _globals['_POSTINGFILLED']._serialized_start=1139
-  _globals['_POSTINGFILLED']._serialized_end=1247
-  _globals['_POSTINGCOMPLETED']._serialized_start=1249
-  _globals['_POSTINGCOMPLETED']._serialized_end=1360
+  _globals['_POSTINGCREATED']._serialized_start=148
+  _globals['_POSTINGCREATED']._serialized_end=257
+  _globals['_POSTINGUPDATED']._serialized_start=260
+  _globals['_POSTINGUPDATED']._serialized_end=393
+  _globals['_POSTINGPUBLISHED']._serialized_start=395
+  _globals['_POSTINGPUBLISHED']._serialized_end=506
+  _globals['_POSTINGAPPROVEDFORUNIVERSITY']._serialized_start=509
+  _globals['_POSTINGAPPROVEDFORUNIVERSITY']._serialized_end=655
+  _globals['_POSTINGDECLINEDFORUNIVERSITY']._serialized_start=658
+  _globals['_POSTINGDECLINEDFORUNIVERSITY']._serialized_end=820
+  _globals['_POSTINGCLOSED']._serialized_start=822
+  _globals['_POSTINGCLOSED']._serialized_end=930
+  _globals['_POSTINGCANCELLED']._serialized_start=932
+  _globals['_POSTINGCANCELLED']._serialized_end=1059
+  _globals['_POSTINGEXPIRED']._serialized_start=1061
+  _globals['_POSTINGEXPIRED']._serialized_end=1170
+  _globals['_POSTINGFILLED']._serialized_start=1172
+  _globals['_POSTINGFILLED']._serialized_end=1280
+  _globals['_POSTINGCOMPLETED']._serialized_start=1282
+  _globals['_POSTINGCOMPLETED']._serialized_end=1393
+  _globals['_COMPANYUPDATED']._serialized_start=1395
+  _globals['_COMPANYUPDATED']._serialized_end=1504
+  _globals['_COMPANYVERIFIED']._serialized_start=1506
+  _globals['_COMPANYVERIFIED']._serialized_end=1616
+  _globals['_COMPANYVERIFICATIONREVOKED']._serialized_start=1618
+  _globals['_COMPANYVERIFICATIONREVOKED']._serialized_end=1739
+  _globals['_POSTINGSUBMITTEDFORREVIEW']._serialized_start=1741
+  _globals['_POSTINGSUBMITTEDFORREVIEW']._serialized_end=1861
+  _globals['_POSTINGREVIEWAPPROVED']._serialized_start=1863
+  _globals['_POSTINGREVIEWAPPROVED']._serialized_end=1979
+  _globals['_POSTINGREVIEWDECLINED']._serialized_start=1982
+  _globals['_POSTINGREVIEWDECLINED']._serialized_end=2114
+  _globals['_POSTINGFLAGGED']._serialized_start=2116
+  _globals['_POSTINGFLAGGED']._serialized_end=2241
+  _globals['_POSTINGTAKENDOWN']._serialized_start=2243
+  _globals['_POSTINGTAKENDOWN']._serialized_end=2370
 # @@protoc_insertion_point(module_scope)

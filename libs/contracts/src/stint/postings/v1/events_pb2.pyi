@@ -8,6 +8,7 @@ from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
 from google.protobuf.internal import containers as _containers
 from stint.common.v1 import event_pb2 as _event_pb2
+from stint.postings.v1 import company_pb2 as _company_pb2
 from stint.postings.v1 import posting_pb2 as _posting_pb2
 import builtins as _builtins
 import sys
@@ -22,7 +23,7 @@ DESCRIPTOR: _descriptor.FileDescriptor
 
 @_typing.final
 class PostingCreated(_message.Message):
-    """Topic stint.postings.v1, key = posting id. Every event carries the posting as it is after
+    """Topic stint.postings.v1, key = posting id (company events: company id). Every event carries the posting as it is after
     the change (event-carried state transfer), so consumers keep projections without calls.
 
     A draft was created.
@@ -301,3 +302,220 @@ class PostingCompleted(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___PostingCompleted: _TypeAlias = PostingCompleted  # noqa: Y015
+
+@_typing.final
+class CompanyUpdated(_message.Message):
+    """A company's profile changed (key = company id)."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    CONTEXT_FIELD_NUMBER: _builtins.int
+    COMPANY_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def context(self) -> _event_pb2.EventContext: ...
+    @_builtins.property
+    def company(self) -> _company_pb2.Company: ...
+    def __init__(
+        self,
+        *,
+        context: _event_pb2.EventContext | None = ...,
+        company: _company_pb2.Company | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["company", b"company", "context", b"context"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["company", b"company", "context", b"context"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___CompanyUpdated: _TypeAlias = CompanyUpdated  # noqa: Y015
+
+@_typing.final
+class CompanyVerified(_message.Message):
+    """An admin verified a company (key = company id)."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    CONTEXT_FIELD_NUMBER: _builtins.int
+    COMPANY_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def context(self) -> _event_pb2.EventContext: ...
+    @_builtins.property
+    def company(self) -> _company_pb2.Company: ...
+    def __init__(
+        self,
+        *,
+        context: _event_pb2.EventContext | None = ...,
+        company: _company_pb2.Company | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["company", b"company", "context", b"context"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["company", b"company", "context", b"context"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___CompanyVerified: _TypeAlias = CompanyVerified  # noqa: Y015
+
+@_typing.final
+class CompanyVerificationRevoked(_message.Message):
+    """An admin revoked a company's verification (key = company id)."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    CONTEXT_FIELD_NUMBER: _builtins.int
+    COMPANY_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def context(self) -> _event_pb2.EventContext: ...
+    @_builtins.property
+    def company(self) -> _company_pb2.Company: ...
+    def __init__(
+        self,
+        *,
+        context: _event_pb2.EventContext | None = ...,
+        company: _company_pb2.Company | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["company", b"company", "context", b"context"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["company", b"company", "context", b"context"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___CompanyVerificationRevoked: _TypeAlias = CompanyVerificationRevoked  # noqa: Y015
+
+@_typing.final
+class PostingSubmittedForReview(_message.Message):
+    """A publish went to the admins' review queue (status PENDING_REVIEW)."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    CONTEXT_FIELD_NUMBER: _builtins.int
+    POSTING_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def context(self) -> _event_pb2.EventContext: ...
+    @_builtins.property
+    def posting(self) -> _posting_pb2.Posting: ...
+    def __init__(
+        self,
+        *,
+        context: _event_pb2.EventContext | None = ...,
+        posting: _posting_pb2.Posting | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["context", b"context", "posting", b"posting"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["context", b"context", "posting", b"posting"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___PostingSubmittedForReview: _TypeAlias = PostingSubmittedForReview  # noqa: Y015
+
+@_typing.final
+class PostingReviewApproved(_message.Message):
+    """An admin approved a posting under review (a pending one also emits PostingPublished)."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    CONTEXT_FIELD_NUMBER: _builtins.int
+    POSTING_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def context(self) -> _event_pb2.EventContext: ...
+    @_builtins.property
+    def posting(self) -> _posting_pb2.Posting: ...
+    def __init__(
+        self,
+        *,
+        context: _event_pb2.EventContext | None = ...,
+        posting: _posting_pb2.Posting | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["context", b"context", "posting", b"posting"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["context", b"context", "posting", b"posting"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___PostingReviewApproved: _TypeAlias = PostingReviewApproved  # noqa: Y015
+
+@_typing.final
+class PostingReviewDeclined(_message.Message):
+    """An admin declined a posting under review: it is a DRAFT again."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    CONTEXT_FIELD_NUMBER: _builtins.int
+    POSTING_FIELD_NUMBER: _builtins.int
+    REASON_FIELD_NUMBER: _builtins.int
+    reason: _builtins.str
+    @_builtins.property
+    def context(self) -> _event_pb2.EventContext: ...
+    @_builtins.property
+    def posting(self) -> _posting_pb2.Posting: ...
+    def __init__(
+        self,
+        *,
+        context: _event_pb2.EventContext | None = ...,
+        posting: _posting_pb2.Posting | None = ...,
+        reason: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["context", b"context", "posting", b"posting"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["context", b"context", "posting", b"posting", "reason", b"reason"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___PostingReviewDeclined: _TypeAlias = PostingReviewDeclined  # noqa: Y015
+
+@_typing.final
+class PostingFlagged(_message.Message):
+    """Someone flagged an open posting: it is in the review queue, still open."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    CONTEXT_FIELD_NUMBER: _builtins.int
+    POSTING_FIELD_NUMBER: _builtins.int
+    REASON_FIELD_NUMBER: _builtins.int
+    reason: _builtins.str
+    @_builtins.property
+    def context(self) -> _event_pb2.EventContext: ...
+    @_builtins.property
+    def posting(self) -> _posting_pb2.Posting: ...
+    def __init__(
+        self,
+        *,
+        context: _event_pb2.EventContext | None = ...,
+        posting: _posting_pb2.Posting | None = ...,
+        reason: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["context", b"context", "posting", b"posting"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["context", b"context", "posting", b"posting", "reason", b"reason"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___PostingFlagged: _TypeAlias = PostingFlagged  # noqa: Y015
+
+@_typing.final
+class PostingTakenDown(_message.Message):
+    """An admin took a posting down (terminal status TAKEN_DOWN; closed for everything downstream)."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    CONTEXT_FIELD_NUMBER: _builtins.int
+    POSTING_FIELD_NUMBER: _builtins.int
+    REASON_FIELD_NUMBER: _builtins.int
+    reason: _builtins.str
+    @_builtins.property
+    def context(self) -> _event_pb2.EventContext: ...
+    @_builtins.property
+    def posting(self) -> _posting_pb2.Posting: ...
+    def __init__(
+        self,
+        *,
+        context: _event_pb2.EventContext | None = ...,
+        posting: _posting_pb2.Posting | None = ...,
+        reason: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["context", b"context", "posting", b"posting"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["context", b"context", "posting", b"posting", "reason", b"reason"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___PostingTakenDown: _TypeAlias = PostingTakenDown  # noqa: Y015

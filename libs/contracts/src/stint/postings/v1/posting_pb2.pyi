@@ -36,6 +36,10 @@ class _PostingStatusEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_Posting
     POSTING_STATUS_CLOSED: _PostingStatus.ValueType  # 5
     POSTING_STATUS_CANCELLED: _PostingStatus.ValueType  # 6
     POSTING_STATUS_EXPIRED: _PostingStatus.ValueType  # 7
+    POSTING_STATUS_PENDING_REVIEW: _PostingStatus.ValueType  # 8
+    """Published by the employer, waiting for an admin's review before it opens."""
+    POSTING_STATUS_TAKEN_DOWN: _PostingStatus.ValueType  # 9
+    """Removed by an admin (terminal; counts as closed for everything downstream)."""
 
 class PostingStatus(_PostingStatus, metaclass=_PostingStatusEnumTypeWrapper):
     """Where a posting is in its lifecycle."""
@@ -48,6 +52,10 @@ POSTING_STATUS_COMPLETED: PostingStatus.ValueType  # 4
 POSTING_STATUS_CLOSED: PostingStatus.ValueType  # 5
 POSTING_STATUS_CANCELLED: PostingStatus.ValueType  # 6
 POSTING_STATUS_EXPIRED: PostingStatus.ValueType  # 7
+POSTING_STATUS_PENDING_REVIEW: PostingStatus.ValueType  # 8
+"""Published by the employer, waiting for an admin's review before it opens."""
+POSTING_STATUS_TAKEN_DOWN: PostingStatus.ValueType  # 9
+"""Removed by an admin (terminal; counts as closed for everything downstream)."""
 Global___PostingStatus: _TypeAlias = PostingStatus  # noqa: Y015
 
 class _Visibility:
@@ -89,6 +97,36 @@ UNIVERSITY_DECISION_PENDING: UniversityDecision.ValueType  # 1
 UNIVERSITY_DECISION_APPROVED: UniversityDecision.ValueType  # 2
 UNIVERSITY_DECISION_DECLINED: UniversityDecision.ValueType  # 3
 Global___UniversityDecision: _TypeAlias = UniversityDecision  # noqa: Y015
+
+class _ReviewStatus:
+    ValueType = _typing.NewType("ValueType", _builtins.int)
+    V: _TypeAlias = ValueType  # noqa: Y015
+
+class _ReviewStatusEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_ReviewStatus.ValueType], _builtins.type):
+    DESCRIPTOR: _descriptor.EnumDescriptor
+    REVIEW_STATUS_UNSPECIFIED: _ReviewStatus.ValueType  # 0
+    REVIEW_STATUS_NOT_REQUIRED: _ReviewStatus.ValueType  # 1
+    """Published with no finding by a verified company: opened directly."""
+    REVIEW_STATUS_PENDING: _ReviewStatus.ValueType  # 2
+    """In the admins' review queue (submitted, or an open posting that was flagged)."""
+    REVIEW_STATUS_APPROVED: _ReviewStatus.ValueType  # 3
+    REVIEW_STATUS_DECLINED: _ReviewStatus.ValueType  # 4
+    """Declined: the posting went back to DRAFT; editing and publishing again resubmits it."""
+    REVIEW_STATUS_TAKEN_DOWN: _ReviewStatus.ValueType  # 5
+
+class ReviewStatus(_ReviewStatus, metaclass=_ReviewStatusEnumTypeWrapper):
+    """Where a posting is in the platform's review."""
+
+REVIEW_STATUS_UNSPECIFIED: ReviewStatus.ValueType  # 0
+REVIEW_STATUS_NOT_REQUIRED: ReviewStatus.ValueType  # 1
+"""Published with no finding by a verified company: opened directly."""
+REVIEW_STATUS_PENDING: ReviewStatus.ValueType  # 2
+"""In the admins' review queue (submitted, or an open posting that was flagged)."""
+REVIEW_STATUS_APPROVED: ReviewStatus.ValueType  # 3
+REVIEW_STATUS_DECLINED: ReviewStatus.ValueType  # 4
+"""Declined: the posting went back to DRAFT; editing and publishing again resubmits it."""
+REVIEW_STATUS_TAKEN_DOWN: ReviewStatus.ValueType  # 5
+Global___ReviewStatus: _TypeAlias = ReviewStatus  # noqa: Y015
 
 @_typing.final
 class UniversityTarget(_message.Message):
@@ -155,6 +193,8 @@ class Posting(_message.Message):
     VERSION_FIELD_NUMBER: _builtins.int
     KILL_FEE_PERCENT_FIELD_NUMBER: _builtins.int
     COMPANY_NAME_FIELD_NUMBER: _builtins.int
+    REVIEW_FIELD_NUMBER: _builtins.int
+    PAY_FLOOR_EXCEPTION_FIELD_NUMBER: _builtins.int
     id: _builtins.str
     """pst_…"""
     company_id: _builtins.str
@@ -180,6 +220,10 @@ class Posting(_message.Message):
     """
     company_name: _builtins.str
     """The company's display name when the posting was last saved (empty when it has none yet)."""
+    pay_floor_exception: _builtins.str
+    """The employer's reason for a fee below the pay floor (empty: the floor applies). A posting
+    with one always goes to review.
+    """
     @_builtins.property
     def skills(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
         """Normalized slugs, e.g. "data-visualization"."""
@@ -200,6 +244,8 @@ class Posting(_message.Message):
     def updated_at(self) -> _timestamp_pb2.Timestamp: ...
     @_builtins.property
     def published_at(self) -> _timestamp_pb2.Timestamp: ...
+    @_builtins.property
+    def review(self) -> Global___PostingReview: ...
     def __init__(
         self,
         *,
@@ -230,11 +276,87 @@ class Posting(_message.Message):
         version: _builtins.int = ...,
         kill_fee_percent: _builtins.int = ...,
         company_name: _builtins.str = ...,
+        review: Global___PostingReview | None = ...,
+        pay_floor_exception: _builtins.str = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _typing.Literal["application_deadline", b"application_deadline", "created_at", b"created_at", "due_date", b"due_date", "fee", b"fee", "published_at", b"published_at", "updated_at", b"updated_at"]  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["application_deadline", b"application_deadline", "created_at", b"created_at", "due_date", b"due_date", "fee", b"fee", "published_at", b"published_at", "review", b"review", "updated_at", b"updated_at"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["acceptance_criteria", b"acceptance_criteria", "ai_policy", b"ai_policy", "application_deadline", b"application_deadline", "applications_count", b"applications_count", "category", b"category", "company_id", b"company_id", "company_name", b"company_name", "completed_count", b"completed_count", "created_at", b"created_at", "created_by", b"created_by", "description", b"description", "due_date", b"due_date", "estimated_hours", b"estimated_hours", "fee", b"fee", "hired_count", b"hired_count", "id", b"id", "kill_fee_percent", b"kill_fee_percent", "positions", b"positions", "published_at", b"published_at", "skills", b"skills", "status", b"status", "summary", b"summary", "title", b"title", "universities", b"universities", "updated_at", b"updated_at", "version", b"version", "visibility", b"visibility"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["acceptance_criteria", b"acceptance_criteria", "ai_policy", b"ai_policy", "application_deadline", b"application_deadline", "applications_count", b"applications_count", "category", b"category", "company_id", b"company_id", "company_name", b"company_name", "completed_count", b"completed_count", "created_at", b"created_at", "created_by", b"created_by", "description", b"description", "due_date", b"due_date", "estimated_hours", b"estimated_hours", "fee", b"fee", "hired_count", b"hired_count", "id", b"id", "kill_fee_percent", b"kill_fee_percent", "pay_floor_exception", b"pay_floor_exception", "positions", b"positions", "published_at", b"published_at", "review", b"review", "skills", b"skills", "status", b"status", "summary", b"summary", "title", b"title", "universities", b"universities", "updated_at", b"updated_at", "version", b"version", "visibility", b"visibility"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___Posting: _TypeAlias = Posting  # noqa: Y015
+
+@_typing.final
+class ReviewFinding(_message.Message):
+    """Why a posting needs a review."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    CODE_FIELD_NUMBER: _builtins.int
+    MESSAGE_FIELD_NUMBER: _builtins.int
+    code: _builtins.str
+    """"unverified_company", "pay_floor_exception", "prohibited_work",
+    "missing_acceptance_criteria" or "flagged".
+    """
+    message: _builtins.str
+    def __init__(
+        self,
+        *,
+        code: _builtins.str = ...,
+        message: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["code", b"code", "message", b"message"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ReviewFinding: _TypeAlias = ReviewFinding  # noqa: Y015
+
+@_typing.final
+class PostingReview(_message.Message):
+    """The platform's review of a posting."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    STATUS_FIELD_NUMBER: _builtins.int
+    FINDINGS_FIELD_NUMBER: _builtins.int
+    REASON_FIELD_NUMBER: _builtins.int
+    SUBMITTED_AT_FIELD_NUMBER: _builtins.int
+    DECIDED_AT_FIELD_NUMBER: _builtins.int
+    DECIDED_BY_FIELD_NUMBER: _builtins.int
+    FLAG_COUNT_FIELD_NUMBER: _builtins.int
+    status: Global___ReviewStatus.ValueType
+    reason: _builtins.str
+    """The admin's reason for a decline or a takedown."""
+    decided_by: _builtins.str
+    """Subject of the admin who decided."""
+    flag_count: _builtins.int
+    """How many distinct callers flagged the posting."""
+    @_builtins.property
+    def findings(self) -> _containers.RepeatedCompositeFieldContainer[Global___ReviewFinding]:
+        """What the automatic checks found at the last publish, plus flags."""
+
+    @_builtins.property
+    def submitted_at(self) -> _timestamp_pb2.Timestamp: ...
+    @_builtins.property
+    def decided_at(self) -> _timestamp_pb2.Timestamp: ...
+    def __init__(
+        self,
+        *,
+        status: Global___ReviewStatus.ValueType = ...,
+        findings: _abc.Iterable[Global___ReviewFinding] | None = ...,
+        reason: _builtins.str = ...,
+        submitted_at: _timestamp_pb2.Timestamp | None = ...,
+        decided_at: _timestamp_pb2.Timestamp | None = ...,
+        decided_by: _builtins.str = ...,
+        flag_count: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["decided_at", b"decided_at", "submitted_at", b"submitted_at"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["decided_at", b"decided_at", "decided_by", b"decided_by", "findings", b"findings", "flag_count", b"flag_count", "reason", b"reason", "status", b"status", "submitted_at", b"submitted_at"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___PostingReview: _TypeAlias = PostingReview  # noqa: Y015

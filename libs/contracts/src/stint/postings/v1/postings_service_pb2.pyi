@@ -13,6 +13,7 @@ from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
 from stint.common.v1 import money_pb2 as _money_pb2
 from stint.common.v1 import pagination_pb2 as _pagination_pb2
 from stint.common.v1 import work_pb2 as _work_pb2
+from stint.postings.v1 import company_pb2 as _company_pb2
 from stint.postings.v1 import posting_pb2 as _posting_pb2
 import builtins as _builtins
 import sys
@@ -90,6 +91,7 @@ class PostingInput(_message.Message):
     VISIBILITY_FIELD_NUMBER: _builtins.int
     UNIVERSITY_IDS_FIELD_NUMBER: _builtins.int
     KILL_FEE_PERCENT_FIELD_NUMBER: _builtins.int
+    PAY_FLOOR_EXCEPTION_FIELD_NUMBER: _builtins.int
     title: _builtins.str
     summary: _builtins.str
     description: _builtins.str
@@ -102,6 +104,10 @@ class PostingInput(_message.Message):
     kill_fee_percent: _builtins.int
     """The cancellation policy: the percent of the fee paid to the intern when the employer
     cancels after the work started and before anything was submitted (the rest is refunded).
+    """
+    pay_floor_exception: _builtins.str
+    """Why a fee below the pay floor is fair (then the posting always goes to review); empty
+    means the pay floor applies.
     """
     @_builtins.property
     def skills(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
@@ -137,10 +143,11 @@ class PostingInput(_message.Message):
         visibility: _posting_pb2.Visibility.ValueType = ...,
         university_ids: _abc.Iterable[_builtins.str] | None = ...,
         kill_fee_percent: _builtins.int = ...,
+        pay_floor_exception: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["application_deadline", b"application_deadline", "due_date", b"due_date", "fee", b"fee"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["acceptance_criteria", b"acceptance_criteria", "ai_policy", b"ai_policy", "application_deadline", b"application_deadline", "category", b"category", "description", b"description", "due_date", b"due_date", "estimated_hours", b"estimated_hours", "fee", b"fee", "kill_fee_percent", b"kill_fee_percent", "positions", b"positions", "skills", b"skills", "summary", b"summary", "title", b"title", "university_ids", b"university_ids", "visibility", b"visibility"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["acceptance_criteria", b"acceptance_criteria", "ai_policy", b"ai_policy", "application_deadline", b"application_deadline", "category", b"category", "description", b"description", "due_date", b"due_date", "estimated_hours", b"estimated_hours", "fee", b"fee", "kill_fee_percent", b"kill_fee_percent", "pay_floor_exception", b"pay_floor_exception", "positions", b"positions", "skills", b"skills", "summary", b"summary", "title", b"title", "university_ids", b"university_ids", "visibility", b"visibility"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -628,3 +635,465 @@ class ListPostingsResponse(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___ListPostingsResponse: _TypeAlias = ListPostingsResponse  # noqa: Y015
+
+@_typing.final
+class GetCompanyRequest(_message.Message):
+    """Request of GetCompany."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    COMPANY_ID_FIELD_NUMBER: _builtins.int
+    company_id: _builtins.str
+    def __init__(
+        self,
+        *,
+        company_id: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["company_id", b"company_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___GetCompanyRequest: _TypeAlias = GetCompanyRequest  # noqa: Y015
+
+@_typing.final
+class GetCompanyResponse(_message.Message):
+    """Response of GetCompany."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    COMPANY_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def company(self) -> _company_pb2.Company: ...
+    def __init__(
+        self,
+        *,
+        company: _company_pb2.Company | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["company", b"company"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["company", b"company"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___GetCompanyResponse: _TypeAlias = GetCompanyResponse  # noqa: Y015
+
+@_typing.final
+class UpdateCompanyRequest(_message.Message):
+    """Request of UpdateCompany: the whole profile."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    COMPANY_ID_FIELD_NUMBER: _builtins.int
+    DISPLAY_NAME_FIELD_NUMBER: _builtins.int
+    WEBSITE_FIELD_NUMBER: _builtins.int
+    LOGO_URL_FIELD_NUMBER: _builtins.int
+    DESCRIPTION_FIELD_NUMBER: _builtins.int
+    EXPECTED_VERSION_FIELD_NUMBER: _builtins.int
+    company_id: _builtins.str
+    display_name: _builtins.str
+    website: _builtins.str
+    """https URL (empty: none)."""
+    logo_url: _builtins.str
+    """https URL (empty: none)."""
+    description: _builtins.str
+    expected_version: _builtins.int
+    """When not 0, fails with ABORTED unless the company is at this version."""
+    def __init__(
+        self,
+        *,
+        company_id: _builtins.str = ...,
+        display_name: _builtins.str = ...,
+        website: _builtins.str = ...,
+        logo_url: _builtins.str = ...,
+        description: _builtins.str = ...,
+        expected_version: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["company_id", b"company_id", "description", b"description", "display_name", b"display_name", "expected_version", b"expected_version", "logo_url", b"logo_url", "website", b"website"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___UpdateCompanyRequest: _TypeAlias = UpdateCompanyRequest  # noqa: Y015
+
+@_typing.final
+class UpdateCompanyResponse(_message.Message):
+    """Response of UpdateCompany."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    COMPANY_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def company(self) -> _company_pb2.Company: ...
+    def __init__(
+        self,
+        *,
+        company: _company_pb2.Company | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["company", b"company"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["company", b"company"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___UpdateCompanyResponse: _TypeAlias = UpdateCompanyResponse  # noqa: Y015
+
+@_typing.final
+class SetCompanyVerificationRequest(_message.Message):
+    """Request of SetCompanyVerification."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    COMPANY_ID_FIELD_NUMBER: _builtins.int
+    STATUS_FIELD_NUMBER: _builtins.int
+    DOMAIN_FIELD_NUMBER: _builtins.int
+    DOCUMENTS_FIELD_NUMBER: _builtins.int
+    NOTE_FIELD_NUMBER: _builtins.int
+    EXPECTED_VERSION_FIELD_NUMBER: _builtins.int
+    company_id: _builtins.str
+    status: _company_pb2.VerificationStatus.ValueType
+    """VERIFIED or REVOKED."""
+    domain: _builtins.str
+    note: _builtins.str
+    expected_version: _builtins.int
+    """When not 0, fails with ABORTED unless the company is at this version."""
+    @_builtins.property
+    def documents(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
+        """https URLs or document ids."""
+
+    def __init__(
+        self,
+        *,
+        company_id: _builtins.str = ...,
+        status: _company_pb2.VerificationStatus.ValueType = ...,
+        domain: _builtins.str = ...,
+        documents: _abc.Iterable[_builtins.str] | None = ...,
+        note: _builtins.str = ...,
+        expected_version: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["company_id", b"company_id", "documents", b"documents", "domain", b"domain", "expected_version", b"expected_version", "note", b"note", "status", b"status"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___SetCompanyVerificationRequest: _TypeAlias = SetCompanyVerificationRequest  # noqa: Y015
+
+@_typing.final
+class SetCompanyVerificationResponse(_message.Message):
+    """Response of SetCompanyVerification."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    COMPANY_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def company(self) -> _company_pb2.Company: ...
+    def __init__(
+        self,
+        *,
+        company: _company_pb2.Company | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["company", b"company"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["company", b"company"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___SetCompanyVerificationResponse: _TypeAlias = SetCompanyVerificationResponse  # noqa: Y015
+
+@_typing.final
+class ListCompaniesRequest(_message.Message):
+    """Request of ListCompanies."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    PAGE_FIELD_NUMBER: _builtins.int
+    VERIFICATION_FIELD_NUMBER: _builtins.int
+    verification: _company_pb2.VerificationStatus.ValueType
+    """Only companies with this status (UNSPECIFIED: all)."""
+    @_builtins.property
+    def page(self) -> _pagination_pb2.PageRequest: ...
+    def __init__(
+        self,
+        *,
+        page: _pagination_pb2.PageRequest | None = ...,
+        verification: _company_pb2.VerificationStatus.ValueType = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["page", b"page"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["page", b"page", "verification", b"verification"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ListCompaniesRequest: _TypeAlias = ListCompaniesRequest  # noqa: Y015
+
+@_typing.final
+class ListCompaniesResponse(_message.Message):
+    """Response of ListCompanies."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    COMPANIES_FIELD_NUMBER: _builtins.int
+    PAGE_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def companies(self) -> _containers.RepeatedCompositeFieldContainer[_company_pb2.Company]: ...
+    @_builtins.property
+    def page(self) -> _pagination_pb2.PageResponse: ...
+    def __init__(
+        self,
+        *,
+        companies: _abc.Iterable[_company_pb2.Company] | None = ...,
+        page: _pagination_pb2.PageResponse | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["page", b"page"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["companies", b"companies", "page", b"page"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ListCompaniesResponse: _TypeAlias = ListCompaniesResponse  # noqa: Y015
+
+@_typing.final
+class ListReviewQueueRequest(_message.Message):
+    """Request of ListReviewQueue."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    PAGE_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def page(self) -> _pagination_pb2.PageRequest: ...
+    def __init__(
+        self,
+        *,
+        page: _pagination_pb2.PageRequest | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["page", b"page"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["page", b"page"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ListReviewQueueRequest: _TypeAlias = ListReviewQueueRequest  # noqa: Y015
+
+@_typing.final
+class ListReviewQueueResponse(_message.Message):
+    """Response of ListReviewQueue."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    POSTINGS_FIELD_NUMBER: _builtins.int
+    PAGE_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def postings(self) -> _containers.RepeatedCompositeFieldContainer[_posting_pb2.Posting]: ...
+    @_builtins.property
+    def page(self) -> _pagination_pb2.PageResponse: ...
+    def __init__(
+        self,
+        *,
+        postings: _abc.Iterable[_posting_pb2.Posting] | None = ...,
+        page: _pagination_pb2.PageResponse | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["page", b"page"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["page", b"page", "postings", b"postings"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ListReviewQueueResponse: _TypeAlias = ListReviewQueueResponse  # noqa: Y015
+
+@_typing.final
+class ApprovePostingReviewRequest(_message.Message):
+    """Request of ApprovePostingReview."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    POSTING_ID_FIELD_NUMBER: _builtins.int
+    EXPECTED_VERSION_FIELD_NUMBER: _builtins.int
+    posting_id: _builtins.str
+    expected_version: _builtins.int
+    """When not 0, fails with ABORTED unless the posting is at this version."""
+    def __init__(
+        self,
+        *,
+        posting_id: _builtins.str = ...,
+        expected_version: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["expected_version", b"expected_version", "posting_id", b"posting_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ApprovePostingReviewRequest: _TypeAlias = ApprovePostingReviewRequest  # noqa: Y015
+
+@_typing.final
+class ApprovePostingReviewResponse(_message.Message):
+    """Response of ApprovePostingReview."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    POSTING_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def posting(self) -> _posting_pb2.Posting: ...
+    def __init__(
+        self,
+        *,
+        posting: _posting_pb2.Posting | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["posting", b"posting"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["posting", b"posting"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ApprovePostingReviewResponse: _TypeAlias = ApprovePostingReviewResponse  # noqa: Y015
+
+@_typing.final
+class DeclinePostingReviewRequest(_message.Message):
+    """Request of DeclinePostingReview."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    POSTING_ID_FIELD_NUMBER: _builtins.int
+    REASON_FIELD_NUMBER: _builtins.int
+    EXPECTED_VERSION_FIELD_NUMBER: _builtins.int
+    posting_id: _builtins.str
+    reason: _builtins.str
+    """Required, shown to the employer (at most 500 characters)."""
+    expected_version: _builtins.int
+    """When not 0, fails with ABORTED unless the posting is at this version."""
+    def __init__(
+        self,
+        *,
+        posting_id: _builtins.str = ...,
+        reason: _builtins.str = ...,
+        expected_version: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["expected_version", b"expected_version", "posting_id", b"posting_id", "reason", b"reason"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___DeclinePostingReviewRequest: _TypeAlias = DeclinePostingReviewRequest  # noqa: Y015
+
+@_typing.final
+class DeclinePostingReviewResponse(_message.Message):
+    """Response of DeclinePostingReview."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    POSTING_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def posting(self) -> _posting_pb2.Posting: ...
+    def __init__(
+        self,
+        *,
+        posting: _posting_pb2.Posting | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["posting", b"posting"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["posting", b"posting"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___DeclinePostingReviewResponse: _TypeAlias = DeclinePostingReviewResponse  # noqa: Y015
+
+@_typing.final
+class FlagPostingRequest(_message.Message):
+    """Request of FlagPosting."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    POSTING_ID_FIELD_NUMBER: _builtins.int
+    REASON_FIELD_NUMBER: _builtins.int
+    posting_id: _builtins.str
+    reason: _builtins.str
+    """Required, at most 500 characters."""
+    def __init__(
+        self,
+        *,
+        posting_id: _builtins.str = ...,
+        reason: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["posting_id", b"posting_id", "reason", b"reason"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___FlagPostingRequest: _TypeAlias = FlagPostingRequest  # noqa: Y015
+
+@_typing.final
+class FlagPostingResponse(_message.Message):
+    """Response of FlagPosting (the flag is recorded; the posting's review is the admins')."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    POSTING_ID_FIELD_NUMBER: _builtins.int
+    posting_id: _builtins.str
+    def __init__(
+        self,
+        *,
+        posting_id: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["posting_id", b"posting_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___FlagPostingResponse: _TypeAlias = FlagPostingResponse  # noqa: Y015
+
+@_typing.final
+class TakeDownPostingRequest(_message.Message):
+    """Request of TakeDownPosting."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    POSTING_ID_FIELD_NUMBER: _builtins.int
+    REASON_FIELD_NUMBER: _builtins.int
+    EXPECTED_VERSION_FIELD_NUMBER: _builtins.int
+    posting_id: _builtins.str
+    reason: _builtins.str
+    """Required, shown to the employer and applicants (at most 500 characters)."""
+    expected_version: _builtins.int
+    """When not 0, fails with ABORTED unless the posting is at this version."""
+    def __init__(
+        self,
+        *,
+        posting_id: _builtins.str = ...,
+        reason: _builtins.str = ...,
+        expected_version: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["expected_version", b"expected_version", "posting_id", b"posting_id", "reason", b"reason"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___TakeDownPostingRequest: _TypeAlias = TakeDownPostingRequest  # noqa: Y015
+
+@_typing.final
+class TakeDownPostingResponse(_message.Message):
+    """Response of TakeDownPosting."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    POSTING_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def posting(self) -> _posting_pb2.Posting: ...
+    def __init__(
+        self,
+        *,
+        posting: _posting_pb2.Posting | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["posting", b"posting"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["posting", b"posting"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___TakeDownPostingResponse: _TypeAlias = TakeDownPostingResponse  # noqa: Y015

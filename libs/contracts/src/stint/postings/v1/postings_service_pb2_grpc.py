@@ -82,6 +82,51 @@ class PostingsServiceStub:
                 request_serializer=stint_dot_postings_dot_v1_dot_postings__service__pb2.ListPostingsRequest.SerializeToString,
                 response_deserializer=stint_dot_postings_dot_v1_dot_postings__service__pb2.ListPostingsResponse.FromString,
                 _registered_method=True)
+        self.GetCompany = channel.unary_unary(
+                '/stint.postings.v1.PostingsService/GetCompany',
+                request_serializer=stint_dot_postings_dot_v1_dot_postings__service__pb2.GetCompanyRequest.SerializeToString,
+                response_deserializer=stint_dot_postings_dot_v1_dot_postings__service__pb2.GetCompanyResponse.FromString,
+                _registered_method=True)
+        self.UpdateCompany = channel.unary_unary(
+                '/stint.postings.v1.PostingsService/UpdateCompany',
+                request_serializer=stint_dot_postings_dot_v1_dot_postings__service__pb2.UpdateCompanyRequest.SerializeToString,
+                response_deserializer=stint_dot_postings_dot_v1_dot_postings__service__pb2.UpdateCompanyResponse.FromString,
+                _registered_method=True)
+        self.SetCompanyVerification = channel.unary_unary(
+                '/stint.postings.v1.PostingsService/SetCompanyVerification',
+                request_serializer=stint_dot_postings_dot_v1_dot_postings__service__pb2.SetCompanyVerificationRequest.SerializeToString,
+                response_deserializer=stint_dot_postings_dot_v1_dot_postings__service__pb2.SetCompanyVerificationResponse.FromString,
+                _registered_method=True)
+        self.ListCompanies = channel.unary_unary(
+                '/stint.postings.v1.PostingsService/ListCompanies',
+                request_serializer=stint_dot_postings_dot_v1_dot_postings__service__pb2.ListCompaniesRequest.SerializeToString,
+                response_deserializer=stint_dot_postings_dot_v1_dot_postings__service__pb2.ListCompaniesResponse.FromString,
+                _registered_method=True)
+        self.ListReviewQueue = channel.unary_unary(
+                '/stint.postings.v1.PostingsService/ListReviewQueue',
+                request_serializer=stint_dot_postings_dot_v1_dot_postings__service__pb2.ListReviewQueueRequest.SerializeToString,
+                response_deserializer=stint_dot_postings_dot_v1_dot_postings__service__pb2.ListReviewQueueResponse.FromString,
+                _registered_method=True)
+        self.ApprovePostingReview = channel.unary_unary(
+                '/stint.postings.v1.PostingsService/ApprovePostingReview',
+                request_serializer=stint_dot_postings_dot_v1_dot_postings__service__pb2.ApprovePostingReviewRequest.SerializeToString,
+                response_deserializer=stint_dot_postings_dot_v1_dot_postings__service__pb2.ApprovePostingReviewResponse.FromString,
+                _registered_method=True)
+        self.DeclinePostingReview = channel.unary_unary(
+                '/stint.postings.v1.PostingsService/DeclinePostingReview',
+                request_serializer=stint_dot_postings_dot_v1_dot_postings__service__pb2.DeclinePostingReviewRequest.SerializeToString,
+                response_deserializer=stint_dot_postings_dot_v1_dot_postings__service__pb2.DeclinePostingReviewResponse.FromString,
+                _registered_method=True)
+        self.FlagPosting = channel.unary_unary(
+                '/stint.postings.v1.PostingsService/FlagPosting',
+                request_serializer=stint_dot_postings_dot_v1_dot_postings__service__pb2.FlagPostingRequest.SerializeToString,
+                response_deserializer=stint_dot_postings_dot_v1_dot_postings__service__pb2.FlagPostingResponse.FromString,
+                _registered_method=True)
+        self.TakeDownPosting = channel.unary_unary(
+                '/stint.postings.v1.PostingsService/TakeDownPosting',
+                request_serializer=stint_dot_postings_dot_v1_dot_postings__service__pb2.TakeDownPostingRequest.SerializeToString,
+                response_deserializer=stint_dot_postings_dot_v1_dot_postings__service__pb2.TakeDownPostingResponse.FromString,
+                _registered_method=True)
 
 
 class PostingsServiceServicer:
@@ -154,6 +199,71 @@ class PostingsServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GetCompany(self, request, context):
+        """A company's profile (anyone signed in; documents and note only for its employers and
+        admins). Unknown is NOT_FOUND, except the caller's own company: a default unverified one.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def UpdateCompany(self, request, context):
+        """Replace a company's profile (its employers, admins).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SetCompanyVerification(self, request, context):
+        """Verify a company or revoke its verification (admins).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListCompanies(self, request, context):
+        """Companies, oldest first, optionally by verification status (admins).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListReviewQueue(self, request, context):
+        """Postings awaiting review and flagged open ones, oldest submission first (admins).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ApprovePostingReview(self, request, context):
+        """Approve a posting under review (admins): a pending one opens; a flagged one stays open.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DeclinePostingReview(self, request, context):
+        """Decline a pending posting with a reason (admins): it returns to DRAFT.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def FlagPosting(self, request, context):
+        """Flag an open posting (students, universities, employers of other companies): it enters
+        the review queue and stays open.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def TakeDownPosting(self, request, context):
+        """Take an OPEN or PENDING_REVIEW posting down (admins): TAKEN_DOWN, applicants answered.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_PostingsServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -201,6 +311,51 @@ def add_PostingsServiceServicer_to_server(servicer, server):
                     servicer.ListPostings,
                     request_deserializer=stint_dot_postings_dot_v1_dot_postings__service__pb2.ListPostingsRequest.FromString,
                     response_serializer=stint_dot_postings_dot_v1_dot_postings__service__pb2.ListPostingsResponse.SerializeToString,
+            ),
+            'GetCompany': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetCompany,
+                    request_deserializer=stint_dot_postings_dot_v1_dot_postings__service__pb2.GetCompanyRequest.FromString,
+                    response_serializer=stint_dot_postings_dot_v1_dot_postings__service__pb2.GetCompanyResponse.SerializeToString,
+            ),
+            'UpdateCompany': grpc.unary_unary_rpc_method_handler(
+                    servicer.UpdateCompany,
+                    request_deserializer=stint_dot_postings_dot_v1_dot_postings__service__pb2.UpdateCompanyRequest.FromString,
+                    response_serializer=stint_dot_postings_dot_v1_dot_postings__service__pb2.UpdateCompanyResponse.SerializeToString,
+            ),
+            'SetCompanyVerification': grpc.unary_unary_rpc_method_handler(
+                    servicer.SetCompanyVerification,
+                    request_deserializer=stint_dot_postings_dot_v1_dot_postings__service__pb2.SetCompanyVerificationRequest.FromString,
+                    response_serializer=stint_dot_postings_dot_v1_dot_postings__service__pb2.SetCompanyVerificationResponse.SerializeToString,
+            ),
+            'ListCompanies': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListCompanies,
+                    request_deserializer=stint_dot_postings_dot_v1_dot_postings__service__pb2.ListCompaniesRequest.FromString,
+                    response_serializer=stint_dot_postings_dot_v1_dot_postings__service__pb2.ListCompaniesResponse.SerializeToString,
+            ),
+            'ListReviewQueue': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListReviewQueue,
+                    request_deserializer=stint_dot_postings_dot_v1_dot_postings__service__pb2.ListReviewQueueRequest.FromString,
+                    response_serializer=stint_dot_postings_dot_v1_dot_postings__service__pb2.ListReviewQueueResponse.SerializeToString,
+            ),
+            'ApprovePostingReview': grpc.unary_unary_rpc_method_handler(
+                    servicer.ApprovePostingReview,
+                    request_deserializer=stint_dot_postings_dot_v1_dot_postings__service__pb2.ApprovePostingReviewRequest.FromString,
+                    response_serializer=stint_dot_postings_dot_v1_dot_postings__service__pb2.ApprovePostingReviewResponse.SerializeToString,
+            ),
+            'DeclinePostingReview': grpc.unary_unary_rpc_method_handler(
+                    servicer.DeclinePostingReview,
+                    request_deserializer=stint_dot_postings_dot_v1_dot_postings__service__pb2.DeclinePostingReviewRequest.FromString,
+                    response_serializer=stint_dot_postings_dot_v1_dot_postings__service__pb2.DeclinePostingReviewResponse.SerializeToString,
+            ),
+            'FlagPosting': grpc.unary_unary_rpc_method_handler(
+                    servicer.FlagPosting,
+                    request_deserializer=stint_dot_postings_dot_v1_dot_postings__service__pb2.FlagPostingRequest.FromString,
+                    response_serializer=stint_dot_postings_dot_v1_dot_postings__service__pb2.FlagPostingResponse.SerializeToString,
+            ),
+            'TakeDownPosting': grpc.unary_unary_rpc_method_handler(
+                    servicer.TakeDownPosting,
+                    request_deserializer=stint_dot_postings_dot_v1_dot_postings__service__pb2.TakeDownPostingRequest.FromString,
+                    response_serializer=stint_dot_postings_dot_v1_dot_postings__service__pb2.TakeDownPostingResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -449,6 +604,249 @@ class PostingsService:
             '/stint.postings.v1.PostingsService/ListPostings',
             stint_dot_postings_dot_v1_dot_postings__service__pb2.ListPostingsRequest.SerializeToString,
             stint_dot_postings_dot_v1_dot_postings__service__pb2.ListPostingsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetCompany(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/stint.postings.v1.PostingsService/GetCompany',
+            stint_dot_postings_dot_v1_dot_postings__service__pb2.GetCompanyRequest.SerializeToString,
+            stint_dot_postings_dot_v1_dot_postings__service__pb2.GetCompanyResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def UpdateCompany(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/stint.postings.v1.PostingsService/UpdateCompany',
+            stint_dot_postings_dot_v1_dot_postings__service__pb2.UpdateCompanyRequest.SerializeToString,
+            stint_dot_postings_dot_v1_dot_postings__service__pb2.UpdateCompanyResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SetCompanyVerification(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/stint.postings.v1.PostingsService/SetCompanyVerification',
+            stint_dot_postings_dot_v1_dot_postings__service__pb2.SetCompanyVerificationRequest.SerializeToString,
+            stint_dot_postings_dot_v1_dot_postings__service__pb2.SetCompanyVerificationResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListCompanies(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/stint.postings.v1.PostingsService/ListCompanies',
+            stint_dot_postings_dot_v1_dot_postings__service__pb2.ListCompaniesRequest.SerializeToString,
+            stint_dot_postings_dot_v1_dot_postings__service__pb2.ListCompaniesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListReviewQueue(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/stint.postings.v1.PostingsService/ListReviewQueue',
+            stint_dot_postings_dot_v1_dot_postings__service__pb2.ListReviewQueueRequest.SerializeToString,
+            stint_dot_postings_dot_v1_dot_postings__service__pb2.ListReviewQueueResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ApprovePostingReview(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/stint.postings.v1.PostingsService/ApprovePostingReview',
+            stint_dot_postings_dot_v1_dot_postings__service__pb2.ApprovePostingReviewRequest.SerializeToString,
+            stint_dot_postings_dot_v1_dot_postings__service__pb2.ApprovePostingReviewResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DeclinePostingReview(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/stint.postings.v1.PostingsService/DeclinePostingReview',
+            stint_dot_postings_dot_v1_dot_postings__service__pb2.DeclinePostingReviewRequest.SerializeToString,
+            stint_dot_postings_dot_v1_dot_postings__service__pb2.DeclinePostingReviewResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def FlagPosting(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/stint.postings.v1.PostingsService/FlagPosting',
+            stint_dot_postings_dot_v1_dot_postings__service__pb2.FlagPostingRequest.SerializeToString,
+            stint_dot_postings_dot_v1_dot_postings__service__pb2.FlagPostingResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def TakeDownPosting(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/stint.postings.v1.PostingsService/TakeDownPosting',
+            stint_dot_postings_dot_v1_dot_postings__service__pb2.TakeDownPostingRequest.SerializeToString,
+            stint_dot_postings_dot_v1_dot_postings__service__pb2.TakeDownPostingResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -56,6 +56,28 @@ class PostingsServiceStub:
     """One posting the caller may see."""
     ListPostings: _grpc.UnaryUnaryMultiCallable[_postings_service_pb2.ListPostingsRequest, _postings_service_pb2.ListPostingsResponse]
     """The postings the caller may see, filtered, one page at a time."""
+    GetCompany: _grpc.UnaryUnaryMultiCallable[_postings_service_pb2.GetCompanyRequest, _postings_service_pb2.GetCompanyResponse]
+    """A company's profile (anyone signed in; documents and note only for its employers and
+    admins). Unknown is NOT_FOUND, except the caller's own company: a default unverified one.
+    """
+    UpdateCompany: _grpc.UnaryUnaryMultiCallable[_postings_service_pb2.UpdateCompanyRequest, _postings_service_pb2.UpdateCompanyResponse]
+    """Replace a company's profile (its employers, admins)."""
+    SetCompanyVerification: _grpc.UnaryUnaryMultiCallable[_postings_service_pb2.SetCompanyVerificationRequest, _postings_service_pb2.SetCompanyVerificationResponse]
+    """Verify a company or revoke its verification (admins)."""
+    ListCompanies: _grpc.UnaryUnaryMultiCallable[_postings_service_pb2.ListCompaniesRequest, _postings_service_pb2.ListCompaniesResponse]
+    """Companies, oldest first, optionally by verification status (admins)."""
+    ListReviewQueue: _grpc.UnaryUnaryMultiCallable[_postings_service_pb2.ListReviewQueueRequest, _postings_service_pb2.ListReviewQueueResponse]
+    """Postings awaiting review and flagged open ones, oldest submission first (admins)."""
+    ApprovePostingReview: _grpc.UnaryUnaryMultiCallable[_postings_service_pb2.ApprovePostingReviewRequest, _postings_service_pb2.ApprovePostingReviewResponse]
+    """Approve a posting under review (admins): a pending one opens; a flagged one stays open."""
+    DeclinePostingReview: _grpc.UnaryUnaryMultiCallable[_postings_service_pb2.DeclinePostingReviewRequest, _postings_service_pb2.DeclinePostingReviewResponse]
+    """Decline a pending posting with a reason (admins): it returns to DRAFT."""
+    FlagPosting: _grpc.UnaryUnaryMultiCallable[_postings_service_pb2.FlagPostingRequest, _postings_service_pb2.FlagPostingResponse]
+    """Flag an open posting (students, universities, employers of other companies): it enters
+    the review queue and stays open.
+    """
+    TakeDownPosting: _grpc.UnaryUnaryMultiCallable[_postings_service_pb2.TakeDownPostingRequest, _postings_service_pb2.TakeDownPostingResponse]
+    """Take an OPEN or PENDING_REVIEW posting down (admins): TAKEN_DOWN, applicants answered."""
 
 @_typing.type_check_only
 class PostingsServiceAsyncStub(PostingsServiceStub):
@@ -85,6 +107,28 @@ class PostingsServiceAsyncStub(PostingsServiceStub):
     """One posting the caller may see."""
     ListPostings: _aio.UnaryUnaryMultiCallable[_postings_service_pb2.ListPostingsRequest, _postings_service_pb2.ListPostingsResponse]  # type: ignore[assignment]
     """The postings the caller may see, filtered, one page at a time."""
+    GetCompany: _aio.UnaryUnaryMultiCallable[_postings_service_pb2.GetCompanyRequest, _postings_service_pb2.GetCompanyResponse]  # type: ignore[assignment]
+    """A company's profile (anyone signed in; documents and note only for its employers and
+    admins). Unknown is NOT_FOUND, except the caller's own company: a default unverified one.
+    """
+    UpdateCompany: _aio.UnaryUnaryMultiCallable[_postings_service_pb2.UpdateCompanyRequest, _postings_service_pb2.UpdateCompanyResponse]  # type: ignore[assignment]
+    """Replace a company's profile (its employers, admins)."""
+    SetCompanyVerification: _aio.UnaryUnaryMultiCallable[_postings_service_pb2.SetCompanyVerificationRequest, _postings_service_pb2.SetCompanyVerificationResponse]  # type: ignore[assignment]
+    """Verify a company or revoke its verification (admins)."""
+    ListCompanies: _aio.UnaryUnaryMultiCallable[_postings_service_pb2.ListCompaniesRequest, _postings_service_pb2.ListCompaniesResponse]  # type: ignore[assignment]
+    """Companies, oldest first, optionally by verification status (admins)."""
+    ListReviewQueue: _aio.UnaryUnaryMultiCallable[_postings_service_pb2.ListReviewQueueRequest, _postings_service_pb2.ListReviewQueueResponse]  # type: ignore[assignment]
+    """Postings awaiting review and flagged open ones, oldest submission first (admins)."""
+    ApprovePostingReview: _aio.UnaryUnaryMultiCallable[_postings_service_pb2.ApprovePostingReviewRequest, _postings_service_pb2.ApprovePostingReviewResponse]  # type: ignore[assignment]
+    """Approve a posting under review (admins): a pending one opens; a flagged one stays open."""
+    DeclinePostingReview: _aio.UnaryUnaryMultiCallable[_postings_service_pb2.DeclinePostingReviewRequest, _postings_service_pb2.DeclinePostingReviewResponse]  # type: ignore[assignment]
+    """Decline a pending posting with a reason (admins): it returns to DRAFT."""
+    FlagPosting: _aio.UnaryUnaryMultiCallable[_postings_service_pb2.FlagPostingRequest, _postings_service_pb2.FlagPostingResponse]  # type: ignore[assignment]
+    """Flag an open posting (students, universities, employers of other companies): it enters
+    the review queue and stays open.
+    """
+    TakeDownPosting: _aio.UnaryUnaryMultiCallable[_postings_service_pb2.TakeDownPostingRequest, _postings_service_pb2.TakeDownPostingResponse]  # type: ignore[assignment]
+    """Take an OPEN or PENDING_REVIEW posting down (admins): TAKEN_DOWN, applicants answered."""
 
 class PostingsServiceServicer(metaclass=_abc_1.ABCMeta):
     """Employers create and publish micro-internship postings; students, universities and admins
@@ -165,5 +209,81 @@ class PostingsServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_postings_service_pb2.ListPostingsResponse, _abc.Awaitable[_postings_service_pb2.ListPostingsResponse]]:
         """The postings the caller may see, filtered, one page at a time."""
+
+    @_abc_1.abstractmethod
+    def GetCompany(
+        self,
+        request: _postings_service_pb2.GetCompanyRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_postings_service_pb2.GetCompanyResponse, _abc.Awaitable[_postings_service_pb2.GetCompanyResponse]]:
+        """A company's profile (anyone signed in; documents and note only for its employers and
+        admins). Unknown is NOT_FOUND, except the caller's own company: a default unverified one.
+        """
+
+    @_abc_1.abstractmethod
+    def UpdateCompany(
+        self,
+        request: _postings_service_pb2.UpdateCompanyRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_postings_service_pb2.UpdateCompanyResponse, _abc.Awaitable[_postings_service_pb2.UpdateCompanyResponse]]:
+        """Replace a company's profile (its employers, admins)."""
+
+    @_abc_1.abstractmethod
+    def SetCompanyVerification(
+        self,
+        request: _postings_service_pb2.SetCompanyVerificationRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_postings_service_pb2.SetCompanyVerificationResponse, _abc.Awaitable[_postings_service_pb2.SetCompanyVerificationResponse]]:
+        """Verify a company or revoke its verification (admins)."""
+
+    @_abc_1.abstractmethod
+    def ListCompanies(
+        self,
+        request: _postings_service_pb2.ListCompaniesRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_postings_service_pb2.ListCompaniesResponse, _abc.Awaitable[_postings_service_pb2.ListCompaniesResponse]]:
+        """Companies, oldest first, optionally by verification status (admins)."""
+
+    @_abc_1.abstractmethod
+    def ListReviewQueue(
+        self,
+        request: _postings_service_pb2.ListReviewQueueRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_postings_service_pb2.ListReviewQueueResponse, _abc.Awaitable[_postings_service_pb2.ListReviewQueueResponse]]:
+        """Postings awaiting review and flagged open ones, oldest submission first (admins)."""
+
+    @_abc_1.abstractmethod
+    def ApprovePostingReview(
+        self,
+        request: _postings_service_pb2.ApprovePostingReviewRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_postings_service_pb2.ApprovePostingReviewResponse, _abc.Awaitable[_postings_service_pb2.ApprovePostingReviewResponse]]:
+        """Approve a posting under review (admins): a pending one opens; a flagged one stays open."""
+
+    @_abc_1.abstractmethod
+    def DeclinePostingReview(
+        self,
+        request: _postings_service_pb2.DeclinePostingReviewRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_postings_service_pb2.DeclinePostingReviewResponse, _abc.Awaitable[_postings_service_pb2.DeclinePostingReviewResponse]]:
+        """Decline a pending posting with a reason (admins): it returns to DRAFT."""
+
+    @_abc_1.abstractmethod
+    def FlagPosting(
+        self,
+        request: _postings_service_pb2.FlagPostingRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_postings_service_pb2.FlagPostingResponse, _abc.Awaitable[_postings_service_pb2.FlagPostingResponse]]:
+        """Flag an open posting (students, universities, employers of other companies): it enters
+        the review queue and stays open.
+        """
+
+    @_abc_1.abstractmethod
+    def TakeDownPosting(
+        self,
+        request: _postings_service_pb2.TakeDownPostingRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_postings_service_pb2.TakeDownPostingResponse, _abc.Awaitable[_postings_service_pb2.TakeDownPostingResponse]]:
+        """Take an OPEN or PENDING_REVIEW posting down (admins): TAKEN_DOWN, applicants answered."""
 
 def add_PostingsServiceServicer_to_server(servicer: PostingsServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...
