@@ -94,20 +94,29 @@ async def test_the_runner_runs_the_consumer_that_infrastructure_consume_made(
             return n == 6
 
         await eventually(total, until=six, what="offsets committed")
-        async with (
-            aiohttp.ClientSession() as http,
-            http.get(f"http://127.0.0.1:{runner.ops.port}/metrics") as response,
-        ):
-            text = await response.text()
+
+        async def metrics() -> str:
+            async with (
+                aiohttp.ClientSession() as http,
+                http.get(f"http://127.0.0.1:{runner.ops.port}/metrics") as response,
+            ):
+                return await response.text()
+
+        def lag_of(text: str) -> list[str]:
+            return [
+                line
+                for line in text.splitlines()
+                if line.startswith("stint_consumer_commit_lag{") and f'topic="{postings}"' in line
+            ]
+
+        # The lag gauge is set after the commit returns, so it may trail the broker's offsets.
+        text = await eventually(
+            metrics,
+            until=lambda t: bool(lag_of(t)) and all(line.endswith(" 0.0") for line in lag_of(t)),
+            what="a commit lag of 0 on every partition",
+        )
         assert 'stint_consumer_in_flight{service="payouts"}' in text
         assert 'stint_consumer_buffered{service="payouts"} 0.0' in text
-        lag = [
-            line
-            for line in text.splitlines()
-            if line.startswith("stint_consumer_commit_lag{") and f'topic="{postings}"' in line
-        ]
-        assert lag
-        assert all(line.endswith(" 0.0") for line in lag)  # all committed
     finally:
         await runner.stop()
     assert keyed.stopping

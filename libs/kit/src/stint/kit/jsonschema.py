@@ -52,8 +52,12 @@ _WELL_KNOWN: dict[str, JsonSchema] = {
 }
 _INT_TEXT = {"type": "string", "pattern": r"^-?[0-9]+$"}
 _UNSIGNED = {FieldDescriptor.TYPE_UINT64, FieldDescriptor.TYPE_FIXED64}
-_SINT64 = (-(2**63), 2**63 - 1)
-_UINT64 = (0, 2**64 - 1)
+# I-JSON (RFC 7493 §2.2): a JSON number beyond ±(2**53 - 1) is not exact in every parser (nor
+# in a generator comparing bounds as floats), so the number form of a 64-bit integer stops
+# there and the gateway refuses larger numbers; larger values travel as strings.
+JSON_SAFE_INTEGER = 2**53 - 1
+_SINT64 = (-JSON_SAFE_INTEGER, JSON_SAFE_INTEGER)
+_UINT64 = (0, JSON_SAFE_INTEGER)
 # A pattern that is anchored at both ends and names its characters (no negated class, `.`, or
 # \S \W \D) cannot match a control character: ids, codes, slugs.
 _UNSAFE = re.compile(r"\[\^|(?<!\\)\.|\\[SWD]")
