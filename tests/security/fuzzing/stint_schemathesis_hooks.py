@@ -51,7 +51,13 @@ _SPONSORSHIP_BODIES = {
     ("POST", "/v1/sponsorships"),
     ("PATCH", "/v1/sponsorships/{sponsorship_id}"),
 }
-_REPORT_DAYS = {("GET", "/v1/ledger/totals"): 366, ("GET", "/v1/ledger/reconciliation"): 31}
+_REPORT_DAYS = {
+    ("GET", "/v1/ledger/totals"): 366,
+    ("GET", "/v1/ledger/reconciliation"): 31,
+    # outcomes' STINT_OUTCOMES_MAX_RANGE_DAYS
+    ("GET", "/v1/universities/{university_id}/outcomes"): 3660,
+    ("GET", "/v1/universities/{university_id}/outcomes.csv"): 3660,
+}
 
 
 @schemathesis.hook
@@ -97,6 +103,25 @@ def before_call(ctx: Any, case: Any, **kwargs: Any) -> None:
         _mend_terms(case.body)
     if operation in _SPONSORSHIP_BODIES:
         _mend_sponsorship(case.body, partial=operation[0] == "PATCH")
+    if operation == ("PUT", "/v1/me/profile"):
+        _mend_profile(case.body)
+
+
+def _mend_profile(body: dict[str, Any]) -> None:
+    """What the profile's rules say beyond the schema: a name with a letter in it, one line of
+    text, skills that leave a slug, a graduation year in the window around this year."""
+    name = body.get("name")
+    if isinstance(name, str) and (not name.strip() or not name.isprintable()):
+        body["name"] = "Ada Lovelace"
+    for field in ("school_name", "programme"):
+        if isinstance(body.get(field), str) and not body[field].isprintable():
+            body[field] = "BSc Economics"
+    skills = body.get("skills")
+    if isinstance(skills, list):
+        body["skills"] = [s for s in skills if isinstance(s, str) and re.search("[A-Za-z0-9]", s)]
+    year, this_year = body.get("graduation_year"), datetime.now(UTC).year
+    if isinstance(year, int) and year and not this_year - 60 <= year <= this_year + 10:
+        body["graduation_year"] = this_year + 1
 
 
 def _mend_range(query: dict[str, Any], days: int) -> None:

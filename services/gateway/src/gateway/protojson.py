@@ -5,9 +5,10 @@ enums by name, timestamps as RFC 3339, 64-bit integers as strings (also accepted
 up to ±(2**53 - 1), the I-JSON range).
 
 Two things protobuf's parser accepts that the API's schemas do not allow, refused here with the
-field named: `true`/`false` for an enum (Python's bool is an int, so `false` read as the enum's
-0 value) and a 64-bit integer as a JSON number beyond the I-JSON range (not exact in every
-client's parser; a string carries it).
+field named: an enum given as a number or `true`/`false` (the schemas list names; protobuf reads
+numbers, and Python's bool is an int, so `false` became the enum's 0 value), and a 64-bit
+integer as a JSON number beyond the I-JSON range (not exact in every client's parser; a string
+carries it).
 """
 
 from __future__ import annotations
@@ -68,8 +69,8 @@ def _check_types(data: dict[str, Any], descriptor: Any, prefix: str) -> None:
 
 
 def _check_value(field: FieldDescriptor, value: Any, path: str) -> None:
-    if field.type == FieldDescriptor.TYPE_ENUM and isinstance(value, bool):
-        raise invalid_field(path, "an enum value is a name, not true or false")
+    if field.type == FieldDescriptor.TYPE_ENUM and not isinstance(value, str):
+        raise invalid_field(path, "an enum value is one of its names (a string)")
     number = isinstance(value, int) and not isinstance(value, bool)
     if field.type in _INT64 and number and abs(value) > JSON_SAFE_INTEGER:
         raise invalid_field(path, "beyond ±(2^53 - 1) as a number: send it as a string")

@@ -37,7 +37,7 @@ class InviteStudent:
         if not is_id(self.posting_id, "pst"):
             bad.append(FieldViolation("posting_id", "must be a pst_ id"))
         sid = self.student_id
-        if not sid or len(sid) > MAX_STUDENT_ID_CHARS or not sid.isprintable():
+        if not sid or len(sid) > MAX_STUDENT_ID_CHARS:
             bad.append(FieldViolation("student_id", f"1 to {MAX_STUDENT_ID_CHARS} characters"))
         if len(self.message) > MAX_MESSAGE_CHARS:
             bad.append(FieldViolation("message", f"at most {MAX_MESSAGE_CHARS} characters"))
