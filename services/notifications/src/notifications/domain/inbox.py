@@ -114,6 +114,11 @@ RULES: dict[str, Rule] = {
         "“{t}” was taken down by the platform; its applicants were answered.",
         Channel.EMAIL,
     ),
+    "posting.decision_deadline_passed": Rule(
+        (COMPANY,),
+        "Decision deadline passed",
+        "The decision deadline of “{t}” passed: the candidates still waiting were answered.",
+    ),
     "experience_record.issued": Rule(
         (STUDENT,), "Experience record issued", "Your verified record of “{t}” is ready."
     ),
