@@ -109,8 +109,8 @@ def retry_after_from_error(rpc_error: grpc.RpcError) -> int:
         if detail.Is(error_details_pb2.RetryInfo.DESCRIPTOR):
             info = error_details_pb2.RetryInfo()
             detail.Unpack(info)
-            delay = info.retry_delay
-            return max(1, delay.seconds + (1 if delay.nanos > 0 else 0))
+            seconds: int = info.retry_delay.seconds + (1 if info.retry_delay.nanos > 0 else 0)
+            return max(1, seconds)
     return 0
 
 
