@@ -145,3 +145,17 @@ def test_every_error_carries_its_stable_code_in_error_info() -> None:
         info = error_details_pb2.ErrorInfo()
         infos[0].Unpack(info)
         assert (info.reason, info.domain) == ("POSITIONS_FILLED", "stint.dev")
+
+
+def test_a_transient_error_carries_retry_info_and_others_none() -> None:
+    from stint.kit.grpc import retry_after_from_error
+
+    class NotReady(FailedPrecondition):
+        retry_after = 2
+
+    transient = error_to_status(NotReady("not yet"))
+    assert transient.code is grpc.StatusCode.FAILED_PRECONDITION
+    assert retry_after_from_error(_FakeRpcError(transient.trailing_metadata)) == 2
+    final = error_to_status(FailedPrecondition("never"))
+    assert retry_after_from_error(_FakeRpcError(final.trailing_metadata)) == 0
+    assert retry_after_from_error(_FakeRpcError(None)) == 0

@@ -162,3 +162,12 @@ def test_suffix() -> None:
     assert is_id(engagement, "eng")
     assert suffix(engagement) == suffix(application)
     assert timestamp_ms(engagement) == timestamp_ms(application)
+
+
+def test_created_ms_reads_the_time_of_an_id() -> None:
+    from stint.kit.ids import created_ms
+
+    for ms in (0, 1_700_000_000_123, MAX_MS):
+        assert created_ms(new_id("pst", now_ms=ms)) == ms
+    with pytest.raises(ValueError, match="not an id"):
+        created_ms("pst_nope")

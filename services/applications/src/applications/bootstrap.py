@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from applications.adapters.profiles import InvitationRepository, ProfileRepository
 from applications.adapters.repository import ApplicationRepository, PostingRepository
 from applications.config import Settings
@@ -31,7 +33,15 @@ async def build(settings: Settings, clock: Clock | None = None) -> ServiceRunner
         await repo.ensure_indexes()
     limits = Limits(settings.max_pitch_chars, settings.max_links, settings.max_reason_chars)
     deps = Deps(
-        applications, postings, profiles, invitations, infra.clock, limits, settings.write_attempts
+        applications,
+        postings,
+        profiles,
+        invitations,
+        infra.clock,
+        limits,
+        settings.write_attempts,
+        catch_up_seconds=settings.apply_catch_up_seconds,
+        not_ready_window=timedelta(seconds=settings.apply_not_ready_seconds),
     )
     handlers = Handlers.build(deps)
 

@@ -20,3 +20,8 @@ class Settings(KitSettings):
     max_reason_chars: int = Field(1000, ge=1)
     # How often a request retries a write that lost an optimistic race before answering ABORTED.
     write_attempts: int = Field(5, ge=1, le=20)
+    # Applying right after publish (handlers/catch_up.py): the longest a SubmitApplication
+    # waits for the projection to learn of a just-published posting, and how recent an unknown
+    # posting's id must be to answer POSTING_NOT_READY (retry) instead of NOT_FOUND.
+    apply_catch_up_seconds: float = Field(2.0, ge=0, le=10)
+    apply_not_ready_seconds: int = Field(300, ge=0, le=86_400)

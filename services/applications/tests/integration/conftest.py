@@ -40,6 +40,7 @@ async def harness(mongo_db: Database, kafka_bootstrap: str, unique: str) -> Asyn
         relay_sweep_seconds=0.5,
         consumer_backoff_seconds=0.05,
         consumer_backoff_max_seconds=0.2,
+        apply_catch_up_seconds=5.0,  # generous: the machine is shared
     )
     postings_topic = settings.topic(topics.POSTINGS)
     applications_topic = settings.topic(topics.APPLICATIONS)

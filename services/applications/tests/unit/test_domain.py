@@ -147,14 +147,14 @@ def test_who_may_apply_when() -> None:
 
 def test_hires_are_bounded_by_positions() -> None:
     two = view(positions=2)
-    one = two.with_hire("app_1")
-    both = one.with_hire("app_2")
+    one = two.with_hire("app_1", NOW)
+    both = one.with_hire("app_2", NOW)
     assert both.hired_application_ids == ("app_1", "app_2")
-    assert both.with_hire("app_2") is both  # the same hire again changes nothing
+    assert both.with_hire("app_2", NOW) is both  # the same hire again changes nothing
     with pytest.raises(errors.NoOpenPosition):
-        both.with_hire("app_3")
+        both.with_hire("app_3", NOW)
     with pytest.raises(errors.NoOpenPosition):
-        view(status=PostingStatus.CLOSED).with_hire("app_1")
+        view(status=PostingStatus.EXPIRED).with_hire("app_1", NOW)
 
 
 def test_projection_is_monotonic_and_keeps_local_hires() -> None:
@@ -171,7 +171,7 @@ def test_projection_is_monotonic_and_keeps_local_hires() -> None:
     ("status", "reason"),
     [
         (PostingStatus.FILLED, "posting_filled"),
-        (PostingStatus.CLOSED, "posting_closed"),
+        (PostingStatus.CLOSED, None),  # still choosing until the decision deadline
         (PostingStatus.CANCELLED, "posting_cancelled"),
         (PostingStatus.EXPIRED, "posting_expired"),
         (PostingStatus.TAKEN_DOWN, "posting_taken_down"),

@@ -69,12 +69,12 @@ async def test_an_application_racing_a_closure_still_gets_an_answer(setup: tuple
 
     async def add_then_close(app: Application, events: list) -> None:
         await real_add(app, events)
-        # The posting closed (and its closure pass ran) between the check and the insert.
-        repo.postings[POSTING] = replace(repo.postings[POSTING], status=PostingStatus.CLOSED)
+        # The posting was filled (and its closure pass ran) between the check and the insert.
+        repo.postings[POSTING] = replace(repo.postings[POSTING], status=PostingStatus.FILLED)
 
     repo.add_application = add_then_close  # type: ignore[method-assign]
     app = await apply(handlers)
-    assert (app.status, app.decision_reason) == (Status.REJECTED, "posting_closed")
+    assert (app.status, app.decision_reason) == (Status.REJECTED, "posting_filled")
     assert repo.event_types() == ["ApplicationSubmitted", "ApplicationRejected"]
 
 

@@ -15,7 +15,7 @@ from stint.applications.v1 import events_pb2 as ae
 from stint.applications.v1.application_pb2 import ApplicationStatus
 from stint.kit.errors import ConcurrencyConflict, PermissionDenied
 
-from .fakes import POSTING, SYSTEM, apply, caller, employer, shortlisted, student, view
+from .fakes import NOW, POSTING, SYSTEM, apply, caller, employer, shortlisted, student, view
 
 
 async def refused_second_hire(handlers: Handlers) -> Application:
@@ -64,7 +64,7 @@ async def test_a_hire_that_lost_a_race_decides_again(setup: tuple) -> None:
         if repo.posting_conflicts:  # the other hire commits between our read and our write
             current = repo.postings[POSTING]
             repo.postings[POSTING] = replace(
-                current.with_hire(first.id), version=current.version + 1
+                current.with_hire(first.id, NOW), version=current.version + 1
             )
         return seen
 
@@ -132,7 +132,7 @@ async def test_closure_completes_a_hire_the_application_missed(setup: tuple) -> 
     handlers, repo = setup
     app = await shortlisted(handlers)
     current = repo.postings[POSTING]
-    repo.postings[POSTING] = current.with_hire(app.id)  # hire committed, request died
+    repo.postings[POSTING] = current.with_hire(app.id, NOW)  # hire committed, request died
     await handlers.postings.on_posting(view(source_version=2, status=PostingStatus.FILLED), SYSTEM)
     assert repo.apps[app.id].status is Status.HIRED
     assert "ApplicationRejected" not in repo.event_types()
@@ -141,7 +141,7 @@ async def test_closure_completes_a_hire_the_application_missed(setup: tuple) -> 
 async def test_decisions_refuse_a_hired_candidate(setup: tuple) -> None:
     handlers, repo = setup
     app = await shortlisted(handlers)
-    repo.postings[POSTING] = repo.postings[POSTING].with_hire(app.id)
+    repo.postings[POSTING] = repo.postings[POSTING].with_hire(app.id, NOW)
     with pytest.raises(errors.WrongStatus):
         await handlers.applications.withdraw(app.id, student(app.student_id))
 

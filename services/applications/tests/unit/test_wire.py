@@ -82,3 +82,13 @@ def test_list_request_bounds_and_tokens() -> None:
     ):
         with pytest.raises(InvalidArgument):
             wire.list_filter(api.ListApplicationsRequest(page=bad))
+
+
+def test_posting_snapshot_carries_the_decision_deadline() -> None:
+    p = pp.Posting(id="pst_1", status=pp.POSTING_STATUS_CLOSED, version=2)
+    assert wire.posting_view(p).decision_deadline is None
+    p.decision_deadline.FromDatetime(datetime(2026, 4, 1, tzinfo=UTC))
+    got = wire.posting_view(p, decisions_over=True)
+    assert got.decision_deadline == datetime(2026, 4, 1, tzinfo=UTC)
+    assert got.decisions_over
+    assert got.closure_reason == "decision_deadline_passed"

@@ -28,8 +28,13 @@ def error_responses(route: Route) -> dict[int | str, dict[str, Any]]:
     return {status: _problem(status) for status in sorted(statuses)}
 
 
+# 409 may carry Retry-After too: a request still in progress under the same idempotency key,
+# or a state the service says is transient (e.g. applying to a posting published moments ago).
+RETRYABLE = (409, 429, 503)
+
+
 def _problem(status: int) -> dict[str, Any]:
-    headers = REQUEST_ID | (RETRY_AFTER if status in (429, 503) else {})
+    headers = REQUEST_ID | (RETRY_AFTER if status in RETRYABLE else {})
     return {
         "description": "Problem details (RFC 9457)",
         "content": {PROBLEM_JSON: {"schema": PROBLEM_REF}},

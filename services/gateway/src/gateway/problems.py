@@ -15,7 +15,11 @@ from fastapi.routing import APIRoute
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from stint.kit.grpc import error_code_from_error, field_violations_from_error
+from stint.kit.grpc import (
+    error_code_from_error,
+    field_violations_from_error,
+    retry_after_from_error,
+)
 
 PROBLEM_JSON = "application/problem+json"
 TYPE_BASE = "https://stint.dev/problems/"
@@ -122,6 +126,10 @@ def from_rpc_error(error: grpc.aio.AioRpcError) -> ProblemError:
         for v in field_violations_from_error(error)
     ]
     headers = {"Retry-After": "1"} if status in (429, 503) else {}
+    # A state the service says is transient (e.g. a posting published moments ago): its
+    # RetryInfo becomes Retry-After, whatever the status (a 409 the client may simply retry).
+    if retry_after := retry_after_from_error(error):
+        headers = {"Retry-After": str(retry_after)}
     # The service's code for what the caller did; for the gateway's own view of a backend
     # failure (5xx) its slug's code.
     code = error_code_from_error(error) if status < 500 else ""

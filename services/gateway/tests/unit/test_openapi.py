@@ -55,7 +55,7 @@ def test_errors_are_problem_json_with_their_headers(spec: dict[str, Any]) -> Non
             assert list(response["content"]) == ["application/problem+json"]
             schema = response["content"]["application/problem+json"]["schema"]
             assert schema == {"$ref": "#/components/schemas/Problem"}
-            assert ("Retry-After" in response["headers"]) == (status in ("429", "503"))
+            assert ("Retry-After" in response["headers"]) == (status in ("409", "429", "503"))
         assert {"500", "503", "422"} <= set(op["responses"]), f"{method} {path}"
     problem = spec["components"]["schemas"]["Problem"]
     assert {"type", "title", "status", "code"} <= set(problem["required"])

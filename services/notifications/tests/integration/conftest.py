@@ -18,7 +18,7 @@ from notifications.bootstrap import build
 from notifications.config import Settings
 from stint.contracts import topics
 from stint.kit.bus import KafkaEventPublisher, create_broker
-from stint.kit.clock import SystemClock
+from stint.kit.clock import Clock, SystemClock
 from stint.kit.envelope import Envelope, new_envelope
 from stint.kit.grpc import Caller
 from stint.kit.mongo import Database
@@ -163,13 +163,16 @@ class Publisher:
         self._prefix = prefix
         self.last: Envelope | None = None
 
-    async def publish(self, topic: str, event: ProtoMessage, subject: str) -> str:
+    async def publish(
+        self, topic: str, event: ProtoMessage, subject: str, clock: Clock | None = None
+    ) -> str:
+        """Publish `event`; `clock` sets its ce_time (e.g. a late event's past time)."""
         envelope = new_envelope(
             event,
             topic=self._prefix + topic,
             subject=subject,
             source="/stint/test",
-            clock=SystemClock(),
+            clock=clock or SystemClock(),
         )
         await self._publisher.publish(envelope)
         self.last = envelope

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import grpc
 import pytest
 
 from stint.applications.v1.events_pb2 import ApplicationWithdrawn
+from stint.common.v1.pagination_pb2 import PageRequest
 from stint.contracts import topics
+from stint.kit.clock import SystemClock
 from stint.kit.ids import new_id
+from stint.kit.testing.clock import ManualClock
 from stint.kit.testing.poll import eventually
 from stint.notifications.v1 import notifications_service_pb2 as pb
 from stint.notifications.v1.notifications_service_pb2_grpc import NotificationsServiceStub
@@ -120,3 +125,29 @@ async def test_preferences_turn_a_kind_off(
     await publisher.publish(topics.APPLICATIONS, withdrawal, "app_same_key")
     listed = await eventually(lambda: inbox(stub, employer), until=lambda r: r.notifications)
     assert [n.kind for n in listed.notifications] == ["application.withdrawn"]
+
+
+async def test_the_inbox_is_newest_first_by_creation_time_across_pages(
+    stub: NotificationsServiceStub, publisher: Publisher
+) -> None:
+    company = new_id("cmp")
+    employer = as_("employer", company)
+    now = SystemClock().now()
+    # Consumed in this order; the second is a late (e.g. replayed) event an hour older, the
+    # third the newest.
+    times = [now, now - timedelta(hours=1), now + timedelta(seconds=1)]
+    for at in times:
+        event = submitted(company)
+        await publisher.publish(topics.APPLICATIONS, event, event.application.id, ManualClock(at))
+    await eventually(lambda: inbox(stub, employer), until=lambda r: len(r.notifications) == 3)
+    seen: list[datetime] = []
+    token = ""
+    while True:
+        request = pb.ListNotificationsRequest(page=PageRequest(page_size=1, page_token=token))
+        page = await stub.ListNotifications(request, metadata=employer)
+        seen += [n.created_at.ToDatetime(tzinfo=UTC) for n in page.notifications]
+        token = page.page.next_page_token
+        if not token:
+            break
+    expected = sorted(at.replace(microsecond=at.microsecond // 1000 * 1000) for at in times)
+    assert seen == list(reversed(expected))

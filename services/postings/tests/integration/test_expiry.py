@@ -16,9 +16,11 @@ from stint.postings.v1 import postings_service_pb2 as svc
 from .conftest import EMPLOYER, open_posting, settings_for, start_service, stop_service
 
 EXPIRED = "stint.postings.v1.PostingExpired"
+CLOSED = "stint.postings.v1.PostingClosed"
+PASSED = "stint.postings.v1.PostingDecisionDeadlinePassed"
 
 
-async def test_the_expiry_timer_expires_an_unhired_posting_exactly_once_with_two_instances(
+async def test_the_timer_closes_then_expires_an_unhired_posting_exactly_once_with_two_instances(
     infra: Infra, mongo_db: Database, unique: str
 ) -> None:
     clock = ManualClock(SystemClock().now())
@@ -43,6 +45,10 @@ async def test_the_expiry_timer_expires_an_unhired_posting_exactly_once_with_two
                 )
                 return reply.posting.status
 
+            # Applications stop; the company still chooses until the decision deadline.
+            await eventually(status, until=lambda s: s == posting_pb2.POSTING_STATUS_CLOSED)
+            await eventually(outbox_empty, what="closure relayed")
+            clock.advance(timedelta(days=7))  # the default decision deadline: deadline + 7 days
             await eventually(status, until=lambda s: s == posting_pb2.POSTING_STATUS_EXPIRED)
             await eventually(outbox_empty, what="expiry relayed")
             doc = await mongo_db["postings"].find_one({"_id": posting.id})
@@ -50,6 +56,8 @@ async def test_the_expiry_timer_expires_an_unhired_posting_exactly_once_with_two
             assert "expires_at" not in doc
 
             records = await read_all(infra.kafka_bootstrap, first.topic)
+            types = [headers_of(r)["ce_type"] for r in records]
+            assert (types.count(CLOSED), types.count(PASSED)) == (1, 1)
             expired = [r for r in records if headers_of(r)["ce_type"] == EXPIRED]
             assert len(expired) == 1
             event = events_pb2.PostingExpired.FromString(expired[0].value)

@@ -135,6 +135,27 @@ async def test_every_engagement_ended_completes_the_posting(
     assert types.count("PostingCompleted") == 1
 
 
+async def test_every_engagement_cancelled_ends_the_posting_cancelled(
+    service: Service, publish: Publish
+) -> None:
+    posting = await open_posting(service, positions=1)
+    await publish(
+        hire("app_02a", posting.id), service.settings.topic(topics.APPLICATIONS), "app_02a"
+    )
+    await eventually(
+        lambda: get(service, posting.id),
+        until=lambda p: p.status == posting_pb2.POSTING_STATUS_FILLED,
+    )
+    gone = engagement_pb2.Engagement(id="eng_02a", posting_id=posting.id)
+    submissions = service.settings.topic(topics.SUBMISSIONS)
+    await publish(EngagementCancelled(engagement=gone, reason="no-show"), submissions, "eng_02a")
+    ended = await eventually(
+        lambda: get(service, posting.id),
+        until=lambda p: p.status == posting_pb2.POSTING_STATUS_CANCELLED,
+    )
+    assert (ended.completed_count, ended.hired_count) == (0, 1)
+
+
 async def test_a_hire_for_an_unknown_posting_is_dead_lettered(
     service: Service, publish: Publish, kafka_bootstrap: str
 ) -> None:

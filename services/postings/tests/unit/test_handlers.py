@@ -236,7 +236,13 @@ async def test_expiry_timer(
     clock.advance(timedelta(days=7))
     await handlers.reactions.expire(posting.id)
     await handlers.reactions.expire(posting.id)
+    assert repo.docs[posting.id].posting.status is Status.CLOSED  # still choosing
+    assert repo.types().count("PostingClosed") == 1
+    clock.advance(timedelta(days=7))  # the default decision deadline: deadline + 7 days
+    await handlers.reactions.expire(posting.id)
+    await handlers.reactions.expire(posting.id)
     assert repo.docs[posting.id].posting.status is Status.EXPIRED
+    assert repo.types().count("PostingDecisionDeadlinePassed") == 1
     assert repo.types().count("PostingExpired") == 1
     expired = events_pb2.PostingExpired.FromString(repo.published[-1].data)
     assert expired.context.actor.role == "system"

@@ -57,10 +57,10 @@ def test_only_open_postings_can_be_closed(
         make_posting(status).close(now)
 
 
-def test_closing_stops_the_timer(make_posting: MakePosting, now: datetime) -> None:
+def test_closing_arms_the_decision_deadline(make_posting: MakePosting, now: datetime) -> None:
     closed, events = make_posting(Status.OPEN).close(now)
     assert closed.status is Status.CLOSED
-    assert closed.expires_at is None
+    assert closed.expires_at == closed.terms.decides_until == now + timedelta(days=14)
     assert kinds(events) == [EventKind.CLOSED]
 
 
@@ -171,35 +171,49 @@ def test_completed_when_every_hire_ended_in_any_order(
     assert events == []
 
 
-def test_closing_after_every_hire_ended_completes_at_once(
+def test_closing_after_every_hire_ended_completes_at_the_decision_deadline(
     make_posting: MakePosting, now: datetime
 ) -> None:
     posting, _ = make_posting(Status.OPEN, positions=3).record_hire("app_1", now)
     posting, _ = posting.record_engagement_end("eng_1", True, now)
-    assert posting.status is Status.OPEN
     closed, events = posting.close(now)
-    assert closed.status is Status.COMPLETED
-    assert kinds(events) == [EventKind.CLOSED, EventKind.COMPLETED]
+    assert closed.status is Status.CLOSED  # still choosing: another hire may come
+    assert kinds(events) == [EventKind.CLOSED]
+    assert closed.expires_at is not None
+    done, events = closed.expire(closed.expires_at)
+    assert done.status is Status.COMPLETED
+    assert kinds(events) == [EventKind.DECISION_DEADLINE_PASSED, EventKind.COMPLETED]
 
 
-def test_expiry_without_hires_expires(make_posting: MakePosting, now: datetime) -> None:
+def test_application_deadline_closes_and_the_decision_deadline_expires(
+    make_posting: MakePosting, now: datetime
+) -> None:
     posting = make_posting(Status.OPEN)
     deadline = posting.terms.application_deadline
     assert deadline is not None
-    expired, events = posting.expire(deadline)
+    closed, events = posting.expire(deadline)
+    assert closed.status is Status.CLOSED
+    assert kinds(events) == [EventKind.CLOSED]
+    assert closed.expires_at == closed.terms.decides_until
+    expired, events = closed.expire(closed.expires_at)  # type: ignore[arg-type]
     assert expired.status is Status.EXPIRED
-    assert kinds(events) == [EventKind.EXPIRED]
+    assert kinds(events) == [EventKind.DECISION_DEADLINE_PASSED, EventKind.EXPIRED]
+    assert expired.selection_over
     assert expired.expires_at is None
 
 
-def test_expiry_with_some_hires_closes(make_posting: MakePosting, now: datetime) -> None:
+def test_decision_deadline_with_some_hires_stays_closed(
+    make_posting: MakePosting, now: datetime
+) -> None:
     posting, _ = make_posting(Status.OPEN, positions=2).record_hire("app_1", now)
-    closed, events = posting.expire(now + timedelta(days=30))
+    closed, events = posting.expire(now + timedelta(days=30))  # both deadlines at once
     assert closed.status is Status.CLOSED
-    assert kinds(events) == [EventKind.CLOSED]
+    assert closed.selection_over
+    assert kinds(events) == [EventKind.CLOSED, EventKind.DECISION_DEADLINE_PASSED]
+    assert closed.expires_at is None
 
 
-@pytest.mark.parametrize("status", [s for s in ALL if s is not Status.OPEN])
+@pytest.mark.parametrize("status", [s for s in ALL if s not in (Status.OPEN, Status.CLOSED)])
 def test_a_stale_timer_changes_nothing(
     make_posting: MakePosting, now: datetime, status: Status
 ) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -42,7 +42,10 @@ def test_counts_and_terminal_events_whatever_the_order(
             posting, events = posting.record_engagement_end(f"eng_{n}", True, now)
             ended.add(n)
         elif posting.status is Status.OPEN:
+            # Closing, then the decision deadline passing: the selection is over.
             posting, events = posting.close(now)
+            posting, more = posting.expire(now + timedelta(days=60))
+            events = [*events, *more]
             stopped = True
         else:
             continue

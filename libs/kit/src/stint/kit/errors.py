@@ -26,6 +26,10 @@ class StintError(Exception):
     ``POSTING_NOT_OPEN``; a bare category: ``INVALID_ARGUMENT``)."""
 
     code: str = ""
+    # Seconds after which the same request may succeed (a transient state, e.g. a projection
+    # that has not caught up yet); 0: retrying does not help. Sent as google.rpc.RetryInfo,
+    # answered by the gateway as a Retry-After header.
+    retry_after: int = 0
 
     def __init__(self, message: str) -> None:
         super().__init__(message)

@@ -36,6 +36,17 @@ def is_id(value: str, prefix: str | None = None) -> bool:
     return prefix is None or value.startswith(prefix + "_")
 
 
+def created_ms(value: str) -> int:
+    """The creation time (Unix milliseconds) an id made by `new_id` carries; raises
+    ValueError for anything else."""
+    if not is_id(value):
+        raise ValueError(f"not an id: {value!r}")
+    number = 0
+    for char in suffix(value)[:10]:  # 10 base32 characters = the 48-bit (+2) time prefix
+        number = number * 32 + _ALPHABET.index(char)
+    return number
+
+
 def suffix(value: str) -> str:
     """The part after the prefix: ``eng_X`` and ``pay_X`` share the suffix of ``app_X``."""
     return value.split("_", 1)[1]

@@ -200,6 +200,8 @@ def _posting_doc(p: PostingView) -> Document:
         "kill_fee_percent": p.kill_fee_percent,
         "company_name": p.company_name,
         "source_version": p.source_version,
+        "decision_deadline": p.decision_deadline,
+        "decisions_over": p.decisions_over,
         "hired_application_ids": list(p.hired_application_ids),
     }
 
@@ -224,6 +226,8 @@ def _posting(doc: Document) -> PostingView:
         kill_fee_percent=doc.get("kill_fee_percent", 0),
         company_name=doc.get("company_name", ""),
         source_version=doc["source_version"],
+        decision_deadline=doc.get("decision_deadline"),
+        decisions_over=doc.get("decisions_over", False),
         hired_application_ids=tuple(doc["hired_application_ids"]),
         version=doc["version"],
     )

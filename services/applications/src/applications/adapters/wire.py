@@ -24,8 +24,9 @@ _APPROVED = posting_pb2.UniversityDecision.UNIVERSITY_DECISION_APPROVED
 _STATUS_PREFIX = "APPLICATION_STATUS_"
 
 
-def posting_view(p: posting_pb2.Posting) -> PostingView:
-    """The projection of one posting snapshot (no hires known yet: those are ours)."""
+def posting_view(p: posting_pb2.Posting, decisions_over: bool = False) -> PostingView:
+    """The projection of one posting snapshot (no hires known yet: those are ours);
+    `decisions_over` when the event was PostingDecisionDeadlinePassed."""
     return PostingView(
         id=p.id,
         company_id=p.company_id,
@@ -49,6 +50,8 @@ def posting_view(p: posting_pb2.Posting) -> PostingView:
         kill_fee_percent=p.kill_fee_percent,
         company_name=p.company_name,
         source_version=p.version,
+        decision_deadline=wire.optional_time(p, "decision_deadline"),
+        decisions_over=decisions_over,
     )
 
 

@@ -25,6 +25,18 @@ class NoOpenPosition(FailedPrecondition):
     """Every position of the posting is taken (or it stopped hiring)."""
 
 
+class DecisionDeadlinePassed(NoOpenPosition):
+    """The posting closed and its decision deadline passed: the company no longer hires."""
+
+
+class PostingNotReady(FailedPrecondition):
+    """The posting is not (yet) open here although it may have just been published: this
+    service learns of postings from their events, moments after the postings service answers.
+    Retrying after `retry_after` seconds is expected to help."""
+
+    retry_after = 1
+
+
 class ApprovalWithdrawn(WrongStatus):
     """The student's university declined the posting after approving it: the application is
     answered (rejected) and takes no further decision."""

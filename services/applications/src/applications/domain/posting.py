@@ -28,14 +28,16 @@ class PostingStatus(enum.StrEnum):
 
 
 # Statuses in which a posting no longer takes candidates, and the reason every application still
-# waiting is rejected with. COMPLETED only follows FILLED or CLOSED, so nobody should still be
-# waiting then; if its event overtook them, "posting_closed" is the honest answer.
+# waiting is rejected with. CLOSED only stops applications: the company still chooses until the
+# decision deadline (then DECISION_DEADLINE_PASSED). COMPLETED only follows the selection's end,
+# so nobody should still be waiting then; if its event overtook them, "posting_closed" is the
+# honest answer.
 # The reason of an application answered because its university declined the posting after
 # approving it.
 APPROVAL_WITHDRAWN = "university_declined"
+DECISION_DEADLINE_PASSED = "decision_deadline_passed"
 CLOSURE_REASONS: dict[PostingStatus, str] = {
     PostingStatus.FILLED: "posting_filled",
-    PostingStatus.CLOSED: "posting_closed",
     PostingStatus.CANCELLED: "posting_cancelled",
     PostingStatus.EXPIRED: "posting_expired",
     PostingStatus.TAKEN_DOWN: "posting_taken_down",
@@ -81,6 +83,11 @@ class PostingView:
     version: int = 0
     kill_fee_percent: int = 0  # the cancellation policy, passed on to the engagement
     company_name: str = ""  # the company's display name when the posting was last saved
+    # Until when the company may hire after applications close (from the snapshot), and
+    # whether the postings service said it passed (PostingDecisionDeadlinePassed; only ever
+    # set, kept across later snapshots).
+    decision_deadline: datetime | None = None
+    decisions_over: bool = False
 
     def newer_than(self, current: PostingView | None) -> bool:
         """Whether this snapshot should replace `current` (redeliveries and stragglers not)."""
@@ -91,7 +98,10 @@ class PostingView:
         if current is None:
             return self
         return replace(
-            self, hired_application_ids=current.hired_application_ids, version=current.version
+            self,
+            hired_application_ids=current.hired_application_ids,
+            version=current.version,
+            decisions_over=self.decisions_over or current.decisions_over,
         )
 
     def visible_to(self, university_id: str) -> bool:
@@ -113,8 +123,30 @@ class PostingView:
 
     @property
     def closure_reason(self) -> str | None:
-        """Why waiting applications must be rejected now, or None while it takes candidates."""
+        """Why waiting applications must be answered now, or None while the company still
+        chooses (OPEN, or CLOSED before the decision deadline). A posting that EXPIRED at its
+        decision deadline says so; one that expired before decision deadlines existed (no
+        deadline in its snapshot) expired at its application deadline."""
+        if self.status is PostingStatus.CLOSED:
+            return DECISION_DEADLINE_PASSED if self.decisions_over else None
+        if self.status is PostingStatus.EXPIRED and self.decision_deadline is not None:
+            return DECISION_DEADLINE_PASSED
         return CLOSURE_REASONS.get(self.status)
+
+    def check_hiring(self, now: datetime) -> None:
+        """Raise unless the company may hire now: OPEN, or CLOSED before its decision
+        deadline."""
+        if self.status not in (PostingStatus.OPEN, PostingStatus.CLOSED):
+            raise errors.NoOpenPosition(f"posting {self.id} is {self.status.lower()}")
+        deadline = self.decision_deadline
+        if self.decisions_over or (
+            self.status is PostingStatus.CLOSED and deadline is not None and now >= deadline
+        ):
+            when = f" ({deadline.isoformat()})" if deadline else ""
+            raise errors.DecisionDeadlinePassed(
+                f"the decision deadline of posting {self.id} has passed{when}: it no longer "
+                "hires, and the candidates still waiting are answered"
+            )
 
     def check_accepts_application(self, university_id: str, now: datetime) -> None:
         """Raise unless a student of `university_id` may apply now."""
@@ -153,12 +185,12 @@ class PostingView:
             company_name=self.company_name,
         )
 
-    def with_hire(self, application_id: str) -> PostingView:
-        """This view with one more hire; raises when no position is left."""
+    def with_hire(self, application_id: str, now: datetime) -> PostingView:
+        """This view with one more hire; raises when it no longer hires (see check_hiring) or
+        no position is left."""
         if application_id in self.hired_application_ids:
             return self
-        if self.status is not PostingStatus.OPEN:
-            raise errors.NoOpenPosition(f"posting {self.id} is {self.status.lower()}")
+        self.check_hiring(now)
         if len(self.hired_application_ids) >= self.positions:
             raise errors.NoOpenPosition(f"all {self.positions} positions of {self.id} are filled")
         return replace(self, hired_application_ids=(*self.hired_application_ids, application_id))

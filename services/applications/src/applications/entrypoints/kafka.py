@@ -28,6 +28,8 @@ POSTING_EVENTS = (
     posting_events.PostingCompleted,
     # An admin took it down: closed for applying, every waiting application answered.
     posting_events.PostingTakenDown,
+    # The decision deadline of a closed posting passed: every waiting application answered.
+    posting_events.PostingDecisionDeadlinePassed,
 )
 
 
@@ -54,7 +56,8 @@ def _on_posting_event(handlers: Handlers) -> Handler:
         if not posting.id or posting.version <= 0:
             raise MalformedSnapshot(f"{envelope.type} {envelope.id} carries no versioned posting")
         cause = cause_from(event.context, envelope.id)
-        await handlers.postings.on_posting(wire.posting_view(posting), cause)
+        over = isinstance(event, posting_events.PostingDecisionDeadlinePassed)
+        await handlers.postings.on_posting(wire.posting_view(posting, over), cause)
 
     return handle
 

@@ -10,6 +10,7 @@ from applications.domain import access, commands, errors
 from applications.domain import events as ev
 from applications.domain.model import Application
 from applications.domain.posting import PostingView
+from applications.handlers.catch_up import posting_to_apply
 from applications.handlers.closure import Closure
 from applications.handlers.invitations import InvitationHandlers
 from applications.handlers.ports import Deps
@@ -45,7 +46,7 @@ class ApplicationHandlers:
         cmd.validate(self._d.limits)
         if not access.may_apply(actor):
             raise PermissionDenied("only students apply to postings")
-        posting = await self.posting(cmd.posting_id)
+        posting = await posting_to_apply(self._d, cmd.posting_id, actor.org)
         now = self._d.clock.now()
         posting.check_accepts_application(actor.org, now)
         name = await self._profiles.name_of(actor.subject)

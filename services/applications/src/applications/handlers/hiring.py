@@ -74,7 +74,7 @@ class HiringHandlers:
         posting = await self._apps.posting(app.posting_id)
         if app.id not in posting.hired_application_ids:
             posting.check_still_approved(app.university_id)  # at the projection's version
-        updated = posting.with_hire(app.id)
+        updated = posting.with_hire(app.id, now)
         if updated is posting:
             return posting  # already hired: a retried request, answered again
         event = ev.CandidateHired(app.hired(now), updated, now, cause)

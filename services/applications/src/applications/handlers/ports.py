@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Protocol
 
 from applications.domain.commands import Limits, ListFilter
@@ -86,3 +87,8 @@ class Deps:
     clock: Clock
     limits: Limits = field(default_factory=Limits)
     write_attempts: int = 5
+    # Applying right after publish (handlers/catch_up.py): how long a request waits for the
+    # projection to learn of a posting, and how recent an unknown posting's id must be to be
+    # answered "not ready, retry" rather than "not found".
+    catch_up_seconds: float = 0.0
+    not_ready_window: timedelta = timedelta(minutes=5)

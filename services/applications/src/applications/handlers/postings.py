@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from applications import metrics
 from applications.domain.posting import PostingView, Visibility
 from applications.handlers.closure import Closure
@@ -34,6 +36,12 @@ class PostingHandlers:
             if not snapshot.newer_than(current):
                 metrics.POSTING_SNAPSHOTS.labels("stale").inc()
                 assert current is not None  # newer_than(None) is always True
+                if snapshot.decisions_over and not current.decisions_over:
+                    # The deadline's event shares its snapshot with PostingExpired: its flag
+                    # counts even when that one came first.
+                    over = replace(current, decisions_over=True)
+                    await self._d.postings.save(over, current.version)
+                    return over
                 return current
             new = snapshot.succeeding(current)
             await self._d.postings.save(new, current.version if current else 0)

@@ -36,6 +36,7 @@ _OVERRIDES: dict[str, str] = {
     "PostingReviewApproved": "posting.review_approved",
     "PostingReviewDeclined": "posting.review_declined",
     "PostingTakenDown": "posting.taken_down",
+    "PostingDecisionDeadlinePassed": "posting.decision_deadline_passed",
 }
 _ROUTING_FIELDS = {"company_id", "university_id", "student_id"}
 EXAMPLE_TIME = datetime(2026, 1, 15, 9, 30, tzinfo=UTC)

@@ -13,6 +13,8 @@ from notifications.adapters.schemas import Entry
 from notifications.domain.events import EndpointDisabled
 from notifications.domain.inbox import COMPANY, STUDENT, Channel, InboxEvent, Notification
 from notifications.domain.model import Attempt, Endpoint, Message, Status
+from notifications.domain.rejections import rejection_reason
+from stint.applications.v1 import events_pb2 as applications_events
 from stint.kit.actor import Cause
 from stint.kit.envelope import Envelope, EventFactory
 from stint.kit.wire import event_context, timestamp
@@ -166,7 +168,11 @@ def _acted(message: ProtoMessage) -> str:
 
 def _finality(message: ProtoMessage) -> dict[str, Any]:
     """A payout failure that will not be retried is final; its reason is the provider's
-    message (or code): what the student has to fix."""
+    message (or code): what the student has to fix. A rejection's reason is the employer's,
+    or what the automatic answer's code means."""
+    if isinstance(message, applications_events.ApplicationRejected):
+        reason = rejection_reason(message.reason, message.automatic)
+        return {"reason": reason} if reason else {}
     if not isinstance(message, payouts_events.PayoutFailed) or message.payout.retryable:
         return {}
     payout = message.payout

@@ -22,6 +22,7 @@ class Rule:
     body: str
     default: Channel = Channel.IN_APP
     final_body: str = ""  # when the event says nothing more will happen by itself
+    reason_body: str = ""  # when the event carries a reason worth telling ({reason})
 
 
 RULES: dict[str, Rule] = {
@@ -30,7 +31,10 @@ RULES: dict[str, Rule] = {
         (STUDENT,), "You are on the shortlist", "Your application to “{t}” was shortlisted."
     ),
     "application.rejected": Rule(
-        (STUDENT,), "Application not selected", "Your application to “{t}” was not selected."
+        (STUDENT,),
+        "Application not selected",
+        "Your application to “{t}” was not selected.",
+        reason_body="Your application to “{t}” was not selected: {reason}.",
     ),
     "application.withdrawn": Rule(
         (COMPANY,), "Application withdrawn", "A candidate withdrew from “{t}”."
@@ -113,6 +117,11 @@ RULES: dict[str, Rule] = {
         "Posting taken down",
         "“{t}” was taken down by the platform; its applicants were answered.",
         Channel.EMAIL,
+    ),
+    "posting.decision_deadline_passed": Rule(
+        (COMPANY,),
+        "Decision deadline passed",
+        "The decision deadline of “{t}” passed: the candidates still waiting were answered.",
     ),
     "experience_record.issued": Rule(
         (STUDENT,), "Experience record issued", "Your verified record of “{t}” is ready."
@@ -207,9 +216,14 @@ def recipients(event: InboxEvent) -> list[str]:
 
 def text(event: InboxEvent) -> tuple[str, str]:
     """The notification's title and body; a rule's `final_body` when the event is final, so a
-    notice never promises what will not happen."""
+    notice never promises what will not happen, and its `reason_body` when the event carries a
+    reason (e.g. the employer's, on a rejection)."""
     rule = RULES[event.kind]
-    body = rule.final_body if event.final and rule.final_body else rule.body
+    body = rule.body
+    if event.final and rule.final_body:
+        body = rule.final_body
+    elif event.reason and rule.reason_body:
+        body = rule.reason_body
     return rule.title, body.format(t=event.title or "your project", reason=event.reason)
 
 

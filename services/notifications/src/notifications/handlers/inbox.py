@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from contextlib import suppress
+from datetime import UTC, datetime
 
 from notifications.domain import access, inbox
 from notifications.domain.email import address_problem, compose
@@ -18,6 +19,17 @@ from stint.kit.ids import is_id
 from stint.kit.paging import Page, PageRequest
 
 MAX_IDS = 100
+
+
+def created_at(event_time: datetime) -> datetime:
+    """A notification's creation time: its event's time, to the millisecond, which is also
+    the time its id starts with (`message_id`). So the inbox, listed newest first by id (an
+    indexed equality on the recipient, a cursor on the id), is in creation-time order and
+    agrees with the times it shows, ties broken by id; a redelivered event makes the same
+    notification. (It used to be the time it was consumed, so a late or replayed event was
+    listed by its event time but showed a later one.)"""
+    ms = int(event_time.timestamp() * 1000)
+    return datetime.fromtimestamp(ms / 1000, tz=UTC)
 
 
 class Inbox:
@@ -45,7 +57,7 @@ class Inbox:
             ntf_id = "ntf_" + message_id(event.event_id, recipient, event.time)[4:]
             n = Notification(
                 ntf_id, recipient, event.kind, title, body, event.subject_id, event.event_id,
-                self._clock.now(),
+                created_at(event.time),
             )  # fmt: skip
             chosen_for.append((n, channel, address))
         added = await self.repo.add_all([n for n, _, _ in chosen_for])
@@ -54,7 +66,8 @@ class Inbox:
                 # Queued even when the notification existed: the first try may have crashed
                 # between the two inserts.
                 with suppress(AlreadyExists):
-                    await self.repo.add_email(compose(n, address, self._inbox_url, n.created_at))
+                    now = self._clock.now()
+                    await self.repo.add_email(compose(n, address, self._inbox_url, now))
         return added
 
     async def list(

@@ -40,6 +40,8 @@ def to_document(p: Posting) -> Document:
         "visibility": t.visibility.value if t.visibility else None,
         "kill_fee_percent": t.kill_fee_percent,
         "pay_floor_exception": t.pay_floor_exception,
+        "decision_deadline": t.decision_deadline,
+        "selection_over": p.selection_over,
         "company_name": p.company_name,
         "review": _review_doc(p.review),
         "flagged_by": list(p.flagged_by),
@@ -88,6 +90,7 @@ def from_document(d: Document) -> Posting:
         university_ids=tuple(u.university_id for u in universities),
         kill_fee_percent=d.get("kill_fee_percent", 0),
         pay_floor_exception=d.get("pay_floor_exception", ""),
+        decision_deadline=d.get("decision_deadline"),
     )
     return Posting(
         id=d["_id"],
@@ -107,6 +110,7 @@ def from_document(d: Document) -> Posting:
         company_name=d.get("company_name", ""),
         review=_review(d.get("review")),
         flagged_by=tuple(d.get("flagged_by", [])),
+        selection_over=d.get("selection_over", False),
     )
 
 

@@ -33,6 +33,7 @@ EVENT_TYPES: dict[EventKind, type[Message]] = {
     EventKind.CREATED: events_pb2.PostingCreated,
     EventKind.UPDATED: events_pb2.PostingUpdated,
     EventKind.PUBLISHED: events_pb2.PostingPublished,
+    EventKind.DECISION_DEADLINE_PASSED: events_pb2.PostingDecisionDeadlinePassed,
     EventKind.APPROVED: events_pb2.PostingApprovedForUniversity,
     EventKind.DECLINED: events_pb2.PostingDeclinedForUniversity,
     EventKind.CLOSED: events_pb2.PostingClosed,
@@ -104,6 +105,7 @@ def terms_in(p: svc.PostingInput) -> Terms:
         university_ids=tuple(u.strip() for u in p.university_ids),
         kill_fee_percent=p.kill_fee_percent,
         pay_floor_exception=p.pay_floor_exception,
+        decision_deadline=kit.optional_time(p, "decision_deadline"),
     )
 
 
@@ -147,6 +149,7 @@ def posting_out(p: Posting) -> posting_pb2.Posting:
         company_name=p.company_name,
         review=review_out(p.review),
         pay_floor_exception=t.pay_floor_exception,
+        decision_deadline=kit.timestamp(t.decides_until),
     )
 
 

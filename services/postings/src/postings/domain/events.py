@@ -23,6 +23,7 @@ class EventKind(enum.Enum):
     REVIEW_DECLINED = "PostingReviewDeclined"
     FLAGGED = "PostingFlagged"
     TAKEN_DOWN = "PostingTakenDown"
+    DECISION_DEADLINE_PASSED = "PostingDecisionDeadlinePassed"
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,10 @@
 """The posting aggregate: its state and the lifecycle rules. Pure Python, no I/O.
 
-DRAFT -> OPEN -> FILLED -> COMPLETED, plus CLOSED (no more applications), CANCELLED (before any
-hire) and EXPIRED (deadline passed with no hire). Every state change returns the new posting
-and the domain events it produces; the repository persists both in one write. The values it
-is made of are in `values.py`.
+DRAFT -> OPEN -> FILLED -> COMPLETED, plus CLOSED (no more applications; the company still
+chooses among the waiting candidates until the decision deadline), CANCELLED (before any hire,
+or every hired engagement was cancelled) and EXPIRED (decision deadline passed with no hire).
+Every state change returns the new posting and the domain events it produces; the repository
+persists both in one write. The values it is made of are in `values.py`.
 """
 
 from __future__ import annotations
@@ -18,7 +19,9 @@ from postings.domain.values import Decision, Status, Terms, UniversityTarget
 
 # Fields an employer may still change once the posting is open (the rest is what applicants
 # applied to; changing it under them would be unfair).
-OPEN_EDITABLE = frozenset({"description", "skills", "application_deadline"})
+OPEN_EDITABLE = frozenset({"description", "skills", "application_deadline", "decision_deadline"})
+# Why a posting whose hired engagements were all cancelled ends CANCELLED (not COMPLETED).
+ENGAGEMENTS_CANCELLED = "every engagement was cancelled"
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,8 @@ class Posting:
     company_name: str = ""
     review: Review | None = None
     flagged_by: tuple[str, ...] = ()
+    # The decision deadline passed (the company no longer hires; applications answered).
+    selection_over: bool = False
 
     @property
     def hired_count(self) -> int:
@@ -51,8 +56,13 @@ class Posting:
 
     @property
     def expires_at(self) -> datetime | None:
-        """The expiry timer's due time: the application deadline while open, else none."""
-        return self.terms.application_deadline if self.status is Status.OPEN else None
+        """The timer's due time: the application deadline while OPEN, the decision deadline
+        while CLOSED and still choosing, else none."""
+        if self.status is Status.OPEN:
+            return self.terms.application_deadline
+        if self.status is Status.CLOSED and not self.selection_over:
+            return self.terms.decides_until
+        return None
 
     @classmethod
     def draft(
@@ -100,10 +110,11 @@ class Posting:
         return posting, [DomainEvent(EventKind.PUBLISHED)]
 
     def close(self, now: datetime) -> tuple[Posting, list[DomainEvent]]:
+        """Applications stop; the submitted and shortlisted candidates keep waiting for a
+        decision until the decision deadline (the timer then ends the selection)."""
         self._require("close", Status.OPEN)
-        return replace(self, status=Status.CLOSED, updated_at=now)._settle(
-            [DomainEvent(EventKind.CLOSED)]
-        )
+        closed = replace(self, status=Status.CLOSED, updated_at=now)
+        return closed._end_selection_if_due(now, [DomainEvent(EventKind.CLOSED)])
 
     def cancel(self, reason: str, now: datetime) -> tuple[Posting, list[DomainEvent]]:
         self._require("cancel", Status.DRAFT, Status.OPEN, Status.CLOSED, Status.PENDING_REVIEW)
@@ -128,16 +139,30 @@ class Posting:
         return posting, [DomainEvent(kind, university_id=university_id, reason=reason)]
 
     def expire(self, now: datetime) -> tuple[Posting, list[DomainEvent]]:
-        """The application deadline passed: EXPIRED with no hire, else CLOSED (the hired work
-        goes on; applications simply stop). A stale or early timer changes nothing."""
+        """The timer: past the application deadline an OPEN posting is CLOSED (actor system;
+        the company still chooses); past the decision deadline a CLOSED one ends its selection.
+        A stale or early timer changes nothing."""
         deadline = self.terms.application_deadline
-        if self.status is not Status.OPEN or deadline is None or deadline > now:
-            return self, []
+        if self.status is Status.OPEN and deadline is not None and deadline <= now:
+            return self.close(now)
+        return self._end_selection_if_due(now, [])
+
+    def _end_selection_if_due(
+        self, now: datetime, events: list[DomainEvent]
+    ) -> tuple[Posting, list[DomainEvent]]:
+        """Past the decision deadline of a CLOSED posting: PostingDecisionDeadlinePassed (so
+        applications answers everyone still waiting), then EXPIRED (PostingExpired) when nobody
+        was hired, else it stays CLOSED and completes when the hired work ends."""
+        decide = self.terms.decides_until
+        if self.status is not Status.CLOSED or self.selection_over:
+            return self, events
+        if decide is None or decide > now:
+            return self, events
+        over = replace(self, selection_over=True, updated_at=now)
+        passed = [*events, DomainEvent(EventKind.DECISION_DEADLINE_PASSED)]
         if not self.hired_count:
-            return replace(self, status=Status.EXPIRED, updated_at=now), [
-                DomainEvent(EventKind.EXPIRED)
-            ]
-        return self.close(now)
+            return replace(over, status=Status.EXPIRED), [*passed, DomainEvent(EventKind.EXPIRED)]
+        return over._settle(passed)
 
     def record_application(self, now: datetime) -> tuple[Posting, list[DomainEvent]]:
         """Count an application (no event: the counter rides on the next snapshot)."""
@@ -145,13 +170,14 @@ class Posting:
 
     def record_hire(self, application_id: str, now: datetime) -> tuple[Posting, list[DomainEvent]]:
         """A hire is a fact from applications: always counted once per application. It fills
-        an OPEN (or just EXPIRED, racing the timer) posting when hires reach positions."""
+        an OPEN or CLOSED (or just EXPIRED, racing the timer) posting when hires reach
+        positions; filling answers everyone still waiting."""
         if application_id in self.hired_applications:
             return self, []
         posting = replace(
             self, hired_applications=(*self.hired_applications, application_id), updated_at=now
         )
-        if self.status in (Status.OPEN, Status.EXPIRED):
+        if self.status in (Status.OPEN, Status.CLOSED, Status.EXPIRED):
             if posting.hired_count >= self.terms.positions:
                 return replace(posting, status=Status.FILLED)._settle(
                     [DomainEvent(EventKind.FILLED)]
@@ -177,18 +203,25 @@ class Posting:
         return posting._settle([])
 
     def _settle(self, events: list[DomainEvent]) -> tuple[Posting, list[DomainEvent]]:
-        """COMPLETED once applications stopped (FILLED or CLOSED) and every hire's engagement
-        ended. Engagement ids are eng_<suffix of app id>, and the two arrive on different
-        topics in any order, so both sides are compared by suffix."""
-        if self.status not in (Status.FILLED, Status.CLOSED) or not self.hired_applications:
+        """Terminal once the selection is over (FILLED, or CLOSED past the decision deadline)
+        and every hire's engagement ended: COMPLETED when at least one was completed, CANCELLED
+        (PostingCancelled, reason ENGAGEMENTS_CANCELLED) when all were cancelled. Engagement
+        ids are eng_<suffix of app id>, and the two arrive on different topics in any order,
+        so both sides are compared by suffix."""
+        choosing = self.status is Status.CLOSED and not self.selection_over
+        if self.status not in (Status.FILLED, Status.CLOSED) or choosing:
+            return self, events
+        if not self.hired_applications:
             return self, events
         ended = {_suffix(e) for e in self.finished_engagements}
-        if all(_suffix(a) in ended for a in self.hired_applications):
-            return replace(self, status=Status.COMPLETED), [
+        if not all(_suffix(a) in ended for a in self.hired_applications):
+            return self, events
+        if not self.completed_count:
+            return replace(self, status=Status.CANCELLED), [
                 *events,
-                DomainEvent(EventKind.COMPLETED),
+                DomainEvent(EventKind.CANCELLED, reason=ENGAGEMENTS_CANCELLED),
             ]
-        return self, events
+        return replace(self, status=Status.COMPLETED), [*events, DomainEvent(EventKind.COMPLETED)]
 
 
 def _suffix(prefixed_id: str) -> str:

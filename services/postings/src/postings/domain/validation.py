@@ -12,7 +12,7 @@ from datetime import datetime
 
 from postings.domain.commands import ListQuery
 from postings.domain.skills import MAX_SLUG_LENGTH, slugify
-from postings.domain.values import Terms, Visibility
+from postings.domain.values import MAX_DECISION_WINDOW, Terms, Visibility
 from stint.kit.errors import FieldViolation, InvalidArgument
 from stint.kit.money import DEFAULT_MAX_AMOUNT_MINOR
 from stint.kit.paging import PageRequest, page_request
@@ -131,6 +131,18 @@ def _check_dates(terms: Terms, now: datetime, bad: Bad) -> None:
         bad("due_date", "is required")
     elif deadline is not None and due <= deadline:
         bad("due_date", "must be after the application deadline")
+    decide = terms.decision_deadline
+    if decide is None or deadline is None:
+        return
+    if decide <= deadline:
+        bad("decision_deadline", "must be after the application deadline")
+    elif decide > deadline + MAX_DECISION_WINDOW:
+        bad(
+            "decision_deadline",
+            f"must be at most {MAX_DECISION_WINDOW.days} days after the application deadline",
+        )
+    elif due is not None and decide >= due:
+        bad("decision_deadline", "must be before the due date")
 
 
 def _check_criteria(criteria: tuple[str, ...], bad: Bad) -> None:

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from stint.kit.money import Money
+
+# The decision deadline: how long a company may still choose after applications close.
+DEFAULT_DECISION_WINDOW = timedelta(days=7)
+MAX_DECISION_WINDOW = timedelta(days=30)
 
 
 class Status(enum.Enum):
@@ -81,3 +85,18 @@ class Terms:
     # Why a fee below the pay floor is fair; empty means the floor applies. With one, the
     # posting always goes to review.
     pay_floor_exception: str = ""
+    # Until when the company may still hire after applications close (None: the default,
+    # see `decides_until`).
+    decision_deadline: datetime | None = None
+
+    @property
+    def decides_until(self) -> datetime | None:
+        """The effective decision deadline: the one given, else the application deadline +
+        DEFAULT_DECISION_WINDOW, or halfway to the due date when that is sooner."""
+        deadline, due = self.application_deadline, self.due_date
+        if self.decision_deadline is not None or deadline is None:
+            return self.decision_deadline
+        default = deadline + DEFAULT_DECISION_WINDOW
+        if due is not None and default >= due:
+            return deadline + (due - deadline) / 2
+        return default

@@ -1,5 +1,6 @@
-"""The expiry timer: `expires_at` on the posting itself (the application deadline while OPEN,
-absent otherwise), claimed by the kit's TimerWorker so any number of replicas is safe."""
+"""The posting timer: `expires_at` on the posting itself (the application deadline while OPEN,
+the decision deadline while CLOSED and still choosing, absent otherwise), claimed by the kit's
+TimerWorker so any number of replicas is safe."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ def timers(
     postings: OutboxCollection, reactions: PostingReactions, lease: timedelta
 ) -> list[DueTimer]:
     async def expire(doc: Document) -> None:
-        """Due posting -> PostingExpired (no hire) or PostingClosed (some hires)."""
+        """Due posting -> PostingClosed, or PostingDecisionDeadlinePassed (see reactions)."""
         await reactions.expire(doc["_id"])
 
     return [DueTimer("posting-expiry", postings, EXPIRES_AT, expire, lease=lease)]

@@ -47,8 +47,10 @@ class PostingReactions:
         return await retry_on_conflict(attempt)
 
     async def expire(self, posting_id: str) -> None:
-        """Expiry timer: an OPEN posting past its deadline becomes EXPIRED (no hire; emits
-        PostingExpired) or CLOSED (some hires; PostingClosed). Always rewrites the posting so
+        """The timer: an OPEN posting past its application deadline becomes CLOSED
+        (PostingClosed; the company still chooses); a CLOSED one past its decision deadline
+        ends its selection (PostingDecisionDeadlinePassed, + PostingExpired when nobody was
+        hired, or PostingCompleted when the hired work ended already). Always rewrites it so
         that the timer field the claim pushed forward is set from the state again. A hire that
         lands meanwhile makes it decide again; the timer fires again when its lease ends."""
 

@@ -304,6 +304,35 @@ class PostingCompleted(_message.Message):
 Global___PostingCompleted: _TypeAlias = PostingCompleted  # noqa: Y015
 
 @_typing.final
+class PostingDecisionDeadlinePassed(_message.Message):
+    """The decision deadline of a CLOSED posting passed: the company no longer hires, and every
+    application still waiting is answered (decision_deadline_passed). The snapshot is CLOSED
+    (some hires: the hired work goes on) or EXPIRED (nobody was hired).
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    CONTEXT_FIELD_NUMBER: _builtins.int
+    POSTING_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def context(self) -> _event_pb2.EventContext: ...
+    @_builtins.property
+    def posting(self) -> _posting_pb2.Posting: ...
+    def __init__(
+        self,
+        *,
+        context: _event_pb2.EventContext | None = ...,
+        posting: _posting_pb2.Posting | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["context", b"context", "posting", b"posting"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["context", b"context", "posting", b"posting"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___PostingDecisionDeadlinePassed: _TypeAlias = PostingDecisionDeadlinePassed  # noqa: Y015
+
+@_typing.final
 class CompanyUpdated(_message.Message):
     """A company's profile changed (key = company id)."""
 

@@ -195,6 +195,7 @@ class Posting(_message.Message):
     COMPANY_NAME_FIELD_NUMBER: _builtins.int
     REVIEW_FIELD_NUMBER: _builtins.int
     PAY_FLOOR_EXCEPTION_FIELD_NUMBER: _builtins.int
+    DECISION_DEADLINE_FIELD_NUMBER: _builtins.int
     id: _builtins.str
     """pst_…"""
     company_id: _builtins.str
@@ -246,6 +247,14 @@ class Posting(_message.Message):
     def published_at(self) -> _timestamp_pb2.Timestamp: ...
     @_builtins.property
     def review(self) -> Global___PostingReview: ...
+    @_builtins.property
+    def decision_deadline(self) -> _timestamp_pb2.Timestamp:
+        """Until when the company may still hire after applications close (CLOSED keeps the
+        submitted and shortlisted candidates waiting until then). The one given on the input, or
+        the default: application deadline + 7 days, or halfway to the due date when that is
+        sooner. When it passes, everyone still waiting is answered (decision_deadline_passed).
+        """
+
     def __init__(
         self,
         *,
@@ -278,10 +287,11 @@ class Posting(_message.Message):
         company_name: _builtins.str = ...,
         review: Global___PostingReview | None = ...,
         pay_floor_exception: _builtins.str = ...,
+        decision_deadline: _timestamp_pb2.Timestamp | None = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _typing.Literal["application_deadline", b"application_deadline", "created_at", b"created_at", "due_date", b"due_date", "fee", b"fee", "published_at", b"published_at", "review", b"review", "updated_at", b"updated_at"]  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["application_deadline", b"application_deadline", "created_at", b"created_at", "decision_deadline", b"decision_deadline", "due_date", b"due_date", "fee", b"fee", "published_at", b"published_at", "review", b"review", "updated_at", b"updated_at"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["acceptance_criteria", b"acceptance_criteria", "ai_policy", b"ai_policy", "application_deadline", b"application_deadline", "applications_count", b"applications_count", "category", b"category", "company_id", b"company_id", "company_name", b"company_name", "completed_count", b"completed_count", "created_at", b"created_at", "created_by", b"created_by", "description", b"description", "due_date", b"due_date", "estimated_hours", b"estimated_hours", "fee", b"fee", "hired_count", b"hired_count", "id", b"id", "kill_fee_percent", b"kill_fee_percent", "pay_floor_exception", b"pay_floor_exception", "positions", b"positions", "published_at", b"published_at", "review", b"review", "skills", b"skills", "status", b"status", "summary", b"summary", "title", b"title", "universities", b"universities", "updated_at", b"updated_at", "version", b"version", "visibility", b"visibility"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["acceptance_criteria", b"acceptance_criteria", "ai_policy", b"ai_policy", "application_deadline", b"application_deadline", "applications_count", b"applications_count", "category", b"category", "company_id", b"company_id", "company_name", b"company_name", "completed_count", b"completed_count", "created_at", b"created_at", "created_by", b"created_by", "decision_deadline", b"decision_deadline", "description", b"description", "due_date", b"due_date", "estimated_hours", b"estimated_hours", "fee", b"fee", "hired_count", b"hired_count", "id", b"id", "kill_fee_percent", b"kill_fee_percent", "pay_floor_exception", b"pay_floor_exception", "positions", b"positions", "published_at", b"published_at", "review", b"review", "skills", b"skills", "status", b"status", "summary", b"summary", "title", b"title", "universities", b"universities", "updated_at", b"updated_at", "version", b"version", "visibility", b"visibility"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 

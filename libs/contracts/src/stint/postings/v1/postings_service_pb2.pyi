@@ -92,6 +92,7 @@ class PostingInput(_message.Message):
     UNIVERSITY_IDS_FIELD_NUMBER: _builtins.int
     KILL_FEE_PERCENT_FIELD_NUMBER: _builtins.int
     PAY_FLOOR_EXCEPTION_FIELD_NUMBER: _builtins.int
+    DECISION_DEADLINE_FIELD_NUMBER: _builtins.int
     title: _builtins.str
     summary: _builtins.str
     description: _builtins.str
@@ -125,6 +126,13 @@ class PostingInput(_message.Message):
     def university_ids(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
         """Required (and only allowed) when visibility is VISIBILITY_UNIVERSITIES."""
 
+    @_builtins.property
+    def decision_deadline(self) -> _timestamp_pb2.Timestamp:
+        """Until when the company may still hire after applications close: after the application
+        deadline, at most 30 days after it, and before the due date. Unset: the application
+        deadline + 7 days, or halfway to the due date when that is sooner.
+        """
+
     def __init__(
         self,
         *,
@@ -144,10 +152,11 @@ class PostingInput(_message.Message):
         university_ids: _abc.Iterable[_builtins.str] | None = ...,
         kill_fee_percent: _builtins.int = ...,
         pay_floor_exception: _builtins.str = ...,
+        decision_deadline: _timestamp_pb2.Timestamp | None = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _typing.Literal["application_deadline", b"application_deadline", "due_date", b"due_date", "fee", b"fee"]  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["application_deadline", b"application_deadline", "decision_deadline", b"decision_deadline", "due_date", b"due_date", "fee", b"fee"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["acceptance_criteria", b"acceptance_criteria", "ai_policy", b"ai_policy", "application_deadline", b"application_deadline", "category", b"category", "description", b"description", "due_date", b"due_date", "estimated_hours", b"estimated_hours", "fee", b"fee", "kill_fee_percent", b"kill_fee_percent", "pay_floor_exception", b"pay_floor_exception", "positions", b"positions", "skills", b"skills", "summary", b"summary", "title", b"title", "university_ids", b"university_ids", "visibility", b"visibility"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["acceptance_criteria", b"acceptance_criteria", "ai_policy", b"ai_policy", "application_deadline", b"application_deadline", "category", b"category", "decision_deadline", b"decision_deadline", "description", b"description", "due_date", b"due_date", "estimated_hours", b"estimated_hours", "fee", b"fee", "kill_fee_percent", b"kill_fee_percent", "pay_floor_exception", b"pay_floor_exception", "positions", b"positions", "skills", b"skills", "summary", b"summary", "title", b"title", "university_ids", b"university_ids", "visibility", b"visibility"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 

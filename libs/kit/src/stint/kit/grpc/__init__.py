@@ -27,6 +27,7 @@ from stint.kit.grpc.status import (
     error_code_from_error,
     error_to_status,
     field_violations_from_error,
+    retry_after_from_error,
     status_code_for,
 )
 
@@ -56,6 +57,7 @@ __all__ = [
     "generate_key_pair",
     "grpc_server_for",
     "request_id_from_metadata",
+    "retry_after_from_error",
     "safe_request_id",
     "status_code_for",
     "well_formed_identity",

@@ -76,6 +76,10 @@ def error_to_status(exc: StintError) -> grpc.Status:
         )
         rich.details.add().Pack(bad_request)
     rich.details.add().Pack(error_details_pb2.ErrorInfo(reason=exc.error_code, domain=ERROR_DOMAIN))
+    if exc.retry_after > 0:
+        retry = error_details_pb2.RetryInfo()
+        retry.retry_delay.seconds = exc.retry_after
+        rich.details.add().Pack(retry)
     return rpc_status.to_status(rich)
 
 
@@ -97,6 +101,17 @@ def error_code_from_error(rpc_error: grpc.RpcError) -> str:
             detail.Unpack(info)
             return str(info.reason)
     return ""
+
+
+def retry_after_from_error(rpc_error: grpc.RpcError) -> int:
+    """Whole seconds of the error's ``google.rpc.RetryInfo`` (rounded up, at least 1), else 0."""
+    for detail in _details(rpc_error):
+        if detail.Is(error_details_pb2.RetryInfo.DESCRIPTOR):
+            info = error_details_pb2.RetryInfo()
+            detail.Unpack(info)
+            seconds: int = info.retry_delay.seconds + (1 if info.retry_delay.nanos > 0 else 0)
+            return max(1, seconds)
+    return 0
 
 
 def _details(rpc_error: grpc.RpcError) -> list[Any]:
