@@ -195,6 +195,8 @@ class Posting(_message.Message):
     COMPANY_NAME_FIELD_NUMBER: _builtins.int
     REVIEW_FIELD_NUMBER: _builtins.int
     PAY_FLOOR_EXCEPTION_FIELD_NUMBER: _builtins.int
+    REVISION_LIMIT_FIELD_NUMBER: _builtins.int
+    MILESTONES_FIELD_NUMBER: _builtins.int
     id: _builtins.str
     """pst_…"""
     company_id: _builtins.str
@@ -224,6 +226,8 @@ class Posting(_message.Message):
     """The employer's reason for a fee below the pay floor (empty: the floor applies). A posting
     with one always goes to review.
     """
+    revision_limit: _builtins.int
+    """Revisions the employer may request before approving (1-5; 2 unless the posting says)."""
     @_builtins.property
     def skills(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
         """Normalized slugs, e.g. "data-visualization"."""
@@ -246,6 +250,10 @@ class Posting(_message.Message):
     def published_at(self) -> _timestamp_pb2.Timestamp: ...
     @_builtins.property
     def review(self) -> Global___PostingReview: ...
+    @_builtins.property
+    def milestones(self) -> _containers.RepeatedCompositeFieldContainer[_work_pb2.MilestonePlan]:
+        """Check-ins on the way to the delivery (at most 10), due after the work starts."""
+
     def __init__(
         self,
         *,
@@ -278,10 +286,12 @@ class Posting(_message.Message):
         company_name: _builtins.str = ...,
         review: Global___PostingReview | None = ...,
         pay_floor_exception: _builtins.str = ...,
+        revision_limit: _builtins.int = ...,
+        milestones: _abc.Iterable[_work_pb2.MilestonePlan] | None = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["application_deadline", b"application_deadline", "created_at", b"created_at", "due_date", b"due_date", "fee", b"fee", "published_at", b"published_at", "review", b"review", "updated_at", b"updated_at"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["acceptance_criteria", b"acceptance_criteria", "ai_policy", b"ai_policy", "application_deadline", b"application_deadline", "applications_count", b"applications_count", "category", b"category", "company_id", b"company_id", "company_name", b"company_name", "completed_count", b"completed_count", "created_at", b"created_at", "created_by", b"created_by", "description", b"description", "due_date", b"due_date", "estimated_hours", b"estimated_hours", "fee", b"fee", "hired_count", b"hired_count", "id", b"id", "kill_fee_percent", b"kill_fee_percent", "pay_floor_exception", b"pay_floor_exception", "positions", b"positions", "published_at", b"published_at", "review", b"review", "skills", b"skills", "status", b"status", "summary", b"summary", "title", b"title", "universities", b"universities", "updated_at", b"updated_at", "version", b"version", "visibility", b"visibility"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["acceptance_criteria", b"acceptance_criteria", "ai_policy", b"ai_policy", "application_deadline", b"application_deadline", "applications_count", b"applications_count", "category", b"category", "company_id", b"company_id", "company_name", b"company_name", "completed_count", b"completed_count", "created_at", b"created_at", "created_by", b"created_by", "description", b"description", "due_date", b"due_date", "estimated_hours", b"estimated_hours", "fee", b"fee", "hired_count", b"hired_count", "id", b"id", "kill_fee_percent", b"kill_fee_percent", "milestones", b"milestones", "pay_floor_exception", b"pay_floor_exception", "positions", b"positions", "published_at", b"published_at", "review", b"review", "revision_limit", b"revision_limit", "skills", b"skills", "status", b"status", "summary", b"summary", "title", b"title", "universities", b"universities", "updated_at", b"updated_at", "version", b"version", "visibility", b"visibility"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 

@@ -92,6 +92,8 @@ class PostingInput(_message.Message):
     UNIVERSITY_IDS_FIELD_NUMBER: _builtins.int
     KILL_FEE_PERCENT_FIELD_NUMBER: _builtins.int
     PAY_FLOOR_EXCEPTION_FIELD_NUMBER: _builtins.int
+    REVISION_LIMIT_FIELD_NUMBER: _builtins.int
+    MILESTONES_FIELD_NUMBER: _builtins.int
     title: _builtins.str
     summary: _builtins.str
     description: _builtins.str
@@ -109,6 +111,8 @@ class PostingInput(_message.Message):
     """Why a fee below the pay floor is fair (then the posting always goes to review); empty
     means the pay floor applies.
     """
+    revision_limit: _builtins.int
+    """Revisions the employer may request before approving: 1-5; 0 (or absent) means 2."""
     @_builtins.property
     def skills(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
         """Free text; stored as normalized slugs ("Data Visualization" -> "data-visualization")."""
@@ -124,6 +128,12 @@ class PostingInput(_message.Message):
     @_builtins.property
     def university_ids(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
         """Required (and only allowed) when visibility is VISIBILITY_UNIVERSITIES."""
+
+    @_builtins.property
+    def milestones(self) -> _containers.RepeatedCompositeFieldContainer[_work_pb2.MilestonePlan]:
+        """Up to 10 check-ins, each due a number of days after the work starts and before the due
+        date (title 1-120 characters, deliverable up to 500).
+        """
 
     def __init__(
         self,
@@ -144,10 +154,12 @@ class PostingInput(_message.Message):
         university_ids: _abc.Iterable[_builtins.str] | None = ...,
         kill_fee_percent: _builtins.int = ...,
         pay_floor_exception: _builtins.str = ...,
+        revision_limit: _builtins.int = ...,
+        milestones: _abc.Iterable[_work_pb2.MilestonePlan] | None = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["application_deadline", b"application_deadline", "due_date", b"due_date", "fee", b"fee"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["acceptance_criteria", b"acceptance_criteria", "ai_policy", b"ai_policy", "application_deadline", b"application_deadline", "category", b"category", "description", b"description", "due_date", b"due_date", "estimated_hours", b"estimated_hours", "fee", b"fee", "kill_fee_percent", b"kill_fee_percent", "pay_floor_exception", b"pay_floor_exception", "positions", b"positions", "skills", b"skills", "summary", b"summary", "title", b"title", "university_ids", b"university_ids", "visibility", b"visibility"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["acceptance_criteria", b"acceptance_criteria", "ai_policy", b"ai_policy", "application_deadline", b"application_deadline", "category", b"category", "description", b"description", "due_date", b"due_date", "estimated_hours", b"estimated_hours", "fee", b"fee", "kill_fee_percent", b"kill_fee_percent", "milestones", b"milestones", "pay_floor_exception", b"pay_floor_exception", "positions", b"positions", "revision_limit", b"revision_limit", "skills", b"skills", "summary", b"summary", "title", b"title", "university_ids", b"university_ids", "visibility", b"visibility"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
