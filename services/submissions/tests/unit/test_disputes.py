@@ -9,7 +9,7 @@ import pytest
 
 from stint.kit.errors import AlreadyExists
 from stint.kit.money import Money
-from submissions.domain import cancellation, disputes
+from submissions.domain import cancellation, disputes, schedule
 from submissions.domain import dispute_validation as dv
 from submissions.domain import events as ev
 from submissions.domain.commands import EvidenceRef
@@ -118,7 +118,7 @@ def test_a_disputed_engagement_refuses_work_reviews_and_cancellation_and_no_time
     later = T0 + timedelta(days=60)
     assert e.auto_approve(later, W) == []
     assert e.expire_funding(later) == []
-    assert e.mark_overdue(later) == []
+    assert schedule.mark_overdue(e, later) == []
     assert e.status is Status.DISPUTED
 
 

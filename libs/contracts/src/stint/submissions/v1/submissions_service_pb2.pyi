@@ -539,6 +539,7 @@ class ExperienceRecord(_message.Message):
     COMPANY_ID_FIELD_NUMBER: _builtins.int
     STUDENT_NAME_FIELD_NUMBER: _builtins.int
     COMPANY_NAME_FIELD_NUMBER: _builtins.int
+    DELIVERED_LATE_FIELD_NUMBER: _builtins.int
     engagement_id: _builtins.str
     student_id: _builtins.str
     @_builtins.property
@@ -565,6 +566,10 @@ class ExperienceRecord(_message.Message):
     company_name: _builtins.str
     """The company's display name at the hire; empty when unknown (and in records signed before
     names).
+    """
+    delivered_late: _builtins.bool
+    """The first delivery came after the due date in force (false in records signed before
+    lateness was recorded).
     """
     @_builtins.property
     def started_at(self) -> _timestamp_pb2.Timestamp: ...
@@ -595,10 +600,11 @@ class ExperienceRecord(_message.Message):
         company_id: _builtins.str = ...,
         student_name: _builtins.str = ...,
         company_name: _builtins.str = ...,
+        delivered_late: _builtins.bool = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["completed_at", b"completed_at", "issued_at", b"issued_at", "started_at", b"started_at"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["artifacts", b"artifacts", "category", b"category", "company", b"company", "company_id", b"company_id", "company_name", b"company_name", "completed_at", b"completed_at", "employer_rating", b"employer_rating", "endorsed_skills", b"endorsed_skills", "engagement_id", b"engagement_id", "estimated_hours", b"estimated_hours", "issued_at", b"issued_at", "issuer", b"issuer", "project_title", b"project_title", "started_at", b"started_at", "student_id", b"student_id", "student_name", b"student_name"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["artifacts", b"artifacts", "category", b"category", "company", b"company", "company_id", b"company_id", "company_name", b"company_name", "completed_at", b"completed_at", "delivered_late", b"delivered_late", "employer_rating", b"employer_rating", "endorsed_skills", b"endorsed_skills", "engagement_id", b"engagement_id", "estimated_hours", b"estimated_hours", "issued_at", b"issued_at", "issuer", b"issuer", "project_title", b"project_title", "started_at", b"started_at", "student_id", b"student_id", "student_name", b"student_name"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
