@@ -7,9 +7,11 @@ from typing import Any
 from postings.domain.model import Posting
 from postings.domain.review import Finding, Review, ReviewStatus
 from postings.domain.values import (
+    DEFAULT_REVISION_LIMIT,
     AiPolicy,
     Category,
     Decision,
+    MilestonePlan,
     Status,
     Terms,
     UniversityTarget,
@@ -40,6 +42,11 @@ def to_document(p: Posting) -> Document:
         "visibility": t.visibility.value if t.visibility else None,
         "kill_fee_percent": t.kill_fee_percent,
         "pay_floor_exception": t.pay_floor_exception,
+        "revision_limit": t.revision_limit,
+        "milestones": [
+            {"title": m.title, "due_offset_days": m.due_offset_days, "deliverable": m.deliverable}
+            for m in t.milestones
+        ],
         "company_name": p.company_name,
         "review": _review_doc(p.review),
         "flagged_by": list(p.flagged_by),
@@ -88,6 +95,8 @@ def from_document(d: Document) -> Posting:
         university_ids=tuple(u.university_id for u in universities),
         kill_fee_percent=d.get("kill_fee_percent", 0),
         pay_floor_exception=d.get("pay_floor_exception", ""),
+        revision_limit=d.get("revision_limit", DEFAULT_REVISION_LIMIT),
+        milestones=tuple(MilestonePlan(**m) for m in d.get("milestones", [])),
     )
     return Posting(
         id=d["_id"],
