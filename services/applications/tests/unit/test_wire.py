@@ -82,3 +82,15 @@ def test_list_request_bounds_and_tokens() -> None:
     ):
         with pytest.raises(InvalidArgument):
             wire.list_filter(api.ListApplicationsRequest(page=bad))
+
+
+def test_the_hire_terms_carry_the_postings_revision_limit_and_milestones() -> None:
+    from stint.common.v1 import work_pb2
+
+    plan = work_pb2.MilestonePlan(title="Outline", due_offset_days=3, deliverable="1 page")
+    p = pp.Posting(id="pst_1", company_id="cmp_1", revision_limit=4, milestones=[plan])
+    v = wire.posting_view(p)
+    assert v.revision_limit == 4
+    terms = wire.engagement_terms(v)
+    assert terms.revision_limit == 4
+    assert list(terms.milestones) == [plan]

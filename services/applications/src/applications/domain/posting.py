@@ -52,6 +52,15 @@ class Visibility(enum.StrEnum):
 
 
 @dataclass(frozen=True)
+class MilestonePlan:
+    """One of the posting's milestones, passed on to the engagement at the hire."""
+
+    title: str
+    due_offset_days: int
+    deliverable: str = ""
+
+
+@dataclass(frozen=True)
 class PostingView:
     """What this service knows of a posting, from the snapshots its events carry.
 
@@ -81,6 +90,8 @@ class PostingView:
     version: int = 0
     kill_fee_percent: int = 0  # the cancellation policy, passed on to the engagement
     company_name: str = ""  # the company's display name when the posting was last saved
+    revision_limit: int = 0  # the posting's (0: unknown, the engagement's default applies)
+    milestones: tuple[MilestonePlan, ...] = ()  # passed on to the engagement
 
     def newer_than(self, current: PostingView | None) -> bool:
         """Whether this snapshot should replace `current` (redeliveries and stragglers not)."""
