@@ -258,3 +258,14 @@ def test_resolution_rules(
     fee = Money(50_000, "USD")
     assert fields(lambda v: dv.resolution(v, outcome, released, "Decided.", fee)) == expected
     assert "decision" in fields(lambda v: dv.resolution(v, outcome, released, "", fee))
+
+
+def test_a_pending_extension_lapses_when_a_dispute_opens() -> None:
+    e = engagement()
+    assert e.due_date is not None
+    later = e.due_date + timedelta(days=1)
+    schedule.request_extension(e, Party.STUDENT, e.student_id, later, "more time", T0)
+    disputes.open_dispute(e, Reason.QUALITY, claim(), WINDOW)
+    assert [x.status.value for x in e.extensions] == ["LAPSED"]
+    with pytest.raises(DisputeOpen):
+        schedule.check_extendable(e)
