@@ -198,7 +198,8 @@ def from_document(d: Document) -> Engagement:
         review_due_at=_dt(d.get("review_due_at")),
         reveal_due_at=_dt(d.get("reveal_due_at")),
         overdue_notified=d["overdue_notified"],
-        overdue=d.get("overdue", False),
+        # Stored before the flag (issue 20): overdue if announced and still undelivered.
+        overdue=d.get("overdue", d["overdue_notified"] and d["status"] == "ACTIVE"),
         overdue_at=_dt(d.get("overdue_at")),
         extensions=[schedule_db.extension(x) for x in d.get("extensions", [])],
         milestones=[schedule_db.milestone(x) for x in d.get("milestones", [])],
