@@ -199,7 +199,7 @@ def from_document(d: Document) -> Engagement:
         reveal_due_at=_dt(d.get("reveal_due_at")),
         overdue_notified=d["overdue_notified"],
         # Stored before the flag (issue 20): overdue if announced and still undelivered.
-        overdue=d.get("overdue", d["overdue_notified"] and d["status"] == "ACTIVE"),
+        overdue=bool(d.get("overdue", d["overdue_notified"] and d["status"] == "ACTIVE")),
         overdue_at=_dt(d.get("overdue_at")),
         extensions=[schedule_db.extension(x) for x in d.get("extensions", [])],
         milestones=[schedule_db.milestone(x) for x in d.get("milestones", [])],
