@@ -92,3 +92,15 @@ def test_posting_snapshot_carries_the_decision_deadline() -> None:
     assert got.decision_deadline == datetime(2026, 4, 1, tzinfo=UTC)
     assert got.decisions_over
     assert got.closure_reason == "decision_deadline_passed"
+
+
+def test_the_hire_terms_carry_the_postings_revision_limit_and_milestones() -> None:
+    from stint.common.v1 import work_pb2
+
+    plan = work_pb2.MilestonePlan(title="Outline", due_offset_days=3, deliverable="1 page")
+    p = pp.Posting(id="pst_1", company_id="cmp_1", revision_limit=4, milestones=[plan])
+    v = wire.posting_view(p)
+    assert v.revision_limit == 4
+    terms = wire.engagement_terms(v)
+    assert terms.revision_limit == 4
+    assert list(terms.milestones) == [plan]

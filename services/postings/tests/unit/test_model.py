@@ -251,3 +251,10 @@ def test_university_decisions_only_on_open_postings(
 ) -> None:
     with pytest.raises(InvalidTransition, match="cannot review"):
         make_posting(status).decide("uni_a", Decision.APPROVED, "", now)
+
+
+def test_the_revision_limit_and_milestones_are_frozen_once_open(make_posting: MakePosting) -> None:
+    make_posting(Status.DRAFT).check_editable(("revision_limit", "milestones"))
+    for name in ("revision_limit", "milestones"):
+        with pytest.raises(InvalidTransition, match=name):
+            make_posting(Status.OPEN).check_editable((name,))

@@ -10,7 +10,7 @@ import pytest
 
 from postings.domain.commands import ListQuery
 from postings.domain.validation import Policy, checked_query, validate_terms
-from postings.domain.values import Terms, Visibility
+from postings.domain.values import MilestonePlan, Terms, Visibility
 from stint.kit.errors import InvalidArgument
 from stint.kit.money import Money
 from stint.kit.paging import encode_token
@@ -173,3 +173,41 @@ def test_list_query_violations_at_once() -> None:
         checked_query(query)
     fields = {v.field for v in caught.value.violations}
     assert fields == {"page.page_size", "hours_max", "fee_max.currency", "query"}
+
+
+def test_revision_limit_and_milestones_are_bounded(make_terms: MakeTerms, now: datetime) -> None:
+    base = make_terms()
+    window = (base.due_date - base.application_deadline).days
+    fine = (MilestonePlan("Outline", 1), MilestonePlan("x" * 120, window - 1, "y" * 500))
+    validate_terms(make_terms(revision_limit=5, milestones=fine), POLICY, now)
+    found = violations(
+        make_terms(
+            revision_limit=6,
+            milestones=(
+                MilestonePlan("", 0),
+                MilestonePlan("x" * 121, window, "y" * 501),
+            ),
+        ),
+        now,
+    )
+    assert set(found) == {
+        "revision_limit",
+        "milestones[0].title",
+        "milestones[0].due_offset_days",
+        "milestones[1].title",
+        "milestones[1].due_offset_days",
+        "milestones[1].deliverable",
+    }
+    assert "milestones" in violations(make_terms(milestones=(MilestonePlan("m", 1),) * 11), now)
+
+
+def test_an_input_revision_limit_of_zero_means_the_default() -> None:
+    from postings.adapters.wire import terms_in
+    from stint.common.v1 import work_pb2
+    from stint.postings.v1 import postings_service_pb2 as svc
+
+    plan = work_pb2.MilestonePlan(title=" Outline ", due_offset_days=2)
+    assert terms_in(svc.PostingInput()).revision_limit == 2
+    terms = terms_in(svc.PostingInput(revision_limit=4, milestones=[plan]))
+    assert terms.revision_limit == 4
+    assert terms.milestones == (MilestonePlan("Outline", 2),)

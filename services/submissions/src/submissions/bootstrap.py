@@ -54,6 +54,7 @@ async def build(settings: Settings, clock: Clock | None = None) -> ServiceRunner
         reveal=timedelta(days=settings.reveal_window_days),
         funding=timedelta(hours=settings.funding_window_hours),
         dispute_answer=timedelta(hours=settings.dispute_answer_hours),
+        max_extension=timedelta(days=settings.max_extension_days),
     )
     keys = await key_ring(settings, SigningKeyStore(infra.db["signing_keys"]))
     handlers = Handlers.build(

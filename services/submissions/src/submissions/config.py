@@ -24,6 +24,8 @@ class Settings(KitSettings):
     # The other side's time to answer a dispute before it goes to an admin unanswered (96 h:
     # four days, as Riipen gives). At most 30 days: a dispute holds the intern's pay.
     dispute_answer_hours: float = Field(96.0, gt=0, le=720)
+    # How far past the later of the due date and now an extension may move the due date.
+    max_extension_days: int = Field(60, ge=1, le=365)
 
     # The platform's Ed25519 signing key for experience records: base64 of the raw 32-byte
     # seed, and its key id (the JWS `kid`). Empty: a development key kept in the service's

@@ -33,6 +33,17 @@ ENGAGEMENTS_CANCELLED = Counter(
 ENGAGEMENTS_OVERDUE = Counter(
     "stint_engagements_overdue_total", "Engagements whose due date passed with nothing submitted."
 )
+EXTENSIONS = Counter(
+    "stint_extensions_total", "Extension requests and their answers.", ["event"]
+)  # event: requested, granted, declined
+MILESTONES_CHECKED_OFF = Counter(
+    "stint_milestones_checked_off_total",
+    "Milestones checked off (student) and confirmed (employer).",
+    ["by"],
+)
+MILESTONES_DUE = Counter(
+    "stint_milestones_due_total", "Open milestones whose due time passed (MilestoneDue)."
+)
 FEEDBACK_GIVEN = Counter(
     "stint_feedback_given_total", "Ratings given after completion, by author.", ["author"]
 )

@@ -117,7 +117,14 @@ def new_parties() -> Parties:
     return Parties(new_id("app"), new_id("usr"), new_id("cmp"), new_id("uni"))
 
 
-def hired_envelope(env: Env, p: Parties, due_in: timedelta = timedelta(days=10)) -> Envelope:
+def hired_envelope(
+    env: Env,
+    p: Parties,
+    due_in: timedelta = timedelta(days=10),
+    *,
+    revision_limit: int = 0,
+    milestones: tuple[work_pb2.MilestonePlan, ...] = (),
+) -> Envelope:
     due = Timestamp()
     due.FromDatetime(datetime.now(UTC) + due_in)
     event = events_pb2.CandidateHired(
@@ -146,6 +153,8 @@ def hired_envelope(env: Env, p: Parties, due_in: timedelta = timedelta(days=10))
             acceptance_criteria=CRITERIA,
             ai_policy=work_pb2.AI_POLICY_DISCLOSE,
             company_id=p.company,
+            revision_limit=revision_limit,
+            milestones=milestones,
         ),
     )
     return new_envelope(

@@ -9,7 +9,7 @@ import pytest
 
 from stint.kit.errors import AlreadyExists
 from stint.kit.money import Money
-from submissions.domain import cancellation, disputes
+from submissions.domain import cancellation, disputes, schedule
 from submissions.domain import dispute_validation as dv
 from submissions.domain import events as ev
 from submissions.domain.commands import EvidenceRef
@@ -118,7 +118,7 @@ def test_a_disputed_engagement_refuses_work_reviews_and_cancellation_and_no_time
     later = T0 + timedelta(days=60)
     assert e.auto_approve(later, W) == []
     assert e.expire_funding(later) == []
-    assert e.mark_overdue(later) == []
+    assert schedule.mark_overdue(e, later) == []
     assert e.status is Status.DISPUTED
 
 
@@ -258,3 +258,14 @@ def test_resolution_rules(
     fee = Money(50_000, "USD")
     assert fields(lambda v: dv.resolution(v, outcome, released, "Decided.", fee)) == expected
     assert "decision" in fields(lambda v: dv.resolution(v, outcome, released, "", fee))
+
+
+def test_a_pending_extension_lapses_when_a_dispute_opens() -> None:
+    e = engagement()
+    assert e.due_date is not None
+    later = e.due_date + timedelta(days=1)
+    schedule.request_extension(e, Party.STUDENT, e.student_id, later, "more time", T0)
+    disputes.open_dispute(e, Reason.QUALITY, claim(), WINDOW)
+    assert [x.status.value for x in e.extensions] == ["LAPSED"]
+    with pytest.raises(DisputeOpen):
+        schedule.check_extendable(e)

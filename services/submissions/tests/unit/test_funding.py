@@ -9,6 +9,7 @@ import pytest
 
 from stint.kit.ids import new_id
 from submissions.domain import events as ev
+from submissions.domain import schedule
 from submissions.domain.errors import WrongState
 from submissions.domain.model import (
     FUNDING_EXPIRED,
@@ -94,10 +95,10 @@ def test_an_unfunded_engagement_is_never_overdue() -> None:
     e = unfunded()
     assert e.due_date is not None
     late = e.due_date + timedelta(days=1)
-    assert e.overdue_due_at() is None
-    assert e.mark_overdue(late) == []
+    assert schedule.overdue_due_at(e) is None
+    assert schedule.mark_overdue(e, late) == []
     # Funded after its due date (the window allows it when the due date is close): the work
     # is late from the start, and announced at once.
     e.fund(late)
-    assert e.overdue_due_at() == e.due_date
-    assert [type(x) for x in e.mark_overdue(late)] == [ev.EngagementOverdue]
+    assert schedule.overdue_due_at(e) == e.due_date
+    assert [type(x) for x in schedule.mark_overdue(e, late)] == [ev.EngagementOverdue]

@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 
 from submissions.domain import events as ev
+from submissions.domain import schedule
 from submissions.domain.errors import RevisionLimitReached, WrongState
 from submissions.domain.model import (
     Artifact,
@@ -142,14 +143,14 @@ def test_not_cancellable_after_completion() -> None:
 def test_overdue_once_and_only_with_nothing_submitted() -> None:
     e = engagement()
     assert e.due_date is not None
-    assert e.mark_overdue(e.due_date - timedelta(minutes=1)) == []
-    events = e.mark_overdue(e.due_date)
+    assert schedule.mark_overdue(e, e.due_date - timedelta(minutes=1)) == []
+    events = schedule.mark_overdue(e, e.due_date)
     assert [type(x) for x in events] == [ev.EngagementOverdue]
-    assert e.mark_overdue(e.due_date + timedelta(days=1)) == []
-    assert e.overdue_due_at() is None
+    assert schedule.mark_overdue(e, e.due_date + timedelta(days=1)) == []
+    assert schedule.overdue_due_at(e) is None
 
     late = engagement()
     deliver(late)
-    assert late.overdue_due_at() is None
+    assert schedule.overdue_due_at(late) is None
     assert late.due_date is not None
-    assert late.mark_overdue(late.due_date + timedelta(days=1)) == []
+    assert schedule.mark_overdue(late, late.due_date + timedelta(days=1)) == []

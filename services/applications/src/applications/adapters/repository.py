@@ -16,7 +16,7 @@ from applications.domain import errors
 from applications.domain import events as ev
 from applications.domain.commands import ListFilter
 from applications.domain.model import WAITING, Application, Status
-from applications.domain.posting import PostingStatus, PostingView, Visibility
+from applications.domain.posting import MilestonePlan, PostingStatus, PostingView, Visibility
 from stint.kit.envelope import Envelope, EventFactory
 from stint.kit.errors import AlreadyExists, ConcurrencyConflict
 from stint.kit.money import Money
@@ -199,6 +199,11 @@ def _posting_doc(p: PostingView) -> Document:
         "estimated_hours": p.estimated_hours,
         "kill_fee_percent": p.kill_fee_percent,
         "company_name": p.company_name,
+        "revision_limit": p.revision_limit,
+        "milestones": [
+            {"title": m.title, "due_offset_days": m.due_offset_days, "deliverable": m.deliverable}
+            for m in p.milestones
+        ],
         "source_version": p.source_version,
         "decision_deadline": p.decision_deadline,
         "decisions_over": p.decisions_over,
@@ -225,6 +230,8 @@ def _posting(doc: Document) -> PostingView:
         estimated_hours=doc["estimated_hours"],
         kill_fee_percent=doc.get("kill_fee_percent", 0),
         company_name=doc.get("company_name", ""),
+        revision_limit=doc.get("revision_limit", 0),
+        milestones=tuple(MilestonePlan(**m) for m in doc.get("milestones", [])),
         source_version=doc["source_version"],
         decision_deadline=doc.get("decision_deadline"),
         decisions_over=doc.get("decisions_over", False),

@@ -11,9 +11,10 @@ from google.protobuf.message import Message
 from applications.domain import commands
 from applications.domain import events as ev
 from applications.domain.model import Application
-from applications.domain.posting import PostingStatus, PostingView, Visibility
+from applications.domain.posting import MilestonePlan, PostingStatus, PostingView, Visibility
 from stint.applications.v1 import application_pb2, events_pb2
 from stint.applications.v1 import applications_service_pb2 as api
+from stint.common.v1 import work_pb2
 from stint.kit import wire
 from stint.kit.envelope import Envelope, EventFactory
 from stint.kit.errors import InvalidArgument
@@ -52,6 +53,10 @@ def posting_view(p: posting_pb2.Posting, decisions_over: bool = False) -> Postin
         source_version=p.version,
         decision_deadline=wire.optional_time(p, "decision_deadline"),
         decisions_over=decisions_over,
+        revision_limit=p.revision_limit,
+        milestones=tuple(
+            MilestonePlan(m.title, m.due_offset_days, m.deliverable) for m in p.milestones
+        ),
     )
 
 
@@ -88,6 +93,13 @@ def engagement_terms(p: PostingView) -> events_pb2.EngagementTerms:
         ai_policy=p.ai_policy,  # type: ignore[arg-type]
         company_id=p.company_id,
         kill_fee_percent=p.kill_fee_percent,
+        revision_limit=p.revision_limit,
+        milestones=[
+            work_pb2.MilestonePlan(
+                title=m.title, due_offset_days=m.due_offset_days, deliverable=m.deliverable
+            )
+            for m in p.milestones
+        ],
     )
 
 

@@ -54,6 +54,15 @@ class Visibility(enum.StrEnum):
 
 
 @dataclass(frozen=True)
+class MilestonePlan:
+    """One of the posting's milestones, passed on to the engagement at the hire."""
+
+    title: str
+    due_offset_days: int
+    deliverable: str = ""
+
+
+@dataclass(frozen=True)
 class PostingView:
     """What this service knows of a posting, from the snapshots its events carry.
 
@@ -88,6 +97,8 @@ class PostingView:
     # set, kept across later snapshots).
     decision_deadline: datetime | None = None
     decisions_over: bool = False
+    revision_limit: int = 0  # the posting's (0: unknown, the engagement's default applies)
+    milestones: tuple[MilestonePlan, ...] = ()  # passed on to the engagement
 
     def newer_than(self, current: PostingView | None) -> bool:
         """Whether this snapshot should replace `current` (redeliveries and stragglers not)."""

@@ -153,16 +153,28 @@ def inbox_event(kind: str, message: ProtoMessage, envelope: Envelope) -> InboxEv
     )
 
 
+_ANSWERS = (submissions_events.ExtensionGranted, submissions_events.ExtensionDeclined)
+
+
 def _acted(message: ProtoMessage) -> str:
-    """The side whose own act a dispute event is: the opener of DisputeOpened, the answerer
-    of DisputeAnswered ("" for everything else: everyone concerned is told)."""
+    """The side whose own act a dispute or extension event is: the opener of DisputeOpened,
+    the answerer of DisputeAnswered, the requester of ExtensionRequested, the side that did
+    not ask of an answer, the intern of MilestoneCompleted ("" for everything else: everyone
+    concerned is told)."""
+    sides = {engagement_pb2.PARTY_STUDENT: STUDENT, engagement_pb2.PARTY_EMPLOYER: COMPANY}
     if isinstance(message, submissions_events.DisputeOpened):
         party = message.dispute.opened_by
     elif isinstance(message, submissions_events.DisputeAnswered):
         party = message.dispute.answer.party
+    elif isinstance(message, submissions_events.ExtensionRequested):
+        party = message.extension.requested_by
+    elif isinstance(message, _ANSWERS):
+        asked = sides.get(message.extension.requested_by, "")
+        return {STUDENT: COMPANY, COMPANY: STUDENT}.get(asked, "")
+    elif isinstance(message, submissions_events.MilestoneCompleted):
+        return STUDENT
     else:
         return ""
-    sides = {engagement_pb2.PARTY_STUDENT: STUDENT, engagement_pb2.PARTY_EMPLOYER: COMPANY}
     return sides.get(party, "")
 
 

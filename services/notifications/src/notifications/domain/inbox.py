@@ -56,6 +56,26 @@ RULES: dict[str, Rule] = {
     ),
     "submission.approved": Rule((STUDENT,), "Work approved", "Your work for “{t}” was approved."),
     "engagement.overdue": Rule((STUDENT, COMPANY), "Work overdue", "“{t}” is past its due date."),
+    # Extensions: the side that asked, or answered, is not told of its own act (`acted`).
+    "extension.requested": Rule(
+        (STUDENT, COMPANY),
+        "More time requested",
+        "The other side asks to move the due date of “{t}”: accept or decline it.",
+    ),
+    "extension.granted": Rule(
+        (STUDENT, COMPANY), "Extension granted", "The due date of “{t}” moved as you asked."
+    ),
+    "extension.declined": Rule(
+        (STUDENT, COMPANY),
+        "Extension declined",
+        "Your request for more time on “{t}” was declined: the due date stays.",
+    ),
+    "milestone.due": Rule(
+        (STUDENT,), "Milestone due", "A milestone of “{t}” is due: check it off once it is done."
+    ),
+    "milestone.completed": Rule(
+        (STUDENT, COMPANY), "Milestone checked off", "The intern checked off a milestone of “{t}”."
+    ),
     "engagement.cancelled": Rule(
         (STUDENT, COMPANY), "Engagement cancelled", "“{t}” was cancelled."
     ),

@@ -7,9 +7,11 @@ from typing import Any
 from postings.domain.model import Posting
 from postings.domain.review import Finding, Review, ReviewStatus
 from postings.domain.values import (
+    DEFAULT_REVISION_LIMIT,
     AiPolicy,
     Category,
     Decision,
+    MilestonePlan,
     Status,
     Terms,
     UniversityTarget,
@@ -42,6 +44,11 @@ def to_document(p: Posting) -> Document:
         "pay_floor_exception": t.pay_floor_exception,
         "decision_deadline": t.decision_deadline,
         "selection_over": p.selection_over,
+        "revision_limit": t.revision_limit,
+        "milestones": [
+            {"title": m.title, "due_offset_days": m.due_offset_days, "deliverable": m.deliverable}
+            for m in t.milestones
+        ],
         "company_name": p.company_name,
         "review": _review_doc(p.review),
         "flagged_by": list(p.flagged_by),
@@ -91,6 +98,8 @@ def from_document(d: Document) -> Posting:
         kill_fee_percent=d.get("kill_fee_percent", 0),
         pay_floor_exception=d.get("pay_floor_exception", ""),
         decision_deadline=d.get("decision_deadline"),
+        revision_limit=d.get("revision_limit", DEFAULT_REVISION_LIMIT),
+        milestones=tuple(MilestonePlan(**m) for m in d.get("milestones", [])),
     )
     return Posting(
         id=d["_id"],

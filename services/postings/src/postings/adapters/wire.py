@@ -17,7 +17,16 @@ from postings.domain.events import DomainEvent, EventKind
 from postings.domain.model import Posting
 from postings.domain.review import Review, ReviewStatus
 from postings.domain.skills import normalize_skills
-from postings.domain.values import AiPolicy, Category, Decision, Status, Terms, Visibility
+from postings.domain.values import (
+    DEFAULT_REVISION_LIMIT,
+    AiPolicy,
+    Category,
+    Decision,
+    MilestonePlan,
+    Status,
+    Terms,
+    Visibility,
+)
 from stint.common.v1 import money_pb2, work_pb2
 from stint.kit import wire as kit
 from stint.kit.actor import Cause
@@ -106,6 +115,11 @@ def terms_in(p: svc.PostingInput) -> Terms:
         kill_fee_percent=p.kill_fee_percent,
         pay_floor_exception=p.pay_floor_exception,
         decision_deadline=kit.optional_time(p, "decision_deadline"),
+        revision_limit=p.revision_limit or DEFAULT_REVISION_LIMIT,
+        milestones=tuple(
+            MilestonePlan(m.title.strip(), m.due_offset_days, m.deliverable.strip())
+            for m in p.milestones
+        ),
     )
 
 
@@ -150,6 +164,13 @@ def posting_out(p: Posting) -> posting_pb2.Posting:
         review=review_out(p.review),
         pay_floor_exception=t.pay_floor_exception,
         decision_deadline=kit.timestamp(t.decides_until),
+        revision_limit=t.revision_limit,
+        milestones=[
+            work_pb2.MilestonePlan(
+                title=m.title, due_offset_days=m.due_offset_days, deliverable=m.deliverable
+            )
+            for m in t.milestones
+        ],
     )
 
 

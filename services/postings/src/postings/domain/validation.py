@@ -27,6 +27,10 @@ MAX_CRITERION = 200
 MAX_UNIVERSITIES = 20
 MAX_ID = 100
 MAX_REASON = 500
+REVISION_LIMIT = (0, 5)  # 0 in the input means the default (2)
+MAX_MILESTONES = 10
+MAX_MILESTONE_TITLE = 120
+MAX_DELIVERABLE = 500
 
 # Collects one violation: (field, description).
 Bad = Callable[[str, str], None]
@@ -82,6 +86,9 @@ def validate_terms(terms: Terms, policy: Policy, now: datetime) -> None:
         bad("pay_floor_exception", f"must be at most {MAX_REASON} characters")
     if not 0 <= terms.kill_fee_percent <= 100:
         bad("kill_fee_percent", "must be 0 to 100")
+    if not REVISION_LIMIT[0] <= terms.revision_limit <= REVISION_LIMIT[1]:
+        bad("revision_limit", f"must be {REVISION_LIMIT[0]} to {REVISION_LIMIT[1]}")
+    _check_milestones(terms, bad)
     if problems:
         raise InvalidArgument("the posting is not valid", problems)
 
@@ -151,6 +158,28 @@ def _check_criteria(criteria: tuple[str, ...], bad: Bad) -> None:
     for i, item in enumerate(criteria):
         if not item.strip() or len(item) > MAX_CRITERION:
             bad(f"acceptance_criteria[{i}]", f"must be 1 to {MAX_CRITERION} characters")
+
+
+def _check_milestones(terms: Terms, bad: Bad) -> None:
+    """At most 10, titled, each due within the work window: a whole number of days after the
+    work starts and before the due date (the work starts at the latest at the application
+    deadline, so the window is due date - deadline)."""
+    if len(terms.milestones) > MAX_MILESTONES:
+        bad("milestones", f"at most {MAX_MILESTONES} milestones")
+    deadline, due = terms.application_deadline, terms.due_date
+    window = (due - deadline).days if deadline and due and due > deadline else None
+    for i, m in enumerate(terms.milestones[:MAX_MILESTONES]):
+        if not 1 <= len(m.title) <= MAX_MILESTONE_TITLE:
+            bad(f"milestones[{i}].title", f"must be 1 to {MAX_MILESTONE_TITLE} characters")
+        if len(m.deliverable) > MAX_DELIVERABLE:
+            bad(f"milestones[{i}].deliverable", f"at most {MAX_DELIVERABLE} characters")
+        if m.due_offset_days < 1:
+            bad(f"milestones[{i}].due_offset_days", "must be at least 1 day")
+        elif window is not None and m.due_offset_days >= max(window, 1):
+            bad(
+                f"milestones[{i}].due_offset_days",
+                f"must be before the due date: under {window} days after the work starts",
+            )
 
 
 def _check_visibility(terms: Terms, bad: Bad) -> None:

@@ -61,6 +61,18 @@ class UniversityTarget:
     decided_at: datetime | None = None
 
 
+DEFAULT_REVISION_LIMIT = 2
+
+
+@dataclass(frozen=True)
+class MilestonePlan:
+    """A check-in on the way to the delivery: due `due_offset_days` after the work starts."""
+
+    title: str
+    due_offset_days: int
+    deliverable: str = ""
+
+
 @dataclass(frozen=True)
 class Terms:
     """What the employer writes; validated as a whole (see `validation.validate_terms`)."""
@@ -88,6 +100,10 @@ class Terms:
     # Until when the company may still hire after applications close (None: the default,
     # see `decides_until`).
     decision_deadline: datetime | None = None
+    # Revisions the employer may request before approving (an input of 0 means the default),
+    # and the milestones; both frozen once open, carried to the engagement by the hire.
+    revision_limit: int = DEFAULT_REVISION_LIMIT
+    milestones: tuple[MilestonePlan, ...] = ()
 
     @property
     def decides_until(self) -> datetime | None:

@@ -11,6 +11,7 @@ from stint.kit.actor import Cause
 from stint.kit.wire import enum_number, event_context, money_message, timestamp
 from stint.submissions.v1 import engagement_pb2 as pb
 from stint.submissions.v1 import events_pb2 as events
+from submissions.adapters.schedule_messages import artifact, extension, milestone
 from submissions.domain import events as ev
 from submissions.domain import feedback as fb
 from submissions.domain import model as m
@@ -57,6 +58,11 @@ def engagement(e: m.Engagement) -> pb.Engagement:
         kill_fee=money_message(e.kill_fee) if e.kill_fee else None,
         student_name=e.student_name,
         company_name=e.company_name,
+        overdue=e.overdue,
+        overdue_at=timestamp(e.overdue_at),
+        extensions=[extension(x) for x in e.extensions],
+        milestones=[milestone(m) for m in e.milestones],
+        delivered_late=bool(e.submissions and e.submissions[0].late),
     )
 
 
@@ -64,13 +70,11 @@ def _submission(s: m.Submission) -> pb.Submission:
     return pb.Submission(
         number=s.number,
         note=s.note,
-        artifacts=[
-            pb.Artifact(name=a.name, url=a.url, sha256=a.sha256, size_bytes=a.size_bytes)
-            for a in s.artifacts
-        ],
+        artifacts=[artifact(a) for a in s.artifacts],
         ai_used=s.ai_used,
         ai_disclosure=s.ai_disclosure,
         submitted_at=timestamp(s.submitted_at),
+        late=s.late,
     )
 
 

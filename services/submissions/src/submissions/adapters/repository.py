@@ -28,7 +28,8 @@ from stint.kit.mongo import Collection, Document, IndexSpec
 from stint.kit.outbox import OutboxCollection
 from stint.kit.paging import PageRequest
 from submissions.adapters import dispute_repository as disputes_db
-from submissions.domain import disputes
+from submissions.adapters import schedule_documents as schedule_db
+from submissions.domain import disputes, schedule
 from submissions.domain import feedback as fb
 from submissions.domain.events import Event
 from submissions.domain.model import (
@@ -53,7 +54,15 @@ TIMER_OVERDUE = "timer_overdue"
 TIMER_REVEAL = "timer_reveal"
 TIMER_FUNDING = "timer_funding"
 TIMER_DISPUTE_OPENING = "timer_dispute_opening"  # the opened dispute's document is missing
-TIMERS = (TIMER_AUTO_APPROVE, TIMER_OVERDUE, TIMER_REVEAL, TIMER_FUNDING, TIMER_DISPUTE_OPENING)
+TIMER_MILESTONE = "timer_milestone"  # the earliest open milestone not announced yet
+TIMERS = (
+    TIMER_AUTO_APPROVE,
+    TIMER_OVERDUE,
+    TIMER_REVEAL,
+    TIMER_FUNDING,
+    TIMER_DISPUTE_OPENING,
+    TIMER_MILESTONE,
+)
 INDEXES = [
     IndexSpec([("student_id", 1), ("_id", -1)]),
     IndexSpec([("company_id", 1), ("_id", -1)]),
@@ -146,10 +155,11 @@ def to_document(e: Engagement) -> Document:
     for item in doc["feedback"]:
         item["endorsed_skills"] = list(item["endorsed_skills"])
     doc[TIMER_AUTO_APPROVE] = e.review_due_at if e.status is Status.SUBMITTED else None
-    doc[TIMER_OVERDUE] = e.overdue_due_at()
+    doc[TIMER_OVERDUE] = schedule.overdue_due_at(e)
     doc[TIMER_REVEAL] = fb.reveal_due_at(e)
     doc[TIMER_FUNDING] = e.funding_due_at if e.status is Status.AWAITING_FUNDING else None
     doc[TIMER_DISPUTE_OPENING] = disputes.repair_due_at(e)
+    doc[TIMER_MILESTONE] = schedule.milestone_due_at(e)
     return doc
 
 
@@ -188,6 +198,11 @@ def from_document(d: Document) -> Engagement:
         review_due_at=_dt(d.get("review_due_at")),
         reveal_due_at=_dt(d.get("reveal_due_at")),
         overdue_notified=d["overdue_notified"],
+        # Stored before the flag (issue 20): overdue if announced and still undelivered.
+        overdue=bool(d.get("overdue", d["overdue_notified"] and d["status"] == "ACTIVE")),
+        overdue_at=_dt(d.get("overdue_at")),
+        extensions=[schedule_db.extension(x) for x in d.get("extensions", [])],
+        milestones=[schedule_db.milestone(x) for x in d.get("milestones", [])],
         cancel_reason=d["cancel_reason"],
         cancelled_by=Party(d["cancelled_by"]) if d.get("cancelled_by") else None,
         kill_fee_percent=d.get("kill_fee_percent", 0),
@@ -206,7 +221,13 @@ def from_document(d: Document) -> Engagement:
 def _submission(s: Document) -> Submission:
     artifacts = tuple(Artifact(**a) for a in s["artifacts"])
     return Submission(
-        s["number"], s["note"], artifacts, s["ai_used"], s["ai_disclosure"], s["submitted_at"]
+        s["number"],
+        s["note"],
+        artifacts,
+        s["ai_used"],
+        s["ai_disclosure"],
+        s["submitted_at"],
+        s.get("late", False),
     )
 
 

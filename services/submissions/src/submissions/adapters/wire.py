@@ -16,12 +16,16 @@ from stint.kit.envelope import Envelope, EventFactory
 from stint.payouts.v1 import events_pb2 as payout_events
 from stint.submissions.v1 import engagement_pb2 as pb
 from stint.submissions.v1 import submissions_service_pb2 as api
-from submissions.adapters import dispute_wire, offer_wire, payloads
+from submissions.adapters import dispute_wire, offer_wire, payloads, schedule_wire
 from submissions.adapters.payloads import engagement, feedback
 from submissions.domain import commands as cmd
 from submissions.domain import events as ev
 from submissions.domain import model as m
 from submissions.domain.record import current, parse_iso
+from submissions.domain.values import MilestonePlan
+
+MAX_REVISION_LIMIT = 5  # the postings' bound on a posting's revision limit
+MAX_MILESTONES = 10
 
 __all__ = [
     "engagement",
@@ -70,6 +74,11 @@ def hire(event: app_events.CandidateHired) -> cmd.Hire:
         kill_fee_percent=min(max(terms.kill_fee_percent, 0), 100),
         student_name=application.student_name.strip()[:200],
         company_name=application.company_name.strip()[:200],
+        revision_limit=min(max(terms.revision_limit, 0), MAX_REVISION_LIMIT),
+        milestones=tuple(
+            MilestonePlan(p.title.strip()[:120], max(p.due_offset_days, 0), p.deliverable[:500])
+            for p in terms.milestones[:MAX_MILESTONES]
+        ),
     )
 
 
@@ -149,6 +158,7 @@ def record(claims: dict[str, Any]) -> api.ExperienceRecord:
         issuer=str(claims["iss"]),
         student_name=str(claims["student_name"]),
         company_name=str(claims["company_name"]),
+        delivered_late=bool(claims["delivered_late"]),
     )
 
 
@@ -172,4 +182,6 @@ def _payload(item: ev.Event, cause: Cause) -> tuple[Any, str]:
         return dispute_wire.event(item, cause)
     if isinstance(item, offer_wire.EVENTS):
         return offer_wire.event(item, cause)
+    if isinstance(item, schedule_wire.EVENTS):
+        return schedule_wire.event(item, cause)
     return payloads.event(item, cause)

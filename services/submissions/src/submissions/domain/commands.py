@@ -11,6 +11,7 @@ from stint.kit.paging import PageRequest
 from submissions.domain.dispute import DisputeStatus, EvidenceKind, Outcome, Reason
 from submissions.domain.model import AiPolicy, Artifact, CriterionResult, Status
 from submissions.domain.offer import OfferKind, OfferStatus
+from submissions.domain.values import MilestonePlan
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,8 @@ class Hire:
     kill_fee_percent: int = 0
     student_name: str = ""
     company_name: str = ""
+    revision_limit: int = 0  # the posting's; 0: the service's default
+    milestones: tuple[MilestonePlan, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -144,3 +147,28 @@ class OfferQuery:
     student_id: str = ""
     university_id: str = ""
     page: PageRequest = field(default_factory=PageRequest)
+
+
+@dataclass(frozen=True)
+class RequestExtension:
+    engagement_id: str
+    new_due_date: datetime | None  # None: not given
+    reason: str
+
+
+@dataclass(frozen=True)
+class AnswerExtension:
+    """AcceptExtension or DeclineExtension (`number` as given in the path)."""
+
+    engagement_id: str
+    number: str
+    accept: bool
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class CheckOffMilestone:
+    engagement_id: str
+    number: str
+    note: str = ""
+    artifact: Artifact | None = None

@@ -16,6 +16,7 @@ from stint.kit.errors import AlreadyExists
 from stint.kit.ids import suffix
 from stint.kit.money import Money
 from submissions.domain import events as ev
+from submissions.domain import timing
 from submissions.domain.dispute import (
     REPAIR_AFTER,
     Dispute,
@@ -69,6 +70,7 @@ def open_dispute(
     )
     e.status = Status.DISPUTED
     e.review_due_at = None
+    e.extensions = timing.lapsed(e.extensions, claim.given_at)  # an admin decides now
     e.opening = dispute
     return [ev.DisputeOpened(dispute.snapshot(), e.snapshot())]
 

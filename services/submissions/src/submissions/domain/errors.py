@@ -48,3 +48,10 @@ class OfferNotFound(NotFound):
 
     def __init__(self, ref: str) -> None:
         super().__init__(f"offer {ref} not found")
+
+
+class ScheduleItemNotFound(NotFound):
+    """No such extension or milestone on an engagement the caller can see."""
+
+    def __init__(self, engagement_id: str, what: str, number: int) -> None:
+        super().__init__(f"{what} {number} of engagement {engagement_id} not found")

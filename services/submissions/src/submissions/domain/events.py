@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from submissions.domain.dispute import Dispute
     from submissions.domain.model import Engagement, Party
     from submissions.domain.offer import Offer
+    from submissions.domain.values import Extension, Milestone
 
 
 @dataclass(frozen=True)
@@ -120,6 +121,36 @@ class OfferWithdrawn:
     offer: Offer
 
 
+@dataclass(frozen=True)
+class ExtensionRequested:
+    engagement: Engagement
+    extension: Extension
+
+
+@dataclass(frozen=True)
+class ExtensionGranted:
+    engagement: Engagement
+    extension: Extension
+
+
+@dataclass(frozen=True)
+class ExtensionDeclined:
+    engagement: Engagement
+    extension: Extension
+
+
+@dataclass(frozen=True)
+class MilestoneDue:
+    engagement: Engagement
+    milestone: Milestone
+
+
+@dataclass(frozen=True)
+class MilestoneCompleted:
+    engagement: Engagement
+    milestone: Milestone
+
+
 Event = (
     EngagementStarted
     | WorkSubmitted
@@ -139,4 +170,9 @@ Event = (
     | OfferAccepted
     | OfferDeclined
     | OfferWithdrawn
+    | ExtensionRequested
+    | ExtensionGranted
+    | ExtensionDeclined
+    | MilestoneDue
+    | MilestoneCompleted
 )

@@ -5,9 +5,11 @@ closed once the ratings are revealed, so a late rater can never react to the oth
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from stint.kit.errors import AlreadyExists
+from stint.kit.skills import slugify
 from submissions.domain import events as ev
 from submissions.domain.errors import WrongState
 from submissions.domain.model import Engagement, Feedback, Party, Status
@@ -63,3 +65,11 @@ def revealed_employer_feedback(engagement: Engagement) -> Feedback | None:
 def _reveal(engagement: Engagement) -> list[ev.Event]:
     engagement.feedback_revealed = True
     return [ev.FeedbackRevealed(engagement.snapshot())]
+
+
+def endorsements(given: Sequence[str], posting_skills: Sequence[str]) -> tuple[str, ...]:
+    """Each endorsed skill in the posting's spelling when its slug (the kit's rule, by which
+    postings stores skills) matches one of the posting's: 'Excel' endorses `excel`. Anything
+    else stays as given, and validation refuses it."""
+    by_slug = {slugify(s): s for s in posting_skills}
+    return tuple(by_slug.get(slugify(s), s.strip()) for s in given)

@@ -1,30 +1,32 @@
 """The engagement aggregate: a hired student's work on one posting, from start to ratings.
-
 Pure Python: no I/O, no protobuf. Every state change is a method that checks the state machine,
 mutates the aggregate and returns its domain events (each with a snapshot of the engagement).
-
 A hire creates the engagement AWAITING_FUNDING: the work starts (ACTIVE, `EngagementStarted`)
 only once the company's money is in escrow (`fund`); it is cancelled when `funding_due_at`
-passes first. While DISPUTED (`domain/disputes.py`) nothing here moves it.
-"""
+passes first. While DISPUTED (`domain/disputes.py`) nothing here moves it. Extensions and
+milestones: `schedule.py`."""
 
 from __future__ import annotations
 
 import copy
+import dataclasses
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from stint.kit.money import Money
 from submissions.domain import events as ev
+from submissions.domain import timing
 from submissions.domain.errors import DisputeOpen, RevisionLimitReached, WrongState
 from submissions.domain.values import (
     AiPolicy,
     Artifact,
     CriterionResult,
     Decision,
+    Extension,
     Feedback,
     IssuedRecord,
+    Milestone,
     Party,
     Review,
     Status,
@@ -37,21 +39,8 @@ if TYPE_CHECKING:
     from submissions.domain.dispute import Dispute
 
 
-__all__ = [
-    "AiPolicy",
-    "Artifact",
-    "CriterionResult",
-    "Decision",
-    "Engagement",
-    "Feedback",
-    "IssuedRecord",
-    "Party",
-    "Review",
-    "Status",
-    "Submission",
-    "Windows",
-    "start",
-]
+__all__ = ["AiPolicy", "Artifact", "CriterionResult", "Decision", "Engagement", "Feedback"]
+__all__ += ["IssuedRecord", "Party", "Review", "Status", "Submission", "Windows", "start"]
 
 REVIEWABLE = (Status.SUBMITTED,)
 CANCELLABLE = (Status.AWAITING_FUNDING, Status.ACTIVE, Status.SUBMITTED, Status.REVISION_REQUESTED)
@@ -87,7 +76,11 @@ class Engagement:
     feedback_revealed: bool = False
     review_due_at: datetime | None = None
     reveal_due_at: datetime | None = None
-    overdue_notified: bool = False
+    overdue_notified: bool = False  # EngagementOverdue sent for the due date in force
+    overdue: bool = False  # ACTIVE past the due date with nothing delivered
+    overdue_at: datetime | None = None  # when it last became overdue
+    extensions: list[Extension] = field(default_factory=list)  # schedule.py
+    milestones: list[Milestone] = field(default_factory=list)
     cancel_reason: str = ""
     cancelled_by: Party | None = None
     kill_fee_percent: int = 0  # the posting's cancellation policy (cancellation.kill_fee)
@@ -114,6 +107,7 @@ class Engagement:
         if self.status is not Status.AWAITING_FUNDING:
             return []
         self.status, self.started_at, self.funding_due_at = Status.ACTIVE, now, None
+        self.milestones = timing.scheduled(self.milestones, now)
         return [ev.EngagementStarted(self.snapshot())]
 
     def expire_funding(self, now: datetime) -> list[ev.Event]:
@@ -124,12 +118,17 @@ class Engagement:
         return self.cancel(FUNDING_EXPIRED, now)
 
     def submit(self, submission: Submission, windows: Windows) -> list[ev.Event]:
-        """Record a delivery (numbered from 1) and start the employer's review window."""
+        """Record a delivery (numbered from 1; a first one after the due date is late) and
+        start the employer's review window; an unanswered extension request lapses."""
         self._check_undisputed()
         if self.status is Status.AWAITING_FUNDING:
             raise WrongState("the engagement is not funded yet")
         if self.status not in SUBMITTABLE:
             raise WrongState(f"cannot submit work to a {self.status.value} engagement")
+        if not self.submissions and timing.is_late(self.due_date, submission.submitted_at):
+            submission = dataclasses.replace(submission, late=True)
+        self.extensions = timing.lapsed(self.extensions, submission.submitted_at)
+        self.overdue = False
         self.submissions.append(submission)
         self.status = Status.SUBMITTED
         self.review_due_at = submission.submitted_at + windows.review
@@ -192,21 +191,10 @@ class Engagement:
             raise WrongState(f"cannot cancel a {self.status.value} engagement")
         self.status = Status.CANCELLED
         self.cancel_reason, self.cancelled_by, self.kill_fee = reason, by, kill_fee
-        self.cancelled_at = now
+        self.cancelled_at, self.overdue = now, False
+        self.extensions = timing.lapsed(self.extensions, now)
         self.review_due_at = self.funding_due_at = None
         return [ev.EngagementCancelled(self.snapshot(), reason, kill_fee)]
-
-    def mark_overdue(self, now: datetime) -> list[ev.Event]:
-        """Once, when the due date passed and nothing was submitted."""
-        if not self.overdue_due_at() or self.due_date is None or now < self.due_date:
-            return []
-        self.overdue_notified = True
-        return [ev.EngagementOverdue(self.snapshot())]
-
-    def overdue_due_at(self) -> datetime | None:
-        # ACTIVE only: unfunded work cannot be late (funded after its due date: overdue at once).
-        pending = self.status is Status.ACTIVE and not self.submissions
-        return self.due_date if pending and not self.overdue_notified else None
 
     def _check_undisputed(self) -> None:
         if self.status is Status.DISPUTED:
@@ -225,7 +213,8 @@ class Engagement:
 def start(
     engagement_id: str, hire: Hire, revision_limit: int, now: datetime, windows: Windows
 ) -> Engagement:
-    """A new engagement on the terms of a hire, awaiting the company's funding."""
+    """A new engagement on the terms of a hire (its revision limit, else `revision_limit`),
+    awaiting the company's funding."""
     return Engagement(
         id=engagement_id,
         application_id=hire.application_id,
@@ -244,7 +233,8 @@ def start(
         kill_fee_percent=hire.kill_fee_percent,
         student_name=hire.student_name,
         company_name=hire.company_name,
-        revision_limit=revision_limit,
+        revision_limit=hire.revision_limit or revision_limit,
+        milestones=timing.planned(hire.milestones),
         created_at=now,
         funding_due_at=now + windows.funding,
     )

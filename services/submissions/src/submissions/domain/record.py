@@ -8,7 +8,8 @@ names (`company_id`), enum values by their full proto names (`CATEGORY_MARKET_RE
 default printed rather than null (`employer_rating` 0), times in RFC 3339 UTC as protojson
 prints a Timestamp. Records signed before that (issue 17) still verify: `current` reads them.
 The student's and the company's names (issue 19) are claims beside their ids, "" when unknown
-(as REST prints the engagement); records signed before names read as "" too.
+(as REST prints the engagement); records signed before names read as "" too. `delivered_late`
+(issue 20) says whether the first delivery came after the due date; older records read false.
 """
 
 from __future__ import annotations
@@ -81,6 +82,8 @@ def payload(engagement: Engagement, issued_at: datetime) -> dict[str, Any]:
         "employer_rating": employer.rating if employer else 0,
         "artifacts": [{"name": a.name, "sha256": a.sha256} for a in artifacts],
         "issued_at": iso(issued_at),
+        # The first delivery came after the due date in force (issue 20).
+        "delivered_late": bool(engagement.submissions and engagement.submissions[0].late),
     }
 
 
@@ -101,6 +104,7 @@ CLAIM_TYPES: dict[str, type | tuple[type, ...]] = {
     "employer_rating": int,
     "artifacts": list,
     "issued_at": str,
+    "delivered_late": bool,
 }
 
 
@@ -123,6 +127,7 @@ def current(claims: dict[str, Any]) -> dict[str, Any]:
         out["employer_rating"] = 0
     for name in _NAMES:  # records signed before names (issue 19) have none: ""
         out.setdefault(name, "")
+    out.setdefault("delivered_late", False)  # signed before lateness was recorded (issue 20)
     return out
 
 

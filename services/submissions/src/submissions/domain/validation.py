@@ -21,7 +21,8 @@ MAX_COMMENT = 2000
 MAX_SKILLS = 20
 MAX_DISCLOSURE = 2000
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
-URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$")
+# https only, as application links (and the proto's pattern on Artifact.url).
+URL = re.compile(r"^https://[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+(:[0-9]{1,5})?([/?#][!-~]*)?$")
 
 
 class Violations:
@@ -59,14 +60,18 @@ def submission(
         v.add("artifacts", "deliver at least one artifact or a note")
     if len(artifacts) > MAX_ARTIFACTS:
         v.add("artifacts", f"at most {MAX_ARTIFACTS}")
-    for i, artifact in enumerate(artifacts[:MAX_ARTIFACTS]):
-        v.length(f"artifacts[{i}].name", artifact.name, MAX_NAME, required=True)
-        if len(artifact.url) > MAX_URL or not URL.match(artifact.url):
-            v.add(f"artifacts[{i}].url", "must be an http(s) URL")
-        if artifact.sha256 and not SHA256.match(artifact.sha256):
-            v.add(f"artifacts[{i}].sha256", "must be 64 lower-case hex digits")
-        if artifact.size_bytes < 0:
-            v.add(f"artifacts[{i}].size_bytes", "must not be negative")
+    for i, item in enumerate(artifacts[:MAX_ARTIFACTS]):
+        artifact(v, f"artifacts[{i}]", item)
+
+
+def artifact(v: Violations, field: str, a: Artifact) -> None:
+    v.length(f"{field}.name", a.name, MAX_NAME, required=True)
+    if len(a.url) > MAX_URL or not URL.match(a.url):
+        v.add(f"{field}.url", "must be an https URL")
+    if a.sha256 and not SHA256.match(a.sha256):
+        v.add(f"{field}.sha256", "must be 64 lower-case hex digits")
+    if a.size_bytes < 0:
+        v.add(f"{field}.size_bytes", "must not be negative")
 
 
 def ai_policy(v: Violations, policy: AiPolicy, ai_used: bool, disclosure: str) -> None:

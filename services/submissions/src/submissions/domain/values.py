@@ -53,6 +53,7 @@ class Submission:
     ai_used: bool
     ai_disclosure: str
     submitted_at: datetime
+    late: bool = False  # a first delivery after the due date in force
 
 
 @dataclass(frozen=True)
@@ -99,3 +100,62 @@ class Windows:
     funding: timedelta = timedelta(hours=72)
     # The other side's time to answer a dispute before an admin decides without the answer.
     dispute_answer: timedelta = timedelta(hours=96)
+    # How far past the later of the due date and now an extension may move the due date.
+    max_extension: timedelta = timedelta(days=60)
+
+
+class ExtensionStatus(StrEnum):
+    PENDING = "PENDING"
+    ACCEPTED = "ACCEPTED"
+    DECLINED = "DECLINED"
+    LAPSED = "LAPSED"  # unanswered when the work was delivered or the engagement ended
+
+
+@dataclass(frozen=True)
+class Extension:
+    """One side's request to move the due date; the other side answers it."""
+
+    number: int
+    requested_by: Party
+    requester: str
+    new_due_date: datetime
+    previous_due_date: datetime
+    reason: str
+    requested_at: datetime
+    status: ExtensionStatus = ExtensionStatus.PENDING
+    answered_at: datetime | None = None
+    answered_by: str = ""
+    decline_reason: str = ""
+
+
+class MilestoneStatus(StrEnum):
+    OPEN = "OPEN"
+    DONE = "DONE"  # the intern checked it off
+    CONFIRMED = "CONFIRMED"  # the employer confirmed the check-off
+
+
+@dataclass(frozen=True)
+class MilestonePlan:
+    """A milestone as the posting defines it (days after the work starts)."""
+
+    title: str
+    due_offset_days: int
+    deliverable: str = ""
+
+
+@dataclass(frozen=True)
+class Milestone:
+    number: int
+    title: str
+    due_offset_days: int
+    deliverable: str = ""
+    due_at: datetime | None = None  # started_at + the offset; None until the work starts
+    status: MilestoneStatus = MilestoneStatus.OPEN
+    due_notified: bool = False
+    checked_off_at: datetime | None = None
+    checked_off_by: str = ""
+    note: str = ""
+    artifact: Artifact | None = None
+    confirmed_at: datetime | None = None
+    confirmed_by: str = ""
+    late: bool = False

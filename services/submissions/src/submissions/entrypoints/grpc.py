@@ -15,6 +15,7 @@ from stint.submissions.v1 import submissions_service_pb2_grpc as api_grpc
 from submissions.adapters import dispute_wire, wire
 from submissions.domain import commands as cmd
 from submissions.entrypoints.grpc_offers import OfferRpcs
+from submissions.entrypoints.grpc_schedule import ScheduleRpcs
 from submissions.handlers import Handlers
 
 
@@ -26,10 +27,11 @@ def _cause() -> Cause:
     return cause_of(current_caller())
 
 
-class SubmissionsServicer(OfferRpcs, api_grpc.SubmissionsServiceServicer):
+class SubmissionsServicer(OfferRpcs, ScheduleRpcs, api_grpc.SubmissionsServiceServicer):
     def __init__(self, handlers: Handlers) -> None:
         self._h = handlers
         self._offers = handlers.offers  # the offer RPCs (grpc_offers.py)
+        self._schedule = handlers.schedule  # extensions and milestones (grpc_schedule.py)
 
     async def GetEngagement(
         self, request: api.GetEngagementRequest, context: Any

@@ -13,6 +13,7 @@ from submissions.adapters.repository import (
     TIMER_AUTO_APPROVE,
     TIMER_DISPUTE_OPENING,
     TIMER_FUNDING,
+    TIMER_MILESTONE,
     TIMER_OVERDUE,
     TIMER_REVEAL,
 )
@@ -37,11 +38,15 @@ def timers(collection: OutboxCollection, handlers: TimerHandlers) -> list[DueTim
     async def funding_expired(doc: Document) -> None:
         await handlers.funding_expired(doc["_id"])
 
+    async def milestones_due(doc: Document) -> None:
+        await handlers.milestones_due(doc["_id"])
+
     return [
         DueTimer("auto-approval", collection, TIMER_AUTO_APPROVE, auto_approve, LEASE),
         DueTimer("overdue", collection, TIMER_OVERDUE, overdue, LEASE),
         DueTimer("feedback-reveal", collection, TIMER_REVEAL, reveal, LEASE),
         DueTimer("funding-expiry", collection, TIMER_FUNDING, funding_expired, LEASE),
+        DueTimer("milestone-due", collection, TIMER_MILESTONE, milestones_due, LEASE),
     ]
 
 

@@ -17,6 +17,7 @@ from submissions.handlers.offers import OfferHandlers
 from submissions.handlers.ports import DisputeStore, EngagementStore, OfferStore, RecordSigner
 from submissions.handlers.records import ExperienceRecords, IssuedRecord
 from submissions.handlers.reviews import ReviewHandlers
+from submissions.handlers.schedule import ScheduleHandlers
 from submissions.handlers.timers import TimerHandlers
 from submissions.handlers.views import Views
 
@@ -35,6 +36,7 @@ __all__ = [
     "OfferStore",
     "RecordSigner",
     "ReviewHandlers",
+    "ScheduleHandlers",
     "TimerHandlers",
     "Views",
 ]
@@ -54,6 +56,7 @@ class Handlers:
     dispute_views: DisputeViews
     dispute_writes: DisputeWrites
     offers: OfferHandlers
+    schedule: ScheduleHandlers
 
     @classmethod
     def build(
@@ -80,4 +83,5 @@ class Handlers:
             dispute_views=dispute_views,
             dispute_writes=writes,
             offers=OfferHandlers(repo, offers, clock),
+            schedule=ScheduleHandlers(repo, clock, windows),
         )

@@ -27,7 +27,7 @@ class FeedbackHandlers:
         e = await visible(self._repo, v, c.engagement_id, cause.actor)
         party = access.party_of(e, cause.actor)
         may_endorse = party is Party.EMPLOYER
-        skills = c.endorsed_skills
+        skills = fb.endorsements(c.endorsed_skills, e.skills)
         validation.rating(v, c.rating, c.comment, skills, e.skills, may_endorse=may_endorse)
         v.raise_if_any()
         given = Feedback(party, c.rating, c.comment.strip(), skills, self._clock.now())

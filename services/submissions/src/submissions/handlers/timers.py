@@ -12,6 +12,7 @@ from stint.kit.conflicts import retry_on_conflict
 from submissions import metrics
 from submissions.domain import events as ev
 from submissions.domain import feedback as fb
+from submissions.domain import schedule
 from submissions.domain.model import Engagement, Windows
 from submissions.handlers.ports import EngagementStore
 
@@ -32,8 +33,14 @@ class TimerHandlers:
 
     async def overdue(self, engagement_id: str) -> None:
         """The due date passed with nothing submitted; emits EngagementOverdue once."""
-        if await self._decide(engagement_id, lambda e, now: e.mark_overdue(now)):
+        if await self._decide(engagement_id, schedule.mark_overdue):
             metrics.ENGAGEMENTS_OVERDUE.inc()
+
+    async def milestones_due(self, engagement_id: str) -> None:
+        """An open milestone's due time passed while the work is in progress; emits
+        MilestoneDue once per milestone."""
+        if await self._decide(engagement_id, schedule.announce_due_milestones):
+            metrics.MILESTONES_DUE.inc()
 
     async def funding_expired(self, engagement_id: str) -> None:
         """The funding window passed with no money in escrow; emits EngagementCancelled

@@ -169,6 +169,8 @@ class EngagementTerms(_message.Message):
     AI_POLICY_FIELD_NUMBER: _builtins.int
     COMPANY_ID_FIELD_NUMBER: _builtins.int
     KILL_FEE_PERCENT_FIELD_NUMBER: _builtins.int
+    REVISION_LIMIT_FIELD_NUMBER: _builtins.int
+    MILESTONES_FIELD_NUMBER: _builtins.int
     posting_id: _builtins.str
     posting_title: _builtins.str
     category: _work_pb2.Category.ValueType
@@ -179,6 +181,10 @@ class EngagementTerms(_message.Message):
     """The posting's kill fee: the percent of the fee paid to the intern when the employer
     cancels work in progress.
     """
+    revision_limit: _builtins.int
+    """Revisions the employer may request (the posting's; 0 from an older producer: the
+    engagement's default).
+    """
     @_builtins.property
     def skills(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]: ...
     @_builtins.property
@@ -187,6 +193,10 @@ class EngagementTerms(_message.Message):
     def due_date(self) -> _timestamp_pb2.Timestamp: ...
     @_builtins.property
     def acceptance_criteria(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]: ...
+    @_builtins.property
+    def milestones(self) -> _containers.RepeatedCompositeFieldContainer[_work_pb2.MilestonePlan]:
+        """The posting's milestones, due the given days after the work starts."""
+
     def __init__(
         self,
         *,
@@ -201,10 +211,12 @@ class EngagementTerms(_message.Message):
         ai_policy: _work_pb2.AiPolicy.ValueType = ...,
         company_id: _builtins.str = ...,
         kill_fee_percent: _builtins.int = ...,
+        revision_limit: _builtins.int = ...,
+        milestones: _abc.Iterable[_work_pb2.MilestonePlan] | None = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["due_date", b"due_date", "fee", b"fee"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["acceptance_criteria", b"acceptance_criteria", "ai_policy", b"ai_policy", "category", b"category", "company_id", b"company_id", "due_date", b"due_date", "estimated_hours", b"estimated_hours", "fee", b"fee", "kill_fee_percent", b"kill_fee_percent", "posting_id", b"posting_id", "posting_title", b"posting_title", "skills", b"skills"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["acceptance_criteria", b"acceptance_criteria", "ai_policy", b"ai_policy", "category", b"category", "company_id", b"company_id", "due_date", b"due_date", "estimated_hours", b"estimated_hours", "fee", b"fee", "kill_fee_percent", b"kill_fee_percent", "milestones", b"milestones", "posting_id", b"posting_id", "posting_title", b"posting_title", "revision_limit", b"revision_limit", "skills", b"skills"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 

@@ -22,17 +22,26 @@ _runtime_version.ValidateProtobufRuntimeVersion(
 _sym_db = _symbol_database.Default()
 
 
+from buf.validate import validate_pb2 as buf_dot_validate_dot_validate__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1astint/common/v1/work.proto\x12\x0fstint.common.v1*\xe9\x01\n\x08\x43\x61tegory\x12\x18\n\x14\x43\x41TEGORY_UNSPECIFIED\x10\x00\x12\x1c\n\x18\x43\x41TEGORY_MARKET_RESEARCH\x10\x01\x12\x1a\n\x16\x43\x41TEGORY_DATA_ANALYSIS\x10\x02\x12\x1c\n\x18\x43\x41TEGORY_CONTENT_WRITING\x10\x03\x12\x13\n\x0f\x43\x41TEGORY_DESIGN\x10\x04\x12\x15\n\x11\x43\x41TEGORY_SOFTWARE\x10\x05\x12\x12\n\x0e\x43\x41TEGORY_SALES\x10\x06\x12\x17\n\x13\x43\x41TEGORY_OPERATIONS\x10\x07\x12\x12\n\x0e\x43\x41TEGORY_OTHER\x10\x08*o\n\x08\x41iPolicy\x12\x19\n\x15\x41I_POLICY_UNSPECIFIED\x10\x00\x12\x15\n\x11\x41I_POLICY_ALLOWED\x10\x01\x12\x16\n\x12\x41I_POLICY_DISCLOSE\x10\x02\x12\x19\n\x15\x41I_POLICY_NOT_ALLOWED\x10\x03\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1astint/common/v1/work.proto\x12\x0fstint.common.v1\x1a\x1b\x62uf/validate/validate.proto\"\x85\x01\n\rMilestonePlan\x12.\n\x05title\x18\x01 \x01(\tB\x1f\xbaH\x1cr\x1a\x10\x01\x18x\x92\x02\x13Outline of the memo\x12%\n\x0f\x64ue_offset_days\x18\x02 \x01(\x05\x42\x0c\xbaH\t\x1a\x07\x18\xed\x02(\x01@\x03\x12\x1d\n\x0b\x64\x65liverable\x18\x03 \x01(\tB\x08\xbaH\x05r\x03\x18\xf4\x03*\xe9\x01\n\x08\x43\x61tegory\x12\x18\n\x14\x43\x41TEGORY_UNSPECIFIED\x10\x00\x12\x1c\n\x18\x43\x41TEGORY_MARKET_RESEARCH\x10\x01\x12\x1a\n\x16\x43\x41TEGORY_DATA_ANALYSIS\x10\x02\x12\x1c\n\x18\x43\x41TEGORY_CONTENT_WRITING\x10\x03\x12\x13\n\x0f\x43\x41TEGORY_DESIGN\x10\x04\x12\x15\n\x11\x43\x41TEGORY_SOFTWARE\x10\x05\x12\x12\n\x0e\x43\x41TEGORY_SALES\x10\x06\x12\x17\n\x13\x43\x41TEGORY_OPERATIONS\x10\x07\x12\x12\n\x0e\x43\x41TEGORY_OTHER\x10\x08*o\n\x08\x41iPolicy\x12\x19\n\x15\x41I_POLICY_UNSPECIFIED\x10\x00\x12\x15\n\x11\x41I_POLICY_ALLOWED\x10\x01\x12\x16\n\x12\x41I_POLICY_DISCLOSE\x10\x02\x12\x19\n\x15\x41I_POLICY_NOT_ALLOWED\x10\x03\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'stint.common.v1.work_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_CATEGORY']._serialized_start=48
-  _globals['_CATEGORY']._serialized_end=281
-  _globals['_AIPOLICY']._serialized_start=283
-  _globals['_AIPOLICY']._serialized_end=394
+  _globals['_MILESTONEPLAN'].fields_by_name['title']._loaded_options = None
+  _globals['_MILESTONEPLAN'].fields_by_name['title']._serialized_options = b'\272H\034r\032\020\001\030x\222\002\023Outline of the memo'
+  _globals['_MILESTONEPLAN'].fields_by_name['due_offset_days']._loaded_options = None
+  _globals['_MILESTONEPLAN'].fields_by_name['due_offset_days']._serialized_options = b'\272H\t\032\007\030\355\002(\001@\003'
+  _globals['_MILESTONEPLAN'].fields_by_name['deliverable']._loaded_options = None
+  _globals['_MILESTONEPLAN'].fields_by_name['deliverable']._serialized_options = b'\272H\005r\003\030\364\003'
+  _globals['_CATEGORY']._serialized_start=213
+  _globals['_CATEGORY']._serialized_end=446
+  _globals['_AIPOLICY']._serialized_start=448
+  _globals['_AIPOLICY']._serialized_end=559
+  _globals['_MILESTONEPLAN']._serialized_start=77
+  _globals['_MILESTONEPLAN']._serialized_end=210
 # @@protoc_insertion_point(module_scope)

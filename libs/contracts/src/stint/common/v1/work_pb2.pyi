@@ -4,15 +4,16 @@ isort:skip_file
 """
 
 from google.protobuf import descriptor as _descriptor
+from google.protobuf import message as _message
 from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
 import builtins as _builtins
 import sys
 import typing as _typing
 
-if sys.version_info >= (3, 10):
-    from typing import TypeAlias as _TypeAlias
+if sys.version_info >= (3, 11):
+    from typing import TypeAlias as _TypeAlias, Never as _Never
 else:
-    from typing_extensions import TypeAlias as _TypeAlias
+    from typing_extensions import TypeAlias as _TypeAlias, Never as _Never
 
 DESCRIPTOR: _descriptor.FileDescriptor
 
@@ -71,3 +72,34 @@ AI_POLICY_DISCLOSE: AiPolicy.ValueType  # 2
 """Allowed, but each submission must say how it was used."""
 AI_POLICY_NOT_ALLOWED: AiPolicy.ValueType  # 3
 Global___AiPolicy: _TypeAlias = AiPolicy  # noqa: Y015
+
+@_typing.final
+class MilestonePlan(_message.Message):
+    """A milestone the posting defines: a check-in on the way to the final delivery."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    TITLE_FIELD_NUMBER: _builtins.int
+    DUE_OFFSET_DAYS_FIELD_NUMBER: _builtins.int
+    DELIVERABLE_FIELD_NUMBER: _builtins.int
+    title: _builtins.str
+    due_offset_days: _builtins.int
+    """Days after the engagement starts (its funding is secured) that the milestone is due;
+    before the posting's due date.
+    """
+    deliverable: _builtins.str
+    """What is handed in at the milestone (optional text)."""
+    def __init__(
+        self,
+        *,
+        title: _builtins.str = ...,
+        due_offset_days: _builtins.int = ...,
+        deliverable: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["deliverable", b"deliverable", "due_offset_days", b"due_offset_days", "title", b"title"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___MilestonePlan: _TypeAlias = MilestonePlan  # noqa: Y015

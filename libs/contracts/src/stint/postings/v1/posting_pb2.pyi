@@ -196,6 +196,8 @@ class Posting(_message.Message):
     REVIEW_FIELD_NUMBER: _builtins.int
     PAY_FLOOR_EXCEPTION_FIELD_NUMBER: _builtins.int
     DECISION_DEADLINE_FIELD_NUMBER: _builtins.int
+    REVISION_LIMIT_FIELD_NUMBER: _builtins.int
+    MILESTONES_FIELD_NUMBER: _builtins.int
     id: _builtins.str
     """pst_…"""
     company_id: _builtins.str
@@ -225,6 +227,8 @@ class Posting(_message.Message):
     """The employer's reason for a fee below the pay floor (empty: the floor applies). A posting
     with one always goes to review.
     """
+    revision_limit: _builtins.int
+    """Revisions the employer may request before approving (1-5; 2 unless the posting says)."""
     @_builtins.property
     def skills(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
         """Normalized slugs, e.g. "data-visualization"."""
@@ -254,6 +258,10 @@ class Posting(_message.Message):
         the default: application deadline + 7 days, or halfway to the due date when that is
         sooner. When it passes, everyone still waiting is answered (decision_deadline_passed).
         """
+
+    @_builtins.property
+    def milestones(self) -> _containers.RepeatedCompositeFieldContainer[_work_pb2.MilestonePlan]:
+        """Check-ins on the way to the delivery (at most 10), due after the work starts."""
 
     def __init__(
         self,
@@ -288,10 +296,12 @@ class Posting(_message.Message):
         review: Global___PostingReview | None = ...,
         pay_floor_exception: _builtins.str = ...,
         decision_deadline: _timestamp_pb2.Timestamp | None = ...,
+        revision_limit: _builtins.int = ...,
+        milestones: _abc.Iterable[_work_pb2.MilestonePlan] | None = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["application_deadline", b"application_deadline", "created_at", b"created_at", "decision_deadline", b"decision_deadline", "due_date", b"due_date", "fee", b"fee", "published_at", b"published_at", "review", b"review", "updated_at", b"updated_at"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["acceptance_criteria", b"acceptance_criteria", "ai_policy", b"ai_policy", "application_deadline", b"application_deadline", "applications_count", b"applications_count", "category", b"category", "company_id", b"company_id", "company_name", b"company_name", "completed_count", b"completed_count", "created_at", b"created_at", "created_by", b"created_by", "decision_deadline", b"decision_deadline", "description", b"description", "due_date", b"due_date", "estimated_hours", b"estimated_hours", "fee", b"fee", "hired_count", b"hired_count", "id", b"id", "kill_fee_percent", b"kill_fee_percent", "pay_floor_exception", b"pay_floor_exception", "positions", b"positions", "published_at", b"published_at", "review", b"review", "skills", b"skills", "status", b"status", "summary", b"summary", "title", b"title", "universities", b"universities", "updated_at", b"updated_at", "version", b"version", "visibility", b"visibility"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["acceptance_criteria", b"acceptance_criteria", "ai_policy", b"ai_policy", "application_deadline", b"application_deadline", "applications_count", b"applications_count", "category", b"category", "company_id", b"company_id", "company_name", b"company_name", "completed_count", b"completed_count", "created_at", b"created_at", "created_by", b"created_by", "decision_deadline", b"decision_deadline", "description", b"description", "due_date", b"due_date", "estimated_hours", b"estimated_hours", "fee", b"fee", "hired_count", b"hired_count", "id", b"id", "kill_fee_percent", b"kill_fee_percent", "milestones", b"milestones", "pay_floor_exception", b"pay_floor_exception", "positions", b"positions", "published_at", b"published_at", "review", b"review", "revision_limit", b"revision_limit", "skills", b"skills", "status", b"status", "summary", b"summary", "title", b"title", "universities", b"universities", "updated_at", b"updated_at", "version", b"version", "visibility", b"visibility"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 

@@ -93,6 +93,8 @@ class PostingInput(_message.Message):
     KILL_FEE_PERCENT_FIELD_NUMBER: _builtins.int
     PAY_FLOOR_EXCEPTION_FIELD_NUMBER: _builtins.int
     DECISION_DEADLINE_FIELD_NUMBER: _builtins.int
+    REVISION_LIMIT_FIELD_NUMBER: _builtins.int
+    MILESTONES_FIELD_NUMBER: _builtins.int
     title: _builtins.str
     summary: _builtins.str
     description: _builtins.str
@@ -110,6 +112,8 @@ class PostingInput(_message.Message):
     """Why a fee below the pay floor is fair (then the posting always goes to review); empty
     means the pay floor applies.
     """
+    revision_limit: _builtins.int
+    """Revisions the employer may request before approving: 1-5; 0 (or absent) means 2."""
     @_builtins.property
     def skills(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
         """Free text; stored as normalized slugs ("Data Visualization" -> "data-visualization")."""
@@ -133,6 +137,12 @@ class PostingInput(_message.Message):
         deadline + 7 days, or halfway to the due date when that is sooner.
         """
 
+    @_builtins.property
+    def milestones(self) -> _containers.RepeatedCompositeFieldContainer[_work_pb2.MilestonePlan]:
+        """Up to 10 check-ins, each due a number of days after the work starts and before the due
+        date (title 1-120 characters, deliverable up to 500).
+        """
+
     def __init__(
         self,
         *,
@@ -153,10 +163,12 @@ class PostingInput(_message.Message):
         kill_fee_percent: _builtins.int = ...,
         pay_floor_exception: _builtins.str = ...,
         decision_deadline: _timestamp_pb2.Timestamp | None = ...,
+        revision_limit: _builtins.int = ...,
+        milestones: _abc.Iterable[_work_pb2.MilestonePlan] | None = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["application_deadline", b"application_deadline", "decision_deadline", b"decision_deadline", "due_date", b"due_date", "fee", b"fee"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["acceptance_criteria", b"acceptance_criteria", "ai_policy", b"ai_policy", "application_deadline", b"application_deadline", "category", b"category", "decision_deadline", b"decision_deadline", "description", b"description", "due_date", b"due_date", "estimated_hours", b"estimated_hours", "fee", b"fee", "kill_fee_percent", b"kill_fee_percent", "pay_floor_exception", b"pay_floor_exception", "positions", b"positions", "skills", b"skills", "summary", b"summary", "title", b"title", "university_ids", b"university_ids", "visibility", b"visibility"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["acceptance_criteria", b"acceptance_criteria", "ai_policy", b"ai_policy", "application_deadline", b"application_deadline", "category", b"category", "decision_deadline", b"decision_deadline", "description", b"description", "due_date", b"due_date", "estimated_hours", b"estimated_hours", "fee", b"fee", "kill_fee_percent", b"kill_fee_percent", "milestones", b"milestones", "pay_floor_exception", b"pay_floor_exception", "positions", b"positions", "revision_limit", b"revision_limit", "skills", b"skills", "summary", b"summary", "title", b"title", "university_ids", b"university_ids", "visibility", b"visibility"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 

@@ -104,6 +104,58 @@ PARTY_PLATFORM: Party.ValueType  # 3
 """Neither side: an admin, or the platform itself (e.g. funding not received in time)."""
 Global___Party: _TypeAlias = Party  # noqa: Y015
 
+class _ExtensionStatus:
+    ValueType = _typing.NewType("ValueType", _builtins.int)
+    V: _TypeAlias = ValueType  # noqa: Y015
+
+class _ExtensionStatusEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_ExtensionStatus.ValueType], _builtins.type):
+    DESCRIPTOR: _descriptor.EnumDescriptor
+    EXTENSION_STATUS_UNSPECIFIED: _ExtensionStatus.ValueType  # 0
+    EXTENSION_STATUS_PENDING: _ExtensionStatus.ValueType  # 1
+    """Waiting for the other side's answer."""
+    EXTENSION_STATUS_ACCEPTED: _ExtensionStatus.ValueType  # 2
+    """Granted: the engagement's due date is new_due_date."""
+    EXTENSION_STATUS_DECLINED: _ExtensionStatus.ValueType  # 3
+    EXTENSION_STATUS_LAPSED: _ExtensionStatus.ValueType  # 4
+    """Unanswered when the work was delivered or the engagement ended."""
+
+class ExtensionStatus(_ExtensionStatus, metaclass=_ExtensionStatusEnumTypeWrapper):
+    """Where a request to move the due date is."""
+
+EXTENSION_STATUS_UNSPECIFIED: ExtensionStatus.ValueType  # 0
+EXTENSION_STATUS_PENDING: ExtensionStatus.ValueType  # 1
+"""Waiting for the other side's answer."""
+EXTENSION_STATUS_ACCEPTED: ExtensionStatus.ValueType  # 2
+"""Granted: the engagement's due date is new_due_date."""
+EXTENSION_STATUS_DECLINED: ExtensionStatus.ValueType  # 3
+EXTENSION_STATUS_LAPSED: ExtensionStatus.ValueType  # 4
+"""Unanswered when the work was delivered or the engagement ended."""
+Global___ExtensionStatus: _TypeAlias = ExtensionStatus  # noqa: Y015
+
+class _MilestoneStatus:
+    ValueType = _typing.NewType("ValueType", _builtins.int)
+    V: _TypeAlias = ValueType  # noqa: Y015
+
+class _MilestoneStatusEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_MilestoneStatus.ValueType], _builtins.type):
+    DESCRIPTOR: _descriptor.EnumDescriptor
+    MILESTONE_STATUS_UNSPECIFIED: _MilestoneStatus.ValueType  # 0
+    MILESTONE_STATUS_OPEN: _MilestoneStatus.ValueType  # 1
+    MILESTONE_STATUS_DONE: _MilestoneStatus.ValueType  # 2
+    """The intern checked it off."""
+    MILESTONE_STATUS_CONFIRMED: _MilestoneStatus.ValueType  # 3
+    """The employer confirmed the intern's check-off."""
+
+class MilestoneStatus(_MilestoneStatus, metaclass=_MilestoneStatusEnumTypeWrapper):
+    """Where a milestone is."""
+
+MILESTONE_STATUS_UNSPECIFIED: MilestoneStatus.ValueType  # 0
+MILESTONE_STATUS_OPEN: MilestoneStatus.ValueType  # 1
+MILESTONE_STATUS_DONE: MilestoneStatus.ValueType  # 2
+"""The intern checked it off."""
+MILESTONE_STATUS_CONFIRMED: MilestoneStatus.ValueType  # 3
+"""The employer confirmed the intern's check-off."""
+Global___MilestoneStatus: _TypeAlias = MilestoneStatus  # noqa: Y015
+
 @_typing.final
 class Artifact(_message.Message):
     """One delivered file or link."""
@@ -147,11 +199,14 @@ class Submission(_message.Message):
     AI_USED_FIELD_NUMBER: _builtins.int
     AI_DISCLOSURE_FIELD_NUMBER: _builtins.int
     SUBMITTED_AT_FIELD_NUMBER: _builtins.int
+    LATE_FIELD_NUMBER: _builtins.int
     number: _builtins.int
     note: _builtins.str
     ai_used: _builtins.bool
     ai_disclosure: _builtins.str
     """How AI was used, required when the posting's policy asks for disclosure."""
+    late: _builtins.bool
+    """Delivered after the due date in force (a first delivery; revisions answer the employer)."""
     @_builtins.property
     def artifacts(self) -> _containers.RepeatedCompositeFieldContainer[Global___Artifact]: ...
     @_builtins.property
@@ -165,10 +220,11 @@ class Submission(_message.Message):
         ai_used: _builtins.bool = ...,
         ai_disclosure: _builtins.str = ...,
         submitted_at: _timestamp_pb2.Timestamp | None = ...,
+        late: _builtins.bool = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["submitted_at", b"submitted_at"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["ai_disclosure", b"ai_disclosure", "ai_used", b"ai_used", "artifacts", b"artifacts", "note", b"note", "number", b"number", "submitted_at", b"submitted_at"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["ai_disclosure", b"ai_disclosure", "ai_used", b"ai_used", "artifacts", b"artifacts", "late", b"late", "note", b"note", "number", b"number", "submitted_at", b"submitted_at"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -312,6 +368,11 @@ class Engagement(_message.Message):
     KILL_FEE_FIELD_NUMBER: _builtins.int
     STUDENT_NAME_FIELD_NUMBER: _builtins.int
     COMPANY_NAME_FIELD_NUMBER: _builtins.int
+    OVERDUE_FIELD_NUMBER: _builtins.int
+    OVERDUE_AT_FIELD_NUMBER: _builtins.int
+    EXTENSIONS_FIELD_NUMBER: _builtins.int
+    MILESTONES_FIELD_NUMBER: _builtins.int
+    DELIVERED_LATE_FIELD_NUMBER: _builtins.int
     id: _builtins.str
     """eng_<suffix of the application id>"""
     application_id: _builtins.str
@@ -342,6 +403,12 @@ class Engagement(_message.Message):
     """The company's display name when the student was hired (from the application; empty when
     unknown).
     """
+    overdue: _builtins.bool
+    """The due date passed while the work was ACTIVE with nothing delivered (cleared by a
+    delivery, and by an extension to a date in the future). The status stays ACTIVE.
+    """
+    delivered_late: _builtins.bool
+    """The first delivery came after the due date in force."""
     @_builtins.property
     def skills(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]: ...
     @_builtins.property
@@ -380,6 +447,20 @@ class Engagement(_message.Message):
         (kill_fee_percent of the fee); unset otherwise.
         """
 
+    @_builtins.property
+    def overdue_at(self) -> _timestamp_pb2.Timestamp:
+        """When it last became overdue (kept after a late delivery; cleared by an extension)."""
+
+    @_builtins.property
+    def extensions(self) -> _containers.RepeatedCompositeFieldContainer[Global___Extension]:
+        """Requests to move the due date, oldest first (number = position, from 1); at most one
+        PENDING.
+        """
+
+    @_builtins.property
+    def milestones(self) -> _containers.RepeatedCompositeFieldContainer[Global___Milestone]:
+        """The posting's milestones, due their offset after the work started."""
+
     def __init__(
         self,
         *,
@@ -415,11 +496,141 @@ class Engagement(_message.Message):
         kill_fee: _money_pb2.Money | None = ...,
         student_name: _builtins.str = ...,
         company_name: _builtins.str = ...,
+        overdue: _builtins.bool = ...,
+        overdue_at: _timestamp_pb2.Timestamp | None = ...,
+        extensions: _abc.Iterable[Global___Extension] | None = ...,
+        milestones: _abc.Iterable[Global___Milestone] | None = ...,
+        delivered_late: _builtins.bool = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _typing.Literal["approved_at", b"approved_at", "cancelled_at", b"cancelled_at", "completed_at", b"completed_at", "due_date", b"due_date", "fee", b"fee", "funding_due_at", b"funding_due_at", "kill_fee", b"kill_fee", "started_at", b"started_at"]  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["approved_at", b"approved_at", "cancelled_at", b"cancelled_at", "completed_at", b"completed_at", "due_date", b"due_date", "fee", b"fee", "funding_due_at", b"funding_due_at", "kill_fee", b"kill_fee", "overdue_at", b"overdue_at", "started_at", b"started_at"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["acceptance_criteria", b"acceptance_criteria", "ai_policy", b"ai_policy", "application_id", b"application_id", "approved_at", b"approved_at", "cancel_reason", b"cancel_reason", "cancelled_at", b"cancelled_at", "cancelled_by", b"cancelled_by", "category", b"category", "company_id", b"company_id", "company_name", b"company_name", "completed_at", b"completed_at", "due_date", b"due_date", "estimated_hours", b"estimated_hours", "fee", b"fee", "feedback", b"feedback", "funding_due_at", b"funding_due_at", "id", b"id", "kill_fee", b"kill_fee", "kill_fee_percent", b"kill_fee_percent", "posting_id", b"posting_id", "reviews", b"reviews", "revision_limit", b"revision_limit", "revisions_used", b"revisions_used", "skills", b"skills", "started_at", b"started_at", "status", b"status", "student_id", b"student_id", "student_name", b"student_name", "submissions", b"submissions", "title", b"title", "university_id", b"university_id", "version", b"version"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["acceptance_criteria", b"acceptance_criteria", "ai_policy", b"ai_policy", "application_id", b"application_id", "approved_at", b"approved_at", "cancel_reason", b"cancel_reason", "cancelled_at", b"cancelled_at", "cancelled_by", b"cancelled_by", "category", b"category", "company_id", b"company_id", "company_name", b"company_name", "completed_at", b"completed_at", "delivered_late", b"delivered_late", "due_date", b"due_date", "estimated_hours", b"estimated_hours", "extensions", b"extensions", "fee", b"fee", "feedback", b"feedback", "funding_due_at", b"funding_due_at", "id", b"id", "kill_fee", b"kill_fee", "kill_fee_percent", b"kill_fee_percent", "milestones", b"milestones", "overdue", b"overdue", "overdue_at", b"overdue_at", "posting_id", b"posting_id", "reviews", b"reviews", "revision_limit", b"revision_limit", "revisions_used", b"revisions_used", "skills", b"skills", "started_at", b"started_at", "status", b"status", "student_id", b"student_id", "student_name", b"student_name", "submissions", b"submissions", "title", b"title", "university_id", b"university_id", "version", b"version"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___Engagement: _TypeAlias = Engagement  # noqa: Y015
+
+@_typing.final
+class Extension(_message.Message):
+    """A request by one side to move the due date; the other side accepts or declines it."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    NUMBER_FIELD_NUMBER: _builtins.int
+    REQUESTED_BY_FIELD_NUMBER: _builtins.int
+    REQUESTER_FIELD_NUMBER: _builtins.int
+    NEW_DUE_DATE_FIELD_NUMBER: _builtins.int
+    PREVIOUS_DUE_DATE_FIELD_NUMBER: _builtins.int
+    REASON_FIELD_NUMBER: _builtins.int
+    STATUS_FIELD_NUMBER: _builtins.int
+    REQUESTED_AT_FIELD_NUMBER: _builtins.int
+    ANSWERED_AT_FIELD_NUMBER: _builtins.int
+    ANSWERED_BY_FIELD_NUMBER: _builtins.int
+    DECLINE_REASON_FIELD_NUMBER: _builtins.int
+    number: _builtins.int
+    requested_by: Global___Party.ValueType
+    requester: _builtins.str
+    """Subject of the requester."""
+    reason: _builtins.str
+    status: Global___ExtensionStatus.ValueType
+    answered_by: _builtins.str
+    """Subject of the one who accepted or declined."""
+    decline_reason: _builtins.str
+    """Why it was declined (optional)."""
+    @_builtins.property
+    def new_due_date(self) -> _timestamp_pb2.Timestamp: ...
+    @_builtins.property
+    def previous_due_date(self) -> _timestamp_pb2.Timestamp:
+        """The due date when it was asked for."""
+
+    @_builtins.property
+    def requested_at(self) -> _timestamp_pb2.Timestamp: ...
+    @_builtins.property
+    def answered_at(self) -> _timestamp_pb2.Timestamp: ...
+    def __init__(
+        self,
+        *,
+        number: _builtins.int = ...,
+        requested_by: Global___Party.ValueType = ...,
+        requester: _builtins.str = ...,
+        new_due_date: _timestamp_pb2.Timestamp | None = ...,
+        previous_due_date: _timestamp_pb2.Timestamp | None = ...,
+        reason: _builtins.str = ...,
+        status: Global___ExtensionStatus.ValueType = ...,
+        requested_at: _timestamp_pb2.Timestamp | None = ...,
+        answered_at: _timestamp_pb2.Timestamp | None = ...,
+        answered_by: _builtins.str = ...,
+        decline_reason: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["answered_at", b"answered_at", "new_due_date", b"new_due_date", "previous_due_date", b"previous_due_date", "requested_at", b"requested_at"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["answered_at", b"answered_at", "answered_by", b"answered_by", "decline_reason", b"decline_reason", "new_due_date", b"new_due_date", "number", b"number", "previous_due_date", b"previous_due_date", "reason", b"reason", "requested_at", b"requested_at", "requested_by", b"requested_by", "requester", b"requester", "status", b"status"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___Extension: _TypeAlias = Extension  # noqa: Y015
+
+@_typing.final
+class Milestone(_message.Message):
+    """One check-in of the engagement (from the posting's plan)."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    NUMBER_FIELD_NUMBER: _builtins.int
+    TITLE_FIELD_NUMBER: _builtins.int
+    DUE_AT_FIELD_NUMBER: _builtins.int
+    DELIVERABLE_FIELD_NUMBER: _builtins.int
+    STATUS_FIELD_NUMBER: _builtins.int
+    CHECKED_OFF_AT_FIELD_NUMBER: _builtins.int
+    CHECKED_OFF_BY_FIELD_NUMBER: _builtins.int
+    NOTE_FIELD_NUMBER: _builtins.int
+    ARTIFACT_FIELD_NUMBER: _builtins.int
+    CONFIRMED_AT_FIELD_NUMBER: _builtins.int
+    CONFIRMED_BY_FIELD_NUMBER: _builtins.int
+    LATE_FIELD_NUMBER: _builtins.int
+    number: _builtins.int
+    title: _builtins.str
+    deliverable: _builtins.str
+    status: Global___MilestoneStatus.ValueType
+    checked_off_by: _builtins.str
+    """Subject of the intern who checked it off."""
+    note: _builtins.str
+    """The intern's note at the check-off (optional)."""
+    confirmed_by: _builtins.str
+    late: _builtins.bool
+    """Checked off after its due time."""
+    @_builtins.property
+    def due_at(self) -> _timestamp_pb2.Timestamp:
+        """started_at + the plan's offset; unset until the work starts."""
+
+    @_builtins.property
+    def checked_off_at(self) -> _timestamp_pb2.Timestamp: ...
+    @_builtins.property
+    def artifact(self) -> Global___Artifact:
+        """What was handed in at the check-off (optional)."""
+
+    @_builtins.property
+    def confirmed_at(self) -> _timestamp_pb2.Timestamp: ...
+    def __init__(
+        self,
+        *,
+        number: _builtins.int = ...,
+        title: _builtins.str = ...,
+        due_at: _timestamp_pb2.Timestamp | None = ...,
+        deliverable: _builtins.str = ...,
+        status: Global___MilestoneStatus.ValueType = ...,
+        checked_off_at: _timestamp_pb2.Timestamp | None = ...,
+        checked_off_by: _builtins.str = ...,
+        note: _builtins.str = ...,
+        artifact: Global___Artifact | None = ...,
+        confirmed_at: _timestamp_pb2.Timestamp | None = ...,
+        confirmed_by: _builtins.str = ...,
+        late: _builtins.bool = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["artifact", b"artifact", "checked_off_at", b"checked_off_at", "confirmed_at", b"confirmed_at", "due_at", b"due_at"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["artifact", b"artifact", "checked_off_at", b"checked_off_at", "checked_off_by", b"checked_off_by", "confirmed_at", b"confirmed_at", "confirmed_by", b"confirmed_by", "deliverable", b"deliverable", "due_at", b"due_at", "late", b"late", "note", b"note", "number", b"number", "status", b"status", "title", b"title"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___Milestone: _TypeAlias = Milestone  # noqa: Y015

@@ -209,7 +209,9 @@ Global___EngagementCancelled: _TypeAlias = EngagementCancelled  # noqa: Y015
 
 @_typing.final
 class EngagementOverdue(_message.Message):
-    """The due date passed with nothing submitted (emitted once)."""
+    """The due date passed with nothing submitted (emitted once per due date): the engagement is
+    now overdue (engagement.overdue, engagement.overdue_at).
+    """
 
     DESCRIPTOR: _descriptor.Descriptor
 
@@ -552,3 +554,153 @@ class OfferWithdrawn(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___OfferWithdrawn: _TypeAlias = OfferWithdrawn  # noqa: Y015
+
+@_typing.final
+class ExtensionRequested(_message.Message):
+    """One side asked to move the due date (the other side answers)."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    CONTEXT_FIELD_NUMBER: _builtins.int
+    ENGAGEMENT_FIELD_NUMBER: _builtins.int
+    EXTENSION_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def context(self) -> _event_pb2.EventContext: ...
+    @_builtins.property
+    def engagement(self) -> _engagement_pb2.Engagement: ...
+    @_builtins.property
+    def extension(self) -> _engagement_pb2.Extension: ...
+    def __init__(
+        self,
+        *,
+        context: _event_pb2.EventContext | None = ...,
+        engagement: _engagement_pb2.Engagement | None = ...,
+        extension: _engagement_pb2.Extension | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["context", b"context", "engagement", b"engagement", "extension", b"extension"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["context", b"context", "engagement", b"engagement", "extension", b"extension"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ExtensionRequested: _TypeAlias = ExtensionRequested  # noqa: Y015
+
+@_typing.final
+class ExtensionGranted(_message.Message):
+    """The other side granted the extension: engagement.due_date is the new date."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    CONTEXT_FIELD_NUMBER: _builtins.int
+    ENGAGEMENT_FIELD_NUMBER: _builtins.int
+    EXTENSION_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def context(self) -> _event_pb2.EventContext: ...
+    @_builtins.property
+    def engagement(self) -> _engagement_pb2.Engagement: ...
+    @_builtins.property
+    def extension(self) -> _engagement_pb2.Extension: ...
+    def __init__(
+        self,
+        *,
+        context: _event_pb2.EventContext | None = ...,
+        engagement: _engagement_pb2.Engagement | None = ...,
+        extension: _engagement_pb2.Extension | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["context", b"context", "engagement", b"engagement", "extension", b"extension"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["context", b"context", "engagement", b"engagement", "extension", b"extension"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ExtensionGranted: _TypeAlias = ExtensionGranted  # noqa: Y015
+
+@_typing.final
+class ExtensionDeclined(_message.Message):
+    """The other side declined the extension: the due date stays."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    CONTEXT_FIELD_NUMBER: _builtins.int
+    ENGAGEMENT_FIELD_NUMBER: _builtins.int
+    EXTENSION_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def context(self) -> _event_pb2.EventContext: ...
+    @_builtins.property
+    def engagement(self) -> _engagement_pb2.Engagement: ...
+    @_builtins.property
+    def extension(self) -> _engagement_pb2.Extension: ...
+    def __init__(
+        self,
+        *,
+        context: _event_pb2.EventContext | None = ...,
+        engagement: _engagement_pb2.Engagement | None = ...,
+        extension: _engagement_pb2.Extension | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["context", b"context", "engagement", b"engagement", "extension", b"extension"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["context", b"context", "engagement", b"engagement", "extension", b"extension"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ExtensionDeclined: _TypeAlias = ExtensionDeclined  # noqa: Y015
+
+@_typing.final
+class MilestoneDue(_message.Message):
+    """A milestone's due time came while it was still open (emitted once per milestone)."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    CONTEXT_FIELD_NUMBER: _builtins.int
+    ENGAGEMENT_FIELD_NUMBER: _builtins.int
+    MILESTONE_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def context(self) -> _event_pb2.EventContext: ...
+    @_builtins.property
+    def engagement(self) -> _engagement_pb2.Engagement: ...
+    @_builtins.property
+    def milestone(self) -> _engagement_pb2.Milestone: ...
+    def __init__(
+        self,
+        *,
+        context: _event_pb2.EventContext | None = ...,
+        engagement: _engagement_pb2.Engagement | None = ...,
+        milestone: _engagement_pb2.Milestone | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["context", b"context", "engagement", b"engagement", "milestone", b"milestone"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["context", b"context", "engagement", b"engagement", "milestone", b"milestone"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___MilestoneDue: _TypeAlias = MilestoneDue  # noqa: Y015
+
+@_typing.final
+class MilestoneCompleted(_message.Message):
+    """The intern checked a milestone off."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    CONTEXT_FIELD_NUMBER: _builtins.int
+    ENGAGEMENT_FIELD_NUMBER: _builtins.int
+    MILESTONE_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def context(self) -> _event_pb2.EventContext: ...
+    @_builtins.property
+    def engagement(self) -> _engagement_pb2.Engagement: ...
+    @_builtins.property
+    def milestone(self) -> _engagement_pb2.Milestone: ...
+    def __init__(
+        self,
+        *,
+        context: _event_pb2.EventContext | None = ...,
+        engagement: _engagement_pb2.Engagement | None = ...,
+        milestone: _engagement_pb2.Milestone | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["context", b"context", "engagement", b"engagement", "milestone", b"milestone"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["context", b"context", "engagement", b"engagement", "milestone", b"milestone"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___MilestoneCompleted: _TypeAlias = MilestoneCompleted  # noqa: Y015

@@ -539,6 +539,7 @@ class ExperienceRecord(_message.Message):
     COMPANY_ID_FIELD_NUMBER: _builtins.int
     STUDENT_NAME_FIELD_NUMBER: _builtins.int
     COMPANY_NAME_FIELD_NUMBER: _builtins.int
+    DELIVERED_LATE_FIELD_NUMBER: _builtins.int
     engagement_id: _builtins.str
     student_id: _builtins.str
     @_builtins.property
@@ -565,6 +566,10 @@ class ExperienceRecord(_message.Message):
     company_name: _builtins.str
     """The company's display name at the hire; empty when unknown (and in records signed before
     names).
+    """
+    delivered_late: _builtins.bool
+    """The first delivery came after the due date in force (false in records signed before
+    lateness was recorded).
     """
     @_builtins.property
     def started_at(self) -> _timestamp_pb2.Timestamp: ...
@@ -595,10 +600,11 @@ class ExperienceRecord(_message.Message):
         company_id: _builtins.str = ...,
         student_name: _builtins.str = ...,
         company_name: _builtins.str = ...,
+        delivered_late: _builtins.bool = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["completed_at", b"completed_at", "issued_at", b"issued_at", "started_at", b"started_at"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["artifacts", b"artifacts", "category", b"category", "company", b"company", "company_id", b"company_id", "company_name", b"company_name", "completed_at", b"completed_at", "employer_rating", b"employer_rating", "endorsed_skills", b"endorsed_skills", "engagement_id", b"engagement_id", "estimated_hours", b"estimated_hours", "issued_at", b"issued_at", "issuer", b"issuer", "project_title", b"project_title", "started_at", b"started_at", "student_id", b"student_id", "student_name", b"student_name"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["artifacts", b"artifacts", "category", b"category", "company", b"company", "company_id", b"company_id", "company_name", b"company_name", "completed_at", b"completed_at", "delivered_late", b"delivered_late", "employer_rating", b"employer_rating", "endorsed_skills", b"endorsed_skills", "engagement_id", b"engagement_id", "estimated_hours", b"estimated_hours", "issued_at", b"issued_at", "issuer", b"issuer", "project_title", b"project_title", "started_at", b"started_at", "student_id", b"student_id", "student_name", b"student_name"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -1365,3 +1371,228 @@ class WithdrawOfferResponse(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___WithdrawOfferResponse: _TypeAlias = WithdrawOfferResponse  # noqa: Y015
+
+@_typing.final
+class RequestExtensionRequest(_message.Message):
+    """Request of RequestExtension."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ENGAGEMENT_ID_FIELD_NUMBER: _builtins.int
+    NEW_DUE_DATE_FIELD_NUMBER: _builtins.int
+    REASON_FIELD_NUMBER: _builtins.int
+    engagement_id: _builtins.str
+    reason: _builtins.str
+    """Why more time is needed (required, up to 1000 characters)."""
+    @_builtins.property
+    def new_due_date(self) -> _timestamp_pb2.Timestamp:
+        """Later than the current due date, in the future, and at most 60 days after the later of
+        the two.
+        """
+
+    def __init__(
+        self,
+        *,
+        engagement_id: _builtins.str = ...,
+        new_due_date: _timestamp_pb2.Timestamp | None = ...,
+        reason: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["new_due_date", b"new_due_date"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["engagement_id", b"engagement_id", "new_due_date", b"new_due_date", "reason", b"reason"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___RequestExtensionRequest: _TypeAlias = RequestExtensionRequest  # noqa: Y015
+
+@_typing.final
+class RequestExtensionResponse(_message.Message):
+    """Response of RequestExtension."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ENGAGEMENT_FIELD_NUMBER: _builtins.int
+    EXTENSION_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def engagement(self) -> _engagement_pb2.Engagement: ...
+    @_builtins.property
+    def extension(self) -> _engagement_pb2.Extension: ...
+    def __init__(
+        self,
+        *,
+        engagement: _engagement_pb2.Engagement | None = ...,
+        extension: _engagement_pb2.Extension | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["engagement", b"engagement", "extension", b"extension"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["engagement", b"engagement", "extension", b"extension"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___RequestExtensionResponse: _TypeAlias = RequestExtensionResponse  # noqa: Y015
+
+@_typing.final
+class AcceptExtensionRequest(_message.Message):
+    """Request of AcceptExtension."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ENGAGEMENT_ID_FIELD_NUMBER: _builtins.int
+    EXTENSION_NUMBER_FIELD_NUMBER: _builtins.int
+    engagement_id: _builtins.str
+    extension_number: _builtins.str
+    """The extension's number (its position, from 1)."""
+    def __init__(
+        self,
+        *,
+        engagement_id: _builtins.str = ...,
+        extension_number: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["engagement_id", b"engagement_id", "extension_number", b"extension_number"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___AcceptExtensionRequest: _TypeAlias = AcceptExtensionRequest  # noqa: Y015
+
+@_typing.final
+class AcceptExtensionResponse(_message.Message):
+    """Response of AcceptExtension."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ENGAGEMENT_FIELD_NUMBER: _builtins.int
+    EXTENSION_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def engagement(self) -> _engagement_pb2.Engagement: ...
+    @_builtins.property
+    def extension(self) -> _engagement_pb2.Extension: ...
+    def __init__(
+        self,
+        *,
+        engagement: _engagement_pb2.Engagement | None = ...,
+        extension: _engagement_pb2.Extension | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["engagement", b"engagement", "extension", b"extension"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["engagement", b"engagement", "extension", b"extension"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___AcceptExtensionResponse: _TypeAlias = AcceptExtensionResponse  # noqa: Y015
+
+@_typing.final
+class DeclineExtensionRequest(_message.Message):
+    """Request of DeclineExtension."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ENGAGEMENT_ID_FIELD_NUMBER: _builtins.int
+    EXTENSION_NUMBER_FIELD_NUMBER: _builtins.int
+    REASON_FIELD_NUMBER: _builtins.int
+    engagement_id: _builtins.str
+    extension_number: _builtins.str
+    reason: _builtins.str
+    """Why not (optional, up to 1000 characters)."""
+    def __init__(
+        self,
+        *,
+        engagement_id: _builtins.str = ...,
+        extension_number: _builtins.str = ...,
+        reason: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["engagement_id", b"engagement_id", "extension_number", b"extension_number", "reason", b"reason"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___DeclineExtensionRequest: _TypeAlias = DeclineExtensionRequest  # noqa: Y015
+
+@_typing.final
+class DeclineExtensionResponse(_message.Message):
+    """Response of DeclineExtension."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ENGAGEMENT_FIELD_NUMBER: _builtins.int
+    EXTENSION_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def engagement(self) -> _engagement_pb2.Engagement: ...
+    @_builtins.property
+    def extension(self) -> _engagement_pb2.Extension: ...
+    def __init__(
+        self,
+        *,
+        engagement: _engagement_pb2.Engagement | None = ...,
+        extension: _engagement_pb2.Extension | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["engagement", b"engagement", "extension", b"extension"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["engagement", b"engagement", "extension", b"extension"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___DeclineExtensionResponse: _TypeAlias = DeclineExtensionResponse  # noqa: Y015
+
+@_typing.final
+class CheckOffMilestoneRequest(_message.Message):
+    """Request of CheckOffMilestone."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ENGAGEMENT_ID_FIELD_NUMBER: _builtins.int
+    MILESTONE_NUMBER_FIELD_NUMBER: _builtins.int
+    NOTE_FIELD_NUMBER: _builtins.int
+    ARTIFACT_FIELD_NUMBER: _builtins.int
+    engagement_id: _builtins.str
+    milestone_number: _builtins.str
+    """The milestone's number (its position in the posting's plan, from 1)."""
+    note: _builtins.str
+    """The intern's note (optional, up to 2000 characters; ignored for a confirmation)."""
+    @_builtins.property
+    def artifact(self) -> _engagement_pb2.Artifact:
+        """What was handed in (optional; the intern only)."""
+
+    def __init__(
+        self,
+        *,
+        engagement_id: _builtins.str = ...,
+        milestone_number: _builtins.str = ...,
+        note: _builtins.str = ...,
+        artifact: _engagement_pb2.Artifact | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["artifact", b"artifact"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["artifact", b"artifact", "engagement_id", b"engagement_id", "milestone_number", b"milestone_number", "note", b"note"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___CheckOffMilestoneRequest: _TypeAlias = CheckOffMilestoneRequest  # noqa: Y015
+
+@_typing.final
+class CheckOffMilestoneResponse(_message.Message):
+    """Response of CheckOffMilestone."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ENGAGEMENT_FIELD_NUMBER: _builtins.int
+    MILESTONE_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def engagement(self) -> _engagement_pb2.Engagement: ...
+    @_builtins.property
+    def milestone(self) -> _engagement_pb2.Milestone: ...
+    def __init__(
+        self,
+        *,
+        engagement: _engagement_pb2.Engagement | None = ...,
+        milestone: _engagement_pb2.Milestone | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["engagement", b"engagement", "milestone", b"milestone"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["engagement", b"engagement", "milestone", b"milestone"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___CheckOffMilestoneResponse: _TypeAlias = CheckOffMilestoneResponse  # noqa: Y015

@@ -146,6 +146,26 @@ class SubmissionsServiceStub:
                 request_serializer=stint_dot_submissions_dot_v1_dot_submissions__service__pb2.WithdrawOfferRequest.SerializeToString,
                 response_deserializer=stint_dot_submissions_dot_v1_dot_submissions__service__pb2.WithdrawOfferResponse.FromString,
                 _registered_method=True)
+        self.RequestExtension = channel.unary_unary(
+                '/stint.submissions.v1.SubmissionsService/RequestExtension',
+                request_serializer=stint_dot_submissions_dot_v1_dot_submissions__service__pb2.RequestExtensionRequest.SerializeToString,
+                response_deserializer=stint_dot_submissions_dot_v1_dot_submissions__service__pb2.RequestExtensionResponse.FromString,
+                _registered_method=True)
+        self.AcceptExtension = channel.unary_unary(
+                '/stint.submissions.v1.SubmissionsService/AcceptExtension',
+                request_serializer=stint_dot_submissions_dot_v1_dot_submissions__service__pb2.AcceptExtensionRequest.SerializeToString,
+                response_deserializer=stint_dot_submissions_dot_v1_dot_submissions__service__pb2.AcceptExtensionResponse.FromString,
+                _registered_method=True)
+        self.DeclineExtension = channel.unary_unary(
+                '/stint.submissions.v1.SubmissionsService/DeclineExtension',
+                request_serializer=stint_dot_submissions_dot_v1_dot_submissions__service__pb2.DeclineExtensionRequest.SerializeToString,
+                response_deserializer=stint_dot_submissions_dot_v1_dot_submissions__service__pb2.DeclineExtensionResponse.FromString,
+                _registered_method=True)
+        self.CheckOffMilestone = channel.unary_unary(
+                '/stint.submissions.v1.SubmissionsService/CheckOffMilestone',
+                request_serializer=stint_dot_submissions_dot_v1_dot_submissions__service__pb2.CheckOffMilestoneRequest.SerializeToString,
+                response_deserializer=stint_dot_submissions_dot_v1_dot_submissions__service__pb2.CheckOffMilestoneResponse.FromString,
+                _registered_method=True)
 
 
 class SubmissionsServiceServicer:
@@ -315,6 +335,36 @@ class SubmissionsServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def RequestExtension(self, request, context):
+        """The intern or the company's employer asks to move the due date of ACTIVE work (one
+        pending request at a time); the other side accepts or declines.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def AcceptExtension(self, request, context):
+        """The side that did not ask grants a pending extension: the due date moves.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DeclineExtension(self, request, context):
+        """The side that did not ask declines a pending extension: the due date stays.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CheckOffMilestone(self, request, context):
+        """The intern checks a milestone off (optional note and artifact); the company's employer
+        confirms a checked-off milestone.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_SubmissionsServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -427,6 +477,26 @@ def add_SubmissionsServiceServicer_to_server(servicer, server):
                     servicer.WithdrawOffer,
                     request_deserializer=stint_dot_submissions_dot_v1_dot_submissions__service__pb2.WithdrawOfferRequest.FromString,
                     response_serializer=stint_dot_submissions_dot_v1_dot_submissions__service__pb2.WithdrawOfferResponse.SerializeToString,
+            ),
+            'RequestExtension': grpc.unary_unary_rpc_method_handler(
+                    servicer.RequestExtension,
+                    request_deserializer=stint_dot_submissions_dot_v1_dot_submissions__service__pb2.RequestExtensionRequest.FromString,
+                    response_serializer=stint_dot_submissions_dot_v1_dot_submissions__service__pb2.RequestExtensionResponse.SerializeToString,
+            ),
+            'AcceptExtension': grpc.unary_unary_rpc_method_handler(
+                    servicer.AcceptExtension,
+                    request_deserializer=stint_dot_submissions_dot_v1_dot_submissions__service__pb2.AcceptExtensionRequest.FromString,
+                    response_serializer=stint_dot_submissions_dot_v1_dot_submissions__service__pb2.AcceptExtensionResponse.SerializeToString,
+            ),
+            'DeclineExtension': grpc.unary_unary_rpc_method_handler(
+                    servicer.DeclineExtension,
+                    request_deserializer=stint_dot_submissions_dot_v1_dot_submissions__service__pb2.DeclineExtensionRequest.FromString,
+                    response_serializer=stint_dot_submissions_dot_v1_dot_submissions__service__pb2.DeclineExtensionResponse.SerializeToString,
+            ),
+            'CheckOffMilestone': grpc.unary_unary_rpc_method_handler(
+                    servicer.CheckOffMilestone,
+                    request_deserializer=stint_dot_submissions_dot_v1_dot_submissions__service__pb2.CheckOffMilestoneRequest.FromString,
+                    response_serializer=stint_dot_submissions_dot_v1_dot_submissions__service__pb2.CheckOffMilestoneResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -1025,6 +1095,114 @@ class SubmissionsService:
             '/stint.submissions.v1.SubmissionsService/WithdrawOffer',
             stint_dot_submissions_dot_v1_dot_submissions__service__pb2.WithdrawOfferRequest.SerializeToString,
             stint_dot_submissions_dot_v1_dot_submissions__service__pb2.WithdrawOfferResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RequestExtension(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/stint.submissions.v1.SubmissionsService/RequestExtension',
+            stint_dot_submissions_dot_v1_dot_submissions__service__pb2.RequestExtensionRequest.SerializeToString,
+            stint_dot_submissions_dot_v1_dot_submissions__service__pb2.RequestExtensionResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def AcceptExtension(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/stint.submissions.v1.SubmissionsService/AcceptExtension',
+            stint_dot_submissions_dot_v1_dot_submissions__service__pb2.AcceptExtensionRequest.SerializeToString,
+            stint_dot_submissions_dot_v1_dot_submissions__service__pb2.AcceptExtensionResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DeclineExtension(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/stint.submissions.v1.SubmissionsService/DeclineExtension',
+            stint_dot_submissions_dot_v1_dot_submissions__service__pb2.DeclineExtensionRequest.SerializeToString,
+            stint_dot_submissions_dot_v1_dot_submissions__service__pb2.DeclineExtensionResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CheckOffMilestone(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/stint.submissions.v1.SubmissionsService/CheckOffMilestone',
+            stint_dot_submissions_dot_v1_dot_submissions__service__pb2.CheckOffMilestoneRequest.SerializeToString,
+            stint_dot_submissions_dot_v1_dot_submissions__service__pb2.CheckOffMilestoneResponse.FromString,
             options,
             channel_credentials,
             insecure,

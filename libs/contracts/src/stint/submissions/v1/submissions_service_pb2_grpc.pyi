@@ -95,6 +95,18 @@ class SubmissionsServiceStub:
     """The intern declines an open offer, optionally saying why."""
     WithdrawOffer: _grpc.UnaryUnaryMultiCallable[_submissions_service_pb2.WithdrawOfferRequest, _submissions_service_pb2.WithdrawOfferResponse]
     """The company's employer withdraws an open offer."""
+    RequestExtension: _grpc.UnaryUnaryMultiCallable[_submissions_service_pb2.RequestExtensionRequest, _submissions_service_pb2.RequestExtensionResponse]
+    """The intern or the company's employer asks to move the due date of ACTIVE work (one
+    pending request at a time); the other side accepts or declines.
+    """
+    AcceptExtension: _grpc.UnaryUnaryMultiCallable[_submissions_service_pb2.AcceptExtensionRequest, _submissions_service_pb2.AcceptExtensionResponse]
+    """The side that did not ask grants a pending extension: the due date moves."""
+    DeclineExtension: _grpc.UnaryUnaryMultiCallable[_submissions_service_pb2.DeclineExtensionRequest, _submissions_service_pb2.DeclineExtensionResponse]
+    """The side that did not ask declines a pending extension: the due date stays."""
+    CheckOffMilestone: _grpc.UnaryUnaryMultiCallable[_submissions_service_pb2.CheckOffMilestoneRequest, _submissions_service_pb2.CheckOffMilestoneResponse]
+    """The intern checks a milestone off (optional note and artifact); the company's employer
+    confirms a checked-off milestone.
+    """
 
 @_typing.type_check_only
 class SubmissionsServiceAsyncStub(SubmissionsServiceStub):
@@ -163,6 +175,18 @@ class SubmissionsServiceAsyncStub(SubmissionsServiceStub):
     """The intern declines an open offer, optionally saying why."""
     WithdrawOffer: _aio.UnaryUnaryMultiCallable[_submissions_service_pb2.WithdrawOfferRequest, _submissions_service_pb2.WithdrawOfferResponse]  # type: ignore[assignment]
     """The company's employer withdraws an open offer."""
+    RequestExtension: _aio.UnaryUnaryMultiCallable[_submissions_service_pb2.RequestExtensionRequest, _submissions_service_pb2.RequestExtensionResponse]  # type: ignore[assignment]
+    """The intern or the company's employer asks to move the due date of ACTIVE work (one
+    pending request at a time); the other side accepts or declines.
+    """
+    AcceptExtension: _aio.UnaryUnaryMultiCallable[_submissions_service_pb2.AcceptExtensionRequest, _submissions_service_pb2.AcceptExtensionResponse]  # type: ignore[assignment]
+    """The side that did not ask grants a pending extension: the due date moves."""
+    DeclineExtension: _aio.UnaryUnaryMultiCallable[_submissions_service_pb2.DeclineExtensionRequest, _submissions_service_pb2.DeclineExtensionResponse]  # type: ignore[assignment]
+    """The side that did not ask declines a pending extension: the due date stays."""
+    CheckOffMilestone: _aio.UnaryUnaryMultiCallable[_submissions_service_pb2.CheckOffMilestoneRequest, _submissions_service_pb2.CheckOffMilestoneResponse]  # type: ignore[assignment]
+    """The intern checks a milestone off (optional note and artifact); the company's employer
+    confirms a checked-off milestone.
+    """
 
 class SubmissionsServiceServicer(metaclass=_abc_1.ABCMeta):
     """The work of a hired student: deliveries, reviews, feedback and the signed experience record.
@@ -360,5 +384,41 @@ class SubmissionsServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_submissions_service_pb2.WithdrawOfferResponse, _abc.Awaitable[_submissions_service_pb2.WithdrawOfferResponse]]:
         """The company's employer withdraws an open offer."""
+
+    @_abc_1.abstractmethod
+    def RequestExtension(
+        self,
+        request: _submissions_service_pb2.RequestExtensionRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_submissions_service_pb2.RequestExtensionResponse, _abc.Awaitable[_submissions_service_pb2.RequestExtensionResponse]]:
+        """The intern or the company's employer asks to move the due date of ACTIVE work (one
+        pending request at a time); the other side accepts or declines.
+        """
+
+    @_abc_1.abstractmethod
+    def AcceptExtension(
+        self,
+        request: _submissions_service_pb2.AcceptExtensionRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_submissions_service_pb2.AcceptExtensionResponse, _abc.Awaitable[_submissions_service_pb2.AcceptExtensionResponse]]:
+        """The side that did not ask grants a pending extension: the due date moves."""
+
+    @_abc_1.abstractmethod
+    def DeclineExtension(
+        self,
+        request: _submissions_service_pb2.DeclineExtensionRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_submissions_service_pb2.DeclineExtensionResponse, _abc.Awaitable[_submissions_service_pb2.DeclineExtensionResponse]]:
+        """The side that did not ask declines a pending extension: the due date stays."""
+
+    @_abc_1.abstractmethod
+    def CheckOffMilestone(
+        self,
+        request: _submissions_service_pb2.CheckOffMilestoneRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_submissions_service_pb2.CheckOffMilestoneResponse, _abc.Awaitable[_submissions_service_pb2.CheckOffMilestoneResponse]]:
+        """The intern checks a milestone off (optional note and artifact); the company's employer
+        confirms a checked-off milestone.
+        """
 
 def add_SubmissionsServiceServicer_to_server(servicer: SubmissionsServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...
