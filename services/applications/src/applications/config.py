@@ -20,3 +20,10 @@ class Settings(KitSettings):
     max_reason_chars: int = Field(1000, ge=1)
     # How often a request retries a write that lost an optimistic race before answering ABORTED.
     write_attempts: int = Field(5, ge=1, le=20)
+
+    # Conversations (the issue: text ≤ 5,000 characters, ≤ 10 artifacts, a per-sender rate
+    # limit per conversation, kept in the conversation's document).
+    max_message_chars: int = Field(5000, ge=1, le=5000)
+    max_message_artifacts: int = Field(10, ge=0, le=10)
+    message_rate_limit: int = Field(20, ge=1)
+    message_rate_window_seconds: float = Field(60.0, gt=0)
