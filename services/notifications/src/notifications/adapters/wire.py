@@ -13,6 +13,8 @@ from notifications.adapters.schemas import Entry
 from notifications.domain.events import EndpointDisabled
 from notifications.domain.inbox import COMPANY, STUDENT, Channel, InboxEvent, Notification
 from notifications.domain.model import Attempt, Endpoint, Message, Status
+from stint.applications.v1 import conversation_pb2
+from stint.applications.v1 import events_pb2 as applications_events
 from stint.kit.actor import Cause
 from stint.kit.envelope import Envelope, EventFactory
 from stint.kit.wire import event_context, timestamp
@@ -42,6 +44,7 @@ _TITLE_PATHS = (
     ("engagement", "title"),
     ("dispute", "title"),
     ("invitation", "posting_title"),
+    ("conversation", "posting_title"),
     ("offer", "role_title"),
     ("payout", "posting_title"),
     ("funding", "posting_title"),
@@ -152,8 +155,15 @@ def inbox_event(kind: str, message: ProtoMessage, envelope: Envelope) -> InboxEv
 
 
 def _acted(message: ProtoMessage) -> str:
-    """The side whose own act a dispute event is: the opener of DisputeOpened, the answerer
-    of DisputeAnswered ("" for everything else: everyone concerned is told)."""
+    """The side whose own act the event is: the opener of DisputeOpened, the answerer of
+    DisputeAnswered, the author of MessageCreated ("" for everything else, and for an admin's
+    message: everyone concerned is told)."""
+    if isinstance(message, applications_events.MessageCreated):
+        authors = {
+            conversation_pb2.AUTHOR_ROLE_STUDENT: STUDENT,
+            conversation_pb2.AUTHOR_ROLE_EMPLOYER: COMPANY,
+        }
+        return authors.get(message.message.author_role, "")
     if isinstance(message, submissions_events.DisputeOpened):
         party = message.dispute.opened_by
     elif isinstance(message, submissions_events.DisputeAnswered):
