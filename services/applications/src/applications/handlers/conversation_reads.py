@@ -29,6 +29,8 @@ class ConversationReads:
 
     async def of_application(self, app_id: str, actor: Actor) -> Conversation:
         """GetApplicationConversation: the parties and admins (NOT_FOUND for anyone else)."""
+        if not is_id(app_id, "app"):
+            raise InvalidArgument.of("application_id", "must be an app_ id")
         return await self.load(conversation_id(app_id), actor, fresh=True)
 
     async def load(self, cid: str, actor: Actor, *, fresh: bool = False) -> Conversation:

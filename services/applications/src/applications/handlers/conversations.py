@@ -25,7 +25,7 @@ from applications.handlers.conversation_reads import ConversationReads
 from applications.handlers.ports import Deps
 from stint.kit.actor import Actor, Cause
 from stint.kit.errors import AlreadyExists, ConcurrencyConflict, InvalidArgument
-from stint.kit.ids import new_id
+from stint.kit.ids import is_id, new_id
 
 
 class ConversationStore(Protocol):
@@ -120,7 +120,7 @@ class ConversationHandlers(ConversationReads):
         """Consumes ApplicationSubmitted, Shortlisted, Rejected, Withdrawn and CandidateHired:
         the thread exists from the application on, and follows it (hired → the engagement's
         id; withdrawn or rejected → read-only). Idempotent; emits nothing."""
-        app = await self._deps.applications.get(app_id)
+        app = await self._deps.applications.get(app_id) if is_id(app_id, "app") else None
         if app is None:
             return
         await self._change(conversation_id(app_id), lambda c: c.follow(app))
@@ -128,6 +128,8 @@ class ConversationHandlers(ConversationReads):
     async def on_dispute(self, engagement_id: str, state: DisputeState) -> None:
         """Consumes DisputeOpened / DisputeResolved of submissions: admins may write in the
         engagement's thread while it is disputed. Idempotent; emits nothing."""
+        if not is_id(engagement_id, "eng"):
+            return  # not an engagement of a hire made here
         now = self._deps.clock.now()
         await self._change(conversation_id(engagement_id), lambda c: c.set_dispute(state, now))
 
