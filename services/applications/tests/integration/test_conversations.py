@@ -37,6 +37,13 @@ def post(cid: str, text: str) -> api.PostConversationMessageRequest:
 
 async def test_an_employer_and_an_applicant_exchange_messages(harness: Harness) -> None:
     app_id, me, boss = await applied(harness)
+
+    async def listed() -> list[str]:
+        page = await harness.call("ListConversations", api.ListConversationsRequest(), me)
+        return [c.application_id for c in page.conversations]
+
+    # The thread exists from the application on (its own ApplicationSubmitted, consumed).
+    await eventually(listed, until=lambda ids: ids == [app_id], what="the thread listed")
     get = api.GetApplicationConversationRequest(application_id=app_id)
     conv = (await harness.call("GetApplicationConversation", get, boss)).conversation
     cid = conv.id
