@@ -25,3 +25,10 @@ class Settings(KitSettings):
     # posting's id must be to answer POSTING_NOT_READY (retry) instead of NOT_FOUND.
     apply_catch_up_seconds: float = Field(2.0, ge=0, le=10)
     apply_not_ready_seconds: int = Field(300, ge=0, le=86_400)
+
+    # Conversations (the issue: text ≤ 5,000 characters, ≤ 10 artifacts, a per-sender rate
+    # limit per conversation, kept in the conversation's document).
+    max_message_chars: int = Field(5000, ge=1, le=5000)
+    max_message_artifacts: int = Field(10, ge=0, le=10)
+    message_rate_limit: int = Field(20, ge=1)
+    message_rate_window_seconds: float = Field(60.0, gt=0)

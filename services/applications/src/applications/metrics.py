@@ -25,3 +25,12 @@ PROFILES_UPDATED = Counter("stint_profiles_updated_total", "Student profiles sav
 INVITATIONS_SENT = Counter(
     "stint_invitations_sent_total", "Former interns invited to a new posting (StudentInvited)."
 )
+MESSAGES_POSTED = Counter(
+    "stint_conversation_messages_total",
+    "Messages written in application conversations, by author role.",
+    ["role"],
+)
+MESSAGES_RATE_LIMITED = Counter(
+    "stint_conversation_messages_rate_limited_total",
+    "Messages refused because the sender passed the per-conversation rate limit.",
+)

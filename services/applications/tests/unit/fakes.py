@@ -25,6 +25,7 @@ from stint.kit.ids import new_id
 from stint.kit.money import Money
 from stint.kit.testing.clock import ManualClock
 
+from .fake_conversations import FakeConversations
 from .fake_people import FakeInvitations, FakeProfiles
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
@@ -40,6 +41,7 @@ class FakeRepository:
         self.posting_conflicts = 0  # the next N posting writes lose a race
         self.profiles = FakeProfiles()
         self.invitations = FakeInvitations(events)
+        self.conversations = FakeConversations(events)
 
     async def get_application(self, application_id: str) -> Application | None:
         return self.apps.get(application_id)
@@ -197,7 +199,7 @@ def build() -> tuple[Handlers, FakeRepository, ManualClock]:
     events = EventFactory(source="/stint/applications", topic="stint.applications.v1", clock=clock)
     repo = FakeRepository(events)
     deps = Deps(FakeApplications(repo), FakePostings(repo), repo.profiles, repo.invitations, clock)
-    return Handlers.build(deps), repo, clock
+    return Handlers.build(deps, repo.conversations), repo, clock
 
 
 POSTING = view().id

@@ -33,6 +33,8 @@ _TAGS = {
     "findings, flags), approvals, declines and takedowns; anyone may flag an open posting.",
     "applications": "Students apply; employers shortlist, reject and hire.",
     "profiles": "Student profiles: what a student shows employers, field by field.",
+    "conversations": "One thread per application between the company's staff and the "
+    "applicant, into the engagement: messages, artifact references, read receipts, unread counts.",
     "invitations": "Repeat hiring: a company invites an intern it hired before to a new posting.",
     "engagements": "Deliver, review, approve, rate, and the verifiable experience record.",
     "disputes": "Either side opens a dispute on an engagement, the other answers, an admin "

@@ -31,7 +31,9 @@ class TopicSpec:
 
 DOMAIN_TOPICS: Final[tuple[TopicSpec, ...]] = (
     TopicSpec(POSTINGS, 3, "posting id (pst_…); company events: company id (cmp_…)"),
-    TopicSpec(APPLICATIONS, 3, "application id (app_…) or invitation id (ivt_…)"),
+    TopicSpec(
+        APPLICATIONS, 3, "application id (app_…), invitation id (ivt_…) or conversation id (cnv_…)"
+    ),
     TopicSpec(SUBMISSIONS, 3, "engagement id (eng_…)"),
     TopicSpec(PAYOUTS, 3, "payout id (pay_…) or funding id (fnd_…)"),
     TopicSpec(NOTIFICATIONS, 3, "webhook endpoint id (whe_…)"),

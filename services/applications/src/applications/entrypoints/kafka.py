@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from applications.adapters import wire
+from applications.entrypoints import kafka_conversations
 from applications.handlers import Handlers
 from stint.applications.v1.events_pb2 import CandidateHired
 from stint.contracts import topics
@@ -45,6 +46,7 @@ def router(settings: KitSettings, handlers: Handlers) -> EventRouter:
         events.handler(postings, event_type)(_on_posting_event(handlers))
     applications = settings.topic(topics.APPLICATIONS)
     events.handler(applications, CandidateHired)(_on_candidate_hired(handlers))
+    kafka_conversations.register(events, settings, handlers)
     return events
 
 
@@ -65,8 +67,10 @@ def _on_posting_event(handlers: Handlers) -> Handler:
 def _on_candidate_hired(handlers: Handlers) -> Handler:
     async def handle(event: CandidateHired, envelope: Envelope) -> None:
         """Consumes our own CandidateHired: the repair path that marks the application HIRED
-        when the hiring request stopped after committing the hire. Emits nothing."""
+        when the hiring request stopped after committing the hire; then the application's
+        conversation carries the engagement's id. Emits nothing."""
         hired_at = optional_time(event, "hired_at") or envelope.time
         await handlers.hiring.on_candidate_hired(event.application.id, hired_at)
+        await handlers.conversations.on_application(event.application.id)
 
     return handle

@@ -6,6 +6,11 @@ from dataclasses import dataclass
 
 from applications.handlers.applications import ApplicationHandlers
 from applications.handlers.closure import Closure
+from applications.handlers.conversations import (
+    ConversationHandlers,
+    ConversationPolicy,
+    ConversationStore,
+)
 from applications.handlers.hiring import HiringHandlers
 from applications.handlers.invitations import InvitationHandlers
 from applications.handlers.ports import ApplicationRepository, Deps, PostingRepository
@@ -16,6 +21,9 @@ __all__ = [
     "ApplicationHandlers",
     "ApplicationRepository",
     "Closure",
+    "ConversationHandlers",
+    "ConversationPolicy",
+    "ConversationStore",
     "Deps",
     "Handlers",
     "HiringHandlers",
@@ -35,9 +43,15 @@ class Handlers:
     postings: PostingHandlers
     profiles: ProfileHandlers
     invitations: InvitationHandlers
+    conversations: ConversationHandlers
 
     @classmethod
-    def build(cls, deps: Deps) -> Handlers:
+    def build(
+        cls,
+        deps: Deps,
+        conversations: ConversationStore,
+        policy: ConversationPolicy | None = None,
+    ) -> Handlers:
         closure = Closure(deps)
         profiles = ProfileHandlers(deps)
         invitations = InvitationHandlers(deps, profiles)
@@ -48,4 +62,5 @@ class Handlers:
             PostingHandlers(deps, closure),
             profiles,
             invitations,
+            ConversationHandlers(deps, conversations, policy),
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from gateway.routes import (
     applications,
     companies,
+    conversations,
     disputes,
     engagement_time,
     notifications,
@@ -25,6 +26,7 @@ def all_routes() -> list[Route]:
         *postings.ROUTES,
         *companies.ROUTES,
         *applications.ROUTES,
+        *conversations.ROUTES,
         *profiles.ROUTES,
         *submissions.ROUTES,
         *disputes.ROUTES,

@@ -14,6 +14,7 @@ from notifications.domain.events import EndpointDisabled
 from notifications.domain.inbox import COMPANY, STUDENT, Channel, InboxEvent, Notification
 from notifications.domain.model import Attempt, Endpoint, Message, Status
 from notifications.domain.rejections import rejection_reason
+from stint.applications.v1 import conversation_pb2
 from stint.applications.v1 import events_pb2 as applications_events
 from stint.kit.actor import Cause
 from stint.kit.envelope import Envelope, EventFactory
@@ -44,6 +45,7 @@ _TITLE_PATHS = (
     ("engagement", "title"),
     ("dispute", "title"),
     ("invitation", "posting_title"),
+    ("conversation", "posting_title"),
     ("offer", "role_title"),
     ("payout", "posting_title"),
     ("funding", "posting_title"),
@@ -157,10 +159,16 @@ _ANSWERS = (submissions_events.ExtensionGranted, submissions_events.ExtensionDec
 
 
 def _acted(message: ProtoMessage) -> str:
-    """The side whose own act a dispute or extension event is: the opener of DisputeOpened,
-    the answerer of DisputeAnswered, the requester of ExtensionRequested, the side that did
-    not ask of an answer, the intern of MilestoneCompleted ("" for everything else: everyone
-    concerned is told)."""
+    """The side whose own act the event is: the opener of DisputeOpened, the answerer of
+    DisputeAnswered, the requester of ExtensionRequested, the side that did not ask of an
+    answer, the intern of MilestoneCompleted, the author of MessageCreated ("" for everything
+    else, and for an admin's message: everyone concerned is told)."""
+    if isinstance(message, applications_events.MessageCreated):
+        authors = {
+            conversation_pb2.AUTHOR_ROLE_STUDENT: STUDENT,
+            conversation_pb2.AUTHOR_ROLE_EMPLOYER: COMPANY,
+        }
+        return authors.get(message.message.author_role, "")
     sides = {engagement_pb2.PARTY_STUDENT: STUDENT, engagement_pb2.PARTY_EMPLOYER: COMPANY}
     if isinstance(message, submissions_events.DisputeOpened):
         party = message.dispute.opened_by

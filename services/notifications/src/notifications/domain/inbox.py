@@ -167,6 +167,14 @@ RULES: dict[str, Rule] = {
         "An admin decided the dispute on “{t}”: read the decision.",
         Channel.EMAIL,
     ),
+    # A message in an application's conversation: the other side is told, never the author
+    # (InboxEvent.acted); an admin's message (in a dispute) tells both.
+    "message.created": Rule(
+        (STUDENT, COMPANY),
+        "New message",
+        "You have a new message about “{t}”: read it and reply in the conversation.",
+        Channel.EMAIL,
+    ),
     # An offer after a completed engagement ({t}: the role offered).
     "offer.made": Rule(
         (STUDENT,),

@@ -8,6 +8,7 @@ from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
 from google.protobuf.internal import containers as _containers
 from stint.applications.v1 import application_pb2 as _application_pb2
+from stint.applications.v1 import conversation_pb2 as _conversation_pb2
 from stint.applications.v1 import events_pb2 as _events_pb2
 from stint.applications.v1 import invitation_pb2 as _invitation_pb2
 from stint.applications.v1 import profile_pb2 as _profile_pb2
@@ -641,3 +642,295 @@ class ListInvitationsResponse(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___ListInvitationsResponse: _TypeAlias = ListInvitationsResponse  # noqa: Y015
+
+@_typing.final
+class GetApplicationConversationRequest(_message.Message):
+    """Read the conversation of an application."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    APPLICATION_ID_FIELD_NUMBER: _builtins.int
+    application_id: _builtins.str
+    def __init__(
+        self,
+        *,
+        application_id: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["application_id", b"application_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___GetApplicationConversationRequest: _TypeAlias = GetApplicationConversationRequest  # noqa: Y015
+
+@_typing.final
+class GetApplicationConversationResponse(_message.Message):
+    """The conversation, with the caller's unread count."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    CONVERSATION_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def conversation(self) -> _conversation_pb2.Conversation: ...
+    def __init__(
+        self,
+        *,
+        conversation: _conversation_pb2.Conversation | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["conversation", b"conversation"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["conversation", b"conversation"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___GetApplicationConversationResponse: _TypeAlias = GetApplicationConversationResponse  # noqa: Y015
+
+@_typing.final
+class ListConversationsRequest(_message.Message):
+    """List the caller's conversations."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    COMPANY_ID_FIELD_NUMBER: _builtins.int
+    STUDENT_ID_FIELD_NUMBER: _builtins.int
+    PAGE_FIELD_NUMBER: _builtins.int
+    company_id: _builtins.str
+    """Admins: one company's conversations."""
+    student_id: _builtins.str
+    """Admins: one student's conversations."""
+    @_builtins.property
+    def page(self) -> _pagination_pb2.PageRequest: ...
+    def __init__(
+        self,
+        *,
+        company_id: _builtins.str = ...,
+        student_id: _builtins.str = ...,
+        page: _pagination_pb2.PageRequest | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["page", b"page"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["company_id", b"company_id", "page", b"page", "student_id", b"student_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ListConversationsRequest: _TypeAlias = ListConversationsRequest  # noqa: Y015
+
+@_typing.final
+class ListConversationsResponse(_message.Message):
+    """One page of conversations, most recent activity first."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    CONVERSATIONS_FIELD_NUMBER: _builtins.int
+    PAGE_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def conversations(self) -> _containers.RepeatedCompositeFieldContainer[_conversation_pb2.Conversation]: ...
+    @_builtins.property
+    def page(self) -> _pagination_pb2.PageResponse: ...
+    def __init__(
+        self,
+        *,
+        conversations: _abc.Iterable[_conversation_pb2.Conversation] | None = ...,
+        page: _pagination_pb2.PageResponse | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["page", b"page"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["conversations", b"conversations", "page", b"page"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ListConversationsResponse: _TypeAlias = ListConversationsResponse  # noqa: Y015
+
+@_typing.final
+class ListConversationMessagesRequest(_message.Message):
+    """List a conversation's messages."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    CONVERSATION_ID_FIELD_NUMBER: _builtins.int
+    OLDEST_FIRST_FIELD_NUMBER: _builtins.int
+    PAGE_FIELD_NUMBER: _builtins.int
+    conversation_id: _builtins.str
+    oldest_first: _builtins.bool
+    """Oldest first instead of newest first."""
+    @_builtins.property
+    def page(self) -> _pagination_pb2.PageRequest: ...
+    def __init__(
+        self,
+        *,
+        conversation_id: _builtins.str = ...,
+        oldest_first: _builtins.bool = ...,
+        page: _pagination_pb2.PageRequest | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["page", b"page"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["conversation_id", b"conversation_id", "oldest_first", b"oldest_first", "page", b"page"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ListConversationMessagesRequest: _TypeAlias = ListConversationMessagesRequest  # noqa: Y015
+
+@_typing.final
+class ListConversationMessagesResponse(_message.Message):
+    """One page of messages, with the conversation they belong to."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    MESSAGES_FIELD_NUMBER: _builtins.int
+    PAGE_FIELD_NUMBER: _builtins.int
+    CONVERSATION_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def messages(self) -> _containers.RepeatedCompositeFieldContainer[_conversation_pb2.ConversationMessage]: ...
+    @_builtins.property
+    def page(self) -> _pagination_pb2.PageResponse: ...
+    @_builtins.property
+    def conversation(self) -> _conversation_pb2.Conversation: ...
+    def __init__(
+        self,
+        *,
+        messages: _abc.Iterable[_conversation_pb2.ConversationMessage] | None = ...,
+        page: _pagination_pb2.PageResponse | None = ...,
+        conversation: _conversation_pb2.Conversation | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["conversation", b"conversation", "page", b"page"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["conversation", b"conversation", "messages", b"messages", "page", b"page"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ListConversationMessagesResponse: _TypeAlias = ListConversationMessagesResponse  # noqa: Y015
+
+@_typing.final
+class ArtifactReferenceInput(_message.Message):
+    """An artifact a message points at."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    NAME_FIELD_NUMBER: _builtins.int
+    URL_FIELD_NUMBER: _builtins.int
+    SHA256_FIELD_NUMBER: _builtins.int
+    name: _builtins.str
+    """1..200 characters."""
+    url: _builtins.str
+    """https, in ASCII."""
+    sha256: _builtins.str
+    """Optional hex SHA-256 of the content (64 lower-case hex digits)."""
+    def __init__(
+        self,
+        *,
+        name: _builtins.str = ...,
+        url: _builtins.str = ...,
+        sha256: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["name", b"name", "sha256", b"sha256", "url", b"url"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ArtifactReferenceInput: _TypeAlias = ArtifactReferenceInput  # noqa: Y015
+
+@_typing.final
+class PostConversationMessageRequest(_message.Message):
+    """Write a message."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    CONVERSATION_ID_FIELD_NUMBER: _builtins.int
+    TEXT_FIELD_NUMBER: _builtins.int
+    ARTIFACTS_FIELD_NUMBER: _builtins.int
+    conversation_id: _builtins.str
+    text: _builtins.str
+    """1..5000 characters (not only blanks)."""
+    @_builtins.property
+    def artifacts(self) -> _containers.RepeatedCompositeFieldContainer[Global___ArtifactReferenceInput]:
+        """Up to 10 references."""
+
+    def __init__(
+        self,
+        *,
+        conversation_id: _builtins.str = ...,
+        text: _builtins.str = ...,
+        artifacts: _abc.Iterable[Global___ArtifactReferenceInput] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["artifacts", b"artifacts", "conversation_id", b"conversation_id", "text", b"text"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___PostConversationMessageRequest: _TypeAlias = PostConversationMessageRequest  # noqa: Y015
+
+@_typing.final
+class PostConversationMessageResponse(_message.Message):
+    """The message as stored, and the conversation after it."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    MESSAGE_FIELD_NUMBER: _builtins.int
+    CONVERSATION_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def message(self) -> _conversation_pb2.ConversationMessage: ...
+    @_builtins.property
+    def conversation(self) -> _conversation_pb2.Conversation: ...
+    def __init__(
+        self,
+        *,
+        message: _conversation_pb2.ConversationMessage | None = ...,
+        conversation: _conversation_pb2.Conversation | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["conversation", b"conversation", "message", b"message"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["conversation", b"conversation", "message", b"message"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___PostConversationMessageResponse: _TypeAlias = PostConversationMessageResponse  # noqa: Y015
+
+@_typing.final
+class MarkConversationReadRequest(_message.Message):
+    """A read receipt."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    CONVERSATION_ID_FIELD_NUMBER: _builtins.int
+    THROUGH_FIELD_NUMBER: _builtins.int
+    conversation_id: _builtins.str
+    through: _builtins.int
+    """The last message number read (1..message_count); a receipt never moves backwards."""
+    def __init__(
+        self,
+        *,
+        conversation_id: _builtins.str = ...,
+        through: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["conversation_id", b"conversation_id", "through", b"through"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___MarkConversationReadRequest: _TypeAlias = MarkConversationReadRequest  # noqa: Y015
+
+@_typing.final
+class MarkConversationReadResponse(_message.Message):
+    """The conversation after the receipt."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    CONVERSATION_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def conversation(self) -> _conversation_pb2.Conversation: ...
+    def __init__(
+        self,
+        *,
+        conversation: _conversation_pb2.Conversation | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["conversation", b"conversation"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["conversation", b"conversation"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___MarkConversationReadResponse: _TypeAlias = MarkConversationReadResponse  # noqa: Y015

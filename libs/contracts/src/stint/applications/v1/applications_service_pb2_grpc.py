@@ -96,6 +96,31 @@ class ApplicationsServiceStub:
                 request_serializer=stint_dot_applications_dot_v1_dot_applications__service__pb2.ListInvitationsRequest.SerializeToString,
                 response_deserializer=stint_dot_applications_dot_v1_dot_applications__service__pb2.ListInvitationsResponse.FromString,
                 _registered_method=True)
+        self.GetApplicationConversation = channel.unary_unary(
+                '/stint.applications.v1.ApplicationsService/GetApplicationConversation',
+                request_serializer=stint_dot_applications_dot_v1_dot_applications__service__pb2.GetApplicationConversationRequest.SerializeToString,
+                response_deserializer=stint_dot_applications_dot_v1_dot_applications__service__pb2.GetApplicationConversationResponse.FromString,
+                _registered_method=True)
+        self.ListConversations = channel.unary_unary(
+                '/stint.applications.v1.ApplicationsService/ListConversations',
+                request_serializer=stint_dot_applications_dot_v1_dot_applications__service__pb2.ListConversationsRequest.SerializeToString,
+                response_deserializer=stint_dot_applications_dot_v1_dot_applications__service__pb2.ListConversationsResponse.FromString,
+                _registered_method=True)
+        self.ListConversationMessages = channel.unary_unary(
+                '/stint.applications.v1.ApplicationsService/ListConversationMessages',
+                request_serializer=stint_dot_applications_dot_v1_dot_applications__service__pb2.ListConversationMessagesRequest.SerializeToString,
+                response_deserializer=stint_dot_applications_dot_v1_dot_applications__service__pb2.ListConversationMessagesResponse.FromString,
+                _registered_method=True)
+        self.PostConversationMessage = channel.unary_unary(
+                '/stint.applications.v1.ApplicationsService/PostConversationMessage',
+                request_serializer=stint_dot_applications_dot_v1_dot_applications__service__pb2.PostConversationMessageRequest.SerializeToString,
+                response_deserializer=stint_dot_applications_dot_v1_dot_applications__service__pb2.PostConversationMessageResponse.FromString,
+                _registered_method=True)
+        self.MarkConversationRead = channel.unary_unary(
+                '/stint.applications.v1.ApplicationsService/MarkConversationRead',
+                request_serializer=stint_dot_applications_dot_v1_dot_applications__service__pb2.MarkConversationReadRequest.SerializeToString,
+                response_deserializer=stint_dot_applications_dot_v1_dot_applications__service__pb2.MarkConversationReadResponse.FromString,
+                _registered_method=True)
 
 
 class ApplicationsServiceServicer:
@@ -194,6 +219,45 @@ class ApplicationsServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GetApplicationConversation(self, request, context):
+        """The conversation of an application: its student, its company's staff, admins (NOT_FOUND
+        for anyone else). It exists because the student applied: no thread without an application.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListConversations(self, request, context):
+        """The caller's conversations, most recent activity first, with unread counts: a student's
+        own, an employer's company's; admins name a company or a student.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListConversationMessages(self, request, context):
+        """A conversation's messages by number, newest first (or oldest first).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def PostConversationMessage(self, request, context):
+        """The student or the company's staff write in the thread (admins only while the engagement
+        is disputed). FAILED_PRECONDITION when the application was withdrawn or rejected (read
+        only); RESOURCE_EXHAUSTED past the per-sender rate limit. Never edited or deleted.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def MarkConversationRead(self, request, context):
+        """A read receipt: the caller's side has read the messages up to `through`.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_ApplicationsServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -256,6 +320,31 @@ def add_ApplicationsServiceServicer_to_server(servicer, server):
                     servicer.ListInvitations,
                     request_deserializer=stint_dot_applications_dot_v1_dot_applications__service__pb2.ListInvitationsRequest.FromString,
                     response_serializer=stint_dot_applications_dot_v1_dot_applications__service__pb2.ListInvitationsResponse.SerializeToString,
+            ),
+            'GetApplicationConversation': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetApplicationConversation,
+                    request_deserializer=stint_dot_applications_dot_v1_dot_applications__service__pb2.GetApplicationConversationRequest.FromString,
+                    response_serializer=stint_dot_applications_dot_v1_dot_applications__service__pb2.GetApplicationConversationResponse.SerializeToString,
+            ),
+            'ListConversations': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListConversations,
+                    request_deserializer=stint_dot_applications_dot_v1_dot_applications__service__pb2.ListConversationsRequest.FromString,
+                    response_serializer=stint_dot_applications_dot_v1_dot_applications__service__pb2.ListConversationsResponse.SerializeToString,
+            ),
+            'ListConversationMessages': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListConversationMessages,
+                    request_deserializer=stint_dot_applications_dot_v1_dot_applications__service__pb2.ListConversationMessagesRequest.FromString,
+                    response_serializer=stint_dot_applications_dot_v1_dot_applications__service__pb2.ListConversationMessagesResponse.SerializeToString,
+            ),
+            'PostConversationMessage': grpc.unary_unary_rpc_method_handler(
+                    servicer.PostConversationMessage,
+                    request_deserializer=stint_dot_applications_dot_v1_dot_applications__service__pb2.PostConversationMessageRequest.FromString,
+                    response_serializer=stint_dot_applications_dot_v1_dot_applications__service__pb2.PostConversationMessageResponse.SerializeToString,
+            ),
+            'MarkConversationRead': grpc.unary_unary_rpc_method_handler(
+                    servicer.MarkConversationRead,
+                    request_deserializer=stint_dot_applications_dot_v1_dot_applications__service__pb2.MarkConversationReadRequest.FromString,
+                    response_serializer=stint_dot_applications_dot_v1_dot_applications__service__pb2.MarkConversationReadResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -584,6 +673,141 @@ class ApplicationsService:
             '/stint.applications.v1.ApplicationsService/ListInvitations',
             stint_dot_applications_dot_v1_dot_applications__service__pb2.ListInvitationsRequest.SerializeToString,
             stint_dot_applications_dot_v1_dot_applications__service__pb2.ListInvitationsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetApplicationConversation(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/stint.applications.v1.ApplicationsService/GetApplicationConversation',
+            stint_dot_applications_dot_v1_dot_applications__service__pb2.GetApplicationConversationRequest.SerializeToString,
+            stint_dot_applications_dot_v1_dot_applications__service__pb2.GetApplicationConversationResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListConversations(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/stint.applications.v1.ApplicationsService/ListConversations',
+            stint_dot_applications_dot_v1_dot_applications__service__pb2.ListConversationsRequest.SerializeToString,
+            stint_dot_applications_dot_v1_dot_applications__service__pb2.ListConversationsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListConversationMessages(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/stint.applications.v1.ApplicationsService/ListConversationMessages',
+            stint_dot_applications_dot_v1_dot_applications__service__pb2.ListConversationMessagesRequest.SerializeToString,
+            stint_dot_applications_dot_v1_dot_applications__service__pb2.ListConversationMessagesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def PostConversationMessage(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/stint.applications.v1.ApplicationsService/PostConversationMessage',
+            stint_dot_applications_dot_v1_dot_applications__service__pb2.PostConversationMessageRequest.SerializeToString,
+            stint_dot_applications_dot_v1_dot_applications__service__pb2.PostConversationMessageResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def MarkConversationRead(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/stint.applications.v1.ApplicationsService/MarkConversationRead',
+            stint_dot_applications_dot_v1_dot_applications__service__pb2.MarkConversationReadRequest.SerializeToString,
+            stint_dot_applications_dot_v1_dot_applications__service__pb2.MarkConversationReadResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -72,6 +72,23 @@ class ApplicationsServiceStub:
     """Invitations, newest first: to one posting (its company's employers, admins) or the
     calling student's own.
     """
+    GetApplicationConversation: _grpc.UnaryUnaryMultiCallable[_applications_service_pb2.GetApplicationConversationRequest, _applications_service_pb2.GetApplicationConversationResponse]
+    """The conversation of an application: its student, its company's staff, admins (NOT_FOUND
+    for anyone else). It exists because the student applied: no thread without an application.
+    """
+    ListConversations: _grpc.UnaryUnaryMultiCallable[_applications_service_pb2.ListConversationsRequest, _applications_service_pb2.ListConversationsResponse]
+    """The caller's conversations, most recent activity first, with unread counts: a student's
+    own, an employer's company's; admins name a company or a student.
+    """
+    ListConversationMessages: _grpc.UnaryUnaryMultiCallable[_applications_service_pb2.ListConversationMessagesRequest, _applications_service_pb2.ListConversationMessagesResponse]
+    """A conversation's messages by number, newest first (or oldest first)."""
+    PostConversationMessage: _grpc.UnaryUnaryMultiCallable[_applications_service_pb2.PostConversationMessageRequest, _applications_service_pb2.PostConversationMessageResponse]
+    """The student or the company's staff write in the thread (admins only while the engagement
+    is disputed). FAILED_PRECONDITION when the application was withdrawn or rejected (read
+    only); RESOURCE_EXHAUSTED past the per-sender rate limit. Never edited or deleted.
+    """
+    MarkConversationRead: _grpc.UnaryUnaryMultiCallable[_applications_service_pb2.MarkConversationReadRequest, _applications_service_pb2.MarkConversationReadResponse]
+    """A read receipt: the caller's side has read the messages up to `through`."""
 
 @_typing.type_check_only
 class ApplicationsServiceAsyncStub(ApplicationsServiceStub):
@@ -117,6 +134,23 @@ class ApplicationsServiceAsyncStub(ApplicationsServiceStub):
     """Invitations, newest first: to one posting (its company's employers, admins) or the
     calling student's own.
     """
+    GetApplicationConversation: _aio.UnaryUnaryMultiCallable[_applications_service_pb2.GetApplicationConversationRequest, _applications_service_pb2.GetApplicationConversationResponse]  # type: ignore[assignment]
+    """The conversation of an application: its student, its company's staff, admins (NOT_FOUND
+    for anyone else). It exists because the student applied: no thread without an application.
+    """
+    ListConversations: _aio.UnaryUnaryMultiCallable[_applications_service_pb2.ListConversationsRequest, _applications_service_pb2.ListConversationsResponse]  # type: ignore[assignment]
+    """The caller's conversations, most recent activity first, with unread counts: a student's
+    own, an employer's company's; admins name a company or a student.
+    """
+    ListConversationMessages: _aio.UnaryUnaryMultiCallable[_applications_service_pb2.ListConversationMessagesRequest, _applications_service_pb2.ListConversationMessagesResponse]  # type: ignore[assignment]
+    """A conversation's messages by number, newest first (or oldest first)."""
+    PostConversationMessage: _aio.UnaryUnaryMultiCallable[_applications_service_pb2.PostConversationMessageRequest, _applications_service_pb2.PostConversationMessageResponse]  # type: ignore[assignment]
+    """The student or the company's staff write in the thread (admins only while the engagement
+    is disputed). FAILED_PRECONDITION when the application was withdrawn or rejected (read
+    only); RESOURCE_EXHAUSTED past the per-sender rate limit. Never edited or deleted.
+    """
+    MarkConversationRead: _aio.UnaryUnaryMultiCallable[_applications_service_pb2.MarkConversationReadRequest, _applications_service_pb2.MarkConversationReadResponse]  # type: ignore[assignment]
+    """A read receipt: the caller's side has read the messages up to `through`."""
 
 class ApplicationsServiceServicer(metaclass=_abc_1.ABCMeta):
     """Students apply to open postings; the posting's company shortlists, rejects and hires.
@@ -231,5 +265,52 @@ class ApplicationsServiceServicer(metaclass=_abc_1.ABCMeta):
         """Invitations, newest first: to one posting (its company's employers, admins) or the
         calling student's own.
         """
+
+    @_abc_1.abstractmethod
+    def GetApplicationConversation(
+        self,
+        request: _applications_service_pb2.GetApplicationConversationRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_applications_service_pb2.GetApplicationConversationResponse, _abc.Awaitable[_applications_service_pb2.GetApplicationConversationResponse]]:
+        """The conversation of an application: its student, its company's staff, admins (NOT_FOUND
+        for anyone else). It exists because the student applied: no thread without an application.
+        """
+
+    @_abc_1.abstractmethod
+    def ListConversations(
+        self,
+        request: _applications_service_pb2.ListConversationsRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_applications_service_pb2.ListConversationsResponse, _abc.Awaitable[_applications_service_pb2.ListConversationsResponse]]:
+        """The caller's conversations, most recent activity first, with unread counts: a student's
+        own, an employer's company's; admins name a company or a student.
+        """
+
+    @_abc_1.abstractmethod
+    def ListConversationMessages(
+        self,
+        request: _applications_service_pb2.ListConversationMessagesRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_applications_service_pb2.ListConversationMessagesResponse, _abc.Awaitable[_applications_service_pb2.ListConversationMessagesResponse]]:
+        """A conversation's messages by number, newest first (or oldest first)."""
+
+    @_abc_1.abstractmethod
+    def PostConversationMessage(
+        self,
+        request: _applications_service_pb2.PostConversationMessageRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_applications_service_pb2.PostConversationMessageResponse, _abc.Awaitable[_applications_service_pb2.PostConversationMessageResponse]]:
+        """The student or the company's staff write in the thread (admins only while the engagement
+        is disputed). FAILED_PRECONDITION when the application was withdrawn or rejected (read
+        only); RESOURCE_EXHAUSTED past the per-sender rate limit. Never edited or deleted.
+        """
+
+    @_abc_1.abstractmethod
+    def MarkConversationRead(
+        self,
+        request: _applications_service_pb2.MarkConversationReadRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_applications_service_pb2.MarkConversationReadResponse, _abc.Awaitable[_applications_service_pb2.MarkConversationReadResponse]]:
+        """A read receipt: the caller's side has read the messages up to `through`."""
 
 def add_ApplicationsServiceServicer_to_server(servicer: ApplicationsServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...

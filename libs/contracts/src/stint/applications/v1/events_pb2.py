@@ -24,31 +24,34 @@ _sym_db = _symbol_database.Default()
 
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 from stint.applications.v1 import application_pb2 as stint_dot_applications_dot_v1_dot_application__pb2
+from stint.applications.v1 import conversation_pb2 as stint_dot_applications_dot_v1_dot_conversation__pb2
 from stint.applications.v1 import invitation_pb2 as stint_dot_applications_dot_v1_dot_invitation__pb2
 from stint.common.v1 import event_pb2 as stint_dot_common_dot_v1_dot_event__pb2
 from stint.common.v1 import money_pb2 as stint_dot_common_dot_v1_dot_money__pb2
 from stint.common.v1 import work_pb2 as stint_dot_common_dot_v1_dot_work__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\"stint/applications/v1/events.proto\x12\x15stint.applications.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\'stint/applications/v1/application.proto\x1a&stint/applications/v1/invitation.proto\x1a\x1bstint/common/v1/event.proto\x1a\x1bstint/common/v1/money.proto\x1a\x1astint/common/v1/work.proto\"\x96\x01\n\x14\x41pplicationSubmitted\x12.\n\x07\x63ontext\x18\x01 \x01(\x0b\x32\x1d.stint.common.v1.EventContext\x12\x37\n\x0b\x61pplication\x18\x02 \x01(\x0b\x32\".stint.applications.v1.Application\x12\x15\n\rposting_title\x18\x03 \x01(\t\"\x98\x01\n\x16\x41pplicationShortlisted\x12.\n\x07\x63ontext\x18\x01 \x01(\x0b\x32\x1d.stint.common.v1.EventContext\x12\x37\n\x0b\x61pplication\x18\x02 \x01(\x0b\x32\".stint.applications.v1.Application\x12\x15\n\rposting_title\x18\x03 \x01(\t\"\xb8\x01\n\x13\x41pplicationRejected\x12.\n\x07\x63ontext\x18\x01 \x01(\x0b\x32\x1d.stint.common.v1.EventContext\x12\x37\n\x0b\x61pplication\x18\x02 \x01(\x0b\x32\".stint.applications.v1.Application\x12\x15\n\rposting_title\x18\x03 \x01(\t\x12\x0e\n\x06reason\x18\x04 \x01(\t\x12\x11\n\tautomatic\x18\x05 \x01(\x08\"\x96\x01\n\x14\x41pplicationWithdrawn\x12.\n\x07\x63ontext\x18\x01 \x01(\x0b\x32\x1d.stint.common.v1.EventContext\x12\x37\n\x0b\x61pplication\x18\x02 \x01(\x0b\x32\".stint.applications.v1.Application\x12\x15\n\rposting_title\x18\x03 \x01(\t\"\xaa\x03\n\x0f\x45ngagementTerms\x12\x12\n\nposting_id\x18\x01 \x01(\t\x12\x15\n\rposting_title\x18\x02 \x01(\t\x12+\n\x08\x63\x61tegory\x18\x03 \x01(\x0e\x32\x19.stint.common.v1.Category\x12\x0e\n\x06skills\x18\x04 \x03(\t\x12\x17\n\x0f\x65stimated_hours\x18\x05 \x01(\x05\x12#\n\x03\x66\x65\x65\x18\x06 \x01(\x0b\x32\x16.stint.common.v1.Money\x12,\n\x08\x64ue_date\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x1b\n\x13\x61\x63\x63\x65ptance_criteria\x18\x08 \x03(\t\x12,\n\tai_policy\x18\t \x01(\x0e\x32\x19.stint.common.v1.AiPolicy\x12\x12\n\ncompany_id\x18\n \x01(\t\x12\x18\n\x10kill_fee_percent\x18\x0b \x01(\x05\x12\x16\n\x0erevision_limit\x18\x0c \x01(\x05\x12\x32\n\nmilestones\x18\r \x03(\x0b\x32\x1e.stint.common.v1.MilestonePlan\"\xde\x01\n\x0e\x43\x61ndidateHired\x12.\n\x07\x63ontext\x18\x01 \x01(\x0b\x32\x1d.stint.common.v1.EventContext\x12\x37\n\x0b\x61pplication\x18\x02 \x01(\x0b\x32\".stint.applications.v1.Application\x12\x35\n\x05terms\x18\x03 \x01(\x0b\x32&.stint.applications.v1.EngagementTerms\x12,\n\x08hired_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"w\n\x0eStudentInvited\x12.\n\x07\x63ontext\x18\x01 \x01(\x0b\x32\x1d.stint.common.v1.EventContext\x12\x35\n\ninvitation\x18\x02 \x01(\x0b\x32!.stint.applications.v1.Invitationb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\"stint/applications/v1/events.proto\x12\x15stint.applications.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\'stint/applications/v1/application.proto\x1a(stint/applications/v1/conversation.proto\x1a&stint/applications/v1/invitation.proto\x1a\x1bstint/common/v1/event.proto\x1a\x1bstint/common/v1/money.proto\x1a\x1astint/common/v1/work.proto\"\x96\x01\n\x14\x41pplicationSubmitted\x12.\n\x07\x63ontext\x18\x01 \x01(\x0b\x32\x1d.stint.common.v1.EventContext\x12\x37\n\x0b\x61pplication\x18\x02 \x01(\x0b\x32\".stint.applications.v1.Application\x12\x15\n\rposting_title\x18\x03 \x01(\t\"\x98\x01\n\x16\x41pplicationShortlisted\x12.\n\x07\x63ontext\x18\x01 \x01(\x0b\x32\x1d.stint.common.v1.EventContext\x12\x37\n\x0b\x61pplication\x18\x02 \x01(\x0b\x32\".stint.applications.v1.Application\x12\x15\n\rposting_title\x18\x03 \x01(\t\"\xb8\x01\n\x13\x41pplicationRejected\x12.\n\x07\x63ontext\x18\x01 \x01(\x0b\x32\x1d.stint.common.v1.EventContext\x12\x37\n\x0b\x61pplication\x18\x02 \x01(\x0b\x32\".stint.applications.v1.Application\x12\x15\n\rposting_title\x18\x03 \x01(\t\x12\x0e\n\x06reason\x18\x04 \x01(\t\x12\x11\n\tautomatic\x18\x05 \x01(\x08\"\x96\x01\n\x14\x41pplicationWithdrawn\x12.\n\x07\x63ontext\x18\x01 \x01(\x0b\x32\x1d.stint.common.v1.EventContext\x12\x37\n\x0b\x61pplication\x18\x02 \x01(\x0b\x32\".stint.applications.v1.Application\x12\x15\n\rposting_title\x18\x03 \x01(\t\"\xaa\x03\n\x0f\x45ngagementTerms\x12\x12\n\nposting_id\x18\x01 \x01(\t\x12\x15\n\rposting_title\x18\x02 \x01(\t\x12+\n\x08\x63\x61tegory\x18\x03 \x01(\x0e\x32\x19.stint.common.v1.Category\x12\x0e\n\x06skills\x18\x04 \x03(\t\x12\x17\n\x0f\x65stimated_hours\x18\x05 \x01(\x05\x12#\n\x03\x66\x65\x65\x18\x06 \x01(\x0b\x32\x16.stint.common.v1.Money\x12,\n\x08\x64ue_date\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x1b\n\x13\x61\x63\x63\x65ptance_criteria\x18\x08 \x03(\t\x12,\n\tai_policy\x18\t \x01(\x0e\x32\x19.stint.common.v1.AiPolicy\x12\x12\n\ncompany_id\x18\n \x01(\t\x12\x18\n\x10kill_fee_percent\x18\x0b \x01(\x05\x12\x16\n\x0erevision_limit\x18\x0c \x01(\x05\x12\x32\n\nmilestones\x18\r \x03(\x0b\x32\x1e.stint.common.v1.MilestonePlan\"\xde\x01\n\x0e\x43\x61ndidateHired\x12.\n\x07\x63ontext\x18\x01 \x01(\x0b\x32\x1d.stint.common.v1.EventContext\x12\x37\n\x0b\x61pplication\x18\x02 \x01(\x0b\x32\".stint.applications.v1.Application\x12\x35\n\x05terms\x18\x03 \x01(\x0b\x32&.stint.applications.v1.EngagementTerms\x12,\n\x08hired_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"w\n\x0eStudentInvited\x12.\n\x07\x63ontext\x18\x01 \x01(\x0b\x32\x1d.stint.common.v1.EventContext\x12\x35\n\ninvitation\x18\x02 \x01(\x0b\x32!.stint.applications.v1.Invitation\"\xb8\x01\n\x0eMessageCreated\x12.\n\x07\x63ontext\x18\x01 \x01(\x0b\x32\x1d.stint.common.v1.EventContext\x12\x39\n\x0c\x63onversation\x18\x02 \x01(\x0b\x32#.stint.applications.v1.Conversation\x12;\n\x07message\x18\x03 \x01(\x0b\x32*.stint.applications.v1.ConversationMessageb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'stint.applications.v1.events_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_APPLICATIONSUBMITTED']._serialized_start=262
-  _globals['_APPLICATIONSUBMITTED']._serialized_end=412
-  _globals['_APPLICATIONSHORTLISTED']._serialized_start=415
-  _globals['_APPLICATIONSHORTLISTED']._serialized_end=567
-  _globals['_APPLICATIONREJECTED']._serialized_start=570
-  _globals['_APPLICATIONREJECTED']._serialized_end=754
-  _globals['_APPLICATIONWITHDRAWN']._serialized_start=757
-  _globals['_APPLICATIONWITHDRAWN']._serialized_end=907
-  _globals['_ENGAGEMENTTERMS']._serialized_start=910
-  _globals['_ENGAGEMENTTERMS']._serialized_end=1336
-  _globals['_CANDIDATEHIRED']._serialized_start=1339
-  _globals['_CANDIDATEHIRED']._serialized_end=1561
-  _globals['_STUDENTINVITED']._serialized_start=1563
-  _globals['_STUDENTINVITED']._serialized_end=1682
+  _globals['_APPLICATIONSUBMITTED']._serialized_start=304
+  _globals['_APPLICATIONSUBMITTED']._serialized_end=454
+  _globals['_APPLICATIONSHORTLISTED']._serialized_start=457
+  _globals['_APPLICATIONSHORTLISTED']._serialized_end=609
+  _globals['_APPLICATIONREJECTED']._serialized_start=612
+  _globals['_APPLICATIONREJECTED']._serialized_end=796
+  _globals['_APPLICATIONWITHDRAWN']._serialized_start=799
+  _globals['_APPLICATIONWITHDRAWN']._serialized_end=949
+  _globals['_ENGAGEMENTTERMS']._serialized_start=952
+  _globals['_ENGAGEMENTTERMS']._serialized_end=1378
+  _globals['_CANDIDATEHIRED']._serialized_start=1381
+  _globals['_CANDIDATEHIRED']._serialized_end=1603
+  _globals['_STUDENTINVITED']._serialized_start=1605
+  _globals['_STUDENTINVITED']._serialized_end=1724
+  _globals['_MESSAGECREATED']._serialized_start=1727
+  _globals['_MESSAGECREATED']._serialized_end=1911
 # @@protoc_insertion_point(module_scope)

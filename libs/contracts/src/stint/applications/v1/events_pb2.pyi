@@ -9,6 +9,7 @@ from google.protobuf import message as _message
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from google.protobuf.internal import containers as _containers
 from stint.applications.v1 import application_pb2 as _application_pb2
+from stint.applications.v1 import conversation_pb2 as _conversation_pb2
 from stint.applications.v1 import invitation_pb2 as _invitation_pb2
 from stint.common.v1 import event_pb2 as _event_pb2
 from stint.common.v1 import money_pb2 as _money_pb2
@@ -283,3 +284,37 @@ class StudentInvited(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___StudentInvited: _TypeAlias = StudentInvited  # noqa: Y015
+
+@_typing.final
+class MessageCreated(_message.Message):
+    """A party (or an admin, in a dispute) wrote in an application's conversation
+    (key = the conversation id). The other party is told; the author never.
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    CONTEXT_FIELD_NUMBER: _builtins.int
+    CONVERSATION_FIELD_NUMBER: _builtins.int
+    MESSAGE_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def context(self) -> _event_pb2.EventContext: ...
+    @_builtins.property
+    def conversation(self) -> _conversation_pb2.Conversation:
+        """The conversation after the message."""
+
+    @_builtins.property
+    def message(self) -> _conversation_pb2.ConversationMessage: ...
+    def __init__(
+        self,
+        *,
+        context: _event_pb2.EventContext | None = ...,
+        conversation: _conversation_pb2.Conversation | None = ...,
+        message: _conversation_pb2.ConversationMessage | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["context", b"context", "conversation", b"conversation", "message", b"message"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["context", b"context", "conversation", b"conversation", "message", b"message"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___MessageCreated: _TypeAlias = MessageCreated  # noqa: Y015
