@@ -27,10 +27,11 @@ from stint.applications.v1 import application_pb2 as stint_dot_applications_dot_
 from stint.applications.v1 import events_pb2 as stint_dot_applications_dot_v1_dot_events__pb2
 from stint.applications.v1 import invitation_pb2 as stint_dot_applications_dot_v1_dot_invitation__pb2
 from stint.applications.v1 import profile_pb2 as stint_dot_applications_dot_v1_dot_profile__pb2
+from stint.applications.v1 import recommendation_pb2 as stint_dot_applications_dot_v1_dot_recommendation__pb2
 from stint.common.v1 import pagination_pb2 as stint_dot_common_dot_v1_dot_pagination__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n0stint/applications/v1/applications_service.proto\x12\x15stint.applications.v1\x1a\x1b\x62uf/validate/validate.proto\x1a\'stint/applications/v1/application.proto\x1a\"stint/applications/v1/events.proto\x1a&stint/applications/v1/invitation.proto\x1a#stint/applications/v1/profile.proto\x1a stint/common/v1/pagination.proto\"\xe0\x02\n\x18SubmitApplicationRequest\x12\x37\n\nposting_id\x18\x01 \x01(\tB#\xbaH r\x1e\x32\x1c^pst_[0-9a-hjkmnp-tv-z]{26}$\x12z\n\x05pitch\x18\x02 \x01(\tBk\xbaHhrc\x10\x01\x18\x88\'\x92\x02[I ran a pricing survey for my student union last spring and would love to size this market.\xc8\x01\x01\x12\x8e\x01\n\x05links\x18\x03 \x03(\tB\x7f\xbaH|\x92\x01y\x10\x05\x18\x01\"srq\x18\x80\x10\x32\x45^https://[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)+(:[0-9]{1,5})?([/?#][!-~]*)?$\x92\x02$https://portfolio.example.org/survey\"T\n\x19SubmitApplicationResponse\x12\x37\n\x0b\x61pplication\x18\x01 \x01(\x0b\x32\".stint.applications.v1.Application\"Y\n\x1aWithdrawApplicationRequest\x12;\n\x0e\x61pplication_id\x18\x01 \x01(\tB#\xbaH r\x1e\x32\x1c^app_[0-9a-hjkmnp-tv-z]{26}$\"V\n\x1bWithdrawApplicationResponse\x12\x37\n\x0b\x61pplication\x18\x01 \x01(\x0b\x32\".stint.applications.v1.Application\"Z\n\x1bShortlistApplicationRequest\x12;\n\x0e\x61pplication_id\x18\x01 \x01(\tB#\xbaH r\x1e\x32\x1c^app_[0-9a-hjkmnp-tv-z]{26}$\"W\n\x1cShortlistApplicationResponse\x12\x37\n\x0b\x61pplication\x18\x01 \x01(\x0b\x32\".stint.applications.v1.Application\"\xaa\x01\n\x18RejectApplicationRequest\x12;\n\x0e\x61pplication_id\x18\x01 \x01(\tB#\xbaH r\x1e\x32\x1c^app_[0-9a-hjkmnp-tv-z]{26}$\x12Q\n\x06reason\x18\x02 \x01(\tBA\xbaH>r9\x10\x01\x18\xe8\x07\x92\x02\x31We chose a candidate with more survey experience.\xc8\x01\x01\"T\n\x19RejectApplicationResponse\x12\x37\n\x0b\x61pplication\x18\x01 \x01(\x0b\x32\".stint.applications.v1.Application\"S\n\x14HireCandidateRequest\x12;\n\x0e\x61pplication_id\x18\x01 \x01(\tB#\xbaH r\x1e\x32\x1c^app_[0-9a-hjkmnp-tv-z]{26}$\"\x87\x01\n\x15HireCandidateResponse\x12\x37\n\x0b\x61pplication\x18\x01 \x01(\x0b\x32\".stint.applications.v1.Application\x12\x35\n\x05terms\x18\x02 \x01(\x0b\x32&.stint.applications.v1.EngagementTerms\"T\n\x15GetApplicationRequest\x12;\n\x0e\x61pplication_id\x18\x01 \x01(\tB#\xbaH r\x1e\x32\x1c^app_[0-9a-hjkmnp-tv-z]{26}$\"Q\n\x16GetApplicationResponse\x12\x37\n\x0b\x61pplication\x18\x01 \x01(\x0b\x32\".stint.applications.v1.Application\"\xe4\x01\n\x17ListApplicationsRequest\x12\x1b\n\nposting_id\x18\x01 \x01(\tB\x07\xbaH\x04r\x02\x18\x64\x12\x1c\n\nstudent_id\x18\x02 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x01\x12\x1e\n\runiversity_id\x18\x03 \x01(\tB\x07\xbaH\x04r\x02\x18\x64\x12\x42\n\x06status\x18\x04 \x01(\x0e\x32(.stint.applications.v1.ApplicationStatusB\x08\xbaH\x05\x82\x01\x02\x10\x01\x12*\n\x04page\x18\x05 \x01(\x0b\x32\x1c.stint.common.v1.PageRequest\"\x81\x01\n\x18ListApplicationsResponse\x12\x38\n\x0c\x61pplications\x18\x01 \x03(\x0b\x32\".stint.applications.v1.Application\x12+\n\x04page\x18\x02 \x01(\x0b\x32\x1d.stint.common.v1.PageResponse\"\x15\n\x13GetMyProfileRequest\"N\n\x14GetMyProfileResponse\x12\x36\n\x07profile\x18\x01 \x01(\x0b\x32%.stint.applications.v1.StudentProfile\"\xc0\x04\n\x13PutMyProfileRequest\x12)\n\x04name\x18\x01 \x01(\tB\x1b\xbaH\x18r\x13\x10\x01\x18x\x92\x02\x0c\x41\x64\x61 Lovelace\xc8\x01\x01\x12\x1d\n\x0bschool_name\x18\x02 \x01(\tB\x08\xbaH\x05r\x03\x18\xc8\x01\x12\x1b\n\tprogramme\x18\x03 \x01(\tB\x08\xbaH\x05r\x03\x18\xc8\x01\x12#\n\x0fgraduation_year\x18\x04 \x01(\x05\x42\n\xbaH\x07\x1a\x05\x18\xb4\x10(\x00\x12;\n\x05stage\x18\x05 \x01(\x0e\x32\".stint.applications.v1.CareerStageB\x08\xbaH\x05\x82\x01\x02\x10\x01\x12\x33\n\x06skills\x18\x06 \x03(\tB#\xbaH \x92\x01\x1d\x10\x1e\"\x19r\x17\x18<\x92\x02\x12\x64\x61ta-visualization\x12\x95\x01\n\x0fportfolio_links\x18\x07 \x03(\tB|\xbaHy\x92\x01v\x10\x05\x18\x01\"prn\x18\x80\x10\x32\x45^https://[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)+(:[0-9]{1,5})?([/?#][!-~]*)?$\x92\x02!https://portfolio.example.org/ada\x12\x17\n\x0fwork_authorized\x18\x08 \x01(\x08\x12W\n\x15shared_with_employers\x18\t \x03(\x0e\x32#.stint.applications.v1.ProfileFieldB\x13\xbaH\x10\x92\x01\r\x10\x07\x18\x01\"\x07\x82\x01\x04\x10\x01 \x00\x12!\n\x10\x65xpected_version\x18\n \x01(\x03\x42\x07\xbaH\x04\"\x02(\x00\"N\n\x14PutMyProfileResponse\x12\x36\n\x07profile\x18\x01 \x01(\x0b\x32%.stint.applications.v1.StudentProfile\":\n\x18GetStudentProfileRequest\x12\x1e\n\nstudent_id\x18\x01 \x01(\tB\n\xbaH\x07r\x05\x10\x01\x18\x80\x01\"S\n\x19GetStudentProfileResponse\x12\x36\n\x07profile\x18\x01 \x01(\x0b\x32%.stint.applications.v1.StudentProfile\"\xcf\x01\n\x14InviteStudentRequest\x12\x37\n\nposting_id\x18\x01 \x01(\tB#\xbaH r\x1e\x32\x1c^pst_[0-9a-hjkmnp-tv-z]{26}$\x12\x1e\n\nstudent_id\x18\x02 \x01(\tB\n\xbaH\x07r\x05\x10\x01\x18\x80\x01\x12^\n\x07message\x18\x03 \x01(\tBM\xbaHJrH\x18\xd0\x0f\x92\x02\x42You did great work on our survey last term; this one builds on it.\"N\n\x15InviteStudentResponse\x12\x35\n\ninvitation\x18\x01 \x01(\x0b\x32!.stint.applications.v1.Invitation\"\x7f\n\x16ListInvitationsRequest\x12\x1b\n\nposting_id\x18\x01 \x01(\tB\x07\xbaH\x04r\x02\x18\x64\x12\x1c\n\nstudent_id\x18\x02 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x01\x12*\n\x04page\x18\x03 \x01(\x0b\x32\x1c.stint.common.v1.PageRequest\"~\n\x17ListInvitationsResponse\x12\x36\n\x0binvitations\x18\x01 \x03(\x0b\x32!.stint.applications.v1.Invitation\x12+\n\x04page\x18\x02 \x01(\x0b\x32\x1d.stint.common.v1.PageResponse2\xfc\n\n\x13\x41pplicationsService\x12v\n\x11SubmitApplication\x12/.stint.applications.v1.SubmitApplicationRequest\x1a\x30.stint.applications.v1.SubmitApplicationResponse\x12|\n\x13WithdrawApplication\x12\x31.stint.applications.v1.WithdrawApplicationRequest\x1a\x32.stint.applications.v1.WithdrawApplicationResponse\x12\x7f\n\x14ShortlistApplication\x12\x32.stint.applications.v1.ShortlistApplicationRequest\x1a\x33.stint.applications.v1.ShortlistApplicationResponse\x12v\n\x11RejectApplication\x12/.stint.applications.v1.RejectApplicationRequest\x1a\x30.stint.applications.v1.RejectApplicationResponse\x12j\n\rHireCandidate\x12+.stint.applications.v1.HireCandidateRequest\x1a,.stint.applications.v1.HireCandidateResponse\x12m\n\x0eGetApplication\x12,.stint.applications.v1.GetApplicationRequest\x1a-.stint.applications.v1.GetApplicationResponse\x12s\n\x10ListApplications\x12..stint.applications.v1.ListApplicationsRequest\x1a/.stint.applications.v1.ListApplicationsResponse\x12g\n\x0cGetMyProfile\x12*.stint.applications.v1.GetMyProfileRequest\x1a+.stint.applications.v1.GetMyProfileResponse\x12g\n\x0cPutMyProfile\x12*.stint.applications.v1.PutMyProfileRequest\x1a+.stint.applications.v1.PutMyProfileResponse\x12v\n\x11GetStudentProfile\x12/.stint.applications.v1.GetStudentProfileRequest\x1a\x30.stint.applications.v1.GetStudentProfileResponse\x12j\n\rInviteStudent\x12+.stint.applications.v1.InviteStudentRequest\x1a,.stint.applications.v1.InviteStudentResponse\x12p\n\x0fListInvitations\x12-.stint.applications.v1.ListInvitationsRequest\x1a..stint.applications.v1.ListInvitationsResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n0stint/applications/v1/applications_service.proto\x12\x15stint.applications.v1\x1a\x1b\x62uf/validate/validate.proto\x1a\'stint/applications/v1/application.proto\x1a\"stint/applications/v1/events.proto\x1a&stint/applications/v1/invitation.proto\x1a#stint/applications/v1/profile.proto\x1a*stint/applications/v1/recommendation.proto\x1a stint/common/v1/pagination.proto\"\xe0\x02\n\x18SubmitApplicationRequest\x12\x37\n\nposting_id\x18\x01 \x01(\tB#\xbaH r\x1e\x32\x1c^pst_[0-9a-hjkmnp-tv-z]{26}$\x12z\n\x05pitch\x18\x02 \x01(\tBk\xbaHhrc\x10\x01\x18\x88\'\x92\x02[I ran a pricing survey for my student union last spring and would love to size this market.\xc8\x01\x01\x12\x8e\x01\n\x05links\x18\x03 \x03(\tB\x7f\xbaH|\x92\x01y\x10\x05\x18\x01\"srq\x18\x80\x10\x32\x45^https://[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)+(:[0-9]{1,5})?([/?#][!-~]*)?$\x92\x02$https://portfolio.example.org/survey\"T\n\x19SubmitApplicationResponse\x12\x37\n\x0b\x61pplication\x18\x01 \x01(\x0b\x32\".stint.applications.v1.Application\"Y\n\x1aWithdrawApplicationRequest\x12;\n\x0e\x61pplication_id\x18\x01 \x01(\tB#\xbaH r\x1e\x32\x1c^app_[0-9a-hjkmnp-tv-z]{26}$\"V\n\x1bWithdrawApplicationResponse\x12\x37\n\x0b\x61pplication\x18\x01 \x01(\x0b\x32\".stint.applications.v1.Application\"Z\n\x1bShortlistApplicationRequest\x12;\n\x0e\x61pplication_id\x18\x01 \x01(\tB#\xbaH r\x1e\x32\x1c^app_[0-9a-hjkmnp-tv-z]{26}$\"W\n\x1cShortlistApplicationResponse\x12\x37\n\x0b\x61pplication\x18\x01 \x01(\x0b\x32\".stint.applications.v1.Application\"\xaa\x01\n\x18RejectApplicationRequest\x12;\n\x0e\x61pplication_id\x18\x01 \x01(\tB#\xbaH r\x1e\x32\x1c^app_[0-9a-hjkmnp-tv-z]{26}$\x12Q\n\x06reason\x18\x02 \x01(\tBA\xbaH>r9\x10\x01\x18\xe8\x07\x92\x02\x31We chose a candidate with more survey experience.\xc8\x01\x01\"T\n\x19RejectApplicationResponse\x12\x37\n\x0b\x61pplication\x18\x01 \x01(\x0b\x32\".stint.applications.v1.Application\"S\n\x14HireCandidateRequest\x12;\n\x0e\x61pplication_id\x18\x01 \x01(\tB#\xbaH r\x1e\x32\x1c^app_[0-9a-hjkmnp-tv-z]{26}$\"\x87\x01\n\x15HireCandidateResponse\x12\x37\n\x0b\x61pplication\x18\x01 \x01(\x0b\x32\".stint.applications.v1.Application\x12\x35\n\x05terms\x18\x02 \x01(\x0b\x32&.stint.applications.v1.EngagementTerms\"T\n\x15GetApplicationRequest\x12;\n\x0e\x61pplication_id\x18\x01 \x01(\tB#\xbaH r\x1e\x32\x1c^app_[0-9a-hjkmnp-tv-z]{26}$\"Q\n\x16GetApplicationResponse\x12\x37\n\x0b\x61pplication\x18\x01 \x01(\x0b\x32\".stint.applications.v1.Application\"\xe4\x01\n\x17ListApplicationsRequest\x12\x1b\n\nposting_id\x18\x01 \x01(\tB\x07\xbaH\x04r\x02\x18\x64\x12\x1c\n\nstudent_id\x18\x02 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x01\x12\x1e\n\runiversity_id\x18\x03 \x01(\tB\x07\xbaH\x04r\x02\x18\x64\x12\x42\n\x06status\x18\x04 \x01(\x0e\x32(.stint.applications.v1.ApplicationStatusB\x08\xbaH\x05\x82\x01\x02\x10\x01\x12*\n\x04page\x18\x05 \x01(\x0b\x32\x1c.stint.common.v1.PageRequest\"\x81\x01\n\x18ListApplicationsResponse\x12\x38\n\x0c\x61pplications\x18\x01 \x03(\x0b\x32\".stint.applications.v1.Application\x12+\n\x04page\x18\x02 \x01(\x0b\x32\x1d.stint.common.v1.PageResponse\"\x15\n\x13GetMyProfileRequest\"N\n\x14GetMyProfileResponse\x12\x36\n\x07profile\x18\x01 \x01(\x0b\x32%.stint.applications.v1.StudentProfile\"\xc0\x04\n\x13PutMyProfileRequest\x12)\n\x04name\x18\x01 \x01(\tB\x1b\xbaH\x18r\x13\x10\x01\x18x\x92\x02\x0c\x41\x64\x61 Lovelace\xc8\x01\x01\x12\x1d\n\x0bschool_name\x18\x02 \x01(\tB\x08\xbaH\x05r\x03\x18\xc8\x01\x12\x1b\n\tprogramme\x18\x03 \x01(\tB\x08\xbaH\x05r\x03\x18\xc8\x01\x12#\n\x0fgraduation_year\x18\x04 \x01(\x05\x42\n\xbaH\x07\x1a\x05\x18\xb4\x10(\x00\x12;\n\x05stage\x18\x05 \x01(\x0e\x32\".stint.applications.v1.CareerStageB\x08\xbaH\x05\x82\x01\x02\x10\x01\x12\x33\n\x06skills\x18\x06 \x03(\tB#\xbaH \x92\x01\x1d\x10\x1e\"\x19r\x17\x18<\x92\x02\x12\x64\x61ta-visualization\x12\x95\x01\n\x0fportfolio_links\x18\x07 \x03(\tB|\xbaHy\x92\x01v\x10\x05\x18\x01\"prn\x18\x80\x10\x32\x45^https://[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)+(:[0-9]{1,5})?([/?#][!-~]*)?$\x92\x02!https://portfolio.example.org/ada\x12\x17\n\x0fwork_authorized\x18\x08 \x01(\x08\x12W\n\x15shared_with_employers\x18\t \x03(\x0e\x32#.stint.applications.v1.ProfileFieldB\x13\xbaH\x10\x92\x01\r\x10\x07\x18\x01\"\x07\x82\x01\x04\x10\x01 \x00\x12!\n\x10\x65xpected_version\x18\n \x01(\x03\x42\x07\xbaH\x04\"\x02(\x00\"N\n\x14PutMyProfileResponse\x12\x36\n\x07profile\x18\x01 \x01(\x0b\x32%.stint.applications.v1.StudentProfile\":\n\x18GetStudentProfileRequest\x12\x1e\n\nstudent_id\x18\x01 \x01(\tB\n\xbaH\x07r\x05\x10\x01\x18\x80\x01\"S\n\x19GetStudentProfileResponse\x12\x36\n\x07profile\x18\x01 \x01(\x0b\x32%.stint.applications.v1.StudentProfile\"\xcf\x01\n\x14InviteStudentRequest\x12\x37\n\nposting_id\x18\x01 \x01(\tB#\xbaH r\x1e\x32\x1c^pst_[0-9a-hjkmnp-tv-z]{26}$\x12\x1e\n\nstudent_id\x18\x02 \x01(\tB\n\xbaH\x07r\x05\x10\x01\x18\x80\x01\x12^\n\x07message\x18\x03 \x01(\tBM\xbaHJrH\x18\xd0\x0f\x92\x02\x42You did great work on our survey last term; this one builds on it.\"N\n\x15InviteStudentResponse\x12\x35\n\ninvitation\x18\x01 \x01(\x0b\x32!.stint.applications.v1.Invitation\"\x7f\n\x16ListInvitationsRequest\x12\x1b\n\nposting_id\x18\x01 \x01(\tB\x07\xbaH\x04r\x02\x18\x64\x12\x1c\n\nstudent_id\x18\x02 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x01\x12*\n\x04page\x18\x03 \x01(\x0b\x32\x1c.stint.common.v1.PageRequest\"~\n\x17ListInvitationsResponse\x12\x36\n\x0binvitations\x18\x01 \x03(\x0b\x32!.stint.applications.v1.Invitation\x12+\n\x04page\x18\x02 \x01(\x0b\x32\x1d.stint.common.v1.PageResponse\"6\n\x1aListRecommendationsRequest\x12\x18\n\x05limit\x18\x01 \x01(\x05\x42\t\xbaH\x06\x1a\x04\x18\x32(\x00\"]\n\x1bListRecommendationsResponse\x12>\n\x0frecommendations\x18\x01 \x03(\x0b\x32%.stint.applications.v1.Recommendation2\xfa\x0b\n\x13\x41pplicationsService\x12v\n\x11SubmitApplication\x12/.stint.applications.v1.SubmitApplicationRequest\x1a\x30.stint.applications.v1.SubmitApplicationResponse\x12|\n\x13WithdrawApplication\x12\x31.stint.applications.v1.WithdrawApplicationRequest\x1a\x32.stint.applications.v1.WithdrawApplicationResponse\x12\x7f\n\x14ShortlistApplication\x12\x32.stint.applications.v1.ShortlistApplicationRequest\x1a\x33.stint.applications.v1.ShortlistApplicationResponse\x12v\n\x11RejectApplication\x12/.stint.applications.v1.RejectApplicationRequest\x1a\x30.stint.applications.v1.RejectApplicationResponse\x12j\n\rHireCandidate\x12+.stint.applications.v1.HireCandidateRequest\x1a,.stint.applications.v1.HireCandidateResponse\x12m\n\x0eGetApplication\x12,.stint.applications.v1.GetApplicationRequest\x1a-.stint.applications.v1.GetApplicationResponse\x12s\n\x10ListApplications\x12..stint.applications.v1.ListApplicationsRequest\x1a/.stint.applications.v1.ListApplicationsResponse\x12g\n\x0cGetMyProfile\x12*.stint.applications.v1.GetMyProfileRequest\x1a+.stint.applications.v1.GetMyProfileResponse\x12g\n\x0cPutMyProfile\x12*.stint.applications.v1.PutMyProfileRequest\x1a+.stint.applications.v1.PutMyProfileResponse\x12v\n\x11GetStudentProfile\x12/.stint.applications.v1.GetStudentProfileRequest\x1a\x30.stint.applications.v1.GetStudentProfileResponse\x12j\n\rInviteStudent\x12+.stint.applications.v1.InviteStudentRequest\x1a,.stint.applications.v1.InviteStudentResponse\x12p\n\x0fListInvitations\x12-.stint.applications.v1.ListInvitationsRequest\x1a..stint.applications.v1.ListInvitationsResponse\x12|\n\x13ListRecommendations\x12\x31.stint.applications.v1.ListRecommendationsRequest\x1a\x32.stint.applications.v1.ListRecommendationsResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -93,54 +94,60 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_LISTINVITATIONSREQUEST'].fields_by_name['posting_id']._serialized_options = b'\272H\004r\002\030d'
   _globals['_LISTINVITATIONSREQUEST'].fields_by_name['student_id']._loaded_options = None
   _globals['_LISTINVITATIONSREQUEST'].fields_by_name['student_id']._serialized_options = b'\272H\005r\003\030\200\001'
-  _globals['_SUBMITAPPLICATIONREQUEST']._serialized_start=293
-  _globals['_SUBMITAPPLICATIONREQUEST']._serialized_end=645
-  _globals['_SUBMITAPPLICATIONRESPONSE']._serialized_start=647
-  _globals['_SUBMITAPPLICATIONRESPONSE']._serialized_end=731
-  _globals['_WITHDRAWAPPLICATIONREQUEST']._serialized_start=733
-  _globals['_WITHDRAWAPPLICATIONREQUEST']._serialized_end=822
-  _globals['_WITHDRAWAPPLICATIONRESPONSE']._serialized_start=824
-  _globals['_WITHDRAWAPPLICATIONRESPONSE']._serialized_end=910
-  _globals['_SHORTLISTAPPLICATIONREQUEST']._serialized_start=912
-  _globals['_SHORTLISTAPPLICATIONREQUEST']._serialized_end=1002
-  _globals['_SHORTLISTAPPLICATIONRESPONSE']._serialized_start=1004
-  _globals['_SHORTLISTAPPLICATIONRESPONSE']._serialized_end=1091
-  _globals['_REJECTAPPLICATIONREQUEST']._serialized_start=1094
-  _globals['_REJECTAPPLICATIONREQUEST']._serialized_end=1264
-  _globals['_REJECTAPPLICATIONRESPONSE']._serialized_start=1266
-  _globals['_REJECTAPPLICATIONRESPONSE']._serialized_end=1350
-  _globals['_HIRECANDIDATEREQUEST']._serialized_start=1352
-  _globals['_HIRECANDIDATEREQUEST']._serialized_end=1435
-  _globals['_HIRECANDIDATERESPONSE']._serialized_start=1438
-  _globals['_HIRECANDIDATERESPONSE']._serialized_end=1573
-  _globals['_GETAPPLICATIONREQUEST']._serialized_start=1575
-  _globals['_GETAPPLICATIONREQUEST']._serialized_end=1659
-  _globals['_GETAPPLICATIONRESPONSE']._serialized_start=1661
-  _globals['_GETAPPLICATIONRESPONSE']._serialized_end=1742
-  _globals['_LISTAPPLICATIONSREQUEST']._serialized_start=1745
-  _globals['_LISTAPPLICATIONSREQUEST']._serialized_end=1973
-  _globals['_LISTAPPLICATIONSRESPONSE']._serialized_start=1976
-  _globals['_LISTAPPLICATIONSRESPONSE']._serialized_end=2105
-  _globals['_GETMYPROFILEREQUEST']._serialized_start=2107
-  _globals['_GETMYPROFILEREQUEST']._serialized_end=2128
-  _globals['_GETMYPROFILERESPONSE']._serialized_start=2130
-  _globals['_GETMYPROFILERESPONSE']._serialized_end=2208
-  _globals['_PUTMYPROFILEREQUEST']._serialized_start=2211
-  _globals['_PUTMYPROFILEREQUEST']._serialized_end=2787
-  _globals['_PUTMYPROFILERESPONSE']._serialized_start=2789
-  _globals['_PUTMYPROFILERESPONSE']._serialized_end=2867
-  _globals['_GETSTUDENTPROFILEREQUEST']._serialized_start=2869
-  _globals['_GETSTUDENTPROFILEREQUEST']._serialized_end=2927
-  _globals['_GETSTUDENTPROFILERESPONSE']._serialized_start=2929
-  _globals['_GETSTUDENTPROFILERESPONSE']._serialized_end=3012
-  _globals['_INVITESTUDENTREQUEST']._serialized_start=3015
-  _globals['_INVITESTUDENTREQUEST']._serialized_end=3222
-  _globals['_INVITESTUDENTRESPONSE']._serialized_start=3224
-  _globals['_INVITESTUDENTRESPONSE']._serialized_end=3302
-  _globals['_LISTINVITATIONSREQUEST']._serialized_start=3304
-  _globals['_LISTINVITATIONSREQUEST']._serialized_end=3431
-  _globals['_LISTINVITATIONSRESPONSE']._serialized_start=3433
-  _globals['_LISTINVITATIONSRESPONSE']._serialized_end=3559
-  _globals['_APPLICATIONSSERVICE']._serialized_start=3562
-  _globals['_APPLICATIONSSERVICE']._serialized_end=4966
+  _globals['_LISTRECOMMENDATIONSREQUEST'].fields_by_name['limit']._loaded_options = None
+  _globals['_LISTRECOMMENDATIONSREQUEST'].fields_by_name['limit']._serialized_options = b'\272H\006\032\004\0302(\000'
+  _globals['_SUBMITAPPLICATIONREQUEST']._serialized_start=337
+  _globals['_SUBMITAPPLICATIONREQUEST']._serialized_end=689
+  _globals['_SUBMITAPPLICATIONRESPONSE']._serialized_start=691
+  _globals['_SUBMITAPPLICATIONRESPONSE']._serialized_end=775
+  _globals['_WITHDRAWAPPLICATIONREQUEST']._serialized_start=777
+  _globals['_WITHDRAWAPPLICATIONREQUEST']._serialized_end=866
+  _globals['_WITHDRAWAPPLICATIONRESPONSE']._serialized_start=868
+  _globals['_WITHDRAWAPPLICATIONRESPONSE']._serialized_end=954
+  _globals['_SHORTLISTAPPLICATIONREQUEST']._serialized_start=956
+  _globals['_SHORTLISTAPPLICATIONREQUEST']._serialized_end=1046
+  _globals['_SHORTLISTAPPLICATIONRESPONSE']._serialized_start=1048
+  _globals['_SHORTLISTAPPLICATIONRESPONSE']._serialized_end=1135
+  _globals['_REJECTAPPLICATIONREQUEST']._serialized_start=1138
+  _globals['_REJECTAPPLICATIONREQUEST']._serialized_end=1308
+  _globals['_REJECTAPPLICATIONRESPONSE']._serialized_start=1310
+  _globals['_REJECTAPPLICATIONRESPONSE']._serialized_end=1394
+  _globals['_HIRECANDIDATEREQUEST']._serialized_start=1396
+  _globals['_HIRECANDIDATEREQUEST']._serialized_end=1479
+  _globals['_HIRECANDIDATERESPONSE']._serialized_start=1482
+  _globals['_HIRECANDIDATERESPONSE']._serialized_end=1617
+  _globals['_GETAPPLICATIONREQUEST']._serialized_start=1619
+  _globals['_GETAPPLICATIONREQUEST']._serialized_end=1703
+  _globals['_GETAPPLICATIONRESPONSE']._serialized_start=1705
+  _globals['_GETAPPLICATIONRESPONSE']._serialized_end=1786
+  _globals['_LISTAPPLICATIONSREQUEST']._serialized_start=1789
+  _globals['_LISTAPPLICATIONSREQUEST']._serialized_end=2017
+  _globals['_LISTAPPLICATIONSRESPONSE']._serialized_start=2020
+  _globals['_LISTAPPLICATIONSRESPONSE']._serialized_end=2149
+  _globals['_GETMYPROFILEREQUEST']._serialized_start=2151
+  _globals['_GETMYPROFILEREQUEST']._serialized_end=2172
+  _globals['_GETMYPROFILERESPONSE']._serialized_start=2174
+  _globals['_GETMYPROFILERESPONSE']._serialized_end=2252
+  _globals['_PUTMYPROFILEREQUEST']._serialized_start=2255
+  _globals['_PUTMYPROFILEREQUEST']._serialized_end=2831
+  _globals['_PUTMYPROFILERESPONSE']._serialized_start=2833
+  _globals['_PUTMYPROFILERESPONSE']._serialized_end=2911
+  _globals['_GETSTUDENTPROFILEREQUEST']._serialized_start=2913
+  _globals['_GETSTUDENTPROFILEREQUEST']._serialized_end=2971
+  _globals['_GETSTUDENTPROFILERESPONSE']._serialized_start=2973
+  _globals['_GETSTUDENTPROFILERESPONSE']._serialized_end=3056
+  _globals['_INVITESTUDENTREQUEST']._serialized_start=3059
+  _globals['_INVITESTUDENTREQUEST']._serialized_end=3266
+  _globals['_INVITESTUDENTRESPONSE']._serialized_start=3268
+  _globals['_INVITESTUDENTRESPONSE']._serialized_end=3346
+  _globals['_LISTINVITATIONSREQUEST']._serialized_start=3348
+  _globals['_LISTINVITATIONSREQUEST']._serialized_end=3475
+  _globals['_LISTINVITATIONSRESPONSE']._serialized_start=3477
+  _globals['_LISTINVITATIONSRESPONSE']._serialized_end=3603
+  _globals['_LISTRECOMMENDATIONSREQUEST']._serialized_start=3605
+  _globals['_LISTRECOMMENDATIONSREQUEST']._serialized_end=3659
+  _globals['_LISTRECOMMENDATIONSRESPONSE']._serialized_start=3661
+  _globals['_LISTRECOMMENDATIONSRESPONSE']._serialized_end=3754
+  _globals['_APPLICATIONSSERVICE']._serialized_start=3757
+  _globals['_APPLICATIONSSERVICE']._serialized_end=5287
 # @@protoc_insertion_point(module_scope)
