@@ -13,6 +13,8 @@ from gateway.routes import (
     payouts,
     postings,
     profiles,
+    recommendations,
+    saved_searches,
     sponsorships,
     submissions,
 )
@@ -22,9 +24,11 @@ from gateway.routing import Route
 def all_routes() -> list[Route]:
     return [
         *postings.ROUTES,
+        *saved_searches.ROUTES,
         *companies.ROUTES,
         *applications.ROUTES,
         *profiles.ROUTES,
+        *recommendations.ROUTES,
         *submissions.ROUTES,
         *disputes.ROUTES,
         *offers.ROUTES,
