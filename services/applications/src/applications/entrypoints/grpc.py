@@ -6,6 +6,7 @@ from typing import Any
 
 from applications.adapters import wire
 from applications.entrypoints.grpc_profiles import ProfileRpcs
+from applications.entrypoints.grpc_recommendations import RecommendationRpcs
 from applications.handlers import Handlers
 from stint.applications.v1 import applications_service_pb2 as api
 from stint.applications.v1.applications_service_pb2_grpc import ApplicationsServiceServicer
@@ -24,7 +25,7 @@ def _actor() -> Actor:
     return actor_of(current_caller())
 
 
-class ApplicationsServicer(ProfileRpcs, ApplicationsServiceServicer):
+class ApplicationsServicer(ProfileRpcs, RecommendationRpcs, ApplicationsServiceServicer):
     """Errors are raised as `stint.kit.errors` and mapped to status codes by the interceptor."""
 
     def __init__(self, handlers: Handlers) -> None:

@@ -11,6 +11,7 @@ from applications.handlers.invitations import InvitationHandlers
 from applications.handlers.ports import ApplicationRepository, Deps, PostingRepository
 from applications.handlers.postings import PostingHandlers
 from applications.handlers.profiles import ProfileHandlers
+from applications.handlers.recommendations import RecommendationHandlers
 
 __all__ = [
     "ApplicationHandlers",
@@ -23,6 +24,7 @@ __all__ = [
     "PostingHandlers",
     "PostingRepository",
     "ProfileHandlers",
+    "RecommendationHandlers",
 ]
 
 
@@ -35,6 +37,7 @@ class Handlers:
     postings: PostingHandlers
     profiles: ProfileHandlers
     invitations: InvitationHandlers
+    recommendations: RecommendationHandlers
 
     @classmethod
     def build(cls, deps: Deps) -> Handlers:
@@ -48,4 +51,5 @@ class Handlers:
             PostingHandlers(deps, closure),
             profiles,
             invitations,
+            RecommendationHandlers(deps),
         )
