@@ -26,6 +26,7 @@ from stint.kit.paging import Page, PageRequest
 
 MATCH_KEYS = "match_keys"
 INDEXES = (
+    IndexSpec([("student_id", 1)]),
     IndexSpec([("student_id", 1), ("slot", 1)], unique=True),
     IndexSpec([(MATCH_KEYS, 1)]),
 )
