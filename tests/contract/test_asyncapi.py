@@ -25,18 +25,30 @@ from stint.kit.testing.clock import ManualClock
 from stint.notifications.v1 import events_pb2 as notifications
 from stint.payouts.v1 import events_pb2 as payouts
 from stint.postings.v1 import events_pb2 as postings
+from stint.postings.v1 import saved_search_pb2 as saved_searches
 from stint.submissions.v1 import events_pb2 as submissions
 
 from .node_tools import node_bin, write_json
 
 VALIDATE = Path(__file__).parent / "asyncapi" / "validate.mjs"
-EVENT_MODULES: dict[str, ModuleType] = {
-    topics.POSTINGS: postings,
-    topics.APPLICATIONS: applications,
-    topics.SUBMISSIONS: submissions,
-    topics.PAYOUTS: payouts,
-    topics.NOTIFICATIONS: notifications,
+# Per topic, the modules its events are declared in (events.proto, plus a feature's own file
+# such as saved_search.proto), in the descriptor set's order.
+EVENT_MODULES: dict[str, tuple[ModuleType, ...]] = {
+    topics.POSTINGS: (postings, saved_searches),
+    topics.APPLICATIONS: (applications,),
+    topics.SUBMISSIONS: (submissions,),
+    topics.PAYOUTS: (payouts,),
+    topics.NOTIFICATIONS: (notifications,),
 }
+
+
+def _descriptor(topic: str, name: str) -> Any:
+    """The message descriptor of event `name` (full name) of `topic`."""
+    short = name.split(".")[-1]
+    for module in EVENT_MODULES[topic]:
+        if short in module.DESCRIPTOR.message_types_by_name:
+            return module.DESCRIPTOR.message_types_by_name[short]
+    raise KeyError(name)
 
 
 @pytest.fixture(scope="module")
@@ -48,9 +60,10 @@ def proto_events() -> dict[str, list[str]]:
     """Per topic, the messages of its events.proto that carry an EventContext as field 1 (read
     from the generated code, not from the descriptor set the document is made from)."""
     found: dict[str, list[str]] = {}
-    for topic, module in EVENT_MODULES.items():
+    for topic, modules in EVENT_MODULES.items():
         found[topic] = [
             message.full_name
+            for module in modules
             for message in module.DESCRIPTOR.message_types_by_name.values()
             if (first := message.fields_by_number.get(1)) is not None
             and first.message_type is EventContext.DESCRIPTOR
@@ -139,7 +152,7 @@ def test_every_event_message_in_the_protos_is_on_its_topics_channel(
             assert ref == name
             payload = document["components"]["schemas"][name]
             assert payload["x-protobuf-message"] == name
-            descriptor = EVENT_MODULES[topic].DESCRIPTOR.message_types_by_name[name.split(".")[-1]]
+            descriptor = _descriptor(topic, name)
             assert set(payload["properties"]) == {f.name for f in descriptor.fields}
     dead = {t.name for t in topics.all_topics()} - set(events)
     for topic in dead:
@@ -149,9 +162,8 @@ def test_every_event_message_in_the_protos_is_on_its_topics_channel(
 def test_headers_are_the_ones_the_envelope_sets(document: dict[str, Any]) -> None:
     clock = ManualClock(datetime(2026, 1, 15, 9, 30, tzinfo=UTC))
     for topic, names in proto_events().items():
-        module = EVENT_MODULES[topic]
         for name in names:
-            message = GetMessageClass(module.DESCRIPTOR.message_types_by_name[name.split(".")[-1]])
+            message = GetMessageClass(_descriptor(topic, name))
             sent = new_envelope(
                 message(), topic=topic, subject="pst_1", source="/stint/postings", clock=clock
             ).headers()

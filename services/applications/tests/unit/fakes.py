@@ -153,6 +153,9 @@ class FakePostings:
     async def get(self, posting_id: str) -> PostingView | None:
         return await self._store.get_posting(posting_id)
 
+    async def open_postings(self) -> list[PostingView]:
+        return [p for p in self._store.postings.values() if p.status is PostingStatus.OPEN]
+
     async def save(
         self, view: PostingView, expected_version: int, events: Sequence[ev.CandidateHired] = ()
     ) -> None:

@@ -1,5 +1,6 @@
-"""Repeat hiring: only former interns, only the company's open postings they can see, once
-per posting and student; applying accepts the invitation."""
+"""Repeat hiring: only students who applied to or were hired by the company, only the
+company's open postings they can see, once per posting and student; applying accepts the
+invitation."""
 
 from __future__ import annotations
 
@@ -55,12 +56,14 @@ async def test_invite_a_former_intern_and_accept_by_applying(setup: tuple) -> No
     assert repo.invitations.rows[inv.id].status is InvitationStatus.ACCEPTED
 
 
-async def test_only_former_interns_of_the_company(setup: tuple) -> None:
+async def test_only_students_who_applied_to_or_were_hired_by_the_company(setup: tuple) -> None:
     handlers, repo = setup
     await former_intern(setup)
-    await apply(handlers, student("usr_bo", "uni_a"))  # applied, never hired
-    with pytest.raises(NotAFormerIntern):
-        await handlers.invitations.invite(InviteStudent(NEXT, "usr_bo", ""), employer())
+    await apply(handlers, student("usr_bo", "uni_a"))  # applied, never hired: may be invited
+    inv = await handlers.invitations.invite(InviteStudent(NEXT, "usr_bo", ""), employer())
+    assert (inv.student_id, inv.status) == ("usr_bo", InvitationStatus.PENDING)
+    with pytest.raises(NotAFormerIntern):  # never applied to the company
+        await handlers.invitations.invite(InviteStudent(NEXT, "usr_cy", ""), employer())
     repo.postings[NEXT] = replace(repo.postings[NEXT], company_id="cmp_2")
     with pytest.raises(NotAFormerIntern):  # hired by cmp_1, not by cmp_2
         await handlers.invitations.invite(InviteStudent(NEXT, ADA, ""), employer("cmp_2"))

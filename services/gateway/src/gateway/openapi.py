@@ -31,11 +31,16 @@ _TAGS = {
     "companies": "Company profiles, and their verification by the platform's admins.",
     "review": "The admins' review of postings: the queue (unverified companies, automatic "
     "findings, flags), approvals, declines and takedowns; anyone may flag an open posting.",
+    "saved-searches": "A student's saved searches: new postings that match alert them (inbox, "
+    "and e-mail by preference).",
+    "recommendations": "Open postings recommended to a student from their profile's skills, "
+    "past work and programme, each with why.",
     "applications": "Students apply; employers shortlist, reject and hire.",
     "profiles": "Student profiles: what a student shows employers, field by field.",
     "conversations": "One thread per application between the company's staff and the "
     "applicant, into the engagement: messages, artifact references, read receipts, unread counts.",
-    "invitations": "Repeat hiring: a company invites an intern it hired before to a new posting.",
+    "invitations": "Repeat hiring: a company invites a student who applied to or was hired by "
+    "it before to a new posting.",
     "engagements": "Deliver, review, approve, rate, and the verifiable experience record.",
     "disputes": "Either side opens a dispute on an engagement, the other answers, an admin "
     "resolves it.",

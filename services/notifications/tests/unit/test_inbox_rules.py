@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from notifications.adapters.catalogue import TYPE_NAMES
+from notifications.adapters.catalogue import INBOX_TYPES
 from notifications.adapters.wire import inbox_event
 from notifications.domain.access import inbox_of
 from notifications.domain.errors import NotAnOwner
@@ -37,7 +37,7 @@ def envelope(subject: str) -> Envelope:
 
 
 def test_every_rule_is_a_catalogued_type() -> None:
-    assert set(KINDS) <= TYPE_NAMES
+    assert set(KINDS) <= INBOX_TYPES
 
 
 @pytest.mark.parametrize(

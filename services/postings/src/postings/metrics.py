@@ -41,3 +41,7 @@ COMPANY_VERIFICATIONS = Counter(
     "Company verification decisions, by status (verified, revoked).",
     ["status"],
 )
+SAVED_SEARCH_ALERTS = Counter(
+    "stint_saved_search_alerts_total",
+    "SavedSearchMatched alerts committed (one per saved search and posting).",
+)

@@ -84,7 +84,7 @@ async def test_filters_order_and_pagination(service: Service) -> None:
         fee=money_pb2.Money(amount_minor=150_000, currency="USD"),
     )
     writing = await open_posting(service, title="Blog series", summary="Write about churn")
-    # Free text searches titles and summaries, not descriptions.
+    # Free text searches titles, summaries and descriptions.
     await service.stub.UpdatePosting(
         svc.UpdatePostingRequest(
             posting_id=cheap.id,
@@ -94,7 +94,8 @@ async def test_filters_order_and_pagination(service: Service) -> None:
         metadata=EMPLOYER,
     )
 
-    assert await ids(service, STUDENT_NONE, query="churn") == [writing.id, data.id]
+    assert await ids(service, STUDENT_NONE, query="churn") == [writing.id, data.id, cheap.id]
+    assert await ids(service, STUDENT_NONE, query="about CHURN") == [writing.id, cheap.id]
     assert await ids(service, STUDENT_NONE, skills=["python", "Excel"]) == [writing.id, data.id]
     assert await ids(service, STUDENT_NONE, skills=["python", "SQL"], skill_match=2) == [data.id]
     assert await ids(service, STUDENT_NONE, categories=[work_pb2.CATEGORY_DATA_ANALYSIS]) == [

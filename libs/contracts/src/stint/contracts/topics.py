@@ -30,7 +30,12 @@ class TopicSpec:
 
 
 DOMAIN_TOPICS: Final[tuple[TopicSpec, ...]] = (
-    TopicSpec(POSTINGS, 3, "posting id (pst_…); company events: company id (cmp_…)"),
+    TopicSpec(
+        POSTINGS,
+        3,
+        "posting id (pst_…); company events: company id (cmp_…); saved-search events: "
+        "saved search id (srch_…)",
+    ),
     TopicSpec(
         APPLICATIONS, 3, "application id (app_…), invitation id (ivt_…) or conversation id (cnv_…)"
     ),

@@ -32,6 +32,11 @@ APPLICATION_INDEXES = (
     IndexSpec([("university_id", 1), ("_id", -1)]),
 )
 
+# The projection's open postings, found by status (recommendations).
+POSTING_INDEXES = (IndexSpec([("status", 1)]),)
+# At most this many open postings are read per recommendation request.
+OPEN_READ = 2000
+
 
 class ApplicationRepository:
     """Loads and saves applications; raises the domain's errors for duplicates and races."""
@@ -110,11 +115,17 @@ class PostingRepository:
         self._events = events
 
     async def ensure_indexes(self) -> None:
-        await self.collection.ensure_indexes()
+        await self.collection.ensure_indexes(POSTING_INDEXES)
 
     async def get(self, posting_id: str) -> PostingView | None:
         doc = await self.collection.get(posting_id)
         return _posting(doc) if doc else None
+
+    async def open_postings(self) -> list[PostingView]:
+        """The open postings (top-level equality on the indexed status: the cost follows the
+        open postings, not every posting ever projected), at most OPEN_READ of them."""
+        cursor = self.collection.collection.find({"status": str(PostingStatus.OPEN)})
+        return [_posting(doc) async for doc in cursor.limit(OPEN_READ)]
 
     async def save(
         self, view: PostingView, expected_version: int, events: Sequence[ev.CandidateHired] = ()

@@ -1,5 +1,5 @@
-"""Invitations (repeat hire): a company asks an intern it hired before to apply to a new
-posting. Pure: no I/O, no protobuf."""
+"""Invitations (repeat hire): a company asks a student who applied to or was hired by it
+before to apply to a new posting. Pure: no I/O, no protobuf."""
 
 from __future__ import annotations
 
@@ -23,7 +23,8 @@ class InvitationStatus(enum.StrEnum):
 
 
 class NotAFormerIntern(FailedPrecondition):
-    """The company never hired this student: only former interns are invited."""
+    """The student never applied to (nor was hired by) the company: only students it knows
+    are invited."""
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from typing import Any
 from applications.adapters import wire
 from applications.entrypoints.grpc_conversations import ConversationRpcs
 from applications.entrypoints.grpc_profiles import ProfileRpcs
+from applications.entrypoints.grpc_recommendations import RecommendationRpcs
 from applications.handlers import Handlers
 from stint.applications.v1 import applications_service_pb2 as api
 from stint.applications.v1.applications_service_pb2_grpc import ApplicationsServiceServicer
@@ -25,7 +26,9 @@ def _actor() -> Actor:
     return actor_of(current_caller())
 
 
-class ApplicationsServicer(ProfileRpcs, ConversationRpcs, ApplicationsServiceServicer):
+class ApplicationsServicer(
+    ProfileRpcs, ConversationRpcs, RecommendationRpcs, ApplicationsServiceServicer
+):
     """Errors are raised as `stint.kit.errors` and mapped to status codes by the interceptor."""
 
     def __init__(self, handlers: Handlers) -> None:

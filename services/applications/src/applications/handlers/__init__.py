@@ -16,6 +16,7 @@ from applications.handlers.invitations import InvitationHandlers
 from applications.handlers.ports import ApplicationRepository, Deps, PostingRepository
 from applications.handlers.postings import PostingHandlers
 from applications.handlers.profiles import ProfileHandlers
+from applications.handlers.recommendations import RecommendationHandlers
 
 __all__ = [
     "ApplicationHandlers",
@@ -31,6 +32,7 @@ __all__ = [
     "PostingHandlers",
     "PostingRepository",
     "ProfileHandlers",
+    "RecommendationHandlers",
 ]
 
 
@@ -44,6 +46,7 @@ class Handlers:
     profiles: ProfileHandlers
     invitations: InvitationHandlers
     conversations: ConversationHandlers
+    recommendations: RecommendationHandlers
 
     @classmethod
     def build(
@@ -63,4 +66,5 @@ class Handlers:
             profiles,
             invitations,
             ConversationHandlers(deps, conversations, policy),
+            RecommendationHandlers(deps),
         )

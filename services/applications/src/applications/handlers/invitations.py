@@ -1,4 +1,5 @@
-"""Repeat hiring: a company invites an intern it hired before to apply to a new posting."""
+"""Repeat hiring: a company invites a student who applied to or was hired by it before to
+apply to a new posting."""
 
 from __future__ import annotations
 
@@ -34,8 +35,9 @@ class InvitationHandlers:
         self._profiles = profiles
 
     async def invite(self, cmd: InviteStudent, cause: Cause) -> Invitation:
-        """The posting's company invites a former intern to its open posting (visible to
-        them); emits StudentInvited (key: the invitation id). One per posting and student."""
+        """The posting's company invites a student who applied to or was hired by it before to
+        its open posting (visible to them); emits StudentInvited (key: the invitation id).
+        One per posting and student."""
         actor = cause.actor
         access.require_identity(actor)
         if actor.role not in (EMPLOYER, ADMIN):
@@ -44,11 +46,13 @@ class InvitationHandlers:
         posting = await self._d.postings.get(cmd.posting_id)
         if posting is None or not (actor.is_admin or actor.acts_for(posting.company_id)):
             raise errors.PostingNotFound(f"posting {cmd.posting_id} not found")
-        university = await self._profiles.former_intern_university(
+        university = await self._profiles.known_student_university(
             cmd.student_id, posting.company_id
         )
         if university is None:
-            raise NotAFormerIntern("only students the company hired before can be invited")
+            raise NotAFormerIntern(
+                "only students who applied to or were hired by the company can be invited"
+            )
         now = self._d.clock.now()
         inv = invite(new_id("ivt"), posting, cmd, university, actor, now)
         await self._d.invitations.add(inv, [StudentInvited(inv, cause)])

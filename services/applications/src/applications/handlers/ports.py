@@ -53,6 +53,10 @@ class PostingRepository(Protocol):
     ) -> None:
         """Insert (expected_version 0) or replace; a lost race is a ConcurrencyConflict."""
 
+    async def open_postings(self) -> list[PostingView]:
+        """The postings open now (an indexed equality on the status; at most a bound)."""
+        ...
+
 
 class ProfileRepository(Protocol):
     """Student profiles, one per student (adapters/profiles.py)."""

@@ -83,18 +83,22 @@ class ProfileHandlers:
             return found is not None
         return False
 
-    async def former_intern_university(self, student_id: str, company_id: str) -> str | None:
-        """The university a former intern of `company_id` studies at (the profile's verified
-        one, else their hired application's), or None when the company never hired them."""
+    async def known_student_university(self, student_id: str, company_id: str) -> str | None:
+        """The university of a student who applied to or was hired by `company_id` (the
+        profile's verified one, else their hired application's, else any application's to
+        the company), or None when the student never applied to the company."""
         hired = await self._d.applications.first_of_student(
             student_id, company_id=company_id, status=str(Status.HIRED)
         )
-        if hired is None:
+        known = hired or await self._d.applications.first_of_student(
+            student_id, company_id=company_id
+        )
+        if known is None:
             return None
         profile = await self._d.profiles.get(student_id)
         if profile is not None and profile.school.verified:
             return profile.school.university_id
-        return hired.university_id
+        return known.university_id
 
 
 def _require_student(actor: Actor) -> None:

@@ -15,6 +15,8 @@ from gateway.routes import (
     payouts,
     postings,
     profiles,
+    recommendations,
+    saved_searches,
     sponsorships,
     submissions,
 )
@@ -24,10 +26,12 @@ from gateway.routing import Route
 def all_routes() -> list[Route]:
     return [
         *postings.ROUTES,
+        *saved_searches.ROUTES,
         *companies.ROUTES,
         *applications.ROUTES,
         *conversations.ROUTES,
         *profiles.ROUTES,
+        *recommendations.ROUTES,
         *submissions.ROUTES,
         *disputes.ROUTES,
         *engagement_time.ROUTES,

@@ -74,7 +74,7 @@ ROUTES = [
             ),
             Query("hours_min", "hours_min", "int"),
             Query("hours_max", "hours_max", "int"),
-            Query("q", "query", "str", "free text in title and summary"),
+            Query("q", "query", "str", "free text in title, summary and description"),
             Query("order", "order", "enum", "POSTING_ORDER_NEWEST or POSTING_ORDER_DEADLINE"),
         ),
         prepare=_list_filters,

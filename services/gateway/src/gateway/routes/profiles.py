@@ -44,8 +44,8 @@ ROUTES = [
         "POST",
         "/v1/postings/{posting_id}/invitations",
         "InviteStudent",
-        "Invite an intern the company hired before to apply to this open posting (one "
-        "invitation per posting and student)",
+        "Invite a student who applied to or was hired by the company before to apply to this "
+        "open posting (one invitation per posting and student)",
         EMPLOYER,
         tag=INVITATIONS,
         body=Body(),

@@ -1,5 +1,10 @@
 """The webhook event-type catalogue, derived from the domain events' Protobuf messages.
 
+Personal events (`PERSONAL`: a student's own saved-search alert) are no webhook type: they go
+to the person's inbox only, never to an endpoint of a company or university the snapshots
+name (the posting in a SavedSearchMatched names its company, which must not learn what a
+student searches for). `CATALOGUE` is the webhook catalogue; `INBOX_ONLY` the personal kinds.
+
 A type name is the message name split into ``<subject>.<what happened>``: ``PostingPublished``
 becomes ``posting.published``, ``CandidateHired`` ``candidate.hired``, ``ExperienceRecordIssued``
 ``experience_record.issued``. Routing keys (company, university, student ids) are read from
@@ -67,9 +72,18 @@ def _kinds() -> Iterator[EventKind]:
         yield EventKind(type_name(event.name), event.topic, message_type)
 
 
-CATALOGUE: tuple[EventKind, ...] = tuple(_kinds())
+# Events about one person's own activity, delivered to their inbox only (by message name).
+PERSONAL = frozenset({"SavedSearchMatched"})
+_ALL: tuple[EventKind, ...] = tuple(_kinds())
+CATALOGUE: tuple[EventKind, ...] = tuple(
+    k for k in _ALL if k.message_type.DESCRIPTOR.name not in PERSONAL
+)
+INBOX_ONLY: tuple[EventKind, ...] = tuple(k for k in _ALL if k not in CATALOGUE)
 BY_PROTO = {kind.proto_name: kind for kind in CATALOGUE}
+# What a webhook endpoint may subscribe to.
 TYPE_NAMES = frozenset(kind.name for kind in CATALOGUE) | {TEST_TYPE}
+# What the inbox may notify of (webhook types and personal kinds).
+INBOX_TYPES = frozenset(kind.name for kind in _ALL)
 
 
 def tenants_of(message: Message) -> Tenants:

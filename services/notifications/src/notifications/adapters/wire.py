@@ -22,6 +22,7 @@ from stint.kit.wire import event_context, timestamp
 from stint.notifications.v1 import notifications_service_pb2 as pb
 from stint.notifications.v1.events_pb2 import WebhookEndpointDisabled
 from stint.payouts.v1 import events_pb2 as payouts_events
+from stint.postings.v1 import saved_search_pb2 as postings_saved_search
 from stint.submissions.v1 import engagement_pb2
 from stint.submissions.v1 import events_pb2 as submissions_events
 
@@ -144,7 +145,7 @@ def inbox_event(kind: str, message: ProtoMessage, envelope: Envelope) -> InboxEv
     return InboxEvent(
         kind=kind,
         event_id=envelope.id,
-        subject_id=envelope.subject,
+        subject_id=_subject(message, envelope),
         title=_title(message),
         time=envelope.time,
         student_id=min(tenants.students, default=""),
@@ -153,6 +154,14 @@ def inbox_event(kind: str, message: ProtoMessage, envelope: Envelope) -> InboxEv
         acted=_acted(message),
         **_finality(message),
     )
+
+
+def _subject(message: ProtoMessage, envelope: Envelope) -> str:
+    """What the notice is about: the record's subject, except for a saved-search alert, which
+    is about the posting that matched (the one to open)."""
+    if isinstance(message, postings_saved_search.SavedSearchMatched) and message.posting.id:
+        return message.posting.id
+    return envelope.subject
 
 
 _ANSWERS = (submissions_events.ExtensionGranted, submissions_events.ExtensionDeclined)

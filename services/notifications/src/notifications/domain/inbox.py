@@ -188,6 +188,13 @@ RULES: dict[str, Rule] = {
     "offer.declined": Rule(
         (COMPANY,), "Offer declined", "The intern declined your offer “{t}”.", Channel.EMAIL
     ),
+    # A new posting matches a student's saved search ({t}: the posting's title).
+    "saved_search.matched": Rule(
+        (STUDENT,),
+        "New project for your saved search",
+        "“{t}” matches one of your saved searches.",
+        Channel.EMAIL,
+    ),
     "webhook_endpoint.disabled": Rule(
         (COMPANY, UNIVERSITIES), "Webhook endpoint disabled", "{t} no longer receives events."
     ),

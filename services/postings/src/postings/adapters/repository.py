@@ -204,7 +204,7 @@ def _query_filter(query: ListQuery) -> list[dict[str, Any]]:
         found.append({"estimated_hours": hours})
     for word in query.words:  # escaped: user text never becomes a pattern or an operator
         pattern = {"$regex": re.escape(word), "$options": "i"}
-        found.append({"$or": [{"title": pattern}, {"summary": pattern}]})
+        found.append({"$or": [{"title": pattern}, {"summary": pattern}, {"description": pattern}]})
     return found
 
 

@@ -25,3 +25,10 @@ class UniversityNotTargeted(FailedPrecondition):
 
     def __init__(self, university_id: str) -> None:
         super().__init__(f"the posting is not aimed at university {university_id}")
+
+
+class SavedSearchNotFound(NotFound):
+    """No such saved search among the caller's own (someone else's reads the same)."""
+
+    def __init__(self, search_id: str) -> None:
+        super().__init__(f"saved search {search_id} not found")

@@ -11,8 +11,10 @@ from postings.domain.commands import CreatePosting, UpdatePosting
 from postings.domain.validation import check_reason
 from postings.domain.values import Decision
 from postings.entrypoints.grpc_review import CompanyReviewRpcs
+from postings.entrypoints.grpc_saved_searches import SavedSearchRpcs
 from postings.entrypoints.identity import caller_cause as _cause
 from postings.handlers import Handlers
+from postings.handlers.saved_searches import SavedSearchCommands
 from stint.kit import wire as kit
 from stint.kit.errors import InvalidArgument
 from stint.postings.v1 import postings_service_pb2 as svc
@@ -28,12 +30,13 @@ def _posting_id(value: str) -> str:
     return value
 
 
-class PostingsServicer(CompanyReviewRpcs, PostingsServiceServicer):
-    def __init__(self, handlers: Handlers) -> None:
+class PostingsServicer(CompanyReviewRpcs, SavedSearchRpcs, PostingsServiceServicer):
+    def __init__(self, handlers: Handlers, saved_searches: SavedSearchCommands) -> None:
         self._commands = handlers.commands
         self._views = handlers.views
         self._companies = handlers.companies  # company and review RPCs: `grpc_review.py`
         self._review = handlers.review
+        self._saved_searches = saved_searches  # saved-search RPCs: `grpc_saved_searches.py`
 
     async def CreatePosting(
         self, request: svc.CreatePostingRequest, context: Any

@@ -1,7 +1,8 @@
 """Kafka consumers: hires fill postings, ended engagements complete them, applications are
-counted. Every handler is idempotent: applied event ids are remembered on the posting in the
-same write as the effect, and the domain counts a hire once per application and an ended
-engagement once per engagement, whatever the event ids."""
+counted; postings that open (our own topic) alert the saved searches they match. Every handler
+is idempotent: applied event ids are remembered on the posting in the same write as the
+effect, the domain counts a hire once per application and an ended engagement once per
+engagement, whatever the event ids, and a saved search remembers the postings it alerted for."""
 
 from __future__ import annotations
 
@@ -10,12 +11,14 @@ from functools import partial
 
 from postings import metrics
 from postings.handlers import PostingReactions
+from postings.handlers.saved_searches import SavedSearchCommands
 from stint.applications.v1.events_pb2 import ApplicationSubmitted, CandidateHired
 from stint.contracts import topics
 from stint.kit.bus import EventRouter
 from stint.kit.envelope import Envelope
 from stint.kit.settings import KitSettings
 from stint.kit.wire import cause_from
+from stint.postings.v1.events_pb2 import PostingApprovedForUniversity, PostingPublished
 from stint.submissions.v1.events_pb2 import EngagementCancelled, EngagementCompleted
 
 
@@ -71,9 +74,31 @@ def _on_application_submitted(
     return handle
 
 
-def router(settings: KitSettings, reactions: PostingReactions) -> EventRouter:
-    """The consumed topics and what each event does to a posting."""
+def _on_posting_visible(
+    searches: SavedSearchCommands,
+) -> Callable[[PostingPublished | PostingApprovedForUniversity, Envelope], Awaitable[None]]:
+    async def handle(
+        event: PostingPublished | PostingApprovedForUniversity, envelope: Envelope
+    ) -> None:
+        """PostingPublished / PostingApprovedForUniversity (this service's own topic) -> one
+        SavedSearchMatched per saved search the posting matches and is visible to (each
+        search and posting once)."""
+        alerted = await searches.posting_visible(
+            event.posting.id, cause_from(event.context, envelope.id)
+        )
+        metrics.SAVED_SEARCH_ALERTS.inc(alerted)
+
+    return handle
+
+
+def router(
+    settings: KitSettings, reactions: PostingReactions, searches: SavedSearchCommands
+) -> EventRouter:
+    """The consumed topics and what each event does to a posting (or to saved searches)."""
     routes = EventRouter()
+    own = settings.topic(topics.POSTINGS)
+    routes.handler(own, PostingPublished)(_on_posting_visible(searches))
+    routes.handler(own, PostingApprovedForUniversity)(_on_posting_visible(searches))
     applications = settings.topic(topics.APPLICATIONS)
     submissions = settings.topic(topics.SUBMISSIONS)
     routes.handler(applications, CandidateHired)(_on_candidate_hired(reactions))

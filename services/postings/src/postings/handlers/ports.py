@@ -11,6 +11,7 @@ from postings.domain.commands import ListQuery
 from postings.domain.company import Company, CompanyEventKind, Verification
 from postings.domain.events import DomainEvent
 from postings.domain.model import Posting
+from postings.domain.saved_search import SavedSearch
 from stint.kit.actor import Cause
 from stint.kit.paging import Page, PageRequest
 
@@ -68,3 +69,39 @@ class Companies(Protocol):
         ...
 
     async def page(self, status: Verification | None, request: PageRequest) -> Page[Company]: ...
+
+
+class SavedSearches(Protocol):
+    """Students' saved searches and their alerts (adapters/saved_search_repository.py)."""
+
+    async def load(self, search_id: str) -> SavedSearch | None: ...
+
+    async def of_student(self, student_id: str) -> list[SavedSearch]:
+        """Every search of the student (at most 20), newest first."""
+        ...
+
+    async def page(self, student_id: str, request: PageRequest) -> Page[SavedSearch]: ...
+
+    async def add(self, search: SavedSearch) -> SavedSearch:
+        """Insert at version 1; AlreadyExists when the (student, slot) is taken."""
+        ...
+
+    async def delete(self, search: SavedSearch) -> None:
+        """Remove it; ConcurrencyConflict when it changed since loaded."""
+        ...
+
+    async def candidates(self, keys: Sequence[str]) -> list[SavedSearch]:
+        """The searches keyed by any of `keys` (indexed equality per key)."""
+        ...
+
+    async def alerted(
+        self,
+        before: SavedSearch,
+        after: SavedSearch,
+        posting: Posting,
+        skills: Sequence[str],
+        cause: Cause,
+    ) -> None:
+        """`after` (with the posting alerted) and its SavedSearchMatched in one write;
+        ConcurrencyConflict when someone else wrote first."""
+        ...

@@ -12,6 +12,7 @@ from stint.applications.v1 import conversation_pb2 as _conversation_pb2
 from stint.applications.v1 import events_pb2 as _events_pb2
 from stint.applications.v1 import invitation_pb2 as _invitation_pb2
 from stint.applications.v1 import profile_pb2 as _profile_pb2
+from stint.applications.v1 import recommendation_pb2 as _recommendation_pb2
 from stint.common.v1 import pagination_pb2 as _pagination_pb2
 import builtins as _builtins
 import sys
@@ -540,7 +541,7 @@ Global___GetStudentProfileResponse: _TypeAlias = GetStudentProfileResponse  # no
 
 @_typing.final
 class InviteStudentRequest(_message.Message):
-    """Invite a former intern to apply to a posting."""
+    """Invite a student who applied to or was hired by the company before to apply to a posting."""
 
     DESCRIPTOR: _descriptor.Descriptor
 
@@ -934,3 +935,47 @@ class MarkConversationReadResponse(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___MarkConversationReadResponse: _TypeAlias = MarkConversationReadResponse  # noqa: Y015
+
+@_typing.final
+class ListRecommendationsRequest(_message.Message):
+    """Request of ListRecommendations."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    LIMIT_FIELD_NUMBER: _builtins.int
+    limit: _builtins.int
+    """How many (the best first): 1 to 50, 0 means 20."""
+    def __init__(
+        self,
+        *,
+        limit: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["limit", b"limit"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ListRecommendationsRequest: _TypeAlias = ListRecommendationsRequest  # noqa: Y015
+
+@_typing.final
+class ListRecommendationsResponse(_message.Message):
+    """Response of ListRecommendations: the best matches first."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    RECOMMENDATIONS_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def recommendations(self) -> _containers.RepeatedCompositeFieldContainer[_recommendation_pb2.Recommendation]: ...
+    def __init__(
+        self,
+        *,
+        recommendations: _abc.Iterable[_recommendation_pb2.Recommendation] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["recommendations", b"recommendations"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ListRecommendationsResponse: _TypeAlias = ListRecommendationsResponse  # noqa: Y015

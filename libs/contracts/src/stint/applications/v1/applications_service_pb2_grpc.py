@@ -121,6 +121,11 @@ class ApplicationsServiceStub:
                 request_serializer=stint_dot_applications_dot_v1_dot_applications__service__pb2.MarkConversationReadRequest.SerializeToString,
                 response_deserializer=stint_dot_applications_dot_v1_dot_applications__service__pb2.MarkConversationReadResponse.FromString,
                 _registered_method=True)
+        self.ListRecommendations = channel.unary_unary(
+                '/stint.applications.v1.ApplicationsService/ListRecommendations',
+                request_serializer=stint_dot_applications_dot_v1_dot_applications__service__pb2.ListRecommendationsRequest.SerializeToString,
+                response_deserializer=stint_dot_applications_dot_v1_dot_applications__service__pb2.ListRecommendationsResponse.FromString,
+                _registered_method=True)
 
 
 class ApplicationsServiceServicer:
@@ -204,8 +209,8 @@ class ApplicationsServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def InviteStudent(self, request, context):
-        """The posting's company invites an intern it hired before to apply to this open posting
-        (visible to the student). ALREADY_EXISTS when the student was invited to it already.
+        """The posting's company invites a student who applied to or was hired by it before to apply
+        to this open posting (visible to the student). ALREADY_EXISTS when the student was invited to it already.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -253,6 +258,15 @@ class ApplicationsServiceServicer:
 
     def MarkConversationRead(self, request, context):
         """A read receipt: the caller's side has read the messages up to `through`.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListRecommendations(self, request, context):
+        """Open postings visible to the calling student, best match first: overlap with the
+        profile's skills, the skills of the student's past hires and the programme's words; each
+        says why. Postings the student already applied to are left out.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -345,6 +359,11 @@ def add_ApplicationsServiceServicer_to_server(servicer, server):
                     servicer.MarkConversationRead,
                     request_deserializer=stint_dot_applications_dot_v1_dot_applications__service__pb2.MarkConversationReadRequest.FromString,
                     response_serializer=stint_dot_applications_dot_v1_dot_applications__service__pb2.MarkConversationReadResponse.SerializeToString,
+            ),
+            'ListRecommendations': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListRecommendations,
+                    request_deserializer=stint_dot_applications_dot_v1_dot_applications__service__pb2.ListRecommendationsRequest.FromString,
+                    response_serializer=stint_dot_applications_dot_v1_dot_applications__service__pb2.ListRecommendationsResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -808,6 +827,33 @@ class ApplicationsService:
             '/stint.applications.v1.ApplicationsService/MarkConversationRead',
             stint_dot_applications_dot_v1_dot_applications__service__pb2.MarkConversationReadRequest.SerializeToString,
             stint_dot_applications_dot_v1_dot_applications__service__pb2.MarkConversationReadResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListRecommendations(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/stint.applications.v1.ApplicationsService/ListRecommendations',
+            stint_dot_applications_dot_v1_dot_applications__service__pb2.ListRecommendationsRequest.SerializeToString,
+            stint_dot_applications_dot_v1_dot_applications__service__pb2.ListRecommendationsResponse.FromString,
             options,
             channel_credentials,
             insecure,

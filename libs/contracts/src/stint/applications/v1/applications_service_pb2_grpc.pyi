@@ -65,8 +65,8 @@ class ApplicationsServiceStub:
     admins; NOT_FOUND for anyone else.
     """
     InviteStudent: _grpc.UnaryUnaryMultiCallable[_applications_service_pb2.InviteStudentRequest, _applications_service_pb2.InviteStudentResponse]
-    """The posting's company invites an intern it hired before to apply to this open posting
-    (visible to the student). ALREADY_EXISTS when the student was invited to it already.
+    """The posting's company invites a student who applied to or was hired by it before to apply
+    to this open posting (visible to the student). ALREADY_EXISTS when the student was invited to it already.
     """
     ListInvitations: _grpc.UnaryUnaryMultiCallable[_applications_service_pb2.ListInvitationsRequest, _applications_service_pb2.ListInvitationsResponse]
     """Invitations, newest first: to one posting (its company's employers, admins) or the
@@ -89,6 +89,11 @@ class ApplicationsServiceStub:
     """
     MarkConversationRead: _grpc.UnaryUnaryMultiCallable[_applications_service_pb2.MarkConversationReadRequest, _applications_service_pb2.MarkConversationReadResponse]
     """A read receipt: the caller's side has read the messages up to `through`."""
+    ListRecommendations: _grpc.UnaryUnaryMultiCallable[_applications_service_pb2.ListRecommendationsRequest, _applications_service_pb2.ListRecommendationsResponse]
+    """Open postings visible to the calling student, best match first: overlap with the
+    profile's skills, the skills of the student's past hires and the programme's words; each
+    says why. Postings the student already applied to are left out.
+    """
 
 @_typing.type_check_only
 class ApplicationsServiceAsyncStub(ApplicationsServiceStub):
@@ -127,8 +132,8 @@ class ApplicationsServiceAsyncStub(ApplicationsServiceStub):
     admins; NOT_FOUND for anyone else.
     """
     InviteStudent: _aio.UnaryUnaryMultiCallable[_applications_service_pb2.InviteStudentRequest, _applications_service_pb2.InviteStudentResponse]  # type: ignore[assignment]
-    """The posting's company invites an intern it hired before to apply to this open posting
-    (visible to the student). ALREADY_EXISTS when the student was invited to it already.
+    """The posting's company invites a student who applied to or was hired by it before to apply
+    to this open posting (visible to the student). ALREADY_EXISTS when the student was invited to it already.
     """
     ListInvitations: _aio.UnaryUnaryMultiCallable[_applications_service_pb2.ListInvitationsRequest, _applications_service_pb2.ListInvitationsResponse]  # type: ignore[assignment]
     """Invitations, newest first: to one posting (its company's employers, admins) or the
@@ -151,6 +156,11 @@ class ApplicationsServiceAsyncStub(ApplicationsServiceStub):
     """
     MarkConversationRead: _aio.UnaryUnaryMultiCallable[_applications_service_pb2.MarkConversationReadRequest, _applications_service_pb2.MarkConversationReadResponse]  # type: ignore[assignment]
     """A read receipt: the caller's side has read the messages up to `through`."""
+    ListRecommendations: _aio.UnaryUnaryMultiCallable[_applications_service_pb2.ListRecommendationsRequest, _applications_service_pb2.ListRecommendationsResponse]  # type: ignore[assignment]
+    """Open postings visible to the calling student, best match first: overlap with the
+    profile's skills, the skills of the student's past hires and the programme's words; each
+    says why. Postings the student already applied to are left out.
+    """
 
 class ApplicationsServiceServicer(metaclass=_abc_1.ABCMeta):
     """Students apply to open postings; the posting's company shortlists, rejects and hires.
@@ -252,8 +262,8 @@ class ApplicationsServiceServicer(metaclass=_abc_1.ABCMeta):
         request: _applications_service_pb2.InviteStudentRequest,
         context: _ServicerContext,
     ) -> _typing.Union[_applications_service_pb2.InviteStudentResponse, _abc.Awaitable[_applications_service_pb2.InviteStudentResponse]]:
-        """The posting's company invites an intern it hired before to apply to this open posting
-        (visible to the student). ALREADY_EXISTS when the student was invited to it already.
+        """The posting's company invites a student who applied to or was hired by it before to apply
+        to this open posting (visible to the student). ALREADY_EXISTS when the student was invited to it already.
         """
 
     @_abc_1.abstractmethod
@@ -312,5 +322,16 @@ class ApplicationsServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_applications_service_pb2.MarkConversationReadResponse, _abc.Awaitable[_applications_service_pb2.MarkConversationReadResponse]]:
         """A read receipt: the caller's side has read the messages up to `through`."""
+
+    @_abc_1.abstractmethod
+    def ListRecommendations(
+        self,
+        request: _applications_service_pb2.ListRecommendationsRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_applications_service_pb2.ListRecommendationsResponse, _abc.Awaitable[_applications_service_pb2.ListRecommendationsResponse]]:
+        """Open postings visible to the calling student, best match first: overlap with the
+        profile's skills, the skills of the student's past hires and the programme's words; each
+        says why. Postings the student already applied to are left out.
+        """
 
 def add_ApplicationsServiceServicer_to_server(servicer: ApplicationsServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...

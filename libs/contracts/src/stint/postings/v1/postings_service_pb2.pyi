@@ -15,6 +15,7 @@ from stint.common.v1 import pagination_pb2 as _pagination_pb2
 from stint.common.v1 import work_pb2 as _work_pb2
 from stint.postings.v1 import company_pb2 as _company_pb2
 from stint.postings.v1 import posting_pb2 as _posting_pb2
+from stint.postings.v1 import saved_search_pb2 as _saved_search_pb2
 import builtins as _builtins
 import sys
 import typing as _typing
@@ -589,7 +590,7 @@ class ListPostingsRequest(_message.Message):
     """Estimated hours range, inclusive; 0 means unbounded."""
     hours_max: _builtins.int
     query: _builtins.str
-    """Case-insensitive words that must all appear in the title or summary."""
+    """Case-insensitive words that must all appear in the title, summary or description."""
     order: Global___PostingOrder.ValueType
     @_builtins.property
     def page(self) -> _pagination_pb2.PageRequest: ...
@@ -1118,3 +1119,176 @@ class TakeDownPostingResponse(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___TakeDownPostingResponse: _TypeAlias = TakeDownPostingResponse  # noqa: Y015
+
+@_typing.final
+class CreateSavedSearchRequest(_message.Message):
+    """Request of CreateSavedSearch."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    SAVED_SEARCH_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def saved_search(self) -> _saved_search_pb2.SavedSearchInput: ...
+    def __init__(
+        self,
+        *,
+        saved_search: _saved_search_pb2.SavedSearchInput | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["saved_search", b"saved_search"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["saved_search", b"saved_search"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___CreateSavedSearchRequest: _TypeAlias = CreateSavedSearchRequest  # noqa: Y015
+
+@_typing.final
+class CreateSavedSearchResponse(_message.Message):
+    """Response of CreateSavedSearch."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    SAVED_SEARCH_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def saved_search(self) -> _saved_search_pb2.SavedSearch: ...
+    def __init__(
+        self,
+        *,
+        saved_search: _saved_search_pb2.SavedSearch | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["saved_search", b"saved_search"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["saved_search", b"saved_search"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___CreateSavedSearchResponse: _TypeAlias = CreateSavedSearchResponse  # noqa: Y015
+
+@_typing.final
+class ListSavedSearchesRequest(_message.Message):
+    """Request of ListSavedSearches."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    PAGE_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def page(self) -> _pagination_pb2.PageRequest: ...
+    def __init__(
+        self,
+        *,
+        page: _pagination_pb2.PageRequest | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["page", b"page"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["page", b"page"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ListSavedSearchesRequest: _TypeAlias = ListSavedSearchesRequest  # noqa: Y015
+
+@_typing.final
+class ListSavedSearchesResponse(_message.Message):
+    """Response of ListSavedSearches."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    SAVED_SEARCHES_FIELD_NUMBER: _builtins.int
+    PAGE_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def saved_searches(self) -> _containers.RepeatedCompositeFieldContainer[_saved_search_pb2.SavedSearch]: ...
+    @_builtins.property
+    def page(self) -> _pagination_pb2.PageResponse: ...
+    def __init__(
+        self,
+        *,
+        saved_searches: _abc.Iterable[_saved_search_pb2.SavedSearch] | None = ...,
+        page: _pagination_pb2.PageResponse | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["page", b"page"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["page", b"page", "saved_searches", b"saved_searches"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ListSavedSearchesResponse: _TypeAlias = ListSavedSearchesResponse  # noqa: Y015
+
+@_typing.final
+class GetSavedSearchRequest(_message.Message):
+    """Request of GetSavedSearch."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    SAVED_SEARCH_ID_FIELD_NUMBER: _builtins.int
+    saved_search_id: _builtins.str
+    def __init__(
+        self,
+        *,
+        saved_search_id: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["saved_search_id", b"saved_search_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___GetSavedSearchRequest: _TypeAlias = GetSavedSearchRequest  # noqa: Y015
+
+@_typing.final
+class GetSavedSearchResponse(_message.Message):
+    """Response of GetSavedSearch."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    SAVED_SEARCH_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def saved_search(self) -> _saved_search_pb2.SavedSearch: ...
+    def __init__(
+        self,
+        *,
+        saved_search: _saved_search_pb2.SavedSearch | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["saved_search", b"saved_search"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["saved_search", b"saved_search"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___GetSavedSearchResponse: _TypeAlias = GetSavedSearchResponse  # noqa: Y015
+
+@_typing.final
+class DeleteSavedSearchRequest(_message.Message):
+    """Request of DeleteSavedSearch."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    SAVED_SEARCH_ID_FIELD_NUMBER: _builtins.int
+    saved_search_id: _builtins.str
+    def __init__(
+        self,
+        *,
+        saved_search_id: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["saved_search_id", b"saved_search_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___DeleteSavedSearchRequest: _TypeAlias = DeleteSavedSearchRequest  # noqa: Y015
+
+@_typing.final
+class DeleteSavedSearchResponse(_message.Message):
+    """Response of DeleteSavedSearch."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    def __init__(
+        self,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___DeleteSavedSearchResponse: _TypeAlias = DeleteSavedSearchResponse  # noqa: Y015

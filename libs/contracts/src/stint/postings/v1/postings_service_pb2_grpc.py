@@ -127,6 +127,26 @@ class PostingsServiceStub:
                 request_serializer=stint_dot_postings_dot_v1_dot_postings__service__pb2.TakeDownPostingRequest.SerializeToString,
                 response_deserializer=stint_dot_postings_dot_v1_dot_postings__service__pb2.TakeDownPostingResponse.FromString,
                 _registered_method=True)
+        self.CreateSavedSearch = channel.unary_unary(
+                '/stint.postings.v1.PostingsService/CreateSavedSearch',
+                request_serializer=stint_dot_postings_dot_v1_dot_postings__service__pb2.CreateSavedSearchRequest.SerializeToString,
+                response_deserializer=stint_dot_postings_dot_v1_dot_postings__service__pb2.CreateSavedSearchResponse.FromString,
+                _registered_method=True)
+        self.ListSavedSearches = channel.unary_unary(
+                '/stint.postings.v1.PostingsService/ListSavedSearches',
+                request_serializer=stint_dot_postings_dot_v1_dot_postings__service__pb2.ListSavedSearchesRequest.SerializeToString,
+                response_deserializer=stint_dot_postings_dot_v1_dot_postings__service__pb2.ListSavedSearchesResponse.FromString,
+                _registered_method=True)
+        self.GetSavedSearch = channel.unary_unary(
+                '/stint.postings.v1.PostingsService/GetSavedSearch',
+                request_serializer=stint_dot_postings_dot_v1_dot_postings__service__pb2.GetSavedSearchRequest.SerializeToString,
+                response_deserializer=stint_dot_postings_dot_v1_dot_postings__service__pb2.GetSavedSearchResponse.FromString,
+                _registered_method=True)
+        self.DeleteSavedSearch = channel.unary_unary(
+                '/stint.postings.v1.PostingsService/DeleteSavedSearch',
+                request_serializer=stint_dot_postings_dot_v1_dot_postings__service__pb2.DeleteSavedSearchRequest.SerializeToString,
+                response_deserializer=stint_dot_postings_dot_v1_dot_postings__service__pb2.DeleteSavedSearchResponse.FromString,
+                _registered_method=True)
 
 
 class PostingsServiceServicer:
@@ -264,6 +284,34 @@ class PostingsServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def CreateSavedSearch(self, request, context):
+        """Save a search for the calling student (at most 20): new postings that match alert them.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListSavedSearches(self, request, context):
+        """The calling student's saved searches, newest first.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetSavedSearch(self, request, context):
+        """One of the calling student's saved searches (anyone else's is NOT_FOUND).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DeleteSavedSearch(self, request, context):
+        """Delete one of the calling student's saved searches: it alerts no more.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_PostingsServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -356,6 +404,26 @@ def add_PostingsServiceServicer_to_server(servicer, server):
                     servicer.TakeDownPosting,
                     request_deserializer=stint_dot_postings_dot_v1_dot_postings__service__pb2.TakeDownPostingRequest.FromString,
                     response_serializer=stint_dot_postings_dot_v1_dot_postings__service__pb2.TakeDownPostingResponse.SerializeToString,
+            ),
+            'CreateSavedSearch': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateSavedSearch,
+                    request_deserializer=stint_dot_postings_dot_v1_dot_postings__service__pb2.CreateSavedSearchRequest.FromString,
+                    response_serializer=stint_dot_postings_dot_v1_dot_postings__service__pb2.CreateSavedSearchResponse.SerializeToString,
+            ),
+            'ListSavedSearches': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListSavedSearches,
+                    request_deserializer=stint_dot_postings_dot_v1_dot_postings__service__pb2.ListSavedSearchesRequest.FromString,
+                    response_serializer=stint_dot_postings_dot_v1_dot_postings__service__pb2.ListSavedSearchesResponse.SerializeToString,
+            ),
+            'GetSavedSearch': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetSavedSearch,
+                    request_deserializer=stint_dot_postings_dot_v1_dot_postings__service__pb2.GetSavedSearchRequest.FromString,
+                    response_serializer=stint_dot_postings_dot_v1_dot_postings__service__pb2.GetSavedSearchResponse.SerializeToString,
+            ),
+            'DeleteSavedSearch': grpc.unary_unary_rpc_method_handler(
+                    servicer.DeleteSavedSearch,
+                    request_deserializer=stint_dot_postings_dot_v1_dot_postings__service__pb2.DeleteSavedSearchRequest.FromString,
+                    response_serializer=stint_dot_postings_dot_v1_dot_postings__service__pb2.DeleteSavedSearchResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -847,6 +915,114 @@ class PostingsService:
             '/stint.postings.v1.PostingsService/TakeDownPosting',
             stint_dot_postings_dot_v1_dot_postings__service__pb2.TakeDownPostingRequest.SerializeToString,
             stint_dot_postings_dot_v1_dot_postings__service__pb2.TakeDownPostingResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CreateSavedSearch(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/stint.postings.v1.PostingsService/CreateSavedSearch',
+            stint_dot_postings_dot_v1_dot_postings__service__pb2.CreateSavedSearchRequest.SerializeToString,
+            stint_dot_postings_dot_v1_dot_postings__service__pb2.CreateSavedSearchResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListSavedSearches(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/stint.postings.v1.PostingsService/ListSavedSearches',
+            stint_dot_postings_dot_v1_dot_postings__service__pb2.ListSavedSearchesRequest.SerializeToString,
+            stint_dot_postings_dot_v1_dot_postings__service__pb2.ListSavedSearchesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetSavedSearch(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/stint.postings.v1.PostingsService/GetSavedSearch',
+            stint_dot_postings_dot_v1_dot_postings__service__pb2.GetSavedSearchRequest.SerializeToString,
+            stint_dot_postings_dot_v1_dot_postings__service__pb2.GetSavedSearchResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DeleteSavedSearch(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/stint.postings.v1.PostingsService/DeleteSavedSearch',
+            stint_dot_postings_dot_v1_dot_postings__service__pb2.DeleteSavedSearchRequest.SerializeToString,
+            stint_dot_postings_dot_v1_dot_postings__service__pb2.DeleteSavedSearchResponse.FromString,
             options,
             channel_credentials,
             insecure,

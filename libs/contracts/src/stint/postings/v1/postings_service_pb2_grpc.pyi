@@ -78,6 +78,14 @@ class PostingsServiceStub:
     """
     TakeDownPosting: _grpc.UnaryUnaryMultiCallable[_postings_service_pb2.TakeDownPostingRequest, _postings_service_pb2.TakeDownPostingResponse]
     """Take an OPEN or PENDING_REVIEW posting down (admins): TAKEN_DOWN, applicants answered."""
+    CreateSavedSearch: _grpc.UnaryUnaryMultiCallable[_postings_service_pb2.CreateSavedSearchRequest, _postings_service_pb2.CreateSavedSearchResponse]
+    """Save a search for the calling student (at most 20): new postings that match alert them."""
+    ListSavedSearches: _grpc.UnaryUnaryMultiCallable[_postings_service_pb2.ListSavedSearchesRequest, _postings_service_pb2.ListSavedSearchesResponse]
+    """The calling student's saved searches, newest first."""
+    GetSavedSearch: _grpc.UnaryUnaryMultiCallable[_postings_service_pb2.GetSavedSearchRequest, _postings_service_pb2.GetSavedSearchResponse]
+    """One of the calling student's saved searches (anyone else's is NOT_FOUND)."""
+    DeleteSavedSearch: _grpc.UnaryUnaryMultiCallable[_postings_service_pb2.DeleteSavedSearchRequest, _postings_service_pb2.DeleteSavedSearchResponse]
+    """Delete one of the calling student's saved searches: it alerts no more."""
 
 @_typing.type_check_only
 class PostingsServiceAsyncStub(PostingsServiceStub):
@@ -129,6 +137,14 @@ class PostingsServiceAsyncStub(PostingsServiceStub):
     """
     TakeDownPosting: _aio.UnaryUnaryMultiCallable[_postings_service_pb2.TakeDownPostingRequest, _postings_service_pb2.TakeDownPostingResponse]  # type: ignore[assignment]
     """Take an OPEN or PENDING_REVIEW posting down (admins): TAKEN_DOWN, applicants answered."""
+    CreateSavedSearch: _aio.UnaryUnaryMultiCallable[_postings_service_pb2.CreateSavedSearchRequest, _postings_service_pb2.CreateSavedSearchResponse]  # type: ignore[assignment]
+    """Save a search for the calling student (at most 20): new postings that match alert them."""
+    ListSavedSearches: _aio.UnaryUnaryMultiCallable[_postings_service_pb2.ListSavedSearchesRequest, _postings_service_pb2.ListSavedSearchesResponse]  # type: ignore[assignment]
+    """The calling student's saved searches, newest first."""
+    GetSavedSearch: _aio.UnaryUnaryMultiCallable[_postings_service_pb2.GetSavedSearchRequest, _postings_service_pb2.GetSavedSearchResponse]  # type: ignore[assignment]
+    """One of the calling student's saved searches (anyone else's is NOT_FOUND)."""
+    DeleteSavedSearch: _aio.UnaryUnaryMultiCallable[_postings_service_pb2.DeleteSavedSearchRequest, _postings_service_pb2.DeleteSavedSearchResponse]  # type: ignore[assignment]
+    """Delete one of the calling student's saved searches: it alerts no more."""
 
 class PostingsServiceServicer(metaclass=_abc_1.ABCMeta):
     """Employers create and publish micro-internship postings; students, universities and admins
@@ -285,5 +301,37 @@ class PostingsServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_postings_service_pb2.TakeDownPostingResponse, _abc.Awaitable[_postings_service_pb2.TakeDownPostingResponse]]:
         """Take an OPEN or PENDING_REVIEW posting down (admins): TAKEN_DOWN, applicants answered."""
+
+    @_abc_1.abstractmethod
+    def CreateSavedSearch(
+        self,
+        request: _postings_service_pb2.CreateSavedSearchRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_postings_service_pb2.CreateSavedSearchResponse, _abc.Awaitable[_postings_service_pb2.CreateSavedSearchResponse]]:
+        """Save a search for the calling student (at most 20): new postings that match alert them."""
+
+    @_abc_1.abstractmethod
+    def ListSavedSearches(
+        self,
+        request: _postings_service_pb2.ListSavedSearchesRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_postings_service_pb2.ListSavedSearchesResponse, _abc.Awaitable[_postings_service_pb2.ListSavedSearchesResponse]]:
+        """The calling student's saved searches, newest first."""
+
+    @_abc_1.abstractmethod
+    def GetSavedSearch(
+        self,
+        request: _postings_service_pb2.GetSavedSearchRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_postings_service_pb2.GetSavedSearchResponse, _abc.Awaitable[_postings_service_pb2.GetSavedSearchResponse]]:
+        """One of the calling student's saved searches (anyone else's is NOT_FOUND)."""
+
+    @_abc_1.abstractmethod
+    def DeleteSavedSearch(
+        self,
+        request: _postings_service_pb2.DeleteSavedSearchRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_postings_service_pb2.DeleteSavedSearchResponse, _abc.Awaitable[_postings_service_pb2.DeleteSavedSearchResponse]]:
+        """Delete one of the calling student's saved searches: it alerts no more."""
 
 def add_PostingsServiceServicer_to_server(servicer: PostingsServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...
