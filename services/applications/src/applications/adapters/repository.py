@@ -12,14 +12,14 @@ from collections.abc import Sequence
 from typing import Any
 
 from applications.adapters import wire
+from applications.adapters.posting_documents import posting_doc, posting_view
 from applications.domain import errors
 from applications.domain import events as ev
 from applications.domain.commands import ListFilter
 from applications.domain.model import WAITING, Application, Status
-from applications.domain.posting import MilestonePlan, PostingStatus, PostingView, Visibility
+from applications.domain.posting import PostingStatus, PostingView
 from stint.kit.envelope import Envelope, EventFactory
 from stint.kit.errors import AlreadyExists, ConcurrencyConflict
-from stint.kit.money import Money
 from stint.kit.mongo import Document, IndexSpec
 from stint.kit.outbox import OutboxCollection
 
@@ -119,20 +119,20 @@ class PostingRepository:
 
     async def get(self, posting_id: str) -> PostingView | None:
         doc = await self.collection.get(posting_id)
-        return _posting(doc) if doc else None
+        return posting_view(doc) if doc else None
 
     async def open_postings(self) -> list[PostingView]:
         """The open postings (top-level equality on the indexed status: the cost follows the
         open postings, not every posting ever projected), at most OPEN_READ of them."""
         cursor = self.collection.collection.find({"status": str(PostingStatus.OPEN)})
-        return [_posting(doc) async for doc in cursor.limit(OPEN_READ)]
+        return [posting_view(doc) async for doc in cursor.limit(OPEN_READ)]
 
     async def save(
         self, view: PostingView, expected_version: int, events: Sequence[ev.CandidateHired] = ()
     ) -> None:
         """Insert (expected_version 0) or replace the projection; a lost race, including two
         first inserts, is a ConcurrencyConflict so the caller reloads and decides again."""
-        doc = _posting_doc(view)
+        doc = posting_doc(view)
         envelopes = _envelopes(self._events, events)
         if expected_version == 0:
             try:
@@ -187,65 +187,4 @@ def _application(doc: Document) -> Application:
         version=doc["version"],
         student_name=doc.get("student_name", ""),
         company_name=doc.get("company_name", ""),
-    )
-
-
-def _posting_doc(p: PostingView) -> Document:
-    return {
-        "_id": p.id,
-        "company_id": p.company_id,
-        "title": p.title,
-        "status": str(p.status),
-        "visibility": str(p.visibility),
-        "approved_universities": sorted(p.approved_universities),
-        "application_deadline": p.application_deadline,
-        "due_date": p.due_date,
-        "positions": p.positions,
-        "fee_amount_minor": p.fee.amount_minor,
-        "fee_currency": p.fee.currency,
-        "acceptance_criteria": list(p.acceptance_criteria),
-        "ai_policy": p.ai_policy,
-        "category": p.category,
-        "skills": list(p.skills),
-        "estimated_hours": p.estimated_hours,
-        "kill_fee_percent": p.kill_fee_percent,
-        "company_name": p.company_name,
-        "revision_limit": p.revision_limit,
-        "milestones": [
-            {"title": m.title, "due_offset_days": m.due_offset_days, "deliverable": m.deliverable}
-            for m in p.milestones
-        ],
-        "source_version": p.source_version,
-        "decision_deadline": p.decision_deadline,
-        "decisions_over": p.decisions_over,
-        "hired_application_ids": list(p.hired_application_ids),
-    }
-
-
-def _posting(doc: Document) -> PostingView:
-    return PostingView(
-        id=doc["_id"],
-        company_id=doc["company_id"],
-        title=doc["title"],
-        status=PostingStatus(doc["status"]),
-        visibility=Visibility(doc["visibility"]),
-        approved_universities=frozenset(doc["approved_universities"]),
-        application_deadline=doc.get("application_deadline"),
-        due_date=doc.get("due_date"),
-        positions=doc["positions"],
-        fee=Money(doc["fee_amount_minor"], doc["fee_currency"]),
-        acceptance_criteria=tuple(doc["acceptance_criteria"]),
-        ai_policy=doc["ai_policy"],
-        category=doc["category"],
-        skills=tuple(doc["skills"]),
-        estimated_hours=doc["estimated_hours"],
-        kill_fee_percent=doc.get("kill_fee_percent", 0),
-        company_name=doc.get("company_name", ""),
-        revision_limit=doc.get("revision_limit", 0),
-        milestones=tuple(MilestonePlan(**m) for m in doc.get("milestones", [])),
-        source_version=doc["source_version"],
-        decision_deadline=doc.get("decision_deadline"),
-        decisions_over=doc.get("decisions_over", False),
-        hired_application_ids=tuple(doc["hired_application_ids"]),
-        version=doc["version"],
     )
