@@ -105,6 +105,46 @@ def before_call(ctx: Any, case: Any, **kwargs: Any) -> None:
         _mend_sponsorship(case.body, partial=operation[0] == "PATCH")
     if operation == ("PUT", "/v1/me/profile"):
         _mend_profile(case.body)
+    if operation == ("POST", "/v1/me/saved-searches"):
+        _mend_saved_search(case.body)
+    if operation == ("POST", "/v1/engagements/{engagement_id}/extensions"):
+        if _time(case.body.get("new_due_date")) is not None:  # later than now and the due date
+            case.body["new_due_date"] = (datetime.now(UTC) + timedelta(days=20)).isoformat()
+        _non_blank(case.body, "reason", "The survey tool was down.")
+    if operation == ("POST", "/v1/conversations/{conversation_id}/messages"):
+        _non_blank(case.body, "text", "Could you look at question 4?")
+
+
+def _non_blank(body: dict[str, Any], field: str, text: str) -> None:
+    if isinstance(body.get(field), str) and not body[field].strip():
+        body[field] = text
+
+
+def _mend_milestones(body: dict[str, Any]) -> None:
+    """Each check-in due inside the mended posting's work window (due date - deadline)."""
+    milestones = body.get("milestones")
+    if not isinstance(milestones, list):
+        return
+    for m in milestones:
+        if isinstance(m, dict):
+            _non_blank(m, "title", "Outline")
+            days = m.get("due_offset_days")
+            if isinstance(days, int):
+                m["due_offset_days"] = min(max(days, 1), 13)
+
+
+def _mend_saved_search(body: dict[str, Any]) -> None:
+    """A saved search alerts by a skill or a category, so it needs one of them."""
+    _non_blank(body, "name", "Survey work")
+    skills = body.get("skills")
+    if isinstance(skills, list):
+        body["skills"] = [s for s in skills if isinstance(s, str) and re.search("[A-Za-z0-9]", s)]
+    category = body.get("category")
+    if not body.get("skills") and category in (None, "CATEGORY_UNSPECIFIED"):
+        body["skills"] = ["excel"]
+    fee = body.get("fee_min")
+    if isinstance(fee, dict):
+        body["fee_min"] = _positive_usd(fee)
 
 
 def _mend_profile(body: dict[str, Any]) -> None:
@@ -193,6 +233,9 @@ def _mend_posting(body: dict[str, Any], *, partial: bool) -> None:
         body["application_deadline"] = (now + timedelta(days=7)).isoformat()
     if _time(body.get("due_date")) is not None:
         body["due_date"] = (now + timedelta(days=21)).isoformat()
+    if _time(body.get("decision_deadline")) is not None:  # after the deadline, before the due
+        body["decision_deadline"] = (now + timedelta(days=10)).isoformat()
+    _mend_milestones(body)
     if partial and ("application_deadline" in body) != ("due_date" in body):
         body.pop("application_deadline", None)  # one date alone may cross the stored other
         body.pop("due_date", None)
