@@ -149,6 +149,16 @@ async def test_old_unknown_and_invisible_drafts_are_still_not_found(world: Setup
         await handlers.applications.submit(SubmitApplication(POSTING, "pitch", ()), student())
 
 
+async def test_a_posting_waiting_for_review_is_not_found_at_once(world: Setup) -> None:
+    """Its PostingSubmittedForReview reached the projection: nothing to wait for (it opens only
+    when an admin approves it, which may take days), and no hint that it exists."""
+    handlers, repo, _ = world
+    pending = replace(repo.postings[POSTING], status=PostingStatus.PENDING_REVIEW)
+    repo.postings[POSTING] = pending
+    with pytest.raises(errors.PostingNotFound):
+        await handlers.applications.submit(SubmitApplication(POSTING, "pitch", ()), student())
+
+
 async def test_the_request_waits_for_the_projection_to_catch_up(world: Setup) -> None:
     handlers, repo, _ = world
     repo.postings[POSTING] = replace(repo.postings[POSTING], status=PostingStatus.DRAFT)

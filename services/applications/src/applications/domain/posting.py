@@ -23,7 +23,7 @@ class PostingStatus(enum.StrEnum):
     CLOSED = "CLOSED"
     CANCELLED = "CANCELLED"
     EXPIRED = "EXPIRED"
-    PENDING_REVIEW = "PENDING_REVIEW"  # not open for applying (its events are not consumed)
+    PENDING_REVIEW = "PENDING_REVIEW"  # waiting for the platform's review: nobody applies yet
     TAKEN_DOWN = "TAKEN_DOWN"
 
 
@@ -161,7 +161,8 @@ class PostingView:
 
     def check_accepts_application(self, university_id: str, now: datetime) -> None:
         """Raise unless a student of `university_id` may apply now."""
-        if not self.visible_to(university_id) or self.status is PostingStatus.DRAFT:
+        unpublished = self.status in (PostingStatus.DRAFT, PostingStatus.PENDING_REVIEW)
+        if not self.visible_to(university_id) or unpublished:
             # Invisible postings do not exist for this student (no leak of their ids).
             raise errors.PostingNotFound(f"posting {self.id} not found")
         if self.status is not PostingStatus.OPEN:

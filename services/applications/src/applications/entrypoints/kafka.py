@@ -20,6 +20,10 @@ POSTING_EVENTS = (
     posting_events.PostingCreated,
     posting_events.PostingUpdated,
     posting_events.PostingPublished,
+    # Waiting for the platform's review (not open; a student applying is told "not found"
+    # at once, not "retry"), and back to draft when declined.
+    posting_events.PostingSubmittedForReview,
+    posting_events.PostingReviewDeclined,
     posting_events.PostingApprovedForUniversity,
     posting_events.PostingDeclinedForUniversity,
     posting_events.PostingClosed,
