@@ -177,7 +177,7 @@ class RejectApplicationRequest(_message.Message):
     REASON_FIELD_NUMBER: _builtins.int
     application_id: _builtins.str
     reason: _builtins.str
-    """Why, shown to the student: 1..1000 characters."""
+    """Why, shown to the student: 1..1000 characters, not only blanks."""
     def __init__(
         self,
         *,
