@@ -129,8 +129,8 @@ def _mend_milestones(body: dict[str, Any]) -> None:
         if isinstance(m, dict):
             _non_blank(m, "title", "Outline")
             days = m.get("due_offset_days")
-            if isinstance(days, int):
-                m["due_offset_days"] = min(max(days, 1), 13)
+            if isinstance(days, int | float) and not isinstance(days, bool):
+                m["due_offset_days"] = min(max(int(days), 1), 13)
 
 
 def _mend_saved_search(body: dict[str, Any]) -> None:
@@ -143,8 +143,9 @@ def _mend_saved_search(body: dict[str, Any]) -> None:
     if not body.get("skills") and category in (None, "CATEGORY_UNSPECIFIED"):
         body["skills"] = ["excel"]
     fee = body.get("fee_min")
-    if isinstance(fee, dict):
-        body["fee_min"] = _positive_usd(fee)
+    if isinstance(fee, dict):  # postings' maximum fee bounds it (STINT_MAX_FEE_MINOR)
+        amount = _positive_usd(fee)["amount_minor"]
+        body["fee_min"] = {"amount_minor": min(amount, 1_000_000), "currency": "USD"}
 
 
 def _mend_profile(body: dict[str, Any]) -> None:

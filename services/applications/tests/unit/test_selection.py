@@ -159,6 +159,15 @@ async def test_a_posting_waiting_for_review_is_not_found_at_once(world: Setup) -
         await handlers.applications.submit(SubmitApplication(POSTING, "pitch", ()), student())
 
 
+async def test_a_made_up_id_with_a_time_beyond_any_date_is_not_found(world: Setup) -> None:
+    """pst_z9…: its time prefix reads as the year 10889 (no datetime holds it), not a crash."""
+    handlers, _, _ = world
+    with pytest.raises(errors.PostingNotFound):
+        await handlers.applications.submit(
+            SubmitApplication("pst_z90cj0vdzx89906059xs20fgdw", "pitch", ()), student()
+        )
+
+
 async def test_the_request_waits_for_the_projection_to_catch_up(world: Setup) -> None:
     handlers, repo, _ = world
     repo.postings[POSTING] = replace(repo.postings[POSTING], status=PostingStatus.DRAFT)

@@ -189,6 +189,8 @@ def _constrained(schema: JsonSchema, keywords: JsonSchema) -> JsonSchema:
         lowest = keywords.get("minimum", keywords.get("exclusiveMinimum"))
         if lowest is not None and lowest >= 0:  # no minus sign in the string form either
             text = {**text, "pattern": text["pattern"].replace("-?", "")}
+        if lowest == 1 and "minimum" in keywords:  # nor a zero (e.g. a message number)
+            text = {**text, "pattern": r"^[1-9][0-9]{0,17}$"}
         examples = keywords.pop("examples", None)
         merged: JsonSchema = {"anyOf": [{**number, **keywords}, text]}
         return {**merged, "examples": examples} if examples else merged

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-from datetime import UTC, datetime
 
 from applications.domain import errors
 from applications.domain.posting import PostingStatus, PostingView
@@ -58,5 +57,6 @@ def _maybe_just_published(
         return view.status is PostingStatus.DRAFT and view.visible_to(university_id)
     if not is_id(posting_id, "pst"):
         return False
-    made = datetime.fromtimestamp(created_ms(posting_id) / 1000, tz=UTC)
-    return abs(deps.clock.now() - made) <= deps.not_ready_window
+    # In milliseconds: an id can carry a time no datetime holds (a made-up one, year 10889).
+    age_ms = deps.clock.now().timestamp() * 1000 - created_ms(posting_id)
+    return abs(age_ms) <= deps.not_ready_window.total_seconds() * 1000
