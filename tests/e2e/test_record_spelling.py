@@ -28,6 +28,7 @@ SHARED_WITH_ENGAGEMENT = {
     "company_id",
     "student_name",
     "company_name",
+    "delivered_late",
     "category",
     "started_at",
     "completed_at",

@@ -69,7 +69,7 @@ async def test_an_employer_and_a_shortlisted_student_exchange_messages(
     mine = await http.get("/v1/conversations", headers=student)
     assert mine.status_code == 200, mine.text
     (listed,) = [c for c in mine.json()["conversations"] if c["id"] == conversation_id]
-    assert listed["unread_count"] == 1
+    assert int(listed["unread_count"]) == 1
     await _notice(http, student, "message.created", conversation_id)
 
     replied = await http.post(
