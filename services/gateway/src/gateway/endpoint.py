@@ -14,6 +14,7 @@ from google.protobuf.message import Message
 
 from gateway.auth import Principal
 from gateway.context import GatewayContext
+from gateway.disposition import attachment
 from gateway.idempotent import idempotently
 from gateway.input_rules import check_query_text, check_times, parse_body, time_problem
 from gateway.problems import (
@@ -168,7 +169,7 @@ def _respond(route: Route, result: Message) -> Response:
         return Response(status_code=204)
     if answer.media_type:
         name = getattr(result, answer.filename_field) if answer.filename_field else ""
-        disposition = {"Content-Disposition": f'attachment; filename="{name}"'} if name else {}
+        disposition = {"Content-Disposition": attachment(name)} if name else {}
         content = getattr(result, answer.field)
         return Response(content, answer.status, disposition, media_type=answer.media_type)
     if answer.list_field:

@@ -95,6 +95,12 @@ async def test_the_csv_export_names_its_file_after_the_university() -> None:
     assert text.startswith("university_id,from,to,suppression_k,group")
 
 
+async def test_the_csv_file_name_is_ascii_whatever_the_university_id() -> None:
+    handlers, _, _ = build()
+    _, name = await handlers.reports.outcomes_csv('uni_é"x', None, None, ADMIN)
+    assert name == "outcomes-uni___x.csv"
+
+
 async def test_an_application_takes_its_postings_category_when_the_posting_was_seen() -> None:
     handlers, repo, _ = build()
     await handlers.facts.on_posting(PostingInfo("pst_1", "co_a", "Acme", "DESIGN", 2), "e1")

@@ -39,4 +39,5 @@ class ReportHandlers:
 
 
 def _file_safe(text: str) -> str:
-    return "".join(c if c.isalnum() or c in "-_" else "_" for c in text)[:64]
+    # ASCII only: the name travels in an HTTP header (`str.isalnum` is true for "é" too).
+    return "".join(c if c.isascii() and (c.isalnum() or c in "-_") else "_" for c in text)[:64]
