@@ -116,8 +116,8 @@ async def hire(
     async def apply() -> str | None:
         url = "/v1/postings/{posting_id}/applications"
         answer = await api.request("POST", url, student, {"pitch": "Me!"}, posting_id=pid)
-        if answer.status_code == 404:  # the applications service has not seen it yet
-            return None
+        if answer.status_code == 409 and answer.json().get("code") == "POSTING_NOT_READY":
+            return None  # the applications service has not seen it yet (it says: retry)
         if answer.status_code != 201:
             raise StepFailed(f"POST {url}: {answer.status_code} {answer.text[:300]}")
         return str(answer.json()["id"])
