@@ -142,13 +142,27 @@ async def test_a_withdrawn_application_leaves_a_read_only_thread(world: tuple) -
     assert not conv.writable()
 
 
+async def test_a_thread_takes_its_postings_title_from_the_event_without_reading_it(
+    world: tuple,
+) -> None:
+    handlers, repo, _ = world
+    me = student("usr_s1")
+    app = await apply(handlers, me)
+    del repo.postings[POSTING]  # what the event says is all the thread needs
+    await handlers.conversations.on_application(app.id, "Competitor scan, as published")
+    assert repo.conversations.docs[conversation_id(app.id)].posting_title == (
+        "Competitor scan, as published"
+    )
+
+
 async def test_admins_write_only_while_the_engagement_is_disputed(world: tuple) -> None:
     handlers, repo, _ = world
     cid, me = await thread(handlers)
     app_id = (await handlers.conversations.load(cid, me.actor)).application_id
     await handlers.applications.shortlist(app_id, employer())
     await handlers.hiring.hire(app_id, employer())
-    await handlers.conversations.on_application(app_id)  # CandidateHired consumed
+    hired = await handlers.hiring.on_candidate_hired(app_id, repo.apps[app_id].created_at)
+    await handlers.conversations.follow(hired)  # CandidateHired consumed
     eng = "eng_" + app_id.removeprefix("app_")
     assert repo.conversations.docs[cid].engagement_id == eng
     with pytest.raises(ConversationReadOnly):

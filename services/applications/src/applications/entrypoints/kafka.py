@@ -74,7 +74,7 @@ def _on_candidate_hired(handlers: Handlers) -> Handler:
         when the hiring request stopped after committing the hire; then the application's
         conversation carries the engagement's id. Emits nothing."""
         hired_at = optional_time(event, "hired_at") or envelope.time
-        await handlers.hiring.on_candidate_hired(event.application.id, hired_at)
-        await handlers.conversations.on_application(event.application.id)
+        app = await handlers.hiring.on_candidate_hired(event.application.id, hired_at)
+        await handlers.conversations.follow(app)
 
     return handle

@@ -15,9 +15,10 @@ from stint.kit.settings import KitSettings
 from stint.submissions.v1 import events_pb2 as submission_events
 
 # CandidateHired is handled in kafka.py (the hire's repair path first, then the thread).
+# ApplicationShortlisted changes nothing of a thread that its ApplicationSubmitted (same key,
+# so consumed before it) created: it is not consumed here.
 APPLICATION_EVENTS = (
     app_events.ApplicationSubmitted,
-    app_events.ApplicationShortlisted,
     app_events.ApplicationRejected,
     app_events.ApplicationWithdrawn,
 )
@@ -39,7 +40,7 @@ def register(events: EventRouter, settings: KitSettings, handlers: Handlers) -> 
 def _on_application_event(handlers: Handlers) -> Handler:
     async def handle(event: Any, envelope: Envelope) -> None:
         """Consumes our own application events: the application's thread follows it."""
-        await handlers.conversations.on_application(event.application.id)
+        await handlers.conversations.on_application(event.application.id, event.posting_title)
 
     return handle
 

@@ -21,6 +21,7 @@ from applications.domain.conversation import (
     conversation_id,
 )
 from applications.domain.conversation_input import MessageLimits, PostMessage
+from applications.domain.model import Application
 from applications.handlers.conversation_reads import ConversationReads
 from applications.handlers.ports import Deps
 from stint.kit.actor import Actor, Cause
@@ -116,14 +117,18 @@ class ConversationHandlers(ConversationReads):
             return conv
         raise ConcurrencyConflict("the conversation kept changing")
 
-    async def on_application(self, app_id: str) -> None:
-        """Consumes ApplicationSubmitted, Shortlisted, Rejected, Withdrawn and CandidateHired:
-        the thread exists from the application on, and follows it (hired → the engagement's
-        id; withdrawn or rejected → read-only). Idempotent; emits nothing."""
+    async def on_application(self, app_id: str, posting_title: str = "") -> None:
+        """Consumes ApplicationSubmitted, Rejected and Withdrawn: the thread exists from the
+        application on, and follows it (withdrawn or rejected → read-only). `posting_title`
+        is the event's (no posting read to create the thread). Idempotent; emits nothing."""
         app = await self._deps.applications.get(app_id) if is_id(app_id, "app") else None
-        if app is None:
-            return
-        await self._change(conversation_id(app_id), lambda c: c.follow(app))
+        if app is not None:
+            await self.follow(app, posting_title)
+
+    async def follow(self, app: Application, posting_title: str = "") -> None:
+        """The thread of `app`, as just loaded, follows it (hired → the engagement's id);
+        CandidateHired's repair path passes the application it stored. Emits nothing."""
+        await self._change(conversation_id(app.id), lambda c: c.follow(app), app, posting_title)
 
     async def on_dispute(self, engagement_id: str, state: DisputeState) -> None:
         """Consumes DisputeOpened / DisputeResolved of submissions: admins may write in the
@@ -133,9 +138,11 @@ class ConversationHandlers(ConversationReads):
         now = self._deps.clock.now()
         await self._change(conversation_id(engagement_id), lambda c: c.set_dispute(state, now))
 
-    async def _change(self, cid: str, change: ChangeFn) -> None:
+    async def _change(
+        self, cid: str, change: ChangeFn, app: Application | None = None, title: str = ""
+    ) -> None:
         for attempt in range(self._deps.write_attempts):
-            conv = await self._store.get(cid) or await self.created(application_id(cid))
+            conv = await self._store.get(cid) or await self.created(application_id(cid), app, title)
             if conv is None:
                 return  # no such application here: nothing to follow
             if not change(conv):
@@ -147,14 +154,18 @@ class ConversationHandlers(ConversationReads):
                 if attempt + 1 == self._deps.write_attempts:
                     raise
 
-    async def created(self, app_id: str) -> Conversation | None:
+    async def created(
+        self, app_id: str, app: Application | None = None, title: str = ""
+    ) -> Conversation | None:
         """The application's conversation, created now if it is not there yet (None when the
-        application does not exist)."""
-        app = await self._deps.applications.get(app_id)
+        application does not exist). `app` and `title`: already at hand, so not read again."""
+        app = app or await self._deps.applications.get(app_id)
         if app is None:
             return None
-        posting = await self._deps.postings.get(app.posting_id)
-        conv = Conversation.of(app, posting.title if posting else "", self._deps.clock.now())
+        if not title:
+            posting = await self._deps.postings.get(app.posting_id)
+            title = posting.title if posting else ""
+        conv = Conversation.of(app, title, self._deps.clock.now())
         try:
             await self._store.add(conv)
             conv.version = 1

@@ -65,10 +65,11 @@ class HiringHandlers:
         # (on_candidate_hired) completes it.
         return await self._closure.complete_hire(app.id, now, known=app), posting
 
-    async def on_candidate_hired(self, application_id: str, hired_at: datetime) -> None:
+    async def on_candidate_hired(self, application_id: str, hired_at: datetime) -> Application:
         """Consumes CandidateHired from this service's own topic: the application becomes HIRED
-        if the request that hired it did not get that far. Emits nothing."""
-        await self._closure.complete_hire(application_id, hired_at)
+        if the request that hired it did not get that far; returns it as stored. Emits
+        nothing."""
+        return await self._closure.complete_hire(application_id, hired_at)
 
     async def _claim(self, app: Application, cause: Cause, now: datetime) -> PostingView:
         posting = await self._apps.posting(app.posting_id)
