@@ -24,10 +24,8 @@ INFRA_PORTS = (
     "STINT_PG_PORT",  # the private PostgreSQL cluster behind FerretDB, when there is one
 )
 # Base ports of platform.sh (design.md §6); STINT_PORT_OFFSET shifts them all.
-SERVICE_PORTS = (
-    *(50051, 50052, 50053, 50054, 50055, 50056),
-    *(9100, 9101, 9102, 9103, 9104, 9105, 9106, 8080),
-)
+OPS_PORTS = (9100, 9101, 9102, 9103, 9104, 9105, 9106)  # the gateway's, then each service's
+SERVICE_PORTS = (*(50051, 50052, 50053, 50054, 50055, 50056), *OPS_PORTS, 8080)
 GATEWAY_PORT = 8080
 # Fast settlement and polling, and no rate limit: the bench measures the pipeline, not the
 # sandbox's artificial delay or the per-subject token bucket.
@@ -100,8 +98,7 @@ class Stack:
     @property
     def service_metrics_urls(self) -> list[str]:
         """Every process's /metrics (ops ports: the gateway's 9100, the services' 9101-9106)."""
-        ports = range(9100, 9106)
-        return [f"http://127.0.0.1:{p + self.offset}/metrics" for p in ports]
+        return [f"http://127.0.0.1:{p + self.offset}/metrics" for p in OPS_PORTS]
 
     @property
     def mongo_uri(self) -> str:
