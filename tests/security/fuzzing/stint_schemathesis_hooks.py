@@ -77,8 +77,8 @@ def before_call(ctx: Any, case: Any, **kwargs: Any) -> None:
         if ("fee_min" in case.query or "fee_max" in case.query) and not case.query.get("currency"):
             case.query["currency"] = "USD"
         for low, high in (("hours_min", "hours_max"), ("fee_min", "fee_max")):
-            bounds = [case.query.get(low), case.query.get(high)]
-            if all(isinstance(b, int) for b in bounds) and bounds[0] > bounds[1]:
+            bounds: list[Any] = [case.query.get(low), case.query.get(high)]
+            if all(_integral(b) for b in bounds) and bounds[0] > bounds[1]:
                 case.query[low], case.query[high] = bounds[1], bounds[0]
         if operation in _REPORT_DAYS:
             _mend_range(case.query, _REPORT_DAYS[operation])
@@ -166,7 +166,7 @@ def _mend_profile(body: dict[str, Any]) -> None:
     if isinstance(skills, list):
         body["skills"] = [s for s in skills if isinstance(s, str) and re.search("[A-Za-z0-9]", s)]
     year, this_year = body.get("graduation_year"), datetime.now(UTC).year
-    if isinstance(year, int) and year and not this_year - 60 <= year <= this_year + 10:
+    if _integral(year) and year and not this_year - 60 <= year <= this_year + 10:
         body["graduation_year"] = this_year + 1
 
 
@@ -227,6 +227,13 @@ def _mend_sponsorship(body: dict[str, Any], *, partial: bool) -> None:
             body["share_percent"] = 50
     if _admin():
         body["sponsor_id"] = body.get("sponsor_id") or "uni_schemathesis"
+
+
+def _integral(value: Any) -> bool:
+    """An integer as JSON Schema counts one: 113.0 is one too, and schemathesis sends such."""
+    if isinstance(value, bool):
+        return False
+    return isinstance(value, int) or (isinstance(value, float) and value.is_integer())
 
 
 def _admin() -> bool:
