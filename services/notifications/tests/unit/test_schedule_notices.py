@@ -40,6 +40,8 @@ def test_a_request_tells_the_other_side_and_its_answer_the_requester(
     got = inbox_event("extension.requested", asked, envelope())
     assert recipients(got) == request_told
     assert "Market scan" in text(got)[1]
+    withdrawn = ev.ExtensionWithdrawn(engagement=engagement(), extension=x)
+    assert recipients(inbox_event("extension.withdrawn", withdrawn, envelope())) == request_told
     for kind, message in (
         ("extension.granted", ev.ExtensionGranted(engagement=engagement(), extension=x)),
         ("extension.declined", ev.ExtensionDeclined(engagement=engagement(), extension=x)),
@@ -56,5 +58,5 @@ def test_a_due_milestone_tells_the_intern_and_a_check_off_the_employer() -> None
 
 
 def test_the_webhook_types_exist() -> None:
-    new = {"extension.requested", "extension.granted", "extension.declined"}
+    new = {"extension.requested", "extension.granted", "extension.declined", "extension.withdrawn"}
     assert new | {"milestone.due", "milestone.completed"} <= TYPE_NAMES

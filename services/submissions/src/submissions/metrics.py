@@ -35,7 +35,7 @@ ENGAGEMENTS_OVERDUE = Counter(
 )
 EXTENSIONS = Counter(
     "stint_extensions_total", "Extension requests and their answers.", ["event"]
-)  # event: requested, granted, declined
+)  # event: requested, granted, declined, withdrawn
 MILESTONES_CHECKED_OFF = Counter(
     "stint_milestones_checked_off_total",
     "Milestones checked off (student) and confirmed (employer).",

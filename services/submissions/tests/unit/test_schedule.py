@@ -109,6 +109,29 @@ def test_a_declined_extension_keeps_the_date_and_a_pending_one_lapses_on_deliver
         schedule.check_extendable(e)
 
 
+def test_only_the_asker_withdraws_a_pending_request_and_may_then_ask_again() -> None:
+    e = active()
+    due = e.due_date
+    assert due is not None
+    x, _ = schedule.request_extension(
+        e, Party.STUDENT, e.student_id, due + timedelta(days=3), "r", T0
+    )
+    with pytest.raises(PermissionDenied):
+        schedule.withdraw_extension(e, x, Party.EMPLOYER, "usr_b", T0)
+    withdrawn, events = schedule.withdraw_extension(e, x, Party.STUDENT, e.student_id, T0)
+    assert [type(i) for i in events] == [ev.ExtensionWithdrawn]
+    assert (withdrawn.status, withdrawn.answered_by) == (ExtensionStatus.WITHDRAWN, e.student_id)
+    assert e.due_date == due
+    with pytest.raises(FailedPrecondition):  # nothing left to answer
+        schedule.answer_extension(e, withdrawn, Party.EMPLOYER, "usr_b", T0, accept=True)
+    with pytest.raises(FailedPrecondition):
+        schedule.withdraw_extension(e, withdrawn, Party.STUDENT, e.student_id, T0)
+    again, _ = schedule.request_extension(
+        e, Party.STUDENT, e.student_id, due + timedelta(days=1), "r", T0
+    )
+    assert again.number == 2
+
+
 def test_milestones_are_due_from_the_start_announced_once_and_checked_off() -> None:
     e = active()
     assert [m.due_at for m in e.milestones] == [T0 + timedelta(days=2), T0 + timedelta(days=5)]

@@ -62,6 +62,33 @@ async def test_the_student_asks_for_more_time_and_the_employer_grants_it(w: Worl
     assert w.store.kinds()[-3:] == ["EngagementOverdue", "ExtensionRequested", "ExtensionGranted"]
 
 
+async def test_the_asker_withdraws_its_pending_request_and_the_other_side_is_told(
+    w: World,
+) -> None:
+    e = await w.engagement()
+    assert e.due_date is not None
+    asked = cmd.RequestExtension(e.id, e.due_date + timedelta(days=2), "waiting on data")
+    e, _ = await w.h.schedule.request_extension(asked, w.as_employer(e))
+    with pytest.raises(PermissionDenied):  # the side that did not ask answers; it never withdraws
+        await w.h.schedule.withdraw_extension(
+            cmd.AnswerExtension(e.id, "1", False), w.as_student(e)
+        )
+    with pytest.raises(NotFound):
+        await w.h.schedule.withdraw_extension(
+            cmd.AnswerExtension(e.id, "2", False), w.as_employer(e)
+        )
+    with pytest.raises(InvalidArgument):
+        await w.h.schedule.withdraw_extension(
+            cmd.AnswerExtension(e.id, "0", False), w.as_employer(e)
+        )
+    e, x = await w.h.schedule.withdraw_extension(
+        cmd.AnswerExtension(e.id, "1", False), w.as_employer(e)
+    )
+    assert x.status is ExtensionStatus.WITHDRAWN
+    assert w.store.docs[e.id].extensions[0].status is ExtensionStatus.WITHDRAWN
+    assert w.store.kinds()[-2:] == ["ExtensionRequested", "ExtensionWithdrawn"]
+
+
 async def test_extension_bounds_roles_and_unknown_numbers(w: World) -> None:
     e = await w.engagement()
     assert e.due_date is not None

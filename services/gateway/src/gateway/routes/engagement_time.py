@@ -1,5 +1,6 @@
-"""An engagement's time: extensions of the due date (either side asks, the other answers) and
-the posting's milestones (the intern checks one off, the employer confirms it)."""
+"""An engagement's time: extensions of the due date (either side asks, the other answers, the
+asker may withdraw) and the posting's milestones (the intern checks one off, the employer
+confirms it)."""
 
 from __future__ import annotations
 
@@ -35,6 +36,16 @@ ROUTES = [
         "/v1/engagements/{engagement_id}/extensions/{extension_number}/decline",
         "DeclineExtension",
         "The side that did not ask declines the extension (optional reason): the date stays",
+        SIDES,
+        tag=TAG,
+        body=Body(),
+    ),
+    SUBMISSIONS.route(
+        "POST",
+        "/v1/engagements/{engagement_id}/extensions/{extension_number}/withdraw",
+        "WithdrawExtension",
+        "The side that asked takes back its pending extension request (the date stays; it "
+        "may then ask for another)",
         SIDES,
         tag=TAG,
         body=Body(),

@@ -169,9 +169,9 @@ _ANSWERS = (submissions_events.ExtensionGranted, submissions_events.ExtensionDec
 
 def _acted(message: ProtoMessage) -> str:
     """The side whose own act the event is: the opener of DisputeOpened, the answerer of
-    DisputeAnswered, the requester of ExtensionRequested, the side that did not ask of an
-    answer, the intern of MilestoneCompleted, the author of MessageCreated ("" for everything
-    else, and for an admin's message: everyone concerned is told)."""
+    DisputeAnswered, the requester of ExtensionRequested and ExtensionWithdrawn, the side that
+    did not ask of an answer, the intern of MilestoneCompleted, the author of MessageCreated
+    ("" for everything else, and for an admin's message: everyone concerned is told)."""
     if isinstance(message, applications_events.MessageCreated):
         authors = {
             conversation_pb2.AUTHOR_ROLE_STUDENT: STUDENT,
@@ -183,7 +183,9 @@ def _acted(message: ProtoMessage) -> str:
         party = message.dispute.opened_by
     elif isinstance(message, submissions_events.DisputeAnswered):
         party = message.dispute.answer.party
-    elif isinstance(message, submissions_events.ExtensionRequested):
+    elif isinstance(
+        message, (submissions_events.ExtensionRequested, submissions_events.ExtensionWithdrawn)
+    ):
         party = message.extension.requested_by
     elif isinstance(message, _ANSWERS):
         asked = sides.get(message.extension.requested_by, "")

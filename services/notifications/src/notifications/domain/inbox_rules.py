@@ -70,6 +70,11 @@ RULES: dict[str, Rule] = {
         "Extension declined",
         "Your request for more time on “{t}” was declined: the due date stays.",
     ),
+    "extension.withdrawn": Rule(
+        (STUDENT, COMPANY),
+        "Extension request withdrawn",
+        "The other side withdrew its request for more time on “{t}”: nothing to answer.",
+    ),
     "milestone.due": Rule(
         (STUDENT,), "Milestone due", "A milestone of “{t}” is due: check it off once it is done."
     ),

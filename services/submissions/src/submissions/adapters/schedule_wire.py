@@ -19,6 +19,7 @@ EVENTS = (
     ev.ExtensionRequested,
     ev.ExtensionGranted,
     ev.ExtensionDeclined,
+    ev.ExtensionWithdrawn,
     ev.MilestoneDue,
     ev.MilestoneCompleted,
 )
@@ -34,6 +35,10 @@ def accept_extension(r: api.AcceptExtensionRequest) -> cmd.AnswerExtension:
 
 def decline_extension(r: api.DeclineExtensionRequest) -> cmd.AnswerExtension:
     return cmd.AnswerExtension(r.engagement_id, r.extension_number, False, r.reason)
+
+
+def withdraw_extension(r: api.WithdrawExtensionRequest) -> cmd.AnswerExtension:
+    return cmd.AnswerExtension(r.engagement_id, r.extension_number, accept=False)
 
 
 def check_off(r: api.CheckOffMilestoneRequest) -> cmd.CheckOffMilestone:
@@ -58,6 +63,10 @@ def event(e: ev.Event, cause: Cause) -> tuple[Message, str]:
             )
         case ev.ExtensionDeclined(snap, x):
             msg = events.ExtensionDeclined(
+                context=c, engagement=engagement(snap), extension=extension(x)
+            )
+        case ev.ExtensionWithdrawn(snap, x):
+            msg = events.ExtensionWithdrawn(
                 context=c, engagement=engagement(snap), extension=extension(x)
             )
         case ev.MilestoneDue(snap, m):

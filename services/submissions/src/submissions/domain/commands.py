@@ -158,7 +158,8 @@ class RequestExtension:
 
 @dataclass(frozen=True)
 class AnswerExtension:
-    """AcceptExtension or DeclineExtension (`number` as given in the path)."""
+    """AcceptExtension, DeclineExtension or WithdrawExtension (`number` as given in the
+    path)."""
 
     engagement_id: str
     number: str

@@ -140,6 +140,12 @@ class ExtensionDeclined:
 
 
 @dataclass(frozen=True)
+class ExtensionWithdrawn:
+    engagement: Engagement
+    extension: Extension
+
+
+@dataclass(frozen=True)
 class MilestoneDue:
     engagement: Engagement
     milestone: Milestone
@@ -173,6 +179,7 @@ Event = (
     | ExtensionRequested
     | ExtensionGranted
     | ExtensionDeclined
+    | ExtensionWithdrawn
     | MilestoneDue
     | MilestoneCompleted
 )

@@ -6,7 +6,8 @@
   delivery after the due date is marked `late`).
 - Extensions: either side asks to move the due date of ACTIVE work (one pending request at a
   time, at most `MAX_EXTENSIONS` requests); the other side accepts (the due date moves, the
-  overdue flag clears and the overdue notice re-arms for the new date) or declines. A request
+  overdue flag clears and the overdue notice re-arms for the new date) or declines; the side
+  that asked may withdraw it until then (so that it can ask for another date). A request
   still pending when the work is delivered or the engagement ends lapses.
 - Milestones: the posting's plan, due `due_offset_days` after the work started. The intern
   checks one off (DONE, `MilestoneCompleted`); the employer may then confirm it (CONFIRMED, no
@@ -119,6 +120,22 @@ def answer_extension(
     e.due_date = x.new_due_date
     e.overdue, e.overdue_at, e.overdue_notified = False, None, False
     return answered, [ev.ExtensionGranted(e.snapshot(), answered)]
+
+
+def withdraw_extension(
+    e: Engagement, x: Extension, by: Party, subject: str, now: datetime
+) -> tuple[Extension, list[ev.Event]]:
+    """The side that asked takes back its pending request (the due date stays). Any state of
+    the engagement: a request that is still PENDING is one the work has not made lapse."""
+    if by is not x.requested_by:
+        raise NotAllowed("only the side that asked withdraws an extension request")
+    if x.status is not ExtensionStatus.PENDING:
+        raise WrongState(f"extension {x.number} is {x.status.value}, not PENDING")
+    withdrawn = dataclasses.replace(
+        x, status=ExtensionStatus.WITHDRAWN, answered_at=now, answered_by=subject
+    )
+    e.extensions[x.number - 1] = withdrawn
+    return withdrawn, [ev.ExtensionWithdrawn(e.snapshot(), withdrawn)]
 
 
 def milestone(e: Engagement, number: int) -> Milestone | None:

@@ -109,6 +109,7 @@ class ExtensionStatus(StrEnum):
     ACCEPTED = "ACCEPTED"
     DECLINED = "DECLINED"
     LAPSED = "LAPSED"  # unanswered when the work was delivered or the engagement ended
+    WITHDRAWN = "WITHDRAWN"  # taken back by the side that asked, before an answer
 
 
 @dataclass(frozen=True)

@@ -39,6 +39,13 @@ class ScheduleRpcs:
         e, x = await self._schedule.answer_extension(c, cause_of(current_caller()))
         return api.DeclineExtensionResponse(engagement=wire.engagement(e), extension=extension(x))
 
+    async def WithdrawExtension(
+        self, request: api.WithdrawExtensionRequest, context: Any
+    ) -> api.WithdrawExtensionResponse:
+        c = schedule_wire.withdraw_extension(request)
+        e, x = await self._schedule.withdraw_extension(c, cause_of(current_caller()))
+        return api.WithdrawExtensionResponse(engagement=wire.engagement(e), extension=extension(x))
+
     async def CheckOffMilestone(
         self, request: api.CheckOffMilestoneRequest, context: Any
     ) -> api.CheckOffMilestoneResponse:

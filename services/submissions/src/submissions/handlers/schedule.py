@@ -66,6 +66,26 @@ class ScheduleHandlers:
         metrics.EXTENSIONS.labels("granted" if c.accept else "declined").inc()
         return e, answered
 
+    async def withdraw_extension(
+        self, c: cmd.AnswerExtension, cause: Cause
+    ) -> tuple[Engagement, Extension]:
+        """WithdrawExtension by the side that asked, while the request is pending; emits
+        ExtensionWithdrawn (the other side is told; the due date stays)."""
+        v = Violations()
+        n = sv.number(v, "extension_number", c.number)
+        e = await visible(self._repo, v, c.engagement_id, cause.actor)
+        party = _side(e, cause)
+        v.raise_if_any()
+        x = schedule.extension(e, n)
+        if x is None:
+            raise ScheduleItemNotFound(e.id, "extension", n)
+        withdrawn, events = schedule.withdraw_extension(
+            e, x, party, cause.actor.subject, self._clock.now()
+        )
+        await self._repo.save(e, events, cause)
+        metrics.EXTENSIONS.labels("withdrawn").inc()
+        return e, withdrawn
+
     async def check_off(
         self, c: cmd.CheckOffMilestone, cause: Cause
     ) -> tuple[Engagement, Milestone]:

@@ -118,6 +118,8 @@ class _ExtensionStatusEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_Exten
     EXTENSION_STATUS_DECLINED: _ExtensionStatus.ValueType  # 3
     EXTENSION_STATUS_LAPSED: _ExtensionStatus.ValueType  # 4
     """Unanswered when the work was delivered or the engagement ended."""
+    EXTENSION_STATUS_WITHDRAWN: _ExtensionStatus.ValueType  # 5
+    """Taken back by the side that asked, before it was answered."""
 
 class ExtensionStatus(_ExtensionStatus, metaclass=_ExtensionStatusEnumTypeWrapper):
     """Where a request to move the due date is."""
@@ -130,6 +132,8 @@ EXTENSION_STATUS_ACCEPTED: ExtensionStatus.ValueType  # 2
 EXTENSION_STATUS_DECLINED: ExtensionStatus.ValueType  # 3
 EXTENSION_STATUS_LAPSED: ExtensionStatus.ValueType  # 4
 """Unanswered when the work was delivered or the engagement ended."""
+EXTENSION_STATUS_WITHDRAWN: ExtensionStatus.ValueType  # 5
+"""Taken back by the side that asked, before it was answered."""
 Global___ExtensionStatus: _TypeAlias = ExtensionStatus  # noqa: Y015
 
 class _MilestoneStatus:
@@ -534,7 +538,7 @@ class Extension(_message.Message):
     reason: _builtins.str
     status: Global___ExtensionStatus.ValueType
     answered_by: _builtins.str
-    """Subject of the one who accepted or declined."""
+    """Subject of the one who accepted, declined or withdrew it."""
     decline_reason: _builtins.str
     """Why it was declined (optional)."""
     @_builtins.property

@@ -646,6 +646,36 @@ class ExtensionDeclined(_message.Message):
 Global___ExtensionDeclined: _TypeAlias = ExtensionDeclined  # noqa: Y015
 
 @_typing.final
+class ExtensionWithdrawn(_message.Message):
+    """The side that asked withdrew its pending extension request: the due date stays."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    CONTEXT_FIELD_NUMBER: _builtins.int
+    ENGAGEMENT_FIELD_NUMBER: _builtins.int
+    EXTENSION_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def context(self) -> _event_pb2.EventContext: ...
+    @_builtins.property
+    def engagement(self) -> _engagement_pb2.Engagement: ...
+    @_builtins.property
+    def extension(self) -> _engagement_pb2.Extension: ...
+    def __init__(
+        self,
+        *,
+        context: _event_pb2.EventContext | None = ...,
+        engagement: _engagement_pb2.Engagement | None = ...,
+        extension: _engagement_pb2.Extension | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["context", b"context", "engagement", b"engagement", "extension", b"extension"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["context", b"context", "engagement", b"engagement", "extension", b"extension"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ExtensionWithdrawn: _TypeAlias = ExtensionWithdrawn  # noqa: Y015
+
+@_typing.final
 class MilestoneDue(_message.Message):
     """A milestone's due time came while it was still open (emitted once per milestone)."""
 

@@ -1537,6 +1537,56 @@ class DeclineExtensionResponse(_message.Message):
 Global___DeclineExtensionResponse: _TypeAlias = DeclineExtensionResponse  # noqa: Y015
 
 @_typing.final
+class WithdrawExtensionRequest(_message.Message):
+    """Request of WithdrawExtension."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ENGAGEMENT_ID_FIELD_NUMBER: _builtins.int
+    EXTENSION_NUMBER_FIELD_NUMBER: _builtins.int
+    engagement_id: _builtins.str
+    extension_number: _builtins.str
+    def __init__(
+        self,
+        *,
+        engagement_id: _builtins.str = ...,
+        extension_number: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["engagement_id", b"engagement_id", "extension_number", b"extension_number"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___WithdrawExtensionRequest: _TypeAlias = WithdrawExtensionRequest  # noqa: Y015
+
+@_typing.final
+class WithdrawExtensionResponse(_message.Message):
+    """Response of WithdrawExtension."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ENGAGEMENT_FIELD_NUMBER: _builtins.int
+    EXTENSION_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def engagement(self) -> _engagement_pb2.Engagement: ...
+    @_builtins.property
+    def extension(self) -> _engagement_pb2.Extension: ...
+    def __init__(
+        self,
+        *,
+        engagement: _engagement_pb2.Engagement | None = ...,
+        extension: _engagement_pb2.Extension | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["engagement", b"engagement", "extension", b"extension"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["engagement", b"engagement", "extension", b"extension"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___WithdrawExtensionResponse: _TypeAlias = WithdrawExtensionResponse  # noqa: Y015
+
+@_typing.final
 class CheckOffMilestoneRequest(_message.Message):
     """Request of CheckOffMilestone."""
 

@@ -161,6 +161,11 @@ class SubmissionsServiceStub:
                 request_serializer=stint_dot_submissions_dot_v1_dot_submissions__service__pb2.DeclineExtensionRequest.SerializeToString,
                 response_deserializer=stint_dot_submissions_dot_v1_dot_submissions__service__pb2.DeclineExtensionResponse.FromString,
                 _registered_method=True)
+        self.WithdrawExtension = channel.unary_unary(
+                '/stint.submissions.v1.SubmissionsService/WithdrawExtension',
+                request_serializer=stint_dot_submissions_dot_v1_dot_submissions__service__pb2.WithdrawExtensionRequest.SerializeToString,
+                response_deserializer=stint_dot_submissions_dot_v1_dot_submissions__service__pb2.WithdrawExtensionResponse.FromString,
+                _registered_method=True)
         self.CheckOffMilestone = channel.unary_unary(
                 '/stint.submissions.v1.SubmissionsService/CheckOffMilestone',
                 request_serializer=stint_dot_submissions_dot_v1_dot_submissions__service__pb2.CheckOffMilestoneRequest.SerializeToString,
@@ -357,6 +362,14 @@ class SubmissionsServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def WithdrawExtension(self, request, context):
+        """The side that asked takes back its pending extension request before it is answered (so
+        that it can ask for another date).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def CheckOffMilestone(self, request, context):
         """The intern checks a milestone off (optional note and artifact); the company's employer
         confirms a checked-off milestone.
@@ -492,6 +505,11 @@ def add_SubmissionsServiceServicer_to_server(servicer, server):
                     servicer.DeclineExtension,
                     request_deserializer=stint_dot_submissions_dot_v1_dot_submissions__service__pb2.DeclineExtensionRequest.FromString,
                     response_serializer=stint_dot_submissions_dot_v1_dot_submissions__service__pb2.DeclineExtensionResponse.SerializeToString,
+            ),
+            'WithdrawExtension': grpc.unary_unary_rpc_method_handler(
+                    servicer.WithdrawExtension,
+                    request_deserializer=stint_dot_submissions_dot_v1_dot_submissions__service__pb2.WithdrawExtensionRequest.FromString,
+                    response_serializer=stint_dot_submissions_dot_v1_dot_submissions__service__pb2.WithdrawExtensionResponse.SerializeToString,
             ),
             'CheckOffMilestone': grpc.unary_unary_rpc_method_handler(
                     servicer.CheckOffMilestone,
@@ -1176,6 +1194,33 @@ class SubmissionsService:
             '/stint.submissions.v1.SubmissionsService/DeclineExtension',
             stint_dot_submissions_dot_v1_dot_submissions__service__pb2.DeclineExtensionRequest.SerializeToString,
             stint_dot_submissions_dot_v1_dot_submissions__service__pb2.DeclineExtensionResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def WithdrawExtension(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/stint.submissions.v1.SubmissionsService/WithdrawExtension',
+            stint_dot_submissions_dot_v1_dot_submissions__service__pb2.WithdrawExtensionRequest.SerializeToString,
+            stint_dot_submissions_dot_v1_dot_submissions__service__pb2.WithdrawExtensionResponse.FromString,
             options,
             channel_credentials,
             insecure,

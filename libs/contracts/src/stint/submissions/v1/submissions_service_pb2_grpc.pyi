@@ -103,6 +103,10 @@ class SubmissionsServiceStub:
     """The side that did not ask grants a pending extension: the due date moves."""
     DeclineExtension: _grpc.UnaryUnaryMultiCallable[_submissions_service_pb2.DeclineExtensionRequest, _submissions_service_pb2.DeclineExtensionResponse]
     """The side that did not ask declines a pending extension: the due date stays."""
+    WithdrawExtension: _grpc.UnaryUnaryMultiCallable[_submissions_service_pb2.WithdrawExtensionRequest, _submissions_service_pb2.WithdrawExtensionResponse]
+    """The side that asked takes back its pending extension request before it is answered (so
+    that it can ask for another date).
+    """
     CheckOffMilestone: _grpc.UnaryUnaryMultiCallable[_submissions_service_pb2.CheckOffMilestoneRequest, _submissions_service_pb2.CheckOffMilestoneResponse]
     """The intern checks a milestone off (optional note and artifact); the company's employer
     confirms a checked-off milestone.
@@ -183,6 +187,10 @@ class SubmissionsServiceAsyncStub(SubmissionsServiceStub):
     """The side that did not ask grants a pending extension: the due date moves."""
     DeclineExtension: _aio.UnaryUnaryMultiCallable[_submissions_service_pb2.DeclineExtensionRequest, _submissions_service_pb2.DeclineExtensionResponse]  # type: ignore[assignment]
     """The side that did not ask declines a pending extension: the due date stays."""
+    WithdrawExtension: _aio.UnaryUnaryMultiCallable[_submissions_service_pb2.WithdrawExtensionRequest, _submissions_service_pb2.WithdrawExtensionResponse]  # type: ignore[assignment]
+    """The side that asked takes back its pending extension request before it is answered (so
+    that it can ask for another date).
+    """
     CheckOffMilestone: _aio.UnaryUnaryMultiCallable[_submissions_service_pb2.CheckOffMilestoneRequest, _submissions_service_pb2.CheckOffMilestoneResponse]  # type: ignore[assignment]
     """The intern checks a milestone off (optional note and artifact); the company's employer
     confirms a checked-off milestone.
@@ -410,6 +418,16 @@ class SubmissionsServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_submissions_service_pb2.DeclineExtensionResponse, _abc.Awaitable[_submissions_service_pb2.DeclineExtensionResponse]]:
         """The side that did not ask declines a pending extension: the due date stays."""
+
+    @_abc_1.abstractmethod
+    def WithdrawExtension(
+        self,
+        request: _submissions_service_pb2.WithdrawExtensionRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_submissions_service_pb2.WithdrawExtensionResponse, _abc.Awaitable[_submissions_service_pb2.WithdrawExtensionResponse]]:
+        """The side that asked takes back its pending extension request before it is answered (so
+        that it can ask for another date).
+        """
 
     @_abc_1.abstractmethod
     def CheckOffMilestone(
