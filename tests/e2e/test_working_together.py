@@ -118,25 +118,36 @@ async def test_overdue_work_gets_an_extension_and_a_milestone_is_checked_off(
     assert overdue["status"] == "ENGAGEMENT_STATUS_ACTIVE"
     assert overdue["overdue_at"]
 
+    # The student asks for too little, takes it back (the employer is told), and asks again.
+    extensions = f"/v1/engagements/{engagement_id}/extensions"
+    too_soon = (datetime.now(UTC) + timedelta(days=1)).replace(microsecond=0)
+    first = {"new_due_date": too_soon.isoformat(), "reason": "The survey tool was down."}
+    assert (await http.post(extensions, json=first, headers=late)).status_code == 201
+    foreign = await http.post(f"{extensions}/1/withdraw", json={}, headers=employer)
+    assert foreign.status_code == 403, foreign.text  # only the side that asked withdraws
+    withdrawn = await http.post(f"{extensions}/1/withdraw", json={}, headers=late)
+    assert withdrawn.status_code == 200, withdrawn.text
+    assert withdrawn.json()["extension"]["status"] == "EXTENSION_STATUS_WITHDRAWN"
+    await _notice(http, employer, "extension.withdrawn", engagement_id)
+
     new_due = (datetime.now(UTC) + timedelta(days=3)).replace(microsecond=0)
     asked = await http.post(
-        f"/v1/engagements/{engagement_id}/extensions",
+        extensions,
         json={"new_due_date": new_due.isoformat(), "reason": "The survey tool was down."},
         headers=late,
     )
     assert asked.status_code == 201, asked.text
-    own = await http.post(
-        f"/v1/engagements/{engagement_id}/extensions/1/accept", json={}, headers=late
-    )
+    own = await http.post(f"{extensions}/2/accept", json={}, headers=late)
     assert own.status_code in (403, 409), own.text  # only the other side answers
-    granted = await http.post(
-        f"/v1/engagements/{engagement_id}/extensions/1/accept", json={}, headers=employer
-    )
+    granted = await http.post(f"{extensions}/2/accept", json={}, headers=employer)
     assert granted.status_code == 200, granted.text
     after = await _engagement(http, engagement_id, late)
     assert after["overdue"] is False
     assert datetime.fromisoformat(after["due_date"]) == new_due
-    assert after["extensions"][0]["status"] == "EXTENSION_STATUS_ACCEPTED"
+    assert [x["status"] for x in after["extensions"]] == [
+        "EXTENSION_STATUS_WITHDRAWN",
+        "EXTENSION_STATUS_ACCEPTED",
+    ]
 
     # A posting with a check-in two days into the work.
     planned = posting(f"Planned study {unique}") | {
