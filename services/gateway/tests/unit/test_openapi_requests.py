@@ -11,6 +11,7 @@ import pytest
 
 from gateway.app import create_app
 from gateway.input_rules import text_problem
+from stint.kit.jsonschema import decimal_at_most
 
 from ..conftest import settings
 
@@ -72,6 +73,29 @@ def test_request_times_and_64_bit_integers_carry_the_servers_ranges(spec: dict[s
     ]["anyOf"]
     assert (number["minimum"], number["maximum"]) == (0, 2**53 - 1)
     assert text["pattern"] == "^[0-9]{1,18}$"  # every such string fits; no minus: gte 0
+
+
+def test_a_bounded_64_bit_integer_as_a_string_stops_at_its_maximum(
+    spec: dict[str, Any],
+) -> None:
+    """`through` (a read position) is 1..10^9: "6643854602867" was schema-valid and refused."""
+    through = schema_of(spec, "post", "/v1/conversations/{conversation_id}/read")["properties"][
+        "through"
+    ]
+    number, text = through["anyOf"]
+    assert (number["minimum"], number["maximum"]) == (1, 10**9)
+    pattern = re.compile(text["pattern"])
+    for value in ("1", "9", "10", "999999999", "1000000000"):
+        assert pattern.match(value), value
+    for value in ("0", "01", "1000000001", "1999999999", "9999999999", "6643854602867"):
+        assert not pattern.match(value), value
+
+
+def test_every_decimal_up_to_a_bound_and_none_beyond_it() -> None:
+    for bound in (1, 7, 10, 19, 100, 305, 1000, 2024):
+        pattern = re.compile(f"^{decimal_at_most(bound)}$")
+        accepted = [n for n in range(0, bound * 11) if pattern.match(str(n))]
+        assert accepted == list(range(1, bound + 1)), bound
 
 
 def test_an_empty_body_is_optional_only_where_it_is_valid(spec: dict[str, Any]) -> None:

@@ -191,10 +191,30 @@ def _constrained(schema: JsonSchema, keywords: JsonSchema) -> JsonSchema:
             text = {**text, "pattern": text["pattern"].replace("-?", "")}
         if lowest == 1 and "minimum" in keywords:  # nor a zero (e.g. a message number)
             text = {**text, "pattern": r"^[1-9][0-9]{0,17}$"}
+        highest = keywords.get("maximum")
+        if lowest in (0, 1) and isinstance(highest, int) and highest >= 1:
+            # Nor a number beyond the maximum (e.g. a read position of at most 10^9).
+            zero = "0|" if lowest == 0 else ""
+            text = {**text, "pattern": f"^(?:{zero}{decimal_at_most(highest)})$"}
         examples = keywords.pop("examples", None)
         merged: JsonSchema = {"anyOf": [{**number, **keywords}, text]}
         return {**merged, "examples": examples} if examples else merged
     return {**schema, **keywords}
+
+
+def decimal_at_most(m: int) -> str:
+    """A regex of the decimals 1..m (no leading zeros): the shorter ones, then those of m's
+    length that are smaller at their first differing digit, then m itself."""
+    digits = str(m)
+    k = len(digits)
+    choices = [f"[1-9][0-9]{{0,{k - 2}}}"] if k > 1 else []
+    for i, top in enumerate(int(c) for c in digits):
+        low = 1 if i == 0 else 0
+        if top - 1 >= low:
+            rest = f"[0-9]{{{k - i - 1}}}" if k - i - 1 else ""
+            choices.append(f"{digits[:i]}[{low}-{top - 1}]{rest}")
+    choices.append(digits)
+    return "(?:" + "|".join(choices) + ")"
 
 
 def _described(schema: JsonSchema, field: Field) -> JsonSchema:
