@@ -25,7 +25,7 @@ from stint.kit.grpc import (
     build_grpc_server,
     current_caller,
     field_violations_from_error,
-    interceptors,
+    stalls,
 )
 from stint.kit.grpc.interceptors import DATABASE_UNAVAILABLE
 from stint.kit.logctx import request_id_var
@@ -317,7 +317,7 @@ async def test_interrupted_calls_are_counted(
 async def test_a_call_cancelled_after_a_long_wait_logs_where_it_waited(
     channel: grpc.aio.Channel, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(interceptors, "SLOW_INTERRUPT_SECONDS", 0.0)  # every wait is long here
+    monkeypatch.setattr(stalls, "SLOW_INTERRUPT_SECONDS", 0.0)  # every wait is long here
     caplog.set_level(logging.WARNING, logger="stint.kit.grpc")
     BLOCKED.clear()
     call = _rpc(channel, "Block")(StringValue())
@@ -326,10 +326,10 @@ async def test_a_call_cancelled_after_a_long_wait_logs_where_it_waited(
     with contextlib.suppress(grpc.aio.AioRpcError, asyncio.CancelledError):
         await call
 
-    def stalls() -> list[str]:
+    def logged_stalls() -> list[str]:
         return [r.getMessage() for r in caplog.records if "interrupted after" in r.getMessage()]
 
-    (logged,) = await eventually(stalls, until=bool)
+    (logged,) = await eventually(logged_stalls, until=bool)
     assert "in _block" in logged  # the handler's frame, down to the await that never ended
     assert "asyncio.Event().wait()" in logged
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import inspect
 import logging
 import time
-import traceback
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import aclosing, contextmanager, suppress
 from types import TracebackType
@@ -32,6 +31,7 @@ from stint.kit.grpc.identity import (
     request_id_from_metadata,
 )
 from stint.kit.grpc.service_identity import IdentityVerifier
+from stint.kit.grpc.stalls import log_where_it_waited
 from stint.kit.grpc.status import error_to_status
 from stint.kit.logctx import request_id_var
 from stint.kit.mongo import DATABASE_OUTAGE
@@ -51,9 +51,6 @@ HANDLING_SECONDS = Histogram(
 _log = logging.getLogger(__name__)
 # Probes and tooling call these constantly; their access lines are debug-only.
 _QUIET_PREFIXES = ("/grpc.health.", "/grpc.reflection.")
-# A call interrupted after this long logs where it waited (the innermost frames).
-SLOW_INTERRUPT_SECONDS = 2.0
-_STALL_FRAMES = 8
 
 Behavior = Callable[[Any, Any], Any]
 DATABASE_UNAVAILABLE = "the database is unavailable; retry shortly"
@@ -96,7 +93,7 @@ class _Rpc:
     ) -> None:
         if exc_type is not None and not issubclass(exc_type, Exception):
             self._finish(self._interrupted_code())  # client gone, deadline passed, shutdown
-            self._where_it_waited(tb)
+            log_where_it_waited(self._method, time.perf_counter() - self._started, tb)
         else:  # returned, or aborted by the handler itself
             code = self._context.code() or grpc.StatusCode.OK
             if code == grpc.StatusCode.OK:
@@ -104,20 +101,6 @@ class _Rpc:
             self._finish(code)
         with suppress(ValueError):  # finalized in another context: see `caller_scope`
             request_id_var.reset(self._token)
-
-    def _where_it_waited(self, tb: TracebackType | None) -> None:
-        """A call cancelled after a long wait logs the await it was stuck in (the innermost
-        frames of the cancellation): the one clue a rare stall leaves."""
-        waited = time.perf_counter() - self._started
-        if waited >= SLOW_INTERRUPT_SECONDS and tb is not None:
-            frames = "".join(traceback.format_tb(tb)[-_STALL_FRAMES:])
-            _log.warning(
-                "grpc %s interrupted after %.1f s, waiting in:\n%s",
-                self._method,
-                waited,
-                frames,
-                extra={"grpc_method": self._method, "duration_ms": waited * 1e3},
-            )
 
     def _interrupted_code(self) -> grpc.StatusCode:
         # grpc.aio cancels the handler either way; only the clock tells the two apart.
